@@ -1,0 +1,260 @@
+import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+
+const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).network])) as Record<
+  (typeof ENVIRONMENTS)[number],
+  Synthesized
+>;
+
+describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
+  const config = validConfig(env);
+  const json = synthesized[env];
+  const zones = config.network.availabilityZones;
+
+  describe("VPC and subnets", () => {
+    test("the VPC has the configured CIDR with DNS support and hostnames", () => {
+      expect(json.resource("aws_vpc")).toMatchObject({
+        cidr_block: config.network.vpcCidr,
+        enable_dns_support: true,
+        enable_dns_hostnames: true,
+      });
+    });
+
+    test.each(["public", "private", "isolated"] as const)("%s subnets exist in every configured AZ", (tier) => {
+      const subnets = json.resourceList("aws_subnet").filter((subnet) => subnet.tags.Tier === tier);
+      expect(subnets.map((subnet) => [subnet.availability_zone, subnet.cidr_block])).toEqual(
+        zones.map((zone, index) => [zone, config.network.subnets[tier][index]]),
+      );
+      for (const subnet of subnets) expect(subnet.map_public_ip_on_launch).toBe(false);
+    });
+  });
+
+  describe("routing", () => {
+    const routeTables = json.resources("aws_route_table");
+    const routes = json.resourceList("aws_route");
+    const associations = json.resourceList("aws_route_table_association");
+    const tableOf = (subnetName: string) =>
+      associations.find((association) => association.subnet_id.includes(`.${subnetName}.`))?.route_table_id as string;
+    const subnetNames = (tier: string) =>
+      Object.entries(json.resources("aws_subnet"))
+        .filter(([, subnet]) => subnet.tags.Tier === tier)
+        .map(([name]) => name);
+
+    test("public subnets route to the internet gateway", () => {
+      const igw = referenceTo(json, "aws_internet_gateway", json.resource("aws_internet_gateway"), "id");
+      const publicTables = new Set(subnetNames("public").map(tableOf));
+      expect(publicTables.size).toBe(1);
+      const [table] = [...publicTables];
+      expect(routes).toContainEqual(expect.objectContaining({ route_table_id: table, gateway_id: igw, destination_cidr_block: "0.0.0.0/0" }));
+    });
+
+    test(`NAT gateways: ${config.network.natGatewayCount} in the public subnets, each with an Elastic IP`, () => {
+      const natGateways = json.resourceList("aws_nat_gateway");
+      expect(natGateways).toHaveLength(config.network.natGatewayCount);
+      expect(json.resourceList("aws_eip")).toHaveLength(config.network.natGatewayCount);
+      for (const natGateway of natGateways) expect(natGateway.subnet_id).toMatch(/aws_subnet\.network_public-subnet/);
+    });
+
+    test("private subnets default-route through a NAT gateway, one route table per NAT gateway", () => {
+      const privateTables = new Set(subnetNames("private").map(tableOf));
+      expect(privateTables.size).toBe(config.network.natGatewayCount);
+      for (const table of privateTables) {
+        const defaultRoute = routes.find((route) => route.route_table_id === table);
+        expect(defaultRoute).toMatchObject({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.stringMatching(/aws_nat_gateway/) });
+      }
+    });
+
+    test("isolated subnets share one route table with no route to the internet", () => {
+      const isolatedTables = new Set(subnetNames("isolated").map(tableOf));
+      expect(isolatedTables.size).toBe(1);
+      const [table] = [...isolatedTables];
+      expect(routes.filter((route) => route.route_table_id === table)).toEqual([]);
+      expect(Object.keys(routeTables).length).toBe(1 + config.network.natGatewayCount + 1);
+    });
+
+    test("an S3 gateway endpoint serves the private and isolated route tables", () => {
+      const endpoint = json.resource("aws_vpc_endpoint");
+      expect(endpoint).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: `com.amazonaws.${config.aws.region}.s3` });
+      const expected = [...new Set([...subnetNames("private").map(tableOf), ...subnetNames("isolated").map(tableOf)])];
+      expect([...endpoint.route_table_ids].sort()).toEqual(expected.sort());
+    });
+  });
+
+  describe("security groups", () => {
+    const groups = json.resources("aws_security_group");
+    const groupRef = (tier: string) => {
+      const [name] = Object.entries(groups).find(([, group]) => group.name === `auth-${env}-${tier}`)!;
+      return `\${aws_security_group.${name}.id}`;
+    };
+    const rules = (direction: "ingress" | "egress", tier: string) =>
+      json
+        .resourceList(`aws_vpc_security_group_${direction}_rule`)
+        .filter((rule) => rule.security_group_id === groupRef(tier))
+        .map((rule) => ({
+          port: rule.from_port,
+          to: rule.to_port,
+          protocol: rule.ip_protocol,
+          peer: rule.cidr_ipv4 ?? rule.referenced_security_group_id,
+        }))
+        .sort(byPortThenPeer);
+    type RuleView = { port: number; peer: string };
+    const byPortThenPeer = (a: RuleView, b: RuleView) => a.port - b.port || a.peer.localeCompare(b.peer);
+
+    test("the default security group is managed and holds no rules", () => {
+      expect(json.resource("aws_default_security_group")).toMatchObject({ ingress: [], egress: [] });
+    });
+
+    test("no security group has inline rules (so AWS's allow-all egress is removed)", () => {
+      for (const group of Object.values(groups)) {
+        expect(group.ingress).toBeUndefined();
+        expect(group.egress).toBeUndefined();
+      }
+    });
+
+    test("alb: 443 and 80 from the internet, the test listener from configured CIDRs only, egress to app on 3000 only", () => {
+      expect(rules("ingress", "alb")).toEqual(
+        [
+          { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
+          { port: 80, to: 80, protocol: "tcp", peer: "0.0.0.0/0" },
+          ...config.app.testListenerAllowedCidrs.map((cidr) => ({
+            port: config.app.testListenerPort,
+            to: config.app.testListenerPort,
+            protocol: "tcp",
+            peer: cidr,
+          })),
+        ].sort(byPortThenPeer),
+      );
+      expect(rules("egress", "alb")).toEqual([{ port: 3000, to: 3000, protocol: "tcp", peer: groupRef("app") }]);
+    });
+
+    test("app: 3000 from the alb only; egress to db, cache and HTTPS only", () => {
+      expect(rules("ingress", "app")).toEqual([{ port: 3000, to: 3000, protocol: "tcp", peer: groupRef("alb") }]);
+      expect(rules("egress", "app")).toEqual([
+        { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
+        { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("db") },
+        { port: 6379, to: 6379, protocol: "tcp", peer: groupRef("cache") },
+      ]);
+    });
+
+    test("db: 5432 from app only; cache: 6379 from app only; neither has egress", () => {
+      expect(rules("ingress", "db")).toEqual([{ port: 5432, to: 5432, protocol: "tcp", peer: groupRef("app") }]);
+      expect(rules("ingress", "cache")).toEqual([{ port: 6379, to: 6379, protocol: "tcp", peer: groupRef("app") }]);
+      expect(rules("egress", "db")).toEqual([]);
+      expect(rules("egress", "cache")).toEqual([]);
+    });
+
+    test("only the alb is reachable from the internet, and every rule has a description", () => {
+      const allRules = [
+        ...json.resourceList("aws_vpc_security_group_ingress_rule"),
+        ...json.resourceList("aws_vpc_security_group_egress_rule"),
+      ];
+      for (const rule of allRules) expect(rule.description).toMatch(/\w{3,}/);
+      const openIngress = json
+        .resourceList("aws_vpc_security_group_ingress_rule")
+        .filter((rule) => rule.cidr_ipv4 === "0.0.0.0/0");
+      expect(openIngress.map((rule) => [rule.security_group_id, rule.from_port]).sort()).toEqual([
+        [groupRef("alb"), 443],
+        [groupRef("alb"), 80],
+      ]);
+    });
+  });
+
+  describe("VPC flow logs", () => {
+    const flowLog = json.resource("aws_flow_log");
+    const logGroup = json.resource("aws_cloudwatch_log_group");
+    const role = json.named("aws_iam_role", "flow-logs");
+
+    test("record ALL traffic of the VPC into CloudWatch Logs", () => {
+      expect(flowLog).toMatchObject({
+        traffic_type: "ALL",
+        log_destination_type: "cloud-watch-logs",
+        vpc_id: referenceTo(json, "aws_vpc", json.resource("aws_vpc"), "id"),
+        log_destination: referenceTo(json, "aws_cloudwatch_log_group", logGroup, "arn"),
+        iam_role_arn: referenceTo(json, "aws_iam_role", role, "arn"),
+      });
+    });
+
+    test("the log group keeps events for the configured days, encrypted with a customer-managed key", () => {
+      expect(logGroup.retention_in_days).toBe(config.network.flowLogRetentionDays);
+      const key = json.named("aws_kms_key", "network-logs-key");
+      expect(logGroup.kms_key_id).toBe(referenceTo(json, "aws_kms_key", key, "arn"));
+      expect(key.enable_key_rotation).toBe(true);
+      const policy = json.policyDocument(key.policy);
+      expect(policy.statement).toContainEqual(
+        expect.objectContaining({
+          principals: [{ type: "Service", identifiers: [`logs.${config.aws.region}.amazonaws.com`] }],
+          condition: [
+            expect.objectContaining({
+              variable: "kms:EncryptionContext:aws:logs:arn",
+              values: [`arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:*`],
+            }),
+          ],
+        }),
+      );
+    });
+
+    test("the writer role can only be assumed by the flow-logs service of this account", () => {
+      const trust = json.policyDocument(role.assume_role_policy);
+      expect(trust.statement).toEqual([
+        expect.objectContaining({
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+          condition: expect.arrayContaining([
+            expect.objectContaining({ variable: "aws:SourceAccount", values: [config.aws.accountId] }),
+          ]),
+        }),
+      ]);
+      const policy = json.policyDocument(json.resource("aws_iam_role_policy").policy);
+      expect(policy.statement).toHaveLength(1);
+      expect(policy.statement[0].resources).toEqual([expect.stringMatching(/aws_cloudwatch_log_group/), expect.stringMatching(/aws_cloudwatch_log_group.*:\*$/)]);
+    });
+  });
+
+  describe("alert topic", () => {
+    const topic = json.resource("aws_sns_topic");
+    const key = json.named("aws_kms_key", "alerts");
+
+    test("is encrypted with a customer-managed key that CloudWatch alarms may use", () => {
+      expect(topic.kms_master_key_id).toBe(referenceTo(json, "aws_kms_key", key, "arn"));
+      expect(topic.kms_master_key_id).not.toMatch(/aws\/sns/);
+      const policy = json.policyDocument(key.policy);
+      expect(policy.statement).toContainEqual(
+        expect.objectContaining({
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        }),
+      );
+    });
+
+    test("lets CloudWatch alarms of this account publish and refuses publishing without TLS", () => {
+      const policy = json.policyDocument(json.resource("aws_sns_topic_policy").policy);
+      expect(policy.statement).toEqual([
+        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }] }),
+        expect.objectContaining({ effect: "Deny", condition: [expect.objectContaining({ variable: "aws:SecureTransport", values: ["false"] })] }),
+      ]);
+    });
+
+    test("subscribes every configured e-mail address", () => {
+      const subscriptions = json.resourceList("aws_sns_topic_subscription");
+      expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual(config.alarms.emails.map((email) => ["email", email]));
+    });
+  });
+
+  describe("handover outputs", () => {
+    test("publish the vpc, subnets per tier, security groups and alert topic", () => {
+      expect(Object.keys(json.outputs()).sort()).toEqual(
+        [
+          "alb_security_group_id",
+          "alert_topic_arn",
+          "app_security_group_id",
+          "cache_security_group_id",
+          "db_security_group_id",
+          "isolated_subnet_ids",
+          "private_subnet_ids",
+          "public_subnet_ids",
+          "vpc_id",
+        ].sort(),
+      );
+      expect(json.outputs().private_subnet_ids.value).toHaveLength(zones.length);
+    });
+  });
+});

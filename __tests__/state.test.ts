@@ -1,0 +1,111 @@
+import { Testing } from "cdktf";
+import { BootstrapStack } from "../src/stacks/bootstrap-stack";
+import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+
+describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
+  const config = validConfig(env);
+  const stacks = synthEnvironment(env);
+
+  describe.each(Object.keys(stacks) as (keyof typeof stacks)[])("stack auth-%s-<layer>: %s", (layer) => {
+    const json = stacks[layer].json;
+
+    test("keeps state in the environment's bucket under <env>/<stack>.tfstate, encrypted, with S3-native locking", () => {
+      expect(json.terraform.backend).toEqual({
+        s3: {
+          bucket: config.state.bucket,
+          key: `${env}/auth-${env}-${layer}.tfstate`,
+          region: config.state.region,
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+
+    test("requires a Terraform release with S3-native locking", () => {
+      expect(json.terraform.required_version).toBe(">= 1.10.0, < 2.0.0");
+      expect(json.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
+    });
+
+    test("the AWS provider only accepts the environment's account and tags everything from config", () => {
+      const [provider] = json.provider.aws;
+      expect(provider.allowed_account_ids).toEqual([config.aws.accountId]);
+      expect(provider.default_tags).toEqual([
+        {
+          tags: {
+            Service: config.tags.service,
+            Environment: env,
+            Owner: config.tags.owner,
+            CostCentre: config.tags.costCentre,
+            ManagedBy: "cdktf",
+          },
+        },
+      ]);
+    });
+  });
+
+  describe("bootstrap stack: the state bucket", () => {
+    const json = stacks.bootstrap;
+    const bucket = json.resource("aws_s3_bucket");
+    const bucketId = referenceTo(json, "aws_s3_bucket", bucket, "id");
+
+    test("is named from config and cannot be destroyed by Terraform", () => {
+      expect(bucket.bucket).toBe(config.state.bucket);
+      expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    });
+
+    test("is versioned", () => {
+      expect(json.resource("aws_s3_bucket_versioning")).toMatchObject({
+        bucket: bucketId,
+        versioning_configuration: { status: "Enabled" },
+      });
+    });
+
+    test("is encrypted with SSE-KMS under its own rotating key", () => {
+      const key = json.resource("aws_kms_key");
+      expect(key.enable_key_rotation).toBe(true);
+      expect(json.resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+        {
+          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: referenceTo(json, "aws_kms_key", key, "arn") },
+          bucket_key_enabled: true,
+        },
+      ]);
+    });
+
+    test("blocks every form of public access and disables ACLs", () => {
+      expect(json.resource("aws_s3_bucket_public_access_block")).toMatchObject({
+        bucket: bucketId,
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(json.resource("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    });
+
+    test("denies any request made without TLS", () => {
+      const policy = json.policyDocument(json.resource("aws_s3_bucket_policy").policy);
+      expect(policy.statement).toEqual([
+        expect.objectContaining({
+          effect: "Deny",
+          actions: ["s3:*"],
+          principals: [{ type: "*", identifiers: ["*"] }],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        }),
+      ]);
+    });
+
+    test("expires superseded state versions after the configured days", () => {
+      const [rule] = json.resource("aws_s3_bucket_lifecycle_configuration").rule;
+      expect(rule).toMatchObject({
+        status: "Enabled",
+        noncurrent_version_expiration: [{ noncurrent_days: config.state.noncurrentVersionRetentionDays }],
+      });
+    });
+  });
+
+  test("the bootstrap stack's first apply can keep its own state locally", () => {
+    const stack = new BootstrapStack(Testing.app(), config, { localState: true });
+    const json = Synthesized.of(stack).json;
+    expect(json.terraform.backend).toEqual({ local: { path: `auth-${env}-bootstrap.tfstate` } });
+  });
+});

@@ -1,0 +1,85 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { addEnvironment } from "../../src/app";
+import { environments } from "../../src/config";
+import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
+import { validateConfigs } from "../../src/config/validate";
+
+/** A resource or data block as it appears in cdk.tf.json. */
+export type Block = Record<string, any>;
+
+/** The synthesized Terraform JSON of one stack, with lookups by type. */
+export class Synthesized {
+  constructor(readonly json: Record<string, any>) {}
+
+  static of(stack: TerraformStack): Synthesized {
+    return new Synthesized(JSON.parse(Testing.synth(stack)));
+  }
+
+  /** All resources of a type, keyed by their logical name. */
+  resources(type: string): Record<string, Block> {
+    return this.json.resource?.[type] ?? {};
+  }
+
+  resourceList(type: string): Block[] {
+    return Object.values(this.resources(type));
+  }
+
+  /** The single resource of a type; fails when there are none or several. */
+  resource(type: string): Block {
+    const all = this.resourceList(type);
+    if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+    return all[0];
+  }
+
+  /** The resource whose logical name contains `fragment`; fails unless exactly one matches. */
+  named(type: string, fragment: string): Block {
+    const matches = Object.entries(this.resources(type)).filter(([name]) => name.includes(fragment));
+    if (matches.length !== 1) throw new Error(`expected one ${type} named *${fragment}*, found ${matches.map(([n]) => n).join(", ") || "none"}`);
+    return matches[0][1];
+  }
+
+  dataSources(type: string): Record<string, Block> {
+    return this.json.data?.[type] ?? {};
+  }
+
+  /** The policy document data source that a `${data.aws_iam_policy_document.X.json}` reference points to. */
+  policyDocument(reference: string): Block {
+    const match = /data\.aws_iam_policy_document\.([\w-]+)\.json/.exec(reference);
+    if (!match) throw new Error(`not a policy document reference: ${reference}`);
+    return this.dataSources("aws_iam_policy_document")[match[1]];
+  }
+
+  outputs(): Record<string, Block> {
+    return this.json.output ?? {};
+  }
+}
+
+/** The Terraform reference expression of a resource's attribute, e.g. ${aws_vpc.network_vpc_1A2B.id}. */
+export function referenceTo(json: Synthesized, type: string, block: Block, attribute: string): string {
+  const name = Object.entries(json.resources(type)).find(([, candidate]) => candidate === block)?.[0];
+  if (!name) throw new Error(`block is not a ${type}`);
+  return `\${${type}.${name}.${attribute}}`;
+}
+
+export function validConfig(name: keyof typeof environments): EnvironmentConfig {
+  return validateConfigs({ [name]: environments[name] })[0];
+}
+
+/** A deep copy of an environment's config input, changed by `edit`, for feeding bad values. */
+export function editedConfig(name: keyof typeof environments, edit: (config: EnvironmentConfigInput) => void): EnvironmentConfigInput {
+  const copy = structuredClone(environments[name]) as EnvironmentConfigInput;
+  edit(copy);
+  return copy;
+}
+
+/** Every stack of one environment, synthesized. */
+export function synthEnvironment(name: keyof typeof environments) {
+  const app: App = Testing.app();
+  const stacks = addEnvironment(app, validConfig(name));
+  return Object.fromEntries(Object.entries(stacks).map(([layer, stack]) => [layer, Synthesized.of(stack)])) as Record<
+    keyof typeof stacks,
+    Synthesized
+  >;
+}
+
+export const ENVIRONMENTS = ["staging", "production"] as const;

@@ -1,0 +1,11 @@
+/** Unit tests on the synthesized JSON. Transpile-only (swc): type checking is `npm run lint`. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  moduleFileExtensions: ["ts", "js", "json"],
+};

@@ -1,0 +1,98 @@
+import type { HandoverSpec } from "../../src/stacks/handover";
+
+/** cdk.tf.json as far as the harness needs to read it. */
+export type TerraformJson = Record<string, any>;
+
+/** What the harness stood in for in a stack copy, for its one-line report. */
+export interface StandIns {
+  readonly notes: string[];
+}
+
+/** Local state in place of the S3 backend. */
+export function backendOverride(): TerraformJson {
+  return { terraform: { backend: { local: { path: "terraform.tfstate" } } } };
+}
+
+/**
+ * Every AWS provider block (default and aliases) with dummy credentials, no AWS calls for
+ * validation, and no account allow-list (which cannot be checked without an account id).
+ */
+export function providerOverride(stack: TerraformJson): TerraformJson {
+  const blocks: TerraformJson[] = stack.provider?.aws ?? [];
+  return {
+    provider: {
+      aws: blocks.map((block) => ({
+        ...(block.alias ? { alias: block.alias } : {}),
+        access_key: "offline-plan",
+        secret_key: "offline-plan",
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        allowed_account_ids: null,
+      })),
+    },
+  };
+}
+
+/** A Terraform state file holding only outputs, as a producer stack's state would after apply. */
+export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
+  const outputs = Object.fromEntries(
+    Object.entries(spec).map(([name, output]) => [
+      name,
+      { value: output.example, type: output.type === "list" ? ["list", "string"] : output.type },
+    ]),
+  );
+  return { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "offline-proof", outputs, resources: [], check_results: null };
+}
+
+/** The layer whose state a remote-state data source reads, from its key <env>/auth-<env>-<layer>.tfstate. */
+export function producerLayerOf(remoteState: TerraformJson): string {
+  const match = /auth-[a-z0-9]+-([a-z]+)\.tfstate$/.exec(remoteState.config?.key ?? "");
+  if (!match) throw new Error(`remote state with an unexpected key: ${JSON.stringify(remoteState.config)}`);
+  return match[1];
+}
+
+/** Points every remote-state data source at a local state file. */
+export function remoteStateOverride(stack: TerraformJson, statePathOf: (layer: string) => string): TerraformJson | undefined {
+  const sources: Record<string, TerraformJson> = stack.data?.terraform_remote_state ?? {};
+  if (Object.keys(sources).length === 0) return undefined;
+  return {
+    data: {
+      terraform_remote_state: Object.fromEntries(
+        Object.entries(sources).map(([name, source]) => [
+          name,
+          { backend: "local", config: { path: statePathOf(producerLayerOf(source)) } },
+        ]),
+      ),
+    },
+  };
+}
+
+/**
+ * The hashicorp/random provider is not in the offline mirror, so a copy's random_password
+ * resources become terraform_data resources (built into Terraform) and references to
+ * `.result` become `.output`. The product's own synthesized JSON is left untouched.
+ */
+export function standInRandomProvider(stack: TerraformJson): { stack: TerraformJson; replaced: string[] } {
+  const passwords: Record<string, TerraformJson> = stack.resource?.random_password ?? {};
+  const replaced = Object.keys(passwords);
+  if (replaced.length === 0 && !stack.provider?.random) return { stack, replaced };
+  let text = JSON.stringify(stack);
+  for (const name of replaced) {
+    text = text.split(`random_password.${name}.result`).join(`terraform_data.${name}.output`);
+  }
+  const copy: TerraformJson = JSON.parse(text);
+  delete copy.resource.random_password;
+  if (Object.keys(copy.resource).length === 0) delete copy.resource;
+  copy.resource = copy.resource ?? {};
+  copy.resource.terraform_data = {
+    ...(copy.resource.terraform_data ?? {}),
+    ...Object.fromEntries(
+      replaced.map((name) => [name, { input: `offline-stand-in-${"x".repeat(Number(passwords[name].length ?? 32))}` }]),
+    ),
+  };
+  delete copy.provider?.random;
+  delete copy.terraform?.required_providers?.random;
+  return { stack: copy, replaced };
+}

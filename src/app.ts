@@ -1,0 +1,36 @@
+import { App } from "cdktf";
+import { environments } from "./config";
+import type { EnvironmentConfig } from "./config/schema";
+import { selectEnvironments, validateConfigs } from "./config/validate";
+import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { NetworkStack } from "./stacks/network-stack";
+
+export interface AppOptions {
+  /** Name of the one environment to synthesize; all when unset. */
+  readonly environment?: string;
+  /** Give the bootstrap stacks local state (their first apply, before the bucket exists). */
+  readonly bootstrapLocalState?: boolean;
+  /** Where synth writes; cdktf's CDKTF_OUTDIR or cdktf.out when unset. */
+  readonly outdir?: string;
+  /** Raw environment configs. @default the ones under src/config */
+  readonly configs?: Readonly<Record<string, unknown>>;
+}
+
+/** Adds the stacks of one environment in deploy order: bootstrap -> network. */
+export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState"> = {}) {
+  const bootstrap = new BootstrapStack(app, config, { localState: options.bootstrapLocalState });
+  const network = new NetworkStack(app, config);
+  network.addDependency(bootstrap);
+  return { bootstrap, network };
+}
+
+/**
+ * Validates every config first and only then creates the App, because `new App()` already
+ * creates the output directory: a bad config must leave no files behind.
+ */
+export function buildApp(options: AppOptions = {}): App {
+  const configs = selectEnvironments(validateConfigs(options.configs ?? environments), options.environment);
+  const app = new App({ outdir: options.outdir });
+  for (const config of configs) addEnvironment(app, config, options);
+  return app;
+}

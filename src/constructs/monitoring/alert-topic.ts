@@ -1,0 +1,73 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { Construct } from "constructs";
+import { EncryptionKey, serviceCanUseKey } from "../security/encryption-key";
+
+export interface AlertTopicProps {
+  /** Topic name, e.g. auth-staging-alerts. */
+  readonly name: string;
+  readonly accountId: string;
+  /** Addresses that receive every alarm; each must confirm the subscription e-mail. @default none */
+  readonly emails?: string[];
+}
+
+/**
+ * The SNS topic every alarm of the environment notifies. It is encrypted with its own
+ * customer-managed key because CloudWatch alarms cannot use the AWS-managed aws/sns key:
+ * their notifications to such a topic are dropped without an error.
+ */
+export class AlertTopic extends Construct {
+  readonly topic: SnsTopic;
+  readonly arn: string;
+  readonly key: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: AlertTopicProps) {
+    super(scope, id);
+    const fromThisAccount = [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }];
+    this.key = new EncryptionKey(this, "key", {
+      description: `Encrypts messages on the ${props.name} SNS topic`,
+      alias: `${props.name}-sns`,
+      accountId: props.accountId,
+      serviceStatements: [
+        serviceCanUseKey("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", fromThisAccount, [
+          "kms:Decrypt",
+          "kms:GenerateDataKey*",
+        ]),
+      ],
+    });
+    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });
+    this.arn = this.topic.arn;
+
+    const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      statement: [
+        {
+          sid: "CloudWatchAlarmsPublish",
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: fromThisAccount,
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sns:Publish"],
+          resources: [this.topic.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: policy.json });
+
+    // Keyed by address, so removing one recipient does not re-create (and unconfirm) the others.
+    for (const email of props.emails ?? []) {
+      new SnsTopicSubscription(this, `email-${email.replace(/[^a-zA-Z0-9]/g, "-")}`, {
+        topicArn: this.topic.arn,
+        protocol: "email",
+        endpoint: email,
+      });
+    }
+  }
+}

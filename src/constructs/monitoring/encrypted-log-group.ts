@@ -1,0 +1,41 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { Construct } from "constructs";
+import { serviceCanUseKey } from "../security/encryption-key";
+
+export interface EncryptedLogGroupProps {
+  /** Log group name. */
+  readonly name: string;
+  /** Days to keep events. */
+  readonly retentionInDays: number;
+  /** Customer-managed key; its policy must include {@link logsCanUseKey}. */
+  readonly kmsKeyArn: string;
+}
+
+/** A CloudWatch log group that always has a retention period and a customer-managed key. */
+export class EncryptedLogGroup extends Construct {
+  readonly logGroup: CloudwatchLogGroup;
+  readonly name: string;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: EncryptedLogGroupProps) {
+    super(scope, id);
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: props.name,
+      retentionInDays: props.retentionInDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+    this.name = this.logGroup.name;
+    this.arn = this.logGroup.arn;
+  }
+}
+
+/** Key-policy statement letting CloudWatch Logs in one region use the key for this account's log groups only. */
+export function logsCanUseKey(region: string, accountId: string) {
+  return serviceCanUseKey("CloudWatchLogsUseKey", `logs.${region}.amazonaws.com`, [
+    {
+      test: "ArnLike",
+      variable: "kms:EncryptionContext:aws:logs:arn",
+      values: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
+    },
+  ]);
+}

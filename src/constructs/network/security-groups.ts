@@ -1,0 +1,82 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+
+export interface ServiceSecurityGroupsProps {
+  /** Prefix of the group names, e.g. auth-staging. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Port the application container listens on. @default 3000 */
+  readonly appPort?: number;
+  /** PostgreSQL port. @default 5432 */
+  readonly databasePort?: number;
+  /** Redis port. @default 6379 */
+  readonly cachePort?: number;
+  /** Load-balancer port that reaches the idle colour for smoke tests. */
+  readonly testListenerPort: number;
+  /** Sources allowed to reach the test listener. */
+  readonly testListenerAllowedCidrs: string[];
+}
+
+/** Where a rule points: another group of this service, or a CIDR block. */
+type Peer = { group: SecurityGroup } | { cidr: string };
+
+/**
+ * One security group per tier, chained so each tier only reaches the next one:
+ * internet -> alb -> app -> db/cache. Groups are created empty (Terraform strips AWS's
+ * allow-all egress) and every rule is a separate, described resource.
+ */
+export class ServiceSecurityGroups extends Construct {
+  readonly alb: SecurityGroup;
+  readonly app: SecurityGroup;
+  readonly database: SecurityGroup;
+  readonly cache: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
+    super(scope, id);
+    const appPort = props.appPort ?? 3000;
+    const databasePort = props.databasePort ?? 5432;
+    const cachePort = props.cachePort ?? 6379;
+    const group = (tier: string, description: string) =>
+      new SecurityGroup(this, tier, {
+        name: `${props.name}-${tier}`,
+        description,
+        vpcId: props.vpcId,
+        tags: { Name: `${props.name}-${tier}` },
+      });
+    this.alb = group("alb", "Application load balancer: HTTP(S) from the internet, forwards to app");
+    this.app = group("app", "Auth service instances: traffic from the load balancer only");
+    this.database = group("db", "PostgreSQL: connections from the app tier only");
+    this.cache = group("cache", "Redis: connections from the app tier only");
+
+    const allow = (direction: "ingress" | "egress", target: SecurityGroup, ruleId: string, port: number, peer: Peer, description: string) => {
+      const rule = {
+        securityGroupId: target.id,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+        ...("group" in peer ? { referencedSecurityGroupId: peer.group.id } : { cidrIpv4: peer.cidr }),
+      };
+      if (direction === "ingress") new VpcSecurityGroupIngressRule(this, ruleId, rule);
+      else new VpcSecurityGroupEgressRule(this, ruleId, rule);
+    };
+
+    const internet = { cidr: "0.0.0.0/0" };
+    allow("ingress", this.alb, "alb-https-from-internet", 443, internet, "HTTPS from clients");
+    allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS");
+    props.testListenerAllowedCidrs.forEach((cidr, index) =>
+      allow("ingress", this.alb, `alb-test-listener-${index}`, props.testListenerPort, { cidr }, `Smoke tests of the idle colour from ${cidr}`),
+    );
+    allow("egress", this.alb, "alb-to-app", appPort, { group: this.app }, "Forward requests and health checks to the app");
+
+    allow("ingress", this.app, "app-from-alb", appPort, { group: this.alb }, "Requests and health checks from the load balancer");
+    allow("egress", this.app, "app-to-db", databasePort, { group: this.database }, "PostgreSQL");
+    allow("egress", this.app, "app-to-cache", cachePort, { group: this.cache }, "Redis");
+    allow("egress", this.app, "app-to-aws-apis", 443, internet, "HTTPS to AWS APIs (ECR, Secrets Manager, SSM, CloudWatch) and package repositories via NAT");
+
+    allow("ingress", this.database, "db-from-app", databasePort, { group: this.app }, "PostgreSQL from the app tier");
+    allow("ingress", this.cache, "cache-from-app", cachePort, { group: this.app }, "Redis from the app tier");
+  }
+}

@@ -1,0 +1,77 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+
+/** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
+
+export type Layer = "bootstrap" | "network" | "data" | "app";
+
+/** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
+export function stackName(environment: string, layer: Layer): string {
+  return `auth-${environment}-${layer}`;
+}
+
+/** Where a stack's state lives in the environment's state bucket. */
+export function stateKey(environment: string, layer: Layer): string {
+  return `${environment}/${stackName(environment, layer)}.tfstate`;
+}
+
+export interface AuthStackProps {
+  readonly config: EnvironmentConfig;
+  readonly layer: Layer;
+  /** Keep state on local disk; only for the bootstrap stack's first apply. @default false */
+  readonly localState?: boolean;
+  /** Region of the stack's default provider. @default config.aws.region */
+  readonly region?: string;
+}
+
+/**
+ * Base of every stack: the AWS provider pinned to the environment's account with its tags,
+ * and state in the environment's S3 bucket with S3-native locking.
+ */
+export class AuthStack extends TerraformStack {
+  readonly config: EnvironmentConfig;
+  readonly provider: AwsProvider;
+
+  constructor(scope: Construct, props: AuthStackProps) {
+    super(scope, stackName(props.config.environment, props.layer));
+    const { config } = props;
+    this.config = config;
+    this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    if (props.localState) {
+      new LocalBackend(this, { path: `${stackName(config.environment, props.layer)}.tfstate` });
+      return;
+    }
+    new S3Backend(this, {
+      bucket: config.state.bucket,
+      key: stateKey(config.environment, props.layer),
+      region: config.state.region,
+      encrypt: true,
+    });
+    // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
+    this.addOverride("terraform.backend.s3.use_lockfile", true);
+  }
+}
+
+/** An AWS provider that refuses any account but the environment's and tags everything it creates. */
+export function awsProvider(scope: Construct, id: string, config: EnvironmentConfig, region: string, alias?: string): AwsProvider {
+  return new AwsProvider(scope, id, {
+    region,
+    alias,
+    allowedAccountIds: [config.aws.accountId],
+    defaultTags: [
+      {
+        tags: {
+          Service: config.tags.service,
+          Environment: config.tags.environment,
+          Owner: config.tags.owner,
+          CostCentre: config.tags.costCentre,
+          ManagedBy: "cdktf",
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,24 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { StateBucket } from "../constructs/state/state-bucket";
+import { AuthStack } from "./auth-stack";
+
+export interface BootstrapStackOptions {
+  /** First apply only: keep this stack's own state on local disk until the bucket exists. @default false */
+  readonly localState?: boolean;
+}
+
+/** auth-<env>-bootstrap: the state bucket every other stack of the environment keeps its state in. */
+export class BootstrapStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig, options: BootstrapStackOptions = {}) {
+    super(scope, { config, layer: "bootstrap", localState: options.localState, region: config.state.region });
+    const state = new StateBucket(this, "state", {
+      bucketName: config.state.bucket,
+      accountId: config.aws.accountId,
+      noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
+    });
+    new TerraformOutput(this, "state_bucket", { value: state.bucket.bucket, description: "Terraform state bucket" });
+    new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
+  }
+}

@@ -1,0 +1,68 @@
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { AlertTopic } from "../constructs/monitoring/alert-topic";
+import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { VpcFlowLogs } from "../constructs/network/flow-logs";
+import { Network } from "../constructs/network/network";
+import { ServiceSecurityGroups } from "../constructs/network/security-groups";
+import { EncryptionKey } from "../constructs/security/encryption-key";
+import { AuthStack } from "./auth-stack";
+import { publishHandover } from "./handover";
+import { networkHandover } from "./network-handover";
+
+/** auth-<env>-network: the VPC, the tier security groups, flow logs and the alert topic. */
+export class NetworkStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, { config, layer: "network" });
+    const name = `auth-${config.environment}`;
+    const { network, aws } = config;
+
+    const vpc = new Network(this, "network", {
+      name,
+      region: aws.region,
+      cidr: network.vpcCidr,
+      availabilityZones: network.availabilityZones,
+      publicSubnetCidrs: network.subnets.public,
+      privateSubnetCidrs: network.subnets.private,
+      isolatedSubnetCidrs: network.subnets.isolated,
+      natGatewayCount: network.natGatewayCount,
+    });
+    const securityGroups = new ServiceSecurityGroups(this, "security-groups", {
+      name,
+      vpcId: vpc.vpc.id,
+      testListenerPort: config.app.testListenerPort,
+      testListenerAllowedCidrs: config.app.testListenerAllowedCidrs,
+    });
+    const logsKey = new EncryptionKey(this, "network-logs-key", {
+      description: `Encrypts ${name} network logs`,
+      alias: `${name}-network-logs`,
+      accountId: aws.accountId,
+      serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
+    });
+    new VpcFlowLogs(this, "flow-logs", {
+      name,
+      vpcId: vpc.vpc.id,
+      region: aws.region,
+      accountId: aws.accountId,
+      retentionInDays: network.flowLogRetentionDays,
+      kmsKeyArn: logsKey.arn,
+    });
+    const alerts = new AlertTopic(this, "alerts", {
+      name: `${name}-alerts`,
+      accountId: aws.accountId,
+      emails: config.alarms.emails,
+    });
+
+    publishHandover(this, networkHandover, {
+      vpc_id: vpc.vpc.id,
+      public_subnet_ids: vpc.publicSubnetIds,
+      private_subnet_ids: vpc.privateSubnetIds,
+      isolated_subnet_ids: vpc.isolatedSubnetIds,
+      alb_security_group_id: securityGroups.alb.id,
+      app_security_group_id: securityGroups.app.id,
+      db_security_group_id: securityGroups.database.id,
+      cache_security_group_id: securityGroups.cache.id,
+      alert_topic_arn: alerts.arn,
+    });
+  }
+}
