@@ -3,6 +3,7 @@ import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
 import { selectEnvironments, validateConfigs } from "./config/validate";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { DataStack } from "./stacks/data-stack";
 import { NetworkStack } from "./stacks/network-stack";
 
 export interface AppOptions {
@@ -16,12 +17,14 @@ export interface AppOptions {
   readonly configs?: Readonly<Record<string, unknown>>;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> network. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> network -> data. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState"> = {}) {
   const bootstrap = new BootstrapStack(app, config, { localState: options.bootstrapLocalState });
   const network = new NetworkStack(app, config);
   network.addDependency(bootstrap);
-  return { bootstrap, network };
+  const data = new DataStack(app, config);
+  data.addDependency(network);
+  return { bootstrap, network, data };
 }
 
 /**

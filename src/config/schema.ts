@@ -33,6 +33,102 @@ const capacity = z
     }
   });
 
+/** "hh:mm-hh:mm" in UTC, as RDS and ElastiCache take daily windows. */
+const dailyWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window hh:mm-hh:mm");
+/** "ddd:hh:mm-ddd:hh:mm" in UTC, as RDS and ElastiCache take weekly maintenance windows. */
+const weeklyWindow = z
+  .string()
+  .regex(
+    /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+    "must be a UTC window ddd:hh:mm-ddd:hh:mm",
+  );
+const positive = z.number().positive();
+
+/** Instance classes without Performance Insights / Database Insights support. */
+export const CLASSES_WITHOUT_PERFORMANCE_INSIGHTS = [
+  "db.t2.micro",
+  "db.t2.small",
+  "db.t3.micro",
+  "db.t3.small",
+  "db.t4g.micro",
+  "db.t4g.small",
+] as const;
+
+const postgres = z.object({
+  /** Major version; RDS applies minor upgrades in the maintenance window. */
+  majorVersion: z.union([z.literal(16), z.literal(17)]),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro"),
+  allocatedStorageGb: z.number().int().min(20, "gp3 needs at least 20 GiB"),
+  /** Storage autoscaling ceiling. */
+  maxAllocatedStorageGb: z.number().int(),
+  multiAz: z.boolean(),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
+  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _"),
+  backupRetentionDays: z.number().int().min(1).max(35),
+  backupWindow: dailyWindow,
+  maintenanceWindow: weeklyWindow,
+  slowStatementThresholdMs: z.number().int().min(0),
+  /** 0 turns enhanced monitoring off. */
+  enhancedMonitoringIntervalSeconds: z
+    .number()
+    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" }),
+  performanceInsights: z.boolean(),
+  deletionProtection: z.boolean(),
+  /** Adds lifecycle.prevent_destroy, so a plan that would delete the database fails. */
+  preventDestroy: z.boolean(),
+  /** Rotation period of the RDS-managed master password; unset keeps RDS's default (7 days). */
+  masterPasswordRotationDays: z.number().int().min(1).max(365).optional(),
+  /** Retention of automated backups replicated to the DR region; unset disables replication. */
+  crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional(),
+});
+
+const redis = z.object({
+  /** Engine version, 7.x. */
+  engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1"),
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro"),
+  clusterMode: z.boolean(),
+  /** Node groups; 1 unless cluster mode is on. */
+  shards: z.number().int().min(1).max(500),
+  replicasPerShard: z.number().int().min(0).max(5),
+  snapshotRetentionDays: z.number().int().min(0).max(35),
+  snapshotWindow: dailyWindow,
+  maintenanceWindow: weeklyWindow,
+  /** Bump to generate a new AUTH token (see README: Redis token rotation). */
+  authTokenGeneration: z.number().int().min(1),
+  /** SET keeps only the current token; ROTATE accepts the old and the new one during a rotation. */
+  authTokenUpdateStrategy: z.enum(["SET", "ROTATE"]),
+});
+
+const backup = z.object({
+  /** AWS Backup plan with a copy into the DR region, on top of RDS's own automated backups. */
+  enabled: z.boolean(),
+  /** Cron expression of the daily backup job (UTC). */
+  schedule: z.string().regex(/^cron\(.+\)$/, "must be a cron() expression"),
+  retentionDays: z.number().int().min(1),
+  drRetentionDays: z.number().int().min(1),
+});
+
+const secrets = z.object({
+  /** Days a deleted secret can still be restored. */
+  recoveryWindowDays: z.number().int().min(7).max(30),
+  /** Rotation period of the app's own secret; unset means no rotation. */
+  appSecretRotationDays: z.number().int().min(1).max(365).optional(),
+});
+
+const dataAlarms = z.object({
+  dbCpuPercent: positive,
+  dbFreeStorageBytes: positive,
+  dbFreeableMemoryBytes: positive,
+  dbConnections: positive,
+  dbReadLatencySeconds: positive,
+  dbWriteLatencySeconds: positive,
+  redisEngineCpuPercent: positive,
+  redisMemoryPercent: positive,
+  redisEvictions: z.number().min(0),
+  redisConnections: positive,
+  redisReplicationLagSeconds: positive,
+});
+
 export const environmentConfigSchema = z
   .object({
     /** Environment name, used in stack names (auth-<environment>-<layer>) and resource names. */
@@ -81,8 +177,19 @@ export const environmentConfigSchema = z
       /** Who may reach the test listener: never the whole internet. */
       testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR"),
     }),
+    data: z.object({
+      /** Waiting period before a scheduled deletion of the data keys takes effect. */
+      keyDeletionWindowDays: z.number().int().min(7).max(30),
+      /** Retention of the database and cache log groups. */
+      logRetentionDays,
+      postgres,
+      redis,
+      backup,
+      secrets,
+    }),
     alarms: z.object({
       emails: z.array(z.email("must be an e-mail address")),
+      data: dataAlarms,
     }),
     tags: z.object({
       service: tagValue,
@@ -135,6 +242,7 @@ export const environmentConfigSchema = z
     if (config.dns.createHostedZone === (config.dns.hostedZoneId !== undefined)) {
       issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
     }
+    checkDataRules(config.data, config.production, issue);
     if (config.production && config.alarms.emails.length === 0) {
       issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
     }
@@ -144,6 +252,60 @@ export const environmentConfigSchema = z
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+type IssueReporter = (path: (string | number)[], message: string) => void;
+
+/** Minutes since Monday 00:00 for each minute a window covers (windows may wrap). */
+function windowMinutes(window: string, weekly: boolean): Set<number> {
+  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  const toMinute = (part: string) => {
+    const fields = part.split(":");
+    const day = weekly ? days.indexOf(fields[0]) : 0;
+    const [hours, minutes] = fields.slice(weekly ? 1 : 0).map(Number);
+    return day * 1440 + hours * 60 + minutes;
+  };
+  const [start, end] = window.split("-").map(toMinute);
+  const period = weekly ? 7 * 1440 : 1440;
+  const covered = new Set<number>();
+  for (let minute = start; minute !== end; minute = (minute + 1) % period) covered.add(minute);
+  return covered;
+}
+
+/** True when a daily window and a weekly window share any minute of the week. */
+export function windowsOverlap(dailyWindowText: string, weeklyWindowText: string): boolean {
+  const daily = windowMinutes(dailyWindowText, false);
+  const weekly = windowMinutes(weeklyWindowText, true);
+  for (const minute of weekly) if (daily.has(minute % 1440)) return true;
+  return false;
+}
+
+function checkDataRules(data: EnvironmentConfig["data"], production: boolean, issue: IssueReporter) {
+  const { postgres: db, redis: cache } = data;
+  if (db.maxAllocatedStorageGb <= db.allocatedStorageGb) {
+    issue(["data", "postgres", "maxAllocatedStorageGb"], `must exceed allocatedStorageGb (${db.allocatedStorageGb}) for storage autoscaling`);
+  }
+  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
+    issue(["data", "postgres", "backupWindow"], `${db.backupWindow} overlaps the maintenance window ${db.maintenanceWindow}`);
+  }
+  if (windowsOverlap(cache.snapshotWindow, cache.maintenanceWindow)) {
+    issue(["data", "redis", "snapshotWindow"], `${cache.snapshotWindow} overlaps the maintenance window ${cache.maintenanceWindow}`);
+  }
+  if (db.performanceInsights && (CLASSES_WITHOUT_PERFORMANCE_INSIGHTS as readonly string[]).includes(db.instanceClass)) {
+    issue(["data", "postgres", "performanceInsights"], `${db.instanceClass} does not support Performance Insights`);
+  }
+  if (production && db.backupRetentionDays < 7) {
+    issue(["data", "postgres", "backupRetentionDays"], "must be at least 7 days in a production environment");
+  }
+  if (production && !db.deletionProtection) {
+    issue(["data", "postgres", "deletionProtection"], "must be true in a production environment");
+  }
+  if (cache.clusterMode && (cache.shards < 2 || cache.replicasPerShard < 1)) {
+    issue(["data", "redis", "shards"], "cluster mode needs at least 2 shards with at least 1 replica each");
+  }
+  if (!cache.clusterMode && cache.shards !== 1) {
+    issue(["data", "redis", "shards"], "must be 1 unless clusterMode is true");
+  }
+}
 
 /** Renders a zod path as config.path[0].field, the way a reader finds it in the config file. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,8 +1,10 @@
 import type { Layer } from "./auth-stack";
 import type { HandoverSpec } from "./handover";
+import { dataHandover } from "./data-handover";
 import { networkHandover } from "./network-handover";
 
 /** The handover each producing layer publishes, for tools that need every contract at once. */
 export const handovers: Partial<Record<Layer, HandoverSpec>> = {
   network: networkHandover,
+  data: dataHandover,
 };

@@ -1,0 +1,183 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
+
+/** Logs RDS exports to CloudWatch; their groups are created here so they get retention and a key. */
+export const EXPORTED_POSTGRES_LOGS = ["postgresql", "upgrade"] as const;
+
+export interface CrossRegionBackupReplication {
+  /** Provider of the DR region. */
+  readonly provider: TerraformProvider;
+  /** Key in the DR region that encrypts the replicated backups. */
+  readonly kmsKeyArn: string;
+  /** Days replicated backups are kept. */
+  readonly retentionDays: number;
+}
+
+export interface PostgresDatabaseProps {
+  /** DB instance identifier; also names the subnet group, parameter group, logs and final snapshot. */
+  readonly identifier: string;
+  /** PostgreSQL major version; the parameter group family follows it. */
+  readonly majorVersion: number;
+  readonly instanceClass: string;
+  /** Initial gp3 storage. */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling. */
+  readonly maxAllocatedStorageGb: number;
+  /** Isolated subnets, one per AZ. */
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  /** Customer-managed key for storage, the master password secret, logs and Performance Insights. */
+  readonly kmsKeyArn: string;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** A standby in a second AZ with automatic failover. @default true */
+  readonly multiAz?: boolean;
+  /** Days of automated backups, which is also the point-in-time recovery horizon. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Daily UTC backup window; must not overlap the maintenance window. */
+  readonly backupWindow: string;
+  /** Weekly UTC maintenance window. */
+  readonly maintenanceWindow: string;
+  /** Statements slower than this are logged. @default 500 ms */
+  readonly slowStatementThresholdMs?: number;
+  /** Enhanced monitoring granularity; 0 turns it off. @default 60 */
+  readonly enhancedMonitoringIntervalSeconds?: number;
+  /** Only for instance classes that support it. @default false */
+  readonly performanceInsights?: boolean;
+  /** Retention of the exported PostgreSQL logs. */
+  readonly logRetentionDays: number;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Adds lifecycle.prevent_destroy so Terraform refuses to plan the instance's deletion. @default true */
+  readonly preventDestroy?: boolean;
+  /** Rotation period of the RDS-managed master password. @default RDS's own schedule (7 days) */
+  readonly masterPasswordRotationDays?: number;
+  /** Replicate automated backups (and so PITR) into another region. @default none */
+  readonly crossRegionBackups?: CrossRegionBackupReplication;
+}
+
+/**
+ * PostgreSQL on RDS that is private, encrypted, TLS-only and hard to lose: the master password
+ * never leaves RDS and Secrets Manager, backups give point-in-time recovery, and deletion
+ * leaves a final snapshot with a known name.
+ */
+export class PostgresDatabase extends Construct {
+  readonly instance: DbInstance;
+  /** ARN of the RDS-managed secret holding the master credentials. */
+  readonly masterSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const name = props.identifier;
+    const monitoringInterval = props.enhancedMonitoringIntervalSeconds ?? 60;
+
+    const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+      name,
+      description: `Isolated subnets of ${name}`,
+      subnetIds: props.subnetIds,
+    });
+    const parameters = new DbParameterGroup(this, "parameters", {
+      namePrefix: `${name}-pg${props.majorVersion}-`,
+      family: `postgres${props.majorVersion}`,
+      description: `TLS-only, slow statement logging for ${name}`,
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? 500) },
+      ],
+      // A major upgrade needs a new group of the new family before the old one can go.
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const logGroups = EXPORTED_POSTGRES_LOGS.map(
+      (log) =>
+        new EncryptedLogGroup(this, `${log}-logs`, {
+          name: `/aws/rds/instance/${name}/${log}`,
+          retentionInDays: props.logRetentionDays,
+          kmsKeyArn: props.kmsKeyArn,
+        }),
+    );
+    const monitoringRole = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
+
+    this.instance = new DbInstance(this, "instance", {
+      identifier: name,
+      engine: "postgres",
+      engineVersion: String(props.majorVersion),
+      autoMinorVersionUpgrade: true,
+      instanceClass: props.instanceClass,
+      dbName: props.databaseName,
+      username: props.masterUsername,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.kmsKeyArn,
+      iamDatabaseAuthenticationEnabled: true,
+      storageType: "gp3",
+      allocatedStorage: props.allocatedStorageGb,
+      maxAllocatedStorage: props.maxAllocatedStorageGb,
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      multiAz: props.multiAz ?? true,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: props.securityGroupIds,
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${name}-final`,
+      deletionProtection: props.deletionProtection ?? true,
+      enabledCloudwatchLogsExports: [...EXPORTED_POSTGRES_LOGS],
+      monitoringInterval,
+      monitoringRoleArn: monitoringRole?.arn,
+      performanceInsightsEnabled: props.performanceInsights ?? false,
+      performanceInsightsKmsKeyId: props.performanceInsights ? props.kmsKeyArn : undefined,
+      performanceInsightsRetentionPeriod: props.performanceInsights ? 7 : undefined,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      dependsOn: logGroups.map((group) => group.logGroup),
+    });
+    this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+
+    if (props.masterPasswordRotationDays !== undefined) {
+      // RDS-managed secrets rotate without a Lambda; this only sets the schedule.
+      new SecretsmanagerSecretRotation(this, "master-password-rotation", {
+        secretId: this.masterSecretArn,
+        rotationRules: { automaticallyAfterDays: props.masterPasswordRotationDays },
+      });
+    }
+    if (props.crossRegionBackups) {
+      new DbInstanceAutomatedBackupsReplication(this, "cross-region-backups", {
+        provider: props.crossRegionBackups.provider,
+        sourceDbInstanceArn: this.instance.arn,
+        kmsKeyId: props.crossRegionBackups.kmsKeyArn,
+        retentionPeriod: props.crossRegionBackups.retentionDays,
+      });
+    }
+  }
+
+  private enhancedMonitoringRole(name: string): IamRole {
+    const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, "monitoring-role", { name: `${name}-monitoring`, assumeRolePolicy: trust.json });
+    new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: role.name,
+      policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
+    return role;
+  }
+}

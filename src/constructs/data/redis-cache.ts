@@ -1,0 +1,142 @@
+import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { Construct } from "constructs";
+import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
+import { GeneratedSecret } from "./generated-secret";
+
+/** Characters ElastiCache accepts in an AUTH token besides letters and digits (no @, ", / or space). */
+export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
+
+export interface RedisCacheProps {
+  /** Replication group id (at most 40 characters); names the member clusters, logs and secret. */
+  readonly replicationGroupId: string;
+  /** Redis 7.x engine version. */
+  readonly engineVersion: string;
+  readonly nodeType: string;
+  /** Shard the keyspace across node groups. @default false */
+  readonly clusterMode?: boolean;
+  /** Node groups (shards); must be 1 without cluster mode. @default 1 */
+  readonly shards?: number;
+  /** Replicas per shard; with at least one, failover is automatic and Multi-AZ. @default 1 */
+  readonly replicasPerShard?: number;
+  /** Isolated subnets, one per AZ. */
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  /** Customer-managed key for data at rest, the AUTH token secret and the logs. */
+  readonly kmsKeyArn: string;
+  /** Days of daily snapshots. @default 7 */
+  readonly snapshotRetentionDays?: number;
+  /** Daily UTC snapshot window. */
+  readonly snapshotWindow: string;
+  /** Weekly UTC maintenance window. */
+  readonly maintenanceWindow: string;
+  /** Retention of the slow and engine log groups. */
+  readonly logRetentionDays: number;
+  /** Recovery window of the AUTH token secret. @default 30 */
+  readonly secretRecoveryWindowDays?: number;
+  /** Changing it generates a new AUTH token. @default 1 */
+  readonly authTokenGeneration?: number;
+  /** How a token change is applied; see README for the ROTATE-then-SET procedure. @default "SET" */
+  readonly authTokenUpdateStrategy?: "SET" | "ROTATE";
+}
+
+/**
+ * Redis 7 on ElastiCache: encrypted at rest and in transit (TLS required), AUTH token from
+ * Secrets Manager, snapshots, and slow and engine logs in encrypted log groups.
+ */
+export class RedisCache extends Construct {
+  readonly replicationGroup: ElasticacheReplicationGroup;
+  readonly authSecret: GeneratedSecret;
+  /** Configuration endpoint in cluster mode, primary endpoint otherwise. */
+  readonly endpoint: string;
+  readonly port = 6379;
+  /** Ids of the member clusters, as CloudWatch names them in the CacheClusterId dimension. */
+  readonly memberClusterIds: string[];
+  /** Members that start as replicas (the only ones that publish ReplicationLag). */
+  readonly replicaClusterIds: string[];
+
+  constructor(scope: Construct, id: string, props: RedisCacheProps) {
+    super(scope, id);
+    const name = props.replicationGroupId;
+    const clusterMode = props.clusterMode ?? false;
+    const shards = props.shards ?? 1;
+    const replicas = props.replicasPerShard ?? 1;
+    const highlyAvailable = replicas >= 1;
+
+    const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
+      name,
+      description: `Isolated subnets of ${name}`,
+      subnetIds: props.subnetIds,
+    });
+    const parameters = new ElasticacheParameterGroup(this, "parameters", {
+      name: `${name}-redis7`,
+      family: "redis7",
+      description: `Cluster mode ${clusterMode ? "on" : "off"} for ${name}`,
+      parameter: [{ name: "cluster-enabled", value: clusterMode ? "yes" : "no" }],
+    });
+    this.authSecret = new GeneratedSecret(this, "auth-token", {
+      name: `${name}/auth-token`,
+      description: `AUTH token of the ${name} Redis replication group`,
+      kmsKeyArn: props.kmsKeyArn,
+      recoveryWindowDays: props.secretRecoveryWindowDays,
+      fields: ["auth_token"],
+      length: 64,
+      allowedSpecialCharacters: AUTH_TOKEN_SPECIAL_CHARACTERS,
+      keepers: { generation: String(props.authTokenGeneration ?? 1) },
+    });
+    const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
+      logType,
+      group: new EncryptedLogGroup(this, logType, {
+        name: `/aws/elasticache/${name}/${logType}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyArn: props.kmsKeyArn,
+      }),
+    }));
+
+    this.replicationGroup = new ElasticacheReplicationGroup(this, "replication-group", {
+      replicationGroupId: name,
+      description: `Redis for ${name}`,
+      engine: "redis",
+      engineVersion: props.engineVersion,
+      nodeType: props.nodeType,
+      port: this.port,
+      parameterGroupName: parameters.name,
+      subnetGroupName: subnetGroup.name,
+      securityGroupIds: props.securityGroupIds,
+      ...(clusterMode
+        ? { clusterMode: "enabled", numNodeGroups: shards, replicasPerNodeGroup: replicas }
+        : { clusterMode: "disabled", numCacheClusters: 1 + replicas }),
+      automaticFailoverEnabled: highlyAvailable,
+      multiAzEnabled: highlyAvailable,
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: props.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      authToken: this.authSecret.values.auth_token,
+      authTokenUpdateStrategy: props.authTokenUpdateStrategy ?? "SET",
+      autoMinorVersionUpgrade: "true",
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
+      snapshotWindow: props.snapshotWindow,
+      maintenanceWindow: props.maintenanceWindow,
+      finalSnapshotIdentifier: `${name}-final`,
+      applyImmediately: false,
+      logDeliveryConfiguration: logs.map(({ logType, group }) => ({
+        destinationType: "cloudwatch-logs",
+        destination: group.name,
+        logFormat: "json",
+        logType,
+      })),
+    });
+    this.endpoint = clusterMode
+      ? this.replicationGroup.configurationEndpointAddress
+      : this.replicationGroup.primaryEndpointAddress;
+
+    const nodesPerShard = Array.from({ length: 1 + replicas }, (_, index) => String(index + 1).padStart(3, "0"));
+    const members = clusterMode
+      ? Array.from({ length: shards }, (_, shard) => nodesPerShard.map((node) => `${name}-${String(shard + 1).padStart(4, "0")}-${node}`)).flat()
+      : nodesPerShard.map((node) => `${name}-${node}`);
+    this.memberClusterIds = members;
+    this.replicaClusterIds = members.filter((member) => !member.endsWith("-001"));
+  }
+}

@@ -1,0 +1,71 @@
+import { Construct } from "constructs";
+import { AlarmFactory } from "./alarm-factory";
+
+export interface PostgresAlarmThresholds {
+  readonly cpuPercent: number;
+  readonly freeStorageBytes: number;
+  readonly freeableMemoryBytes: number;
+  readonly connections: number;
+  readonly readLatencySeconds: number;
+  readonly writeLatencySeconds: number;
+}
+
+export interface RedisAlarmThresholds {
+  readonly engineCpuPercent: number;
+  readonly memoryPercent: number;
+  readonly evictions: number;
+  readonly connections: number;
+  readonly replicationLagSeconds: number;
+}
+
+export interface DataAlarmsProps {
+  readonly alarms: AlarmFactory;
+  /** DB instance identifier, the DBInstanceIdentifier dimension of AWS/RDS. */
+  readonly dbInstanceIdentifier: string;
+  readonly postgres: PostgresAlarmThresholds;
+  /** Member cluster ids of the replication group, the CacheClusterId dimension of AWS/ElastiCache. */
+  readonly cacheClusterIds: string[];
+  /** Members that are replicas, the only ones publishing ReplicationLag. */
+  readonly replicaClusterIds: string[];
+  readonly redis: RedisAlarmThresholds;
+}
+
+/** Redis publishes per node; every member cluster of a replication group has the single node 0001. */
+const REDIS_NODE_ID = "0001";
+
+/** Alarms on the database and the cache, on the metrics and dimensions CloudWatch publishes. */
+export class DataAlarms extends Construct {
+  constructor(scope: Construct, id: string, props: DataAlarmsProps) {
+    super(scope, id);
+    const { alarms, postgres: db, redis } = props;
+    const rds = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: props.dbInstanceIdentifier } };
+    alarms.threshold({ ...rds, name: "db-cpu", metricName: "CPUUtilization", threshold: db.cpuPercent, breachWhen: "above", description: "PostgreSQL CPU above threshold" });
+    alarms.threshold({ ...rds, name: "db-free-storage", metricName: "FreeStorageSpace", threshold: db.freeStorageBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL free storage below threshold (autoscaling may be at its ceiling)" });
+    alarms.threshold({ ...rds, name: "db-freeable-memory", metricName: "FreeableMemory", threshold: db.freeableMemoryBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL freeable memory below threshold" });
+    alarms.threshold({ ...rds, name: "db-connections", metricName: "DatabaseConnections", threshold: db.connections, breachWhen: "above", statistic: "Maximum", description: "PostgreSQL connections above threshold" });
+    alarms.threshold({ ...rds, name: "db-read-latency", metricName: "ReadLatency", threshold: db.readLatencySeconds, breachWhen: "above", description: "PostgreSQL read latency above threshold" });
+    alarms.threshold({ ...rds, name: "db-write-latency", metricName: "WriteLatency", threshold: db.writeLatencySeconds, breachWhen: "above", description: "PostgreSQL write latency above threshold" });
+
+    for (const member of props.cacheClusterIds) {
+      const node = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: member, CacheNodeId: REDIS_NODE_ID } };
+      alarms.threshold({ ...node, name: `${member}-engine-cpu`, metricName: "EngineCPUUtilization", threshold: redis.engineCpuPercent, breachWhen: "above", description: `Redis engine CPU on ${member} above threshold` });
+      alarms.threshold({ ...node, name: `${member}-memory`, metricName: "DatabaseMemoryUsagePercentage", threshold: redis.memoryPercent, breachWhen: "above", statistic: "Maximum", description: `Redis memory usage on ${member} above threshold` });
+      alarms.threshold({ ...node, name: `${member}-evictions`, metricName: "Evictions", threshold: redis.evictions, breachWhen: "above", statistic: "Sum", description: `Redis evicting keys on ${member}` });
+      alarms.threshold({ ...node, name: `${member}-connections`, metricName: "CurrConnections", threshold: redis.connections, breachWhen: "above", statistic: "Maximum", description: `Redis connections on ${member} above threshold` });
+    }
+    for (const replica of props.replicaClusterIds) {
+      alarms.threshold({
+        namespace: "AWS/ElastiCache",
+        dimensions: { CacheClusterId: replica, CacheNodeId: REDIS_NODE_ID },
+        name: `${replica}-replication-lag`,
+        metricName: "ReplicationLag",
+        threshold: redis.replicationLagSeconds,
+        breachWhen: "above",
+        statistic: "Maximum",
+        // After a failover this member is the primary and stops publishing the metric.
+        treatMissingData: "notBreaching",
+        description: `Redis replication lag on ${replica} above threshold`,
+      });
+    }
+  }
+}

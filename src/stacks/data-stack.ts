@@ -1,0 +1,145 @@
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { AppSecret } from "../constructs/data/app-secret";
+import { DatabaseBackupPlan } from "../constructs/data/database-backup-plan";
+import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { RedisCache } from "../constructs/data/redis-cache";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { DataAlarms } from "../constructs/monitoring/data-alarms";
+import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { EncryptionKey } from "../constructs/security/encryption-key";
+import { AuthStack, awsProvider } from "./auth-stack";
+import { dataHandover } from "./data-handover";
+import { HandoverReader, publishHandover } from "./handover";
+import { networkHandover } from "./network-handover";
+
+/** auth-<env>-data: keys, PostgreSQL, Redis, secrets, backups and their alarms. */
+export class DataStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, { config, layer: "data" });
+    const name = `auth-${config.environment}`;
+    const { aws, data } = config;
+    const network = new HandoverReader(this, "network", config, "network", networkHandover);
+    new RandomProvider(this, "random");
+
+    const dataKey = new EncryptionKey(this, "data-key", {
+      description: `Encrypts ${name} databases, caches, secrets and their logs`,
+      alias: `${name}-data`,
+      accountId: aws.accountId,
+      deletionWindowInDays: data.keyDeletionWindowDays,
+      serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
+    });
+    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled;
+    const drProvider = needsDrRegion ? awsProvider(this, "aws-dr", config, aws.drRegion, "dr") : undefined;
+    const drKey = drProvider
+      ? new EncryptionKey(this, "dr-data-key", {
+          provider: drProvider,
+          description: `Encrypts ${name} backups replicated to ${aws.drRegion}`,
+          alias: `${name}-data-dr`,
+          accountId: aws.accountId,
+          deletionWindowInDays: data.keyDeletionWindowDays,
+        })
+      : undefined;
+
+    const { postgres: db, redis } = data;
+    const database = new PostgresDatabase(this, "postgres", {
+      identifier: `${name}-postgres`,
+      majorVersion: db.majorVersion,
+      instanceClass: db.instanceClass,
+      allocatedStorageGb: db.allocatedStorageGb,
+      maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+      subnetIds: network.list("isolated_subnet_ids"),
+      securityGroupIds: [network.string("db_security_group_id")],
+      kmsKeyArn: dataKey.arn,
+      databaseName: db.databaseName,
+      masterUsername: db.masterUsername,
+      multiAz: db.multiAz,
+      backupRetentionDays: db.backupRetentionDays,
+      backupWindow: db.backupWindow,
+      maintenanceWindow: db.maintenanceWindow,
+      slowStatementThresholdMs: db.slowStatementThresholdMs,
+      enhancedMonitoringIntervalSeconds: db.enhancedMonitoringIntervalSeconds,
+      performanceInsights: db.performanceInsights,
+      logRetentionDays: data.logRetentionDays,
+      deletionProtection: db.deletionProtection,
+      preventDestroy: db.preventDestroy,
+      masterPasswordRotationDays: db.masterPasswordRotationDays,
+      crossRegionBackups:
+        drProvider && drKey && db.crossRegionBackupRetentionDays !== undefined
+          ? { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: db.crossRegionBackupRetentionDays }
+          : undefined,
+    });
+    if (drProvider && drKey && data.backup.enabled) {
+      new DatabaseBackupPlan(this, "backup", {
+        name,
+        resourceArns: [database.instance.arn],
+        kmsKeyArn: dataKey.arn,
+        schedule: data.backup.schedule,
+        retentionDays: data.backup.retentionDays,
+        disasterRecovery: { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: data.backup.drRetentionDays },
+      });
+    }
+
+    const cache = new RedisCache(this, "redis", {
+      replicationGroupId: `${name}-redis`,
+      engineVersion: redis.engineVersion,
+      nodeType: redis.nodeType,
+      clusterMode: redis.clusterMode,
+      shards: redis.shards,
+      replicasPerShard: redis.replicasPerShard,
+      subnetIds: network.list("isolated_subnet_ids"),
+      securityGroupIds: [network.string("cache_security_group_id")],
+      kmsKeyArn: dataKey.arn,
+      snapshotRetentionDays: redis.snapshotRetentionDays,
+      snapshotWindow: redis.snapshotWindow,
+      maintenanceWindow: redis.maintenanceWindow,
+      logRetentionDays: data.logRetentionDays,
+      secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
+      authTokenGeneration: redis.authTokenGeneration,
+      authTokenUpdateStrategy: redis.authTokenUpdateStrategy,
+    });
+    const appSecret = new AppSecret(this, "app-secret", {
+      name,
+      kmsKeyArn: dataKey.arn,
+      recoveryWindowDays: data.secrets.recoveryWindowDays,
+      rotationDays: data.secrets.appSecretRotationDays,
+      logRetentionDays: data.logRetentionDays,
+    });
+
+    const thresholds = config.alarms.data;
+    new DataAlarms(this, "alarms", {
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      dbInstanceIdentifier: `${name}-postgres`,
+      postgres: {
+        cpuPercent: thresholds.dbCpuPercent,
+        freeStorageBytes: thresholds.dbFreeStorageBytes,
+        freeableMemoryBytes: thresholds.dbFreeableMemoryBytes,
+        connections: thresholds.dbConnections,
+        readLatencySeconds: thresholds.dbReadLatencySeconds,
+        writeLatencySeconds: thresholds.dbWriteLatencySeconds,
+      },
+      cacheClusterIds: cache.memberClusterIds,
+      replicaClusterIds: cache.replicaClusterIds,
+      redis: {
+        engineCpuPercent: thresholds.redisEngineCpuPercent,
+        memoryPercent: thresholds.redisMemoryPercent,
+        evictions: thresholds.redisEvictions,
+        connections: thresholds.redisConnections,
+        replicationLagSeconds: thresholds.redisReplicationLagSeconds,
+      },
+    });
+
+    publishHandover(this, dataHandover, {
+      db_endpoint: database.instance.address,
+      db_port: database.instance.port,
+      db_name: db.databaseName,
+      db_master_secret_arn: database.masterSecretArn,
+      redis_endpoint: cache.endpoint,
+      redis_port: cache.port,
+      redis_auth_secret_arn: cache.authSecret.arn,
+      app_secret_arn: appSecret.arn,
+      data_kms_key_arn: dataKey.arn,
+    });
+  }
+}
