@@ -122,6 +122,54 @@ describe("environment config validation", () => {
       (c: any) => (c.alarms.emails = ["oncall"]),
       /^production: alarms\.emails\[0\]: must be an e-mail address$/,
     ],
+    [
+      "a backup window that overlaps the maintenance window",
+      "production",
+      (c: any) => (c.data.postgres.backupWindow = "03:15-03:45"),
+      /^production: data\.postgres\.backupWindow: 03:15-03:45 overlaps the maintenance window sun:03:00-sun:03:30$/,
+    ],
+    [
+      "a Redis snapshot window that overlaps its maintenance window",
+      "staging",
+      (c: any) => (c.data.redis.snapshotWindow = "04:30-05:30"),
+      /^staging: data\.redis\.snapshotWindow: 04:30-05:30 overlaps the maintenance window sun:04:00-sun:05:00$/,
+    ],
+    [
+      "fewer than 7 days of backups in production",
+      "production",
+      (c: any) => (c.data.postgres.backupRetentionDays = 3),
+      /^production: data\.postgres\.backupRetentionDays: must be at least 7 days in a production environment$/,
+    ],
+    [
+      "a PostgreSQL major version other than 16 or 17",
+      "staging",
+      (c: any) => (c.data.postgres.majorVersion = 13),
+      /^staging: data\.postgres\.majorVersion:/,
+    ],
+    [
+      "Performance Insights on an instance class without it",
+      "staging",
+      (c: any) => (c.data.postgres.performanceInsights = true),
+      /^staging: data\.postgres\.performanceInsights: db\.t3\.micro does not support Performance Insights$/,
+    ],
+    [
+      "cluster mode with a single shard",
+      "production",
+      (c: any) => (c.data.redis.shards = 1),
+      /^production: data\.redis\.shards: cluster mode needs at least 2 shards with at least 1 replica each$/,
+    ],
+    [
+      "a Redis engine older than 7",
+      "staging",
+      (c: any) => (c.data.redis.engineVersion = "6.2"),
+      /^staging: data\.redis\.engineVersion: must be a Redis 7\.x version/,
+    ],
+    [
+      "storage autoscaling without headroom",
+      "staging",
+      (c: any) => (c.data.postgres.maxAllocatedStorageGb = 20),
+      /^staging: data\.postgres\.maxAllocatedStorageGb: must exceed allocatedStorageGb \(20\)/,
+    ],
   ];
 
   test.each(badConfigs)("rejects %s, naming the field and the rule", (_, env, edit, expected) => {

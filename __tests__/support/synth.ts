@@ -31,9 +31,11 @@ export class Synthesized {
     return all[0];
   }
 
-  /** The resource whose logical name contains `fragment`; fails unless exactly one matches. */
-  named(type: string, fragment: string): Block {
-    const matches = Object.entries(this.resources(type)).filter(([name]) => name.includes(fragment));
+  /** The resource whose logical name contains (or matches) `fragment`; fails unless exactly one does. */
+  named(type: string, fragment: string | RegExp): Block {
+    const matches = Object.entries(this.resources(type)).filter(([name]) =>
+      typeof fragment === "string" ? name.includes(fragment) : fragment.test(name),
+    );
     if (matches.length !== 1) throw new Error(`expected one ${type} named *${fragment}*, found ${matches.map(([n]) => n).join(", ") || "none"}`);
     return matches[0][1];
   }
