@@ -28,6 +28,22 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
     });
   });
 
+  describe("dual-stack public tier", () => {
+    test(`IPv6 ${config.network.publicIpv6 ? "on the VPC and public subnets only, routed to the internet gateway" : "is off"}`, () => {
+      expect(json.resource("aws_vpc").assign_generated_ipv6_cidr_block).toBe(config.network.publicIpv6);
+      for (const subnet of json.resourceList("aws_subnet")) {
+        if (subnet.tags.Tier === "public" && config.network.publicIpv6) {
+          expect(subnet.ipv6_cidr_block).toMatch(/cidrsubnet\(aws_vpc\..*\.ipv6_cidr_block, 8, \d\)/);
+          expect(subnet.assign_ipv6_address_on_creation).toBe(false);
+        } else {
+          expect(subnet.ipv6_cidr_block).toBeUndefined();
+        }
+      }
+      const ipv6Routes = json.resourceList("aws_route").filter((route) => route.destination_ipv6_cidr_block === "::/0");
+      expect(ipv6Routes.map((route) => route.gateway_id)).toEqual(config.network.publicIpv6 ? [expect.stringMatching(/aws_internet_gateway/)] : []);
+    });
+  });
+
   describe("routing", () => {
     const routeTables = json.resources("aws_route_table");
     const routes = json.resourceList("aws_route");
@@ -93,7 +109,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           port: rule.from_port,
           to: rule.to_port,
           protocol: rule.ip_protocol,
-          peer: rule.cidr_ipv4 ?? rule.referenced_security_group_id,
+          peer: rule.cidr_ipv4 ?? rule.cidr_ipv6 ?? rule.referenced_security_group_id,
         }))
         .sort(byPortThenPeer);
     type RuleView = { port: number; peer: string };
@@ -115,6 +131,12 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
         [
           { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
           { port: 80, to: 80, protocol: "tcp", peer: "0.0.0.0/0" },
+          ...(config.network.publicIpv6
+            ? [
+                { port: 443, to: 443, protocol: "tcp", peer: "::/0" },
+                { port: 80, to: 80, protocol: "tcp", peer: "::/0" },
+              ]
+            : []),
           ...config.app.testListenerAllowedCidrs.map((cidr) => ({
             port: config.app.testListenerPort,
             to: config.app.testListenerPort,
@@ -150,11 +172,12 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       for (const rule of allRules) expect(rule.description).toMatch(/\w{3,}/);
       const openIngress = json
         .resourceList("aws_vpc_security_group_ingress_rule")
-        .filter((rule) => rule.cidr_ipv4 === "0.0.0.0/0");
-      expect(openIngress.map((rule) => [rule.security_group_id, rule.from_port]).sort()).toEqual([
-        [groupRef("alb"), 443],
-        [groupRef("alb"), 80],
-      ]);
+        .filter((rule) => rule.cidr_ipv4 === "0.0.0.0/0" || rule.cidr_ipv6 === "::/0");
+      for (const rule of openIngress) {
+        expect(rule.security_group_id).toBe(groupRef("alb"));
+        expect([80, 443]).toContain(rule.from_port);
+      }
+      expect(openIngress).toHaveLength(config.network.publicIpv6 ? 4 : 2);
     });
   });
 

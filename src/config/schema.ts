@@ -157,6 +157,8 @@ export const environmentConfigSchema = z
         private: z.array(cidr),
         isolated: z.array(cidr),
       }),
+      /** Dual-stack public tier, so the load balancer answers IPv6 clients (the AAAA record). */
+      publicIpv6: z.boolean(),
       /** 1 shares one NAT gateway; one per AZ keeps egress alive when an AZ fails. */
       natGatewayCount: z.number().int().min(1),
       flowLogRetentionDays: logRetentionDays,
@@ -171,11 +173,53 @@ export const environmentConfigSchema = z
     }),
     app: z.object({
       instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
+      /** Capacity of a colour that takes traffic; target tracking moves desired between min and max. */
       capacity,
       /** Port of the listener that reaches the idle colour for smoke tests. */
       testListenerPort: z.number().int().min(1024).max(65535),
       /** Who may reach the test listener: never the whole internet. */
       testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR"),
+      /** Extra names on the certificate (and alias records), inside the hosted zone. */
+      alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")),
+      healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health"),
+      nodeEnv: z.enum(["production", "staging", "development"]),
+      /** Let the container reach the instance metadata service (IMDSv2 hop limit 2 instead of 1). */
+      containerNeedsInstanceMetadata: z.boolean(),
+      rootVolumeGb: z.number().int().min(8).max(1024),
+      healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200),
+      instanceRefreshMinHealthyPercent: z.number().int().min(0).max(100),
+      deregistrationDelaySeconds: z.number().int().min(0).max(3600),
+      /** 0 turns slow start off; otherwise 30-900 seconds as ELB allows. */
+      slowStartSeconds: z.number().int().refine((value) => value === 0 || (value >= 30 && value <= 900), {
+        message: "must be 0 or between 30 and 900",
+      }),
+      targetCpuPercent: z.number().min(1).max(100),
+      targetRequestsPerTarget: z.number().int().min(1),
+      logRetentionDays,
+      /** Images kept in the registry; older ones expire. */
+      keepImages: z.number().int().min(1).max(1000),
+      albDeletionProtection: z.boolean(),
+      accessLogExpiryDays: z.number().int().min(1),
+      waf: z.object({
+        /** Requests per client IP per 5 minutes across the whole site. */
+        rateLimitPerIp: z.number().int().min(10),
+        /** Requests per client IP per 5 minutes to the login and token paths. */
+        loginRateLimitPerIp: z.number().int().min(10),
+        loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1),
+      }),
+      /** Defaults of the release variables; a release overrides them with --var. */
+      release: z.object({
+        blueImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
+        greenImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
+        greenTrafficPercent: z.number().int().min(0).max(100),
+        idleCapacity: z.number().int().min(0),
+      }),
+      alarms: z.object({
+        http5xxRatePercent: positive,
+        p99LatencySeconds: positive,
+        rejectedConnections: z.number().min(0),
+        wafBlockedRequests: positive,
+      }),
     }),
     data: z.object({
       /** Waiting period before a scheduled deletion of the data keys takes effect. */
@@ -243,6 +287,17 @@ export const environmentConfigSchema = z
       issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
     }
     checkDataRules(config.data, config.production, issue);
+    if (config.app.release.idleCapacity > config.app.capacity.max) {
+      issue(["app", "release", "idleCapacity"], `must not exceed app.capacity.max (${config.app.capacity.max})`);
+    }
+    if (config.production && !config.app.albDeletionProtection) {
+      issue(["app", "albDeletionProtection"], "must be true in a production environment");
+    }
+    config.app.alternativeNames.forEach((name, index) => {
+      if (!name.endsWith(`.${config.dns.domainName}`) && name !== config.dns.domainName) {
+        issue(["app", "alternativeNames", index], `${name} is not inside ${config.dns.domainName}`);
+      }
+    });
     if (config.production && config.alarms.emails.length === 0) {
       issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
     }

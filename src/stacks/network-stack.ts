@@ -26,12 +26,14 @@ export class NetworkStack extends AuthStack {
       privateSubnetCidrs: network.subnets.private,
       isolatedSubnetCidrs: network.subnets.isolated,
       natGatewayCount: network.natGatewayCount,
+      publicIpv6: network.publicIpv6,
     });
     const securityGroups = new ServiceSecurityGroups(this, "security-groups", {
       name,
       vpcId: vpc.vpc.id,
       testListenerPort: config.app.testListenerPort,
       testListenerAllowedCidrs: config.app.testListenerAllowedCidrs,
+      allowIpv6Clients: network.publicIpv6,
     });
     const logsKey = new EncryptionKey(this, "network-logs-key", {
       description: `Encrypts ${name} network logs`,

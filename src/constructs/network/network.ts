@@ -8,6 +8,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 
 export interface NetworkProps {
@@ -27,6 +28,8 @@ export interface NetworkProps {
   readonly isolatedSubnetCidrs: string[];
   /** NAT gateways, placed in the first zones; private subnets use the one in their zone when there is one. @default one per zone */
   readonly natGatewayCount?: number;
+  /** Give the VPC an Amazon IPv6 block and the public tier IPv6 subnets, for a dual-stack load balancer. @default false */
+  readonly publicIpv6?: boolean;
 }
 
 type Tier = "public" | "private" | "isolated";
@@ -53,6 +56,7 @@ export class Network extends Construct {
       cidrBlock: props.cidr,
       enableDnsSupport: true,
       enableDnsHostnames: true,
+      assignGeneratedIpv6CidrBlock: props.publicIpv6 ?? false,
       tags: tagged("vpc"),
     });
     new DefaultSecurityGroup(this, "default-security-group", {
@@ -62,7 +66,7 @@ export class Network extends Construct {
       tags: tagged("default-do-not-use"),
     });
 
-    const subnets = (tier: Tier, cidrs: string[]) =>
+    const subnets = (tier: Tier, cidrs: string[], ipv6 = false) =>
       cidrs.map(
         (cidrBlock, index) =>
           new Subnet(this, `${tier}-subnet-${zones[index]}`, {
@@ -70,10 +74,11 @@ export class Network extends Construct {
             cidrBlock,
             availabilityZone: zones[index],
             mapPublicIpOnLaunch: false,
+            ...(ipv6 ? { ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, index), assignIpv6AddressOnCreation: false } : {}),
             tags: { ...tagged(`${tier}-${zones[index]}`), Tier: tier },
           }),
       );
-    const publicSubnets = subnets("public", props.publicSubnetCidrs);
+    const publicSubnets = subnets("public", props.publicSubnetCidrs, props.publicIpv6);
     const privateSubnets = subnets("private", props.privateSubnetCidrs);
     const isolatedSubnets = subnets("isolated", props.isolatedSubnetCidrs);
 
@@ -84,6 +89,13 @@ export class Network extends Construct {
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: internetGateway.id,
     });
+    if (props.publicIpv6) {
+      new Route(this, "public-default-ipv6-route", {
+        routeTableId: publicRoutes.id,
+        destinationIpv6CidrBlock: "::/0",
+        gatewayId: internetGateway.id,
+      });
+    }
     publicSubnets.forEach((subnet, index) =>
       new RouteTableAssociation(this, `public-routes-${zones[index]}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }),
     );

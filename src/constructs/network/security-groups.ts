@@ -17,10 +17,12 @@ export interface ServiceSecurityGroupsProps {
   readonly testListenerPort: number;
   /** Sources allowed to reach the test listener. */
   readonly testListenerAllowedCidrs: string[];
+  /** Also accept clients over IPv6 (dual-stack load balancer). @default false */
+  readonly allowIpv6Clients?: boolean;
 }
 
 /** Where a rule points: another group of this service, or a CIDR block. */
-type Peer = { group: SecurityGroup } | { cidr: string };
+type Peer = { group: SecurityGroup } | { cidr: string } | { ipv6Cidr: string };
 
 /**
  * One security group per tier, chained so each tier only reaches the next one:
@@ -57,7 +59,11 @@ export class ServiceSecurityGroups extends Construct {
         fromPort: port,
         toPort: port,
         description,
-        ...("group" in peer ? { referencedSecurityGroupId: peer.group.id } : { cidrIpv4: peer.cidr }),
+        ...("group" in peer
+          ? { referencedSecurityGroupId: peer.group.id }
+          : "cidr" in peer
+            ? { cidrIpv4: peer.cidr }
+            : { cidrIpv6: peer.ipv6Cidr }),
       };
       if (direction === "ingress") new VpcSecurityGroupIngressRule(this, ruleId, rule);
       else new VpcSecurityGroupEgressRule(this, ruleId, rule);
@@ -66,6 +72,11 @@ export class ServiceSecurityGroups extends Construct {
     const internet = { cidr: "0.0.0.0/0" };
     allow("ingress", this.alb, "alb-https-from-internet", 443, internet, "HTTPS from clients");
     allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS");
+    if (props.allowIpv6Clients) {
+      const internetIpv6 = { ipv6Cidr: "::/0" };
+      allow("ingress", this.alb, "alb-https-from-internet-ipv6", 443, internetIpv6, "HTTPS from IPv6 clients");
+      allow("ingress", this.alb, "alb-http-from-internet-ipv6", 80, internetIpv6, "HTTP from IPv6 clients, redirected to HTTPS");
+    }
     props.testListenerAllowedCidrs.forEach((cidr, index) =>
       allow("ingress", this.alb, `alb-test-listener-${index}`, props.testListenerPort, { cidr }, `Smoke tests of the idle colour from ${cidr}`),
     );
