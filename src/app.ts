@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
 import { selectEnvironments, validateConfigs } from "./config/validate";
+import { AppStack } from "./stacks/app-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
 import { NetworkStack } from "./stacks/network-stack";
@@ -17,14 +18,16 @@ export interface AppOptions {
   readonly configs?: Readonly<Record<string, unknown>>;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> network -> data. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> network -> data -> app. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState"> = {}) {
   const bootstrap = new BootstrapStack(app, config, { localState: options.bootstrapLocalState });
   const network = new NetworkStack(app, config);
   network.addDependency(bootstrap);
   const data = new DataStack(app, config);
   data.addDependency(network);
-  return { bootstrap, network, data };
+  const app_ = new AppStack(app, config);
+  app_.addDependency(data);
+  return { bootstrap, network, data, app: app_ };
 }
 
 /**

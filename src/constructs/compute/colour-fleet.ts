@@ -1,0 +1,171 @@
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { Fn, ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+
+/** Latest Amazon Linux 2023 AMI, resolved by EC2 at launch: no lookup at plan time. */
+export const AL2023_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+/** Group metrics published to CloudWatch (the in-service alarm needs GroupInServiceInstances). */
+export const GROUP_METRICS = [
+  "GroupMinSize",
+  "GroupMaxSize",
+  "GroupDesiredCapacity",
+  "GroupInServiceInstances",
+  "GroupPendingInstances",
+  "GroupTerminatingInstances",
+  "GroupTotalInstances",
+];
+
+export interface ColourFleetProps {
+  /** Name of the target group, launch template and group, e.g. auth-staging-blue. */
+  readonly name: string;
+  readonly colour: string;
+  readonly vpcId: string;
+  /** Private subnets across at least two AZs. */
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly instanceType: string;
+  readonly instanceProfileArn: string;
+  /** Boot script, base64-encoded. */
+  readonly userDataBase64: string;
+  /** Container port the target group sends to. @default 3000 */
+  readonly port?: number;
+  readonly healthCheckPath: string;
+  /** IMDSv2 hop limit 2 lets the container (one hop further) reach instance metadata. @default false */
+  readonly containerNeedsInstanceMetadata?: boolean;
+  /** @default 30 */
+  readonly rootVolumeGb?: number;
+  /** Capacity bounds; may be Terraform expressions (idle colours shrink). */
+  readonly minSize: number;
+  readonly maxSize: number;
+  /** Initial desired capacity; afterwards target tracking owns it. */
+  readonly desiredCapacity: number;
+  /** @default 300 */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /** Healthy share kept during an instance refresh. @default 90 */
+  readonly minHealthyPercent?: number;
+  /** @default 30 */
+  readonly deregistrationDelaySeconds?: number;
+  /** @default 0 (off) */
+  readonly slowStartSeconds?: number;
+  readonly targetCpuPercent: number;
+  /** Tags for the instances and their volumes (provider default_tags do not reach them). */
+  readonly instanceTags: Record<string, string>;
+}
+
+/**
+ * One colour of the service: a target group, a hardened launch template (IMDSv2, encrypted gp3,
+ * no SSH key, no public IP) and an auto-scaling group that replaces its instances whenever the
+ * launch template changes and scales on CPU and requests per target.
+ */
+export class ColourFleet extends Construct {
+  readonly targetGroup: LbTargetGroup;
+  readonly launchTemplate: LaunchTemplate;
+  readonly group: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: ColourFleetProps) {
+    super(scope, id);
+    const port = props.port ?? 3000;
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      name: props.name,
+      vpcId: props.vpcId,
+      port,
+      protocol: "HTTP",
+      targetType: "instance",
+      deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),
+      slowStart: props.slowStartSeconds ?? 0,
+      healthCheck: {
+        enabled: true,
+        path: props.healthCheckPath,
+        port: "traffic-port",
+        protocol: "HTTP",
+        matcher: "200",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+    });
+    const tags = { ...props.instanceTags, Name: props.name, Colour: props.colour };
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name: props.name,
+      description: `Auth service, ${props.colour}`,
+      imageId: AL2023_AMI,
+      instanceType: props.instanceType,
+      iamInstanceProfile: { arn: props.instanceProfileArn },
+      vpcSecurityGroupIds: props.securityGroupIds,
+      userData: props.userDataBase64,
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: props.containerNeedsInstanceMetadata ? 2 : 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: { volumeSize: props.rootVolumeGb ?? 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        },
+      ],
+      monitoring: { enabled: true },
+      tagSpecifications: [
+        { resourceType: "instance", tags },
+        { resourceType: "volume", tags },
+      ],
+    });
+    this.group = new AutoscalingGroup(this, "group", {
+      name: props.name,
+      vpcZoneIdentifier: props.subnetIds,
+      launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
+      minSize: props.minSize,
+      maxSize: props.maxSize,
+      desiredCapacity: props.desiredCapacity,
+      targetGroupArns: [this.targetGroup.arn],
+      healthCheckType: "ELB",
+      healthCheckGracePeriod: props.healthCheckGracePeriodSeconds ?? 300,
+      defaultInstanceWarmup: props.healthCheckGracePeriodSeconds ?? 300,
+      enabledMetrics: GROUP_METRICS,
+      metricsGranularity: "1Minute",
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: props.minHealthyPercent ?? 90, autoRollback: true },
+      },
+      tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+      // Target tracking owns desired capacity once the group exists.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+    new AutoscalingPolicy(this, "cpu-target", {
+      name: `${props.name}-cpu`,
+      autoscalingGroupName: this.group.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+        targetValue: props.targetCpuPercent,
+      },
+    });
+  }
+
+  /**
+   * Also scale on requests per target. AWS only accepts this once the target group is attached
+   * to a listener, hence the explicit dependency.
+   */
+  scaleOnRequestsPerTarget(requestsPerTarget: number, loadBalancerArnSuffix: string, listener: ITerraformDependable): void {
+    new AutoscalingPolicy(this, "requests-target", {
+      name: `${this.group.name}-requests`,
+      autoscalingGroupName: this.group.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: `${loadBalancerArnSuffix}/${this.targetGroup.arnSuffix}`,
+        },
+        targetValue: requestsPerTarget,
+      },
+      dependsOn: [listener],
+    });
+  }
+}

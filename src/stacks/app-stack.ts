@@ -1,0 +1,185 @@
+import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { TerraformOutput, Token } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { ColourFleet } from "../constructs/compute/colour-fleet";
+import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { ServiceInstanceRole } from "../constructs/compute/instance-role";
+import { UserDataTemplate } from "../constructs/compute/user-data";
+import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
+import { AliasRecords } from "../constructs/edge/alias-records";
+import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
+import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
+import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { AppAlarms } from "../constructs/monitoring/app-alarms";
+import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { COLOURS, Colour, ReleaseVariables } from "../constructs/release/release-variables";
+import { EncryptionKey } from "../constructs/security/encryption-key";
+import { AuthStack } from "./auth-stack";
+import { dataHandover } from "./data-handover";
+import { HandoverReader } from "./handover";
+import { networkHandover } from "./network-handover";
+
+/** The port the service container listens on. */
+export const SERVICE_PORT = 3000;
+
+/** auth-<env>-app: TLS edge with WAF, blue and green server fleets, registry, alarms. */
+export class AppStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, { config, layer: "app" });
+    const name = `auth-${config.environment}`;
+    const { aws, app, dns } = config;
+    const network = new HandoverReader(this, "network", config, "network", networkHandover);
+    const data = new HandoverReader(this, "data", config, "data", dataHandover);
+
+    const appKey = new EncryptionKey(this, "app-key", {
+      description: `Encrypts ${name} images and app, WAF logs`,
+      alias: `${name}-app`,
+      accountId: aws.accountId,
+      serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
+    });
+
+    const zoneId = dns.hostedZoneId ?? new Route53Zone(this, "zone", { name: dns.domainName }).zoneId;
+    const certificate = new DnsValidatedCertificate(this, "certificate", {
+      domainName: dns.domainName,
+      alternativeNames: app.alternativeNames,
+      hostedZoneId: zoneId,
+    });
+    const accessLogs = new AccessLogBucket(this, "access-logs", {
+      bucketName: `${name}-alb-logs-${aws.accountId}`,
+      accountId: aws.accountId,
+      prefix: name,
+      expiryDays: app.accessLogExpiryDays,
+    });
+
+    const registry = new ContainerRegistry(this, "registry", { name: `${name}-service`, kmsKeyArn: appKey.arn, keepImages: app.keepImages });
+    const serviceLogs = new EncryptedLogGroup(this, "service-logs", {
+      name: `/auth/${config.environment}/service`,
+      retentionInDays: app.logRetentionDays,
+      kmsKeyArn: appKey.arn,
+    });
+    const secretArns = {
+      db: data.string("db_master_secret_arn"),
+      redis: data.string("redis_auth_secret_arn"),
+      app: data.string("app_secret_arn"),
+    };
+    const instanceRole = new ServiceInstanceRole(this, "instance-role", {
+      name: `${name}-service`,
+      secretArns: Object.values(secretArns),
+      kmsKeyArns: [data.string("data_kms_key_arn"), appKey.arn],
+      repositoryArn: registry.repository.arn,
+      logGroupArn: serviceLogs.arn,
+    });
+
+    const userData = new UserDataTemplate(this, "user-data");
+    const release = new ReleaseVariables(this, "release", { defaults: app.release, maxCapacity: app.capacity.max });
+    const fleets = Object.fromEntries(
+      COLOURS.map((colour) => [
+        colour,
+        new ColourFleet(this, colour, {
+          name: `${name}-${colour}`,
+          colour,
+          vpcId: network.string("vpc_id"),
+          subnetIds: network.list("private_subnet_ids"),
+          securityGroupIds: [network.string("app_security_group_id")],
+          instanceType: app.instanceType,
+          instanceProfileArn: instanceRole.instanceProfile.arn,
+          userDataBase64: userData.base64({
+            colour,
+            region: aws.region,
+            registry: `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`,
+            repository_url: registry.repository.repositoryUrl,
+            image_tag: release.imageTag[colour],
+            db_secret_arn: secretArns.db,
+            redis_secret_arn: secretArns.redis,
+            app_secret_arn: secretArns.app,
+            db_host: data.string("db_endpoint"),
+            db_port: Token.asString(data.number("db_port")),
+            db_name: data.string("db_name"),
+            redis_host: data.string("redis_endpoint"),
+            redis_port: Token.asString(data.number("redis_port")),
+            node_env: app.nodeEnv,
+            port: String(SERVICE_PORT),
+            log_group: serviceLogs.name,
+          }),
+          port: SERVICE_PORT,
+          healthCheckPath: app.healthCheckPath,
+          containerNeedsInstanceMetadata: app.containerNeedsInstanceMetadata,
+          rootVolumeGb: app.rootVolumeGb,
+          minSize: release.capacity(colour, app.capacity.min),
+          maxSize: release.capacity(colour, app.capacity.max),
+          desiredCapacity: release.capacity(colour, app.capacity.desired),
+          healthCheckGracePeriodSeconds: app.healthCheckGracePeriodSeconds,
+          minHealthyPercent: app.instanceRefreshMinHealthyPercent,
+          deregistrationDelaySeconds: app.deregistrationDelaySeconds,
+          slowStartSeconds: app.slowStartSeconds,
+          targetCpuPercent: app.targetCpuPercent,
+          instanceTags: {
+            Service: config.tags.service,
+            Environment: config.tags.environment,
+            Owner: config.tags.owner,
+            CostCentre: config.tags.costCentre,
+          },
+        }),
+      ]),
+    ) as Record<Colour, ColourFleet>;
+    const byColour = <T>(pick: (fleet: ColourFleet) => T) => ({ blue: pick(fleets.blue), green: pick(fleets.green) });
+
+    const loadBalancer = new PublicLoadBalancer(this, "edge", {
+      name,
+      subnetIds: network.list("public_subnet_ids"),
+      securityGroupIds: [network.string("alb_security_group_id")],
+      certificateArn: certificate.certificateArn,
+      targets: COLOURS.map((colour) => ({ targetGroup: fleets[colour].targetGroup, weight: release.weight(colour) })),
+      testListenerPort: app.testListenerPort,
+      testTargetGroupArn: release.forIdleColour(byColour((fleet) => fleet.targetGroup.arn)),
+      accessLogs: { bucket: accessLogs.bucket.bucket, prefix: name },
+      dualStack: config.network.publicIpv6,
+      deletionProtection: app.albDeletionProtection,
+    });
+    for (const colour of COLOURS) {
+      fleets[colour].scaleOnRequestsPerTarget(app.targetRequestsPerTarget, loadBalancer.loadBalancer.arnSuffix, loadBalancer.httpsListener);
+    }
+    const firewall = new WebApplicationFirewall(this, "waf", {
+      name,
+      resourceArn: loadBalancer.loadBalancer.arn,
+      rateLimitPerIp: app.waf.rateLimitPerIp,
+      loginRateLimitPerIp: app.waf.loginRateLimitPerIp,
+      loginPaths: app.waf.loginPaths,
+      logRetentionDays: app.logRetentionDays,
+      kmsKeyArn: appKey.arn,
+    });
+    new AliasRecords(this, "dns", {
+      zoneId,
+      names: [dns.domainName, ...app.alternativeNames],
+      target: { dnsName: loadBalancer.loadBalancer.dnsName, zoneId: loadBalancer.loadBalancer.zoneId },
+      ipv6: config.network.publicIpv6,
+    });
+
+    new AppAlarms(this, "alarms", {
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+      liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
+      liveGroupMinimum: app.capacity.min,
+      webAclName: firewall.webAcl.name,
+      region: aws.region,
+      thresholds: app.alarms,
+    });
+
+    new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });
+    new TerraformOutput(this, "test_listener_url", {
+      value: `https://${dns.domainName}:${app.testListenerPort}`,
+      description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
+    });
+    new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
+    new TerraformOutput(this, "repository_url", { value: registry.repository.repositoryUrl, description: "ECR repository to push images to" });
+    new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });
+    new TerraformOutput(this, "idle_colour", {
+      value: release.forIdleColour({ blue: "blue", green: "green" }),
+      description: "Colour the test listener reaches",
+    });
+  }
+}
+
