@@ -1,5 +1,6 @@
-import { App, Testing, TerraformStack } from "cdktf";
-import { addEnvironment } from "../../src/app";
+import { readFileSync } from "fs";
+import { join } from "path";
+import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
 import { validateConfigs } from "../../src/config/validate";
@@ -74,14 +75,21 @@ export function editedConfig(name: keyof typeof environments, edit: (config: Env
   return copy;
 }
 
-/** Every stack of one environment, synthesized. */
-export function synthEnvironment(name: keyof typeof environments) {
-  const app: App = Testing.app();
-  const stacks = addEnvironment(app, validConfig(name));
-  return Object.fromEntries(Object.entries(stacks).map(([layer, stack]) => [layer, Synthesized.of(stack)])) as Record<
-    keyof typeof stacks,
-    Synthesized
-  >;
+export const LAYERS = ["bootstrap", "network", "data", "app"] as const;
+export type LayerName = (typeof LAYERS)[number];
+
+/** Where the global setup synthesized the app (the real bundle, all environments). */
+export const SYNTH_DIR = join(__dirname, "..", "..", ".jest-synth");
+
+/** Every stack of one environment, as `cdktf synth` wrote it. */
+export function synthEnvironment(name: keyof typeof environments): Record<LayerName, Synthesized> {
+  return Object.fromEntries(
+    LAYERS.map((layer) => {
+      const file = join(SYNTH_DIR, "stacks", `auth-${name}-${layer}`, "cdk.tf.json");
+      return [layer, new Synthesized(JSON.parse(readFileSync(file, "utf8")))];
+    }),
+  ) as Record<LayerName, Synthesized>;
 }
+
 
 export const ENVIRONMENTS = ["staging", "production"] as const;
