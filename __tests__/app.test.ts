@@ -1,0 +1,387 @@
+import { AL2023_AMI, GROUP_METRICS } from "../src/constructs/compute/colour-fleet";
+import { MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
+import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+
+const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).app])) as Record<
+  (typeof ENVIRONMENTS)[number],
+  Synthesized
+>;
+const COLOURS = ["blue", "green"] as const;
+
+describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
+  const config = validConfig(env);
+  const { app, dns } = config;
+  const json = synthesized[env];
+  const alb = json.resource("aws_lb");
+  const listeners = json.resources("aws_lb_listener");
+  const listenerOn = (port: number) => Object.values(listeners).find((listener) => listener.port === port)!;
+  const targetGroup = (colour: string) => json.named("aws_lb_target_group", `${colour}_target-group`);
+  const groupOf = (colour: string) => json.named("aws_autoscaling_group", `${colour}_group`);
+  const templateOf = (colour: string) => json.named("aws_launch_template", `${colour}_launch-template`);
+
+  describe("TLS certificate and DNS", () => {
+    const certificate = json.resource("aws_acm_certificate");
+
+    test("an ACM certificate for the domain (and alternative names), validated by DNS", () => {
+      expect(certificate).toMatchObject({ domain_name: dns.domainName, validation_method: "DNS", lifecycle: { create_before_destroy: true } });
+      expect(certificate.subject_alternative_names ?? []).toEqual(app.alternativeNames);
+    });
+
+    test("validation records come from domain_validation_options through for_each", () => {
+      const record = json.named("aws_route53_record", "validation-record");
+      expect(record.for_each).toMatch(/aws_acm_certificate\..*\.domain_validation_options/);
+      expect(record).toMatchObject({
+        name: "${each.value.resource_record_name}",
+        type: "${each.value.resource_record_type}",
+        records: ["${each.value.resource_record_value}"],
+        zone_id: dns.hostedZoneId,
+      });
+    });
+
+    test("the HTTPS listeners wait for validation by using the validated certificate ARN", () => {
+      const validation = json.resource("aws_acm_certificate_validation");
+      expect(validation.validation_record_fqdns).toMatch(/\[for record in aws_route53_record\..* : record\.fqdn\]/);
+      const validatedArn = referenceTo(json, "aws_acm_certificate_validation", validation, "certificate_arn");
+      expect(listenerOn(443).certificate_arn).toBe(validatedArn);
+      expect(listenerOn(app.testListenerPort).certificate_arn).toBe(validatedArn);
+    });
+
+    test("alias records A and AAAA point the domain at the load balancer", () => {
+      const aliases = json.resourceList("aws_route53_record").filter((record) => record.alias);
+      expect(aliases.map((record) => [record.name, record.type]).sort()).toEqual(
+        [dns.domainName, ...app.alternativeNames].flatMap((name) => [[name, "A"], [name, "AAAA"]]).sort(),
+      );
+      for (const record of aliases) {
+        expect(record.alias).toEqual({
+          name: referenceTo(json, "aws_lb", alb, "dns_name"),
+          zone_id: referenceTo(json, "aws_lb", alb, "zone_id"),
+          evaluate_target_health: true,
+        });
+      }
+    });
+  });
+
+  describe("load balancer", () => {
+    test("is internet-facing and dual-stack in the public subnets with the alb security group", () => {
+      expect(alb).toMatchObject({ internal: false, load_balancer_type: "application", ip_address_type: "dualstack" });
+      expect(alb.subnets).toMatch(/outputs\.public_subnet_ids/);
+      expect(alb.security_groups).toEqual([expect.stringMatching(/outputs\.alb_security_group_id/)]);
+    });
+
+    test(`drops invalid header fields; deletion protection is ${app.albDeletionProtection}`, () => {
+      expect(alb.drop_invalid_header_fields).toBe(true);
+      expect(alb.enable_deletion_protection).toBe(app.albDeletionProtection);
+    });
+
+    test("HTTPS on 443 with a TLS 1.3 policy, forwarding to both colours by release weight", () => {
+      const https = listenerOn(443);
+      expect(https).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+      expect(https.default_action[0].forward.target_group).toEqual([
+        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn"), weight: "${(100 - var.green_traffic_percent)}" },
+        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn"), weight: "${var.green_traffic_percent}" },
+      ]);
+    });
+
+    test("HTTP on 80 answers with a 301 to HTTPS", () => {
+      expect(listenerOn(80).default_action).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }]);
+    });
+
+    test("the test listener forwards to the idle colour (the one with less traffic)", () => {
+      const test = listenerOn(app.testListenerPort);
+      expect(test).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+      expect(test.default_action[0].target_group_arn).toBe(
+        `\${(var.green_traffic_percent <= 50) ? ${referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn").slice(2, -1)} : ${referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn").slice(2, -1)}}`,
+      );
+    });
+
+    test("access logs go to an SSE-S3, private, TLS-only bucket that ELB log delivery may write to", () => {
+      const bucket = json.named("aws_s3_bucket", "access-logs");
+      expect(alb.access_logs).toMatchObject({ enabled: true, bucket: referenceTo(json, "aws_s3_bucket", bucket, "bucket"), prefix: `auth-${env}` });
+      expect(json.resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ]);
+      expect(json.resource("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      const policy = json.policyDocument(json.resource("aws_s3_bucket_policy").policy);
+      const bySid = Object.fromEntries(policy.statement.map((statement: any) => [statement.sid, statement]));
+      expect(bySid.ElbLogDelivery).toMatchObject({ actions: ["s3:PutObject"], principals: [{ type: "AWS", identifiers: [expect.stringMatching(/data\.aws_elb_service_account\..*\.arn/)] }] });
+      expect(bySid.ElbLogDelivery.resources).toEqual([expect.stringMatching(new RegExp(`/auth-${env}/AWSLogs/${config.aws.accountId}/\\*$`))]);
+      expect(bySid.DenyInsecureTransport).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+      const [rule] = json.resource("aws_s3_bucket_lifecycle_configuration").rule;
+      expect(rule.expiration).toEqual([{ days: app.accessLogExpiryDays }]);
+    });
+  });
+
+  describe("web application firewall", () => {
+    const acl = json.resource("aws_wafv2_web_acl");
+    const rules: any[] = acl.rule;
+
+    test("a REGIONAL web ACL associated with the load balancer", () => {
+      expect(acl.scope).toBe("REGIONAL");
+      expect(json.resource("aws_wafv2_web_acl_association")).toMatchObject({
+        resource_arn: referenceTo(json, "aws_lb", alb, "arn"),
+        web_acl_arn: referenceTo(json, "aws_wafv2_web_acl", acl, "arn"),
+      });
+    });
+
+    test("uses the common, known bad inputs, SQL injection and IP reputation rule groups", () => {
+      const groups = rules.filter((rule) => rule.statement.managed_rule_group_statement).map((rule) => rule.statement.managed_rule_group_statement);
+      expect(groups).toEqual(MANAGED_RULE_GROUPS.map((name) => ({ vendor_name: "AWS", name })));
+      expect([...MANAGED_RULE_GROUPS].sort()).toEqual(
+        ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"].sort(),
+      );
+    });
+
+    test("rate-limits each client IP, tighter on the login and token paths", () => {
+      const [login, site] = ["login-rate-limit-per-ip", "rate-limit-per-ip"].map((name) => rules.find((rule) => rule.name === name));
+      expect(site.statement.rate_based_statement).toEqual({ limit: app.waf.rateLimitPerIp, aggregate_key_type: "IP" });
+      expect(login.statement.rate_based_statement).toMatchObject({ limit: app.waf.loginRateLimitPerIp, aggregate_key_type: "IP" });
+      const scoped = JSON.stringify(login.statement.rate_based_statement.scope_down_statement);
+      for (const path of app.waf.loginPaths) expect(scoped).toContain(`"search_string":"${path}"`);
+      expect(login.action).toEqual({ block: {} });
+      expect(login.priority).toBeLessThan(site.priority);
+    });
+
+    test("every rule publishes CloudWatch metrics", () => {
+      for (const rule of rules) expect(rule.visibility_config).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
+      expect(acl.visibility_config.cloudwatch_metrics_enabled).toBe(true);
+    });
+
+    test("logs to an aws-waf-logs- group with authorization and cookie headers redacted", () => {
+      const logging = json.resource("aws_wafv2_web_acl_logging_configuration");
+      const group = json.resourceList("aws_cloudwatch_log_group").find((candidate) => candidate.name.startsWith("aws-waf-logs-"))!;
+      expect(group.name).toBe(`aws-waf-logs-auth-${env}`);
+      expect(logging.log_destination_configs).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\..*waf.*\.arn/)]);
+      expect(logging.redacted_fields).toEqual([{ single_header: { name: "authorization" } }, { single_header: { name: "cookie" } }]);
+    });
+  });
+
+  describe.each(COLOURS)("%s servers", (colour) => {
+    const template = templateOf(colour);
+    const group = groupOf(colour);
+    const tg = targetGroup(colour);
+    const weight = colour === "green" ? "var.green_traffic_percent" : "(100 - var.green_traffic_percent)";
+
+    test("target group: HTTP on 3000, health check on the health path, deregistration delay and slow start from config", () => {
+      expect(tg).toMatchObject({
+        port: 3000,
+        protocol: "HTTP",
+        deregistration_delay: String(app.deregistrationDelaySeconds),
+        slow_start: app.slowStartSeconds,
+        health_check: { path: app.healthCheckPath, matcher: "200", enabled: true },
+      });
+    });
+
+    test("launch template: AL2023 resolved by EC2 from SSM, no data source", () => {
+      expect(template.image_id).toBe(AL2023_AMI);
+      expect(template.image_id).toMatch(/^resolve:ssm:\/aws\/service\/ami-amazon-linux-latest\/al2023-/);
+      expect(json.json.data?.aws_ami).toBeUndefined();
+      expect(template.instance_type).toBe(app.instanceType);
+    });
+
+    test(`launch template: IMDSv2 required with hop limit ${app.containerNeedsInstanceMetadata ? 2 : 1}`, () => {
+      expect(template.metadata_options).toMatchObject({
+        http_tokens: "required",
+        http_endpoint: "enabled",
+        http_put_response_hop_limit: app.containerNeedsInstanceMetadata ? 2 : 1,
+      });
+    });
+
+    test("launch template: encrypted gp3 root volume, no SSH key, no public IP, the instance profile", () => {
+      expect(template.block_device_mappings).toEqual([
+        { device_name: "/dev/xvda", ebs: { volume_size: app.rootVolumeGb, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } },
+      ]);
+      expect(template.key_name).toBeUndefined();
+      expect(template.network_interfaces).toBeUndefined();
+      expect(template.iam_instance_profile).toEqual({ arn: expect.stringMatching(/aws_iam_instance_profile\..*\.arn/) });
+    });
+
+    test(`launch template: user data filled in from the template with the ${colour} image tag`, () => {
+      expect(template.user_data).toMatch(/^\$\{base64encode\(templatefile\("assets\/user-data[^"]*\.sh\.tftpl", \{/);
+      expect(template.user_data).toContain(`"colour" = "${colour}"`);
+      expect(template.user_data).toContain(`"image_tag" = var.${colour}_image_tag`);
+      expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_master_secret_arn/);
+    });
+
+    test("auto-scaling group: private subnets, ELB health checks with a grace period, group metrics, tags to instances", () => {
+      expect(group.vpc_zone_identifier).toMatch(/outputs\.private_subnet_ids/);
+      expect(group).toMatchObject({ health_check_type: "ELB", health_check_grace_period: app.healthCheckGracePeriodSeconds, enabled_metrics: GROUP_METRICS });
+      expect(group.target_group_arns).toEqual([referenceTo(json, "aws_lb_target_group", tg, "arn")]);
+      for (const tag of group.tag) expect(tag.propagate_at_launch).toBe(true);
+      expect(group.tag).toEqual(expect.arrayContaining([{ key: "Colour", value: colour, propagate_at_launch: true }, { key: "Environment", value: env, propagate_at_launch: true }]));
+    });
+
+    test("auto-scaling group: rolling instance refresh whenever the launch template changes", () => {
+      expect(group.launch_template).toEqual({ id: referenceTo(json, "aws_launch_template", template, "id"), version: expect.stringMatching(/latest_version/) });
+      expect(group.instance_refresh).toMatchObject({ strategy: "Rolling", preferences: { min_healthy_percentage: app.instanceRefreshMinHealthyPercent } });
+    });
+
+    test(`auto-scaling group: capacity ${app.capacity.min}-${app.capacity.max} while taking traffic, idle_capacity otherwise`, () => {
+      expect(group.min_size).toBe(`\${${weight} > 0 ? ${app.capacity.min} : var.idle_capacity}`);
+      expect(group.max_size).toBe(`\${${weight} > 0 ? ${app.capacity.max} : var.idle_capacity}`);
+      expect(group.desired_capacity).toBe(`\${${weight} > 0 ? ${app.capacity.desired} : var.idle_capacity}`);
+      expect(group.lifecycle).toEqual({ ignore_changes: ["desired_capacity"] });
+    });
+
+    test("target tracking on CPU and on requests per target", () => {
+      const policies = json.resourceList("aws_autoscaling_policy").filter((policy) => policy.autoscaling_group_name === referenceTo(json, "aws_autoscaling_group", group, "name"));
+      const byMetric = Object.fromEntries(policies.map((policy) => [policy.target_tracking_configuration.predefined_metric_specification.predefined_metric_type, policy]));
+      expect(byMetric.ASGAverageCPUUtilization.target_tracking_configuration.target_value).toBe(app.targetCpuPercent);
+      expect(byMetric.ALBRequestCountPerTarget.target_tracking_configuration).toMatchObject({
+        target_value: app.targetRequestsPerTarget,
+        predefined_metric_specification: { resource_label: `${referenceTo(json, "aws_lb", alb, "arn_suffix")}/${referenceTo(json, "aws_lb_target_group", tg, "arn_suffix")}` },
+      });
+      expect(byMetric.ALBRequestCountPerTarget.depends_on).toEqual([expect.stringMatching(/aws_lb_listener\.edge_https/)]);
+    });
+  });
+
+  describe("instance role", () => {
+    const role = json.named("aws_iam_role", "instance-role");
+    const policy = json.policyDocument(json.named("aws_iam_role_policy", "instance-role").policy);
+    const bySid = Object.fromEntries(policy.statement.map((statement: any) => [statement.sid, statement]));
+
+    test("can only be assumed by EC2", () => {
+      expect(json.policyDocument(role.assume_role_policy).statement).toEqual([
+        expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }),
+      ]);
+    });
+
+    test("reads exactly the three secrets handed over by the data stack", () => {
+      expect(bySid.ReadServiceSecrets.actions).toEqual(["secretsmanager:GetSecretValue"]);
+      expect(bySid.ReadServiceSecrets.resources.map((arn: string) => /outputs\.(\w+)/.exec(arn)?.[1]).sort()).toEqual(
+        ["app_secret_arn", "db_master_secret_arn", "redis_auth_secret_arn"],
+      );
+    });
+
+    test("decrypts with the data key (and the app key for images)", () => {
+      expect(bySid.DecryptServiceSecrets).toMatchObject({ actions: ["kms:Decrypt"] });
+      expect(bySid.DecryptServiceSecrets.resources).toEqual([expect.stringMatching(/outputs\.data_kms_key_arn/), expect.stringMatching(/aws_kms_key\.app-key/)]);
+    });
+
+    test("pulls from this repository only and writes its own log group only", () => {
+      expect(bySid.PullServiceImages.resources).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
+      expect(bySid.WriteServiceLogs.resources).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\.service-logs.*\.arn\}:log-stream:\*$/)]);
+    });
+
+    test("no wildcard actions; a wildcard resource only for the registry login token", () => {
+      for (const statement of policy.statement) {
+        for (const action of statement.actions) expect(action).not.toContain("*");
+        if (statement.resources.includes("*")) expect(statement.actions).toEqual(["ecr:GetAuthorizationToken"]);
+      }
+    });
+
+    test("Session Manager instead of SSH", () => {
+      const attachments = json.resourceList("aws_iam_role_policy_attachment").map((attachment) => attachment.policy_arn);
+      expect(attachments).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+    });
+  });
+
+  describe("release variables", () => {
+    const variables = json.json.variable;
+
+    test.each([
+      ["blue_image_tag", app.release.blueImageTag],
+      ["green_image_tag", app.release.greenImageTag],
+      ["green_traffic_percent", app.release.greenTrafficPercent],
+      ["idle_capacity", app.release.idleCapacity],
+    ])("%s defaults to the configured %p and is validated", (name, fallback) => {
+      expect(variables[name].default).toBe(fallback);
+      expect(variables[name].validation).toHaveLength(1);
+      expect(variables[name].validation[0].condition).toContain(`var.${name}`);
+    });
+
+    test("image tags must match Docker's tag pattern; traffic must be 0-100; idle capacity within the max", () => {
+      expect(variables.blue_image_tag.validation[0].condition).toContain('regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"');
+      expect(variables.green_traffic_percent.validation[0].condition).toContain("var.green_traffic_percent >= 0 && var.green_traffic_percent <= 100");
+      expect(variables.idle_capacity.validation[0].condition).toContain(`var.idle_capacity <= ${app.capacity.max}`);
+    });
+  });
+
+  describe("registry", () => {
+    const repository = json.resource("aws_ecr_repository");
+
+    test("immutable tags, scan on push, KMS encryption", () => {
+      expect(repository).toMatchObject({
+        image_tag_mutability: "IMMUTABLE",
+        image_scanning_configuration: { scan_on_push: true },
+        encryption_configuration: [{ encryption_type: "KMS", kms_key: expect.stringMatching(/aws_kms_key\.app-key/) }],
+      });
+    });
+
+    test(`keeps the last ${app.keepImages} images`, () => {
+      const policy = JSON.parse(json.resource("aws_ecr_lifecycle_policy").policy);
+      expect(policy.rules).toEqual([
+        expect.objectContaining({ selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: app.keepImages }, action: { type: "expire" } }),
+      ]);
+    });
+  });
+
+  describe("service logs", () => {
+    test("a per-environment log group with retention and the app key", () => {
+      const group = json.resourceList("aws_cloudwatch_log_group").find((candidate) => candidate.name === `/auth/${env}/service`);
+      expect(group).toMatchObject({ retention_in_days: app.logRetentionDays, kms_key_id: expect.stringMatching(/aws_kms_key\.app-key/) });
+    });
+  });
+
+  describe("alarms", () => {
+    const alarms = json.resourceList("aws_cloudwatch_metric_alarm");
+    const named = (suffix: string) => alarms.find((alarm) => alarm.alarm_name === `auth-${env}-${suffix}`)!;
+    const albSuffix = referenceTo(json, "aws_lb", alb, "arn_suffix");
+
+    test("all notify the alert topic", () => {
+      for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringMatching(/outputs\.alert_topic_arn/)]);
+    });
+
+    test("5xx rate is metric math over target 5xx and request count", () => {
+      const alarm = named("alb-5xx-rate");
+      const queries = Object.fromEntries(alarm.metric_query.map((query: any) => [query.id, query]));
+      expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix } });
+      expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions: { LoadBalancer: albSuffix } });
+      expect(queries.rate).toMatchObject({ expression: "IF(requests > 0, 100 * errors / requests, 0)", return_data: true });
+      expect(alarm.threshold).toBe(app.alarms.http5xxRatePercent);
+    });
+
+    test("p99 target response time", () => {
+      expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
+    });
+
+    test("unhealthy hosts per target group, dimensioned by ARN suffixes", () => {
+      for (const colour of COLOURS) {
+        expect(named(`${colour}-unhealthy-hosts`)).toMatchObject({
+          metric_name: "UnHealthyHostCount",
+          dimensions: { TargetGroup: referenceTo(json, "aws_lb_target_group", targetGroup(colour), "arn_suffix"), LoadBalancer: albSuffix },
+        });
+      }
+    });
+
+    test("rejected connections", () => {
+      expect(named("alb-rejected-connections")).toMatchObject({ metric_name: "RejectedConnectionCount", threshold: app.alarms.rejectedConnections });
+    });
+
+    test("in-service instances of the live colour below its minimum", () => {
+      const alarm = named("live-in-service-instances");
+      expect(alarm).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupInServiceInstances", comparison_operator: "LessThanThreshold", threshold: app.capacity.min });
+      expect(alarm.dimensions.AutoScalingGroupName).toMatch(/^\$\{\(var\.green_traffic_percent <= 50\) \? aws_autoscaling_group\.blue.*\.name : aws_autoscaling_group\.green.*\.name\}$/);
+    });
+
+    test("a spike in WAF blocked requests", () => {
+      expect(named("waf-blocked-requests")).toMatchObject({
+        namespace: "AWS/WAFV2",
+        metric_name: "BlockedRequests",
+        threshold: app.alarms.wafBlockedRequests,
+        dimensions: { WebACL: referenceTo(json, "aws_wafv2_web_acl", json.resource("aws_wafv2_web_acl"), "name"), Region: config.aws.region, Rule: "ALL" },
+      });
+    });
+
+    test("no dimension uses a full ARN", () => {
+      for (const alarm of alarms) {
+        const dimensions = [alarm.dimensions ?? {}, ...(alarm.metric_query ?? []).map((query: any) => query.metric?.dimensions ?? {})];
+        for (const value of dimensions.flatMap((entry) => Object.values(entry) as string[])) expect(value).not.toMatch(/\.arn\}$/);
+      }
+    });
+  });
+
+  test("no output or variable default carries a secret", () => {
+    const outputs = JSON.stringify(json.outputs());
+    expect(outputs).not.toMatch(/secret|password|auth_token/i);
+  });
+});
