@@ -1,0 +1,65 @@
+import { spawnSync } from "child_process";
+import { join } from "path";
+import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, stateWithOutputs } from "../scripts/terraform-proof/overrides";
+import { dataHandover } from "../src/stacks/data-handover";
+import { ENVIRONMENTS, synthEnvironment } from "./support/synth";
+
+describe("offline proof harness: overrides written into the stack copies", () => {
+  const stacks = synthEnvironment("production");
+
+  test("a local backend replaces S3", () => {
+    expect(backendOverride()).toEqual({ terraform: { backend: { local: { path: "terraform.tfstate" } } } });
+  });
+
+  test("every AWS provider block, aliases included, gets mock credentials, skip flags and no account allow-list", () => {
+    const override = providerOverride(stacks.data.json);
+    expect(override.provider.aws.map((block: any) => block.alias)).toEqual([undefined, "dr"]);
+    for (const block of override.provider.aws) {
+      expect(block).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, allowed_account_ids: null });
+    }
+  });
+
+  test("remote state reads local state files named after the producing layer", () => {
+    const override = remoteStateOverride(stacks.app.json, (layer) => `/state/${layer}.tfstate`)!;
+    const configs = Object.values(override.data.terraform_remote_state) as any[];
+    expect(configs.map((config) => config.config.path).sort()).toEqual(["/state/data.tfstate", "/state/network.tfstate"]);
+    for (const source of Object.values(stacks.app.dataSources("terraform_remote_state"))) expect(["network", "data"]).toContain(producerLayerOf(source));
+  });
+
+  test("upstream state carries every handover output with its type", () => {
+    const state = stateWithOutputs(dataHandover);
+    expect(Object.keys(state.outputs).sort()).toEqual(Object.keys(dataHandover).sort());
+    expect(state.outputs.db_port).toEqual({ value: 5432, type: "number" });
+  });
+
+  test.each(ENVIRONMENTS)("random_password becomes terraform_data in the %s data stack copy, and the original is untouched", (env) => {
+    const original = synthEnvironment(env).data.json;
+    const before = JSON.stringify(original);
+    const { stack, replaced } = standInRandomProvider(original);
+    expect(replaced.length).toBeGreaterThan(0);
+    const text = JSON.stringify(stack);
+    expect(text).not.toMatch(/random_password|"random"/);
+    for (const name of replaced) expect(text).toContain(`terraform_data.${name}.output`);
+    expect(JSON.stringify(original)).toBe(before);
+  });
+});
+
+describe("offline proof harness: without Terraform", () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "terraform-proof", "run.ts")], {
+      env: { ...process.env, TERRAFORM_BINARY: "/nonexistent/terraform", ...env },
+      encoding: "utf8",
+    });
+
+  test("under CI it fails with a clear message", () => {
+    const result = run({ CI: "true" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("terraform proof: cannot run: terraform not found at /nonexistent/terraform");
+  });
+
+  test("elsewhere it is skipped, and says so", () => {
+    const result = run({ CI: "" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("terraform proof: SKIPPED: terraform not found at /nonexistent/terraform");
+  });
+});
