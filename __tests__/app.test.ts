@@ -68,6 +68,10 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(alb.security_groups).toEqual([expect.stringMatching(/outputs\.alb_security_group_id/)]);
     });
 
+    test("is created after the access log bucket policy (enabling logs writes a test object)", () => {
+      expect(alb.depends_on).toEqual([expect.stringMatching(/aws_s3_bucket_policy\.access-logs/)]);
+    });
+
     test(`drops invalid header fields; deletion protection is ${app.albDeletionProtection}`, () => {
       expect(alb.drop_invalid_header_fields).toBe(true);
       expect(alb.enable_deletion_protection).toBe(app.albDeletionProtection);
@@ -253,7 +257,10 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     });
 
     test("decrypts with the data key (and the app key for images)", () => {
-      expect(bySid.DecryptServiceSecrets).toMatchObject({ actions: ["kms:Decrypt"] });
+      expect(bySid.DecryptServiceSecrets).toMatchObject({
+        actions: ["kms:Decrypt"],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.aws.region}.amazonaws.com`, `ecr.${config.aws.region}.amazonaws.com`] }],
+      });
       expect(bySid.DecryptServiceSecrets.resources).toEqual([expect.stringMatching(/outputs\.data_kms_key_arn/), expect.stringMatching(/aws_kms_key\.app-key/)]);
     });
 

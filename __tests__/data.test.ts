@@ -110,6 +110,13 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       }
     });
 
+    test("is created only after its log groups and its monitoring role's policy exist", () => {
+      expect(rds.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_cloudwatch_log_group\.postgres_postgresql-logs/)]));
+      if (db.enhancedMonitoringIntervalSeconds > 0) {
+        expect(rds.depends_on).toContainEqual(expect.stringMatching(/aws_iam_role_policy_attachment\.postgres_monitoring-policy/));
+      }
+    });
+
     test("enhanced monitoring and Performance Insights follow config", () => {
       expect(rds.monitoring_interval).toBe(db.enhancedMonitoringIntervalSeconds);
       expect(rds.performance_insights_enabled).toBe(db.performanceInsights);
@@ -226,7 +233,8 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       const password = json.named("random_password", "auth-token");
       expect(password.length).toBeGreaterThanOrEqual(16);
       expect(password.length).toBeLessThanOrEqual(128);
-      expect(password.override_special).not.toMatch(/[@"/ ]/);
+      // ElastiCache accepts letters, digits and only these: ! & # $ ^ < > -
+      expect([...password.override_special].every((character) => "!&#$^<>-".includes(character))).toBe(true);
       expect(group.auth_token).toBe(`\${random_password.${Object.keys(json.resources("random_password")).find((n) => n.includes("auth-token"))}.result}`);
       expect(group.auth_token_update_strategy).toBe("SET");
       const secret = json.resourceList("aws_secretsmanager_secret").find((candidate) => candidate.name === `auth-${env}-redis/auth-token`);
@@ -281,6 +289,13 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       expect(json.resource("aws_lambda_permission")).toMatchObject({ principal: "secretsmanager.amazonaws.com", action: "lambda:InvokeFunction" });
       const version = json.resourceList("aws_secretsmanager_secret_version").find((candidate) => candidate.secret_id.includes("app-secret"))!;
       expect(version.lifecycle).toEqual({ ignore_changes: ["secret_string", "version_stages"] });
+      expect(rotations[0].depends_on).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/aws_lambda_permission/),
+          expect.stringMatching(/aws_secretsmanager_secret_version\.app-secret/),
+          expect.stringMatching(/aws_iam_role_policy\.app-secret_rotation/),
+        ]),
+      );
     });
 
     if (rotationDays) {

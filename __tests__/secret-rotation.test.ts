@@ -67,6 +67,14 @@ describe("app secret rotation function", () => {
     await expect(rotate(event("createSecret"), secretsManager, shape)).rejects.toThrow(/not part of a rotation/);
   });
 
+  test("promotes the first version of a secret that has no current version", async () => {
+    const secretsManager = fakeSecretsManager({ new: ["AWSPENDING"] }, { new: "{}" });
+    const moves: unknown[][] = [];
+    secretsManager.updateSecretVersionStage = async (...args: unknown[]) => void moves.push(args);
+    await rotate(event("finishSecret"), secretsManager, shape);
+    expect(moves).toEqual([["auth-production/app", "AWSCURRENT", "new", undefined]]);
+  });
+
   test("does nothing once the version is already current", async () => {
     const secretsManager = fakeSecretsManager({ new: ["AWSCURRENT", "AWSPENDING"] });
     await rotate(event("finishSecret"), secretsManager, shape);

@@ -16,6 +16,7 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
           key: `${env}/auth-${env}-${layer}.tfstate`,
           region: config.state.region,
           encrypt: true,
+          kms_key_id: `arn:aws:kms:${config.state.region}:${config.aws.accountId}:alias/${config.state.bucket}-state`,
           use_lockfile: true,
         },
       });
@@ -60,8 +61,9 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       });
     });
 
-    test("is encrypted with SSE-KMS under its own rotating key", () => {
+    test("is encrypted with SSE-KMS under its own rotating key, the alias every backend names", () => {
       const key = json.resource("aws_kms_key");
+      expect(json.resource("aws_kms_alias").name).toBe(`alias/${config.state.bucket}-state`);
       expect(key.enable_key_rotation).toBe(true);
       expect(json.resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
         {

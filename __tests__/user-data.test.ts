@@ -62,6 +62,7 @@ describe("user data: the boot script", () => {
       SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET")',
       SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET")',
       PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")',
+      PREVIOUS_SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")',
     });
   });
 

@@ -43,6 +43,7 @@ REDIS_AUTH_TOKEN=$(jq -r .auth_token <<<"$REDIS_SECRET")
 SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET")
 SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET")
 PREVIOUS_SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")
+PREVIOUS_SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")
 ENVIRONMENT
 unset DB_SECRET REDIS_SECRET APP_SECRET APP_SECRET_PREVIOUS
 

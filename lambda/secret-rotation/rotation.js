@@ -11,7 +11,7 @@
  *   describeSecret(secretId: string): Promise<{ RotationEnabled?: boolean, VersionIdsToStages?: Record<string, string[]> }>,
  *   getSecretValue(secretId: string, stage: string, versionId?: string): Promise<{ SecretString?: string }>,
  *   putSecretValue(secretId: string, token: string, value: string, stages: string[]): Promise<unknown>,
- *   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom: string): Promise<unknown>,
+ *   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom?: string): Promise<unknown>,
  *   getRandomPassword(length: number, excludeCharacters: string): Promise<string>,
  * }} SecretsManager
  * @typedef {{ fields: string[], length: number, excludeCharacters: string }} SecretShape
@@ -75,7 +75,7 @@ async function testSecret(secretId, token, secretsManager, shape) {
 async function finishSecret(secretId, token, secretsManager, versions) {
   const current = Object.keys(versions).find((version) => versions[version].includes("AWSCURRENT"));
   if (current === token) return;
-  await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current ?? "");
+  await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current);
 }
 
 module.exports = { rotate };

@@ -66,6 +66,7 @@ export class AppStack extends AuthStack {
     };
     const instanceRole = new ServiceInstanceRole(this, "instance-role", {
       name: `${name}-service`,
+      region: aws.region,
       secretArns: Object.values(secretArns),
       kmsKeyArns: [data.string("data_kms_key_arn"), appKey.arn],
       repositoryArn: registry.repository.arn,
@@ -134,7 +135,7 @@ export class AppStack extends AuthStack {
       targets: COLOURS.map((colour) => ({ targetGroup: fleets[colour].targetGroup, weight: release.weight(colour) })),
       testListenerPort: app.testListenerPort,
       testTargetGroupArn: release.forIdleColour(byColour((fleet) => fleet.targetGroup.arn)),
-      accessLogs: { bucket: accessLogs.bucket.bucket, prefix: name },
+      accessLogs: { bucket: accessLogs.bucket.bucket, prefix: name, dependsOn: [accessLogs.policy] },
       dualStack: config.network.publicIpv6,
       deletionProtection: app.albDeletionProtection,
     });

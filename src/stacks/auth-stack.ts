@@ -13,6 +13,11 @@ export function stackName(environment: string, layer: Layer): string {
   return `auth-${environment}-${layer}`;
 }
 
+/** Alias of the KMS key that encrypts the environment's Terraform state (created by the bootstrap stack). */
+export function stateKeyAlias(bucket: string): string {
+  return `${bucket}-state`;
+}
+
 /** Where a stack's state lives in the environment's state bucket. */
 export function stateKey(environment: string, layer: Layer): string {
   return `${environment}/${stackName(environment, layer)}.tfstate`;
@@ -50,6 +55,8 @@ export class AuthStack extends TerraformStack {
       key: stateKey(config.environment, props.layer),
       region: config.state.region,
       encrypt: true,
+      // Without a key the backend sends SSE-S3 headers, overriding the bucket's SSE-KMS default.
+      kmsKeyId: `arn:aws:kms:${config.state.region}:${config.aws.accountId}:alias/${stateKeyAlias(config.state.bucket)}`,
     });
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
     this.addOverride("terraform.backend.s3.use_lockfile", true);

@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { StateBucket } from "../constructs/state/state-bucket";
-import { AuthStack } from "./auth-stack";
+import { AuthStack, stateKeyAlias } from "./auth-stack";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state on local disk until the bucket exists. @default false */
@@ -16,6 +16,7 @@ export class BootstrapStack extends AuthStack {
     const state = new StateBucket(this, "state", {
       bucketName: config.state.bucket,
       accountId: config.aws.accountId,
+      keyAlias: stateKeyAlias(config.state.bucket),
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
     new TerraformOutput(this, "state_bucket", { value: state.bucket.bucket, description: "Terraform state bucket" });

@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 
 export interface ServiceInstanceRoleProps {
   readonly name: string;
+  readonly region: string;
   /** The secrets the service reads at start-up, and nothing else. */
   readonly secretArns: string[];
   /** Keys the secrets and images are encrypted with. */
@@ -34,7 +35,19 @@ export class ServiceInstanceRole extends Construct {
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
         { sid: "ReadServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: props.secretArns },
-        { sid: "DecryptServiceSecrets", actions: ["kms:Decrypt"], resources: props.kmsKeyArns },
+        {
+          sid: "DecryptServiceSecrets",
+          actions: ["kms:Decrypt"],
+          resources: props.kmsKeyArns,
+          // Only as Secrets Manager or ECR decrypt on the instance's behalf, never directly.
+          condition: [
+            {
+              test: "StringEquals",
+              variable: "kms:ViaService",
+              values: [`secretsmanager.${props.region}.amazonaws.com`, `ecr.${props.region}.amazonaws.com`],
+            },
+          ],
+        },
         {
           sid: "PullServiceImages",
           actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],

@@ -33,6 +33,8 @@ export interface NodeFunctionProps {
 export class NodeFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
+  /** The role's permissions; anything that invokes the function right away must wait for it. */
+  readonly permissions: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     super(scope, id);
@@ -51,7 +53,7 @@ export class NodeFunction extends Construct {
         ...props.permissions,
       ],
     });
-    new IamRolePolicy(this, "permissions-policy", { name: props.functionName, role: this.role.id, policy: permissions.json });
+    this.permissions = new IamRolePolicy(this, "permissions-policy", { name: props.functionName, role: this.role.id, policy: permissions.json });
 
     const code = new TerraformAsset(this, "code", { path: packageSource(props.sourceDirectory), type: AssetType.FILE });
     this.function = new LambdaFunction(this, "function", {

@@ -86,7 +86,8 @@ export class AppSecret extends Construct {
       secretId: this.arn,
       rotationLambdaArn: this.rotationFunction.function.arn,
       rotationRules: { automaticallyAfterDays: props.rotationDays },
-      dependsOn: [permission],
+      // Rotation starts immediately: the first value and the function's permissions must exist.
+      dependsOn: [permission, this.secret.version, this.rotationFunction.permissions],
     });
   }
 }

@@ -34,6 +34,8 @@ export class GeneratedSecret extends Construct {
   readonly arn: string;
   /** Generated values by field name, for resources that must be configured with them. */
   readonly values: Record<string, string>;
+  /** The first version of the value. */
+  readonly version: SecretsmanagerSecretVersion;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
@@ -55,7 +57,7 @@ export class GeneratedSecret extends Construct {
       recoveryWindowInDays: props.recoveryWindowDays ?? 30,
     });
     this.arn = this.secret.arn;
-    new SecretsmanagerSecretVersion(this, "value", {
+    this.version = new SecretsmanagerSecretVersion(this, "value", {
       secretId: this.secret.id,
       secretString: Fn.jsonencode(this.values),
       lifecycle: props.rotatedOutsideTerraform ? { ignoreChanges: ["secret_string", "version_stages"] } : undefined,

@@ -104,7 +104,7 @@ export class PostgresDatabase extends Construct {
           kmsKeyArn: props.kmsKeyArn,
         }),
     );
-    const monitoringRole = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
+    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
 
     this.instance = new DbInstance(this, "instance", {
       identifier: name,
@@ -138,12 +138,13 @@ export class PostgresDatabase extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       enabledCloudwatchLogsExports: [...EXPORTED_POSTGRES_LOGS],
       monitoringInterval,
-      monitoringRoleArn: monitoringRole?.arn,
+      monitoringRoleArn: monitoring?.role.arn,
       performanceInsightsEnabled: props.performanceInsights ?? false,
       performanceInsightsKmsKeyId: props.performanceInsights ? props.kmsKeyArn : undefined,
       performanceInsightsRetentionPeriod: props.performanceInsights ? 7 : undefined,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
-      dependsOn: logGroups.map((group) => group.logGroup),
+      // RDS checks the monitoring role's permissions at create time, so the policy must be attached first.
+      dependsOn: [...logGroups.map((group) => group.logGroup), ...(monitoring ? [monitoring.policy] : [])],
     });
     this.masterSecretArn = this.instance.masterUserSecret.get(0).secretArn;
 
@@ -164,7 +165,7 @@ export class PostgresDatabase extends Construct {
     }
   }
 
-  private enhancedMonitoringRole(name: string): IamRole {
+  private enhancedMonitoringRole(name: string): { role: IamRole; policy: IamRolePolicyAttachment } {
     const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
       statement: [
         {
@@ -174,10 +175,10 @@ export class PostgresDatabase extends Construct {
       ],
     });
     const role = new IamRole(this, "monitoring-role", { name: `${name}-monitoring`, assumeRolePolicy: trust.json });
-    new IamRolePolicyAttachment(this, "monitoring-policy", {
+    const policy = new IamRolePolicyAttachment(this, "monitoring-policy", {
       role: role.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     });
-    return role;
+    return { role, policy };
   }
 }

@@ -5,8 +5,8 @@ import { Construct } from "constructs";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 import { GeneratedSecret } from "./generated-secret";
 
-/** Characters ElastiCache accepts in an AUTH token besides letters and digits (no @, ", / or space). */
-export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?";
+/** The only characters besides letters and digits that ElastiCache accepts in an AUTH token. */
+export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
 
 export interface RedisCacheProps {
   /** Replication group id (at most 40 characters); names the member clusters, logs and secret. */

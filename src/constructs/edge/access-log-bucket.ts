@@ -24,6 +24,8 @@ export interface AccessLogBucketProps {
  */
 export class AccessLogBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The load balancer must wait for it: enabling access logs writes a test object. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
@@ -79,6 +81,6 @@ export class AccessLogBucket extends Construct {
         },
       ],
     });
-    new S3BucketPolicy(this, "policy-attachment", { bucket: this.bucket.id, policy: policy.json });
+    this.policy = new S3BucketPolicy(this, "policy-attachment", { bucket: this.bucket.id, policy: policy.json });
   }
 }

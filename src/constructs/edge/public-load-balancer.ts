@@ -1,6 +1,7 @@
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 /** TLS 1.3 with TLS 1.2 fallback: the strictest policy clients of a public login page can use. */
@@ -23,8 +24,8 @@ export interface PublicLoadBalancerProps {
   /** Listener port for smoke tests, forwarding to `testTargetGroupArn`. */
   readonly testListenerPort: number;
   readonly testTargetGroupArn: string;
-  /** Bucket and prefix for access logs. */
-  readonly accessLogs: { readonly bucket: string; readonly prefix: string };
+  /** Bucket and prefix for access logs, and what must exist before logging is switched on (the bucket policy). */
+  readonly accessLogs: { readonly bucket: string; readonly prefix: string; readonly dependsOn: ITerraformDependable[] };
   /** Dual-stack (IPv4 and IPv6) instead of IPv4 only; needs IPv6 public subnets. @default false */
   readonly dualStack?: boolean;
   /** @default true */
@@ -53,6 +54,7 @@ export class PublicLoadBalancer extends Construct {
       desyncMitigationMode: "strictest",
       enableDeletionProtection: props.deletionProtection ?? true,
       accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true },
+      dependsOn: props.accessLogs.dependsOn,
     });
     new LbListener(this, "http", {
       loadBalancerArn: this.loadBalancer.arn,

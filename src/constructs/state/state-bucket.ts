@@ -13,6 +13,8 @@ export interface StateBucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
   readonly accountId: string;
+  /** Alias of the bucket's KMS key (without alias/); the S3 backend names it in kms_key_id. */
+  readonly keyAlias: string;
   /** Days a superseded state version is kept, so a bad apply can be rolled back. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
 }
@@ -29,7 +31,7 @@ export class StateBucket extends Construct {
     super(scope, id);
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts Terraform state in ${props.bucketName}`,
-      alias: `${props.bucketName}-state`,
+      alias: props.keyAlias,
       accountId: props.accountId,
     });
     this.bucket = new S3Bucket(this, "bucket", {
