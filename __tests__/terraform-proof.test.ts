@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import { join } from "path";
 import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, stateWithOutputs } from "../scripts/terraform-proof/overrides";
 import { dataHandover } from "../src/stacks/data-handover";
@@ -46,19 +46,25 @@ describe("offline proof harness: overrides written into the stack copies", () =>
 
 describe("offline proof harness: without Terraform", () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "terraform-proof", "run.ts")], {
-      env: { ...process.env, TERRAFORM_BINARY: "/nonexistent/terraform", ...env },
-      encoding: "utf8",
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "terraform-proof", "run.ts")], {
+        env: { ...process.env, TERRAFORM_BINARY: "/nonexistent/terraform", ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
 
-  test("under CI it fails with a clear message", () => {
-    const result = run({ CI: "true" });
+  test.concurrent("under CI it fails with a clear message", async () => {
+    const result = await run({ CI: "true" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("terraform proof: cannot run: terraform not found at /nonexistent/terraform");
   });
 
-  test("elsewhere it is skipped, and says so", () => {
-    const result = run({ CI: "" });
+  test.concurrent("elsewhere it is skipped, and says so", async () => {
+    const result = await run({ CI: "" });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("terraform proof: SKIPPED: terraform not found at /nonexistent/terraform");
   });

@@ -8,8 +8,6 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { promisify } from "util";
-import { buildApp } from "../../src/app";
-import { handovers } from "../../src/stacks/handovers";
 import type { Layer } from "../../src/stacks/auth-stack";
 import {
   TerraformJson,
@@ -111,6 +109,8 @@ async function main(): Promise<void> {
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
   mkdirSync(stateDir);
+  // Loaded only now, so a missing toolchain is reported without loading the whole app.
+  const [{ buildApp }, { handovers }] = await Promise.all([import("../../src/app"), import("../../src/stacks/handovers")]);
   buildApp({ outdir }).synth();
 
   for (const [layer, spec] of Object.entries(handovers)) {
