@@ -1,4 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
+import { dataAlarmThresholds, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -20,28 +21,14 @@ export const staging: EnvironmentConfigInput = {
   },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01", createHostedZone: false },
   app: {
-    instanceType: "t3.medium",
+    ...serviceTuning,
     capacity: { min: 2, desired: 2, max: 4 },
-    testListenerPort: 8443,
     testListenerAllowedCidrs: ["203.0.113.0/24"],
-    alternativeNames: [],
-    healthCheckPath: "/health",
     nodeEnv: "staging",
-    containerNeedsInstanceMetadata: false,
-    rootVolumeGb: 30,
-    healthCheckGracePeriodSeconds: 300,
-    instanceRefreshMinHealthyPercent: 50,
-    deregistrationDelaySeconds: 30,
-    slowStartSeconds: 30,
-    targetCpuPercent: 60,
-    targetRequestsPerTarget: 1000,
     logRetentionDays: 30,
     keepImages: 20,
     albDeletionProtection: false,
     accessLogExpiryDays: 30,
-    waf: { rateLimitPerIp: 2000, loginRateLimitPerIp: 100, loginPaths: ["/login", "/token", "/oauth/token"] },
-    release: { blueImageTag: "1.0.0", greenImageTag: "1.0.0", greenTrafficPercent: 0, idleCapacity: 0 },
-    alarms: { http5xxRatePercent: 5, p99LatencySeconds: 2, rejectedConnections: 0, wafBlockedRequests: 500 },
   },
   data: {
     logRetentionDays: 30,
@@ -80,19 +67,7 @@ export const staging: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
-    data: {
-      dbCpuPercent: 80,
-      dbFreeStorageBytes: 5 * 1024 ** 3,
-      dbFreeableMemoryBytes: 128 * 1024 ** 2,
-      dbConnections: 60,
-      dbReadLatencySeconds: 0.02,
-      dbWriteLatencySeconds: 0.05,
-      redisEngineCpuPercent: 80,
-      redisMemoryPercent: 80,
-      redisEvictions: 100,
-      redisConnections: 1000,
-      redisReplicationLagSeconds: 5,
-    },
+    data: dataAlarmThresholds,
   },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
 };

@@ -19,7 +19,7 @@ export class BootstrapStack extends AuthStack {
       keyAlias: stateKeyAlias(config.state.bucket),
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
-    new TerraformOutput(this, "state_bucket", { value: state.bucket.bucket, description: "Terraform state bucket" });
+    new TerraformOutput(this, "state_bucket", { value: state.storage.bucket.bucket, description: "Terraform state bucket" });
     new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
   }
 }

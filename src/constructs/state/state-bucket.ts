@@ -1,13 +1,6 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
 import { EncryptionKey } from "../security/encryption-key";
+import { PrivateBucket } from "../storage/private-bucket";
 
 export interface StateBucketProps {
   /** Globally unique bucket name. */
@@ -24,7 +17,7 @@ export interface StateBucketProps {
  * TLS-only, and protected from `terraform destroy`.
  */
 export class StateBucket extends Construct {
-  readonly bucket: S3Bucket;
+  readonly storage: PrivateBucket;
   readonly key: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
@@ -34,37 +27,12 @@ export class StateBucket extends Construct {
       alias: props.keyAlias,
       accountId: props.accountId,
     });
-    this.bucket = new S3Bucket(this, "bucket", {
-      bucket: props.bucketName,
-      lifecycle: { preventDestroy: true },
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketVersioning(this, "versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: this.bucket.id,
-      rule: [
+    this.storage = new PrivateBucket(this, "storage", {
+      bucketName: props.bucketName,
+      encryption: { kmsKeyArn: this.key.arn },
+      versioned: true,
+      preventDestroy: true,
+      lifecycleRules: [
         {
           id: "expire-noncurrent-state-versions",
           status: "Enabled",
@@ -74,18 +42,5 @@ export class StateBucket extends Construct {
         },
       ],
     });
-    const policy = new DataAwsIamPolicyDocument(this, "policy", {
-      statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, "policy-attachment", { bucket: this.bucket.id, policy: policy.json });
   }
 }

@@ -1,0 +1,40 @@
+import type { EnvironmentConfigInput } from "./schema";
+
+/**
+ * Values both environments use today. An environment file spreads them in and writes a field
+ * itself where it differs, so the environment files show exactly what is specific to them.
+ */
+
+/** How the service's servers are run and tuned. */
+export const serviceTuning = {
+  instanceType: "t3.medium",
+  testListenerPort: 8443,
+  alternativeNames: [],
+  healthCheckPath: "/health",
+  containerNeedsInstanceMetadata: false,
+  rootVolumeGb: 30,
+  healthCheckGracePeriodSeconds: 300,
+  instanceRefreshMinHealthyPercent: 50,
+  deregistrationDelaySeconds: 30,
+  slowStartSeconds: 30,
+  targetCpuPercent: 60,
+  targetRequestsPerTarget: 1000,
+  waf: { rateLimitPerIp: 2000, loginRateLimitPerIp: 100, loginPaths: ["/login", "/token", "/oauth/token"] },
+  release: { blueImageTag: "1.0.0", greenImageTag: "1.0.0", greenTrafficPercent: 0, idleCapacity: 0 },
+  alarms: { http5xxRatePercent: 5, p99LatencySeconds: 2, rejectedConnections: 0, wafBlockedRequests: 500 },
+} satisfies Partial<EnvironmentConfigInput["app"]>;
+
+/** Alarm thresholds of the data layer (db.t3.micro and cache.t3.micro sizes). */
+export const dataAlarmThresholds = {
+  dbCpuPercent: 80,
+  dbFreeStorageBytes: 5 * 1024 ** 3,
+  dbFreeableMemoryBytes: 128 * 1024 ** 2,
+  dbConnections: 60,
+  dbReadLatencySeconds: 0.02,
+  dbWriteLatencySeconds: 0.05,
+  redisEngineCpuPercent: 80,
+  redisMemoryPercent: 80,
+  redisEvictions: 100,
+  redisConnections: 1000,
+  redisReplicationLagSeconds: 5,
+} satisfies EnvironmentConfigInput["alarms"]["data"];
