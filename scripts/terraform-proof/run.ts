@@ -3,12 +3,11 @@
  * the real `terraform init`, `validate` and `plan` on a copy of each stack directory, against
  * the provider mirror, with local stand-ins for what needs AWS. Exit code 1 on any failure.
  */
-import { execFile } from "child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { promisify } from "util";
 import type { Layer } from "../../src/stacks/auth-stack";
+import { dataLoss, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
   TerraformJson,
   backendOverride,
@@ -17,10 +16,8 @@ import {
   standInRandomProvider,
   stateWithOutputs,
 } from "./overrides";
+import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
 
-const run = promisify(execFile);
-const TERRAFORM = process.env.TERRAFORM_BINARY ?? "/usr/local/bin/terraform";
-const MIRROR = process.env.TERRAFORM_PROVIDER_MIRROR ?? "/opt/tf-plugins";
 const PARALLELISM = Number(process.env.PROOF_PARALLELISM ?? 2);
 
 interface StackResult {
@@ -28,34 +25,7 @@ interface StackResult {
   readonly ok: boolean;
   readonly line: string;
   readonly detail?: string;
-}
-
-function missingToolchain(): string | undefined {
-  if (!existsSync(TERRAFORM)) return `terraform not found at ${TERRAFORM}`;
-  if (!existsSync(join(MIRROR, "registry.terraform.io/hashicorp/aws"))) return `no hashicorp/aws provider in the mirror at ${MIRROR}`;
-  return undefined;
-}
-
-function cliConfig(path: string): void {
-  writeFileSync(
-    path,
-    `provider_installation {
-  filesystem_mirror {
-    path    = "${MIRROR}"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-`,
-  );
-}
-
-async function terraform(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run(TERRAFORM, [...args, "-no-color"], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error: any) {
-    throw new Error(`terraform ${args[0]} failed:\n${error.stderr || error.stdout || error.message}`);
-  }
+  readonly plan?: StackPlan;
 }
 
 async function proveStack(stack: string, synthesizedDir: string, workDir: string, stateDir: string, env: NodeJS.ProcessEnv): Promise<StackResult> {
@@ -84,9 +54,13 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
   try {
     await terraform(dir, env, "init", "-input=false");
     await terraform(dir, env, "validate");
-    const plan = await terraform(dir, env, "plan", "-input=false", "-lock=false", "-refresh=false");
-    const summary = /Plan: .*$/m.exec(plan)?.[0] ?? "No changes.";
-    return { stack, ok: true, line: `ok    ${stack}: validated and planned (${summary}); stood in: ${standIns.join(", ")}` };
+    const { json: planJson, summary } = await planAsJson(dir, env);
+    return {
+      stack,
+      ok: true,
+      line: `ok    ${stack}: validated and planned (${summary}); stood in: ${standIns.join(", ")}`,
+      plan: parsePlan(stack, JSON.parse(planJson)),
+    };
   } catch (error) {
     return { stack, ok: false, line: `FAIL  ${stack}`, detail: (error as Error).message };
   }
@@ -116,9 +90,7 @@ async function main(): Promise<void> {
   for (const [layer, spec] of Object.entries(handovers)) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }
-  const cliConfigPath = join(root, "terraform.rc");
-  cliConfig(cliConfigPath);
-  const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfigPath, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  const env = offlineEnvironment(join(root, "terraform.rc"));
 
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
   const stacks = Object.values<any>(manifest.stacks).map((entry) => ({
@@ -140,9 +112,16 @@ async function main(): Promise<void> {
     }),
   );
 
-  const failed = results.filter((result) => !result.ok).length;
+  // The plan report over every create-only plan: the guard must let a fresh environment through.
+  const plans = results.flatMap((result) => (result.plan ? [result.plan] : []));
+  const reportPath = join(root, "plan-report.md");
+  writeFileSync(reportPath, renderReport(plans));
+  const losses = dataLoss(plans);
+  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} stateful replacements or deletions`);
+
+  const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
-  console.log(`terraform-proof: ${results.length - failed} passed, ${failed} failed`);
+  console.log(`terraform-proof: ${results.length + 1 - failed} passed, ${failed} failed`);
   if (failed > 0) process.exitCode = 1;
 }
 
