@@ -163,6 +163,14 @@ export const environmentConfigSchema = z
       natGatewayCount: z.number().int().min(1),
       flowLogRetentionDays: logRetentionDays,
     }),
+    ci: z.object({
+      /** owner/name of the GitHub repository whose workflows plan and deploy. */
+      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository"),
+      /** GitHub environment whose jobs may assume the deploy role. */
+      deployEnvironment: z.string().min(1),
+      /** Create the account's GitHub OIDC provider (false when the account already has one). */
+      createOidcProvider: z.boolean(),
+    }),
     dns: z.object({
       domainName: z
         .string()

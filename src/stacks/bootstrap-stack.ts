@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { AuthStack, stateKeyAlias } from "./auth-stack";
 
@@ -19,7 +20,19 @@ export class BootstrapStack extends AuthStack {
       keyAlias: stateKeyAlias(config.state.bucket),
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
+    const ci = new GithubDeployRoles(this, "ci", {
+      name: `auth-${config.environment}`,
+      accountId: config.aws.accountId,
+      repository: config.ci.githubRepository,
+      deployEnvironment: config.ci.deployEnvironment,
+      stateBucketArn: state.storage.bucket.arn,
+      stateKeyArn: state.key.arn,
+      readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,
+      createOidcProvider: config.ci.createOidcProvider,
+    });
     new TerraformOutput(this, "state_bucket", { value: state.storage.bucket.bucket, description: "Terraform state bucket" });
+    new TerraformOutput(this, "ci_plan_role_arn", { value: ci.planRole.arn, description: "Role the pull request workflow plans with" });
+    new TerraformOutput(this, "ci_deploy_role_arn", { value: ci.deployRole.arn, description: "Role the main-branch workflow deploys with" });
     new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
   }
 }

@@ -1,0 +1,88 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+
+const GITHUB_OIDC = "token.actions.githubusercontent.com";
+
+export interface GithubDeployRolesProps {
+  /** Prefix of the role names, e.g. auth-staging. */
+  readonly name: string;
+  readonly accountId: string;
+  /** owner/name of the repository whose workflows may assume the roles. */
+  readonly repository: string;
+  /** GitHub environment whose jobs may deploy (protect it with required reviewers). */
+  readonly deployEnvironment: string;
+  /** The state bucket and its key: the plan role reads state and writes lock files. */
+  readonly stateBucketArn: string;
+  readonly stateKeyArn: string;
+  /** Secrets whose values a plan must read to refresh them, as an ARN pattern. */
+  readonly readableSecretsArnPattern: string;
+  /** Create the account's GitHub OIDC provider; false when another stack already made it. @default true */
+  readonly createOidcProvider?: boolean;
+}
+
+/**
+ * GitHub Actions identities without long-lived keys: a plan role for pull requests and the main
+ * branch (read-only, plus state read and locking), and a deploy role only jobs of the protected
+ * GitHub environment can assume.
+ */
+export class GithubDeployRoles extends Construct {
+  readonly planRole: IamRole;
+  readonly deployRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
+    super(scope, id);
+    const providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
+    if (props.createOidcProvider ?? true) {
+      new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC}`, clientIdList: ["sts.amazonaws.com"] });
+    }
+    const trust = (sid: string, subjects: string[]) =>
+      new DataAwsIamPolicyDocument(this, `${sid}-trust`, {
+        statement: [
+          {
+            actions: ["sts:AssumeRoleWithWebIdentity"],
+            principals: [{ type: "Federated", identifiers: [providerArn] }],
+            condition: [
+              { test: "StringEquals", variable: `${GITHUB_OIDC}:aud`, values: ["sts.amazonaws.com"] },
+              { test: "StringEquals", variable: `${GITHUB_OIDC}:sub`, values: subjects },
+            ],
+          },
+        ],
+      }).json;
+
+    this.planRole = new IamRole(this, "plan-role", {
+      name: `${props.name}-ci-plan`,
+      description: "terraform plan from GitHub Actions (pull requests and main)",
+      assumeRolePolicy: trust("plan", [`repo:${props.repository}:pull_request`, `repo:${props.repository}:ref:refs/heads/main`]),
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
+      statement: [
+        { sid: "ListState", actions: ["s3:ListBucket"], resources: [props.stateBucketArn] },
+        { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${props.stateBucketArn}/*`] },
+        { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${props.stateBucketArn}/*.tflock`] },
+        { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.stateKeyArn] },
+        // Refreshing a secret version reads its value; ReadOnlyAccess does not include that.
+        { sid: "RefreshServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [props.readableSecretsArnPattern] },
+      ],
+    });
+    new IamRolePolicy(this, "plan-policy", { name: "state-and-secrets", role: this.planRole.id, policy: planExtras.json });
+
+    this.deployRole = new IamRole(this, "deploy-role", {
+      name: `${props.name}-ci-deploy`,
+      description: `cdktf deploy from the ${props.deployEnvironment} GitHub environment`,
+      assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.deployEnvironment}`]),
+      maxSessionDuration: 3600,
+    });
+    // Deploying creates IAM roles, KMS keys and everything else in these stacks; the trust
+    // policy (one protected GitHub environment) is what limits who can use it.
+    new IamRolePolicyAttachment(this, "deploy-administrator", {
+      role: this.deployRole.name,
+      policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+    });
+  }
+}
