@@ -177,6 +177,19 @@ export class AppStack extends AuthStack {
     new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
     new TerraformOutput(this, "repository_url", { value: registry.repository.repositoryUrl, description: "ECR repository to push images to" });
     new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });
+    new TerraformOutput(this, "target_group_arns", {
+      value: byColour((fleet) => fleet.targetGroup.arn),
+      description: "Target group per colour (the release tool waits for their healthy targets)",
+    });
+    new TerraformOutput(this, "release_settings", {
+      value: {
+        blue_image_tag: release.imageTag.blue,
+        green_image_tag: release.imageTag.green,
+        green_traffic_percent: release.greenTrafficPercent.numberValue,
+        idle_capacity: release.idleCapacity.numberValue,
+      },
+      description: "The release variables the stack is deployed with",
+    });
     new TerraformOutput(this, "idle_colour", {
       value: release.forIdleColour({ blue: "blue", green: "green" }),
       description: "Colour the test listener reaches",
