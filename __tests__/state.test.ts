@@ -1,6 +1,8 @@
 import { Testing } from "cdktf";
+import { addEnvironment } from "../src/app";
+import { validateConfigs } from "../src/config/validate";
 import { BootstrapStack } from "../src/stacks/bootstrap-stack";
-import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+import { ENVIRONMENTS, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
   const config = validConfig(env);
@@ -109,5 +111,39 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
     const stack = new BootstrapStack(Testing.app(), config, { localState: true });
     const json = Synthesized.of(stack).json;
     expect(json.terraform.backend).toEqual({ local: { path: `auth-${env}-bootstrap.tfstate` } });
+  });
+});
+
+describe("Terraform Cloud as the state home (state.backend = terraform-cloud)", () => {
+  const [config] = validateConfigs({
+    staging: editedConfig("staging", (c: any) => {
+      c.state.backend = "terraform-cloud";
+      c.state.terraformCloud = { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "tfc-" };
+    }),
+  });
+  const stacks = addEnvironment(Testing.app(), config);
+
+  test.each(Object.keys(stacks) as (keyof typeof stacks)[])("the %s stack uses one named workspace of the organization", (layer) => {
+    const json = Synthesized.of(stacks[layer]).json;
+    expect(json.terraform.backend).toBeUndefined();
+    expect(json.terraform.cloud).toEqual({
+      hostname: "app.terraform.io",
+      organization: "example-org",
+      workspaces: { name: `tfc-auth-staging-${layer}` },
+    });
+  });
+
+  test("cross-stack handover reads the producer's workspace", () => {
+    const sources = Object.values(Synthesized.of(stacks.app).dataSources("terraform_remote_state"));
+    expect(sources.map((source) => [source.backend, source.config.workspaces.name]).sort()).toEqual([
+      ["remote", "tfc-auth-staging-data"],
+      ["remote", "tfc-auth-staging-network"],
+    ]);
+  });
+
+  test("the organization is required", () => {
+    expect(() => validateConfigs({ staging: editedConfig("staging", (c: any) => (c.state.backend = "terraform-cloud")) })).toThrow(
+      /staging: state\.terraformCloud: is required when state\.backend is "terraform-cloud"/,
+    );
   });
 });

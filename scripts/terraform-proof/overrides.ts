@@ -46,9 +46,12 @@ export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
   return { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "offline-proof", outputs, resources: [], check_results: null };
 }
 
-/** The layer whose state a remote-state data source reads, from its key <env>/auth-<env>-<layer>.tfstate. */
+/**
+ * The layer whose state a remote-state data source reads: from its S3 key
+ * (<env>/auth-<env>-<layer>.tfstate) or its Terraform Cloud workspace (<prefix>auth-<env>-<layer>).
+ */
 export function producerLayerOf(remoteState: TerraformJson): string {
-  const match = /auth-[a-z0-9]+-([a-z]+)\.tfstate$/.exec(remoteState.config?.key ?? "");
+  const match = /auth-[a-z0-9]+-([a-z]+)(\.tfstate)?$/.exec(remoteState.config?.key ?? remoteState.config?.workspaces?.name ?? "");
   if (!match) throw new Error(`remote state with an unexpected key: ${JSON.stringify(remoteState.config)}`);
   return match[1];
 }

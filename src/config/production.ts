@@ -6,7 +6,7 @@ export const production: EnvironmentConfigInput = {
   environment: "production",
   production: true,
   aws: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" },
-  state: { bucket: "auth-production-tfstate-222222222222", region: "eu-west-1", noncurrentVersionRetentionDays: 90 },
+  state: { backend: "s3", bucket: "auth-production-tfstate-222222222222", region: "eu-west-1", noncurrentVersionRetentionDays: 90 },
   network: {
     vpcCidr: "10.30.0.0/16",
     availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],

@@ -142,6 +142,17 @@ export const environmentConfigSchema = z
       drRegion: region,
     }),
     state: z.object({
+      /** Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces. */
+      backend: z.enum(["s3", "terraform-cloud"]),
+      /** Terraform Cloud organization and workspace naming, for backend "terraform-cloud". */
+      terraformCloud: z
+        .object({
+          organization: z.string().min(1),
+          hostname: z.string().min(1),
+          /** Workspace of a stack: this prefix plus the stack name. */
+          workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _"),
+        })
+        .optional(),
       bucket: z
         .string()
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)"),
@@ -295,6 +306,9 @@ export const environmentConfigSchema = z
       issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
     }
     checkDataRules(config.data, config.production, issue);
+    if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
+      issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
+    }
     if (config.app.release.idleCapacity > config.app.capacity.max) {
       issue(["app", "release", "idleCapacity"], `must not exceed app.capacity.max (${config.app.capacity.max})`);
     }

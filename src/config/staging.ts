@@ -6,7 +6,7 @@ export const staging: EnvironmentConfigInput = {
   environment: "staging",
   production: false,
   aws: { accountId: "111111111111", region: "eu-west-1", drRegion: "eu-central-1" },
-  state: { bucket: "auth-staging-tfstate-111111111111", region: "eu-west-1", noncurrentVersionRetentionDays: 30 },
+  state: { backend: "s3", bucket: "auth-staging-tfstate-111111111111", region: "eu-west-1", noncurrentVersionRetentionDays: 30 },
   network: {
     vpcCidr: "10.20.0.0/16",
     availabilityZones: ["eu-west-1a", "eu-west-1b"],

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 
@@ -16,6 +16,11 @@ export function stackName(environment: string, layer: Layer): string {
 /** Alias of the KMS key that encrypts the environment's Terraform state (created by the bootstrap stack). */
 export function stateKeyAlias(bucket: string): string {
   return `${bucket}-state`;
+}
+
+/** The Terraform Cloud workspace of a stack, when state lives in Terraform Cloud. */
+export function workspaceName(config: EnvironmentConfig, layer: Layer): string {
+  return `${config.state.terraformCloud?.workspacePrefix ?? ""}${stackName(config.environment, layer)}`;
 }
 
 /** Where a stack's state lives in the environment's state bucket. */
@@ -48,6 +53,11 @@ export class AuthStack extends TerraformStack {
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     if (props.localState) {
       new LocalBackend(this, { path: `${stackName(config.environment, props.layer)}.tfstate` });
+      return;
+    }
+    if (config.state.backend === "terraform-cloud" && config.state.terraformCloud) {
+      const { organization, hostname } = config.state.terraformCloud;
+      new CloudBackend(this, { organization, hostname, workspaces: new NamedCloudWorkspace(workspaceName(config, props.layer)) });
       return;
     }
     new S3Backend(this, {

@@ -1,7 +1,7 @@
-import { DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
+import { DataTerraformRemoteState, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stateKey } from "./auth-stack";
+import { Layer, stateKey, workspaceName } from "./auth-stack";
 
 /**
  * A named value one stack hands to the next through its Terraform state. The example is what
@@ -31,18 +31,25 @@ export function publishHandover<S extends HandoverSpec>(
   }
 }
 
-/** Reads a producer stack's handover from its state in the environment's S3 bucket. */
+/** Reads a producer stack's handover from its state: the environment's S3 bucket or its Terraform Cloud workspace. */
 export class HandoverReader<S extends HandoverSpec> extends Construct {
-  private readonly state: DataTerraformRemoteStateS3;
+  private readonly state: DataTerraformRemoteStateS3 | DataTerraformRemoteState;
 
   constructor(scope: Construct, id: string, config: EnvironmentConfig, producer: Layer, readonly spec: S) {
     super(scope, id);
-    this.state = new DataTerraformRemoteStateS3(this, "state", {
-      bucket: config.state.bucket,
-      key: stateKey(config.environment, producer),
-      region: config.state.region,
-      encrypt: true,
-    });
+    const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
+    this.state = cloud
+      ? new DataTerraformRemoteState(this, "state", {
+          hostname: cloud.hostname,
+          organization: cloud.organization,
+          workspaces: { name: workspaceName(config, producer) },
+        })
+      : new DataTerraformRemoteStateS3(this, "state", {
+          bucket: config.state.bucket,
+          key: stateKey(config.environment, producer),
+          region: config.state.region,
+          encrypt: true,
+        });
   }
 
   string(name: KeysOfType<S, "string">): string {
