@@ -14,7 +14,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     });
   });
 
-  test("the plan role trusts only pull requests and main of the configured repository", () => {
+  test("the plan role trusts only jobs of the configured plan environment", () => {
     expect(trustOf("plan")).toMatchObject({
       actions: ["sts:AssumeRoleWithWebIdentity"],
       principals: [{ type: "Federated", identifiers: [providerArn] }],
@@ -23,7 +23,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
         {
           test: "StringEquals",
           variable: "token.actions.githubusercontent.com:sub",
-          values: [`repo:${config.ci.githubRepository}:pull_request`, `repo:${config.ci.githubRepository}:ref:refs/heads/main`],
+          values: [`repo:${config.ci.githubRepository}:environment:${config.ci.planEnvironment}`],
         },
       ],
     });
@@ -38,6 +38,10 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     expect(bySid.LockState).toEqual(expect.objectContaining({ actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/*.tflock`] }));
     expect(bySid.ReadState.resources).toEqual([`${bucketArn}/*`]);
     expect(bySid.RefreshServiceSecrets.resources).toEqual([`arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${env}*`]);
+    expect(bySid.DecryptServiceSecrets).toMatchObject({
+      actions: ["kms:Decrypt"],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.aws.region}.amazonaws.com`] }],
+    });
     for (const statement of statements) for (const action of statement.actions) expect(action).not.toMatch(/\*/);
   });
 
@@ -47,6 +51,11 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
       variable: "token.actions.githubusercontent.com:sub",
       values: [`repo:${config.ci.githubRepository}:environment:${config.ci.deployEnvironment}`],
     });
+  });
+
+  test("sessions last long enough for a deploy and a release (3 hours)", () => {
+    expect(role("plan").max_session_duration).toBe(10800);
+    expect(role("deploy").max_session_duration).toBe(10800);
   });
 
   test("both role ARNs are outputs", () => {

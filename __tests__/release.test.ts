@@ -1,6 +1,6 @@
 import { createServer, Server } from "http";
 import { AddressInfo } from "net";
-import { EXIT, ReleasePorts, ReleaseSettings, release } from "../scripts/release/orchestrator";
+import { EXIT, ReleasePorts, ReleaseSettings, release, rollback } from "../scripts/release/orchestrator";
 import { httpSmokeTest, parseCheck } from "../scripts/release/smoke";
 
 /** A local HTTP server standing in for the ALB test listener; `status` decides what /health answers. */
@@ -17,9 +17,10 @@ async function testListener(statusOf: (path: string) => number): Promise<{ url: 
 
 const blueLive: ReleaseSettings = { blueImageTag: "1.4.0", greenImageTag: "1.4.0", greenTrafficPercent: 0, idleCapacity: 0 };
 
-function fakes(options: { firingAfterDeploys?: number; initial?: ReleaseSettings; onBake?: () => void } = {}) {
+function fakes(options: { firingAfterDeploys?: number; initial?: ReleaseSettings; onBake?: () => void; alwaysFiring?: string[] } = {}) {
   const deployed: ReleaseSettings[] = [];
   const log: string[] = [];
+  const remembered: ReleaseSettings[] = [];
   const ports = (smokeUrl: string): ReleasePorts => ({
     deployer: {
       current: async () => options.initial ?? blueLive,
@@ -27,13 +28,17 @@ function fakes(options: { firingAfterDeploys?: number; initial?: ReleaseSettings
     },
     fleet: { waitHealthy: async () => undefined },
     alarms: {
-      firing: async () => (options.firingAfterDeploys !== undefined && deployed.length >= options.firingAfterDeploys ? ["auth-staging-alb-5xx-rate"] : []),
+      firing: async () => [
+        ...(options.alwaysFiring ?? []),
+        ...(options.firingAfterDeploys !== undefined && deployed.length >= options.firingAfterDeploys ? ["auth-staging-alb-5xx-rate"] : []),
+      ],
     },
     smoke: httpSmokeTest(smokeUrl, [parseCheck("/health"), parseCheck("/login=200")], { attempts: 2, pauseMs: 10 }),
     sleep: async () => options.onBake?.(),
     log: (line) => log.push(line),
+    remember: (before) => void remembered.push(before),
   });
-  return { deployed, log, ports };
+  return { deployed, log, ports, remembered };
 }
 
 const plan = { imageTag: "1.5.0", steps: [10, 50, 100], bakeMilliseconds: 1000, fullCapacity: 2 };
@@ -103,6 +108,30 @@ describe("blue/green release", () => {
     const outcome = await release(plan, ports(listener.url), controller.signal);
     expect(outcome).toEqual({ exitCode: EXIT.interrupted, reason: "interrupted" });
     expect(deployed.map((settings) => settings.greenTrafficPercent)).toEqual([0, 10, 0]);
+  });
+
+  test("alarms already firing before the release do not stop it", async () => {
+    const listener = await testListener(() => 200);
+    servers.push(listener.server);
+    const { ports } = fakes({ alwaysFiring: ["auth-staging-db-cpu"] });
+    expect((await release(plan, ports(listener.url), new AbortController().signal)).exitCode).toBe(EXIT.ok);
+  });
+
+  test("an idle colour that still runs instances is emptied first, so only new-image targets count as healthy", async () => {
+    const listener = await testListener(() => 200);
+    servers.push(listener.server);
+    const { deployed, ports, remembered } = fakes({ initial: { ...blueLive, idleCapacity: 2 } });
+    await release(plan, ports(listener.url), new AbortController().signal);
+    expect(deployed[0]).toEqual({ ...blueLive, idleCapacity: 0 });
+    expect(deployed[1]).toEqual({ ...blueLive, greenImageTag: "1.5.0", idleCapacity: 2 });
+    expect(remembered).toEqual([{ ...blueLive, idleCapacity: 2 }]);
+  });
+
+  test("a separate rollback run restores traffic and idle capacity from before the release", async () => {
+    const deployed: ReleaseSettings[] = [];
+    const midRelease = { ...blueLive, greenImageTag: "1.5.0", greenTrafficPercent: 50, idleCapacity: 2 };
+    await rollback(blueLive, { current: async () => midRelease, deploy: async (settings) => void deployed.push(settings) }, () => undefined);
+    expect(deployed).toEqual([{ ...midRelease, greenTrafficPercent: 0, idleCapacity: 0 }]);
   });
 
   test("checks are parsed as /path or /path=STATUS", () => {

@@ -46,32 +46,46 @@ describe("GitHub Actions workflows", () => {
     expect(pr.report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
   });
 
-  test("the pull request workflow plans every stack of both environments under the plan role", () => {
+  test("the pull request workflow plans every stack of both environments under the plan role, in the plan environment", () => {
     const plan = workflows["pull-request.yml"].jobs.plan;
     expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: ["bootstrap", "network", "data", "app"] });
+    expect(plan.environment).toBe("${{ matrix.environment }}-plan");
     const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
-    expect(credentials.with["role-to-assume"]).toMatch(/PLAN_ROLE_ARN/);
-    expect(JSON.stringify(plan.steps)).toContain("terraform show -json plan.bin");
+    expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
+    expect(JSON.stringify(plan.steps)).toContain("scripts/plan-stack.sh");
   });
 
-  test("the report is one comment updated in place, and the guard fails the run", () => {
+  test("the report is one comment updated in place; the guard, or a missing plan, fails the run", () => {
     const report = workflows["pull-request.yml"].jobs.report;
     const script = report.steps.find((step: any) => step.uses?.startsWith("actions/github-script")).with.script;
     expect(script).toContain("updateComment");
     expect(script).toContain("<!-- auth-infra-plan-report -->");
-    expect(JSON.stringify(report.steps)).toContain("npm run --silent plan-report");
+    const guard = JSON.stringify(report.steps);
+    expect(guard).toContain("npm run --silent plan-report");
+    expect(guard).toContain("expected 8 plans");
+    expect(guard).toMatch(/tr -d '.{1,4}r'/);
     expect(report.steps.at(-1)).toMatchObject({ if: "${{ steps.report.outputs.guard != '0' }}" });
+    expect(workflows["pull-request.yml"].on.pull_request.types).toContain("edited");
   });
 
-  test("main deploys staging in dependency order, then production behind its environment; deploys never overlap", () => {
+  test("main deploys staging, then production behind its environment", () => {
     const { staging, production } = workflows["main.yml"].jobs;
-    const deploy = (job: any) => job.steps.find((step: any) => /cdktf deploy/.test(step.run ?? "")).run;
-    expect(deploy(staging)).toContain("auth-staging-bootstrap auth-staging-network auth-staging-data auth-staging-app");
-    expect(deploy(production)).toContain("auth-production-bootstrap auth-production-network auth-production-data auth-production-app");
-    expect(production.needs).toBe("staging");
-    expect(production.environment).toBe("production");
-    expect(staging.concurrency).toEqual({ group: "deploy-staging", "cancel-in-progress": false });
-    expect(production.concurrency).toEqual({ group: "deploy-production", "cancel-in-progress": false });
-    for (const job of [staging, production]) expect(JSON.stringify(job.steps)).toContain("npm run release -- --env");
+    expect(staging).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "staging" } });
+    expect(production).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "production" }, needs: "staging" });
+  });
+
+  test("a deploy applies every stack in dependency order through the guard, releases, and never overlaps another", () => {
+    const job = workflows["deploy.yml"].jobs.deploy;
+    expect(job.environment).toBe("${{ inputs.environment }}");
+    expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
+    const runs = job.steps.map((step: any) => step.run ?? "").join("\n");
+    expect(runs).toContain("for layer in bootstrap network data app; do");
+    expect(runs).toContain('scripts/guarded-apply.sh "auth-$AUTH_ENV-$layer"');
+    expect(runs).toContain('npm run release -- --env "$AUTH_ENV" --image-tag "$IMAGE_TAG"');
+    expect(job.steps.at(-1)).toMatchObject({ if: "${{ (failure() || cancelled()) && hashFiles('.release/*.json') != '' }}" });
+  });
+
+  test.each(["plan-stack.sh", "guarded-apply.sh"])("scripts/%s is valid bash", (script) => {
+    expect(spawnSync("bash", ["-n", join("scripts", script)]).status).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * data. Pure functions; the command line is in cli.ts.
  */
 
-/** Resource types whose loss loses data or access to it. */
+/** Resource types whose loss loses data, or access to it. */
 export const STATEFUL_TYPES = [
   "aws_db_instance",
   "aws_rds_cluster",
@@ -15,6 +15,10 @@ export const STATEFUL_TYPES = [
   "aws_secretsmanager_secret",
   "aws_backup_vault",
   "aws_cloudwatch_log_group",
+  // Replacing it deletes every image in it.
+  "aws_ecr_repository",
+  // Replacing it changes a live credential (the Redis AUTH token, the app secret).
+  "random_password",
 ] as const;
 
 export type Action = "create" | "update" | "replace" | "destroy";

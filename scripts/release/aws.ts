@@ -3,6 +3,7 @@ import { spawn } from "child_process";
 import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { AlarmWatch, Colour, Deployer, Fleet, ReleaseSettings } from "./orchestrator";
@@ -19,8 +20,15 @@ function cdktf(args: string[], log: (line: string) => void): Promise<void> {
   });
 }
 
-/** Deploys the app stack with the release variables and reads them back from its outputs. */
-export function cdktfDeployer(stack: string, log: (line: string) => void): Deployer & { outputs(): Promise<Record<string, any>> } {
+/**
+ * Deploys the app stack with the release variables and reads them back from its outputs; before
+ * the first deploy (no outputs yet) the config's defaults are current.
+ */
+export function cdktfDeployer(
+  stack: string,
+  defaults: ReleaseSettings,
+  log: (line: string) => void,
+): Deployer & { outputs(): Promise<Record<string, any>> } {
   const outputs = async () => {
     const file = join(mkdtempSync(join(tmpdir(), "release-")), "outputs.json");
     await cdktf(["output", stack, "--outputs-file", file], log);
@@ -30,6 +38,7 @@ export function cdktfDeployer(stack: string, log: (line: string) => void): Deplo
     outputs,
     async current(): Promise<ReleaseSettings> {
       const { release_settings: settings } = await outputs();
+      if (!settings) return defaults;
       return {
         blueImageTag: settings.blue_image_tag,
         greenImageTag: settings.green_image_tag,
@@ -43,6 +52,8 @@ export function cdktfDeployer(stack: string, log: (line: string) => void): Deplo
           "deploy",
           stack,
           "--auto-approve",
+          // The upstream stacks are deployed already; a release only changes this one.
+          "--ignore-missing-stack-dependencies",
           `--var=blue_image_tag=${settings.blueImageTag}`,
           `--var=green_image_tag=${settings.greenImageTag}`,
           `--var=green_traffic_percent=${settings.greenTrafficPercent}`,
@@ -85,4 +96,11 @@ export function cloudWatchAlarms(prefix: string, region: string): AlarmWatch {
       return names;
     },
   };
+}
+
+/** Desired capacity of an auto-scaling group now (target tracking may have scaled it out). */
+export async function currentDesiredCapacity(groupName: string, region: string): Promise<number | undefined> {
+  const autoscaling = new AutoScalingClient({ region });
+  const { AutoScalingGroups = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
+  return AutoScalingGroups[0]?.DesiredCapacity;
 }

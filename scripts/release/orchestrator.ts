@@ -52,6 +52,8 @@ export interface ReleasePorts {
   readonly smoke: SmokeTest;
   readonly sleep: (milliseconds: number, signal: AbortSignal) => Promise<void>;
   readonly log: (line: string) => void;
+  /** Keeps the settings from before the release, so a separate `--rollback` run can restore them. */
+  readonly remember?: (before: ReleaseSettings) => void;
 }
 
 /** Exit codes CI reads. */
@@ -79,6 +81,9 @@ class ReleaseFailure extends Error {
 export async function release(plan: ReleasePlan, ports: ReleasePorts, signal: AbortSignal): Promise<ReleaseOutcome> {
   const { deployer, log } = ports;
   const before = await deployer.current();
+  ports.remember?.(before);
+  // Alarms already firing are not the new release's doing; only new ones stop it.
+  const alreadyFiring = new Set(await ports.alarms.firing());
   const next = idleColourOf(before);
   const previous: Colour = next === "green" ? "blue" : "green";
   let settings: ReleaseSettings = before;
@@ -98,6 +103,10 @@ export async function release(plan: ReleasePlan, ports: ReleasePorts, signal: Ab
   const liveShare = previous === "green" ? before.greenTrafficPercent : 100 - before.greenTrafficPercent;
   log(`release ${plan.imageTag}: ${previous} is live (${liveShare}% of traffic), ${next} takes the new image`);
   try {
+    if (before.idleCapacity > 0) {
+      // Otherwise instances of the old image would count as healthy targets of the new one.
+      await deploy({ idleCapacity: 0 }, `0/6 empty ${next} first (it still runs ${settings[tagKey(next)]})`);
+    }
     await deploy({ [tagKey(next)]: plan.imageTag, idleCapacity: plan.fullCapacity }, `1/6 deploy ${next} with ${plan.imageTag} at ${plan.fullCapacity} instances`);
     stopIfInterrupted();
     log(`-> 2/6 wait for ${plan.fullCapacity} healthy ${next} targets`);
@@ -114,7 +123,7 @@ export async function release(plan: ReleasePlan, ports: ReleasePorts, signal: Ab
       log(`   bake ${Math.round(plan.bakeMilliseconds / 1000)} s, then check alarms`);
       await ports.sleep(plan.bakeMilliseconds, signal).catch(() => stopIfInterrupted());
       stopIfInterrupted();
-      const firing = await ports.alarms.firing();
+      const firing = (await ports.alarms.firing()).filter((name) => !alreadyFiring.has(name));
       if (firing.length > 0) throw new ReleaseFailure(EXIT.alarm, `alarms firing at ${percent}%: ${firing.join(", ")}`);
     }
     await deploy({ idleCapacity: 0 }, `5/6 scale ${previous} down to 0`);
@@ -132,4 +141,11 @@ export async function release(plan: ReleasePlan, ports: ReleasePorts, signal: Ab
     }
     return { exitCode: failure.exitCode, reason: failure.message };
   }
+}
+
+/** Puts traffic and idle capacity back as they were before a release (tags stay as they are). */
+export async function rollback(before: ReleaseSettings, deployer: Deployer, log: (line: string) => void): Promise<void> {
+  const current = await deployer.current();
+  log(`<- roll back to ${before.greenTrafficPercent}% on green, idle capacity ${before.idleCapacity}`);
+  await deployer.deploy({ ...current, greenTrafficPercent: before.greenTrafficPercent, idleCapacity: before.idleCapacity });
 }

@@ -179,6 +179,8 @@ export const environmentConfigSchema = z
       githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository"),
       /** GitHub environment whose jobs may assume the deploy role. */
       deployEnvironment: z.string().min(1),
+      /** GitHub environment whose jobs may assume the plan role (plans read secrets: protect it). */
+      planEnvironment: z.string().min(1),
       /** Create the account's GitHub OIDC provider (false when the account already has one). */
       createOidcProvider: z.boolean(),
     }),

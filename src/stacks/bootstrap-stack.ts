@@ -25,6 +25,8 @@ export class BootstrapStack extends AuthStack {
       accountId: config.aws.accountId,
       repository: config.ci.githubRepository,
       deployEnvironment: config.ci.deployEnvironment,
+      planEnvironment: config.ci.planEnvironment,
+      region: config.aws.region,
       stateBucketArn: state.storage.bucket.arn,
       stateKeyArn: state.key.arn,
       readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,

@@ -13,8 +13,11 @@ export interface GithubDeployRolesProps {
   readonly accountId: string;
   /** owner/name of the repository whose workflows may assume the roles. */
   readonly repository: string;
-  /** GitHub environment whose jobs may deploy (protect it with required reviewers). */
+  /** GitHub environment whose jobs may deploy (protect it: reviewers, main branch only). */
   readonly deployEnvironment: string;
+  /** GitHub environment whose jobs may plan; plans read secrets, so protect production's with reviewers. */
+  readonly planEnvironment: string;
+  readonly region: string;
   /** The state bucket and its key: the plan role reads state and writes lock files. */
   readonly stateBucketArn: string;
   readonly stateKeyArn: string;
@@ -22,6 +25,8 @@ export interface GithubDeployRolesProps {
   readonly readableSecretsArnPattern: string;
   /** Create the account's GitHub OIDC provider; false when another stack already made it. @default true */
   readonly createOidcProvider?: boolean;
+  /** Longest session a job gets; a deploy plus a release with bakes takes well over an hour. @default 3 hours */
+  readonly maxSessionSeconds?: number;
 }
 
 /**
@@ -55,9 +60,9 @@ export class GithubDeployRoles extends Construct {
 
     this.planRole = new IamRole(this, "plan-role", {
       name: `${props.name}-ci-plan`,
-      description: "terraform plan from GitHub Actions (pull requests and main)",
-      assumeRolePolicy: trust("plan", [`repo:${props.repository}:pull_request`, `repo:${props.repository}:ref:refs/heads/main`]),
-      maxSessionDuration: 3600,
+      description: `terraform plan from the ${props.planEnvironment} GitHub environment`,
+      assumeRolePolicy: trust("plan", [`repo:${props.repository}:environment:${props.planEnvironment}`]),
+      maxSessionDuration: props.maxSessionSeconds ?? 10800,
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
     const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
@@ -68,6 +73,13 @@ export class GithubDeployRoles extends Construct {
         { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.stateKeyArn] },
         // Refreshing a secret version reads its value; ReadOnlyAccess does not include that.
         { sid: "RefreshServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [props.readableSecretsArnPattern] },
+        {
+          // The secrets are encrypted with the data stack's key, which only delegates to IAM.
+          sid: "DecryptServiceSecrets",
+          actions: ["kms:Decrypt"],
+          resources: [`arn:aws:kms:${props.region}:${props.accountId}:key/*`],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+        },
       ],
     });
     new IamRolePolicy(this, "plan-policy", { name: "state-and-secrets", role: this.planRole.id, policy: planExtras.json });
@@ -76,7 +88,7 @@ export class GithubDeployRoles extends Construct {
       name: `${props.name}-ci-deploy`,
       description: `cdktf deploy from the ${props.deployEnvironment} GitHub environment`,
       assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.deployEnvironment}`]),
-      maxSessionDuration: 3600,
+      maxSessionDuration: props.maxSessionSeconds ?? 10800,
     });
     // Deploying creates IAM roles, KMS keys and everything else in these stacks; the trust
     // policy (one protected GitHub environment) is what limits who can use it.
