@@ -266,7 +266,10 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
 
     test("pulls from this repository only and writes its own log group only", () => {
       expect(bySid.PullServiceImages.resources).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
-      expect(bySid.WriteServiceLogs.resources).toEqual([expect.stringMatching(/aws_cloudwatch_log_group\.service-logs.*\.arn\}:log-stream:\*$/)]);
+      expect(bySid.WriteServiceLogs.resources).toEqual([
+        expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.service-logs.*\.arn\}$/),
+        expect.stringMatching(/aws_cloudwatch_log_group\.service-logs.*\.arn\}:log-stream:\*$/),
+      ]);
     });
 
     test("no wildcard actions; a wildcard resource only for the registry login token", () => {

@@ -304,6 +304,10 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
         const byId = Object.fromEntries(policy.statement.map((statement: any) => [statement.sid, statement]));
         expect(byId.RotateThisSecretOnly.resources).toEqual([referenceTo(json, "aws_secretsmanager_secret", secret, "arn")]);
         expect(byId.UseDataKey.resources).toEqual([dataKeyArn]);
+        expect(byId.WriteOwnLogs.resources).toEqual([
+          expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..*rotation.*\.arn\}$/),
+          expect.stringMatching(/rotation.*\.arn\}:log-stream:\*$/),
+        ]);
         expect(byId.GenerateValues).toMatchObject({ actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] });
         for (const statement of policy.statement) for (const action of statement.actions) expect(action).not.toMatch(/\*/);
       });

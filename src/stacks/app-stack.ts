@@ -16,7 +16,7 @@ import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { COLOURS, Colour, ReleaseVariables } from "../constructs/release/release-variables";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { AuthStack } from "./auth-stack";
+import { AuthStack, standardTags } from "./auth-stack";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -116,12 +116,7 @@ export class AppStack extends AuthStack {
           deregistrationDelaySeconds: app.deregistrationDelaySeconds,
           slowStartSeconds: app.slowStartSeconds,
           targetCpuPercent: app.targetCpuPercent,
-          instanceTags: {
-            Service: config.tags.service,
-            Environment: config.tags.environment,
-            Owner: config.tags.owner,
-            CostCentre: config.tags.costCentre,
-          },
+          instanceTags: standardTags(config),
         }),
       ]),
     ) as Record<Colour, ColourFleet>;

@@ -73,22 +73,23 @@ export class AuthStack extends TerraformStack {
   }
 }
 
+/** The tags every resource of the environment carries (provider default_tags, and instances of ASGs, which those do not reach). */
+export function standardTags(config: EnvironmentConfig): Record<string, string> {
+  return {
+    Service: config.tags.service,
+    Environment: config.tags.environment,
+    Owner: config.tags.owner,
+    CostCentre: config.tags.costCentre,
+    ManagedBy: "cdktf",
+  };
+}
+
 /** An AWS provider that refuses any account but the environment's and tags everything it creates. */
 export function awsProvider(scope: Construct, id: string, config: EnvironmentConfig, region: string, alias?: string): AwsProvider {
   return new AwsProvider(scope, id, {
     region,
     alias,
     allowedAccountIds: [config.aws.accountId],
-    defaultTags: [
-      {
-        tags: {
-          Service: config.tags.service,
-          Environment: config.tags.environment,
-          Owner: config.tags.owner,
-          CostCentre: config.tags.costCentre,
-          ManagedBy: "cdktf",
-        },
-      },
-    ],
+    defaultTags: [{ tags: standardTags(config) }],
   });
 }

@@ -58,7 +58,8 @@ export class ServiceInstanceRole extends Construct {
         {
           sid: "WriteServiceLogs",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`${props.logGroupArn}:log-stream:*`],
+          // CreateLogStream is authorized on the log group, PutLogEvents on its streams.
+          resources: [props.logGroupArn, `${props.logGroupArn}:log-stream:*`],
         },
       ],
     });

@@ -49,7 +49,8 @@ export class NodeFunction extends Construct {
     this.role = new IamRole(this, "role", { name: props.functionName, assumeRolePolicy: trust.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
-        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logs.arn}:*`] },
+        // CreateLogStream is authorized on the log group, PutLogEvents on its streams.
+        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logs.arn, `${logs.arn}:log-stream:*`] },
         ...props.permissions,
       ],
     });
