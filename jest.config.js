@@ -11,4 +11,7 @@ module.exports = {
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   moduleFileExtensions: ["ts", "js", "json"],
+  // No test may lean on jest's 5 s default: on a loaded 2-core machine a child process alone can take that.
+  // `npm run test:contention` runs this suite with every core busy to prove it.
+  testTimeout: 30_000,
 };

@@ -1,12 +1,6 @@
-import { ConfigError } from "./src/config/validate";
 import { buildApp } from "./src/app";
-
-/** The environment to synthesize: AUTH_ENV, else the `environment` cdktf context value, else all. */
-function selectedEnvironment(): string | undefined {
-  if (process.env.AUTH_ENV) return process.env.AUTH_ENV;
-  const context = process.env.CDKTF_CONTEXT_JSON ? JSON.parse(process.env.CDKTF_CONTEXT_JSON) : {};
-  return typeof context.environment === "string" ? context.environment : undefined;
-}
+import { selectedEnvironment } from "./src/config/selected-environment";
+import { ConfigError } from "./src/config/validate";
 
 try {
   buildApp({

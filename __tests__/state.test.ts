@@ -107,10 +107,10 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
     });
   });
 
-  test("the bootstrap stack's first apply can keep its own state locally", () => {
-    const stack = new BootstrapStack(Testing.app(), config, { localState: true });
+  test("the bootstrap stack's first apply can keep its own state in a local file", () => {
+    const stack = new BootstrapStack(Testing.app(), config, { localStateFile: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate` });
     const json = Synthesized.of(stack).json;
-    expect(json.terraform.backend).toEqual({ local: { path: `auth-${env}-bootstrap.tfstate` } });
+    expect(json.terraform.backend).toEqual({ local: { path: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate` } });
   });
 });
 

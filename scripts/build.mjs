@@ -11,6 +11,8 @@ const root = join(fileURLToPath(import.meta.url), "..", "..");
 /** What cdktf and `node dist/main.js` run: a loader that runs the bundle with a V8 code cache. */
 export const entryPath = join(root, "dist", "main.js");
 const bundlePath = join(root, "dist", "app.js");
+/** Config validation alone, which scripts/cdktf.mjs runs before starting the cdktf CLI. */
+export const configCheckPath = join(root, "dist", "config-check.js");
 
 function newestSourceTime(path) {
   const stat = statSync(path);
@@ -22,11 +24,11 @@ function newestSourceTime(path) {
 export function bundleIsStale() {
   let bundleTime;
   try {
-    bundleTime = Math.min(statSync(bundlePath).mtimeMs, statSync(entryPath).mtimeMs);
+    bundleTime = Math.min(statSync(bundlePath).mtimeMs, statSync(entryPath).mtimeMs, statSync(configCheckPath).mtimeMs);
   } catch {
     return true;
   }
-  const inputs = ["main.ts", "src", "package-lock.json", "scripts/build.mjs", "scripts/bundle-loader.cjs"].map((path) => join(root, path));
+  const inputs = ["main.ts", "src", "package-lock.json", "scripts/build.mjs", "scripts/bundle-loader.cjs", "scripts/config-check.ts"].map((path) => join(root, path));
   return Math.max(...inputs.map(newestSourceTime)) > bundleTime;
 }
 
@@ -52,15 +54,11 @@ exports.captureStackTrace = (below) => (process.env.CDKTF_TOKEN_STACK_TRACES ===
 };
 
 export async function bundle() {
-  await build({
-    entryPoints: [join(root, "main.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    outfile: bundlePath,
-    logLevel: "warning",
-    plugins: [cheapTokenStackTraces],
-  });
+  const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning" };
+  await Promise.all([
+    build({ ...common, entryPoints: [join(root, "main.ts")], outfile: bundlePath, plugins: [cheapTokenStackTraces] }),
+    build({ ...common, entryPoints: [join(root, "scripts", "config-check.ts")], outfile: configCheckPath }),
+  ]);
   await copyFile(join(root, "scripts", "bundle-loader.cjs"), entryPath);
 }
 

@@ -1,17 +1,23 @@
 import { App } from "cdktf";
+import { join, resolve } from "path";
 import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
 import { selectEnvironments, validateConfigs } from "./config/validate";
+import { projectRoot } from "./project-root";
 import { AppStack } from "./stacks/app-stack";
+import { stackName } from "./stacks/auth-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
+import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
 
 export interface AppOptions {
   /** Name of the one environment to synthesize; all when unset. */
   readonly environment?: string;
-  /** Give the bootstrap stacks local state (their first apply, before the bucket exists). */
+  /** Give the bootstrap stacks local state (their first apply, before the bucket exists). @default false */
   readonly bootstrapLocalState?: boolean;
+  /** Folder of that local state; never inside the synth output. @default <project root>/.bootstrap-state */
+  readonly localStateFolder?: string;
   /** Where synth writes; cdktf's CDKTF_OUTDIR or cdktf.out when unset. */
   readonly outdir?: string;
   /** Raw environment configs. @default the ones under src/config */
@@ -19,8 +25,11 @@ export interface AppOptions {
 }
 
 /** Adds the stacks of one environment in deploy order: bootstrap -> network -> data -> app. */
-export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState"> = {}) {
-  const bootstrap = new BootstrapStack(app, config, { localState: options.bootstrapLocalState });
+export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder"> = {}) {
+  const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
+  const bootstrap = new BootstrapStack(app, config, {
+    localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
+  });
   const network = new NetworkStack(app, config);
   network.addDependency(bootstrap);
   const data = new DataStack(app, config);

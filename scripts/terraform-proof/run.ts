@@ -3,6 +3,13 @@
  * the real `terraform init`, `validate` and `plan` on a copy of each stack directory, against
  * the provider mirror, with local stand-ins for what needs AWS. Exit code 1 on any failure.
  */
+const USAGE = `usage: npm run validate -- [STACK]...
+  Proves every synthesized stack offline (terraform init, validate, plan against the provider
+  mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data or
+  auth-staging-data@terraform-cloud (the Terraform Cloud variant, validated only).
+  Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
+  Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
+  PROOF_KEEP=1 keeps the work folder.`;
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
@@ -17,6 +24,7 @@ import {
   stateWithOutputs,
 } from "./overrides";
 import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
+import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
 const PARALLELISM = Number(process.env.PROOF_PARALLELISM ?? 2);
 
@@ -76,15 +84,16 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
   }
 }
 
-async function main(): Promise<void> {
+async function prove(argv: string[]): Promise<number> {
+  const { positionals: only } = parseCommandLine(argv, {}, true);
   const missing = missingToolchain();
   if (missing) {
     if (process.env.CI === "true") {
       console.error(`terraform proof: cannot run: ${missing}. CI must have Terraform and the provider mirror.`);
-      process.exit(1);
+      return EXIT.refused;
     }
     console.log(`terraform proof: SKIPPED: ${missing} (set CI=true to make this an error)`);
-    return;
+    return EXIT.ok;
   }
 
   const root = mkdtempSync(join(tmpdir(), "auth-terraform-proof-"));
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
   mkdirSync(stateDir);
+  console.log("terraform proof: synthesizing every environment...");
   // Loaded only now, so a missing toolchain is reported without loading the whole app.
   const [{ buildApp }, { handovers }] = await Promise.all([import("../../src/app"), import("../../src/stacks/handovers")]);
   buildApp({ outdir }).synth();
@@ -112,14 +122,18 @@ async function main(): Promise<void> {
       dir: resolve(directory, entry.workingDirectory),
     }));
   // The Terraform Cloud variant differs only in backend and remote state: validating it is enough.
-  const stacks = [...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })), ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false }))];
-  console.log(`terraform proof: ${stacks.length} stacks, terraform ${TERRAFORM}, provider mirror ${MIRROR}`);
+  const everyStack = [...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })), ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false }))];
+  const unknown = only.filter((name) => !everyStack.some((stack) => stack.name === name));
+  if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyStack.map((stack) => stack.name).join(", ")})`);
+  const stacks = only.length > 0 ? everyStack.filter((stack) => only.includes(stack.name)) : everyStack;
+  console.log(`terraform proof: ${stacks.length} stacks, ${PARALLELISM} at a time, terraform ${TERRAFORM}, provider mirror ${MIRROR}`);
 
   const results: StackResult[] = [];
   const queue = [...stacks];
   await Promise.all(
     Array.from({ length: PARALLELISM }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
+        console.log(`...   ${next.name}: init, validate${next.withPlan ? ", plan" : ""}`);
         const result = await proveStack(next.name, next.dir, workDir, stateDir, env, next.withPlan);
         console.log(result.line);
         if (result.detail) console.log(result.detail.replace(/^/gm, "      "));
@@ -138,10 +152,7 @@ async function main(): Promise<void> {
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
   console.log(`terraform-proof: ${results.length + 1 - failed} passed, ${failed} failed`);
-  if (failed > 0) process.exitCode = 1;
+  return failed > 0 ? EXIT.refused : EXIT.ok;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runAsTool({ name: "validate", usage: USAGE, run: prove });

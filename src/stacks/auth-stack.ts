@@ -31,8 +31,8 @@ export function stateKey(environment: string, layer: Layer): string {
 export interface AuthStackProps {
   readonly config: EnvironmentConfig;
   readonly layer: Layer;
-  /** Keep state on local disk; only for the bootstrap stack's first apply. @default false */
-  readonly localState?: boolean;
+  /** Keep state in this local file instead (absolute path); only for the bootstrap stack's first apply. @default the environment's bucket */
+  readonly localStateFile?: string;
   /** Region of the stack's default provider. @default config.aws.region */
   readonly region?: string;
 }
@@ -51,8 +51,8 @@ export class AuthStack extends TerraformStack {
     this.config = config;
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
-    if (props.localState) {
-      new LocalBackend(this, { path: `${stackName(config.environment, props.layer)}.tfstate` });
+    if (props.localStateFile) {
+      new LocalBackend(this, { path: props.localStateFile });
       return;
     }
     if (config.state.backend === "terraform-cloud" && config.state.terraformCloud) {

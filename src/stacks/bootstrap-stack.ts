@@ -6,14 +6,14 @@ import { StateBucket } from "../constructs/state/state-bucket";
 import { AuthStack, stateKeyAlias } from "./auth-stack";
 
 export interface BootstrapStackOptions {
-  /** First apply only: keep this stack's own state on local disk until the bucket exists. @default false */
-  readonly localState?: boolean;
+  /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
+  readonly localStateFile?: string;
 }
 
 /** auth-<env>-bootstrap: the state bucket every other stack of the environment keeps its state in. */
 export class BootstrapStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: BootstrapStackOptions = {}) {
-    super(scope, { config, layer: "bootstrap", localState: options.localState, region: config.state.region });
+    super(scope, { config, layer: "bootstrap", localStateFile: options.localStateFile, region: config.state.region });
     const state = new StateBucket(this, "state", {
       bucketName: config.state.bucket,
       accountId: config.aws.accountId,
