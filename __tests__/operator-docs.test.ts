@@ -1,0 +1,61 @@
+import { readFileSync } from "fs";
+import { mkdtempSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { withGeneratedSections } from "../scripts/docs/generated-sections";
+import { buildApp } from "../src/app";
+import { deployOrder } from "../src/stacks/deploy-order";
+import versions from "../versions.json";
+
+const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
+
+describe("README says what is true", () => {
+  test("its generated sections (config reference, versions, test catalog) are current: npm run docs", () => {
+    const readme = read("README.md");
+    expect(withGeneratedSections(readme)).toBe(readme);
+  });
+
+  test("every npm script is in help", () => {
+    const help = read("help");
+    const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
+    const missing = scripts.filter((name) => !(name === "test" ? help.includes("npm test") : help.includes(`npm run ${name}`)));
+    expect(missing).toEqual([]);
+  });
+
+  test("no README or help line runs cdktf through npx (the npm scripts disable checkpoint calls)", () => {
+    for (const document of ["README.md", "help"]) expect(read(document)).not.toMatch(/^\s*(?:\w+=\S+\s+)*npx cdktf /m);
+  });
+});
+
+describe("pinned versions have one home (versions.json)", () => {
+  const pkg = JSON.parse(read("package.json"));
+
+  test("package.json pins cdktf, its CLI and the provider bindings at versions.json's versions", () => {
+    expect(pkg.dependencies.cdktf).toBe(versions.cdktf);
+    expect(pkg.devDependencies["cdktf-cli"]).toBe(versions.cdktf);
+    expect(pkg.dependencies["@cdktf/provider-aws"]).toBe(versions.cdktfProviderAws);
+  });
+
+  test("the installed bindings are generated for the pinned AWS provider", () => {
+    const bindings = JSON.parse(read("node_modules/@cdktf/provider-aws/package.json"));
+    expect(bindings.version).toBe(versions.cdktfProviderAws);
+    expect(bindings.cdktf.provider).toEqual({ name: "registry.terraform.io/hashicorp/aws", version: versions.awsProvider });
+  });
+});
+
+describe("deploy order (npm run stacks)", () => {
+  const app = buildApp({ outdir: mkdtempSync(join(tmpdir(), "order-")) });
+  const order = deployOrder(app).map((stack) => stack.node.id);
+
+  test.each(["staging", "production"])("%s starts with bootstrap and ends with app", (env) => {
+    const own = order.filter((name) => name.startsWith(`auth-${env}-`));
+    expect(own[0]).toBe(`auth-${env}-bootstrap`);
+    expect(own[own.length - 1]).toBe(`auth-${env}-app`);
+  });
+
+  test("every stack comes after every stack it reads from", () => {
+    for (const stack of deployOrder(app)) {
+      for (const dependency of stack.dependencies) expect(order.indexOf(dependency.node.id)).toBeLessThan(order.indexOf(stack.node.id));
+    }
+  });
+});

@@ -1,0 +1,25 @@
+/** npm run docs [-- --check]: rewrites README.md's generated sections (config reference, versions). */
+import { readFileSync, writeFileSync } from "fs";
+import { EXIT, main, parseCommandLine } from "../cli/command-line";
+import { withGeneratedSections } from "./generated-sections";
+
+const USAGE = `usage: npm run docs [-- --check]
+  Rewrites README.md's generated sections from their sources: the config reference from
+  src/config/schema.ts and the shipped configs, the version table from versions.json.
+  --check   change nothing; exit 1 when README.md is out of date`;
+
+function docs(argv: string[]): number {
+  const { values } = parseCommandLine(argv, { check: { type: "boolean" } });
+  const current = readFileSync("README.md", "utf8");
+  const next = withGeneratedSections(current);
+  if (values.check) {
+    if (next === current) return EXIT.ok;
+    console.error("docs: README.md is out of date; run npm run docs");
+    return EXIT.refused;
+  }
+  writeFileSync("README.md", next);
+  console.log(next === current ? "docs: README.md was current" : "docs: README.md updated");
+  return EXIT.ok;
+}
+
+main({ name: "docs", usage: USAGE, run: docs });
