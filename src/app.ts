@@ -3,6 +3,7 @@ import { join, resolve } from "path";
 import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
 import { selectEnvironments, validateConfigs } from "./config/validate";
+import { repairHclRendering } from "./hcl-output";
 import { projectRoot } from "./project-root";
 import { AppStack } from "./stacks/app-stack";
 import { stackName } from "./stacks/auth-stack";
@@ -45,6 +46,8 @@ export function addEnvironment(app: App, config: EnvironmentConfig, options: Pic
  */
 export function buildApp(options: AppOptions = {}): App {
   const configs = selectEnvironments(validateConfigs(options.configs ?? environments), options.environment);
+  // Fixes cdktf's HCL renderer (`cdktf synth --hcl`) before any stack renders; JSON synth is unaffected.
+  repairHclRendering();
   const app = new App({ outdir: options.outdir });
   for (const config of configs) addEnvironment(app, config, options);
   return app;

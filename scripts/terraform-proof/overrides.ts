@@ -99,3 +99,21 @@ export function standInRandomProvider(stack: TerraformJson): { stack: TerraformJ
   delete copy.terraform?.required_providers?.random;
   return { stack: copy, replaced };
 }
+
+/**
+ * The same stand-in for a stack synthesized as HCL (`cdktf synth --hcl`), which override files
+ * cannot do either: they merge into blocks but cannot remove one. cdktf writes every top-level
+ * block from column 0 to a closing brace in column 0, and nested ones indented, so a block ends
+ * at the first `}` line.
+ */
+export function standInRandomProviderHcl(hcl: string): { hcl: string; replaced: string[] } {
+  const replaced: string[] = [];
+  let text = hcl.replace(/^resource "random_password" "([^"]+)" \{\n([\s\S]*?)^\}\n?/gm, (_block, name: string, body: string) => {
+    replaced.push(name);
+    const length = Number(/^ {2}length\s*=\s*(\d+)$/m.exec(body)?.[1] ?? 32);
+    return `resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(length)}"\n}\n`;
+  });
+  for (const name of replaced) text = text.split(`random_password.${name}.result`).join(`terraform_data.${name}.output`);
+  text = text.replace(/^provider "random" \{\n[\s\S]*?^\}\n?/m, "").replace(/^ {4}random = \{\n[\s\S]*?^ {4}\}\n/m, "");
+  return { hcl: text, replaced };
+}
