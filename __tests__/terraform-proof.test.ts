@@ -1,8 +1,9 @@
 import { spawn } from "child_process";
+import { readFileSync } from "fs";
 import { join } from "path";
-import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, stateWithOutputs } from "../scripts/terraform-proof/overrides";
+import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, standInRandomProviderHcl, stateWithOutputs } from "../scripts/terraform-proof/overrides";
 import { dataHandover } from "../src/stacks/data-handover";
-import { ENVIRONMENTS, synthEnvironment } from "./support/synth";
+import { ENVIRONMENTS, SYNTH_DIR, synthEnvironment } from "./support/synth";
 
 describe("offline proof harness: overrides written into the stack copies", () => {
   const stacks = synthEnvironment("production");
@@ -41,6 +42,17 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(text).not.toMatch(/random_password|"random"/);
     for (const name of replaced) expect(text).toContain(`terraform_data.${name}.output`);
     expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test.each(ENVIRONMENTS)("in the %s data stack's HCL too: the same names and lengths as the JSON stand-in, no random provider left", (env) => {
+    const original = readFileSync(join(SYNTH_DIR, "hcl", "stacks", `auth-${env}-data`, "cdk.tf"), "utf8");
+    const { hcl, replaced } = standInRandomProviderHcl(original);
+    expect(replaced.sort()).toEqual(standInRandomProvider(synthEnvironment(env).data.json).replaced.sort());
+    expect(hcl).not.toMatch(/random_password|provider "random"|hashicorp\/random/);
+    for (const name of replaced) {
+      expect(hcl).toContain(`resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(64)}"\n}`);
+      expect(hcl).toContain(`terraform_data.${name}.output`);
+    }
   });
 });
 

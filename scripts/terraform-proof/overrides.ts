@@ -100,20 +100,49 @@ export function standInRandomProvider(stack: TerraformJson): { stack: TerraformJ
   return { stack: copy, replaced };
 }
 
+/** Index just past the brace that closes the one at `open`, skipping braces inside quoted strings. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let index = open; index < text.length; index++) {
+    const char = text[index];
+    if (quoted) {
+      if (char === "\\") index++;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') quoted = true;
+    else if (char === "{") depth++;
+    else if (char === "}" && --depth === 0) return index + 1;
+  }
+  throw new Error(`unbalanced braces from offset ${open}`);
+}
+
+/** Replaces every block whose header matches `header` (which must end at its opening brace). */
+function replaceBlocks(text: string, header: RegExp, replacement: (match: RegExpExecArray, body: string) => string): string {
+  const pattern = new RegExp(header.source, "gm");
+  let result = "";
+  let from = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const end = closingBrace(text, match.index + match[0].length - 1);
+    result += text.slice(from, match.index) + replacement(match, text.slice(match.index + match[0].length, end - 1));
+    from = end;
+    pattern.lastIndex = end;
+  }
+  return result + text.slice(from);
+}
+
 /**
  * The same stand-in for a stack synthesized as HCL (`cdktf synth --hcl`), which override files
- * cannot do either: they merge into blocks but cannot remove one. cdktf writes every top-level
- * block from column 0 to a closing brace in column 0, and nested ones indented, so a block ends
- * at the first `}` line.
+ * cannot do either: they merge into blocks but cannot remove one.
  */
 export function standInRandomProviderHcl(hcl: string): { hcl: string; replaced: string[] } {
   const replaced: string[] = [];
-  let text = hcl.replace(/^resource "random_password" "([^"]+)" \{\n([\s\S]*?)^\}\n?/gm, (_block, name: string, body: string) => {
+  let text = replaceBlocks(hcl, /^resource "random_password" "([^"]+)" \{/, ([, name], body) => {
     replaced.push(name);
-    const length = Number(/^ {2}length\s*=\s*(\d+)$/m.exec(body)?.[1] ?? 32);
-    return `resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(length)}"\n}\n`;
+    const length = Number(/^\s*length\s*=\s*(\d+)\s*$/m.exec(body)?.[1] ?? 32);
+    return `resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(length)}"\n}`;
   });
   for (const name of replaced) text = text.split(`random_password.${name}.result`).join(`terraform_data.${name}.output`);
-  text = text.replace(/^provider "random" \{\n[\s\S]*?^\}\n?/m, "").replace(/^ {4}random = \{\n[\s\S]*?^ {4}\}\n/m, "");
+  text = replaceBlocks(text, /^provider "random" \{/, () => "");
+  text = replaceBlocks(text, /^\s*random\s*=\s*\{/, () => "");
   return { hcl: text, replaced };
 }
