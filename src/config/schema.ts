@@ -133,6 +133,7 @@ export const environmentConfigSchema = z
           organization: z.string().min(1).describe("Terraform Cloud organization"),
           hostname: z.string().min(1).describe("Terraform Cloud or Enterprise host name"),
           workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _").describe("Workspace of a stack: this prefix plus the stack name"),
+          project: z.string().min(1).default("Default Project").describe("Terraform Cloud project of the workspaces; the dynamic-credentials roles trust only its workspaces"),
         })
         .optional(),
       bucket: z

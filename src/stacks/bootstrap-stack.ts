@@ -2,8 +2,9 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
+import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { StateBucket } from "../constructs/state/state-bucket";
-import { AuthStack, stateKeyAlias } from "./auth-stack";
+import { AuthStack, Layer, stateKeyAlias, workspaceName } from "./auth-stack";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -36,5 +37,21 @@ export class BootstrapStack extends AuthStack {
     new TerraformOutput(this, "ci_plan_role_arn", { value: ci.planRole.arn, description: "Role the pull request workflow plans with" });
     new TerraformOutput(this, "ci_deploy_role_arn", { value: ci.deployRole.arn, description: "Role the main-branch workflow deploys with" });
     new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
+    const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
+    if (cloud) {
+      const layers: Layer[] = ["bootstrap", "network", "data", "app"];
+      const tfc = new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
+        name: `auth-${config.environment}`,
+        accountId: config.aws.accountId,
+        region: config.aws.region,
+        hostname: cloud.hostname,
+        organization: cloud.organization,
+        project: cloud.project,
+        workspaces: layers.map((layer) => workspaceName(config, layer)),
+        readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,
+      });
+      new TerraformOutput(this, "tfc_plan_role_arn", { value: tfc.planRole.arn, description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace" });
+      new TerraformOutput(this, "tfc_apply_role_arn", { value: tfc.applyRole.arn, description: "TFC_AWS_APPLY_PHASE_ROLE_ARN of every workspace" });
+    }
   }
 }
