@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { backslashesAreEscaped, falsyDefaultsKept, repairHclRendering, skippedAttributesRenderAsBlocks, terraformBlockRendersAttributes } from "../src/hcl-output";
+import { backslashesAreEscaped, emptyAttributeBlocksKept, falsyDefaultsKept, repairHclRendering, skippedAttributesRenderAsBlocks, terraformBlockRendersAttributes } from "../src/hcl-output";
 import { SYNTH_DIR } from "./support/synth";
 
 /** A stack's cdk.tf from the global setup's run of the bundle with SYNTH_HCL_OUTPUT, as `cdktf synth --hcl` runs it. */
@@ -9,7 +9,7 @@ const hcl = (stack: string) => readFileSync(join(SYNTH_DIR, "hcl", "stacks", sta
 describe("HCL export (npm run synth:hcl)", () => {
   test("once repaired (every app build does it), cdktf's HCL renderer shows none of the faults it is repaired for", () => {
     repairHclRendering();
-    expect([terraformBlockRendersAttributes(), skippedAttributesRenderAsBlocks(), backslashesAreEscaped(), falsyDefaultsKept()]).toEqual([true, true, true, true]);
+    expect([terraformBlockRendersAttributes(), skippedAttributesRenderAsBlocks(), backslashesAreEscaped(), falsyDefaultsKept(), emptyAttributeBlocksKept()]).toEqual([true, true, true, true, true]);
   });
 
   test("the terraform block requires the Terraform releases the JSON requires (not `0 = \"required_version\"`)", () => {
@@ -24,6 +24,12 @@ describe("HCL export (npm run synth:hcl)", () => {
     expect(text).toMatch(/^\s*statement\s*\{$/m);
     expect(text).toMatch(/^\s*rate_based_statement\s*\{$/m);
     expect(text).not.toMatch(/^\s*statement\s*=\s*\{/m);
+  });
+
+  test("the VPC's default security group keeps its empty rule lists, which remove every default rule", () => {
+    const group = /resource "aws_default_security_group" "[^"]+" \{[\s\S]*?\n\}/.exec(hcl("auth-production-network"))?.[0] ?? "";
+    expect(group).toMatch(/^\s*ingress\s*=\s*\[\s*\]/m);
+    expect(group).toMatch(/^\s*egress\s*=\s*\[\s*\]/m);
   });
 
   test("release variables keep their default of 0, so a plain plan needs no -var", () => {

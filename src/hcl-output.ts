@@ -73,6 +73,47 @@ function prepared(node: unknown, fixBlocks: boolean, fixBackslashes: boolean): u
   return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "//" ? value : prepared(value, fixBlocks, fixBackslashes)]));
 }
 
+/**
+ * Arguments the AWS provider processes in attribute-as-blocks mode: omitting one leaves existing
+ * rules or routes unmanaged, an empty list removes them all ("To remove all managed routes an empty
+ * list should be specified", aws_route_table docs; https://developer.hashicorp.com/terraform/language/attr-as-blocks).
+ */
+const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+  aws_security_group: ["ingress", "egress"],
+  aws_default_security_group: ["ingress", "egress"],
+  aws_network_acl: ["ingress", "egress"],
+  aws_default_network_acl: ["ingress", "egress"],
+  aws_route_table: ["route"],
+  aws_default_route_table: ["route"],
+};
+
+/** True while cdktf keeps an empty attribute-as-blocks list (`egress = []`); it writes no blocks, which means "leave them alone". */
+export function emptyAttributeBlocksKept(): boolean {
+  const probe = { aws_default_security_group: { probe: { egress: { value: [], isBlock: true, type: "set", storageClassType: "DefaultSecurityGroupEgressList" } } } };
+  return /egress\s*=\s*\[/.test(render.renderResource(probe).hcl);
+}
+
+/** The empty attribute-as-blocks lists of a resource fragment, written as the empty list they are. */
+function withEmptyAttributeBlocks(resource: Fragment): Fragment {
+  return Object.fromEntries(
+    Object.entries(resource).map(([type, byName]) => [
+      type,
+      Object.fromEntries(
+        Object.entries(byName as Fragment).map(([name, attributes]) => [
+          name,
+          Object.fromEntries(
+            Object.entries(attributes as Fragment).map(([key, value]) =>
+              (ATTRIBUTES_AS_BLOCKS[type] ?? []).includes(key) && Array.isArray(value?.value) && value.value.length === 0
+                ? [key, { value: [], type: "list", storageClassType: "stringList" }]
+                : [key, value],
+            ),
+          ),
+        ]),
+      ),
+    ]),
+  );
+}
+
 type HclAttributes = (this: unknown) => Record<string, unknown>;
 
 /** True while cdktf keeps a variable's falsy default (0, false, "") in HCL; it filters on truthiness. */
@@ -81,13 +122,14 @@ export function falsyDefaultsKept(): boolean {
 }
 
 /**
- * Repairs four faults of `cdktf synth --hcl` (cdktf 0.21.0; cdktn 0.24.0 has the same code) that
+ * Repairs five faults of `cdktf synth --hcl` (cdktf 0.21.0; cdktn 0.24.0 has the same code) that
  * make Terraform reject the HCL of these stacks, or plan it differently from the JSON: the
  * terraform block's plain attributes are rendered from the list of their names
  * (`0 = "required_version"`), untyped nested blocks as attributes (see asBlocks), backslashes in
- * strings unescaped (the rotation function's excluded characters), and a variable's default
- * dropped when it is falsy (`green_traffic_percent = 0` would become a required variable). Each
- * repair applies only while its probe shows the fault, so each retires itself once cdktf is fixed.
+ * strings unescaped (the rotation function's excluded characters), a variable's default dropped
+ * when it is falsy (`green_traffic_percent = 0` would become a required variable), and an empty
+ * attribute-as-blocks list dropped (the default security group would keep its rules). Each repair
+ * applies only while its probe shows the fault, so each retires itself once cdktf is fixed.
  * JSON synthesis uses none of this code.
  */
 export function repairHclRendering(): void {
@@ -106,6 +148,10 @@ export function repairHclRendering(): void {
       const attributes = original.call(this);
       return this.default === undefined || "default" in attributes ? attributes : { default: { value: this.default, type: "any" }, ...attributes };
     };
+  }
+  if (!emptyAttributeBlocksKept()) {
+    const original = render.renderResource;
+    render.renderResource = ((resource: Fragment) => original(withEmptyAttributeBlocks(resource))) as typeof original;
   }
   const fixBlocks = !skippedAttributesRenderAsBlocks();
   const fixBackslashes = !backslashesAreEscaped();

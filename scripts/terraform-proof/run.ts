@@ -61,6 +61,8 @@ interface StackJob {
 
 interface StackResult {
   readonly job: StackJob;
+  /** Seconds this stack's Terraform runs took. */
+  readonly seconds?: number;
   readonly ok: boolean;
   readonly line: string;
   readonly detail?: string;
@@ -197,12 +199,15 @@ async function prove(argv: string[]): Promise<number> {
     Array.from({ length: PARALLELISM }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         console.log(`...   ${next.name}: ${next.variant === "terraform-cloud" ? "init -backend=false, validate" : "init, validate, plan"}`);
-        const result = await proveStack(next, workDir, stateDir, env);
+        const started = Date.now();
+        const result = { ...(await proveStack(next, workDir, stateDir, env)), seconds: (Date.now() - started) / 1000 };
         if (next.variant !== "hcl" || !result.ok) printResult(result);
         finished.push(result);
       }
     }),
   );
+  const stackTime = (variant: Variant) => Math.round(finished.filter((result) => result.job.variant === variant).reduce((sum, result) => sum + (result.seconds ?? 0), 0));
+  console.log(`terraform proof: Terraform time per variant (summed over stacks, ${PARALLELISM} at a time): JSON ${stackTime("json")} s, HCL ${stackTime("hcl")} s, Terraform Cloud ${stackTime("terraform-cloud")} s`);
   const compared = finished.filter((result) => result.job.variant === "hcl" && result.ok).map((result) => compareWithJson(result, finished));
   compared.forEach(printResult);
   const results = [...finished.filter((result) => !(result.job.variant === "hcl" && result.ok)), ...compared];
