@@ -116,7 +116,7 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
     }
     await terraform(dir, env, "init", "-input=false");
     await terraform(dir, env, "validate");
-    const { json: planJson, summary } = await planAsJson(dir, env);
+    const { json: planJson, summary } = await planAsJson(dir, env, { initialized: true });
     const plan = JSON.parse(planJson);
     return {
       job,

@@ -40,9 +40,12 @@ export async function terraform(dir: string, env: NodeJS.ProcessEnv, ...args: st
   }
 }
 
-/** init, then a plan without refresh saved as JSON (`terraform show -json`); returns the plan JSON text. */
-export async function planAsJson(dir: string, env: NodeJS.ProcessEnv): Promise<{ json: string; summary: string }> {
-  await terraform(dir, env, "init", "-input=false");
+/**
+ * init (unless the folder is already initialized), then a plan without refresh saved as JSON
+ * (`terraform show -json`); returns the plan JSON text.
+ */
+export async function planAsJson(dir: string, env: NodeJS.ProcessEnv, options: { initialized?: boolean } = {}): Promise<{ json: string; summary: string }> {
+  if (!options.initialized) await terraform(dir, env, "init", "-input=false");
   const plan = await terraform(dir, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
   const json = await terraform(dir, env, "show", "-json", "plan.bin");
   return { json, summary: /Plan: .*$/m.exec(plan)?.[0] ?? "No changes." };
