@@ -20,9 +20,9 @@ const tagValue = z.string().min(1, "must not be empty").max(256, "must be at mos
 
 const capacity = z
   .object({
-    min: z.number().int().min(0).describe("Fewest instances of a colour with traffic"),
-    desired: z.number().int().min(0).describe("Instances a colour with traffic starts with"),
-    max: z.number().int().min(1).describe("Most instances target tracking may scale a colour to"),
+    min: z.number().int().min(0),
+    desired: z.number().int().min(0),
+    max: z.number().int().min(1),
   })
   .superRefine((value, ctx) => {
     if (!(value.min <= value.desired && value.desired <= value.max)) {
@@ -55,179 +55,212 @@ export const CLASSES_WITHOUT_PERFORMANCE_INSIGHTS = [
 ] as const;
 
 const postgres = z.object({
-  majorVersion: z.union([z.literal(16), z.literal(17)]).describe("Engine major version; the parameter group family follows it. RDS applies minor upgrades in the maintenance window"),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro").describe("RDS instance class of the database"),
-  allocatedStorageGb: z.number().int().min(20, "gp3 needs at least 20 GiB").describe("Initial gp3 storage size"),
-  maxAllocatedStorageGb: z.number().int().describe("Storage autoscaling ceiling; must exceed allocatedStorageGb"),
-  multiAz: z.boolean().describe("Keep a synchronous standby in a second availability zone"),
-  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)").describe("Name of the service's database"),
-  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _").describe("RDS master user (its password is RDS-managed, in Secrets Manager)"),
-  backupRetentionDays: z.number().int().min(1).max(35).describe("Days of automated backups: the point-in-time recovery horizon; at least 7 in production"),
-  backupWindow: dailyWindow.describe("Daily UTC window of automated backups; must not overlap the maintenance window"),
-  maintenanceWindow: weeklyWindow.describe("Weekly UTC maintenance window"),
-  slowStatementThresholdMs: z.number().int().min(0).describe("log_min_duration_statement: statements slower than this are logged"),
+  /** Major version; RDS applies minor upgrades in the maintenance window. */
+  majorVersion: z.union([z.literal(16), z.literal(17)]),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro"),
+  allocatedStorageGb: z.number().int().min(20, "gp3 needs at least 20 GiB"),
+  /** Storage autoscaling ceiling. */
+  maxAllocatedStorageGb: z.number().int(),
+  multiAz: z.boolean(),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
+  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _"),
+  backupRetentionDays: z.number().int().min(1).max(35),
+  backupWindow: dailyWindow,
+  maintenanceWindow: weeklyWindow,
+  slowStatementThresholdMs: z.number().int().min(0),
+  /** 0 turns enhanced monitoring off. */
   enhancedMonitoringIntervalSeconds: z
     .number()
-    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" })
-    .describe("Enhanced monitoring interval: 0 (off), 1, 5, 10, 15, 30 or 60 seconds"),
-  performanceInsights: z.boolean().describe("Performance Insights; rejected for micro and small classes, which lack it"),
-  deletionProtection: z.boolean().describe("RDS deletion protection; must be true in production"),
-  preventDestroy: z.boolean().describe("Adds lifecycle.prevent_destroy, so a plan that would delete it fails"),
-  masterPasswordRotationDays: z.number().int().min(1).max(365).optional().describe("Rotation period of the RDS-managed master password; unset keeps RDS's default (7 days)"),
-  crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional().describe("Retention of automated backups replicated to aws.drRegion; unset disables replication"),
+    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" }),
+  performanceInsights: z.boolean(),
+  deletionProtection: z.boolean(),
+  /** Adds lifecycle.prevent_destroy, so a plan that would delete the database fails. */
+  preventDestroy: z.boolean(),
+  /** Rotation period of the RDS-managed master password; unset keeps RDS's default (7 days). */
+  masterPasswordRotationDays: z.number().int().min(1).max(365).optional(),
+  /** Retention of automated backups replicated to the DR region; unset disables replication. */
+  crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional(),
 });
 
 const redis = z.object({
-  engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1").describe("Redis engine version, 7.x"),
-  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro").describe("ElastiCache node type"),
-  clusterMode: z.boolean().describe("Cluster mode: shards with replicas and automatic failover"),
-  shards: z.number().int().min(1).max(500).describe("Node groups; 1 unless cluster mode is on, then at least 2"),
-  replicasPerShard: z.number().int().min(0).max(5).describe("Replicas per node group; at least 1 with cluster mode"),
-  snapshotRetentionDays: z.number().int().min(0).max(35).describe("Days of daily Redis snapshots kept"),
-  snapshotWindow: dailyWindow.describe("Daily UTC snapshot window; must not overlap the maintenance window"),
-  maintenanceWindow: weeklyWindow.describe("Weekly UTC maintenance window; must not overlap the snapshot window"),
-  authTokenGeneration: z.number().int().min(1).describe("Bump to generate a new AUTH token (see Secrets and rotation)"),
-  authTokenUpdateStrategy: z.enum(["SET", "ROTATE"]).describe("SET keeps only the current token; ROTATE accepts the old and the new one during a rotation"),
+  /** Engine version, 7.x. */
+  engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1"),
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro"),
+  clusterMode: z.boolean(),
+  /** Node groups; 1 unless cluster mode is on. */
+  shards: z.number().int().min(1).max(500),
+  replicasPerShard: z.number().int().min(0).max(5),
+  snapshotRetentionDays: z.number().int().min(0).max(35),
+  snapshotWindow: dailyWindow,
+  maintenanceWindow: weeklyWindow,
+  /** Bump to generate a new AUTH token (see README: Redis token rotation). */
+  authTokenGeneration: z.number().int().min(1),
+  /** SET keeps only the current token; ROTATE accepts the old and the new one during a rotation. */
+  authTokenUpdateStrategy: z.enum(["SET", "ROTATE"]),
 });
 
 const backup = z.object({
-  enabled: z.boolean().describe("AWS Backup daily plan with a copy into the DR region, on top of RDS's own automated backups"),
-  schedule: z.string().regex(/^cron\(.+\)$/, "must be a cron() expression").describe("Cron expression of the daily backup job (UTC)"),
-  retentionDays: z.number().int().min(1).describe("Days AWS Backup keeps each recovery point"),
-  drRetentionDays: z.number().int().min(1).describe("Days the DR-region copy is kept"),
+  /** AWS Backup plan with a copy into the DR region, on top of RDS's own automated backups. */
+  enabled: z.boolean(),
+  /** Cron expression of the daily backup job (UTC). */
+  schedule: z.string().regex(/^cron\(.+\)$/, "must be a cron() expression"),
+  retentionDays: z.number().int().min(1),
+  drRetentionDays: z.number().int().min(1),
 });
 
 const secrets = z.object({
-  recoveryWindowDays: z.number().int().min(7).max(30).describe("Days a deleted secret can still be restored"),
-  appSecretRotationDays: z.number().int().min(1).max(365).optional().describe("Rotation period of the app's signing secret; unset means no rotation"),
+  /** Days a deleted secret can still be restored. */
+  recoveryWindowDays: z.number().int().min(7).max(30),
+  /** Rotation period of the app's own secret; unset means no rotation. */
+  appSecretRotationDays: z.number().int().min(1).max(365).optional(),
 });
 
 const dataAlarms = z.object({
-  dbCpuPercent: positive.describe("Alarm: database CPU percent"),
-  dbFreeStorageBytes: positive.describe("Alarm: database free storage below this many bytes"),
-  dbFreeableMemoryBytes: positive.describe("Alarm: database freeable memory below this many bytes"),
-  dbConnections: positive.describe("Alarm: database connections above this"),
-  dbReadLatencySeconds: positive.describe("Alarm: database read latency in seconds"),
-  dbWriteLatencySeconds: positive.describe("Alarm: database write latency in seconds"),
-  redisEngineCpuPercent: positive.describe("Alarm: Redis engine CPU percent"),
-  redisMemoryPercent: positive.describe("Alarm: Redis memory used percent"),
-  redisEvictions: z.number().min(0).describe("Alarm: Redis evictions per period"),
-  redisConnections: positive.describe("Alarm: Redis current connections"),
-  redisReplicationLagSeconds: positive.describe("Alarm: Redis replication lag in seconds"),
+  dbCpuPercent: positive,
+  dbFreeStorageBytes: positive,
+  dbFreeableMemoryBytes: positive,
+  dbConnections: positive,
+  dbReadLatencySeconds: positive,
+  dbWriteLatencySeconds: positive,
+  redisEngineCpuPercent: positive,
+  redisMemoryPercent: positive,
+  redisEvictions: z.number().min(0),
+  redisConnections: positive,
+  redisReplicationLagSeconds: positive,
 });
 
 export const environmentConfigSchema = z
   .object({
-    environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits").describe("Environment name, used in stack names (auth-<environment>-<layer>) and resource names"),
-    production: z.boolean().describe("Marks an environment that serves real users: stricter rules apply (alarm recipients, deletion protection, backups)"),
+    /** Environment name, used in stack names (auth-<environment>-<layer>) and resource names. */
+    environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits"),
+    /** Marks an environment that serves real users: alarm recipients become mandatory. */
+    production: z.boolean(),
     aws: z.object({
-      accountId: accountId.describe("Account the provider is pinned to (allowed_account_ids)"),
-      region: region.describe("Primary region"),
-      drRegion: region.describe("Region that receives backup copies; must differ from aws.region"),
+      accountId,
+      region,
+      /** Region that receives backup copies; must differ from the primary region. */
+      drRegion: region,
     }),
     state: z.object({
-      backend: z.enum(["s3", "terraform-cloud"]).describe("Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces"),
+      /** Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces. */
+      backend: z.enum(["s3", "terraform-cloud"]),
       /** Terraform Cloud organization and workspace naming, for backend "terraform-cloud". */
       terraformCloud: z
         .object({
-          organization: z.string().min(1).describe("Terraform Cloud organization"),
-          hostname: z.string().min(1).describe("Terraform Cloud or Enterprise host name"),
-          workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _").describe("Workspace of a stack: this prefix plus the stack name"),
+          organization: z.string().min(1),
+          hostname: z.string().min(1),
+          /** Workspace of a stack: this prefix plus the stack name. */
+          workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _"),
         })
         .optional(),
       bucket: z
         .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)")
-        .describe("S3 bucket of the environment's Terraform state, created by the bootstrap stack"),
-      region: region.describe("Region of the state bucket"),
-      noncurrentVersionRetentionDays: z.number().int().min(1).describe("Days a superseded state version is kept before it expires"),
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)"),
+      region,
+      /** Days a superseded state version is kept before it expires. */
+      noncurrentVersionRetentionDays: z.number().int().min(1),
     }),
     network: z.object({
-      vpcCidr: cidr.describe("IPv4 block of the VPC"),
-      availabilityZones: z.array(z.string()).min(2, "must list at least 2 availability zones").describe("Zones of the three subnet tiers, all in aws.region, at least 2"),
+      vpcCidr: cidr,
+      availabilityZones: z.array(z.string()).min(2, "must list at least 2 availability zones"),
       subnets: z.object({
-        public: z.array(cidr).describe("Public subnet per zone (ALB, NAT), inside the VPC, no overlaps"),
-        private: z.array(cidr).describe("Private subnet per zone (app instances, rotation functions)"),
-        isolated: z.array(cidr).describe("Isolated subnet per zone (database, cache): no route to the internet"),
+        public: z.array(cidr),
+        private: z.array(cidr),
+        isolated: z.array(cidr),
       }),
-      publicIpv6: z.boolean().describe("Dual-stack public tier, so the load balancer answers IPv6 clients (the AAAA record)"),
-      natGatewayCount: z.number().int().min(1).describe("1 shares one NAT gateway; one per AZ keeps egress alive when an AZ fails"),
-      flowLogRetentionDays: logRetentionDays.describe("Retention of the VPC flow log group"),
+      /** Dual-stack public tier, so the load balancer answers IPv6 clients (the AAAA record). */
+      publicIpv6: z.boolean(),
+      /** 1 shares one NAT gateway; one per AZ keeps egress alive when an AZ fails. */
+      natGatewayCount: z.number().int().min(1),
+      flowLogRetentionDays: logRetentionDays,
     }),
     ci: z.object({
-      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository").describe("owner/name of the GitHub repository whose workflows plan and deploy"),
-      deployEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the deploy role"),
-      planEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the plan role"),
-      createOidcProvider: z.boolean().describe("Create the account's GitHub OIDC provider (false when the account already has one)"),
+      /** owner/name of the GitHub repository whose workflows plan and deploy. */
+      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository"),
+      /** GitHub environment whose jobs may assume the deploy role. */
+      deployEnvironment: z.string().min(1),
+      /** GitHub environment whose jobs may assume the plan role (plans read secrets: protect it). */
+      planEnvironment: z.string().min(1),
+      /** Create the account's GitHub OIDC provider (false when the account already has one). */
+      createOidcProvider: z.boolean(),
     }),
     dns: z.object({
       domainName: z
         .string()
-        .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name")
-        .describe("Domain name the service answers on"),
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional().describe("Existing public hosted zone; leave unset and set createHostedZone to let the stack create it"),
-      createHostedZone: z.boolean().describe("Create the hosted zone instead of using hostedZoneId"),
+        .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name"),
+      /** Existing public hosted zone; leave unset and set createHostedZone to let the stack create it. */
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional(),
+      createHostedZone: z.boolean(),
     }),
     app: z.object({
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").describe("EC2 instance type of both colours"),
-      capacity: capacity.describe("Capacity of a colour that takes traffic; target tracking moves desired between min and max"),
-      testListenerPort: z.number().int().min(1024).max(65535).describe("ALB port of the listener that reaches the idle colour for smoke tests"),
-      testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR").describe("Who may reach the test listener: never the whole internet"),
-      alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")).describe("Extra names on the certificate (and alias records), inside the hosted zone"),
-      healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health").describe("Path of the target group health check"),
-      nodeEnv: z.enum(["production", "staging", "development"]).describe("NODE_ENV of the container"),
-      containerNeedsInstanceMetadata: z.boolean().describe("Let the container reach the instance metadata service (IMDSv2 hop limit 2 instead of 1)"),
-      rootVolumeGb: z.number().int().min(8).max(1024).describe("Encrypted gp3 root volume size"),
-      healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).describe("ASG health check grace period and instance warm-up"),
-      instanceRefreshMinHealthyPercent: z.number().int().min(0).max(100).describe("Healthy share kept during an instance refresh"),
-      deregistrationDelaySeconds: z.number().int().min(0).max(3600).describe("Target group draining time"),
-      slowStartSeconds: z
-        .number()
-        .int()
-        .refine((value) => value === 0 || (value >= 30 && value <= 900), { message: "must be 0 or between 30 and 900" })
-        .describe("Target group slow start: 0 (off) or 30-900 seconds, as ELB allows"),
-      targetCpuPercent: z.number().min(1).max(100).describe("Target tracking goal: average CPU percent"),
-      targetRequestsPerTarget: z.number().int().min(1).describe("Target tracking goal: requests per target per minute"),
-      logRetentionDays: logRetentionDays.describe("Retention of the service and WAF log groups"),
-      keepImages: z.number().int().min(1).max(1000).describe("Images kept in the registry; older ones expire"),
-      albDeletionProtection: z.boolean().describe("ALB deletion protection; must be true in production"),
-      accessLogExpiryDays: z.number().int().min(1).describe("Days ALB access logs are kept"),
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
+      /** Capacity of a colour that takes traffic; target tracking moves desired between min and max. */
+      capacity,
+      /** Port of the listener that reaches the idle colour for smoke tests. */
+      testListenerPort: z.number().int().min(1024).max(65535),
+      /** Who may reach the test listener: never the whole internet. */
+      testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR"),
+      /** Extra names on the certificate (and alias records), inside the hosted zone. */
+      alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")),
+      healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health"),
+      nodeEnv: z.enum(["production", "staging", "development"]),
+      /** Let the container reach the instance metadata service (IMDSv2 hop limit 2 instead of 1). */
+      containerNeedsInstanceMetadata: z.boolean(),
+      rootVolumeGb: z.number().int().min(8).max(1024),
+      healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200),
+      instanceRefreshMinHealthyPercent: z.number().int().min(0).max(100),
+      deregistrationDelaySeconds: z.number().int().min(0).max(3600),
+      /** 0 turns slow start off; otherwise 30-900 seconds as ELB allows. */
+      slowStartSeconds: z.number().int().refine((value) => value === 0 || (value >= 30 && value <= 900), {
+        message: "must be 0 or between 30 and 900",
+      }),
+      targetCpuPercent: z.number().min(1).max(100),
+      targetRequestsPerTarget: z.number().int().min(1),
+      logRetentionDays,
+      /** Images kept in the registry; older ones expire. */
+      keepImages: z.number().int().min(1).max(1000),
+      albDeletionProtection: z.boolean(),
+      accessLogExpiryDays: z.number().int().min(1),
       waf: z.object({
-        rateLimitPerIp: z.number().int().min(10).describe("Requests per client IP per 5 minutes across the whole site"),
-        loginRateLimitPerIp: z.number().int().min(10).describe("Requests per client IP per 5 minutes to the login and token paths"),
-        loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1).describe("Paths the tighter login rate limit applies to"),
+        /** Requests per client IP per 5 minutes across the whole site. */
+        rateLimitPerIp: z.number().int().min(10),
+        /** Requests per client IP per 5 minutes to the login and token paths. */
+        loginRateLimitPerIp: z.number().int().min(10),
+        loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1),
       }),
       /** Defaults of the release variables; a release overrides them with --var. */
       release: z.object({
-        blueImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").describe("Default image tag of blue"),
-        greenImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag").describe("Default image tag of green"),
-        greenTrafficPercent: z.number().int().min(0).max(100).describe("Default share of traffic on green"),
-        idleCapacity: z.number().int().min(0).describe("Default instances of the colour without traffic"),
+        blueImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
+        greenImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
+        greenTrafficPercent: z.number().int().min(0).max(100),
+        idleCapacity: z.number().int().min(0),
       }),
       alarms: z.object({
-        http5xxRatePercent: positive.describe("Alarm: 5xx responses as a percent of requests"),
-        p99LatencySeconds: positive.describe("Alarm: p99 target response time in seconds"),
-        rejectedConnections: z.number().min(0).describe("Alarm: ALB rejected connections"),
-        wafBlockedRequests: positive.describe("Alarm: WAF blocked requests per 5 minutes"),
+        http5xxRatePercent: positive,
+        p99LatencySeconds: positive,
+        rejectedConnections: z.number().min(0),
+        wafBlockedRequests: positive,
       }),
     }),
     data: z.object({
-      keyDeletionWindowDays: z.number().int().min(7).max(30).describe("Waiting period before a scheduled deletion of the data keys takes effect"),
-      logRetentionDays: logRetentionDays.describe("Retention of the database, cache and rotation log groups"),
+      /** Waiting period before a scheduled deletion of the data keys takes effect. */
+      keyDeletionWindowDays: z.number().int().min(7).max(30),
+      /** Retention of the database and cache log groups. */
+      logRetentionDays,
       postgres,
       redis,
       backup,
       secrets,
     }),
     alarms: z.object({
-      emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
+      emails: z.array(z.email("must be an e-mail address")),
       data: dataAlarms,
     }),
     tags: z.object({
-      service: tagValue.describe("Tag Service on every resource"),
-      environment: tagValue.describe("Tag Environment; must equal environment"),
-      owner: tagValue.describe("Tag Owner"),
-      costCentre: tagValue.describe("Tag CostCentre"),
+      service: tagValue,
+      environment: tagValue,
+      owner: tagValue,
+      costCentre: tagValue,
     }),
   })
   .superRefine((config, ctx) => {
