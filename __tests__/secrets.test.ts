@@ -125,3 +125,54 @@ describe.each(ENVIRONMENTS)("Redis AUTH token of %s: rotated with ROTATE then SE
     for (const statement of policy.statement) if (statement.sid !== "GenerateTokens") expect(statement.resources).not.toContain("*");
   });
 });
+
+describe.each(ENVIRONMENTS)("convergence in %s: a rotation refreshes the instances; failures raise alarms", (env) => {
+  const json = synthEnvironment(env).app;
+  const fn = json.named("aws_lambda_function", "secret-convergence");
+  const rules = json.resources("aws_cloudwatch_event_rule");
+  const rule = (fragment: string) => json.named("aws_cloudwatch_event_rule", fragment);
+  const secretOutputs = ["db_master_secret_arn", "redis_auth_secret_arn", "app_secret_arn"];
+
+  test("RotationSucceeded of any secret the instances read triggers the convergence function", () => {
+    const succeeded = rule("rotation-succeeded");
+    expect(succeeded.event_pattern).toContain('"source" = ["aws.secretsmanager"]');
+    expect(succeeded.event_pattern).toContain('"detail-type" = ["AWS Service Event via CloudTrail"]');
+    expect(succeeded.event_pattern).toContain('"eventName" = ["RotationSucceeded"]');
+    for (const output of secretOutputs) expect(succeeded.event_pattern).toMatch(new RegExp(`"SecretId" = \\[.*data\\.terraform_remote_state\\.[\\w-]+\\.outputs\\.${output}`));
+    const name = Object.entries(rules).find(([, candidate]) => candidate === succeeded)![0];
+    const target = json.resourceList("aws_cloudwatch_event_target").find((candidate) => candidate.rule === `\${aws_cloudwatch_event_rule.${name}.name}`);
+    expect(target).toMatchObject({ arn: referenceTo(json, "aws_lambda_function", fn, "arn") });
+    const permission = json.resourceList("aws_lambda_permission").find((candidate) => candidate.source_arn === `\${aws_cloudwatch_event_rule.${name}.arn}`);
+    expect(permission).toMatchObject({ principal: "events.amazonaws.com", action: "lambda:InvokeFunction", function_name: referenceTo(json, "aws_lambda_function", fn, "function_name") });
+  });
+
+  test("the function knows both colours and the Redis rotation, and may refresh only the service's groups", () => {
+    const groups = json.resources("aws_autoscaling_group");
+    expect(fn.runtime).toBe("nodejs22.x");
+    expect(fn.timeout).toBeGreaterThan(Number(fn.environment.variables.WAIT_SECONDS));
+    for (const name of Object.keys(groups)) expect(fn.environment.variables.GROUP_NAMES).toContain(`aws_autoscaling_group.${name}.name`);
+    expect(fn.environment.variables.REDIS_ROTATION_FUNCTION).toBe(`auth-${env}-redis-auth-rotation`);
+    const policy = json.policyDocument(json.named("aws_iam_role_policy", "secret-convergence").policy);
+    const byId = Object.fromEntries(policy.statement.map((statement: any) => [statement.sid, statement]));
+    expect(byId.RefreshServiceGroups).toEqual(
+      expect.objectContaining({ actions: ["autoscaling:StartInstanceRefresh"], resources: Object.keys(groups).map((name) => `\${aws_autoscaling_group.${name}.arn}`) }),
+    );
+    expect(byId.RetireOldRedisToken.resources).toEqual([expect.stringMatching(new RegExp(`:function:auth-${env}-redis-auth-rotation$`))]);
+  });
+
+  test("a failed rotation, a failed refresh and a failing convergence or Redis retirement alarm on the alert topic", () => {
+    expect(rule("rotation-failed").event_pattern).toContain('"eventName" = ["RotationFailed"]');
+    expect(rule("refresh-failed").event_pattern).toContain('"detail-type" = ["EC2 Auto Scaling Instance Refresh Failed"]');
+    const alarms = json.resourceList("aws_cloudwatch_metric_alarm");
+    for (const suffix of ["secret-rotation-failed", "instance-refresh-failed", "secret-convergence-failed", "redis-token-retirement-failed"]) {
+      const alarm = alarms.find((candidate) => candidate.alarm_name === `auth-${env}-${suffix}`);
+      expect(alarm).toMatchObject({
+        statistic: "Sum",
+        threshold: 0,
+        comparison_operator: "GreaterThanThreshold",
+        alarm_actions: [expect.stringMatching(/alert_topic_arn/)],
+        treat_missing_data: "notBreaching",
+      });
+    }
+  });
+});

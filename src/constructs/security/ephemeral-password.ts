@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { TerraformStack, Token, ref } from "cdktf";
 import { Construct } from "constructs";
 
 /** The ephemeral resource type; the offline proof harness stands it in by this name. */
@@ -27,12 +27,13 @@ export class EphemeralPassword extends Construct {
   constructor(scope: Construct, id: string, props: EphemeralPasswordProps = {}) {
     super(scope, id);
     const name = this.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_");
-    TerraformStack.of(this).addOverride(`ephemeral.${EPHEMERAL_PASSWORD_TYPE}.${name}`, {
+    const stack = TerraformStack.of(this);
+    stack.addOverride(`ephemeral.${EPHEMERAL_PASSWORD_TYPE}.${name}`, {
       password_length: props.length ?? 64,
       exclude_characters: props.excludeCharacters,
       exclude_punctuation: props.excludePunctuation,
       require_each_included_type: true,
     });
-    this.value = `\${ephemeral.${EPHEMERAL_PASSWORD_TYPE}.${name}.random_password}`;
+    this.value = Token.asString(ref(`ephemeral.${EPHEMERAL_PASSWORD_TYPE}.${name}.random_password`, stack));
   }
 }
