@@ -40,14 +40,14 @@ async function planWithMarkers(stack: object): Promise<{ plan: string; markers: 
 }
 
 (missing ? describe.skip : describe)("no secret value in plans: the marker check of the proof harness", () => {
-  test("a value written through secret_string_wo never appears in terraform show -json", async () => {
+  test.concurrent("a value written through secret_string_wo never appears in terraform show -json", async () => {
     const { plan, markers } = await planWithMarkers(stackWriting("secret_string_wo"));
     expect(markers).toHaveLength(1);
     expect(plan).toContain('"has_secret_string_wo"');
     for (const marker of markers) expect(plan).not.toContain(marker);
   });
 
-  test("the stand-in stays ephemeral: Terraform refuses it in an attribute it would store (secret_string)", async () => {
+  test.concurrent("the stand-in stays ephemeral: Terraform refuses it in an attribute it would store (secret_string)", async () => {
     await expect(planWithMarkers(stackWriting("secret_string"))).rejects.toThrow(/Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/);
   });
 });
