@@ -159,6 +159,18 @@ describe("environment config validation", () => {
       /^production: data\.redis\.shards: cluster mode needs at least 2 shards with at least 1 replica each$/,
     ],
     [
+      "a Redis AUTH token that never rotates",
+      "staging",
+      (c: any) => delete c.data.redis.authTokenRotationDays,
+      /^staging: data\.redis\.authTokenRotationDays: /,
+    ],
+    [
+      "an app secret rotation period over a year",
+      "production",
+      (c: any) => (c.data.secrets.appSecretRotationDays = 400),
+      /^production: data\.secrets\.appSecretRotationDays: /,
+    ],
+    [
       "a Redis engine older than 7",
       "staging",
       (c: any) => (c.data.redis.engineVersion = "6.2"),

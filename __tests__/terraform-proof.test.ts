@@ -1,8 +1,17 @@
 import { spawn } from "child_process";
 import { join } from "path";
-import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, stateWithOutputs } from "../scripts/terraform-proof/overrides";
+import {
+  STAND_IN_MARKER,
+  backendOverride,
+  producerLayerOf,
+  providerOverride,
+  remoteStateOverride,
+  standInEphemeralPasswords,
+  standInRandomProvider,
+  stateWithOutputs,
+} from "../scripts/terraform-proof/overrides";
 import { dataHandover } from "../src/stacks/data-handover";
-import { ENVIRONMENTS, synthEnvironment } from "./support/synth";
+import { synthEnvironment } from "./support/synth";
 
 describe("offline proof harness: overrides written into the stack copies", () => {
   const stacks = synthEnvironment("production");
@@ -32,8 +41,12 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(state.outputs.db_port).toEqual({ value: 5432, type: "number" });
   });
 
-  test.each(ENVIRONMENTS)("random_password becomes terraform_data in the %s data stack copy, and the original is untouched", (env) => {
-    const original = synthEnvironment(env).data.json;
+  test("random_password becomes terraform_data in a stack copy, and the original is untouched", () => {
+    const original = {
+      terraform: { required_providers: { random: { source: "hashicorp/random" } } },
+      provider: { random: [{}] },
+      resource: { random_password: { token: { length: 32 } }, aws_ssm_parameter: { p: { value: "${random_password.token.result}" } } },
+    };
     const before = JSON.stringify(original);
     const { stack, replaced } = standInRandomProvider(original);
     expect(replaced.length).toBeGreaterThan(0);
@@ -41,6 +54,30 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(text).not.toMatch(/random_password|"random"/);
     for (const name of replaced) expect(text).toContain(`terraform_data.${name}.output`);
     expect(JSON.stringify(original)).toBe(before);
+  });
+});
+
+describe("offline proof harness: ephemeral passwords in the planned copy", () => {
+  test.each(["staging", "production"] as const)("each ephemeral password of the %s data stack becomes an ephemeral variable set to its own marker; the original is untouched", (env) => {
+    const original = synthEnvironment(env).data.json;
+    const before = JSON.stringify(original);
+    const names = Object.keys(original.ephemeral.aws_secretsmanager_random_password);
+    const { stack, markers, tfvars } = standInEphemeralPasswords(original);
+    expect(markers).toEqual(names.map((name) => `${STAND_IN_MARKER}-${name}`));
+    expect(stack.ephemeral).toBeUndefined();
+    for (const name of names) {
+      expect(stack.variable[`ephemeral_stand_in_${name}`]).toEqual({ type: "string", ephemeral: true, sensitive: true });
+      expect(tfvars[`ephemeral_stand_in_${name}`]).toBe(`${STAND_IN_MARKER}-${name}`);
+    }
+    const version = Object.values<any>(stack.resource.aws_secretsmanager_secret_version)[0];
+    for (const name of names) expect(version.secret_string_wo).toContain(`var.ephemeral_stand_in_${name}`);
+    expect(JSON.stringify(stack)).not.toContain(STAND_IN_MARKER);
+    expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test("a stack without ephemeral resources is left as it is", () => {
+    const stack = { resource: { aws_s3_bucket: { b: { bucket: "x" } } } };
+    expect(standInEphemeralPasswords(stack)).toEqual({ stack, markers: [], tfvars: {} });
   });
 });
 

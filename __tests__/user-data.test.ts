@@ -61,8 +61,10 @@ describe("user data: the boot script", () => {
       REDIS_AUTH_TOKEN: '$(jq -r .auth_token <<<"$REDIS_SECRET")',
       SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET")',
       SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET")',
-      PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")',
-      PREVIOUS_SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")',
+      PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key_previous <<<"$APP_SECRET")',
+      NEXT_SIGNING_KEY: '$(jq -r .signing_key_next <<<"$APP_SECRET")',
+      PREVIOUS_SESSION_SECRET: '$(jq -r .session_secret_previous <<<"$APP_SECRET")',
+      NEXT_SESSION_SECRET: '$(jq -r .session_secret_next <<<"$APP_SECRET")',
     });
   });
 

@@ -20,9 +20,9 @@ secret() {
 }
 DB_SECRET="$(secret "{{db_secret_arn}}")"
 REDIS_SECRET="$(secret "{{redis_secret_arn}}")"
+# The app secret holds key rings: sign with the current key, accept previous, current and next, so
+# instances that booted on either side of a rotation accept each other's signatures.
 APP_SECRET="$(secret "{{app_secret_arn}}")"
-# After a rotation the previous app secret still verifies what it signed.
-APP_SECRET_PREVIOUS="$(secret "{{app_secret_arn}}" --version-stage AWSPREVIOUS 2>/dev/null || echo "$APP_SECRET")"
 
 # The environment file lives on tmpfs, readable by root only, and is never logged.
 umask 077
@@ -42,10 +42,12 @@ REDIS_TLS=true
 REDIS_AUTH_TOKEN=$(jq -r .auth_token <<<"$REDIS_SECRET")
 SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET")
 SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET")
-PREVIOUS_SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")
-PREVIOUS_SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")
+PREVIOUS_SIGNING_KEY=$(jq -r .signing_key_previous <<<"$APP_SECRET")
+NEXT_SIGNING_KEY=$(jq -r .signing_key_next <<<"$APP_SECRET")
+PREVIOUS_SESSION_SECRET=$(jq -r .session_secret_previous <<<"$APP_SECRET")
+NEXT_SESSION_SECRET=$(jq -r .session_secret_next <<<"$APP_SECRET")
 ENVIRONMENT
-unset DB_SECRET REDIS_SECRET APP_SECRET APP_SECRET_PREVIOUS
+unset DB_SECRET REDIS_SECRET APP_SECRET
 
 INSTANCE_ID="$(ec2-metadata --instance-id | cut -d ' ' -f 2)"
 docker run --detach --name auth-service --restart unless-stopped \

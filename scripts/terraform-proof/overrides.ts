@@ -99,3 +99,39 @@ export function standInRandomProvider(stack: TerraformJson): { stack: TerraformJ
   delete copy.terraform?.required_providers?.random;
   return { stack: copy, replaced };
 }
+
+/** Prefix of the values that stand in for ephemeral passwords; none may ever appear in a plan. */
+export const STAND_IN_MARKER = "OFFLINE-PROOF-MARKER";
+
+/**
+ * Terraform cannot open an ephemeral `aws_secretsmanager_random_password` offline (it calls
+ * Secrets Manager) and mock providers do not support ephemeral resources. So a copy that is
+ * planned gets an ephemeral input variable in place of each one, set to a distinct marker through
+ * a tfvars file: the value stays ephemeral (Terraform still refuses it anywhere but in write-only
+ * attributes), and a correct stack's `terraform show -json` contains none of the markers. A literal
+ * would not do: the plan's configuration section shows constant expressions. `terraform
+ * validate` runs on the real blocks before this is applied.
+ */
+export function standInEphemeralPasswords(stack: TerraformJson): { stack: TerraformJson; markers: string[]; tfvars: Record<string, string> } {
+  const passwords: Record<string, TerraformJson> = stack.ephemeral?.aws_secretsmanager_random_password ?? {};
+  const names = Object.keys(passwords);
+  if (names.length === 0) return { stack, markers: [], tfvars: {} };
+  const variableOf = (name: string) => `ephemeral_stand_in_${name}`;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === "string") {
+      return names.reduce((text, name) => text.split(`ephemeral.aws_secretsmanager_random_password.${name}.random_password`).join(`var.${variableOf(name)}`), value);
+    }
+    if (Array.isArray(value)) return value.map(replace);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, replace(child)]));
+    return value;
+  };
+  const copy = replace(stack) as TerraformJson;
+  delete copy.ephemeral.aws_secretsmanager_random_password;
+  if (Object.keys(copy.ephemeral).length === 0) delete copy.ephemeral;
+  copy.variable = {
+    ...(copy.variable ?? {}),
+    ...Object.fromEntries(names.map((name) => [variableOf(name), { type: "string", ephemeral: true, sensitive: true }])),
+  };
+  const tfvars = Object.fromEntries(names.map((name) => [variableOf(name), `${STAND_IN_MARKER}-${name}`]));
+  return { stack: copy, markers: Object.values(tfvars), tfvars };
+}

@@ -93,10 +93,8 @@ const redis = z.object({
   snapshotRetentionDays: z.number().int().min(0).max(35),
   snapshotWindow: dailyWindow,
   maintenanceWindow: weeklyWindow,
-  /** Bump to generate a new AUTH token (see README: Redis token rotation). */
-  authTokenGeneration: z.number().int().min(1),
-  /** SET keeps only the current token; ROTATE accepts the old and the new one during a rotation. */
-  authTokenUpdateStrategy: z.enum(["SET", "ROTATE"]),
+  /** Rotation period of the AUTH token (ROTATE, fleet refresh, then SET); the first rotation runs at creation. */
+  authTokenRotationDays: z.number().int().min(1).max(365),
 });
 
 const backup = z.object({
@@ -111,8 +109,8 @@ const backup = z.object({
 const secrets = z.object({
   /** Days a deleted secret can still be restored. */
   recoveryWindowDays: z.number().int().min(7).max(30),
-  /** Rotation period of the app's own secret; unset means no rotation. */
-  appSecretRotationDays: z.number().int().min(1).max(365).optional(),
+  /** Rotation period of the app's signing key and session secret rings; the first rotation runs at creation. */
+  appSecretRotationDays: z.number().int().min(1).max(365),
 });
 
 const dataAlarms = z.object({

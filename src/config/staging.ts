@@ -60,11 +60,10 @@ export const staging: EnvironmentConfigInput = {
       snapshotRetentionDays: 1,
       snapshotWindow: "01:00-02:00",
       maintenanceWindow: "sun:04:00-sun:05:00",
-      authTokenGeneration: 1,
-      authTokenUpdateStrategy: "SET",
+      authTokenRotationDays: 30,
     },
     backup: { enabled: false, schedule: "cron(0 4 * * ? *)", retentionDays: 7, drRetentionDays: 7 },
-    secrets: { recoveryWindowDays: 7 },
+    secrets: { recoveryWindowDays: 7, appSecretRotationDays: 30 },
   },
   alarms: {
     emails: ["auth-staging-alerts@example.com"],

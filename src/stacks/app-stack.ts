@@ -4,12 +4,14 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
 import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { SecretConvergence } from "../constructs/compute/secret-convergence";
 import { ServiceInstanceRole } from "../constructs/compute/instance-role";
 import { UserDataTemplate } from "../constructs/compute/user-data";
 import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
 import { AliasRecords } from "../constructs/edge/alias-records";
 import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
 import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
+import { redisAuthRotationFunctionName } from "../constructs/data/redis-auth-rotation";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
@@ -162,6 +164,18 @@ export class AppStack extends AuthStack {
       webAclName: firewall.webAcl.name,
       region: aws.region,
       thresholds: app.alarms,
+    });
+
+    new SecretConvergence(this, "secret-convergence", {
+      name,
+      region: aws.region,
+      accountId: aws.accountId,
+      secretArns: Object.values(secretArns),
+      groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
+      redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      kmsKeyArn: appKey.arn,
+      logRetentionDays: app.logRetentionDays,
     });
 
     new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });

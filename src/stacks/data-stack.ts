@@ -1,9 +1,9 @@
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AppSecret } from "../constructs/data/app-secret";
 import { DatabaseBackupPlan } from "../constructs/data/database-backup-plan";
 import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
@@ -21,7 +21,6 @@ export class DataStack extends AuthStack {
     const name = `auth-${config.environment}`;
     const { aws, data } = config;
     const network = new HandoverReader(this, "network", config, "network", networkHandover);
-    new RandomProvider(this, "random");
 
     const dataKey = new EncryptionKey(this, "data-key", {
       description: `Encrypts ${name} databases, caches, secrets and their logs`,
@@ -96,8 +95,22 @@ export class DataStack extends AuthStack {
       maintenanceWindow: redis.maintenanceWindow,
       logRetentionDays: data.logRetentionDays,
       secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
-      authTokenGeneration: redis.authTokenGeneration,
-      authTokenUpdateStrategy: redis.authTokenUpdateStrategy,
+    });
+    new RedisAuthRotation(this, "redis-auth-rotation", {
+      name,
+      region: aws.region,
+      accountId: aws.accountId,
+      secretArn: cache.authSecret.arn,
+      replicationGroupId: `${name}-redis`,
+      redisHost: cache.endpoint,
+      redisPort: cache.port,
+      rotationDays: redis.authTokenRotationDays,
+      kmsKeyArn: dataKey.arn,
+      logRetentionDays: data.logRetentionDays,
+      vpcId: network.string("vpc_id"),
+      subnetIds: network.list("private_subnet_ids"),
+      cacheSecurityGroupId: network.string("cache_security_group_id"),
+      dependsOn: [cache.replicationGroup],
     });
     const appSecret = new AppSecret(this, "app-secret", {
       name,

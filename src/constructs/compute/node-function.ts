@@ -5,6 +5,7 @@ import { join } from "path";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
@@ -27,9 +28,11 @@ export interface NodeFunctionProps {
   readonly kmsKeyArn: string;
   /** @default 30 seconds */
   readonly timeoutSeconds?: number;
+  /** Run inside a VPC (to reach private endpoints). @default outside any VPC */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
 
-/** A Node.js 20 Lambda function with its own least-privilege role and an encrypted log group. */
+/** A Node.js 22 Lambda function with its own least-privilege role and an encrypted log group. */
 export class NodeFunction extends Construct {
   readonly function: LambdaFunction;
   readonly role: IamRole;
@@ -56,12 +59,19 @@ export class NodeFunction extends Construct {
     });
     this.permissions = new IamRolePolicy(this, "permissions-policy", { name: props.functionName, role: this.role.id, policy: permissions.json });
 
+    // Lambda checks at creation that the role may manage the function's network interfaces.
+    const vpcAccess = props.vpc
+      ? new IamRolePolicyAttachment(this, "vpc-access", {
+          role: this.role.name,
+          policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+        })
+      : undefined;
     const code = new TerraformAsset(this, "code", { path: packageSource(props.sourceDirectory), type: AssetType.FILE });
     this.function = new LambdaFunction(this, "function", {
       functionName: props.functionName,
       description: props.description,
       role: this.role.arn,
-      runtime: "nodejs20.x",
+      runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: props.handler ?? "index.handler",
       filename: code.path,
@@ -70,7 +80,8 @@ export class NodeFunction extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       environment: props.environment ? { variables: props.environment } : undefined,
       loggingConfig: { logFormat: "JSON", logGroup: logs.name },
-      dependsOn: [logs.logGroup],
+      vpcConfig: props.vpc,
+      dependsOn: [logs.logGroup, ...(vpcAccess ? [vpcAccess] : [])],
     });
   }
 }
