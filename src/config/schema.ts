@@ -183,6 +183,11 @@ export const environmentConfigSchema = z
       planEnvironment: z.string().min(1),
       /** Create the account's GitHub OIDC provider (false when the account already has one). */
       createOidcProvider: z.boolean(),
+      /** What the plan guard holds this environment's plans to (npm run plan-report). */
+      guard: z.object({
+        /** Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks. */
+        minBackupRetentionDays: z.number().int().min(1).max(35),
+      }),
     }),
     dns: z.object({
       domainName: z
@@ -308,6 +313,9 @@ export const environmentConfigSchema = z
       issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
     }
     checkDataRules(config.data, config.production, issue);
+    if (config.data.postgres.backupRetentionDays < config.ci.guard.minBackupRetentionDays) {
+      issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${config.ci.guard.minBackupRetentionDays})`);
+    }
     if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
       issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
     }
