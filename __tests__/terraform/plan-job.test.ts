@@ -38,9 +38,10 @@ function fakeAwsCli(): { bin: string; bucket: string; calls: string; terraformCa
     `#!/bin/sh
 echo "$@" >> "${calls}"
 [ "$1 $2" = "s3 cp" ] || { echo "fake aws: only s3 cp is modelled" >&2; exit 2; }
-key="\${4#s3://}"
-mkdir -p "${bucket}/$(dirname "$key")"
-cp "$3" "${bucket}/$key"
+case "$3" in
+  s3://*) cp "${bucket}/\${3#s3://}" "$4" ;;
+  *) key="\${4#s3://}"; mkdir -p "${bucket}/$(dirname "$key")"; cp "$3" "${bucket}/$key" ;;
+esac
 `,
   );
   chmodSync(join(bin, "aws"), 0o755);
@@ -79,7 +80,7 @@ const filesUnder = (dir: string): string[] =>
     const recording: TerraformPort = { ...real, plan: (dir, args) => (terraformArgs.push(args), real.plan(dir, args)) };
     [cli] = await Promise.all([
       runCli(
-        ["--stack", "auth-staging-data", "--dir", deploy.dir, "--out-dir", deploy.out, "--lock-timeout", "10m", "--no-refresh", "--save-plan", "plans/run-7"],
+        ["--stack", "auth-staging-data", "--dir", deploy.dir, "--out-dir", deploy.out, "--lock-timeout", "10m", "--save-plan", "plans/run-7"],
         { ...env, PATH: `${aws.bin}:${process.env.PATH}`, TERRAFORM_BINARY: join(aws.bin, "terraform") },
       ),
       runPlanJob(
@@ -107,6 +108,9 @@ const filesUnder = (dir: string): string[] =>
 
   test("nothing it prints holds the marker", () => {
     expect(cli.stdout).toContain("auth-staging-data: Plan: 1 to add, 1 to change, 1 to destroy.");
+    expect(cli.stdout).toContain(
+      "auth-staging-data: planned without refresh: refreshing aws_secretsmanager_secret_version reads secret values, which the plan role may not",
+    );
     expect(cli.stdout + cli.stderr).not.toContain(MARKER);
   });
 
@@ -147,5 +151,48 @@ const filesUnder = (dir: string): string[] =>
     const deployPlan = readFileSync(aws.terraformCalls, "utf8").split("\n").find((line) => / plan /.test(` ${line} `))!;
     expect(deployPlan).toContain("-lock-timeout=10m");
     expect(deployPlan).not.toContain("-lock=false");
+  });
+
+  describe("the apply job applies exactly the approved plan", () => {
+    /** scripts/guarded-apply.sh over the deploy run's summary, as the apply job runs it. */
+    function guardedApply(): Promise<{ status: number | null; stdout: string }> {
+      const stacks = mkdtempSync(join(tmpdir(), "stacks-"));
+      cpSync(deploy.dir, join(stacks, "auth-staging-data"), { recursive: true });
+      const env = { ...offlineEnvironment(join(stacks, "terraform.rc")), PATH: `${aws.bin}:${process.env.PATH}`, STACKS_DIR: stacks };
+      return new Promise((resolve) => {
+        const child = spawn("bash", [join("scripts", "guarded-apply.sh"), deploy.out, "auth-staging-data"], { env });
+        let stdout = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.stderr.on("data", (chunk) => (stdout += chunk));
+        child.on("close", (status) => resolve({ status, stdout }));
+      });
+    }
+    const storedPlan = () => join(aws.bucket, "auth-staging-tfstate-111111111111", "plans", "run-7", "auth-staging-data.tfplan");
+
+    test("a plan that is not the approved one is refused before Terraform sees it", async () => {
+      const original = readFileSync(storedPlan());
+      writeFileSync(storedPlan(), Buffer.concat([original, Buffer.from("tampered")]));
+      try {
+        const result = await guardedApply();
+        expect(result.status).toBe(1);
+        expect(result.stdout).toContain("::error::auth-staging-data: the saved plan is not the approved one (SHA-256 differs)");
+      } finally {
+        writeFileSync(storedPlan(), original);
+      }
+    }, 60_000);
+
+    test("when the state changed after approval, Terraform refuses the plan and the message says to plan again", async () => {
+      // Another apply in between: same lineage, a newer serial.
+      const statePath = join(deploy.dir, "terraform.tfstate");
+      const state = JSON.parse(readFileSync(statePath, "utf8"));
+      writeFileSync(statePath, JSON.stringify({ ...state, serial: state.serial + 1 }));
+      const result = await guardedApply();
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toContain("Saved plan is stale");
+      expect(result.stdout).toContain(
+        "::error::auth-staging-data: the state changed after this plan was approved (another apply or a release ran in between), so Terraform refused the plan and applied nothing of it. Run the deploy workflow again",
+      );
+      expect(result.stdout).not.toContain(MARKER);
+    }, 60_000);
   });
 });

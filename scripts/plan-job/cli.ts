@@ -22,7 +22,8 @@ Plan JSON and the binary plan never reach DIR or the output.
   --out-dir DIR            where the summary and report go (the only files to upload)
   --no-lock                plan without the state lock (pull request plans)
   --lock-timeout DURATION  wait this long for the state lock, e.g. 10m (plans that get applied)
-  --no-refresh             plan without refreshing (see README: plan role and secret values)
+  --no-refresh             plan without refreshing (by default refresh is skipped only for stacks
+                           whose refresh would read secret values, which the plan role may not)
   --save-plan PREFIX       store the binary plan in the environment's state bucket under PREFIX/,
                            encrypted with the state key, for the apply job
   -h, --help               this text
@@ -59,7 +60,7 @@ async function run(argv: string[]): Promise<number> {
       stackDir,
       outDir: values["out-dir"],
       lock,
-      refresh: !values["no-refresh"],
+      refresh: values["no-refresh"] ? false : "auto",
       savePrefix: values["save-plan"],
       policy: guardPolicyFor(stack),
     },
@@ -67,6 +68,7 @@ async function run(argv: string[]): Promise<number> {
     stateBucketStore(config.state.bucket, config.state.region, keyId),
   );
   console.log(`${stack}: ${result.headline} ${result.risks > 0 ? `${result.risks} guard finding(s); ` : ""}summary ${result.summaryPath}, report ${result.reportPath}`);
+  if (result.refreshSkipped) console.log(`${stack}: planned without refresh: ${result.refreshSkipped}`);
   if (result.savedPlan) console.log(`${stack}: plan saved to ${result.savedPlan} (SSE-KMS ${keyId})`);
   return EXIT.ok;
 }

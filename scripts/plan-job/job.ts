@@ -7,7 +7,7 @@
  * Ports for Terraform and the plan store keep this testable with the real Terraform and a fake bucket.
  */
 import { createHash } from "crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { GuardPolicy } from "../plan-report/guard";
@@ -39,8 +39,11 @@ export interface PlanJobOptions {
   /** Where the summary and Markdown go: the only files the workflow uploads. */
   readonly outDir: string;
   readonly lock: LockMode;
-  /** false plans without refreshing (stacks whose refresh would read secret values the plan role may not). */
-  readonly refresh: boolean;
+  /**
+   * false plans without refreshing; "auto" does so only when refreshing would read secret values,
+   * which the plan role may not (see SECRET_READING_TYPES).
+   */
+  readonly refresh: boolean | "auto";
   /** Store the binary plan under this key prefix for a later apply; unset discards it. */
   readonly savePrefix?: string;
   readonly policy: GuardPolicy;
@@ -53,6 +56,23 @@ export interface PlanJobResult {
   readonly headline: string;
   readonly savedPlan?: string;
   readonly risks: number;
+  /** Why the plan was made without refresh, when "auto" chose that. */
+  readonly refreshSkipped?: string;
+}
+
+/**
+ * Resources whose refresh reads a secret value: the provider reads a secret version with
+ * GetSecretValue, write-only or not (terraform-provider-aws, internal/service/secretsmanager/
+ * secret_version.go, findSecretVersionByTwoPartKey), which the plan role is denied.
+ */
+export const SECRET_READING_TYPES = ["aws_secretsmanager_secret_version"];
+
+/** The secret-reading resource types a stack directory's Terraform JSON declares. */
+export function secretReadingTypes(stackDir: string): string[] {
+  const declared = readdirSync(stackDir)
+    .filter((name) => name.endsWith(".tf.json"))
+    .flatMap((name) => Object.keys(JSON.parse(readFileSync(`${stackDir}/${name}`, "utf8")).resource ?? {}));
+  return SECRET_READING_TYPES.filter((type) => declared.includes(type));
 }
 
 /** The app stack is planned with the release settings it runs with now, so a plan never undoes a release. */
@@ -65,7 +85,9 @@ export async function runPlanJob(options: PlanJobOptions, terraform: TerraformPo
     await terraform.init(options.stackDir);
     const args = ["-input=false", `-out=${planFile}`];
     args.push(options.lock.kind === "none" ? "-lock=false" : `-lock-timeout=${options.lock.timeout}`);
-    if (!options.refresh) args.push("-refresh=false");
+    const secretTypes = options.refresh === "auto" ? secretReadingTypes(options.stackDir) : [];
+    const refreshSkipped = secretTypes.length > 0 ? `refreshing ${secretTypes.join(", ")} reads secret values, which the plan role may not` : undefined;
+    if (options.refresh === false || refreshSkipped) args.push("-refresh=false");
     const settings = await terraform.releaseSettings(options.stackDir);
     if (settings) for (const name of RELEASE_VARIABLES) if (settings[name] !== undefined) args.push("-var", `${name}=${String(settings[name])}`);
     const headline = await terraform.plan(options.stackDir, args);
@@ -80,7 +102,7 @@ export async function runPlanJob(options: PlanJobOptions, terraform: TerraformPo
     const reportPath = join(options.outDir, `${options.stack}.md`);
     writeFileSync(summaryPath, `${JSON.stringify(toSummary(plan, { planSha256, ...(savedPlan && { savedPlan }) }), null, 2)}\n`);
     writeFileSync(reportPath, renderReport([plan]));
-    return { summaryPath, reportPath, headline, savedPlan, risks: plan.risks.length };
+    return { summaryPath, reportPath, headline, savedPlan, risks: plan.risks.length, refreshSkipped };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
