@@ -27,12 +27,12 @@ for index in "${!stacks[@]}"; do
     continue
   fi
   plan="$scratch/$stack.tfplan"
-  terraform -chdir="$dir" init -input=false > /dev/null
   aws s3 cp "$(jq -r .savedPlan "$summary")" "$plan" --only-show-errors
   if ! echo "$(jq -r .planSha256 "$summary")  $plan" | sha256sum --check --quiet > /dev/null 2>&1; then
     echo "::error::$stack: the saved plan is not the approved one (SHA-256 differs); nothing of it was applied"
     exit 1
   fi
+  terraform -chdir="$dir" init -input=false > /dev/null
   set +e
   terraform -chdir="$dir" apply -input=false -lock-timeout=10m "$plan" 2>&1 | tee "$scratch/$stack.log"
   status=${PIPESTATUS[0]}

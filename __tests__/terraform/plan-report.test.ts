@@ -4,6 +4,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { runTool } from "../../scripts/cli/command-line";
 import { planReportTool } from "../../scripts/plan-report/cli";
+import { guardPolicyFor } from "../../scripts/plan-report/policy";
 import { blockers, COMMENT_MARKER, parsePlan, renderComment, renderReport } from "../../scripts/plan-report/report";
 import { missingToolchain, offlineEnvironment, planAsJson, terraform } from "../../scripts/terraform-proof/terraform";
 
@@ -125,10 +126,17 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
 
   describe("guard rules beyond replace and destroy", () => {
     test("backups to 0 days, deletion protection off and skip_final_snapshot on are each blocked", async () => {
-      const plan = parsePlan("auth-staging-data", plans["database-protections-off"].json);
-      expect(plan.changes.map((change) => change.action)).toEqual(["update"]);
-      expect(plan.risks.map((risk) => risk.rule)).toEqual(["backup-retention", "deletion-protection", "skip-final-snapshot"]);
-      const result = await planReport(`auth-staging-data=${plans["database-protections-off"].path}`);
+      const plan = parsePlan("auth-staging-data", plans["database-protections"].json);
+      expect(plan.changes.map(({ address, action }) => ({ address, action }))).toEqual([
+        { address: "aws_db_instance.postgres", action: "update" },
+        { address: "aws_db_instance.reporting", action: "update" },
+      ]);
+      expect(plan.risks.filter((risk) => risk.address === "aws_db_instance.postgres").map((risk) => risk.rule)).toEqual([
+        "backup-retention",
+        "deletion-protection",
+        "skip-final-snapshot",
+      ]);
+      const result = await planReport(`auth-staging-data=${plans["database-protections"].path}`);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain("backup_retention_period 7 → 0: 0 turns automated backups off and deletes the existing ones");
       expect(result.stdout).toContain("deletion_protection true → false");
@@ -136,25 +144,26 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
     });
 
     test("backups below the environment's configured minimum are blocked there only", async () => {
-      const path = plans["backup-below-minimum"].path;
-      expect((await planReport(`auth-staging-data=${path}`)).status).toBe(0);
-      const production = await planReport(`auth-production-data=${path}`);
+      const path = plans["database-protections"].path;
+      const reporting = (stack: string) => parsePlan(stack, plans["database-protections"].json, guardPolicyFor(stack)).risks.filter((risk) => risk.address === "aws_db_instance.reporting");
+      expect(reporting("auth-staging-data")).toEqual([]);
+      expect(reporting("auth-production-data").map((risk) => risk.detail)).toEqual(["backup_retention_period 14 → 3: the environment's minimum is 7"]);
+      const production = await planReport("--allow", "aws_db_instance.postgres", `auth-production-data=${path}`);
       expect(production.status).toBe(1);
       expect(production.stdout).toContain("backup_retention_period 14 → 3: the environment's minimum is 7");
+      expect((await planReport("--allow", "aws_db_instance.postgres", `auth-staging-data=${path}`)).status).toBe(0);
     });
 
-    test("a KMS key disabled, or scheduled for deletion, is blocked", async () => {
-      const plan = parsePlan("auth-staging-data", plans["kms-keys"].json);
+    test("a KMS key disabled, or scheduled for deletion, and the state bucket's versioning suspended are blocked", async () => {
+      const plan = parsePlan("auth-staging-bootstrap", plans["bootstrap-protections-off"].json);
       expect(plan.risks.map(({ address, rule }) => ({ address, rule }))).toEqual([
         { address: "aws_kms_key.data", rule: "key-disabled" },
         { address: "aws_kms_key.retired", rule: "key-deletion" },
+        { address: "aws_s3_bucket_versioning.state", rule: "versioning-suspended" },
       ]);
-      expect((await planReport(`auth-staging-data=${plans["kms-keys"].path}`)).stdout).toContain("KMS key scheduled for deletion");
-    });
-
-    test("suspending versioning of the state bucket is blocked", async () => {
-      const result = await planReport(`auth-staging-bootstrap=${plans["versioning-suspended"].path}`);
+      const result = await planReport(`auth-staging-bootstrap=${plans["bootstrap-protections-off"].path}`);
       expect(result.status).toBe(1);
+      expect(result.stdout).toContain("KMS key scheduled for deletion");
       expect(result.stdout).toContain("versioning of bucket auth-staging-tfstate-111111111111 suspended (Enabled → Suspended)");
     });
 
@@ -261,7 +270,7 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
 
     test("stays under GitHub's limit, with blockers first and a pointer to the run summary", async () => {
       const big = Array.from({ length: 400 }, (_, index) => parsePlan(`auth-staging-app${index}`, plans["sensitive-marker"].json));
-      const blocked = parsePlan("auth-staging-data", plans["database-protections-off"].json);
+      const blocked = parsePlan("auth-staging-data", plans["database-protections"].json);
       const report = renderReport([blocked, ...big]);
       expect(report.length).toBeGreaterThan(65_536);
       const comment = renderComment(report, { commit: "abc", runUrl: "https://example.test/run/1" });
