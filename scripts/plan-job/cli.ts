@@ -45,7 +45,7 @@ async function run(argv: string[]): Promise<number> {
   const stack = values.stack;
   if (!stack || !/^auth-[a-z0-9]+-[a-z-]+$/.test(stack)) throw new UsageError("--stack must name a stack such as auth-staging-data");
   if (!values["out-dir"]) throw new UsageError("--out-dir is required");
-  if (values["no-lock"] === (values["lock-timeout"] !== undefined)) throw new UsageError("give exactly one of --no-lock or --lock-timeout");
+  if (Boolean(values["no-lock"]) === (values["lock-timeout"] !== undefined)) throw new UsageError("give exactly one of --no-lock or --lock-timeout");
   if (values["lock-timeout"] !== undefined && !/^\d+[smh]$/.test(values["lock-timeout"])) throw new UsageError("--lock-timeout must be a duration such as 10m");
   const lock: LockMode = values["no-lock"] ? { kind: "none" } : { kind: "wait", timeout: values["lock-timeout"]! };
   const environment = /^auth-([a-z0-9]+)-/.exec(stack)![1];
