@@ -40,8 +40,6 @@ describe("GitHub Actions workflows", () => {
     expect(workflows[name].permissions).toEqual({ contents: "read" });
   });
 
-  const allSteps = () => Object.entries(workflows).flatMap(([name, workflow]) => steps(workflow).map((step: any) => ({ name, step })));
-
   test.each(files.map(({ name }) => name))("%s runs Node 22", (name) => {
     for (const step of steps(workflows[name]).filter((candidate: any) => candidate.uses?.startsWith("actions/setup-node"))) {
       expect(step.with["node-version"]).toBe(22);
@@ -60,13 +58,24 @@ describe("GitHub Actions workflows", () => {
   });
 
   describe("nothing that leaves a job holds a plan", () => {
-    test("no workflow uploads plan JSON or a binary plan: only redacted summaries and Markdown", () => {
-      const uploads = allSteps().filter(({ step }) => step.uses?.startsWith("actions/upload-artifact"));
-      expect(uploads.length).toBeGreaterThan(0);
-      for (const { step } of uploads) {
-        for (const path of String(step.with.path).split("\n").map((line) => line.trim()).filter(Boolean)) {
-          if (path === "cdktf.out/") continue; // the synth output: configuration, uploaded before any init or plan
-          expect(path).toMatch(/^plan-review\/\*\.(summary\.json|md)$/);
+    const uploadPaths = (job: any) =>
+      (job.steps ?? [])
+        .filter((step: any) => step.uses?.startsWith("actions/upload-artifact"))
+        .flatMap((step: any) => String(step.with.path).split("\n").map((line) => line.trim()).filter(Boolean));
+
+    test("jobs that plan upload only the redacted summaries and Markdown", () => {
+      const planning = Object.values<any>(workflows).flatMap((workflow) => Object.values<any>(workflow.jobs)).filter((job) => JSON.stringify(job.steps ?? []).includes("plan-job"));
+      expect(planning).toHaveLength(2);
+      for (const job of planning) expect(uploadPaths(job)).toEqual(["plan-review/*.summary.json", "plan-review/*.md"]);
+    });
+
+    test("no workflow uploads plan JSON, a binary plan or state", () => {
+      for (const workflow of Object.values<any>(workflows)) {
+        for (const job of Object.values<any>(workflow.jobs)) {
+          for (const path of uploadPaths(job)) {
+            expect(path).not.toMatch(/\.tfplan|plan\.(bin|json)|\.tfstate|\.terraform\b|^\.plans/);
+            if (/plan/.test(path)) expect(path).toMatch(/^plan-review\/\*\.(summary\.json|md)$/);
+          }
         }
       }
     });
