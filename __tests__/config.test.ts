@@ -24,6 +24,12 @@ describe("environment config validation", () => {
   type BadConfigCase = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp];
   const badConfigs: BadConfigCase[] = [
     [
+      "backups shorter than the plan guard's floor",
+      "staging",
+      (c: any) => (c.ci.guard.minBackupRetentionDays = 5),
+      /^staging: data\.postgres\.backupRetentionDays: must be at least ci\.guard\.minBackupRetentionDays \(5\)/,
+    ],
+    [
       "a malformed VPC CIDR",
       "staging",
       (c: any) => (c.network.vpcCidr = "10.20.0.0/33"),

@@ -14,7 +14,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import type { Layer } from "../../src/stacks/auth-stack";
-import { dataLoss, parsePlan, renderReport, StackPlan } from "../plan-report/report";
+import { guardPolicyFor } from "../plan-report/policy";
+import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
   TerraformJson,
   backendOverride,
@@ -91,7 +92,7 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
       stack,
       ok: true,
       line: `ok    ${stack}: validated and planned (${summary}); stood in: ${standIns.join(", ")}`,
-      plan: parsePlan(stack, JSON.parse(planJson)),
+      plan: parsePlan(stack, JSON.parse(planJson), guardPolicyFor(stack)),
     };
   } catch (error) {
     return { stack, ok: false, line: `FAIL  ${stack}`, detail: (error as Error).message };
@@ -160,8 +161,8 @@ async function prove(argv: string[]): Promise<number> {
   const plans = results.flatMap((result) => (result.plan && !result.stack.includes("@") ? [result.plan] : []));
   const reportPath = join(root, "plan-report.md");
   writeFileSync(reportPath, renderReport(plans));
-  const losses = dataLoss(plans);
-  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} stateful replacements or deletions`);
+  const losses = blockers(plans);
+  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} changes blocked by the data-loss guard`);
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });

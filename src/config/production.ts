@@ -19,7 +19,7 @@ export const production: EnvironmentConfigInput = {
     natGatewayCount: 3,
     flowLogRetentionDays: 365,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE", createHostedZone: false },
   app: {
     ...serviceTuning,

@@ -181,6 +181,11 @@ export const environmentConfigSchema = z
       planEnvironment: z.string().min(1),
       /** Create the account's GitHub OIDC provider (false when the account already has one). */
       createOidcProvider: z.boolean(),
+      /** What the plan guard holds this environment's plans to (npm run plan-report). */
+      guard: z.object({
+        /** Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks. */
+        minBackupRetentionDays: z.number().int().min(1).max(35),
+      }),
     }),
     dns: z.object({
       domainName: z
@@ -305,7 +310,7 @@ export const environmentConfigSchema = z
     if (config.dns.createHostedZone === (config.dns.hostedZoneId !== undefined)) {
       issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
     }
-    checkDataRules(config.data, config.production, issue);
+    checkDataRules(config.data, config.production, config.ci.guard.minBackupRetentionDays, issue);
     if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
       issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
     }
@@ -356,7 +361,7 @@ export function windowsOverlap(dailyWindowText: string, weeklyWindowText: string
   return false;
 }
 
-function checkDataRules(data: EnvironmentConfig["data"], production: boolean, issue: IssueReporter) {
+function checkDataRules(data: EnvironmentConfig["data"], production: boolean, minBackupRetentionDays: number, issue: IssueReporter) {
   const { postgres: db, redis: cache } = data;
   if (db.maxAllocatedStorageGb <= db.allocatedStorageGb) {
     issue(["data", "postgres", "maxAllocatedStorageGb"], `must exceed allocatedStorageGb (${db.allocatedStorageGb}) for storage autoscaling`);
@@ -372,6 +377,9 @@ function checkDataRules(data: EnvironmentConfig["data"], production: boolean, is
   }
   if (production && db.backupRetentionDays < 7) {
     issue(["data", "postgres", "backupRetentionDays"], "must be at least 7 days in a production environment");
+  } else if (db.backupRetentionDays < minBackupRetentionDays) {
+    // The plan guard blocks any plan below this floor: a config below it could never deploy.
+    issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${minBackupRetentionDays})`);
   }
   if (production && !db.deletionProtection) {
     issue(["data", "postgres", "deletionProtection"], "must be true in a production environment");

@@ -19,7 +19,7 @@ export const staging: EnvironmentConfigInput = {
     natGatewayCount: 1,
     flowLogRetentionDays: 30,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01", createHostedZone: false },
   app: {
     ...serviceTuning,

@@ -26,10 +26,9 @@ export class BootstrapStack extends AuthStack {
       repository: config.ci.githubRepository,
       deployEnvironment: config.ci.deployEnvironment,
       planEnvironment: config.ci.planEnvironment,
-      region: config.aws.region,
       stateBucketArn: state.storage.bucket.arn,
       stateKeyArn: state.key.arn,
-      readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,
+      savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: config.ci.createOidcProvider,
     });
     new TerraformOutput(this, "state_bucket", { value: state.storage.bucket.bucket, description: "Terraform state bucket" });

@@ -10,6 +10,8 @@ export interface StateBucketProps {
   readonly keyAlias: string;
   /** Days a superseded state version is kept, so a bad apply can be rolled back. @default 90 */
   readonly noncurrentVersionRetentionDays?: number;
+  /** Days a saved plan (under savedPlansPrefix) is kept: long enough to approve, short enough not to pile up state copies. @default 7 */
+  readonly savedPlanRetentionDays?: number;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface StateBucketProps {
 export class StateBucket extends Construct {
   readonly storage: PrivateBucket;
   readonly key: EncryptionKey;
+  /** Where the plan job keeps binary plans for the apply job (they hold prior state and secret values). */
+  readonly savedPlansPrefix = "plans/";
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
@@ -39,6 +43,13 @@ export class StateBucket extends Construct {
           filter: [{ prefix: "" }],
           noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 90 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+        {
+          id: "expire-saved-plans",
+          status: "Enabled",
+          filter: [{ prefix: this.savedPlansPrefix }],
+          expiration: [{ days: props.savedPlanRetentionDays ?? 7 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
         },
       ],
     });
