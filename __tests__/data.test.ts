@@ -273,7 +273,7 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
     test(rotationDays ? `rotates every ${rotationDays} days through a rotation function` : "does not rotate", () => {
       const rotations = json.resourceList("aws_secretsmanager_secret_rotation").filter((rotation) => rotation.secret_id.includes("app-secret"));
-      const functions = json.resourceList("aws_lambda_function");
+      const functions = json.resourceList("aws_lambda_function").filter((candidate) => candidate.function_name === `auth-${env}-app-secret-rotation`);
       if (!rotationDays) {
         expect(rotations).toEqual([]);
         expect(functions).toEqual([]);
@@ -286,7 +286,7 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
           rotation_lambda_arn: referenceTo(json, "aws_lambda_function", rotationFunction, "arn"),
         }),
       ]);
-      expect(json.resource("aws_lambda_permission")).toMatchObject({ principal: "secretsmanager.amazonaws.com", action: "lambda:InvokeFunction" });
+      expect(json.named("aws_lambda_permission", "app-secret")).toMatchObject({ principal: "secretsmanager.amazonaws.com", action: "lambda:InvokeFunction" });
       const version = json.resourceList("aws_secretsmanager_secret_version").find((candidate) => candidate.secret_id.includes("app-secret"))!;
       expect(version.lifecycle).toEqual({ ignore_changes: ["secret_string", "version_stages"] });
       expect(rotations[0].depends_on).toEqual(
@@ -300,7 +300,7 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
     if (rotationDays) {
       test("the rotation function may only touch this secret and the data key", () => {
-        const policy = json.policyDocument(json.named("aws_iam_role_policy", "rotation").policy);
+        const policy = json.policyDocument(json.named("aws_iam_role_policy", "app-secret_rotation").policy);
         const byId = Object.fromEntries(policy.statement.map((statement: any) => [statement.sid, statement]));
         expect(byId.RotateThisSecretOnly.resources).toEqual([referenceTo(json, "aws_secretsmanager_secret", secret, "arn")]);
         expect(byId.UseDataKey.resources).toEqual([dataKeyArn]);

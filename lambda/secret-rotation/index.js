@@ -1,6 +1,6 @@
 // @ts-check
 "use strict";
-// Lambda entry point: binds the rotation steps to the AWS SDK that the nodejs20.x runtime ships.
+// Lambda entry point: binds the rotation steps to the AWS SDK that the Lambda Node.js runtime ships.
 const { rotate } = require("./rotation");
 
 /** @type {import("./rotation").SecretsManager | undefined} */
