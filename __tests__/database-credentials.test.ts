@@ -1,7 +1,9 @@
 import { execFileSync } from "child_process";
 import { builtinModules } from "module";
 import { join } from "path";
+import { Testing, TerraformStack } from "cdktf";
 import { bundleFunction } from "../src/constructs/compute/lambda-bundle";
+import { NodeFunction } from "../src/constructs/compute/node-function";
 import { LAMBDA_NODE_RUNTIME } from "../src/constructs/compute/lambda-runtime";
 import { INITIAL_VERSION_LABEL, LAMBDA_RUNTIME_CA_BUNDLE } from "../src/constructs/data/database-service-credentials";
 import { ConfigError, validateConfigs } from "../src/config/validate";
@@ -206,4 +208,13 @@ describe("rotation function bundle", () => {
     const shipped = execFileSync("python3", ["-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('index.js'))", zip]);
     expect(bundleFunction("lambda/postgres-rotation/index.ts").equals(shipped)).toBe(true);
   }, 15_000);
+
+  test("a function takes exactly one source: a directory to zip or an entry point to bundle", () => {
+    const stack = new TerraformStack(Testing.app(), "functions");
+    const props = { functionName: "auth-test-fn", description: "test", permissions: [], logRetentionDays: 1, kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/x" };
+    expect(() => new NodeFunction(stack, "neither", props)).toThrow(/auth-test-fn: set exactly one of sourceDirectory or bundleEntryPoint/);
+    expect(() => new NodeFunction(stack, "both", { ...props, sourceDirectory: "lambda/secret-rotation", bundleEntryPoint: "lambda/postgres-rotation/index.ts" })).toThrow(
+      /exactly one of/,
+    );
+  });
 });

@@ -25,9 +25,9 @@ export interface FunctionNetwork {
 export interface NodeFunctionProps {
   readonly functionName: string;
   readonly description: string;
-  /** Directory of plain CommonJS files relative to the project root, zipped as they are; or use bundleEntryPoint. */
+  /** Directory of plain CommonJS files relative to the project root, zipped as they are. @default none: set this or bundleEntryPoint */
   readonly sourceDirectory?: string;
-  /** TypeScript entry point relative to the project root, bundled with its npm dependencies into index.js; or use sourceDirectory. */
+  /** TypeScript entry point relative to the project root, bundled with its npm dependencies into index.js. @default none: set this or sourceDirectory */
   readonly bundleEntryPoint?: string;
   /** @default "index.handler" */
   readonly handler?: string;

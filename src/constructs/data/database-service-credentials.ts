@@ -25,9 +25,11 @@ export interface DatabaseServiceCredentialsProps {
   readonly recoveryWindowDays?: number;
   /** The RDS-managed master secret; only the rotation function reads it. */
   readonly masterSecretArn: string;
-  /** Database endpoint address, port and name. */
+  /** Database endpoint address. */
   readonly host: string;
+  /** Database port. */
   readonly port: number;
+  /** The database the service uses; the role gets CONNECT on it, and only named roles keep it. */
   readonly databaseName: string;
   /** The service's login (the rotation alternates it with <username>_clone). */
   readonly username: string;
