@@ -302,11 +302,21 @@ describe("refusals", () => {
     expect(await login(current)).toBe("ok");
   }, 30_000);
 
-  test("a secret version that names another master secret or database is not used", async () => {
+  test("a secret version that names another master secret or user is not used", async () => {
     const forged = `${SERVICE_SECRET}-forged`;
-    secrets.createSecret(forged, JSON.stringify({ ...credentialsAt("AWSCURRENT"), masterarn: `${MASTER_SECRET}-other`, dbname: "postgres" }));
-    await expect(rotateOnce(forged)).rejects.toThrow(/does not match this function's database \(dbname, masterarn\)/);
+    secrets.createSecret(forged, JSON.stringify({ ...credentialsAt("AWSCURRENT"), masterarn: `${MASTER_SECRET}-other`, username: "auth_admin" }));
+    await expect(rotateOnce(forged)).rejects.toThrow(/does not match this function's configuration \(username, masterarn\)/);
     expect(secrets.valueAt(forged, "AWSPENDING")).toBeUndefined();
+  }, 30_000);
+
+  test("connection fields a version claims are never used; the next version carries the configured ones", async () => {
+    const stale = `${SERVICE_SECRET}-stale`;
+    const { password: _, ...first } = history[0];
+    secrets.createSecret(stale, JSON.stringify({ ...first, host: "old-endpoint.example.com", port: 6543 }));
+    const untrusting = { ...settings, trust: { caBundle: server.unrelatedCaBundle } };
+    // Refused by certificate at 127.0.0.1, the configured host: the claimed host was never contacted.
+    await expect(rotateOnce(stale, untrusting)).rejects.toThrow(/certificate/);
+    expect(JSON.parse(secrets.valueAt(stale, "AWSPENDING")!)).toMatchObject({ host: server.host, port: server.port, dbname: "auth" });
   }, 30_000);
 });
 

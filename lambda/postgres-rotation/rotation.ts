@@ -101,7 +101,17 @@ class Rotation {
       this.log("pending version already exists");
       return;
     }
-    const pending: ServiceCredentials = { ...current, username: this.pendingUsername(current), password: generatePassword() };
+    // Connection fields come from this function's configuration, so a moved endpoint heals at the next rotation.
+    const { host, port, dbname, masterSecretArn } = this.settings;
+    const pending: ServiceCredentials = {
+      engine: "postgres",
+      host,
+      port,
+      dbname,
+      username: this.pendingUsername(current),
+      password: generatePassword(),
+      masterarn: masterSecretArn,
+    };
     await this.secretsManager.putSecretValue(this.secretId, this.token, JSON.stringify(pending), ["AWSPENDING"]);
     this.log("created pending version", { username: pending.username });
   }
@@ -167,7 +177,10 @@ class Rotation {
     }
   }
 
-  /** A version of the service secret, refused unless it points at the configured database, users and master secret. */
+  /**
+   * A version of the service secret, refused unless it names the configured users and master
+   * secret. Its host, port and dbname are never used: the function connects where it is configured to.
+   */
   private async credentials(stage: string, versionId?: string): Promise<ServiceCredentials> {
     const { SecretString } = await this.secretsManager.getSecretValue(this.secretId, stage, versionId);
     const value = JSON.parse(SecretString ?? "{}") as Partial<ServiceCredentials>;
@@ -175,15 +188,12 @@ class Rotation {
     const users = [settings.baseUsername, cloneUsername(settings.baseUsername)];
     const mismatches = [
       value.engine !== "postgres" && "engine",
-      value.host !== settings.host && "host",
-      Number(value.port) !== settings.port && "port",
-      value.dbname !== settings.dbname && "dbname",
       !users.includes(value.username ?? "") && "username",
       value.masterarn !== settings.masterSecretArn && "masterarn",
       value.password !== undefined && typeof value.password !== "string" && "password",
     ].filter((field): field is string => typeof field === "string");
     if (mismatches.length > 0) {
-      throw new Error(`${stage} version of ${this.secretId} does not match this function's database (${mismatches.join(", ")}); refusing to use it`);
+      throw new Error(`${stage} version of ${this.secretId} does not match this function's configuration (${mismatches.join(", ")}); refusing to use it`);
     }
     return value as ServiceCredentials;
   }
