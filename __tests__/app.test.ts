@@ -203,7 +203,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(template.user_data).toMatch(/^\$\{base64encode\(templatefile\("assets\/user-data[^"]*\.sh\.tftpl", \{/);
       expect(template.user_data).toContain(`"colour" = "${colour}"`);
       expect(template.user_data).toContain(`"image_tag" = var.${colour}_image_tag`);
-      expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_master_secret_arn/);
+      expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_service_secret_arn/);
     });
 
     test("auto-scaling group: private subnets, ELB health checks with a grace period, group metrics, tags to instances", () => {
@@ -252,7 +252,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     test("reads exactly the three secrets handed over by the data stack", () => {
       expect(bySid.ReadServiceSecrets.actions).toEqual(["secretsmanager:GetSecretValue"]);
       expect(bySid.ReadServiceSecrets.resources.map((arn: string) => /outputs\.(\w+)/.exec(arn)?.[1]).sort()).toEqual(
-        ["app_secret_arn", "db_master_secret_arn", "redis_auth_secret_arn"],
+        ["app_secret_arn", "db_service_secret_arn", "redis_auth_secret_arn"],
       );
     });
 

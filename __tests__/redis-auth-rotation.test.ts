@@ -4,7 +4,7 @@ import { createServer, Server } from "tls";
 import { tmpdir } from "os";
 import { join } from "path";
 import { FakeElastiCache } from "./support/fake-elasticache";
-import { FakeSecretsManager } from "./support/fake-secrets-manager";
+import { FakeSingleSecret } from "./support/fake-single-secret";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { rotate } = require("../lambda/redis-auth-rotation/rotation");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,7 +18,7 @@ const settings = { replicationGroupId: GROUP, tokenLength: 64, waitSeconds: 60, 
 
 /** The rotation's world: a Secrets Manager secret, the replication group, Redis, and a clock that never really waits. */
 function world(initialToken = BOOTSTRAP) {
-  const secretsManager = new FakeSecretsManager(SECRET);
+  const secretsManager = new FakeSingleSecret(SECRET);
   const elastiCache = new FakeElastiCache(GROUP, initialToken);
   let now = 0;
   const ports = {

@@ -24,6 +24,13 @@ REDIS_SECRET="$(secret "{{redis_secret_arn}}")"
 # instances that booted on either side of a rotation accept each other's signatures.
 APP_SECRET="$(secret "{{app_secret_arn}}")"
 
+# The RDS CA bundle of this region, so the service verifies the database's certificate and name
+# (verify-full; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
+RDS_CA=/etc/auth-service/rds-ca-bundle.pem
+RDS_CA_IN_CONTAINER=/etc/ssl/rds/ca-bundle.pem
+install -d -m 0755 /etc/auth-service
+curl --fail --silent --show-error --proto '=https' --tlsv1.2 --retry 5 --output "$RDS_CA" "https://truststore.pki.rds.amazonaws.com/$REGION/$REGION-bundle.pem"
+
 # The environment file lives on tmpfs, readable by root only, and is never logged.
 umask 077
 ENV_FILE=/run/auth-service.env
@@ -35,7 +42,10 @@ DB_PORT={{db_port}}
 DB_NAME={{db_name}}
 DB_USER=$(jq -r .username <<<"$DB_SECRET")
 DB_PASSWORD=$(jq -r .password <<<"$DB_SECRET")
-DB_SSL=require
+DB_SSL=verify-full
+DB_SSL_ROOT_CERT=$RDS_CA_IN_CONTAINER
+PGSSLMODE=verify-full
+PGSSLROOTCERT=$RDS_CA_IN_CONTAINER
 REDIS_HOST={{redis_host}}
 REDIS_PORT={{redis_port}}
 REDIS_TLS=true
@@ -52,6 +62,7 @@ unset DB_SECRET REDIS_SECRET APP_SECRET
 INSTANCE_ID="$(ec2-metadata --instance-id | cut -d ' ' -f 2)"
 docker run --detach --name auth-service --restart unless-stopped \
   --env-file "$ENV_FILE" \
+  --volume "$RDS_CA:$RDS_CA_IN_CONTAINER:ro" \
   --publish {{port}}:{{port}} \
   --log-driver awslogs \
   --log-opt awslogs-region="$REGION" \

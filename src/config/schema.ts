@@ -64,6 +64,12 @@ const postgres = z.object({
   multiAz: z.boolean(),
   databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
   masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _"),
+  /** The service's own login; the rotation alternates it with <serviceUsername>_clone, so at most 57 characters. */
+  serviceUsername: z.string().regex(/^[a-z][a-z0-9_]{0,56}$/, "must be a PostgreSQL identifier of 1-57 lowercase letters, digits or _ (rotation appends _clone)"),
+  /** The only schema the service may use (and create objects in). */
+  serviceSchema: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
+  /** Days between rotations of the service's credentials; the credentials an instance holds stay valid for one more period. */
+  serviceCredentialRotationDays: z.number().int().min(1).max(365),
   backupRetentionDays: z.number().int().min(1).max(35),
   backupWindow: dailyWindow,
   maintenanceWindow: weeklyWindow,
@@ -365,6 +371,9 @@ function checkDataRules(data: EnvironmentConfig["data"], production: boolean, mi
   const { postgres: db, redis: cache } = data;
   if (db.maxAllocatedStorageGb <= db.allocatedStorageGb) {
     issue(["data", "postgres", "maxAllocatedStorageGb"], `must exceed allocatedStorageGb (${db.allocatedStorageGb}) for storage autoscaling`);
+  }
+  if (db.serviceUsername === db.masterUsername || db.serviceUsername === `${db.masterUsername}_clone`) {
+    issue(["data", "postgres", "serviceUsername"], `must differ from masterUsername (${db.masterUsername}): the service never logs in as the master user`);
   }
   if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     issue(["data", "postgres", "backupWindow"], `${db.backupWindow} overlaps the maintenance window ${db.maintenanceWindow}`);

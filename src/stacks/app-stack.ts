@@ -62,7 +62,8 @@ export class AppStack extends AuthStack {
       kmsKeyArn: appKey.arn,
     });
     const secretArns = {
-      db: data.string("db_master_secret_arn"),
+      // The service's own rotated login; the master secret is for the rotation function and people only.
+      db: data.string("db_service_secret_arn"),
       redis: data.string("redis_auth_secret_arn"),
       app: data.string("app_secret_arn"),
     };

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AppSecret } from "../constructs/data/app-secret";
 import { DatabaseBackupPlan } from "../constructs/data/database-backup-plan";
+import { DatabaseServiceCredentials } from "../constructs/data/database-service-credentials";
 import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
@@ -68,6 +69,23 @@ export class DataStack extends AuthStack {
         drProvider && drKey && db.crossRegionBackupRetentionDays !== undefined
           ? { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: db.crossRegionBackupRetentionDays }
           : undefined,
+    });
+    const serviceCredentials = new DatabaseServiceCredentials(this, "db-service-credentials", {
+      name,
+      kmsKeyArn: dataKey.arn,
+      recoveryWindowDays: data.secrets.recoveryWindowDays,
+      masterSecretArn: database.masterSecretArn,
+      host: database.instance.address,
+      port: database.instance.port,
+      databaseName: db.databaseName,
+      username: db.serviceUsername,
+      schema: db.serviceSchema,
+      rotationDays: db.serviceCredentialRotationDays,
+      network: {
+        subnetIds: network.list("private_subnet_ids"),
+        securityGroupIds: [network.string("db_rotation_security_group_id")],
+      },
+      logRetentionDays: data.logRetentionDays,
     });
     if (drProvider && drKey && data.backup.enabled) {
       new DatabaseBackupPlan(this, "backup", {
@@ -148,6 +166,7 @@ export class DataStack extends AuthStack {
       db_port: database.instance.port,
       db_name: db.databaseName,
       db_master_secret_arn: database.masterSecretArn,
+      db_service_secret_arn: serviceCredentials.arn,
       redis_endpoint: cache.endpoint,
       redis_port: cache.port,
       redis_auth_secret_arn: cache.authSecret.arn,

@@ -111,7 +111,7 @@ export class RedisAuthRotation extends Construct {
       ],
       logRetentionDays: props.logRetentionDays,
       kmsKeyArn: props.kmsKeyArn,
-      vpc: { subnetIds: props.subnetIds, securityGroupIds: [this.securityGroup.id] },
+      network: { subnetIds: props.subnetIds, securityGroupIds: [this.securityGroup.id] },
     });
 
     const invoke = new LambdaPermission(this, "secrets-manager-invokes", {

@@ -34,6 +34,10 @@ export class ServiceSecurityGroups extends Construct {
   readonly app: SecurityGroup;
   readonly database: SecurityGroup;
   readonly cache: SecurityGroup;
+  /** The database credential rotation function: PostgreSQL and the AWS API endpoints, nothing else. */
+  readonly databaseRotation: SecurityGroup;
+  /** Interface endpoints of AWS APIs (Secrets Manager): HTTPS from the app tier and the rotation function. */
+  readonly apiEndpoints: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
@@ -51,6 +55,8 @@ export class ServiceSecurityGroups extends Construct {
     this.app = group("app", "Auth service instances: traffic from the load balancer only");
     this.database = group("db", "PostgreSQL: connections from the app tier only");
     this.cache = group("cache", "Redis: connections from the app tier only");
+    this.databaseRotation = group("db-rotation", "Database credential rotation function: PostgreSQL and AWS API endpoints only");
+    this.apiEndpoints = group("api-endpoints", "Interface endpoints of AWS APIs: HTTPS from the app tier and the rotation function");
 
     const allow = (direction: "ingress" | "egress", target: SecurityGroup, ruleId: string, port: number, peer: Peer, description: string) => {
       const rule = {
@@ -89,5 +95,13 @@ export class ServiceSecurityGroups extends Construct {
 
     allow("ingress", this.database, "db-from-app", databasePort, { group: this.app }, "PostgreSQL from the app tier");
     allow("ingress", this.cache, "cache-from-app", cachePort, { group: this.app }, "Redis from the app tier");
+
+    allow("egress", this.databaseRotation, "db-rotation-to-db", databasePort, { group: this.database }, "PostgreSQL, to set the service's passwords");
+    allow("egress", this.databaseRotation, "db-rotation-to-api-endpoints", 443, { group: this.apiEndpoints }, "Secrets Manager through its VPC endpoint");
+    allow("ingress", this.database, "db-from-db-rotation", databasePort, { group: this.databaseRotation }, "PostgreSQL from the credential rotation function");
+    // With private DNS the endpoint answers for the service's public name, so everything in the VPC
+    // that calls Secrets Manager goes through it: the app tier too.
+    allow("ingress", this.apiEndpoints, "api-endpoints-from-app", 443, { group: this.app }, "HTTPS from the app tier");
+    allow("ingress", this.apiEndpoints, "api-endpoints-from-db-rotation", 443, { group: this.databaseRotation }, "HTTPS from the rotation function");
   }
 }
