@@ -34,7 +34,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     expect(attachments.map((attachment) => attachment.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
     const statements = json.policyDocument(json.named("aws_iam_role_policy", "plan-policy").policy).statement;
     const bySid = Object.fromEntries(statements.map((statement: any) => [statement.sid, statement]));
-    const bucketArn = referenceTo(json, "aws_s3_bucket", json.resource("aws_s3_bucket"), "arn");
+    const bucketArn = referenceTo(json, "aws_s3_bucket", json.named("aws_s3_bucket", "state_storage"), "arn");
     expect(bySid.LockState).toEqual(expect.objectContaining({ actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucketArn}/*.tflock`] }));
     expect(bySid.ReadState.resources).toEqual([`${bucketArn}/*`]);
     expect(bySid.RefreshServiceSecrets.resources).toEqual([`arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${env}*`]);

@@ -1,6 +1,6 @@
 // @ts-check
 "use strict";
-// Lambda entry point: binds the rotation steps to the AWS SDK that the nodejs20.x runtime ships.
+// Lambda entry point: binds the rotation steps to the AWS SDK that the nodejs22.x runtime ships.
 const { rotate } = require("./rotation");
 
 /** @type {import("./rotation").SecretsManager | undefined} */

@@ -61,7 +61,7 @@ export class NodeFunction extends Construct {
       functionName: props.functionName,
       description: props.description,
       role: this.role.arn,
-      runtime: "nodejs20.x",
+      runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: props.handler ?? "index.handler",
       filename: code.path,
