@@ -66,7 +66,7 @@ describe("environment config validation", () => {
       "an availability zone outside the region",
       "production",
       (c: any) => (c.network.availabilityZones[1] = "us-east-1b"),
-      /^production: network\.availabilityZones\[1\]: us-east-1b is not an availability zone of eu-west-1$/,
+      /^production: network\.availabilityZones\[1\]: us-east-1b is not an availability zone of eu-west-1 \(eu-west-1a, eu-west-1b, eu-west-1c\)$/,
     ],
     [
       "an account id that is not 12 digits",
@@ -138,7 +138,7 @@ describe("environment config validation", () => {
       "fewer than 7 days of backups in production",
       "production",
       (c: any) => (c.data.postgres.backupRetentionDays = 3),
-      /^production: data\.postgres\.backupRetentionDays: must be at least 7 days in a production environment$/,
+      /^production: data\.postgres\.backupRetentionDays: must be at least 7 days in a production environment \(a week of point-in-time recovery\), got 3$/,
     ],
     [
       "a PostgreSQL major version other than 16 or 17",
@@ -192,6 +192,140 @@ describe("environment config validation", () => {
       expect.stringMatching(/^production: alarms\.emails:/),
     ]);
     expect(new ConfigError(problems).message.split("\n")).toHaveLength(4);
+  });
+});
+
+describe("config guardrails", () => {
+  type GuardrailCase = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp[]];
+  const guardrails: GuardrailCase[] = [
+    // Strict objects: a stray key is an error that names it, with the closest known key.
+    [
+      "a misspelt key (multiAZ)",
+      "production",
+      (c: any) => {
+        c.data.postgres.multiAZ = c.data.postgres.multiAz;
+        delete c.data.postgres.multiAz;
+      },
+      [/^production: data\.postgres\.multiAz: is required \(boolean\)$/, /^production: data\.postgres\.multiAZ: unknown key \(did you mean multiAz\?\)$/],
+    ],
+    ["an unknown top-level key", "staging", (c: any) => (c.regoin = "eu-west-1"), [/^staging: regoin: unknown key$/]],
+    // Curated instance types, DB classes and cache node types.
+    [
+      "an EC2 instance type typo (t3.mediun)",
+      "staging",
+      (c: any) => (c.app.instanceType = "t3.mediun"),
+      [/^staging: app\.instanceType: t3\.mediun is not a known EC2 instance type \(did you mean t3\.medium\?\); known: /],
+    ],
+    ["an arm64 instance type under the x86_64 AMI", "staging", (c: any) => (c.app.instanceType = "t4g.medium"), [/^staging: app\.instanceType: t4g\.medium is arm64, but the app's AMI is x86_64$/]],
+    [
+      "an RDS class typo (db.t3.mirco)",
+      "production",
+      (c: any) => (c.data.postgres.instanceClass = "db.t3.mirco"),
+      [/^production: data\.postgres\.instanceClass: db\.t3\.mirco is not a known RDS instance class \(did you mean db\.t3\.micro\?\)/],
+    ],
+    [
+      "an unknown cache node type",
+      "staging",
+      (c: any) => (c.data.redis.nodeType = "cache.t3.mirco"),
+      [/^staging: data\.redis\.nodeType: cache\.t3\.mirco is not a known ElastiCache node type \(did you mean cache\.t3\.micro\?\)/],
+    ],
+    // Regions and their availability zones.
+    ["a region outside the curated list", "production", (c: any) => (c.aws.drRegion = "eu-south-2"), [/^production: aws\.drRegion: eu-south-2 is not a supported region \(.*\); add it to src\/config\/regions\.ts$/]],
+    [
+      "an availability zone the region does not have",
+      "production",
+      (c: any) => (c.network.availabilityZones[2] = "eu-west-1d"),
+      [/^production: network\.availabilityZones\[2\]: eu-west-1d is not an availability zone of eu-west-1 \(eu-west-1a, eu-west-1b, eu-west-1c\)$/],
+    ],
+    // Every environment.
+    ["capacity 0/0/4", "staging", (c: any) => (c.app.capacity = { min: 0, desired: 0, max: 4 }), [/^staging: app\.capacity\.min: a colour that takes traffic needs at least one instance$/]],
+    [
+      "a test listener open to 0.0.0.0/0",
+      "staging",
+      (c: any) => (c.app.testListenerAllowedCidrs = ["0.0.0.0/0"]),
+      [/^staging: app\.testListenerAllowedCidrs\[0\]: 0\.0\.0\.0\/0 opens the test listener to the internet/],
+    ],
+    [
+      "a state bucket name with no room for its access-log bucket",
+      "staging",
+      (c: any) => (c.state.bucket = `auth-staging-tfstate-${"x".repeat(38)}`),
+      [/^staging: state\.bucket: must be at most 58 characters: its access-log bucket is named <bucket>-logs$/],
+    ],
+    // production: true
+    ["production without Multi-AZ", "production", (c: any) => (c.data.postgres.multiAz = false), [/^production: data\.postgres\.multiAz: must be true in a production environment$/]],
+    [
+      "production Redis without cluster mode",
+      "production",
+      (c: any) => Object.assign(c.data.redis, { clusterMode: false, shards: 1 }),
+      [/^production: data\.redis\.clusterMode: must be true in a production environment$/],
+    ],
+    [
+      "production Redis with no replicas",
+      "production",
+      (c: any) => (c.data.redis.replicasPerShard = 0),
+      [/^production: data\.redis\.shards: cluster mode needs at least 2 shards/, /^production: data\.redis\.replicasPerShard: must be at least 1 \(a replica in another zone for automatic failover\) in a production environment$/],
+    ],
+    ["production with backups disabled", "production", (c: any) => (c.data.backup.enabled = false), [/^production: data\.backup\.enabled: must be true \(daily AWS Backup with a copy in aws\.drRegion\) in a production environment$/]],
+    [
+      "production without DR copies of the database backups",
+      "production",
+      (c: any) => delete c.data.postgres.crossRegionBackupRetentionDays,
+      [/^production: data\.postgres\.crossRegionBackupRetentionDays: must be set \(backups replicated to aws\.drRegion\) in a production environment$/],
+    ],
+    ["production with a single instance per colour", "production", (c: any) => (c.app.capacity.min = 1), [/^production: app\.capacity\.min: must be at least 2 \(got 1\) in a production environment$/]],
+    ["production with preventDestroy: false", "production", (c: any) => (c.data.postgres.preventDestroy = false), [/^production: data\.postgres\.preventDestroy: must be true in a production environment$/]],
+    ["production without deletion protection", "production", (c: any) => (c.data.postgres.deletionProtection = false), [/^production: data\.postgres\.deletionProtection: must be true in a production environment$/]],
+    ["production without ALB deletion protection", "production", (c: any) => (c.app.albDeletionProtection = false), [/^production: app\.albDeletionProtection: must be true in a production environment$/]],
+    ["production sharing one NAT gateway", "production", (c: any) => (c.network.natGatewayCount = 1), [/^production: network\.natGatewayCount: must be one per availability zone \(3\) in a production environment$/]],
+    [
+      "production keeping flow logs for 30 days",
+      "production",
+      (c: any) => (c.network.flowLogRetentionDays = 30),
+      [/^production: network\.flowLogRetentionDays: must be at least 365 days in a production environment \(a year of flow logs for investigations\), got 30$/],
+    ],
+    [
+      "production keeping superseded state versions for a week",
+      "production",
+      (c: any) => (c.state.noncurrentVersionRetentionDays = 7),
+      [/^production: state\.noncurrentVersionRetentionDays: must be at least 30 days in a production environment/],
+    ],
+    ["production with a short key deletion window", "production", (c: any) => (c.data.keyDeletionWindowDays = 7), [/^production: data\.keyDeletionWindowDays: must be at least 30 days in a production environment/]],
+  ];
+
+  test.each(guardrails)("rejects %s, one line per problem naming the field and the rule", (_, env, edit, expected) => {
+    const problems = problemsOf({ [env]: editedConfig(env, edit) });
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((pattern, index) => expect(problems[index]).toMatch(pattern));
+  });
+
+  test("rejects staging pointed at production's state bucket", () => {
+    const problems = problemsOf({
+      staging: editedConfig("staging", (c: any) => (c.state.bucket = environments.production.state.bucket)),
+      production: environments.production,
+    });
+    expect(problems).toEqual([`production: state.bucket: ${environments.production.state.bucket} is already staging's; every environment needs its own`]);
+  });
+
+  test("rejects two environments with the same name", () => {
+    const problems = problemsOf({ staging: environments.staging, qa: editedConfig("staging", (c: any) => (c.state.bucket = "auth-qa-tfstate-111111111111")) });
+    expect(problems).toEqual(["qa: environment: staging is already staging's; every environment needs its own"]);
+  });
+
+  test("reports type errors, unknown keys, catalogue and production rules together, in one run", () => {
+    const problems = problemsOf({
+      production: editedConfig("production", (c: any) => {
+        c.data.postgres.multiAZ = true;
+        c.app.instanceType = "t3.mediun";
+        c.data.backup.enabled = false;
+        c.aws.accountId = 42;
+      }),
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^production: aws\.accountId: /),
+      expect.stringMatching(/^production: data\.postgres\.multiAZ: unknown key/),
+      expect.stringMatching(/^production: app\.instanceType: t3\.mediun is not a known EC2 instance type/),
+      expect.stringMatching(/^production: data\.backup\.enabled: must be true/),
+    ]);
   });
 });
 
