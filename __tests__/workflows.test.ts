@@ -56,6 +56,16 @@ describe("GitHub Actions workflows", () => {
     expect(JSON.stringify(plan.steps)).toContain("scripts/plan-stack.sh");
   });
 
+  test("the security scan runs the compliance pack over the synth output the plans use, and fails the job on open findings", () => {
+    const runs: string[] = workflows["pull-request.yml"].jobs.test.steps.map((step: any) => step.run ?? "");
+    const synth = runs.findIndex((run) => run.trim() === "npm run synth");
+    const scan = runs.findIndex((run) => run.includes("npm run compliance -- --out compliance-report.md cdktf.out"));
+    expect(synth).toBeGreaterThanOrEqual(0);
+    expect(scan).toBeGreaterThan(synth);
+    expect(runs[scan]).toContain('exit "$status"');
+    expect(runs[scan]).toContain("$GITHUB_STEP_SUMMARY");
+  });
+
   test("the report is one comment updated in place; the guard, or a missing plan, fails the run", () => {
     const report = workflows["pull-request.yml"].jobs.report;
     const script = report.steps.find((step: any) => step.uses?.startsWith("actions/github-script")).with.script;

@@ -14,7 +14,7 @@ export interface TerraformJson {
   readonly data?: Record<string, Record<string, Block>>;
 }
 
-/** Where a stack says which rule profile applies to it (see profile.ts). */
+/** Which rules apply to a stack: baseline ones everywhere, production ones too in a production environment. */
 export type Profile = "baseline" | "production";
 
 export interface Suppression {

@@ -1,4 +1,4 @@
-import { asArray, Block, Element, isTrue, nested } from "../model";
+import { asArray, Block, Element, isTrue, nested, StackModel } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 
 /** Public exposure: security groups, S3, RDS, load balancers, public addresses. */
@@ -116,7 +116,7 @@ export const noPublicIpOnLaunch = defineRule({
   },
 });
 
-const internetFacingAlbs = (stack: { resources: (...types: string[]) => Element[] }) =>
+const internetFacingAlbs = (stack: StackModel) =>
   stack.resources("aws_lb", "aws_alb").filter(({ body }) => !isTrue(body.internal) && (body.load_balancer_type ?? "application") === "application");
 
 export const albBehindWaf = defineRule({
