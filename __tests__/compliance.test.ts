@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
@@ -8,7 +8,7 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { enforceCompliance } from "../src/compliance/enforce";
 import { blockingFindings, evaluateStack, MIN_REASON_LENGTH } from "../src/compliance/evaluate";
 import type { TerraformJson } from "../src/compliance/model";
-import { renderReport } from "../src/compliance/report";
+import { renderReport, renderRuleCatalogue } from "../src/compliance/report";
 import { RULES } from "../src/compliance/rules";
 import { suppressFinding } from "../src/compliance/suppress";
 import { complianceTool, evaluateSynthOutput } from "../scripts/compliance/cli";
@@ -30,6 +30,10 @@ describe("every rule of the pack", () => {
       for (const id of rule.maps.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);
       for (const id of rule.maps.trivy) expect(id).toMatch(/^AVD-AWS-\d{4}$/);
     }
+  });
+
+  test("is listed in the README exactly as npm run compliance -- --rules prints it", () => {
+    expect(readFileSync(join(__dirname, "..", "README.md"), "utf8")).toContain(renderRuleCatalogue(RULES));
   });
 
   test("has a violating and a compliant fixture", () => {
