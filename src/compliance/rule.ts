@@ -5,7 +5,7 @@ export type Severity = "error" | "warning";
 
 /** The controls of other scanners a rule corresponds to, so a finding can be matched across tools. */
 export interface ControlMapping {
-  /** AWS Foundational Security Best Practices (Security Hub) control ids, e.g. "S3.9". */
+  /** AWS Security Hub control ids, the numbering FSBP uses (e.g. "S3.9"); a few controls belong to other Security Hub standards only. */
   readonly fsbp: readonly string[];
   /** checkov check ids, e.g. "CKV_AWS_18". */
   readonly checkov: readonly string[];
