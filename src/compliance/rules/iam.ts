@@ -1,7 +1,11 @@
 import { asArray, Block, Element, StackModel, Statement } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 
-/** IAM least privilege for identity policies (key, bucket and topic policies are resource policies: "*" there means "this resource"). */
+/**
+ * IAM least privilege for identity policies (key, bucket and topic policies are resource policies:
+ * "*" there means "this resource"). trivy's AVD-AWS-0057 is deprecated upstream as a default check
+ * but still part of its CIS AWS 1.4 compliance spec, which is why it is still mapped.
+ */
 
 /** Resources that attach a policy document to an identity, and the attribute that holds it. */
 const IDENTITY_POLICIES: Record<string, string> = {
