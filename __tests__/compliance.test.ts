@@ -60,6 +60,26 @@ describe("every rule of the pack", () => {
   });
 });
 
+describe("references between resources", () => {
+  const rule = RULES.find((candidate) => candidate.id === "s3-versioning")!;
+  const versioned = (target: string) => ({
+    resource: {
+      aws_s3_bucket: { logs: { bucket: "a" }, logs_archive: { bucket: "b" } },
+      aws_s3_bucket_versioning: { v: { bucket: `\${${target}.id}`, versioning_configuration: { status: "Enabled" } } },
+    },
+  });
+
+  test("a resource that configures another names it by address; a longer address with the same prefix is another resource", () => {
+    const [result] = evaluateStack("s", versioned("aws_s3_bucket.logs_archive"), [rule]).results;
+    expect(result.open.map((finding) => finding.address)).toEqual(["aws_s3_bucket.logs"]);
+  });
+
+  test("a data source with the same type and name is not the resource", () => {
+    const [result] = evaluateStack("s", versioned("data.aws_s3_bucket.logs"), [rule]).results;
+    expect(result.open.map((finding) => finding.address)).toEqual(["aws_s3_bucket.logs", "aws_s3_bucket.logs_archive"]);
+  });
+});
+
 describe("profiles: production rules apply only to production stacks", () => {
   const singleAz = { resource: { aws_db_instance: { db: { engine: "postgres", multi_az: false } } } };
   const rule = RULES.find((candidate) => candidate.id === "rds-multi-az")!;
