@@ -74,17 +74,19 @@ export function evaluateStack(stack: string, json: TerraformJson, rules: readonl
   const stale: StaleSuppression[] = [];
   for (const element of [...model.resources(...Object.keys(json.resource ?? {})), ...Object.keys(json.data ?? {}).flatMap((type) => model.dataSources(type))]) {
     for (const { rule, reason } of element.suppressions) {
-      const problem = !known.has(rule)
-        ? "names no rule of the pack"
-        : (reason ?? "").trim().length < MIN_REASON_LENGTH
-          ? `gives no reason (at least ${MIN_REASON_LENGTH} characters)`
-          : inProfile.has(rule) && !used.has(`${element.address}|${rule}`)
-            ? "suppresses nothing: the resource complies, remove the suppression"
-            : undefined;
+      const problem = staleness(known.has(rule), reason, inProfile.has(rule) && !used.has(`${element.address}|${rule}`));
       if (problem) stale.push({ stack, address: element.address, rule, problem });
     }
   }
   return { stack, profile, results, stale };
+}
+
+/** Why a suppression needs attention, if it does. */
+function staleness(ruleExists: boolean, reason: string | undefined, silencesNothing: boolean): string | undefined {
+  if (!ruleExists) return "names no rule of the pack";
+  if ((reason ?? "").trim().length < MIN_REASON_LENGTH) return `gives no reason (at least ${MIN_REASON_LENGTH} characters)`;
+  if (silencesNothing) return "suppresses nothing: the resource complies, remove the suppression";
+  return undefined;
 }
 
 function finding(rule: Rule, stack: string, target: Element, problem: string): Finding {
