@@ -56,7 +56,6 @@ export const nested = (value: unknown): Block | undefined => {
 };
 
 export class StackModel {
-  private readonly serialized = new Map<Element, string>();
   private readonly elements: Element[];
 
   constructor(
@@ -86,13 +85,10 @@ export class StackModel {
     return this.elements.filter((element) => element.type === type && element.address.startsWith("data."));
   }
 
-  /** Resources of `type` whose body (or only `attribute` of it) refers to `target`, e.g. ${aws_s3_bucket.logs.id}. */
-  referencing(type: string, target: Element, attribute?: string): Element[] {
+  /** Resources of `type` whose `attribute` refers to `target`, e.g. bucket = ${aws_s3_bucket.logs.id}. */
+  referencing(type: string, target: Element, attribute: string): Element[] {
     const pattern = new RegExp(`(?<![\\w.])${escape(target.address)}\\.`);
-    return this.resources(type).filter((candidate) => {
-      const value = attribute === undefined ? this.text(candidate) : JSON.stringify(candidate.body[attribute] ?? null);
-      return pattern.test(value);
-    });
+    return this.resources(type).filter((candidate) => pattern.test(JSON.stringify(candidate.body[attribute] ?? null)));
   }
 
   /** The element an expression such as ${data.aws_iam_policy_document.x.json} points to. */
@@ -134,15 +130,6 @@ export class StackModel {
     } catch {
       return undefined;
     }
-  }
-
-  private text(element: Element): string {
-    let text = this.serialized.get(element);
-    if (text === undefined) {
-      text = JSON.stringify(element.body);
-      this.serialized.set(element, text);
-    }
-    return text;
   }
 }
 
