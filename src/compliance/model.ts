@@ -41,7 +41,6 @@ export interface Statement {
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
-  readonly conditional: boolean;
 }
 
 export const asArray = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
@@ -112,7 +111,6 @@ export class StackModel {
         notActions: asArray(statement.not_actions),
         resources: asArray(statement.resources),
         notResources: asArray(statement.not_resources),
-        conditional: asArray(statement.condition).length > 0,
       }));
     }
     if (typeof policy !== "string" || policy.includes("${")) return undefined;
@@ -125,7 +123,6 @@ export class StackModel {
         notActions: asArray(statement.NotAction),
         resources: asArray(statement.Resource),
         notResources: asArray(statement.NotResource),
-        conditional: statement.Condition !== undefined,
       }));
     } catch {
       return undefined;
