@@ -1,9 +1,8 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { App, TerraformStack, Testing } from "cdktf";
 import { enforceCompliance } from "../src/compliance/enforce";
 import { blockingFindings, evaluateStack, MIN_REASON_LENGTH } from "../src/compliance/evaluate";
@@ -132,20 +131,18 @@ describe("suppressions: per resource, next to the construct, with a reason", () 
   test("suppressFinding writes the suppression into the resource's metadata in cdk.tf.json", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const bucket = new S3Bucket(stack, "logs", { bucket: "logs" });
-    suppressFinding(bucket, "s3-versioning", "log objects are written once and expire, never overwritten");
-    suppressFinding(bucket, "s3-access-logging", "the log bucket would otherwise have to log into itself");
+    const key = new KmsKey(stack, "signing", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" });
+    suppressFinding(key, "kms-key-rotation", "asymmetric keys cannot rotate automatically; rotated by issuing a new key");
     const json: any = stack.toTerraform();
-    expect(Object.values<any>(json.resource.aws_s3_bucket)[0]["//"].compliance.suppressions).toEqual([
-      { rule: "s3-versioning", reason: "log objects are written once and expire, never overwritten" },
-      { rule: "s3-access-logging", reason: "the log bucket would otherwise have to log into itself" },
+    expect(Object.values<any>(json.resource.aws_kms_key)[0]["//"].compliance.suppressions).toEqual([
+      { rule: "kms-key-rotation", reason: "asymmetric keys cannot rotate automatically; rotated by issuing a new key" },
     ]);
   });
 
   test("suppressFinding refuses a suppression without a reason", () => {
     const stack = new TerraformStack(Testing.app(), "s");
-    const bucket = new S3Bucket(stack, "logs", { bucket: "logs" });
-    expect(() => suppressFinding(bucket, "s3-versioning", "  ")).toThrow(new RegExp(`needs a reason of at least ${MIN_REASON_LENGTH} characters`));
+    const key = new KmsKey(stack, "key", {});
+    expect(() => suppressFinding(key, "kms-key-rotation", "  ")).toThrow(new RegExp(`needs a reason of at least ${MIN_REASON_LENGTH} characters`));
   });
 });
 
@@ -158,23 +155,15 @@ describe("at synth time", () => {
     build(stack);
     return () => app.synth();
   }
-  const database = (stack: TerraformStack, storageEncrypted: boolean) =>
-    new DbInstance(stack, "db", {
-      engine: "mysql",
-      instanceClass: "db.t3.micro",
-      storageEncrypted,
-      kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1",
-      backupRetentionPeriod: 7,
-      finalSnapshotIdentifier: "final",
-    });
+  const unrotatedKey = (stack: TerraformStack) => new KmsKey(stack, "key", { enableKeyRotation: false });
 
   test("an unsuppressed error fails synth, naming the rule, the resource, the construct and the fix", () => {
-    const synth = synthesize((stack) => database(stack, false));
-    expect(synth).toThrow(/compliance rds-storage-encrypted: aws_db_instance\.db \(auth-test-data\/db\): storage_encrypted is not true\. Fix: Set storage_encrypted = true/);
+    const synth = synthesize((stack) => unrotatedKey(stack));
+    expect(synth).toThrow(/compliance kms-key-rotation: aws_kms_key\.key \(auth-test-data\/key\): enable_key_rotation is not true\. Fix: Set enable_key_rotation = true/);
   });
 
   test("a suppressed finding lets synth through", () => {
-    const synth = synthesize((stack) => suppressFinding(database(stack, false), "rds-storage-encrypted", "restored from a legacy snapshot; re-encryption planned in OPS-12"));
+    const synth = synthesize((stack) => suppressFinding(unrotatedKey(stack), "kms-key-rotation", "imported key material cannot rotate automatically; rotated by hand"));
     expect(synth).not.toThrow();
   });
 });
