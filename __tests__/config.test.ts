@@ -3,8 +3,10 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config";
+import { CATALOGUE } from "../src/config/catalogue";
+import { checkCatalogue } from "../src/config/catalogue-rules";
 import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/validate";
-import { editedConfig } from "./support/synth";
+import { editedConfig, validConfig } from "./support/synth";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
   try {
@@ -296,6 +298,25 @@ describe("config guardrails", () => {
     const problems = problemsOf({ [env]: editedConfig(env, edit) });
     expect(problems).toHaveLength(expected.length);
     expected.forEach((pattern, index) => expect(problems[index]).toMatch(pattern));
+  });
+
+  test("rejects a DB class without storage encryption and a cache node type without encryption or cluster mode", () => {
+    // No listed type lacks these today; a catalogue entry added later might.
+    const catalogue = {
+      ...CATALOGUE,
+      dbInstanceClasses: { ...CATALOGUE.dbInstanceClasses, "db.x1.legacy": { performanceInsights: false, encryption: false } },
+      cacheNodeTypes: { ...CATALOGUE.cacheNodeTypes, "cache.x1.legacy": { encryption: false, clusterMode: false } },
+    };
+    const config = validConfig("production");
+    config.data.postgres.instanceClass = "db.x1.legacy";
+    config.data.redis.nodeType = "cache.x1.legacy";
+    const problems: string[] = [];
+    checkCatalogue(config, (path, message) => problems.push(`${path.join(".")}: ${message}`), catalogue);
+    expect(problems).toEqual([
+      "data.postgres.instanceClass: db.x1.legacy does not support storage encryption",
+      "data.redis.clusterMode: cache.x1.legacy does not support cluster mode",
+      "data.redis.nodeType: cache.x1.legacy does not support encryption at rest and in transit",
+    ]);
   });
 
   test("rejects staging pointed at production's state bucket", () => {

@@ -57,6 +57,15 @@ export const CACHE_NODE_TYPES: Readonly<Record<string, { readonly encryption: bo
   "cache.r7g.large": { encryption: true, clusterMode: true },
 };
 
+/** The three lists together; guardrail tests pass their own to exercise capabilities no listed type lacks. */
+export interface Catalogue {
+  readonly instanceTypes: typeof INSTANCE_TYPES;
+  readonly dbInstanceClasses: typeof DB_INSTANCE_CLASSES;
+  readonly cacheNodeTypes: typeof CACHE_NODE_TYPES;
+}
+
+export const CATALOGUE: Catalogue = { instanceTypes: INSTANCE_TYPES, dbInstanceClasses: DB_INSTANCE_CLASSES, cacheNodeTypes: CACHE_NODE_TYPES };
+
 /** "unknown X (did you mean Y?)": the closest listed name by edit distance, when one is close. */
 export function unknownName(kind: string, value: string, known: readonly string[]): string {
   const closest = known

@@ -268,7 +268,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, issue), checkCatalogue, checkProductionRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules];
       for (const check of checks) {
         try {
           check(config, issue);
