@@ -5,6 +5,7 @@ import { buildApp } from "../src/app";
 import { environments } from "../src/config";
 import { CATALOGUE } from "../src/config/catalogue";
 import { checkCatalogue } from "../src/config/catalogue-rules";
+import { PRODUCTION_MINIMUM_DAYS } from "../src/config/production-rules";
 import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/validate";
 import { editedConfig, validConfig } from "./support/synth";
 
@@ -318,6 +319,20 @@ describe("config guardrails", () => {
       "data.redis.nodeType: cache.x1.legacy does not support encryption at rest and in transit",
     ]);
   });
+
+  test.each(PRODUCTION_MINIMUM_DAYS.map(([path, days]) => [path.join("."), days] as const))(
+    "rejects production with %s below %i days",
+    (field, days) => {
+      const below = days === 7 ? 3 : days === 1 ? 0 : days === 365 ? 90 : 7;
+      const problems = problemsOf({
+        production: editedConfig("production", (c: any) => {
+          const path = field.split(".");
+          path.slice(0, -1).reduce((parent, key) => parent[key], c)[path.at(-1)!] = below;
+        }),
+      });
+      expect(problems).toEqual([expect.stringMatching(new RegExp(`^production: ${field.replace(/\./g, "\\.")}: must be at least ${days} days in a production environment \\(.+\\), got ${below}$`))]);
+    },
+  );
 
   test("rejects staging pointed at production's state bucket", () => {
     const problems = problemsOf({

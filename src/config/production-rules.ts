@@ -1,7 +1,7 @@
 import type { EnvironmentConfig, IssueReporter } from "./schema";
 
 /** Retention minimums of a production environment: [path, minimum days, why]. */
-const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, why: string][] = [
+export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, why: string][] = [
   [["network", "flowLogRetentionDays"], 365, "a year of flow logs for investigations"],
   [["app", "logRetentionDays"], 365, "a year of service and WAF logs"],
   [["data", "logRetentionDays"], 365, "a year of database and cache logs"],
@@ -20,8 +20,8 @@ const valueAt = (config: EnvironmentConfig, path: string[]): unknown => path.red
 
 /**
  * What `production: true` demands: Multi-AZ data stores with failover, backups and DR copies,
- * at least two instances across at least two zones, deletion protection and prevent_destroy,
- * and the retention minimums above.
+ * at least two instances per colour (the schema already requires two zones) and one NAT gateway
+ * per zone, deletion protection and prevent_destroy, and the retention minimums above.
  */
 export function checkProductionRules(config: EnvironmentConfig, issue: IssueReporter): void {
   if (!config.production) return;
@@ -37,7 +37,6 @@ export function checkProductionRules(config: EnvironmentConfig, issue: IssueRepo
   rule(data.redis.replicasPerShard < 1, ["data", "redis", "replicasPerShard"], "must be at least 1 (a replica in another zone for automatic failover)");
   rule(!app.albDeletionProtection, ["app", "albDeletionProtection"], "must be true");
   rule(app.capacity.min < 2, ["app", "capacity", "min"], `must be at least 2 (got ${app.capacity.min})`);
-  rule(network.availabilityZones.length < 2, ["network", "availabilityZones"], "must list at least 2 zones");
   rule(network.natGatewayCount < network.availabilityZones.length, ["network", "natGatewayCount"], `must be one per availability zone (${network.availabilityZones.length})`);
 
   for (const [path, days, why] of PRODUCTION_MINIMUM_DAYS) {
