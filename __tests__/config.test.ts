@@ -6,6 +6,7 @@ import { environments } from "../src/config";
 import { CATALOGUE } from "../src/config/catalogue";
 import { checkCatalogue } from "../src/config/catalogue-rules";
 import { PRODUCTION_MINIMUM_DAYS } from "../src/config/production-rules";
+import { environmentConfigSchema } from "../src/config/schema";
 import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/validate";
 import { editedConfig, validConfig } from "./support/synth";
 
@@ -299,6 +300,20 @@ describe("config guardrails", () => {
     const problems = problemsOf({ [env]: editedConfig(env, edit) });
     expect(problems).toHaveLength(expected.length);
     expected.forEach((pattern, index) => expect(problems[index]).toMatch(pattern));
+  });
+
+  test("every object of the schema is strict, so no stray key is ever dropped silently", () => {
+    const loose: string[] = [];
+    const walk = (schema: any, path: string) => {
+      const def = schema._zod.def;
+      if (def.type === "object") {
+        if (def.catchall?._zod.def.type !== "never") loose.push(path || "(root)");
+        for (const [key, value] of Object.entries(def.shape)) walk(value, path ? `${path}.${key}` : key);
+      } else if (def.type === "optional" || def.type === "nullable" || def.type === "default") walk(def.innerType, path);
+      else if (def.type === "array") walk(def.element, `${path}[]`);
+    };
+    walk(environmentConfigSchema, "");
+    expect(loose).toEqual([]);
   });
 
   test("rejects a DB class without storage encryption and a cache node type without encryption or cluster mode", () => {
