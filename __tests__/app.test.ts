@@ -1,5 +1,5 @@
 import { AL2023_AMI, GROUP_METRICS } from "../src/constructs/compute/colour-fleet";
-import { MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
+import { COUNTED_MANAGED_RULES, MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).app])) as Record<
@@ -127,12 +127,27 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       });
     });
 
-    test("uses the common, known bad inputs, SQL injection and IP reputation rule groups", () => {
+    test("uses the common, known bad inputs, SQL injection, IP reputation and anonymous-IP rule groups", () => {
       const groups = rules.filter((rule) => rule.statement.managed_rule_group_statement).map((rule) => rule.statement.managed_rule_group_statement);
-      expect(groups).toEqual(MANAGED_RULE_GROUPS.map((name) => ({ vendor_name: "AWS", name })));
+      expect(groups.map(({ vendor_name, name }) => ({ vendor_name, name }))).toEqual(MANAGED_RULE_GROUPS.map((name) => ({ vendor_name: "AWS", name })));
       expect([...MANAGED_RULE_GROUPS].sort()).toEqual(
-        ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"].sort(),
+        [
+          "AWSManagedRulesAmazonIpReputationList",
+          "AWSManagedRulesAnonymousIpList",
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesSQLiRuleSet",
+        ].sort(),
       );
+    });
+
+    test("the anonymous-IP group blocks Tor, proxies and VPNs but only counts cloud hosting providers (server-to-server clients)", () => {
+      const anonymous = rules.find((rule) => rule.name === "AWSManagedRulesAnonymousIpList");
+      expect(anonymous.override_action).toEqual({ none: {} });
+      expect(anonymous.statement.managed_rule_group_statement.rule_action_override).toEqual([
+        { name: "HostingProviderIPList", action_to_use: { count: {} } },
+      ]);
+      expect(COUNTED_MANAGED_RULES.AWSManagedRulesAnonymousIpList).toEqual(["HostingProviderIPList"]);
     });
 
     test("rate-limits each client IP, tighter on the login and token paths", () => {

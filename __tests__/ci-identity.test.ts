@@ -94,7 +94,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     });
 
     const statements = () => json.policyDocument(json.named("aws_iam_role_policy", "plan-policy").policy).statement;
-    const bucketArn = () => referenceTo(json, "aws_s3_bucket", json.resource("aws_s3_bucket"), "arn");
+    const bucketArn = () => referenceTo(json, "aws_s3_bucket", json.named("aws_s3_bucket", "state_storage"), "arn");
     const stateKeyArn = () => referenceTo(json, "aws_kms_key", json.resourceList("aws_kms_key")[0], "arn");
 
     test("reads resources (ReadOnlyAccess) and state, writes lock files and saved plans only", () => {
@@ -126,7 +126,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
   });
 
   test("saved plans expire from the state bucket after a week", () => {
-    const rules = json.resource("aws_s3_bucket_lifecycle_configuration").rule;
+    const rules = json.named("aws_s3_bucket_lifecycle_configuration", "state_storage").rule;
     expect(rules).toContainEqual(
       expect.objectContaining({ id: "expire-saved-plans", status: "Enabled", filter: [{ prefix: "plans/" }], expiration: [{ days: 7 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] }),
     );

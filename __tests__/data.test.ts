@@ -98,6 +98,19 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       expect(rds.parameter_group_name).toMatch(/aws_db_parameter_group/);
     });
 
+    test("audits connections and schema and role changes with pgaudit, never logging a password or user data", () => {
+      const parameters: { name: string; value: string; apply_method?: string }[] = json.resource("aws_db_parameter_group").parameter;
+      const value = (name: string) => parameters.find((parameter) => parameter.name === name)?.value;
+      expect(value("log_connections")).toBe("1");
+      expect(value("log_disconnections")).toBe("1");
+      expect(value("pgaudit.log")).toBe("ddl,role");
+      expect(value("shared_preload_libraries")?.split(",")).toContain("pgaudit");
+      expect(parameters.find((parameter) => parameter.name === "shared_preload_libraries")?.apply_method).toBe("pending-reboot");
+      // log_statement = ddl would print ALTER ROLE ... PASSWORD in clear text; mod/all would print user data.
+      expect(value("log_statement")).toBe("none");
+      expect(value("pgaudit.log_parameter")).toBe("0");
+    });
+
     test("enables IAM database authentication", () => {
       expect(rds.iam_database_authentication_enabled).toBe(true);
     });

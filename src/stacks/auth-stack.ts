@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
 
 /** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
@@ -51,6 +52,7 @@ export class AuthStack extends TerraformStack {
     this.config = config;
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    enforceCompliance(this, config.production ? "production" : "baseline");
     if (props.localStateFile) {
       new LocalBackend(this, { path: props.localStateFile });
       return;

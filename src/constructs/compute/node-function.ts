@@ -6,7 +6,7 @@ import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cd
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { projectRoot } from "../../project-root";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
@@ -43,6 +43,32 @@ export interface NodeFunctionProps {
   readonly network?: FunctionNetwork;
 }
 
+/**
+ * What Lambda needs to place a function's network interfaces, scoped to the function's own subnets
+ * and security groups: Lambda uses the execution role to create and remove them, and only the
+ * Describe actions must be allowed on "*"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html, AWSLambdaVPCAccessExecutionRole).
+ */
+function networkInterfaceStatements(network: FunctionNetwork): DataAwsIamPolicyDocumentStatement[] {
+  const interfaces = "arn:aws:ec2:*:*:network-interface/*";
+  return [
+    {
+      sid: "CreateNetworkInterfacesInOwnSubnets",
+      actions: ["ec2:CreateNetworkInterface"],
+      // The subnet ids may be one token list (from remote state): build the ARNs in Terraform.
+      resources: Token.asList(
+        Fn.concat([[interfaces], Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds]), Fn.formatlist("arn:aws:ec2:*:*:security-group/%s", [network.securityGroupIds])]),
+      ),
+    },
+    {
+      sid: "ManageOwnNetworkInterfaces",
+      actions: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      resources: [interfaces],
+    },
+    { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources: ["*"] },
+  ];
+}
+
 /** A Node.js Lambda function (LAMBDA_NODE_RUNTIME) with its own least-privilege role and an encrypted log group. */
 export class NodeFunction extends Construct {
   readonly function: LambdaFunction;
@@ -66,25 +92,7 @@ export class NodeFunction extends Construct {
         // CreateLogStream is authorized on the log group, PutLogEvents on its streams.
         { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logs.arn, `${logs.arn}:log-stream:*`] },
         ...props.permissions,
-        ...(props.network
-          ? [
-              {
-                // Lambda creates and removes the function's network interfaces with the role's rights
-                // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html); the Describe
-                // actions only work on "*".
-                sid: "ManageVpcNetworkInterfaces",
-                actions: [
-                  "ec2:CreateNetworkInterface",
-                  "ec2:DescribeNetworkInterfaces",
-                  "ec2:DescribeSubnets",
-                  "ec2:DeleteNetworkInterface",
-                  "ec2:AssignPrivateIpAddresses",
-                  "ec2:UnassignPrivateIpAddresses",
-                ],
-                resources: ["*"],
-              },
-            ]
-          : []),
+        ...(props.network ? networkInterfaceStatements(props.network) : []),
       ],
     });
     this.permissions = new IamRolePolicy(this, "permissions-policy", { name: props.functionName, role: this.role.id, policy: permissions.json });

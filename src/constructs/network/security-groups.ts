@@ -2,6 +2,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { suppressFinding } from "../../compliance/suppress";
 
 export interface ServiceSecurityGroupsProps {
   /** Prefix of the group names, e.g. auth-staging. */
@@ -71,17 +72,19 @@ export class ServiceSecurityGroups extends Construct {
             ? { cidrIpv4: peer.cidr }
             : { cidrIpv6: peer.ipv6Cidr }),
       };
-      if (direction === "ingress") new VpcSecurityGroupIngressRule(this, ruleId, rule);
-      else new VpcSecurityGroupEgressRule(this, ruleId, rule);
+      return direction === "ingress" ? new VpcSecurityGroupIngressRule(this, ruleId, rule) : new VpcSecurityGroupEgressRule(this, ruleId, rule);
     };
+    // Port 80 only answers with a 301 to HTTPS (the load balancer's HTTP listener has no other action).
+    const redirectOnly = (rule: VpcSecurityGroupIngressRule | VpcSecurityGroupEgressRule) =>
+      suppressFinding(rule, "sg-no-world-ingress", "port 80 reaches only the load balancer's HTTP listener, which redirects every request to HTTPS (alb-https-only checks that)");
 
     const internet = { cidr: "0.0.0.0/0" };
     allow("ingress", this.alb, "alb-https-from-internet", 443, internet, "HTTPS from clients");
-    allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS");
+    redirectOnly(allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS"));
     if (props.allowIpv6Clients) {
       const internetIpv6 = { ipv6Cidr: "::/0" };
       allow("ingress", this.alb, "alb-https-from-internet-ipv6", 443, internetIpv6, "HTTPS from IPv6 clients");
-      allow("ingress", this.alb, "alb-http-from-internet-ipv6", 80, internetIpv6, "HTTP from IPv6 clients, redirected to HTTPS");
+      redirectOnly(allow("ingress", this.alb, "alb-http-from-internet-ipv6", 80, internetIpv6, "HTTP from IPv6 clients, redirected to HTTPS"));
     }
     props.testListenerAllowedCidrs.forEach((cidr, index) =>
       allow("ingress", this.alb, `alb-test-listener-${index}`, props.testListenerPort, { cidr }, `Smoke tests of the idle colour from ${cidr}`),
