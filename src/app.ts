@@ -6,6 +6,7 @@ import { AppStack } from "./stacks/app-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
 import { NetworkStack } from "./stacks/network-stack";
+import { RegistryStack } from "./stacks/registry-stack";
 
 export interface AppOptions {
   /** Name of the one environment to synthesize; all when unset. */
@@ -18,16 +19,19 @@ export interface AppOptions {
   readonly configs?: Readonly<Record<string, unknown>>;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> network -> data -> app. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> registry -> network -> data -> app. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState"> = {}) {
   const bootstrap = new BootstrapStack(app, config, { localState: options.bootstrapLocalState });
+  // The registry (and the release state it seeds) exists before any fleet boots.
+  const registry = new RegistryStack(app, config);
+  registry.addDependency(bootstrap);
   const network = new NetworkStack(app, config);
-  network.addDependency(bootstrap);
+  network.addDependency(registry);
   const data = new DataStack(app, config);
   data.addDependency(network);
   const app_ = new AppStack(app, config);
   app_.addDependency(data);
-  return { bootstrap, network, data, app: app_ };
+  return { bootstrap, registry, network, data, app: app_ };
 }
 
 /**

@@ -4,6 +4,8 @@
  * data. Pure functions; the command line is in cli.ts.
  */
 
+import { LAYERS } from "../../src/stacks/auth-stack";
+
 /** Resource types whose loss loses data, or access to it. */
 export const STATEFUL_TYPES = [
   "aws_db_instance",
@@ -84,7 +86,7 @@ export function dataLoss(plans: StackPlan[], allow: readonly string[] = []): Dat
 }
 
 /** auth-<env>-<layer> stacks deploy in this order; a later one reads the earlier ones' outputs. */
-const LAYER_ORDER = ["bootstrap", "network", "data", "app"];
+const LAYER_ORDER: readonly string[] = LAYERS;
 
 /** Upstream stacks in the same report whose own plan still has changes: this plan is against their old state. */
 export function undeployedUpstream(plan: StackPlan, plans: StackPlan[]): string[] {

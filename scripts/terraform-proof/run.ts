@@ -13,9 +13,11 @@ import {
   backendOverride,
   providerOverride,
   remoteStateOverride,
+  standInDataSources,
   standInRandomProvider,
   stateWithOutputs,
 } from "./overrides";
+import { DATA_SOURCE_EXAMPLES } from "./data-source-examples";
 import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
 
 const PARALLELISM = Number(process.env.PROOF_PARALLELISM ?? 2);
@@ -43,11 +45,11 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
   const standIns = ["local backend", "mock credentials"];
 
   if (original.terraform?.cloud) standIns.push("local backend for the Terraform Cloud workspace");
-  const { stack: json, replaced } = standInRandomProvider(original);
-  if (replaced.length > 0) {
-    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
-    standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
-  }
+  const { stack: withoutRandom, replaced } = standInRandomProvider(original);
+  if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
+  const { stack: json, replaced: dataSources } = standInDataSources(withoutRandom, DATA_SOURCE_EXAMPLES);
+  if (dataSources.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.join(", ")})`);
+  if (json !== original) writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
   writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
   writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(json)));
   const producers = new Set<string>();
