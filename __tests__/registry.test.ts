@@ -65,6 +65,26 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
   });
 
   test("hands over the repository, its key and the release state parameter", () => {
-    expect(Object.keys(json.outputs()).sort()).toEqual(["registry_key_arn", "release_state_parameter", "repository_arn", "repository_name", "repository_url"]);
+    expect(Object.keys(json.outputs()).sort()).toEqual(["image_push_role_arn", "registry_key_arn", "release_state_parameter", "repository_arn", "repository_name", "repository_url"]);
+  });
+
+  test("the image pipeline's push role: GitHub OIDC from the listed repositories' main branch, push to this repository only", () => {
+    const roles = json.resources("aws_iam_role");
+    if (config.registry.pushFromRepositories.length === 0) {
+      expect(roles).toEqual({});
+      expect(json.outputs().image_push_role_arn.value).toBe("");
+      return;
+    }
+    const documents = Object.values(json.dataSources("aws_iam_policy_document"));
+    const trust = documents.find((document) => document.statement[0].actions[0] === "sts:AssumeRoleWithWebIdentity")!;
+    expect(trust.statement[0].condition).toEqual([
+      { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+      { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: config.registry.pushFromRepositories.map((repository) => `repo:${repository}:ref:refs/heads/main`) },
+    ]);
+    const permissions = documents.find((document) => document.statement.some((statement: any) => statement.sid === "PushServiceImages"))!;
+    const push = permissions.statement.find((statement: any) => statement.sid === "PushServiceImages");
+    expect(push.resources).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
+    expect(push.actions).toContain("ecr:PutImage");
+    expect(permissions.statement.filter((statement: any) => statement.resources.includes("*")).map((statement: any) => statement.actions)).toEqual([["ecr:GetAuthorizationToken"]]);
   });
 });

@@ -170,6 +170,24 @@ describe("release: a crash at each step, then a resume", () => {
   });
 });
 
+describe("release: CI clean-up after a cancelled job", () => {
+  test("--abort by a later step of the same job reclaims the lease its killed release step left and rolls back", async () => {
+    const world = new ReleaseWorld();
+    const job = "https://github.com/o/r/actions/runs/1/attempts/1 release";
+    await run(world, release(), { dieAt: 6 }, { holder: job });
+    expect((await run(world, { action: "abort" }, {}, { holder: "someone-else", takeOverStaleLease: true })).exitCode).toBe(EXIT.refused);
+    const outcome = await run(world, { action: "abort" }, {}, { holder: job, takeOverStaleLease: true });
+    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `rolled back: blue runs ${DIGEST.old} with all traffic` });
+    expect(world.state()).toEqual(blueLive());
+  });
+
+  test("--abort with nothing interrupted changes nothing (a finished release is never rolled back by the clean-up)", async () => {
+    const world = new ReleaseWorld(releasedOnGreen);
+    expect(await run(world, { action: "abort" })).toMatchObject({ exitCode: EXIT.ok, message: "nothing to abort: no interrupted release is recorded" });
+    expect(world.applied).toHaveLength(1);
+  });
+});
+
 describe("release: the lease", () => {
   test("two concurrent releases of one environment: the second is refused while the first runs, and the first finishes", async () => {
     const world = new ReleaseWorld();
@@ -245,7 +263,6 @@ describe("release: arguments", () => {
   test.each([
     [["--digest", digest], "--env is required"],
     [["--env", "prod", "--digest", digest], '--env: unknown environment "prod" (known: staging, production)'],
-    [["--env", "staging"], "--digest is required (or --resume / --rollback)"],
     [["--env", "staging", "--digest", "1.5.0"], '--digest must be sha256:<64 lowercase hex digits>, got "1.5.0"'],
     [["--env", "staging", "--digest", digest, "--steps", "10,50"], "--steps must end at 100, got 10,50"],
     [["--env", "staging", "--digest", digest, "--steps", "50,10,100"], "--steps must be strictly increasing, got 50,10,100"],
@@ -253,6 +270,7 @@ describe("release: arguments", () => {
     [["--env", "staging", "--digest", digest, "--bake-seconds", "abc"], '--bake-seconds must be a whole number, got "abc"'],
     [["--env", "staging", "--digest", digest, "--bake-seconds", "0"], "--bake-seconds must be at least 1, got 0"],
     [["--env", "staging", "--resume", "--rollback"], "--resume and --rollback exclude each other"],
+    [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort)"],
     [["--env", "staging", "--rollback", "--digest", digest], "--rollback takes no --digest or --steps: the recorded release decides"],
     [["--env", "staging", "--digest", digest, "--check", "health"], '--check: bad check "health": expected /path or /path=STATUS'],
     [["--env", "staging", "--image-tag", "1.5.0"], "Unknown option '--image-tag'"],

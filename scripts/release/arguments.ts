@@ -7,7 +7,8 @@ import { parseCheck, SmokeCheck } from "./smoke";
 export const USAGE = `npm run release -- --env ENV --digest sha256:<64 hex> [--steps 10,50,100] [--bake-seconds 300] [--check /path[=STATUS]]...
 npm run release -- --env ENV --resume      continue an interrupted release from where it stopped
 npm run release -- --env ENV --rollback    roll an interrupted release back, or go back to the previous release
-  --take-over-stale-lease    take over a lease whose holder died (its expiry has passed)
+npm run release -- --env ENV --abort       roll an interrupted release back if one is recorded, else do nothing (CI clean-up)
+  --take-over-stale-lease    take over a lease whose holder died: expired, or left by an earlier step of this CI job
   --help                     this text
 
 Blue/green release of auth-ENV-app from the release state in SSM (/auth/ENV/release/state): the
@@ -27,6 +28,7 @@ const OPTIONS = {
   check: { type: "string", multiple: true },
   resume: { type: "boolean" },
   rollback: { type: "boolean" },
+  abort: { type: "boolean" },
   "take-over-stale-lease": { type: "boolean" },
 } as const;
 
@@ -44,7 +46,8 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
   const environment = values.env;
   if (!environment) throw new UsageError("--env is required");
   if (!knownEnvironments.includes(environment)) throw new UsageError(`--env: unknown environment "${environment}" (known: ${knownEnvironments.join(", ")})`);
-  if (values.resume && values.rollback) throw new UsageError("--resume and --rollback exclude each other");
+  const modes = (["resume", "rollback", "abort"] as const).filter((mode) => values[mode]);
+  if (modes.length > 1) throw new UsageError(`--${modes.join(" and --")} exclude each other`);
   const checks = (values.check ?? []).map((text) => {
     try {
       return parseCheck(text);
@@ -54,11 +57,12 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
   });
   const bakeMilliseconds = integerOption("--bake-seconds", values["bake-seconds"], 300, { min: 1 }) * 1000;
   const takeOverStaleLease = values["take-over-stale-lease"] ?? false;
-  if (values.resume || values.rollback) {
-    if (values.digest || values.steps) throw new UsageError(`--${values.resume ? "resume" : "rollback"} takes no --digest or --steps: the recorded release decides`);
-    return { environment, checks, takeOverStaleLease, request: values.resume ? { action: "resume", bakeMilliseconds } : { action: "rollback" } };
+  const [mode] = modes;
+  if (mode) {
+    if (values.digest || values.steps) throw new UsageError(`--${mode} takes no --digest or --steps: the recorded release decides`);
+    return { environment, checks, takeOverStaleLease, request: mode === "resume" ? { action: "resume", bakeMilliseconds } : { action: mode } };
   }
-  if (!values.digest) throw new UsageError("--digest is required (or --resume / --rollback)");
+  if (!values.digest) throw new UsageError("--digest is required (or --resume / --rollback / --abort)");
   if (!new RegExp(DIGEST_PATTERN).test(values.digest)) throw new UsageError(`--digest must be sha256:<64 lowercase hex digits>, got "${values.digest}"`);
   return { environment, checks, takeOverStaleLease, request: { action: "release", digest: values.digest, steps: parseSteps(values.steps ?? "10,50,100"), bakeMilliseconds } };
 }

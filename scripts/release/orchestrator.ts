@@ -45,7 +45,9 @@ export interface EnvironmentFacts {
 export type ReleaseRequest =
   | { readonly action: "release"; readonly digest: string; readonly steps: readonly number[]; readonly bakeMilliseconds: number }
   | { readonly action: "resume"; readonly bakeMilliseconds: number }
-  | { readonly action: "rollback" };
+  | { readonly action: "rollback" }
+  /** Roll back an interrupted release if one is recorded, nothing otherwise: CI's clean-up after a cancel. */
+  | { readonly action: "abort" };
 
 export interface RunOptions {
   /** Unique id of this run and who runs it (CI run URL or user@host). */
@@ -53,7 +55,11 @@ export interface RunOptions {
   readonly holder: string;
   /** How long the lease is valid; longer than any release. */
   readonly leaseSeconds: number;
-  /** Take over a lease whose expiry has passed (its holder died). */
+  /**
+   * Take over a lease whose expiry has passed (its holder died), or one held under this run's
+   * own holder name: in CI the holder is the job's run URL and attempt, and steps run one after
+   * another, so such a lease was left by an earlier step of this job that was killed.
+   */
   readonly takeOverStaleLease?: boolean;
 }
 
@@ -81,8 +87,8 @@ export async function runRelease(request: ReleaseRequest, facts: EnvironmentFact
     expiresAt: new Date(now.getTime() + options.leaseSeconds * 1000).toISOString(),
   };
   let attempt = await store.acquire(lease);
-  if (!attempt.acquired && options.takeOverStaleLease && Date.parse(attempt.heldBy.expiresAt) <= now.getTime()) {
-    log(`taking over the stale lease of ${attempt.heldBy.holder} (expired ${attempt.heldBy.expiresAt})`);
+  if (!attempt.acquired && options.takeOverStaleLease && (Date.parse(attempt.heldBy.expiresAt) <= now.getTime() || attempt.heldBy.holder === options.holder)) {
+    log(`taking over the lease of ${attempt.heldBy.holder} (acquired ${attempt.heldBy.acquiredAt}, expires ${attempt.heldBy.expiresAt})`);
     await store.breakStale(attempt.heldBy);
     attempt = await store.acquire(lease);
   }
@@ -126,6 +132,9 @@ class Run {
       case "rollback":
         if (state.inFlight) return this.finishRollback(state.inFlight, "requested");
         return this.rollBackFinished(state);
+      case "abort":
+        if (state.inFlight) return this.finishRollback(state.inFlight, "the run was interrupted");
+        return outcome(EXIT.ok, "nothing to abort: no interrupted release is recorded");
     }
   }
 

@@ -139,6 +139,8 @@ const registry = z.object({
   keepImages: z.number().int().min(1).max(1000),
   /** Copy every pushed image, digest unchanged, into this registry (staging -> production promotion). */
   replicateTo: z.object({ accountId, region }).optional(),
+  /** owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none. */
+  pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")),
   /** Account whose registry may replicate images into this one. */
   acceptReplicationFrom: accountId.optional(),
   /** The release tool refuses an image with a scan finding at or above this severity... */

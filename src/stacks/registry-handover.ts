@@ -23,4 +23,9 @@ export const registryHandover = {
     description: "SSM parameter holding the release state (written only by npm run release)",
     example: "/auth/staging/release/state",
   },
+  image_push_role_arn: {
+    type: "string",
+    description: "Role the image pipeline pushes with (its push-role-arn input); empty where no repository may push (promotion by replication)",
+    example: "arn:aws:iam::111111111111:role/auth-staging-image-push",
+  },
 } as const satisfies HandoverSpec;

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { ImagePushRole } from "../constructs/registry/image-push-role";
 import { ImageReplication, ReplicationDestination } from "../constructs/registry/image-replication";
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
 import { EncryptionKey } from "../constructs/security/encryption-key";
@@ -34,6 +35,15 @@ export class RegistryStack extends AuthStack {
         repositoryName: registry.repositoryName,
       });
     }
+    const pusher =
+      registry.pushFromRepositories.length > 0
+        ? new ImagePushRole(this, "image-push", {
+            name: `auth-${config.environment}-image-push`,
+            accountId: aws.accountId,
+            repositories: registry.pushFromRepositories,
+            repositoryArn: repository.repository.arn,
+          })
+        : undefined;
     const state = new ReleaseStateSeed(this, "release-state", { parameterName: releaseStateParameterName(config.environment) });
     publishHandover(this, registryHandover, {
       repository_url: repository.repository.repositoryUrl,
@@ -41,6 +51,7 @@ export class RegistryStack extends AuthStack {
       repository_arn: repository.repository.arn,
       registry_key_arn: key.arn,
       release_state_parameter: state.parameter.name,
+      image_push_role_arn: pusher?.role.arn ?? "",
     });
   }
 }
