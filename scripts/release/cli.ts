@@ -7,10 +7,8 @@ import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
 import type { Colour } from "../../src/release/release-state";
 import { EXIT, main, UsageError } from "../cli/command-line";
 import { parseReleaseArguments, USAGE } from "./arguments";
-import { al2023Ami, awsFleet, cloudWatchAlarms, ecrImages } from "./aws";
 import { RequestError, runRelease } from "./orchestrator";
 import { httpSmokeTest } from "./smoke";
-import { parameterStore, ssmParameterApi } from "./ssm-store";
 import { appStackDirectory } from "./terraform-deployer";
 
 /** Longer than any release (the CI job's timeout is 150 minutes). */
@@ -21,6 +19,8 @@ async function run(argv: string[]): Promise<number> {
   // The environment comes from --env only: an AUTH_ENV left in the shell must not pick another one.
   const args = parseReleaseArguments(argv, configs.map((config) => config.environment));
   const config = configs.find((candidate) => candidate.environment === args.environment)!;
+  // The AWS SDK loads only once the arguments are known to be good: usage errors and --help stay fast.
+  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages }, { parameterStore, ssmParameterApi }] = await Promise.all([import("./aws"), import("./ssm-store")]);
   const log = (line: string) => console.log(`[release ${config.environment}] ${line}`);
   const region = config.aws.region;
 
