@@ -4,6 +4,7 @@ import { randomUUID } from "crypto";
 import { environments } from "../../src/config";
 import { validateConfigs } from "../../src/config/validate";
 import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
+import { stackName } from "../../src/stacks/auth-stack";
 import type { Colour } from "../../src/release/release-state";
 import { EXIT, main, UsageError } from "../cli/command-line";
 import { parseReleaseArguments, USAGE } from "./arguments";
@@ -29,7 +30,7 @@ async function run(argv: string[]): Promise<number> {
   await stack.synth();
   const outputs = await stack.outputs();
   const output = <T>(name: string): T => {
-    if (!outputs[name]) throw new Error(`auth-${config.environment}-app has no output ${name}: deploy it first`);
+    if (!outputs[name]) throw new Error(`${stackName(config.environment, "app")} has no output ${name}: deploy it first`);
     return outputs[name].value as T;
   };
 

@@ -9,6 +9,7 @@
  */
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { parseReleaseState, releaseLeaseParameterName, releaseStateParameterName, ReleaseState, serializeReleaseState } from "../../src/release/release-state";
+import { stackName } from "../../src/stacks/auth-stack";
 import type { LeaseAttempt, LeaseRecord, ReleaseStore } from "./ports";
 
 /** The subset of the SSM API the store uses, so the tests can give it a fake with the same rules. */
@@ -50,7 +51,7 @@ export function parameterStore(api: ParameterApi, environment: string): ReleaseS
   return {
     async read(): Promise<ReleaseState> {
       const text = await api.get(stateName);
-      if (text === undefined) throw new Error(`${stateName} does not exist: deploy auth-${environment}-registry first (it seeds the release state)`);
+      if (text === undefined) throw new Error(`${stateName} does not exist: deploy ${stackName(environment, "registry")} first (it seeds the release state)`);
       return parseReleaseState(text);
     },
     async write(state, lease) {

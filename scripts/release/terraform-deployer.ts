@@ -1,6 +1,7 @@
 /** The app stack, applied with plain Terraform from its synthesized directory. */
 import { spawn } from "child_process";
 import { join } from "path";
+import { stackName } from "../../src/stacks/auth-stack";
 import type { Deployer } from "./ports";
 
 /** How long an apply waits for another holder of the state lock (a plain deploy, say) before failing. */
@@ -28,7 +29,7 @@ export interface StackDirectory {
 }
 
 export function appStackDirectory(environment: string, log: (line: string) => void): StackDirectory {
-  const stack = `auth-${environment}-app`;
+  const stack = stackName(environment, "app");
   const dir = join("cdktf.out", "stacks", stack);
   const env = { ...process.env, AUTH_ENV: environment, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", TF_IN_AUTOMATION: "1" };
   const terraform = (...args: string[]) => run("terraform", [`-chdir=${dir}`, ...args], env, log);

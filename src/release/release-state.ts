@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 
-export type Colour = "blue" | "green";
-export const COLOURS: readonly Colour[] = ["blue", "green"];
+export const COLOURS = ["blue", "green"] as const;
+export type Colour = (typeof COLOURS)[number];
 
 /** An image digest as ECR reports it. */
 export const DIGEST_PATTERN = "^sha256:[0-9a-f]{64}$";
@@ -39,7 +39,7 @@ const trafficPercent = z.number().int().min(0).max(100);
 /** A release that has started and not finished: what a resume or a rollback needs, kept in AWS, not on a runner's disk. */
 const inFlight = z.object({
   /** Colour taking the new image. */
-  to: z.enum(["blue", "green"]),
+  to: z.enum(COLOURS),
   digest: z.string().regex(new RegExp(DIGEST_PATTERN)),
   /** Share of traffic on `to` after each step, ending at 100. */
   steps: z.array(trafficPercent).min(1),

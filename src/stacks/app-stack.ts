@@ -11,6 +11,7 @@ import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certif
 import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
@@ -162,7 +163,8 @@ export class AppStack extends AuthStack {
     });
 
     new AppAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      // The prefix the release tool reads the colours' alarms by.
+      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn")),
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),

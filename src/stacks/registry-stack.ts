@@ -6,7 +6,7 @@ import { ImageReplication, ReplicationDestination } from "../constructs/registry
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseStateParameterName } from "../release/release-state";
-import { AuthStack } from "./auth-stack";
+import { AuthStack, stackName } from "./auth-stack";
 import { publishHandover } from "./handover";
 import { registryHandover } from "./registry-handover";
 
@@ -20,7 +20,7 @@ export class RegistryStack extends AuthStack {
     const { aws, registry } = config;
     const key = new EncryptionKey(this, "registry-key", {
       description: `Encrypts the auth-${config.environment} service images`,
-      alias: `auth-${config.environment}-registry`,
+      alias: stackName(config.environment, "registry"),
       accountId: aws.accountId,
     });
     const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: key.arn, keepImages: registry.keepImages });
