@@ -17,7 +17,8 @@ import {
   standInRandomProvider,
   stateWithOutputs,
 } from "./overrides";
-import { DATA_SOURCE_EXAMPLES } from "./data-source-examples";
+import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examples";
+import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
 
 const PARALLELISM = Number(process.env.PROOF_PARALLELISM ?? 2);
@@ -38,7 +39,16 @@ interface StackResult {
   readonly plan?: StackPlan;
 }
 
-async function proveStack(stack: string, synthesizedDir: string, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, withPlan: boolean): Promise<StackResult> {
+/** A second plan of a stack with other data source answers, and what its plan must show. */
+interface PlanVariant {
+  readonly examples: typeof DATA_SOURCE_EXAMPLES;
+  /** What the check proved, for the output line. */
+  readonly proves: string;
+  /** A problem with the plan JSON, or undefined when it shows what it must. */
+  readonly check: (plan: any) => string | undefined;
+}
+
+async function proveStack(stack: string, synthesizedDir: string, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, withPlan: boolean, variant?: PlanVariant): Promise<StackResult> {
   const dir = join(workDir, stack);
   cpSync(synthesizedDir, dir, { recursive: true });
   const original: TerraformJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
@@ -47,7 +57,7 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
   if (original.terraform?.cloud) standIns.push("local backend for the Terraform Cloud workspace");
   const { stack: withoutRandom, replaced } = standInRandomProvider(original);
   if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
-  const { stack: json, replaced: dataSources } = standInDataSources(withoutRandom, DATA_SOURCE_EXAMPLES);
+  const { stack: json, replaced: dataSources } = standInDataSources(withoutRandom, variant?.examples ?? DATA_SOURCE_EXAMPLES);
   if (dataSources.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.join(", ")})`);
   if (json !== original) writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
   writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
@@ -67,16 +77,32 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
     await terraform(dir, env, "validate");
     if (!withPlan) return { stack, ok: true, line: `ok    ${stack}: validated; stood in: ${standIns.join(", ")}` };
     const { json: planJson, summary } = await planAsJson(dir, env);
+    const problem = variant?.check(JSON.parse(planJson));
+    if (problem) return { stack, ok: false, line: `FAIL  ${stack}`, detail: problem };
     return {
       stack,
       ok: true,
-      line: `ok    ${stack}: validated and planned (${summary}); stood in: ${standIns.join(", ")}`,
+      line: `ok    ${stack}: validated and planned (${summary})${variant ? `; ${variant.proves}` : ""}; stood in: ${standIns.join(", ")}`,
       plan: parsePlan(stack, JSON.parse(planJson)),
     };
   } catch (error) {
     return { stack, ok: false, line: `FAIL  ${stack}`, detail: (error as Error).message };
   }
 }
+
+/** Before the first release both colours must plan with no instance, no image lookup, and say why. */
+const FIRST_DEPLOY: PlanVariant = {
+  examples: FIRST_DEPLOY_EXAMPLES,
+  proves: "with the seeded release state both colours plan 0 instances and fleet_status says why",
+  check(plan) {
+    const groups = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_autoscaling_group");
+    const sizes = groups.map((change: any) => [change.change.after.min_size, change.change.after.max_size, change.change.after.desired_capacity]);
+    if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0)) return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
+    const status = plan.planned_values?.outputs?.fleet_status?.value;
+    if (status !== NO_IMAGE_STATUS) return `fleet_status is ${JSON.stringify(status)}`;
+    return undefined;
+  },
+};
 
 async function main(): Promise<void> {
   const missing = missingToolchain();
@@ -114,7 +140,13 @@ async function main(): Promise<void> {
       dir: resolve(directory, entry.workingDirectory),
     }));
   // The Terraform Cloud variant differs only in backend and remote state: validating it is enough.
-  const stacks = [...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })), ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false }))];
+  const stacks: { name: string; dir: string; withPlan: boolean; variant?: PlanVariant }[] = [
+    ...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })),
+    ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false })),
+  ];
+  // A fresh environment: the app stack planned against the release state the registry seeds.
+  const staging = stacks.find((stack) => stack.name === "auth-staging-app");
+  if (staging) stacks.push({ ...staging, name: "auth-staging-app@first-deploy", variant: FIRST_DEPLOY });
   console.log(`terraform proof: ${stacks.length} stacks, terraform ${TERRAFORM}, provider mirror ${MIRROR}`);
 
   const results: StackResult[] = [];
@@ -122,7 +154,7 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: PARALLELISM }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const result = await proveStack(next.name, next.dir, workDir, stateDir, env, next.withPlan);
+        const result = await proveStack(next.name, next.dir, workDir, stateDir, env, next.withPlan, next.variant);
         console.log(result.line);
         if (result.detail) console.log(result.detail.replace(/^/gm, "      "));
         results.push(result);
