@@ -1,7 +1,7 @@
 /** The real release ports: ELB target health, Auto Scaling, CloudWatch alarms, ECR, the public AMI parameter. */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageScanFinding } from "@aws-sdk/client-ecr";
+import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageScanFinding, StartImageScanCommand } from "@aws-sdk/client-ecr";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AL2023_AMI_PARAMETER, Colour } from "../../src/release/release-state";
@@ -72,19 +72,43 @@ export function ecrImages(repositoryName: string, region: string): ImageRegistry
         throw error;
       }
     },
-    async findings(digest) {
-      const found: Finding[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await ecr.send(new DescribeImageScanFindingsCommand({ ...imageId(digest), nextToken }));
-        const status = page.imageScanStatus?.status;
-        if (status !== "COMPLETE") throw new Error(`scan status ${status ?? "unknown"}${page.imageScanStatus?.description ? `: ${page.imageScanStatus.description}` : ""}`);
-        for (const finding of page.imageScanFindings?.findings ?? []) found.push(toFinding(finding));
-        nextToken = page.nextToken;
-      } while (nextToken);
-      return found;
+    /**
+     * Waits for the image's scan to complete and returns its findings. An image that was never
+     * scanned here (replicated from another registry, or pushed before scan on push) gets a scan
+     * started: basic scanning allows one per image per day, which is all a release needs.
+     */
+    async findings(digest, timeoutMs = 15 * 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let started = false;
+      for (;;) {
+        try {
+          return await allFindings(digest);
+        } catch (error) {
+          const name = (error as Error).name;
+          if (name === "ScanNotFoundException" && !started) {
+            await ecr.send(new StartImageScanCommand(imageId(digest)));
+            started = true;
+          } else if (name !== "ScanNotFoundException" && name !== "ScanInProgress") throw error;
+        }
+        if (Date.now() > deadline) throw new Error(`no complete scan of ${digest} after ${timeoutMs / 60_000} minutes`);
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+      }
     },
   };
+
+  async function allFindings(digest: string): Promise<Finding[]> {
+    const found: Finding[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await ecr.send(new DescribeImageScanFindingsCommand({ ...imageId(digest), nextToken }));
+      const status = page.imageScanStatus?.status;
+      if (status === "IN_PROGRESS" || status === "PENDING") throw Object.assign(new Error(`scan ${status}`), { name: "ScanInProgress" });
+      if (status !== "COMPLETE") throw new Error(`scan status ${status ?? "unknown"}${page.imageScanStatus?.description ? `: ${page.imageScanStatus.description}` : ""}`);
+      for (const finding of page.imageScanFindings?.findings ?? []) found.push(toFinding(finding));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return found;
+  }
 }
 
 function toFinding(finding: ImageScanFinding): Finding {
