@@ -56,6 +56,11 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     const [parameter] = Object.entries(stack.locals).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!.slice(1) as any[];
     // The example is what the release tool itself would write: it passes the same contract.
     expect(parseReleaseState(parameter.insecure_value)).toEqual(EXAMPLE_RELEASE_STATE);
+    // The reader's postconditions still judge the example, as preconditions of a stand-in resource.
+    const [checkName, check] = Object.entries<any>(stack.resource.terraform_data).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!;
+    expect(check.lifecycle.precondition).toHaveLength(4);
+    expect(check.lifecycle.precondition[0].condition).toContain(`jsondecode(local.${checkName}.insecure_value).greenTrafficPercent >= 0`);
+    expect(JSON.stringify(check)).not.toContain("self.");
     // A data source with count becomes a list of that many examples, echoing its own arguments.
     const image = Object.entries(stack.locals).find(([name]) => name.includes("aws_ecr_image") && name.includes("blue"))![1];
     expect(image).toMatch(/^\$\{\[for index in range\(local\.release_state\.blue\.digest == "" \? 0 : 1\) : \{"image_digest" = local\.release_state\.blue\.digest, /);

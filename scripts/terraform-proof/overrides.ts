@@ -106,12 +106,14 @@ export type DataSourceExample = (block: TerraformJson) => TerraformJson;
 /**
  * Data sources that call AWS are read during plan even with -refresh=false. In the copy, each
  * one of a listed type becomes a local value with example attributes (a list of them when the
- * block has `count`), and references to it point at that local. Its lifecycle conditions go
- * with it; the product's synthesized JSON keeps the real block.
+ * block has `count`), and references to it point at that local. Its postconditions become
+ * preconditions of a terraform_data resource of the same name, so the example must pass them;
+ * the product's synthesized JSON keeps the real block.
  */
 export function standInDataSources(stack: TerraformJson, examples: Readonly<Record<string, DataSourceExample>>): { stack: TerraformJson; replaced: string[] } {
   const replaced: string[] = [];
   const locals: Record<string, unknown> = {};
+  const checks: Record<string, TerraformJson> = {};
   let text = JSON.stringify(stack);
   for (const [type, example] of Object.entries(examples)) {
     for (const [name, block] of Object.entries<TerraformJson>(stack.data?.[type] ?? {})) {
@@ -119,6 +121,17 @@ export function standInDataSources(stack: TerraformJson, examples: Readonly<Reco
       const { count, lifecycle, depends_on, provider, "//": metadata, ...arguments_ } = block;
       const value = { ...arguments_, ...example(block) };
       locals[local] = count === undefined ? value : `\${[for index in range(${unwrap(count)}) : ${hcl(value)}]}`;
+      // Its postconditions still judge the example: as preconditions of a stand-in resource.
+      if (count === undefined && lifecycle?.postcondition) {
+        checks[local] = {
+          lifecycle: {
+            precondition: lifecycle.postcondition.map((condition: TerraformJson) => ({
+              condition: String(condition.condition).split("self.").join(`local.${local}.`),
+              error_message: condition.error_message,
+            })),
+          },
+        };
+      }
       const escaped = `data.${type}.${name}`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       text = text.replace(new RegExp(`${escaped}(?![\\w-])`, "g"), `local.${local}`);
       replaced.push(`${type}.${name}`);
@@ -129,6 +142,10 @@ export function standInDataSources(stack: TerraformJson, examples: Readonly<Reco
   for (const type of Object.keys(examples)) delete copy.data?.[type];
   if (copy.data && Object.keys(copy.data).length === 0) delete copy.data;
   copy.locals = { ...(copy.locals ?? {}), ...locals };
+  if (Object.keys(checks).length > 0) {
+    copy.resource = copy.resource ?? {};
+    copy.resource.terraform_data = { ...(copy.resource.terraform_data ?? {}), ...checks };
+  }
   return { stack: copy, replaced };
 }
 
