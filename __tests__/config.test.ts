@@ -34,6 +34,24 @@ describe("environment config validation", () => {
       /^staging: data\.postgres\.backupRetentionDays: must be at least ci\.guard\.minBackupRetentionDays \(5\)/,
     ],
     [
+      "an instance refresh that may reduce live capacity",
+      "staging",
+      (c: any) => (c.app.instanceRefreshMinHealthyPercent = 50),
+      /^staging: app\.instanceRefreshMinHealthyPercent: must be 100: a change outside a release must never reduce live capacity/,
+    ],
+    [
+      "a scan-gate exception without a reason",
+      "staging",
+      (c: any) => (c.registry.scanGate.exceptions = [{ finding: "CVE-2024-1", reason: "ok" }]),
+      /^staging: registry\.scanGate\.exceptions\[0\]\.reason: must say why the finding is accepted/,
+    ],
+    [
+      "replication into the environment's own registry",
+      "staging",
+      (c: any) => (c.registry.replicateTo = { accountId: "111111111111", region: "eu-west-1" }),
+      /^staging: registry\.replicateTo: must name another account or region/,
+    ],
+    [
       "a malformed VPC CIDR",
       "staging",
       (c: any) => (c.network.vpcCidr = "10.20.0.0/33"),

@@ -160,6 +160,7 @@ describe("Terraform Cloud as the state home (state.backend = terraform-cloud)", 
     expect(sources.map((source) => [source.backend, source.config.workspaces.name]).sort()).toEqual([
       ["remote", "tfc-auth-staging-data"],
       ["remote", "tfc-auth-staging-network"],
+      ["remote", "tfc-auth-staging-registry"],
     ]);
   });
 

@@ -1,17 +1,20 @@
 import { spawn } from "child_process";
 import { join } from "path";
+import { DATA_SOURCE_EXAMPLES } from "../scripts/terraform-proof/data-source-examples";
 import {
   STAND_IN_MARKER,
   backendOverride,
   producerLayerOf,
   providerOverride,
   remoteStateOverride,
+  standInDataSources,
   standInEphemeralPasswords,
   standInRandomProvider,
   stateWithOutputs,
 } from "../scripts/terraform-proof/overrides";
+import { EXAMPLE_AMI_ID, EXAMPLE_RELEASE_STATE, parseReleaseState } from "../src/release/release-state";
 import { dataHandover } from "../src/stacks/data-handover";
-import { synthEnvironment } from "./support/synth";
+import { ENVIRONMENTS, synthEnvironment } from "./support/synth";
 
 describe("offline proof harness: overrides written into the stack copies", () => {
   const stacks = synthEnvironment("production");
@@ -31,8 +34,8 @@ describe("offline proof harness: overrides written into the stack copies", () =>
   test("remote state reads local state files named after the producing layer", () => {
     const override = remoteStateOverride(stacks.app.json, (layer) => `/state/${layer}.tfstate`)!;
     const configs = Object.values(override.data.terraform_remote_state) as any[];
-    expect(configs.map((config) => config.config.path).sort()).toEqual(["/state/data.tfstate", "/state/network.tfstate"]);
-    for (const source of Object.values(stacks.app.dataSources("terraform_remote_state"))) expect(["network", "data"]).toContain(producerLayerOf(source));
+    expect(configs.map((config) => config.config.path).sort()).toEqual(["/state/data.tfstate", "/state/network.tfstate", "/state/registry.tfstate"]);
+    for (const source of Object.values(stacks.app.dataSources("terraform_remote_state"))) expect(["registry", "network", "data"]).toContain(producerLayerOf(source));
   });
 
   test("upstream state carries every handover output with its type", () => {
@@ -54,6 +57,34 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(text).not.toMatch(/random_password|"random"/);
     for (const name of replaced) expect(text).toContain(`terraform_data.${name}.output`);
     expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test.each(ENVIRONMENTS)("in the %s app stack copy, the AWS data sources read at plan time become locals with the release-state contract's example", (env) => {
+    const original = synthEnvironment(env).app.json;
+    const before = JSON.stringify(original);
+    const { stack, replaced } = standInDataSources(original, DATA_SOURCE_EXAMPLES);
+    expect(replaced.map((name) => name.split(".")[0]).sort()).toEqual(["aws_ecr_image", "aws_ecr_image", "aws_ssm_parameter"]);
+    const text = JSON.stringify(stack);
+    expect(text).not.toMatch(/data\.aws_(ssm_parameter|ecr_image)\./);
+    expect(stack.data.aws_ssm_parameter).toBeUndefined();
+    const [parameter] = Object.entries(stack.locals).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!.slice(1) as any[];
+    // The example is what the release tool itself would write: it passes the same contract.
+    expect(parseReleaseState(parameter.insecure_value)).toEqual(EXAMPLE_RELEASE_STATE);
+    // The reader's postconditions still judge the example, as preconditions of a stand-in resource.
+    const [checkName, check] = Object.entries<any>(stack.resource.terraform_data).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!;
+    expect(check.lifecycle.precondition).toHaveLength(4);
+    expect(check.lifecycle.precondition[0].condition).toContain(`jsondecode(local.${checkName}.insecure_value).greenTrafficPercent >= 0`);
+    expect(JSON.stringify(check)).not.toContain("self.");
+    // A data source with count becomes a list of that many examples, echoing its own arguments.
+    const image = Object.entries(stack.locals).find(([name]) => name.includes("aws_ecr_image") && name.includes("blue"))![1];
+    expect(image).toMatch(/^\$\{\[for index in range\(local\.release_state\.blue\.digest == "" \? 0 : 1\) : \{"image_digest" = local\.release_state\.blue\.digest, /);
+    expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test("the registry stack copy reads the example AMI for the seed", () => {
+    const { stack, replaced } = standInDataSources(synthEnvironment("staging").registry.json, DATA_SOURCE_EXAMPLES);
+    expect(replaced).toHaveLength(1);
+    expect(Object.values(stack.locals)[0]).toMatchObject({ insecure_value: EXAMPLE_AMI_ID });
   });
 });
 

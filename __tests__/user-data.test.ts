@@ -8,8 +8,8 @@ const values: UserDataValues = {
   colour: "green",
   region: "eu-west-1",
   registry: "111111111111.dkr.ecr.eu-west-1.amazonaws.com",
-  repository_url: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/auth-staging-service",
-  image_tag: "2.4.1",
+  repository_url: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/auth-service",
+  image_digest: `sha256:${"c0".repeat(32)}`,
   db_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging/db-service-AbCdEf",
   redis_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging-redis/auth-token-AbCdEf",
   app_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging/app-AbCdEf",
@@ -31,11 +31,11 @@ describe("user data: the boot script", () => {
     expect(() => execFileSync("bash", ["-n"], { input: script })).not.toThrow();
   });
 
-  test("installs and starts Docker, logs in to ECR and pulls the colour's image tag", () => {
+  test("installs and starts Docker, logs in to ECR and pulls the colour's image by digest", () => {
     expect(script).toContain("dnf install -y docker jq");
     expect(script).toContain("systemctl enable --now docker");
     expect(script).toContain(`docker login --username AWS --password-stdin "$REGISTRY"`);
-    expect(script).toContain(`IMAGE="${values.repository_url}:${values.image_tag}"`);
+    expect(script).toContain(`IMAGE="${values.repository_url}@${values.image_digest}"`);
     expect(script).toContain(`docker pull "$IMAGE"`);
   });
 

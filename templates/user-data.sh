@@ -7,7 +7,8 @@ set -euo pipefail
 
 REGION="{{region}}"
 REGISTRY="{{registry}}"
-IMAGE="{{repository_url}}:{{image_tag}}"
+# By digest: an instance runs exactly the image that was scanned and released, never a moved tag.
+IMAGE="{{repository_url}}@{{image_digest}}"
 
 dnf install -y docker jq
 systemctl enable --now docker

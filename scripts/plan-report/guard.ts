@@ -18,6 +18,8 @@ export const STATEFUL_TYPES = [
   "aws_cloudwatch_log_group",
   // Replacing it deletes every image in it.
   "aws_ecr_repository",
+  // The release state: replacing it re-seeds it empty, and both fleets would scale to 0.
+  "aws_ssm_parameter",
   // Replacing it changes a live credential (the Redis AUTH token, the app secret).
   "random_password",
 ] as const;

@@ -8,6 +8,7 @@ import { attributeChanges, AttributeChange } from "./attributes";
 import { Action, DEFAULT_POLICY, GuardPolicy, Risk, risksOf } from "./guard";
 import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
 
+import { LAYERS } from "../../src/stacks/auth-stack";
 export { STATEFUL_TYPES } from "./guard";
 export type { Action, GuardPolicy, Risk } from "./guard";
 
@@ -95,7 +96,7 @@ export function allowedFromDescription(description: string): string[] {
 }
 
 /** auth-<env>-<layer> stacks deploy in this order; a later one reads the earlier ones' outputs. */
-const LAYER_ORDER = ["bootstrap", "network", "data", "app"];
+const LAYER_ORDER: readonly string[] = LAYERS;
 
 /** Upstream stacks in the same report whose own plan still has changes: this plan is against their old state. */
 export function undeployedUpstream(plan: StackPlan, plans: StackPlan[]): string[] {

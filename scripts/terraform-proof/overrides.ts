@@ -135,3 +135,67 @@ export function standInEphemeralPasswords(stack: TerraformJson): { stack: Terraf
   const tfvars = Object.fromEntries(names.map((name) => [variableOf(name), `${STAND_IN_MARKER}-${name}`]));
   return { stack: copy, markers: Object.values(tfvars), tfvars };
 }
+
+/** Attribute values a stood-in data source reports, from the block's own arguments. */
+export type DataSourceExample = (block: TerraformJson) => TerraformJson;
+
+/**
+ * Data sources that call AWS are read during plan even with -refresh=false. In the copy, each
+ * one of a listed type becomes a local value with example attributes (a list of them when the
+ * block has `count`), and references to it point at that local. Its postconditions become
+ * preconditions of a terraform_data resource of the same name, so the example must pass them;
+ * the product's synthesized JSON keeps the real block.
+ */
+export function standInDataSources(stack: TerraformJson, examples: Readonly<Record<string, DataSourceExample>>): { stack: TerraformJson; replaced: string[] } {
+  const replaced: string[] = [];
+  const locals: Record<string, unknown> = {};
+  const checks: Record<string, TerraformJson> = {};
+  let text = JSON.stringify(stack);
+  for (const [type, example] of Object.entries(examples)) {
+    for (const [name, block] of Object.entries<TerraformJson>(stack.data?.[type] ?? {})) {
+      const local = `stand_in_${type}_${name}`;
+      const { count, lifecycle, depends_on, provider, "//": metadata, ...arguments_ } = block;
+      const value = { ...arguments_, ...example(block) };
+      locals[local] = count === undefined ? value : `\${[for index in range(${unwrap(count)}) : ${hcl(value)}]}`;
+      // Its postconditions still judge the example: as preconditions of a stand-in resource.
+      if (count === undefined && lifecycle?.postcondition) {
+        checks[local] = {
+          lifecycle: {
+            precondition: lifecycle.postcondition.map((condition: TerraformJson) => ({
+              condition: String(condition.condition).split("self.").join(`local.${local}.`),
+              error_message: condition.error_message,
+            })),
+          },
+        };
+      }
+      const escaped = `data.${type}.${name}`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      text = text.replace(new RegExp(`${escaped}(?![\\w-])`, "g"), `local.${local}`);
+      replaced.push(`${type}.${name}`);
+    }
+  }
+  if (replaced.length === 0) return { stack, replaced };
+  const copy: TerraformJson = JSON.parse(text);
+  for (const type of Object.keys(examples)) delete copy.data?.[type];
+  if (copy.data && Object.keys(copy.data).length === 0) delete copy.data;
+  copy.locals = { ...(copy.locals ?? {}), ...locals };
+  if (Object.keys(checks).length > 0) {
+    copy.resource = copy.resource ?? {};
+    copy.resource.terraform_data = { ...(copy.resource.terraform_data ?? {}), ...checks };
+  }
+  return { stack: copy, replaced };
+}
+
+/** `${expr}` -> expr; a literal stays a literal. */
+function unwrap(value: unknown): string {
+  const text = String(value);
+  const match = /^\$\{(.*)\}$/s.exec(text);
+  return match ? match[1] : text;
+}
+
+/** A JSON value as an HCL expression (object keys quoted, `${...}` strings as expressions). */
+function hcl(value: unknown): string {
+  if (typeof value === "string") return /^\$\{(.*)\}$/s.test(value) ? unwrap(value) : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(hcl).join(", ")}]`;
+  if (value && typeof value === "object") return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)} = ${hcl(item)}`).join(", ")}}`;
+  return JSON.stringify(value);
+}

@@ -22,9 +22,12 @@ import {
   providerOverride,
   remoteStateOverride,
   standInEphemeralPasswords,
+  standInDataSources,
   standInRandomProvider,
   stateWithOutputs,
 } from "./overrides";
+import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examples";
+import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
@@ -46,18 +49,27 @@ interface StackResult {
   readonly plan?: StackPlan;
 }
 
-async function proveStack(stack: string, synthesizedDir: string, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, withPlan: boolean): Promise<StackResult> {
+/** A second plan of a stack with other data source answers, and what its plan must show. */
+interface PlanVariant {
+  readonly examples: typeof DATA_SOURCE_EXAMPLES;
+  /** What the check proved, for the output line. */
+  readonly proves: string;
+  /** A problem with the plan JSON, or undefined when it shows what it must. */
+  readonly check: (plan: any) => string | undefined;
+}
+
+async function proveStack(stack: string, synthesizedDir: string, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, withPlan: boolean, variant?: PlanVariant): Promise<StackResult> {
   const dir = join(workDir, stack);
   cpSync(synthesizedDir, dir, { recursive: true });
   const original: TerraformJson = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
   const standIns = ["local backend", "mock credentials"];
 
   if (original.terraform?.cloud) standIns.push("local backend for the Terraform Cloud workspace");
-  const { stack: json, replaced } = standInRandomProvider(original);
-  if (replaced.length > 0) {
-    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
-    standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
-  }
+  const { stack: withoutRandom, replaced } = standInRandomProvider(original);
+  if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
+  const { stack: json, replaced: dataSources } = standInDataSources(withoutRandom, variant?.examples ?? DATA_SOURCE_EXAMPLES);
+  if (dataSources.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.join(", ")})`);
+  if (json !== original) writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
   writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
   writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(json)));
   const producers = new Set<string>();
@@ -88,16 +100,32 @@ async function proveStack(stack: string, synthesizedDir: string, workDir: string
       return { stack, ok: false, line: `FAIL  ${stack}`, detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}` };
     }
     if (markers.length > 0) standIns.push("no marker in terraform show -json");
+    const problem = variant?.check(JSON.parse(planJson));
+    if (problem) return { stack, ok: false, line: `FAIL  ${stack}`, detail: problem };
     return {
       stack,
       ok: true,
-      line: `ok    ${stack}: validated and planned (${summary}); stood in: ${standIns.join(", ")}`,
+      line: `ok    ${stack}: validated and planned (${summary})${variant ? `; ${variant.proves}` : ""}; stood in: ${standIns.join(", ")}`,
       plan: parsePlan(stack, JSON.parse(planJson), guardPolicyFor(stack)),
     };
   } catch (error) {
     return { stack, ok: false, line: `FAIL  ${stack}`, detail: (error as Error).message };
   }
 }
+
+/** Before the first release both colours must plan with no instance, no image lookup, and say why. */
+const FIRST_DEPLOY: PlanVariant = {
+  examples: FIRST_DEPLOY_EXAMPLES,
+  proves: "with the seeded release state both colours plan 0 instances and fleet_status says why",
+  check(plan) {
+    const groups = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_autoscaling_group");
+    const sizes = groups.map((change: any) => [change.change.after.min_size, change.change.after.max_size, change.change.after.desired_capacity]);
+    if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0)) return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
+    const status = plan.planned_values?.outputs?.fleet_status?.value;
+    if (status !== NO_IMAGE_STATUS) return `fleet_status is ${JSON.stringify(status)}`;
+    return undefined;
+  },
+};
 
 async function prove(argv: string[]): Promise<number> {
   const { positionals: only } = parseCommandLine(argv, {}, true);
@@ -137,7 +165,13 @@ async function prove(argv: string[]): Promise<number> {
       dir: resolve(directory, entry.workingDirectory),
     }));
   // The Terraform Cloud variant differs only in backend and remote state: validating it is enough.
-  const everyStack = [...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })), ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false }))];
+  const everyStack: { name: string; dir: string; withPlan: boolean; variant?: PlanVariant }[] = [
+    ...stacksOf(outdir, "").map((stack) => ({ ...stack, withPlan: true })),
+    ...stacksOf(cloudOutdir, "@terraform-cloud").map((stack) => ({ ...stack, withPlan: false })),
+  ];
+  // A fresh environment: the app stack planned against the release state the registry seeds.
+  const staging = everyStack.find((stack) => stack.name === "auth-staging-app");
+  if (staging) everyStack.push({ ...staging, name: "auth-staging-app@first-deploy", variant: FIRST_DEPLOY });
   const unknown = only.filter((name) => !everyStack.some((stack) => stack.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyStack.map((stack) => stack.name).join(", ")})`);
   const stacks = only.length > 0 ? everyStack.filter((stack) => only.includes(stack.name)) : everyStack;
@@ -149,7 +183,7 @@ async function prove(argv: string[]): Promise<number> {
     Array.from({ length: PARALLELISM }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         console.log(`...   ${next.name}: init, validate${next.withPlan ? ", plan" : ""}`);
-        const result = await proveStack(next.name, next.dir, workDir, stateDir, env, next.withPlan);
+        const result = await proveStack(next.name, next.dir, workDir, stateDir, env, next.withPlan, next.variant);
         console.log(result.line);
         if (result.detail) console.log(result.detail.replace(/^/gm, "      "));
         results.push(result);

@@ -20,6 +20,7 @@ export const production: EnvironmentConfigInput = {
     flowLogRetentionDays: 365,
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
+  registry: { repositoryName: "auth-service", pushFromRepositories: [], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE", createHostedZone: false },
   app: {
     ...serviceTuning,
@@ -27,7 +28,6 @@ export const production: EnvironmentConfigInput = {
     testListenerAllowedCidrs: ["203.0.113.0/24"],
     nodeEnv: "production",
     logRetentionDays: 365,
-    keepImages: 50,
     albDeletionProtection: true,
     accessLogExpiryDays: 365,
   },

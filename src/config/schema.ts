@@ -126,6 +126,33 @@ const dataAlarms = z.strictObject({
   redisReplicationLagSeconds: positive,
 });
 
+/** Severities of image scan findings, lowest first (ECR's names). */
+export const SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
+
+const registry = z.strictObject({
+  /** ECR repository of the service image; the same name in every account, so replication keeps digests. */
+  repositoryName: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name (lowercase, digits, . _ -)"),
+  /** Tagged images kept; older ones expire (a live image must be among the newest). */
+  keepImages: z.number().int().min(1).max(1000),
+  /** Copy every pushed image, digest unchanged, into this registry (staging -> production promotion). */
+  replicateTo: z.strictObject({ accountId, region }).optional(),
+  /** owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none. */
+  pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")),
+  /** Account whose registry may replicate images into this one. */
+  acceptReplicationFrom: accountId.optional(),
+  /** The release tool refuses an image with a scan finding at or above this severity... */
+  scanGate: z.strictObject({
+    failAt: z.enum(SEVERITIES),
+    /** ...unless the finding is listed here with the reason it is accepted. */
+    exceptions: z.array(
+      z.strictObject({
+        finding: z.string().min(1, "must name the finding (CVE id)"),
+        reason: z.string().min(10, "must say why the finding is accepted (at least 10 characters)"),
+      }),
+    ),
+  }),
+});
+
 export const environmentConfigSchema = z
   .strictObject({
     /** Environment name, used in stack names (auth-<environment>-<layer>) and resource names. */
@@ -187,6 +214,7 @@ export const environmentConfigSchema = z
         minBackupRetentionDays: z.number().int().min(1).max(35),
       }),
     }),
+    registry,
     dns: z.strictObject({
       domainName: z
         .string()
@@ -211,7 +239,8 @@ export const environmentConfigSchema = z
       containerNeedsInstanceMetadata: z.boolean(),
       rootVolumeGb: z.number().int().min(8).max(1024),
       healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200),
-      instanceRefreshMinHealthyPercent: z.number().int().min(0).max(100),
+      /** Healthy share an instance refresh keeps; 100, so a non-release change never reduces live capacity. */
+      instanceRefreshMinHealthyPercent: z.number().int().min(100, "must be 100: a change outside a release must never reduce live capacity").max(100),
       deregistrationDelaySeconds: z.number().int().min(0).max(3600),
       /** 0 turns slow start off; otherwise 30-900 seconds as ELB allows. */
       slowStartSeconds: z.number().int().refine((value) => value === 0 || (value >= 30 && value <= 900), {
@@ -220,8 +249,6 @@ export const environmentConfigSchema = z
       targetCpuPercent: z.number().min(1).max(100),
       targetRequestsPerTarget: z.number().int().min(1),
       logRetentionDays,
-      /** Images kept in the registry; older ones expire. */
-      keepImages: z.number().int().min(1).max(1000),
       albDeletionProtection: z.boolean(),
       accessLogExpiryDays: z.number().int().min(1),
       waf: z.strictObject({
@@ -230,13 +257,6 @@ export const environmentConfigSchema = z
         /** Requests per client IP per 5 minutes to the login and token paths. */
         loginRateLimitPerIp: z.number().int().min(10),
         loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1),
-      }),
-      /** Defaults of the release variables; a release overrides them with --var. */
-      release: z.strictObject({
-        blueImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
-        greenImageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a Docker image tag"),
-        greenTrafficPercent: z.number().int().min(0).max(100),
-        idleCapacity: z.number().int().min(0),
       }),
       alarms: z.strictObject({
         http5xxRatePercent: positive,
@@ -351,8 +371,8 @@ function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) 
   if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
     issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
   }
-  if (config.app.release.idleCapacity > config.app.capacity.max) {
-    issue(["app", "release", "idleCapacity"], `must not exceed app.capacity.max (${config.app.capacity.max})`);
+  if (config.registry.replicateTo?.accountId === config.aws.accountId && config.registry.replicateTo.region === config.aws.region) {
+    issue(["registry", "replicateTo"], "must name another account or region than aws.accountId/aws.region");
   }
   config.app.alternativeNames.forEach((name, index) => {
     if (!name.endsWith(`.${config.dns.domainName}`) && name !== config.dns.domainName) {

@@ -20,6 +20,7 @@ export const staging: EnvironmentConfigInput = {
     flowLogRetentionDays: 30,
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
+  registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01", createHostedZone: false },
   app: {
     ...serviceTuning,
@@ -27,7 +28,6 @@ export const staging: EnvironmentConfigInput = {
     testListenerAllowedCidrs: ["203.0.113.0/24"],
     nodeEnv: "staging",
     logRetentionDays: 30,
-    keepImages: 20,
     albDeletionProtection: false,
     accessLogExpiryDays: 30,
   },

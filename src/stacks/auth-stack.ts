@@ -7,7 +7,9 @@ import type { EnvironmentConfig } from "../config/schema";
 /** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
 
-export type Layer = "bootstrap" | "network" | "data" | "app";
+/** Every layer of an environment, in deploy order: the one list tools and tests import. */
+export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
+export type Layer = (typeof LAYERS)[number];
 
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
 export function stackName(environment: string, layer: Layer): string {
