@@ -3,8 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Tests that run Terraform belong to `npm run validate` (jest.terraform.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/"],
+  // Tests that run Terraform or a real server belong to `npm run validate` (jest.terraform.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/", "<rootDir>/__tests__/integration/"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },

@@ -1,7 +1,10 @@
-/** Tests that run the real Terraform (part of `npm run validate`, not of the fast unit tests). */
+/**
+ * Tests that run the real Terraform, or a real server such as PostgreSQL (part of `npm run validate`,
+ * not of the fast unit tests).
+ */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__/terraform"],
+  roots: ["<rootDir>/__tests__/terraform", "<rootDir>/__tests__/integration"],
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],

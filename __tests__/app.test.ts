@@ -1,5 +1,8 @@
-import { AL2023_AMI, GROUP_METRICS } from "../src/constructs/compute/colour-fleet";
-import { MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
+import { GROUP_METRICS } from "../src/constructs/compute/colour-fleet";
+import { NO_IMAGE_STATUS } from "../src/constructs/release/release-state-reader";
+import { TARGET_GROUP_ALARMS, targetGroupAlarmName } from "../src/constructs/monitoring/alarm-names";
+import { releaseStateParameterName } from "../src/release/release-state";
+import { COUNTED_MANAGED_RULES, MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).app])) as Record<
@@ -81,8 +84,8 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       const https = listenerOn(443);
       expect(https).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
       expect(https.default_action[0].forward.target_group).toEqual([
-        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn"), weight: "${(100 - var.green_traffic_percent)}" },
-        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn"), weight: "${var.green_traffic_percent}" },
+        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn"), weight: "${(100 - local.release_state.greenTrafficPercent)}" },
+        { arn: referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn"), weight: "${local.release_state.greenTrafficPercent}" },
       ]);
     });
 
@@ -94,7 +97,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       const test = listenerOn(app.testListenerPort);
       expect(test).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
       expect(test.default_action[0].target_group_arn).toBe(
-        `\${(var.green_traffic_percent <= 50) ? ${referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn").slice(2, -1)} : ${referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn").slice(2, -1)}}`,
+        `\${(local.release_state.greenTrafficPercent <= 50) ? ${referenceTo(json, "aws_lb_target_group", targetGroup("green"), "arn").slice(2, -1)} : ${referenceTo(json, "aws_lb_target_group", targetGroup("blue"), "arn").slice(2, -1)}}`,
       );
     });
 
@@ -127,12 +130,27 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       });
     });
 
-    test("uses the common, known bad inputs, SQL injection and IP reputation rule groups", () => {
+    test("uses the common, known bad inputs, SQL injection, IP reputation and anonymous-IP rule groups", () => {
       const groups = rules.filter((rule) => rule.statement.managed_rule_group_statement).map((rule) => rule.statement.managed_rule_group_statement);
-      expect(groups).toEqual(MANAGED_RULE_GROUPS.map((name) => ({ vendor_name: "AWS", name })));
+      expect(groups.map(({ vendor_name, name }) => ({ vendor_name, name }))).toEqual(MANAGED_RULE_GROUPS.map((name) => ({ vendor_name: "AWS", name })));
       expect([...MANAGED_RULE_GROUPS].sort()).toEqual(
-        ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"].sort(),
+        [
+          "AWSManagedRulesAmazonIpReputationList",
+          "AWSManagedRulesAnonymousIpList",
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesSQLiRuleSet",
+        ].sort(),
       );
+    });
+
+    test("the anonymous-IP group blocks Tor, proxies and VPNs but only counts cloud hosting providers (server-to-server clients)", () => {
+      const anonymous = rules.find((rule) => rule.name === "AWSManagedRulesAnonymousIpList");
+      expect(anonymous.override_action).toEqual({ none: {} });
+      expect(anonymous.statement.managed_rule_group_statement.rule_action_override).toEqual([
+        { name: "HostingProviderIPList", action_to_use: { count: {} } },
+      ]);
+      expect(COUNTED_MANAGED_RULES.AWSManagedRulesAnonymousIpList).toEqual(["HostingProviderIPList"]);
     });
 
     test("rate-limits each client IP, tighter on the login and token paths", () => {
@@ -163,7 +181,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     const template = templateOf(colour);
     const group = groupOf(colour);
     const tg = targetGroup(colour);
-    const weight = colour === "green" ? "var.green_traffic_percent" : "(100 - var.green_traffic_percent)";
+    const weight = colour === "green" ? "local.release_state.greenTrafficPercent" : "(100 - local.release_state.greenTrafficPercent)";
 
     test("target group: HTTP on 3000, health check on the health path, deregistration delay and slow start from config", () => {
       expect(tg).toMatchObject({
@@ -175,9 +193,9 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       });
     });
 
-    test("launch template: AL2023 resolved by EC2 from SSM, no data source", () => {
-      expect(template.image_id).toBe(AL2023_AMI);
-      expect(template.image_id).toMatch(/^resolve:ssm:\/aws\/service\/ami-amazon-linux-latest\/al2023-/);
+    test("launch template: the AMI id pinned in the release state, never resolve:ssm: (auto rollback needs an id)", () => {
+      expect(template.image_id).toBe(`\${local.release_state.${colour}.amiId}`);
+      expect(JSON.stringify(json.json)).not.toContain("resolve:ssm:");
       expect(json.json.data?.aws_ami).toBeUndefined();
       expect(template.instance_type).toBe(app.instanceType);
     });
@@ -199,11 +217,12 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(template.iam_instance_profile).toEqual({ arn: expect.stringMatching(/aws_iam_instance_profile\..*\.arn/) });
     });
 
-    test(`launch template: user data filled in from the template with the ${colour} image tag`, () => {
+    test(`launch template: user data filled in from the template with the ${colour} image digest`, () => {
       expect(template.user_data).toMatch(/^\$\{base64encode\(templatefile\("assets\/user-data[^"]*\.sh\.tftpl", \{/);
       expect(template.user_data).toContain(`"colour" = "${colour}"`);
-      expect(template.user_data).toContain(`"image_tag" = var.${colour}_image_tag`);
-      expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_master_secret_arn/);
+      expect(template.user_data).toContain(`"image_digest" = local.release_state.${colour}.digest`);
+      expect(template.user_data).toMatch(/"repository_url" = data\.terraform_remote_state\.registry.*\.outputs\.repository_url/);
+      expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_service_secret_arn/);
     });
 
     test("auto-scaling group: private subnets, ELB health checks with a grace period, group metrics, tags to instances", () => {
@@ -214,16 +233,30 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(group.tag).toEqual(expect.arrayContaining([{ key: "Colour", value: colour, propagate_at_launch: true }, { key: "Environment", value: env, propagate_at_launch: true }]));
     });
 
-    test("auto-scaling group: rolling instance refresh whenever the launch template changes", () => {
+    test("auto-scaling group: a change outside a release refreshes at 100% min healthy, 200% max, with auto rollback", () => {
       expect(group.launch_template).toEqual({ id: referenceTo(json, "aws_launch_template", template, "id"), version: expect.stringMatching(/latest_version/) });
-      expect(group.instance_refresh).toMatchObject({ strategy: "Rolling", preferences: { min_healthy_percentage: app.instanceRefreshMinHealthyPercent } });
+      expect(group.instance_refresh).toEqual({ strategy: "Rolling", preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true } });
     });
 
-    test(`auto-scaling group: capacity ${app.capacity.min}-${app.capacity.max} while taking traffic, idle_capacity otherwise`, () => {
-      expect(group.min_size).toBe(`\${${weight} > 0 ? ${app.capacity.min} : var.idle_capacity}`);
-      expect(group.max_size).toBe(`\${${weight} > 0 ? ${app.capacity.max} : var.idle_capacity}`);
-      expect(group.desired_capacity).toBe(`\${${weight} > 0 ? ${app.capacity.desired} : var.idle_capacity}`);
-      expect(group.lifecycle).toEqual({ ignore_changes: ["desired_capacity"] });
+    test("auto-scaling group: refuses to deploy a digest the registry does not hold (data source + precondition)", () => {
+      const image = Object.entries(json.dataSources("aws_ecr_image")).find(([name]) => name.includes(`${colour}-image`))![1];
+      expect(image).toMatchObject({
+        count: `\${local.release_state.${colour}.digest == "" ? 0 : 1}`,
+        image_digest: `\${local.release_state.${colour}.digest}`,
+        repository_name: config.registry.repositoryName,
+      });
+      const [precondition] = group.lifecycle.precondition;
+      expect(precondition.condition).toMatch(new RegExp(`contains\\(data\\.aws_ecr_image\\.release_${colour}-image_\\w+\\[\\*\\]\\.image_digest, local\\.release_state\\.${colour}\\.digest\\)`));
+      expect(precondition.error_message).toMatch(/is not in repository auth-service: push it with the image pipeline first/);
+    });
+
+    test(`auto-scaling group: none without an image, ${app.capacity.min}-${app.capacity.max} while taking traffic, idleCapacity otherwise`, () => {
+      const capacity = (whenTakingTraffic: number) =>
+        `\${local.release_state.${colour}.digest == "" ? 0 : (${weight} > 0 ? ${whenTakingTraffic} : local.release_state.idleCapacity)}`;
+      expect(group.min_size).toBe(capacity(app.capacity.min));
+      expect(group.max_size).toBe(capacity(app.capacity.max));
+      expect(group.desired_capacity).toBe(capacity(app.capacity.desired));
+      expect(group.lifecycle.ignore_changes).toEqual(["desired_capacity"]);
     });
 
     test("target tracking on CPU and on requests per target", () => {
@@ -252,20 +285,20 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     test("reads exactly the three secrets handed over by the data stack", () => {
       expect(bySid.ReadServiceSecrets.actions).toEqual(["secretsmanager:GetSecretValue"]);
       expect(bySid.ReadServiceSecrets.resources.map((arn: string) => /outputs\.(\w+)/.exec(arn)?.[1]).sort()).toEqual(
-        ["app_secret_arn", "db_master_secret_arn", "redis_auth_secret_arn"],
+        ["app_secret_arn", "db_service_secret_arn", "redis_auth_secret_arn"],
       );
     });
 
-    test("decrypts with the data key (and the app key for images)", () => {
+    test("decrypts with the data key (and the registry key for images)", () => {
       expect(bySid.DecryptServiceSecrets).toMatchObject({
         actions: ["kms:Decrypt"],
         condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.aws.region}.amazonaws.com`, `ecr.${config.aws.region}.amazonaws.com`] }],
       });
-      expect(bySid.DecryptServiceSecrets.resources).toEqual([expect.stringMatching(/outputs\.data_kms_key_arn/), expect.stringMatching(/aws_kms_key\.app-key/)]);
+      expect(bySid.DecryptServiceSecrets.resources).toEqual([expect.stringMatching(/outputs\.data_kms_key_arn/), expect.stringMatching(/outputs\.registry_key_arn/)]);
     });
 
     test("pulls from this repository only and writes its own log group only", () => {
-      expect(bySid.PullServiceImages.resources).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
+      expect(bySid.PullServiceImages.resources).toEqual([expect.stringMatching(/data\.terraform_remote_state\.registry.*\.outputs\.repository_arn/)]);
       expect(bySid.WriteServiceLogs.resources).toEqual([
         expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.service-logs.*\.arn\}$/),
         expect.stringMatching(/aws_cloudwatch_log_group\.service-logs.*\.arn\}:log-stream:\*$/),
@@ -285,43 +318,38 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     });
   });
 
-  describe("release variables", () => {
-    const variables = json.json.variable;
+  describe("release state", () => {
+    const reader = Object.values(json.dataSources("aws_ssm_parameter"));
 
-    test.each([
-      ["blue_image_tag", app.release.blueImageTag],
-      ["green_image_tag", app.release.greenImageTag],
-      ["green_traffic_percent", app.release.greenTrafficPercent],
-      ["idle_capacity", app.release.idleCapacity],
-    ])("%s defaults to the configured %p and is validated", (name, fallback) => {
-      expect(variables[name].default).toBe(fallback);
-      expect(variables[name].validation).toHaveLength(1);
-      expect(variables[name].validation[0].condition).toContain(`var.${name}`);
+    test("is read through one SSM parameter data source, never declared as variables with defaults", () => {
+      expect(json.resources("aws_ssm_parameter")).toEqual({});
+      expect(reader).toHaveLength(1);
+      expect(reader[0].name).toBe(releaseStateParameterName(env));
+      expect(json.json.locals.release_state).toMatch(/^\$\{jsondecode\(data\.aws_ssm_parameter\.release_parameter_\w+\.insecure_value\)\}$/);
+      expect(json.json.variable).toBeUndefined();
     });
 
-    test("image tags must match Docker's tag pattern; traffic must be 0-100; idle capacity within the max", () => {
-      expect(variables.blue_image_tag.validation[0].condition).toContain('regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"');
-      expect(variables.green_traffic_percent.validation[0].condition).toContain("var.green_traffic_percent >= 0 && var.green_traffic_percent <= 100");
-      expect(variables.idle_capacity.validation[0].condition).toContain(`var.idle_capacity <= ${app.capacity.max}`);
+    test("a value the release tool would never write fails the plan with the field and rule", () => {
+      const messages = reader[0].lifecycle.postcondition.map((condition: any) => condition.error_message);
+      expect(messages).toEqual([
+        expect.stringContaining("greenTrafficPercent must be a whole number from 0 to 100"),
+        expect.stringContaining(`idleCapacity must be a whole number from 0 to ${app.capacity.max}`),
+        expect.stringContaining("blue.digest must be"),
+        expect.stringContaining("green.digest must be"),
+      ]);
+    });
+
+    test("outputs say what runs, and why a fresh environment runs no instance", () => {
+      const outputs = json.outputs();
+      expect(outputs.current_release.value).toMatchObject({ blue_digest: "${local.release_state.blue.digest}", green_ami_id: "${local.release_state.green.amiId}" });
+      expect(outputs.fleet_status.value).toBe(`\${local.release_state.blue.digest == "" && local.release_state.green.digest == "" ? "${NO_IMAGE_STATUS}" : "serving"}`);
     });
   });
 
   describe("registry", () => {
-    const repository = json.resource("aws_ecr_repository");
-
-    test("immutable tags, scan on push, KMS encryption", () => {
-      expect(repository).toMatchObject({
-        image_tag_mutability: "IMMUTABLE",
-        image_scanning_configuration: { scan_on_push: true },
-        encryption_configuration: [{ encryption_type: "KMS", kms_key: expect.stringMatching(/aws_kms_key\.app-key/) }],
-      });
-    });
-
-    test(`keeps the last ${app.keepImages} images`, () => {
-      const policy = JSON.parse(json.resource("aws_ecr_lifecycle_policy").policy);
-      expect(policy.rules).toEqual([
-        expect.objectContaining({ selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: app.keepImages }, action: { type: "expire" } }),
-      ]);
+    test("no ECR repository in the app stack: it lives in auth-<env>-registry, deployed first", () => {
+      expect(json.resources("aws_ecr_repository")).toEqual({});
+      expect(json.resources("aws_ecr_lifecycle_policy")).toEqual({});
     });
   });
 
@@ -354,13 +382,15 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
     });
 
-    test("unhealthy hosts per target group, dimensioned by ARN suffixes", () => {
-      for (const colour of COLOURS) {
-        expect(named(`${colour}-unhealthy-hosts`)).toMatchObject({
-          metric_name: "UnHealthyHostCount",
-          dimensions: { TargetGroup: referenceTo(json, "aws_lb_target_group", targetGroup(colour), "arn_suffix"), LoadBalancer: albSuffix },
-        });
-      }
+    test.each(COLOURS)("the %s target group has its own 5xx rate, p99 latency and unhealthy hosts alarms, named as the release tool reads them", (colour) => {
+      const byName = (alarm: (typeof TARGET_GROUP_ALARMS)[number]) => alarms.find((candidate) => candidate.alarm_name === targetGroupAlarmName(env, colour, alarm))!;
+      const dimensions = { TargetGroup: referenceTo(json, "aws_lb_target_group", targetGroup(colour), "arn_suffix"), LoadBalancer: albSuffix };
+      expect(byName("unhealthy-hosts")).toMatchObject({ metric_name: "UnHealthyHostCount", dimensions });
+      expect(byName("p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions });
+      const queries = Object.fromEntries(byName("5xx-rate").metric_query.map((query: any) => [query.id, query]));
+      expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", dimensions });
+      expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions });
+      expect(byName("5xx-rate").threshold).toBe(app.alarms.http5xxRatePercent);
     });
 
     test("rejected connections", () => {
@@ -370,7 +400,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     test("in-service instances of the live colour below its minimum", () => {
       const alarm = named("live-in-service-instances");
       expect(alarm).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupInServiceInstances", comparison_operator: "LessThanThreshold", threshold: app.capacity.min });
-      expect(alarm.dimensions.AutoScalingGroupName).toMatch(/^\$\{\(var\.green_traffic_percent <= 50\) \? aws_autoscaling_group\.blue.*\.name : aws_autoscaling_group\.green.*\.name\}$/);
+      expect(alarm.dimensions.AutoScalingGroupName).toMatch(/^\$\{\(local\.release_state\.greenTrafficPercent <= 50\) \? aws_autoscaling_group\.blue.*\.name : aws_autoscaling_group\.green.*\.name\}$/);
     });
 
     test("a spike in WAF blocked requests", () => {

@@ -88,7 +88,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
     });
 
     test("an S3 gateway endpoint serves the private and isolated route tables", () => {
-      const endpoint = json.resource("aws_vpc_endpoint");
+      const endpoint = json.named("aws_vpc_endpoint", "s3-endpoint");
       expect(endpoint).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: `com.amazonaws.${config.aws.region}.s3` });
       const expected = [...new Set([...subnetNames("private").map(tableOf), ...subnetNames("isolated").map(tableOf)])];
       expect([...endpoint.route_table_ids].sort()).toEqual(expected.sort());
@@ -157,8 +157,13 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       ]);
     });
 
-    test("db: 5432 from app only; cache: 6379 from app only; neither has egress", () => {
-      expect(rules("ingress", "db")).toEqual([{ port: 5432, to: 5432, protocol: "tcp", peer: groupRef("app") }]);
+    test("db: 5432 from app and the credential rotation function only; cache: 6379 from app only; neither has egress", () => {
+      expect(rules("ingress", "db")).toEqual(
+        [
+          { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("app") },
+          { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("db-rotation") },
+        ].sort(byPortThenPeer),
+      );
       expect(rules("ingress", "cache")).toEqual([{ port: 6379, to: 6379, protocol: "tcp", peer: groupRef("app") }]);
       expect(rules("egress", "db")).toEqual([]);
       expect(rules("egress", "cache")).toEqual([]);
@@ -270,6 +275,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           "alert_topic_arn",
           "app_security_group_id",
           "cache_security_group_id",
+          "db_rotation_security_group_id",
           "db_security_group_id",
           "isolated_subnet_ids",
           "private_subnet_ids",

@@ -33,22 +33,47 @@ function fakeSecretsManager(versions: Versions, values: Record<string, string> =
       versions[removeFrom] = ["AWSPREVIOUS"];
       versions[moveTo] = [stage];
     },
+    generated: 0,
     async getRandomPassword(length: number) {
-      return "x".repeat(length);
+      return `key${++this.generated}-`.padEnd(length, "x");
     },
   };
 }
 
-const shape = { fields: ["signing_key", "session_secret"], length: 64, excludeCharacters: "\"'" };
+const shape = { keys: ["signing_key", "session_secret"], length: 64, excludeCharacters: "\"'" };
+const ring = (key: string, value: Record<string, string>) => [value[`${key}_previous`], value[key], value[`${key}_next`]];
+/** What an instance holding this version signs with and accepts. */
+const instance = (version: string) => {
+  const value = JSON.parse(version);
+  return { signs: value.signing_key as string, accepts: new Set(ring("signing_key", value)) };
+};
+const initial = JSON.stringify(Object.fromEntries(["signing_key", "session_secret"].flatMap((key) => [[key, `${key}-0`.padEnd(64, "0")], [`${key}_previous`, `${key}-p`.padEnd(64, "0")], [`${key}_next`, `${key}-1`.padEnd(64, "0")]])));
 const event = (step: string) => ({ SecretId: "auth-production/app", ClientRequestToken: "new", Step: step });
 
 describe("app secret rotation function", () => {
-  test("runs the four steps: a new pending value, tested, then promoted to AWSCURRENT", async () => {
-    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: "{}" });
+  test("runs the four steps: each ring shifts by one (next becomes current, current becomes previous), then AWSCURRENT moves", async () => {
+    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: initial });
     for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) await rotate(event(step), secretsManager, shape);
-    expect(JSON.parse(secretsManager.values.new)).toEqual({ signing_key: "x".repeat(64), session_secret: "x".repeat(64) });
+    const before = JSON.parse(initial);
+    const after = JSON.parse(secretsManager.values.new);
+    for (const key of shape.keys) {
+      expect(after[key]).toBe(before[`${key}_next`]);
+      expect(after[`${key}_previous`]).toBe(before[key]);
+      expect(after[`${key}_next`]).toMatch(/^key\d+-x+$/);
+      expect(after[`${key}_next`]).toHaveLength(64);
+    }
     expect(secretsManager.versions).toEqual({ old: ["AWSPREVIOUS"], new: ["AWSCURRENT"] });
     expect(secretsManager.calls).toEqual(["put new", "move AWSCURRENT old -> new"]);
+  });
+
+  test("instances that booted on either side of a rotation accept each other's signatures", async () => {
+    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: initial });
+    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) await rotate(event(step), secretsManager, shape);
+    const before = instance(secretsManager.values.old);
+    const after = instance(secretsManager.values.new);
+    expect(after.signs).not.toBe(before.signs);
+    expect(before.accepts.has(after.signs)).toBe(true);
+    expect(after.accepts.has(before.signs)).toBe(true);
   });
 
   test("a retried createSecret does not replace the pending value", async () => {
@@ -58,8 +83,8 @@ describe("app secret rotation function", () => {
   });
 
   test("testSecret rejects a pending value that lacks a field", async () => {
-    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { new: JSON.stringify({ signing_key: "x".repeat(64) }) });
-    await expect(rotate(event("testSecret"), secretsManager, shape)).rejects.toThrow(/lacks session_secret/);
+    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { new: JSON.stringify({ ...JSON.parse(initial), session_secret_next: "short" }) });
+    await expect(rotate(event("testSecret"), secretsManager, shape)).rejects.toThrow(/lacks session_secret_next/);
   });
 
   test("refuses a token that is not part of a rotation", async () => {

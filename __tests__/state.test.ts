@@ -48,7 +48,7 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
 
   describe("bootstrap stack: the state bucket", () => {
     const json = stacks.bootstrap;
-    const bucket = json.resource("aws_s3_bucket");
+    const bucket = json.named("aws_s3_bucket", "state_storage");
     const bucketId = referenceTo(json, "aws_s3_bucket", bucket, "id");
 
     test("is named from config and cannot be destroyed by Terraform", () => {
@@ -57,7 +57,7 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
     });
 
     test("is versioned", () => {
-      expect(json.resource("aws_s3_bucket_versioning")).toMatchObject({
+      expect(json.named("aws_s3_bucket_versioning", "state_storage")).toMatchObject({
         bucket: bucketId,
         versioning_configuration: { status: "Enabled" },
       });
@@ -67,7 +67,7 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       const key = json.resource("aws_kms_key");
       expect(json.resource("aws_kms_alias").name).toBe(`alias/${config.state.bucket}-state`);
       expect(key.enable_key_rotation).toBe(true);
-      expect(json.resource("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      expect(json.named("aws_s3_bucket_server_side_encryption_configuration", "state_storage").rule).toEqual([
         {
           apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: referenceTo(json, "aws_kms_key", key, "arn") },
           bucket_key_enabled: true,
@@ -76,18 +76,18 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
     });
 
     test("blocks every form of public access and disables ACLs", () => {
-      expect(json.resource("aws_s3_bucket_public_access_block")).toMatchObject({
+      expect(json.named("aws_s3_bucket_public_access_block", "state_storage")).toMatchObject({
         bucket: bucketId,
         block_public_acls: true,
         block_public_policy: true,
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(json.resource("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+      expect(json.named("aws_s3_bucket_ownership_controls", "state_storage").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
     });
 
     test("denies any request made without TLS", () => {
-      const policy = json.policyDocument(json.resource("aws_s3_bucket_policy").policy);
+      const policy = json.policyDocument(json.named("aws_s3_bucket_policy", "state_storage").policy);
       expect(policy.statement).toEqual([
         expect.objectContaining({
           effect: "Deny",
@@ -98,8 +98,30 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       ]);
     });
 
+    test("logs every access into its own SSE-S3 log bucket, writable only by S3 log delivery for this bucket", () => {
+      const logBucket = json.named("aws_s3_bucket", "state_access-logs");
+      expect(logBucket.bucket).toBe(`${config.state.bucket}-logs`);
+      expect(json.named("aws_s3_bucket_logging", "state_storage")).toEqual(
+        expect.objectContaining({ bucket: bucketId, target_bucket: referenceTo(json, "aws_s3_bucket", logBucket, "bucket"), target_prefix: "state/" }),
+      );
+      // S3 log delivery cannot write into a bucket whose default encryption is SSE-KMS.
+      expect(json.named("aws_s3_bucket_server_side_encryption_configuration", "state_access-logs").rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ]);
+      const delivery = json.policyDocument(json.named("aws_s3_bucket_policy", "state_access-logs").policy).statement.find((statement: any) => statement.sid === "S3ServerAccessLogDelivery");
+      expect(delivery).toMatchObject({
+        principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+        actions: ["s3:PutObject"],
+        condition: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [config.aws.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:s3:::${config.state.bucket}`] },
+        ],
+      });
+      expect(json.named("aws_s3_bucket_public_access_block", "state_access-logs")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+    });
+
     test("expires superseded state versions after the configured days", () => {
-      const [rule] = json.resource("aws_s3_bucket_lifecycle_configuration").rule;
+      const [rule] = json.named("aws_s3_bucket_lifecycle_configuration", "state_storage").rule;
       expect(rule).toMatchObject({
         status: "Enabled",
         noncurrent_version_expiration: [{ noncurrent_days: config.state.noncurrentVersionRetentionDays }],
@@ -138,6 +160,7 @@ describe("Terraform Cloud as the state home (state.backend = terraform-cloud)", 
     expect(sources.map((source) => [source.backend, source.config.workspaces.name]).sort()).toEqual([
       ["remote", "tfc-auth-staging-data"],
       ["remote", "tfc-auth-staging-network"],
+      ["remote", "tfc-auth-staging-registry"],
     ]);
   });
 

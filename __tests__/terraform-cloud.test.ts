@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { validateConfigs } from "../src/config/validate";
+import { LAYERS } from "../src/stacks/auth-stack";
 import { BootstrapStack } from "../src/stacks/bootstrap-stack";
 import { Block, Synthesized, editedConfig, synthEnvironment } from "./support/synth";
 
@@ -42,7 +43,7 @@ describe("Terraform Cloud dynamic credentials in auth-<env>-bootstrap (state.bac
     expect(providers).toEqual([expect.objectContaining({ client_id_list: ["aws.workload.identity"] })]);
   });
 
-  test.each(["bootstrap", "network", "data", "app"])("the plan phase of workspace tfc-auth-staging-%s gets the plan role, never the apply role", (layer) => {
+  test.each([...LAYERS])("the plan phase of workspace tfc-auth-staging-%s gets the plan role, never the apply role", (layer) => {
     expect(stsAllows(trustOf("plan"), token(`tfc-auth-staging-${layer}`, "plan"), config.aws.accountId)).toBe(true);
     expect(stsAllows(trustOf("apply"), token(`tfc-auth-staging-${layer}`, "plan"), config.aws.accountId)).toBe(false);
     expect(stsAllows(trustOf("apply"), token(`tfc-auth-staging-${layer}`, "apply"), config.aws.accountId)).toBe(true);
@@ -59,9 +60,12 @@ describe("Terraform Cloud dynamic credentials in auth-<env>-bootstrap (state.bac
     expect(stsAllows(trustOf("plan"), { ...claims, sub: claims.sub.replace(/apply$/, "plan") }, config.aws.accountId)).toBe(false);
   });
 
-  test("the plan role reads (and may refresh the service's secrets); the apply role administers", () => {
-    const attachments = json.resourceList("aws_iam_role_policy_attachment").map((attachment) => attachment.policy_arn);
-    expect(attachments).toEqual(expect.arrayContaining(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]));
+  test("the plan role reads but can neither read a secret value nor decrypt (a speculative plan runs a pull request's code); the apply role administers", () => {
+    const attachments = json.resourceList("aws_iam_role_policy_attachment");
+    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual(expect.arrayContaining(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]));
+    const planPolicy = json.resourceList("aws_iam_role_policy").find((policy) => policy.name === "no-secrets")!;
+    const denied = json.policyDocument(planPolicy.policy).statement.filter((statement: Block) => statement.effect === "Deny").flatMap((statement: Block) => statement.actions);
+    expect(denied).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue", "kms:Decrypt"]));
     expect(Object.keys(json.outputs())).toEqual(expect.arrayContaining(["tfc_plan_role_arn", "tfc_apply_role_arn"]));
   });
 

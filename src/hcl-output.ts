@@ -1,7 +1,8 @@
 // A plain require: the wrappers must replace properties on the renderer's own exports object,
 // through which cdktf's stacks call it (`(0, render_1.renderResource)(...)`).
 import render = require("cdktf/lib/hcl/render");
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Construct } from "constructs";
 
 type Fragment = Record<string, any>;
 
@@ -121,14 +122,71 @@ export function falsyDefaultsKept(): boolean {
   return "default" in (TerraformVariable.prototype.synthesizeHclAttributes as HclAttributes).call({ default: 0 });
 }
 
+/** True while cdktf writes a lifecycle's precondition and postcondition as blocks; it writes `postcondition = [{...}]`, which Terraform rejects. */
+export function lifecycleConditionsRenderAsBlocks(): boolean {
+  const probe = { probe: { probe: { lifecycle: { postcondition: [{ condition: "${true}", error_message: "probe" }] } } } };
+  return /^\s*postcondition\s*\{/m.test(render.renderDatasource(probe).hcl);
+}
+
+const CONDITION_BLOCKS = ["precondition", "postcondition"];
+
 /**
- * Repairs five faults of `cdktf synth --hcl` (cdktf 0.21.0; cdktn 0.24.0 has the same code) that
+ * A fragment's plain `lifecycle` object typed, so its conditions render as the nested blocks
+ * Terraform requires (https://developer.hashicorp.com/terraform/language/expressions/custom-conditions)
+ * and its other arguments as before.
+ */
+function withConditionBlocks(attributes: Fragment): Fragment {
+  const lifecycle = attributes.lifecycle;
+  if (!lifecycle || typeof lifecycle !== "object" || "value" in lifecycle || !CONDITION_BLOCKS.some((name) => name in lifecycle)) return attributes;
+  const typed = Object.fromEntries(
+    Object.entries(lifecycle as Fragment).map(([name, value]) => [name, CONDITION_BLOCKS.includes(name) ? { value, isBlock: true, type: "list" } : { value, type: "any" }]),
+  );
+  return { ...attributes, lifecycle: { value: typed, isBlock: true, type: "simple" } };
+}
+
+/** Each block of a `{ type: { name: attributes } }` fragment passed through `change`. */
+function eachBlock(fragment: Fragment, change: (attributes: Fragment) => Fragment): Fragment {
+  return Object.fromEntries(
+    Object.entries(fragment).map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName as Fragment).map(([name, attributes]) => [name, change(attributes as Fragment)]))]),
+  );
+}
+
+/** Top-level block kinds the stacks write through `TerraformStack.addOverride` that cdktf's HCL output knows nothing of. */
+const OVERRIDE_BLOCKS = ["ephemeral"];
+
+/** True while cdktf's HCL output keeps a stack's ephemeral blocks; it renders only the `terraform` key of stack overrides and drops the rest. */
+export function stackOverrideBlocksRendered(): boolean {
+  const stack = new TerraformStack(new Construct(undefined as never, "probe"), "probe");
+  stack.addOverride("ephemeral.probe.probe", { length: 1 });
+  return stack.toHclTerraform().hcl.includes('ephemeral "probe" "probe"');
+}
+
+/**
+ * A stack's `ephemeral` overrides as HCL blocks, rendered like data sources (same attribute
+ * rules and repairs). Any other top-level override would vanish from the HCL silently, so it
+ * stops the synth instead.
+ */
+function renderOverrideBlocks(overrides: Fragment, stackName: string): string {
+  const unknown = Object.keys(overrides).filter((key) => !["terraform", "//", ...OVERRIDE_BLOCKS].includes(key));
+  if (unknown.length > 0) throw new Error(`${stackName}: HCL output cannot render the stack override(s) ${unknown.join(", ")}; use JSON synthesis or extend src/hcl-output.ts`);
+  const blocks = Object.entries<Fragment>(overrides.ephemeral ?? {}).flatMap(([type, byName]) =>
+    Object.entries<Fragment>(byName).map(([name, attributes]) => render.renderDatasource({ [type]: { [name]: attributes } }).hcl.replace(/^data "/, 'ephemeral "')),
+  );
+  const text = blocks.map((block) => `\n${block}`).join("");
+  if (Token.isUnresolved(text)) throw new Error(`${stackName}: an ephemeral block holds a token, which HCL output cannot resolve here`);
+  return text;
+}
+
+/**
+ * Repairs seven faults of `cdktf synth --hcl` (cdktf 0.21.0; cdktn 0.24.0 has the same code) that
  * make Terraform reject the HCL of these stacks, or plan it differently from the JSON: the
  * terraform block's plain attributes are rendered from the list of their names
  * (`0 = "required_version"`), untyped nested blocks as attributes (see asBlocks), backslashes in
  * strings unescaped (the rotation function's excluded characters), a variable's default dropped
- * when it is falsy (`green_traffic_percent = 0` would become a required variable), and an empty
- * attribute-as-blocks list dropped (the default security group would keep its rules). Each repair
+ * when it is falsy (a variable with default 0 would become required), an empty
+ * attribute-as-blocks list dropped (the default security group would keep its rules), lifecycle
+ * conditions written as a list attribute (the release state's postconditions), and a stack's
+ * ephemeral blocks dropped (the generated passwords, written through the stack's escape hatch). Each repair
  * applies only while its probe shows the fault, so each retires itself once cdktf is fixed.
  * JSON synthesis uses none of this code.
  */
@@ -152,6 +210,21 @@ export function repairHclRendering(): void {
   if (!emptyAttributeBlocksKept()) {
     const original = render.renderResource;
     render.renderResource = ((resource: Fragment) => original(withEmptyAttributeBlocks(resource))) as typeof original;
+  }
+  if (!lifecycleConditionsRenderAsBlocks()) {
+    for (const name of ["renderResource", "renderDatasource"] as const) {
+      const original = render[name] as (fragment: Fragment) => any;
+      (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) => original(eachBlock(fragment, withConditionBlocks));
+    }
+  }
+  if (!stackOverrideBlocksRendered()) {
+    const original = TerraformStack.prototype.toHclTerraform;
+    TerraformStack.prototype.toHclTerraform = function (this: TerraformStack) {
+      const result = original.call(this);
+      // cdktf keeps stack overrides in a private field; its JSON synthesis merges them all.
+      const overrides = (this as unknown as { rawOverrides: Fragment }).rawOverrides;
+      return { ...result, hcl: result.hcl + renderOverrideBlocks(overrides, this.node.id) };
+    };
   }
   const fixBlocks = !skippedAttributesRenderAsBlocks();
   const fixBackslashes = !backslashesAreEscaped();

@@ -7,7 +7,8 @@ set -euo pipefail
 
 REGION="{{region}}"
 REGISTRY="{{registry}}"
-IMAGE="{{repository_url}}:{{image_tag}}"
+# By digest: an instance runs exactly the image that was scanned and released, never a moved tag.
+IMAGE="{{repository_url}}@{{image_digest}}"
 
 dnf install -y docker jq
 systemctl enable --now docker
@@ -20,9 +21,16 @@ secret() {
 }
 DB_SECRET="$(secret "{{db_secret_arn}}")"
 REDIS_SECRET="$(secret "{{redis_secret_arn}}")"
+# The app secret holds key rings: sign with the current key, accept previous, current and next, so
+# instances that booted on either side of a rotation accept each other's signatures.
 APP_SECRET="$(secret "{{app_secret_arn}}")"
-# After a rotation the previous app secret still verifies what it signed.
-APP_SECRET_PREVIOUS="$(secret "{{app_secret_arn}}" --version-stage AWSPREVIOUS 2>/dev/null || echo "$APP_SECRET")"
+
+# The RDS CA bundle of this region, so the service verifies the database's certificate and name
+# (verify-full; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html).
+RDS_CA=/etc/auth-service/rds-ca-bundle.pem
+RDS_CA_IN_CONTAINER=/etc/ssl/rds/ca-bundle.pem
+install -d -m 0755 /etc/auth-service
+curl --fail --silent --show-error --proto '=https' --tlsv1.2 --retry 5 --output "$RDS_CA" "https://truststore.pki.rds.amazonaws.com/$REGION/$REGION-bundle.pem"
 
 # The environment file lives on tmpfs, readable by root only, and is never logged.
 umask 077
@@ -35,21 +43,27 @@ DB_PORT={{db_port}}
 DB_NAME={{db_name}}
 DB_USER=$(jq -r .username <<<"$DB_SECRET")
 DB_PASSWORD=$(jq -r .password <<<"$DB_SECRET")
-DB_SSL=require
+DB_SSL=verify-full
+DB_SSL_ROOT_CERT=$RDS_CA_IN_CONTAINER
+PGSSLMODE=verify-full
+PGSSLROOTCERT=$RDS_CA_IN_CONTAINER
 REDIS_HOST={{redis_host}}
 REDIS_PORT={{redis_port}}
 REDIS_TLS=true
 REDIS_AUTH_TOKEN=$(jq -r .auth_token <<<"$REDIS_SECRET")
 SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET")
 SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET")
-PREVIOUS_SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET_PREVIOUS")
-PREVIOUS_SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET_PREVIOUS")
+PREVIOUS_SIGNING_KEY=$(jq -r .signing_key_previous <<<"$APP_SECRET")
+NEXT_SIGNING_KEY=$(jq -r .signing_key_next <<<"$APP_SECRET")
+PREVIOUS_SESSION_SECRET=$(jq -r .session_secret_previous <<<"$APP_SECRET")
+NEXT_SESSION_SECRET=$(jq -r .session_secret_next <<<"$APP_SECRET")
 ENVIRONMENT
-unset DB_SECRET REDIS_SECRET APP_SECRET APP_SECRET_PREVIOUS
+unset DB_SECRET REDIS_SECRET APP_SECRET
 
 INSTANCE_ID="$(ec2-metadata --instance-id | cut -d ' ' -f 2)"
 docker run --detach --name auth-service --restart unless-stopped \
   --env-file "$ENV_FILE" \
+  --volume "$RDS_CA:$RDS_CA_IN_CONTAINER:ro" \
   --publish {{port}}:{{port}} \
   --log-driver awslogs \
   --log-opt awslogs-region="$REGION" \

@@ -3,6 +3,7 @@ import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
+import { LAYERS, Layer } from "../../src/stacks/auth-stack";
 import { validateConfigs } from "../../src/config/validate";
 
 /** A resource or data block as it appears in cdk.tf.json. */
@@ -75,8 +76,9 @@ export function editedConfig(name: keyof typeof environments, edit: (config: Env
   return copy;
 }
 
-export const LAYERS = ["bootstrap", "network", "data", "app"] as const;
-export type LayerName = (typeof LAYERS)[number];
+// The one layer list (src/stacks/auth-stack.ts), in deploy order.
+export { LAYERS } from "../../src/stacks/auth-stack";
+export type LayerName = Layer;
 
 /** Where the global setup synthesized the app (the real bundle, all environments). */
 export const SYNTH_DIR = join(__dirname, "..", "..", ".jest-synth");

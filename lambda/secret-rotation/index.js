@@ -1,6 +1,6 @@
 // @ts-check
 "use strict";
-// Lambda entry point: binds the rotation steps to the AWS SDK that the nodejs20.x runtime ships.
+// Lambda entry point: binds the rotation steps to the AWS SDK that the Node.js runtime ships.
 const { rotate } = require("./rotation");
 
 /** @type {import("./rotation").SecretsManager | undefined} */
@@ -27,7 +27,7 @@ function client() {
 /** @param {import("./rotation").RotationEvent} event */
 exports.handler = (event) =>
   rotate(event, client(), {
-    fields: (process.env.SECRET_FIELDS ?? "").split(",").filter(Boolean),
+    keys: (process.env.SECRET_KEYS ?? "").split(",").filter(Boolean),
     length: Number(process.env.SECRET_LENGTH ?? 64),
     excludeCharacters: process.env.EXCLUDE_CHARACTERS ?? "",
   });

@@ -2,10 +2,14 @@
 "use strict";
 
 /**
- * Secrets Manager rotation of a JSON secret whose fields are all generated values (the app's
- * signing key and session secret). Nothing outside the secret holds these values, so setSecret
- * has nothing to update; running containers pick up the new AWSCURRENT value when they next
- * start, and AWSPREVIOUS stays readable for verifying what the old value signed.
+ * Secrets Manager rotation of key rings (the app's signing key and session secret). For every key
+ * the secret holds `<key>` (used to sign), `<key>_previous` and `<key>_next` (also accepted). A
+ * rotation shifts each ring: next becomes current, current becomes previous, and a new next is
+ * generated. So an instance still on the old version (it signs with the old current and accepts
+ * the new current as its next) and one on the new version (it signs with the new current and
+ * accepts the old current as its previous) accept each other's signatures until the instance
+ * refresh after the rotation has replaced the old ones. Nothing outside the secret holds these
+ * values, so setSecret has nothing to update.
  *
  * @typedef {{
  *   describeSecret(secretId: string): Promise<{ RotationEnabled?: boolean, VersionIdsToStages?: Record<string, string[]> }>,
@@ -14,7 +18,7 @@
  *   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom?: string): Promise<unknown>,
  *   getRandomPassword(length: number, excludeCharacters: string): Promise<string>,
  * }} SecretsManager
- * @typedef {{ fields: string[], length: number, excludeCharacters: string }} SecretShape
+ * @typedef {{ keys: string[], length: number, excludeCharacters: string }} SecretShape
  * @typedef {{ SecretId: string, ClientRequestToken: string, Step: string }} RotationEvent
  */
 
@@ -54,17 +58,34 @@ async function createSecret(secretId, token, secretsManager, shape) {
   } catch (error) {
     if (/** @type {{ name?: string }} */ (error).name !== "ResourceNotFoundException") throw error;
   }
+  const current = await currentValue(secretId, secretsManager);
   /** @type {Record<string, string>} */
   const value = {};
-  for (const field of shape.fields) value[field] = await secretsManager.getRandomPassword(shape.length, shape.excludeCharacters);
+  for (const key of shape.keys) {
+    const fresh = () => secretsManager.getRandomPassword(shape.length, shape.excludeCharacters);
+    value[key] = current[`${key}_next`] ?? (await fresh());
+    value[`${key}_previous`] = current[key] ?? value[key];
+    value[`${key}_next`] = await fresh();
+  }
   await secretsManager.putSecretValue(secretId, token, JSON.stringify(value), ["AWSPENDING"]);
+}
+
+/** @param {string} secretId @param {SecretsManager} secretsManager @returns {Promise<Record<string, string>>} */
+async function currentValue(secretId, secretsManager) {
+  try {
+    return JSON.parse((await secretsManager.getSecretValue(secretId, "AWSCURRENT")).SecretString ?? "{}");
+  } catch (error) {
+    if (/** @type {{ name?: string }} */ (error).name === "ResourceNotFoundException") return {};
+    throw error;
+  }
 }
 
 /** @param {string} secretId @param {string} token @param {SecretsManager} secretsManager @param {SecretShape} shape */
 async function testSecret(secretId, token, secretsManager, shape) {
   const { SecretString } = await secretsManager.getSecretValue(secretId, "AWSPENDING", token);
   const value = JSON.parse(SecretString ?? "{}");
-  const missing = shape.fields.filter((field) => typeof value[field] !== "string" || value[field].length < shape.length);
+  const fields = shape.keys.flatMap((key) => [key, `${key}_previous`, `${key}_next`]);
+  const missing = fields.filter((field) => typeof value[field] !== "string" || value[field].length < shape.length);
   if (missing.length > 0) throw new Error(`pending version of ${secretId} lacks ${missing.join(", ")}`);
 }
 

@@ -1,72 +1,25 @@
-/** The real release ports: cdktf for deploys, ELB target health, CloudWatch alarm states. */
-import { spawn } from "child_process";
-import { mkdtempSync, readFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+/** The real release ports: ELB target health, Auto Scaling, CloudWatch alarms, ECR, the public AMI parameter. */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageScanFinding, StartImageScanCommand } from "@aws-sdk/client-ecr";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { AlarmWatch, Colour, Deployer, Fleet, ReleaseSettings } from "./orchestrator";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { AL2023_AMI_PARAMETER, Colour } from "../../src/release/release-state";
+import type { AlarmWatch, AmiSource, Fleet, ImageRegistry } from "./ports";
+import type { Finding, Severity } from "./scan-gate";
 
-function cdktf(args: string[], log: (line: string) => void): Promise<void> {
+/** Abortable pause for polling loops. */
+function pause(milliseconds: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["cdktf", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" },
-    });
-    child.stdout.on("data", (chunk) => String(chunk).split("\n").filter(Boolean).forEach((line) => log(`   ${line}`)));
-    child.stderr.on("data", (chunk) => String(chunk).split("\n").filter(Boolean).forEach((line) => log(`   ${line}`)));
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`cdktf ${args[0]} exited with ${code}`))));
+    if (signal.aborted) return reject(new Error("interrupted"));
+    const timer = setTimeout(resolve, milliseconds);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("interrupted"))), { once: true });
   });
 }
 
-/**
- * Deploys the app stack with the release variables and reads them back from its outputs; before
- * the first deploy (no outputs yet) the config's defaults are current.
- */
-export function cdktfDeployer(
-  stack: string,
-  defaults: ReleaseSettings,
-  log: (line: string) => void,
-): Deployer & { outputs(): Promise<Record<string, any>> } {
-  const outputs = async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "release-")), "outputs.json");
-    await cdktf(["output", stack, "--outputs-file", file], log);
-    return JSON.parse(readFileSync(file, "utf8"))[stack] as Record<string, any>;
-  };
-  return {
-    outputs,
-    async current(): Promise<ReleaseSettings> {
-      const { release_settings: settings } = await outputs();
-      if (!settings) return defaults;
-      return {
-        blueImageTag: settings.blue_image_tag,
-        greenImageTag: settings.green_image_tag,
-        greenTrafficPercent: Number(settings.green_traffic_percent),
-        idleCapacity: Number(settings.idle_capacity),
-      };
-    },
-    async deploy(settings: ReleaseSettings) {
-      await cdktf(
-        [
-          "deploy",
-          stack,
-          "--auto-approve",
-          // The upstream stacks are deployed already; a release only changes this one.
-          "--ignore-missing-stack-dependencies",
-          `--var=blue_image_tag=${settings.blueImageTag}`,
-          `--var=green_image_tag=${settings.greenImageTag}`,
-          `--var=green_traffic_percent=${settings.greenTrafficPercent}`,
-          `--var=idle_capacity=${settings.idleCapacity}`,
-        ],
-        log,
-      );
-    },
-  };
-}
-
-export function targetHealthFleet(targetGroupArns: Record<Colour, string>, region: string, timeoutMs = 15 * 60_000): Fleet {
+export function awsFleet(targetGroupArns: Record<Colour, string>, groupNames: Record<Colour, string>, region: string, timeoutMs = 15 * 60_000): Fleet {
   const elb = new ElasticLoadBalancingV2Client({ region });
+  const autoscaling = new AutoScalingClient({ region });
   return {
     async waitHealthy(colour, count, signal) {
       const deadline = Date.now() + timeoutMs;
@@ -75,32 +28,101 @@ export function targetHealthFleet(targetGroupArns: Record<Colour, string>, regio
         const healthy = TargetHealthDescriptions.filter((target) => target.TargetHealth?.State === "healthy").length;
         if (healthy >= count) return;
         if (Date.now() > deadline) throw new Error(`${healthy} of ${count} healthy after ${timeoutMs / 60_000} minutes`);
-        await new Promise((resolve) => setTimeout(resolve, 15_000));
-        if (signal.aborted) throw new Error("interrupted");
+        await pause(15_000, signal);
       }
+    },
+    async desiredCapacity(colour) {
+      const { AutoScalingGroups = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupNames[colour]] }));
+      return AutoScalingGroups[0]?.DesiredCapacity ?? 0;
     },
   };
 }
 
 export function cloudWatchAlarms(prefix: string, region: string): AlarmWatch {
   const cloudwatch = new CloudWatchClient({ region });
+  const names = async (input: { AlarmNamePrefix?: string; AlarmNames?: string[]; StateValue?: "ALARM" }) => {
+    const found: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await cloudwatch.send(new DescribeAlarmsCommand({ ...input, NextToken }));
+      for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) if (alarm.AlarmName) found.push(alarm.AlarmName);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return found;
+  };
   return {
-    async firing() {
-      const names: string[] = [];
-      let NextToken: string | undefined;
-      do {
-        const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: "ALARM", NextToken }));
-        for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) if (alarm.AlarmName) names.push(alarm.AlarmName);
-        NextToken = page.NextToken;
-      } while (NextToken);
-      return names;
+    firing: () => names({ AlarmNamePrefix: prefix, StateValue: "ALARM" }),
+    async missing(wanted) {
+      const existing = new Set(await names({ AlarmNames: [...wanted] }));
+      return wanted.filter((name) => !existing.has(name));
     },
   };
 }
 
-/** Desired capacity of an auto-scaling group now (target tracking may have scaled it out). */
-export async function currentDesiredCapacity(groupName: string, region: string): Promise<number | undefined> {
-  const autoscaling = new AutoScalingClient({ region });
-  const { AutoScalingGroups = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
-  return AutoScalingGroups[0]?.DesiredCapacity;
+export function ecrImages(repositoryName: string, region: string): ImageRegistry {
+  const ecr = new ECRClient({ region });
+  const imageId = (digest: string) => ({ repositoryName, imageId: { imageDigest: digest } });
+  return {
+    async exists(digest) {
+      try {
+        const { imageDetails = [] } = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }));
+        return imageDetails.length > 0;
+      } catch (error) {
+        if ((error as Error).name === "ImageNotFoundException") return false;
+        throw error;
+      }
+    },
+    /**
+     * Waits for the image's scan to complete and returns its findings. An image that was never
+     * scanned here (replicated from another registry, or pushed before scan on push) gets a scan
+     * started: basic scanning allows one per image per day, which is all a release needs.
+     */
+    async findings(digest, timeoutMs = 15 * 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let started = false;
+      for (;;) {
+        try {
+          return await allFindings(digest);
+        } catch (error) {
+          const name = (error as Error).name;
+          if (name === "ScanNotFoundException" && !started) {
+            await ecr.send(new StartImageScanCommand(imageId(digest)));
+            started = true;
+          } else if (name !== "ScanNotFoundException" && name !== "ScanInProgress") throw error;
+        }
+        if (Date.now() > deadline) throw new Error(`no complete scan of ${digest} after ${timeoutMs / 60_000} minutes`);
+        await new Promise((resolve) => setTimeout(resolve, 15_000));
+      }
+    },
+  };
+
+  async function allFindings(digest: string): Promise<Finding[]> {
+    const found: Finding[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await ecr.send(new DescribeImageScanFindingsCommand({ ...imageId(digest), nextToken }));
+      const status = page.imageScanStatus?.status;
+      if (status === "IN_PROGRESS" || status === "PENDING") throw Object.assign(new Error(`scan ${status}`), { name: "ScanInProgress" });
+      if (status !== "COMPLETE") throw new Error(`scan status ${status ?? "unknown"}${page.imageScanStatus?.description ? `: ${page.imageScanStatus.description}` : ""}`);
+      for (const finding of page.imageScanFindings?.findings ?? []) found.push(toFinding(finding));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return found;
+  }
+}
+
+function toFinding(finding: ImageScanFinding): Finding {
+  return { name: finding.name ?? "unnamed finding", severity: (finding.severity ?? "UNDEFINED") as Severity | "UNDEFINED" };
+}
+
+/** The newest Amazon Linux 2023 AMI, from the public parameter AWS maintains. */
+export function al2023Ami(region: string): AmiSource {
+  const ssm = new SSMClient({ region });
+  return {
+    async latest() {
+      const value = (await ssm.send(new GetParameterCommand({ Name: AL2023_AMI_PARAMETER }))).Parameter?.Value;
+      if (!value) throw new Error(`${AL2023_AMI_PARAMETER} has no value`);
+      return value;
+    },
+  };
 }

@@ -1,93 +1,83 @@
-/**
- * npm run release -- --env ENV --image-tag TAG [--steps 10,50,100] [--bake-seconds 300] [--check /path[=STATUS]]...
- * npm run release -- --env ENV --redeploy     deploy the app stack again with its current release settings
- * npm run release -- --env ENV --rollback     restore traffic as it was before the last release started
- *
- * Blue/green release of the app stack: deploy the idle colour with the new tag at full capacity,
- * wait for healthy targets, smoke-test it through the test listener, shift traffic in steps with
- * a bake and an alarm check after each, then scale the old colour down. Any failure (or Ctrl-C)
- * sends all traffic back to the old colour. Exit codes: see EXIT in orchestrator.ts.
- */
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
-import { join } from "path";
+/** npm run release: the thin shell around orchestrator.ts. See USAGE in arguments.ts. */
+import { hostname, userInfo } from "os";
+import { randomUUID } from "crypto";
 import { environments } from "../../src/config";
-import { selectEnvironments, validateConfigs } from "../../src/config/validate";
-import { cdktfDeployer, cloudWatchAlarms, currentDesiredCapacity, targetHealthFleet } from "./aws";
-import { EXIT, ReleaseSettings, release, rollback } from "./orchestrator";
-import { httpSmokeTest, parseCheck, SmokeCheck } from "./smoke";
+import { validateConfigs } from "../../src/config/validate";
+import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
+import { stackName } from "../../src/stacks/auth-stack";
+import type { Colour } from "../../src/release/release-state";
+import { EXIT, main, UsageError } from "../cli/command-line";
+import { parseReleaseArguments, USAGE } from "./arguments";
+import { RequestError, runRelease } from "./orchestrator";
+import { httpSmokeTest } from "./smoke";
+import { appStackDirectory } from "./terraform-deployer";
 
-function option(args: string[], name: string): string[] {
-  return args.flatMap((argument, index) => (argument === name && args[index + 1] ? [args[index + 1]] : []));
-}
+/** Longer than any release (the CI job's timeout is 150 minutes). */
+const LEASE_SECONDS = 3 * 3600;
 
-async function main(args: string[]): Promise<number> {
-  const [environment] = option(args, "--env");
-  const [imageTag] = option(args, "--image-tag");
-  const mode = args.includes("--rollback") ? "rollback" : args.includes("--redeploy") ? "redeploy" : "release";
-  if (!environment || (mode === "release" && !imageTag)) {
-    console.error("usage: npm run release -- --env ENV (--image-tag TAG [--steps 10,50,100] [--bake-seconds 300] [--check /path[=STATUS]]... | --redeploy | --rollback)");
-    return 1;
-  }
-  const [config] = selectEnvironments(validateConfigs(environments), environment);
-  const stack = `auth-${config.environment}-app`;
+async function run(argv: string[]): Promise<number> {
+  const configs = validateConfigs(environments);
+  // The environment comes from --env only: an AUTH_ENV left in the shell must not pick another one.
+  const args = parseReleaseArguments(argv, configs.map((config) => config.environment));
+  const config = configs.find((candidate) => candidate.environment === args.environment)!;
+  // The AWS SDK loads only once the arguments are known to be good: usage errors and --help stay fast.
+  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages }, { parameterStore, ssmParameterApi }] = await Promise.all([import("./aws"), import("./ssm-store")]);
   const log = (line: string) => console.log(`[release ${config.environment}] ${line}`);
-  const { release: defaults } = config.app;
-  const deployer = cdktfDeployer(stack, defaults, log);
-  const memory = join(".release", `${config.environment}.json`);
+  const region = config.aws.region;
 
-  if (mode === "redeploy") {
-    const current = await deployer.current();
-    log(`redeploy with the current release settings ${JSON.stringify(current)}`);
-    await deployer.deploy(current);
-    return EXIT.ok;
-  }
-  if (mode === "rollback") {
-    const before: ReleaseSettings = JSON.parse(readFileSync(memory, "utf8"));
-    await rollback(before, deployer, log);
-    return EXIT.ok;
-  }
-
-  const steps = (option(args, "--steps")[0] ?? "10,50,100").split(",").map(Number);
-  const bakeSeconds = Number(option(args, "--bake-seconds")[0] ?? 300);
-  const checks: SmokeCheck[] = [{ path: config.app.healthCheckPath, status: 200 }, ...option(args, "--check").map(parseCheck)];
-  const outputs = await deployer.outputs();
-  const current = await deployer.current();
-  const liveGroup = outputs.group_names?.[current.greenTrafficPercent <= 50 ? "blue" : "green"];
-  const liveDesired = liveGroup ? ((await currentDesiredCapacity(liveGroup, config.aws.region)) ?? 0) : 0;
-  // The new colour must carry what the live one carries now, not just the configured desired.
-  const fullCapacity = Math.min(config.app.capacity.max, Math.max(config.app.capacity.desired, liveDesired));
+  const stack = appStackDirectory(config.environment, log);
+  log("synthesize and read the app stack's outputs");
+  await stack.synth();
+  const outputs = await stack.outputs();
+  const output = <T>(name: string): T => {
+    if (!outputs[name]) throw new Error(`${stackName(config.environment, "app")} has no output ${name}: deploy it first`);
+    return outputs[name].value as T;
+  };
 
   const controller = new AbortController();
-  process.once("SIGINT", () => controller.abort());
-  process.once("SIGTERM", () => controller.abort());
-  const outcome = await release(
-    { imageTag, steps, bakeMilliseconds: bakeSeconds * 1000, fullCapacity },
-    {
-      deployer,
-      fleet: targetHealthFleet(outputs.target_group_arns, config.aws.region),
-      alarms: cloudWatchAlarms(`auth-${config.environment}-`, config.aws.region),
-      smoke: httpSmokeTest(outputs.test_listener_url, checks),
-      sleep: (milliseconds, signal) =>
-        new Promise((resolve, reject) => {
-          const timer = setTimeout(resolve, milliseconds);
-          signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("interrupted"))), { once: true });
-        }),
-      log,
-      remember: (before) => {
-        mkdirSync(".release", { recursive: true });
-        writeFileSync(memory, JSON.stringify(before));
+  const onSignal = (name: string) => () => {
+    if (controller.signal.aborted) return log(`${name} again: still rolling back, please wait`);
+    log(`${name}: stopping; traffic goes back to the old colour`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal("SIGINT"));
+  process.on("SIGTERM", onSignal("SIGTERM"));
+
+  // In CI: the job's run URL, attempt and job name, so a later step of the same job can reclaim the lease.
+  const runUrl = process.env.GITHUB_RUN_ID
+    ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}/attempts/${process.env.GITHUB_RUN_ATTEMPT} ${process.env.GITHUB_JOB}`
+    : undefined;
+  try {
+    const result = await runRelease(
+      args.request,
+      { environment: config.environment, capacity: config.app.capacity, scanGate: config.registry.scanGate },
+      {
+        store: parameterStore(ssmParameterApi(region), config.environment),
+        deployer: stack.deployer,
+        fleet: awsFleet(output<Record<Colour, string>>("target_group_arns"), output<Record<Colour, string>>("group_names"), region),
+        alarms: cloudWatchAlarms(`${alarmPrefix(config.environment)}-`, region),
+        images: ecrImages(config.registry.repositoryName, region),
+        ami: al2023Ami(region),
+        smoke: httpSmokeTest(output<string>("test_listener_url"), [{ path: config.app.healthCheckPath, status: 200 }, ...args.checks]),
+        clock: {
+          now: () => new Date(),
+          sleep: (milliseconds, signal) =>
+            new Promise((resolve, reject) => {
+              const timer = setTimeout(resolve, milliseconds);
+              signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("interrupted"))), { once: true });
+            }),
+        },
+        log,
       },
-    },
-    controller.signal,
-  );
-  log(outcome.exitCode === EXIT.ok ? "released" : `failed (exit ${outcome.exitCode}): ${outcome.reason}`);
-  return outcome.exitCode;
+      { runId: randomUUID(), holder: runUrl ?? `${userInfo().username}@${hostname()}`, leaseSeconds: LEASE_SECONDS, takeOverStaleLease: args.takeOverStaleLease },
+      controller.signal,
+    );
+    (result.exitCode === EXIT.ok ? console.log : console.error)(`release: ${result.message}`);
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof RequestError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+main({ name: "release", usage: USAGE, run });

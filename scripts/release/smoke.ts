@@ -1,4 +1,4 @@
-import type { SmokeTest } from "./orchestrator";
+import type { SmokeTest } from "./ports";
 
 export interface SmokeCheck {
   /** Path under the test listener, e.g. /health. */

@@ -100,6 +100,155 @@ export function standInRandomProvider(stack: TerraformJson): { stack: TerraformJ
   return { stack: copy, replaced };
 }
 
+/**
+ * What a stand-in changes in a stack copy, in a form that applies alike to the synthesized JSON
+ * and to the same stack synthesized as HCL: blocks dropped, references pointed elsewhere, blocks
+ * added (as Terraform JSON, which Terraform merges with the HCL files of the same folder).
+ */
+export interface StandInEdit {
+  /** Blocks dropped, by kind ("data" or "ephemeral"), type and name. */
+  readonly drops: readonly { readonly kind: "data" | "ephemeral"; readonly type: string; readonly name: string }[];
+  /** References rewritten everywhere in the configuration, in this order. */
+  readonly references: readonly { readonly from: RegExp; readonly to: string }[];
+  /** Blocks added: `locals`, `variable` and `resource.terraform_data`, as Terraform JSON. */
+  readonly additions: TerraformJson;
+}
+
+const NO_EDIT: StandInEdit = { drops: [], references: [], additions: {} };
+
+const escapedForRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+function rewritten(text: string, references: StandInEdit["references"]): string {
+  return references.reduce((result, { from, to }) => result.replace(from, to), text);
+}
+
+/** The stack's Terraform JSON with the edit applied; the original is left untouched. */
+export function editedJson(stack: TerraformJson, edit: StandInEdit): TerraformJson {
+  if (edit.drops.length === 0 && edit.references.length === 0 && Object.keys(edit.additions).length === 0) return stack;
+  const copy: TerraformJson = JSON.parse(rewritten(JSON.stringify(stack), edit.references));
+  for (const { kind, type, name } of edit.drops) {
+    delete copy[kind]?.[type]?.[name];
+    if (copy[kind]?.[type] && Object.keys(copy[kind][type]).length === 0) delete copy[kind][type];
+    if (copy[kind] && Object.keys(copy[kind]).length === 0) delete copy[kind];
+  }
+  const { locals, variable, resource } = edit.additions;
+  if (locals) copy.locals = { ...(copy.locals ?? {}), ...locals };
+  if (variable) copy.variable = { ...(copy.variable ?? {}), ...variable };
+  for (const [type, blocks] of Object.entries<TerraformJson>(resource ?? {})) {
+    copy.resource = copy.resource ?? {};
+    copy.resource[type] = { ...(copy.resource[type] ?? {}), ...blocks };
+  }
+  return copy;
+}
+
+/** Everything the edits add, as one Terraform JSON file (for beside an HCL configuration). */
+export function additionsOf(edits: readonly StandInEdit[]): TerraformJson {
+  return edits.reduce((merged, edit) => editedJson(merged, { ...NO_EDIT, additions: edit.additions }), {} as TerraformJson);
+}
+
+/**
+ * The stack's HCL (`cdktf synth --hcl`, formatted) with the edit's drops and references applied;
+ * its additions belong in a `.tf.json` file beside it. Fails when a block to drop is not there.
+ */
+export function editedHcl(hcl: string, edit: StandInEdit): string {
+  let text = hcl;
+  for (const { kind, type, name } of edit.drops) {
+    let found = false;
+    text = replaceBlocks(text, new RegExp(`^${kind} "${escapedForRegExp(type)}" "${escapedForRegExp(name)}" \\{`), () => {
+      found = true;
+      return "";
+    });
+    if (!found) throw new Error(`the HCL has no ${kind} "${type}" "${name}" block to stand in`);
+  }
+  return rewritten(text, edit.references);
+}
+
+/** Prefix of the values that stand in for ephemeral passwords; none may ever appear in a plan. */
+export const STAND_IN_MARKER = "OFFLINE-PROOF-MARKER";
+
+/**
+ * Terraform cannot open an ephemeral `aws_secretsmanager_random_password` offline (it calls
+ * Secrets Manager) and mock providers do not support ephemeral resources. So a copy that is
+ * planned gets an ephemeral input variable in place of each one, set to a distinct marker through
+ * a tfvars file: the value stays ephemeral (Terraform still refuses it anywhere but in write-only
+ * attributes), and a correct stack's `terraform show -json` contains none of the markers. A literal
+ * would not do: the plan's configuration section shows constant expressions. `terraform
+ * validate` runs on the real blocks before this is applied.
+ */
+export function standInEphemeralPasswords(stack: TerraformJson): { stack: TerraformJson; markers: string[]; tfvars: Record<string, string>; edit: StandInEdit } {
+  const type = "aws_secretsmanager_random_password";
+  const names = Object.keys(stack.ephemeral?.[type] ?? {});
+  if (names.length === 0) return { stack, markers: [], tfvars: {}, edit: NO_EDIT };
+  const variableOf = (name: string) => `ephemeral_stand_in_${name}`;
+  const edit: StandInEdit = {
+    drops: names.map((name) => ({ kind: "ephemeral", type, name })),
+    references: names.map((name) => ({ from: new RegExp(escapedForRegExp(`ephemeral.${type}.${name}.random_password`), "g"), to: `var.${variableOf(name)}` })),
+    additions: { variable: Object.fromEntries(names.map((name) => [variableOf(name), { type: "string", ephemeral: true, sensitive: true }])) },
+  };
+  const tfvars = Object.fromEntries(names.map((name) => [variableOf(name), `${STAND_IN_MARKER}-${name}`]));
+  return { stack: editedJson(stack, edit), markers: Object.values(tfvars), tfvars, edit };
+}
+
+/** Attribute values a stood-in data source reports, from the block's own arguments. */
+export type DataSourceExample = (block: TerraformJson) => TerraformJson;
+
+/**
+ * Data sources that call AWS are read during plan even with -refresh=false. In the copy, each
+ * one of a listed type becomes a local value with example attributes (a list of them when the
+ * block has `count`), and references to it point at that local. Its postconditions become
+ * preconditions of a terraform_data resource of the same name, so the example must pass them;
+ * the product's synthesized JSON keeps the real block.
+ */
+export function standInDataSources(
+  stack: TerraformJson,
+  examples: Readonly<Record<string, DataSourceExample>>,
+): { stack: TerraformJson; replaced: string[]; edit: StandInEdit } {
+  const drops: StandInEdit["drops"][number][] = [];
+  const references: StandInEdit["references"][number][] = [];
+  const locals: Record<string, unknown> = {};
+  const checks: Record<string, TerraformJson> = {};
+  for (const [type, example] of Object.entries(examples)) {
+    for (const [name, block] of Object.entries<TerraformJson>(stack.data?.[type] ?? {})) {
+      const local = `stand_in_${type}_${name}`;
+      const { count, lifecycle, depends_on, provider, "//": metadata, ...arguments_ } = block;
+      const value = { ...arguments_, ...example(block) };
+      locals[local] = count === undefined ? value : `\${[for index in range(${unwrap(count)}) : ${hcl(value)}]}`;
+      // Its postconditions still judge the example: as preconditions of a stand-in resource.
+      if (count === undefined && lifecycle?.postcondition) {
+        checks[local] = {
+          lifecycle: {
+            precondition: lifecycle.postcondition.map((condition: TerraformJson) => ({
+              condition: String(condition.condition).split("self.").join(`local.${local}.`),
+              error_message: condition.error_message,
+            })),
+          },
+        };
+      }
+      drops.push({ kind: "data", type, name });
+      references.push({ from: new RegExp(`${escapedForRegExp(`data.${type}.${name}`)}(?![\\w-])`, "g"), to: `local.${local}` });
+    }
+  }
+  const replaced = drops.map(({ type, name }) => `${type}.${name}`);
+  if (replaced.length === 0) return { stack, replaced, edit: NO_EDIT };
+  const edit: StandInEdit = { drops, references, additions: { locals, ...(Object.keys(checks).length > 0 ? { resource: { terraform_data: checks } } : {}) } };
+  return { stack: editedJson(stack, edit), replaced, edit };
+}
+
+/** `${expr}` -> expr; a literal stays a literal. */
+function unwrap(value: unknown): string {
+  const text = String(value);
+  const match = /^\$\{(.*)\}$/s.exec(text);
+  return match ? match[1] : text;
+}
+
+/** A JSON value as an HCL expression (object keys quoted, `${...}` strings as expressions). */
+function hcl(value: unknown): string {
+  if (typeof value === "string") return /^\$\{(.*)\}$/s.test(value) ? unwrap(value) : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(hcl).join(", ")}]`;
+  if (value && typeof value === "object") return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)} = ${hcl(item)}`).join(", ")}}`;
+  return JSON.stringify(value);
+}
+
 /** Index just past the brace that closes the one at `open`, skipping braces inside quoted strings. */
 function closingBrace(text: string, open: number): number {
   let depth = 0;
@@ -128,21 +277,4 @@ function replaceBlocks(text: string, header: RegExp, replacement: (match: RegExp
     pattern.lastIndex = end;
   }
   return result + text.slice(from);
-}
-
-/**
- * The same stand-in for a stack synthesized as HCL (`cdktf synth --hcl`), which override files
- * cannot do either: they merge into blocks but cannot remove one.
- */
-export function standInRandomProviderHcl(hcl: string): { hcl: string; replaced: string[] } {
-  const replaced: string[] = [];
-  let text = replaceBlocks(hcl, /^resource "random_password" "([^"]+)" \{/, ([, name], body) => {
-    replaced.push(name);
-    const length = Number(/^\s*length\s*=\s*(\d+)\s*$/m.exec(body)?.[1] ?? 32);
-    return `resource "terraform_data" "${name}" {\n  input = "offline-stand-in-${"x".repeat(length)}"\n}`;
-  });
-  for (const name of replaced) text = text.split(`random_password.${name}.result`).join(`terraform_data.${name}.output`);
-  text = replaceBlocks(text, /^provider "random" \{/, () => "");
-  text = replaceBlocks(text, /^\s*random\s*=\s*\{/, () => "");
-  return { hcl: text, replaced };
 }

@@ -6,8 +6,9 @@
 const USAGE = `usage: npm run validate -- [STACK]...
   Proves every synthesized stack offline (terraform init, validate, plan against the provider
   mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data,
-  auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON) or
-  auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only).
+  auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
+  auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only) or
+  auth-staging-app@first-deploy (planned against the release state the registry seeds).
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
   PROOF_KEEP=1 keeps the work folder.`;
@@ -18,16 +19,22 @@ import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
 import type { Layer } from "../../src/stacks/auth-stack";
-import { dataLoss, parsePlan, renderReport, StackPlan } from "../plan-report/report";
+import { guardPolicyFor } from "../plan-report/policy";
+import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
   TerraformJson,
   backendOverride,
+  additionsOf,
+  editedHcl,
   providerOverride,
   remoteStateOverride,
+  standInEphemeralPasswords,
+  standInDataSources,
   standInRandomProvider,
-  standInRandomProviderHcl,
   stateWithOutputs,
 } from "./overrides";
+import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examples";
+import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
 import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
@@ -50,13 +57,24 @@ function withTerraformCloud<T extends object>(config: T): T {
  */
 type Variant = "json" | "hcl" | "terraform-cloud";
 
+/** A second plan of a stack with other data source answers, and what its plan must show. */
+interface PlanVariant {
+  readonly examples: typeof DATA_SOURCE_EXAMPLES;
+  /** What the check proved, for the output line. */
+  readonly proves: string;
+  /** A problem with the plan JSON, or undefined when it shows what it must. */
+  readonly check: (plan: any) => string | undefined;
+}
+
 interface StackJob {
   readonly name: string;
   readonly stack: string;
   readonly variant: Variant;
   readonly dir: string;
-  /** The stack's cdk.tf.json as synthesized with the S3 backend: what the overrides are built from. */
+  /** The stack's cdk.tf.json (an HCL stack's JSON twin's): what the overrides and stand-ins are built from. */
   readonly jsonTwin: string;
+  /** Planned with other data source answers, and checked. */
+  readonly planVariant?: PlanVariant;
 }
 
 interface StackResult {
@@ -70,43 +88,32 @@ interface StackResult {
   readonly changes?: PlannedChanges;
 }
 
-/** Copies a synthesized stack and stands in, in the copy only, what hashicorp/random would create. */
-function copyWithRandomStandIn(job: StackJob, dir: string, standIns: string[]): TerraformJson {
-  cpSync(job.dir, dir, { recursive: true });
-  const note = (count: number) => standIns.push(`random_password -> terraform_data (${count}; hashicorp/random is not mirrored)`);
-  if (job.variant === "hcl") {
-    const { hcl, replaced } = standInRandomProviderHcl(readFileSync(join(dir, "cdk.tf"), "utf8"));
-    if (replaced.length > 0) {
-      writeFileSync(join(dir, "cdk.tf"), hcl);
-      note(replaced.length);
-    }
-    return JSON.parse(readFileSync(job.jsonTwin, "utf8"));
-  }
-  const { stack: json, replaced } = standInRandomProvider(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")));
-  if (replaced.length > 0) {
-    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json, null, 2));
-    note(replaced.length);
-  }
-  return json;
-}
+/** File of the stand-ins' locals, variables and checks beside an HCL copy (Terraform merges it with cdk.tf). */
+const HCL_STAND_INS = "proof_stand_ins.tf.json";
 
 async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv): Promise<StackResult> {
   const dir = join(workDir, job.name.replace("@", "--"));
+  cpSync(job.dir, dir, { recursive: true });
+  const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
   const standIns: string[] = [];
-  const json = copyWithRandomStandIn(job, dir, standIns);
   try {
     if (job.variant === "terraform-cloud") {
       await terraform(dir, env, "init", "-input=false", "-backend=false");
       await terraform(dir, env, "validate");
-      const kept = `cloud block (${json.terraform.cloud.organization}/${json.terraform.cloud.workspaces.name}) and remote-state sources kept`;
-      return { job, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}${standIns.length ? `; stood in: ${standIns.join(", ")}` : ""}` };
+      const kept = `cloud block (${twin.terraform.cloud.organization}/${twin.terraform.cloud.workspaces.name}) and remote-state sources kept`;
+      return { job, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}` };
     }
-    standIns.unshift("local backend", "mock credentials");
+    standIns.push("local backend", "mock credentials");
+    const { stack: withoutRandom, replaced } = standInRandomProvider(twin);
+    if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
+    const dataSources = standInDataSources(withoutRandom, job.planVariant?.examples ?? DATA_SOURCE_EXAMPLES);
+    const ephemeral = standInEphemeralPasswords(dataSources.stack);
+    if (job.variant === "json" && dataSources.stack !== twin) writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(dataSources.stack, null, 2));
     // The harness's overrides are JSON files: Terraform merges them into an HCL configuration just the same.
     writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
-    writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(json)));
+    writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(twin)));
     const producers = new Set<string>();
-    const remoteState = remoteStateOverride(json, (layer) => {
+    const remoteState = remoteStateOverride(twin, (layer) => {
       producers.add(layer);
       return join(stateDir, `${layer}.tfstate`);
     });
@@ -114,15 +121,39 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
       writeFileSync(join(dir, "remote_state_override.tf.json"), JSON.stringify(remoteState));
       standIns.push(`upstream outputs of ${[...producers].join(", ")} from handover examples`);
     }
+
     await terraform(dir, env, "init", "-input=false");
+    // The HCL copy is validated with every real block; its stand-ins, the JSON twin's, follow for the plan.
     await terraform(dir, env, "validate");
+    if (dataSources.replaced.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.replaced.join(", ")})`);
+    const { markers, tfvars } = ephemeral;
+    const edits = [dataSources.edit, ephemeral.edit].filter((edit) => edit.drops.length > 0);
+    if (job.variant === "hcl" && edits.length > 0) {
+      writeFileSync(join(dir, "cdk.tf"), edits.reduce((text, edit) => editedHcl(text, edit), readFileSync(join(dir, "cdk.tf"), "utf8")));
+      writeFileSync(join(dir, HCL_STAND_INS), JSON.stringify(additionsOf(edits), null, 2));
+    } else if (job.variant === "json" && markers.length > 0) {
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(ephemeral.stack, null, 2));
+    }
+    if (markers.length > 0) {
+      writeFileSync(join(dir, "ephemeral_stand_ins.auto.tfvars.json"), JSON.stringify(tfvars));
+      standIns.push(
+        `ephemeral aws_secretsmanager_random_password -> ephemeral variables set to markers for the plan (${markers.length}; Terraform cannot open them offline; validated with the real blocks)`,
+      );
+    }
     const { json: planJson, summary } = await planAsJson(dir, env, { initialized: true });
+    const leaked = markers.filter((marker) => planJson.includes(marker));
+    if (leaked.length > 0) {
+      return { job, ok: false, line: `FAIL  ${job.name}`, detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}` };
+    }
+    if (markers.length > 0) standIns.push("no marker in terraform show -json");
     const plan = JSON.parse(planJson);
+    const problem = job.planVariant?.check(plan);
+    if (problem) return { job, ok: false, line: `FAIL  ${job.name}`, detail: problem };
     return {
       job,
       ok: true,
-      line: `ok    ${job.name}: validated and planned (${summary}); stood in: ${standIns.join(", ")}`,
-      plan: parsePlan(job.stack, plan),
+      line: `ok    ${job.name}: validated and planned (${summary})${job.planVariant ? `; ${job.planVariant.proves}` : ""}; stood in: ${standIns.join(", ")}`,
+      plan: parsePlan(job.stack, plan, guardPolicyFor(job.stack)),
       changes: plannedChanges(plan),
     };
   } catch (error) {
@@ -130,9 +161,26 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
   }
 }
 
+/** Before the first release both colours must plan with no instance, no image lookup, and say why. */
+const FIRST_DEPLOY: PlanVariant = {
+  examples: FIRST_DEPLOY_EXAMPLES,
+  proves: "with the seeded release state both colours plan 0 instances and fleet_status says why",
+  check(plan) {
+    const groups = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_autoscaling_group");
+    const sizes = groups.map((change: any) => [change.change.after.min_size, change.change.after.max_size, change.change.after.desired_capacity]);
+    if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0)) return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
+    const status = plan.planned_values?.outputs?.fleet_status?.value;
+    if (status !== NO_IMAGE_STATUS) return `fleet_status is ${JSON.stringify(status)}`;
+    return undefined;
+  },
+};
+
+/** The plain JSON plan of a stack: what its HCL must plan the same as, and what the plan report reads. */
+const isPlainJson = (job: StackJob) => job.variant === "json" && !job.planVariant;
+
 /** An HCL stack passes only when its plan proposes exactly what its JSON twin's plan does. */
 function compareWithJson(hcl: StackResult, results: readonly StackResult[]): StackResult {
-  const json = results.find((result) => result.job.variant === "json" && result.job.stack === hcl.job.stack);
+  const json = results.find((result) => isPlainJson(result.job) && result.job.stack === hcl.job.stack);
   if (!hcl.changes || !json?.changes) return hcl;
   const differences = planDifferences(json.changes, hcl.changes, ["JSON", "HCL"]);
   if (differences.length > 0) return { ...hcl, ok: false, line: `FAIL  ${hcl.job.name}: plans differently from its JSON`, detail: differences.slice(0, 20).join("\n") };
@@ -182,9 +230,12 @@ async function prove(argv: string[]): Promise<number> {
       stack: entry.name,
       variant,
       dir: resolve(directory, entry.workingDirectory),
-      jsonTwin: join(outdir, "stacks", entry.name, "cdk.tf.json"),
+      jsonTwin: join(variant === "terraform-cloud" ? cloudOutdir : outdir, "stacks", entry.name, "cdk.tf.json"),
     }));
   const everyJob = [...jobsOf(outdir, "json"), ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+  // A fresh environment: the app stack planned against the release state the registry seeds.
+  const staging = everyJob.find((job) => job.name === "auth-staging-app");
+  if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY });
   const unknown = only.filter((name) => !everyJob.some((job) => job.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyJob.map((job) => job.name).join(", ")})`);
   // An HCL stack is compared with its JSON twin's plan, so naming one proves the twin too.
@@ -213,11 +264,11 @@ async function prove(argv: string[]): Promise<number> {
   const results = [...finished.filter((result) => !(result.job.variant === "hcl" && result.ok)), ...compared];
 
   // The plan report over every create-only plan: the guard must let a fresh environment through.
-  const plans = results.flatMap((result) => (result.plan && result.job.variant === "json" ? [result.plan] : []));
+  const plans = results.flatMap((result) => (result.plan && isPlainJson(result.job) ? [result.plan] : []));
   const reportPath = join(root, "plan-report.md");
   writeFileSync(reportPath, renderReport(plans));
-  const losses = dataLoss(plans);
-  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} stateful replacements or deletions`);
+  const losses = blockers(plans);
+  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} changes blocked by the data-loss guard`);
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
@@ -231,7 +282,7 @@ async function synthesizeHcl(outdir: string): Promise<void> {
   await run(process.execPath, [build.entryPath], {
     env: { ...process.env, SYNTH_HCL_OUTPUT: "true", CDKTF_OUTDIR: outdir, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "" },
   });
-  // The CLI formats what the app wrote; the random stand-in relies on that layout.
+  // The CLI formats what the app wrote, as `cdktf synth --hcl` does.
   await run(TERRAFORM, ["fmt", "-recursive", outdir]);
 }
 

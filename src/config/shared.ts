@@ -14,13 +14,12 @@ export const serviceTuning = {
   containerNeedsInstanceMetadata: false,
   rootVolumeGb: 30,
   healthCheckGracePeriodSeconds: 300,
-  instanceRefreshMinHealthyPercent: 50,
+  instanceRefreshMinHealthyPercent: 100,
   deregistrationDelaySeconds: 30,
   slowStartSeconds: 30,
   targetCpuPercent: 60,
   targetRequestsPerTarget: 1000,
   waf: { rateLimitPerIp: 2000, loginRateLimitPerIp: 100, loginPaths: ["/login", "/token", "/oauth/token"] },
-  release: { blueImageTag: "1.0.0", greenImageTag: "1.0.0", greenTrafficPercent: 0, idleCapacity: 0 },
   alarms: { http5xxRatePercent: 5, p99LatencySeconds: 2, rejectedConnections: 0, wafBlockedRequests: 500 },
 } satisfies Partial<EnvironmentConfigInput["app"]>;
 

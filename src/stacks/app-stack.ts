@@ -3,28 +3,32 @@ import { TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
-import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { SecretConvergence } from "../constructs/compute/secret-convergence";
 import { ServiceInstanceRole } from "../constructs/compute/instance-role";
 import { UserDataTemplate } from "../constructs/compute/user-data";
 import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
 import { AliasRecords } from "../constructs/edge/alias-records";
 import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
 import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
+import { redisAuthRotationFunctionName } from "../constructs/data/redis-auth-rotation";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
-import { COLOURS, Colour, ReleaseVariables } from "../constructs/release/release-variables";
+import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
 import { AuthStack, standardTags } from "./auth-stack";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
+import { registryHandover } from "./registry-handover";
 
 /** The port the service container listens on. */
 export const SERVICE_PORT = 3000;
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets, registry, alarms. */
+/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
 export class AppStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "app" });
@@ -32,9 +36,10 @@ export class AppStack extends AuthStack {
     const { aws, app, dns } = config;
     const network = new HandoverReader(this, "network", config, "network", networkHandover);
     const data = new HandoverReader(this, "data", config, "data", dataHandover);
+    const registry = new HandoverReader(this, "registry", config, "registry", registryHandover);
 
     const appKey = new EncryptionKey(this, "app-key", {
-      description: `Encrypts ${name} images and app, WAF logs`,
+      description: `Encrypts ${name} app and WAF logs`,
       alias: `${name}-app`,
       accountId: aws.accountId,
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
@@ -53,14 +58,14 @@ export class AppStack extends AuthStack {
       expiryDays: app.accessLogExpiryDays,
     });
 
-    const registry = new ContainerRegistry(this, "registry", { name: `${name}-service`, kmsKeyArn: appKey.arn, keepImages: app.keepImages });
     const serviceLogs = new EncryptedLogGroup(this, "service-logs", {
       name: `/auth/${config.environment}/service`,
       retentionInDays: app.logRetentionDays,
       kmsKeyArn: appKey.arn,
     });
     const secretArns = {
-      db: data.string("db_master_secret_arn"),
+      // The service's own rotated login; the master secret is for the rotation function and people only.
+      db: data.string("db_service_secret_arn"),
       redis: data.string("redis_auth_secret_arn"),
       app: data.string("app_secret_arn"),
     };
@@ -68,13 +73,18 @@ export class AppStack extends AuthStack {
       name: `${name}-service`,
       region: aws.region,
       secretArns: Object.values(secretArns),
-      kmsKeyArns: [data.string("data_kms_key_arn"), appKey.arn],
-      repositoryArn: registry.repository.arn,
+      kmsKeyArns: [data.string("data_kms_key_arn"), registry.string("registry_key_arn")],
+      repositoryArn: registry.string("repository_arn"),
       logGroupArn: serviceLogs.arn,
     });
 
     const userData = new UserDataTemplate(this, "user-data");
-    const release = new ReleaseVariables(this, "release", { defaults: app.release, maxCapacity: app.capacity.max });
+    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
+    const release = new ReleaseStateReader(this, "release", {
+      parameterName: releaseStateParameterName(config.environment),
+      repositoryName: config.registry.repositoryName,
+      maxCapacity: app.capacity.max,
+    });
     const fleets = Object.fromEntries(
       COLOURS.map((colour) => [
         colour,
@@ -84,14 +94,15 @@ export class AppStack extends AuthStack {
           vpcId: network.string("vpc_id"),
           subnetIds: network.list("private_subnet_ids"),
           securityGroupIds: [network.string("app_security_group_id")],
+          imageId: release.amiId(colour),
           instanceType: app.instanceType,
           instanceProfileArn: instanceRole.instanceProfile.arn,
           userDataBase64: userData.base64({
             colour,
             region: aws.region,
             registry: `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`,
-            repository_url: registry.repository.repositoryUrl,
-            image_tag: release.imageTag[colour],
+            repository_url: registry.string("repository_url"),
+            image_digest: release.digest(colour),
             db_secret_arn: secretArns.db,
             redis_secret_arn: secretArns.redis,
             app_secret_arn: secretArns.app,
@@ -113,6 +124,7 @@ export class AppStack extends AuthStack {
           desiredCapacity: release.capacity(colour, app.capacity.desired),
           healthCheckGracePeriodSeconds: app.healthCheckGracePeriodSeconds,
           minHealthyPercent: app.instanceRefreshMinHealthyPercent,
+          preconditions: [release.imagePresence(colour)],
           deregistrationDelaySeconds: app.deregistrationDelaySeconds,
           slowStartSeconds: app.slowStartSeconds,
           targetCpuPercent: app.targetCpuPercent,
@@ -154,7 +166,8 @@ export class AppStack extends AuthStack {
     });
 
     new AppAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      // The prefix the release tool reads the colours' alarms by.
+      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn")),
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
@@ -164,27 +177,41 @@ export class AppStack extends AuthStack {
       thresholds: app.alarms,
     });
 
+    new SecretConvergence(this, "secret-convergence", {
+      name,
+      region: aws.region,
+      accountId: aws.accountId,
+      secretArns: Object.values(secretArns),
+      groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
+      redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      kmsKeyArn: appKey.arn,
+      logRetentionDays: app.logRetentionDays,
+    });
+
     new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });
     new TerraformOutput(this, "test_listener_url", {
       value: `https://${dns.domainName}:${app.testListenerPort}`,
       description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
     });
     new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
-    new TerraformOutput(this, "repository_url", { value: registry.repository.repositoryUrl, description: "ECR repository to push images to" });
     new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });
     new TerraformOutput(this, "target_group_arns", {
       value: byColour((fleet) => fleet.targetGroup.arn),
       description: "Target group per colour (the release tool waits for their healthy targets)",
     });
-    new TerraformOutput(this, "release_settings", {
+    new TerraformOutput(this, "current_release", {
       value: {
-        blue_image_tag: release.imageTag.blue,
-        green_image_tag: release.imageTag.green,
-        green_traffic_percent: release.greenTrafficPercent.numberValue,
-        idle_capacity: release.idleCapacity.numberValue,
+        blue_digest: release.digest("blue"),
+        green_digest: release.digest("green"),
+        blue_ami_id: release.amiId("blue"),
+        green_ami_id: release.amiId("green"),
+        green_traffic_percent: release.weight("green"),
+        idle_capacity: Token.asNumber("${local.release_state.idleCapacity}"),
       },
-      description: "The release variables the stack is deployed with",
+      description: "The release state the stack is deployed with (read from SSM; only npm run release changes it)",
     });
+    new TerraformOutput(this, "fleet_status", { value: release.fleetStatus(), description: "Why a fresh environment runs no instance, or serving" });
     new TerraformOutput(this, "idle_colour", {
       value: release.forIdleColour({ blue: "blue", green: "green" }),
       description: "Colour the test listener reaches",

@@ -1,12 +1,15 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
 
 /** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
 
-export type Layer = "bootstrap" | "network" | "data" | "app";
+/** Every layer of an environment, in deploy order: the one list tools and tests import. */
+export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
+export type Layer = (typeof LAYERS)[number];
 
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
 export function stackName(environment: string, layer: Layer): string {
@@ -51,6 +54,7 @@ export class AuthStack extends TerraformStack {
     this.config = config;
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    enforceCompliance(this, config.production ? "production" : "baseline");
     if (props.localStateFile) {
       new LocalBackend(this, { path: props.localStateFile });
       return;

@@ -4,7 +4,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { StateBucket } from "../constructs/state/state-bucket";
-import { AuthStack, Layer, stateKeyAlias, workspaceName } from "./auth-stack";
+import { AuthStack, LAYERS, stateKeyAlias, workspaceName } from "./auth-stack";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -27,10 +27,9 @@ export class BootstrapStack extends AuthStack {
       repository: config.ci.githubRepository,
       deployEnvironment: config.ci.deployEnvironment,
       planEnvironment: config.ci.planEnvironment,
-      region: config.aws.region,
       stateBucketArn: state.storage.bucket.arn,
       stateKeyArn: state.key.arn,
-      readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,
+      savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: config.ci.createOidcProvider,
     });
     new TerraformOutput(this, "state_bucket", { value: state.storage.bucket.bucket, description: "Terraform state bucket" });
@@ -39,7 +38,6 @@ export class BootstrapStack extends AuthStack {
     new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     if (cloud) {
-      const layers: Layer[] = ["bootstrap", "network", "data", "app"];
       const tfc = new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
         name: `auth-${config.environment}`,
         accountId: config.aws.accountId,
@@ -47,8 +45,7 @@ export class BootstrapStack extends AuthStack {
         hostname: cloud.hostname,
         organization: cloud.organization,
         project: cloud.project,
-        workspaces: layers.map((layer) => workspaceName(config, layer)),
-        readableSecretsArnPattern: `arn:aws:secretsmanager:${config.aws.region}:${config.aws.accountId}:secret:auth-${config.environment}*`,
+        workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
       });
       new TerraformOutput(this, "tfc_plan_role_arn", { value: tfc.planRole.arn, description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace" });
       new TerraformOutput(this, "tfc_apply_role_arn", { value: tfc.applyRole.arn, description: "TFC_AWS_APPLY_PHASE_ROLE_ARN of every workspace" });

@@ -14,6 +14,11 @@ export const dataHandover = {
     description: "RDS-managed secret with the master username and password",
     example: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbCdEf",
   },
+  db_service_secret_arn: {
+    type: "string",
+    description: "Secret with the service's own PostgreSQL login (rotated, alternating users); what the app reads",
+    example: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging/db-service-AbCdEf",
+  },
   redis_endpoint: {
     type: "string",
     description: "Redis configuration endpoint (cluster mode) or primary endpoint",

@@ -1,9 +1,10 @@
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AppSecret } from "../constructs/data/app-secret";
 import { DatabaseBackupPlan } from "../constructs/data/database-backup-plan";
+import { DatabaseServiceCredentials } from "../constructs/data/database-service-credentials";
 import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
@@ -21,7 +22,6 @@ export class DataStack extends AuthStack {
     const name = `auth-${config.environment}`;
     const { aws, data } = config;
     const network = new HandoverReader(this, "network", config, "network", networkHandover);
-    new RandomProvider(this, "random");
 
     const dataKey = new EncryptionKey(this, "data-key", {
       description: `Encrypts ${name} databases, caches, secrets and their logs`,
@@ -70,6 +70,23 @@ export class DataStack extends AuthStack {
           ? { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: db.crossRegionBackupRetentionDays }
           : undefined,
     });
+    const serviceCredentials = new DatabaseServiceCredentials(this, "db-service-credentials", {
+      name,
+      kmsKeyArn: dataKey.arn,
+      recoveryWindowDays: data.secrets.recoveryWindowDays,
+      masterSecretArn: database.masterSecretArn,
+      host: database.instance.address,
+      port: database.instance.port,
+      databaseName: db.databaseName,
+      username: db.serviceUsername,
+      schema: db.serviceSchema,
+      rotationDays: db.serviceCredentialRotationDays,
+      network: {
+        subnetIds: network.list("private_subnet_ids"),
+        securityGroupIds: [network.string("db_rotation_security_group_id")],
+      },
+      logRetentionDays: data.logRetentionDays,
+    });
     if (drProvider && drKey && data.backup.enabled) {
       new DatabaseBackupPlan(this, "backup", {
         name,
@@ -96,8 +113,22 @@ export class DataStack extends AuthStack {
       maintenanceWindow: redis.maintenanceWindow,
       logRetentionDays: data.logRetentionDays,
       secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
-      authTokenGeneration: redis.authTokenGeneration,
-      authTokenUpdateStrategy: redis.authTokenUpdateStrategy,
+    });
+    new RedisAuthRotation(this, "redis-auth-rotation", {
+      name,
+      region: aws.region,
+      accountId: aws.accountId,
+      secretArn: cache.authSecret.arn,
+      replicationGroupId: `${name}-redis`,
+      redisHost: cache.endpoint,
+      redisPort: cache.port,
+      rotationDays: redis.authTokenRotationDays,
+      kmsKeyArn: dataKey.arn,
+      logRetentionDays: data.logRetentionDays,
+      vpcId: network.string("vpc_id"),
+      subnetIds: network.list("private_subnet_ids"),
+      cacheSecurityGroupId: network.string("cache_security_group_id"),
+      dependsOn: [cache.replicationGroup],
     });
     const appSecret = new AppSecret(this, "app-secret", {
       name,
@@ -135,6 +166,7 @@ export class DataStack extends AuthStack {
       db_port: database.instance.port,
       db_name: db.databaseName,
       db_master_secret_arn: database.masterSecretArn,
+      db_service_secret_arn: serviceCredentials.arn,
       redis_endpoint: cache.endpoint,
       redis_port: cache.port,
       redis_auth_secret_arn: cache.authSecret.arn,

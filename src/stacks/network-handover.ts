@@ -22,6 +22,11 @@ export const networkHandover = {
   app_security_group_id: { type: "string", description: "Security group of the app instances", example: "sg-0a1b2c3d4e5f60742" },
   db_security_group_id: { type: "string", description: "Security group of PostgreSQL", example: "sg-0a1b2c3d4e5f60743" },
   cache_security_group_id: { type: "string", description: "Security group of Redis", example: "sg-0a1b2c3d4e5f60744" },
+  db_rotation_security_group_id: {
+    type: "string",
+    description: "Security group of the database credential rotation function",
+    example: "sg-0a1b2c3d4e5f60745",
+  },
   alert_topic_arn: {
     type: "string",
     description: "SNS topic every alarm notifies",

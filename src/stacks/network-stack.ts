@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { VpcFlowLogs } from "../constructs/network/flow-logs";
+import { InterfaceEndpoints } from "../constructs/network/interface-endpoints";
 import { Network } from "../constructs/network/network";
 import { ServiceSecurityGroups } from "../constructs/network/security-groups";
 import { EncryptionKey } from "../constructs/security/encryption-key";
@@ -35,6 +36,14 @@ export class NetworkStack extends AuthStack {
       testListenerAllowedCidrs: config.app.testListenerAllowedCidrs,
       allowIpv6Clients: network.publicIpv6,
     });
+    new InterfaceEndpoints(this, "api-endpoints", {
+      name,
+      vpcId: vpc.vpc.id,
+      region: aws.region,
+      services: ["secretsmanager"],
+      subnetIds: vpc.privateSubnetIds,
+      securityGroupIds: [securityGroups.apiEndpoints.id],
+    });
     const logsKey = new EncryptionKey(this, "network-logs-key", {
       description: `Encrypts ${name} network logs`,
       alias: `${name}-network-logs`,
@@ -64,6 +73,7 @@ export class NetworkStack extends AuthStack {
       app_security_group_id: securityGroups.app.id,
       db_security_group_id: securityGroups.database.id,
       cache_security_group_id: securityGroups.cache.id,
+      db_rotation_security_group_id: securityGroups.databaseRotation.id,
       alert_topic_arn: alerts.arn,
     });
   }

@@ -4,6 +4,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { suppressFinding } from "../../compliance/suppress";
+import { githubSubject } from "./github-oidc-subject";
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
 
@@ -13,16 +15,21 @@ export interface GithubDeployRolesProps {
   readonly accountId: string;
   /** owner/name of the repository whose workflows may assume the roles. */
   readonly repository: string;
-  /** GitHub environment whose jobs may deploy (protect it: reviewers, main branch only). */
+  /** GitHub environment whose jobs may deploy (protect it: required reviewers, deployment branch main). */
   readonly deployEnvironment: string;
-  /** GitHub environment whose jobs may plan; plans read secrets, so protect production's with reviewers. */
+  /** GitHub environment whose jobs may plan. */
   readonly planEnvironment: string;
-  readonly region: string;
-  /** The state bucket and its key: the plan role reads state and writes lock files. */
+  /** The state bucket and its key: the plan role reads state, writes lock files and saved plans. */
   readonly stateBucketArn: string;
   readonly stateKeyArn: string;
-  /** Secrets whose values a plan must read to refresh them, as an ARN pattern. */
-  readonly readableSecretsArnPattern: string;
+  /** Workflow file that deploys; only its jobs, from deployRef, get the deploy role. @default ".github/workflows/deploy.yml" */
+  readonly deployWorkflow?: string;
+  /** The ref deploys run from. @default "refs/heads/main" */
+  readonly deployRef?: string;
+  /** Workflow file whose pull request jobs plan. @default ".github/workflows/pull-request.yml" */
+  readonly pullRequestWorkflow?: string;
+  /** Key prefix of saved plans in the state bucket (the plan job writes them, the apply job reads them). @default "plans/" */
+  readonly savedPlansPrefix?: string;
   /** Create the account's GitHub OIDC provider; false when another stack already made it. @default true */
   readonly createOidcProvider?: boolean;
   /** Longest session a job gets; a deploy plus a release with bakes takes well over an hour. @default 3 hours */
@@ -30,9 +37,12 @@ export interface GithubDeployRolesProps {
 }
 
 /**
- * GitHub Actions identities without long-lived keys: a plan role for pull requests and the main
- * branch (read-only, plus state read and locking), and a deploy role only jobs of the protected
- * GitHub environment can assume.
+ * GitHub Actions identities without long-lived keys, for a repository whose OIDC subject template
+ * is `repo, context, job_workflow_ref` (see github-oidc-subject.ts; `npm run check-github` verifies it):
+ * - the deploy role trusts only the deploy workflow, taken from main, in the deploy environment:
+ *   a workflow on another branch that names the environment gets nothing;
+ * - the plan role trusts the pull request workflow and that same deploy workflow in the plan
+ *   environment; it reads resources and state, never secret values.
  */
 export class GithubDeployRoles extends Construct {
   readonly planRole: IamRole;
@@ -44,7 +54,9 @@ export class GithubDeployRoles extends Construct {
     if (props.createOidcProvider ?? true) {
       new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC}`, clientIdList: ["sts.amazonaws.com"] });
     }
-    const trust = (sid: string, subjects: string[]) =>
+    const deployWorkflow = props.deployWorkflow ?? ".github/workflows/deploy.yml";
+    const deployRef = props.deployRef ?? "refs/heads/main";
+    const trust = (sid: string, test: "StringEquals" | "StringLike", subjects: string[]) =>
       new DataAwsIamPolicyDocument(this, `${sid}-trust`, {
         statement: [
           {
@@ -52,49 +64,66 @@ export class GithubDeployRoles extends Construct {
             principals: [{ type: "Federated", identifiers: [providerArn] }],
             condition: [
               { test: "StringEquals", variable: `${GITHUB_OIDC}:aud`, values: ["sts.amazonaws.com"] },
-              { test: "StringEquals", variable: `${GITHUB_OIDC}:sub`, values: subjects },
+              { test, variable: `${GITHUB_OIDC}:sub`, values: subjects },
             ],
           },
         ],
       }).json;
 
+    const planSubjects = [
+      githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: props.pullRequestWorkflow ?? ".github/workflows/pull-request.yml", ref: "refs/pull/*" }),
+      githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: deployWorkflow, ref: deployRef }),
+    ];
     this.planRole = new IamRole(this, "plan-role", {
       name: `${props.name}-ci-plan`,
       description: `terraform plan from the ${props.planEnvironment} GitHub environment`,
-      assumeRolePolicy: trust("plan", [`repo:${props.repository}:environment:${props.planEnvironment}`]),
+      assumeRolePolicy: trust("plan", "StringLike", planSubjects),
       maxSessionDuration: props.maxSessionSeconds ?? 10800,
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    const savedPlans = `${props.stateBucketArn}/${(props.savedPlansPrefix ?? "plans/").replace(/\/?$/, "/")}*`;
     const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
       statement: [
         { sid: "ListState", actions: ["s3:ListBucket"], resources: [props.stateBucketArn] },
         { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${props.stateBucketArn}/*`] },
         { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${props.stateBucketArn}/*.tflock`] },
+        // The apply job checks each saved plan against the checksum in its own run's summary, so a
+        // plan written here by another job is refused rather than applied.
+        { sid: "SavePlans", actions: ["s3:PutObject"], resources: [savedPlans] },
         { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.stateKeyArn] },
-        // Refreshing a secret version reads its value; ReadOnlyAccess does not include that.
-        { sid: "RefreshServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [props.readableSecretsArnPattern] },
+        // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
+        // stay out of plan jobs whatever later policies grant.
         {
-          // The secrets are encrypted with the data stack's key, which only delegates to IAM.
-          sid: "DecryptServiceSecrets",
-          actions: ["kms:Decrypt"],
-          resources: [`arn:aws:kms:${props.region}:${props.accountId}:key/*`],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+          sid: "DenySecretValues",
+          effect: "Deny",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+          resources: ["*"],
         },
+        // SecureString parameters, SSE-KMS objects and anything else encrypted with another key
+        // (customer-managed or aws/ssm) stay unreadable: only the state key decrypts.
+        { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: [props.stateKeyArn] },
       ],
     });
-    new IamRolePolicy(this, "plan-policy", { name: "state-and-secrets", role: this.planRole.id, policy: planExtras.json });
+    new IamRolePolicy(this, "plan-policy", { name: "state-no-secrets", role: this.planRole.id, policy: planExtras.json });
 
     this.deployRole = new IamRole(this, "deploy-role", {
       name: `${props.name}-ci-deploy`,
-      description: `cdktf deploy from the ${props.deployEnvironment} GitHub environment`,
-      assumeRolePolicy: trust("deploy", [`repo:${props.repository}:environment:${props.deployEnvironment}`]),
+      description: `cdktf deploy by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
+      assumeRolePolicy: trust("deploy", "StringEquals", [
+        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: deployWorkflow, ref: deployRef }),
+      ]),
       maxSessionDuration: props.maxSessionSeconds ?? 10800,
     });
-    // Deploying creates IAM roles, KMS keys and everything else in these stacks; the trust
-    // policy (one protected GitHub environment) is what limits who can use it.
-    new IamRolePolicyAttachment(this, "deploy-administrator", {
+    // Deploying creates IAM roles, KMS keys and everything else in these stacks; the trust policy
+    // (one workflow file, from main, in one protected GitHub environment) limits who can use it.
+    const administrator = new IamRolePolicyAttachment(this, "deploy-administrator", {
       role: this.deployRole.name,
       policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
     });
+    suppressFinding(
+      administrator,
+      "iam-no-admin-access",
+      "the deploy role applies every stack (IAM roles, KMS key policies, networks); only jobs of the protected GitHub deploy environment can assume it",
+    );
   }
 }

@@ -4,6 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { suppressFinding } from "../../compliance/suppress";
 
 /**
  * The audience Terraform Cloud puts in its workload identity tokens for AWS, and the subject it
@@ -24,8 +25,6 @@ export interface TerraformCloudDynamicCredentialsProps {
   readonly project: string;
   /** The only workspaces whose runs may assume the roles. */
   readonly workspaces: readonly string[];
-  /** Secrets whose values a plan must read to refresh them, as an ARN pattern. */
-  readonly readableSecretsArnPattern: string;
   /** Create the account's OIDC provider for the host; false when it already exists. @default true */
   readonly createOidcProvider?: boolean;
   /** Longest session a run phase gets. @default 2 hours */
@@ -76,19 +75,17 @@ export class TerraformCloudDynamicCredentials extends Construct {
       maxSessionDuration,
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    // Like the GitHub plan role: a speculative plan runs a pull request's configuration, so it
+    // must not be able to read secret values (ReadOnlyAccess includes GetSecretValue) or decrypt
+    // anything. Stacks with secret versions are therefore planned without refresh
+    // (scripts/terraform-cloud-run.sh), as the plan job does.
     const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
       statement: [
-        // Refreshing a secret version reads its value; ReadOnlyAccess does not include that.
-        { sid: "RefreshServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [props.readableSecretsArnPattern] },
-        {
-          sid: "DecryptServiceSecrets",
-          actions: ["kms:Decrypt"],
-          resources: [`arn:aws:kms:${props.region}:${props.accountId}:key/*`],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
-        },
+        { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+        { sid: "DenyDecrypt", effect: "Deny", actions: ["kms:Decrypt"], resources: ["*"] },
       ],
     });
-    new IamRolePolicy(this, "plan-policy", { name: "refresh-secrets", role: this.planRole.id, policy: planExtras.json });
+    new IamRolePolicy(this, "plan-policy", { name: "no-secrets", role: this.planRole.id, policy: planExtras.json });
 
     this.applyRole = new IamRole(this, "apply-role", {
       name: `${props.name}-tfc-apply`,
@@ -98,6 +95,11 @@ export class TerraformCloudDynamicCredentials extends Construct {
     });
     // Applying creates IAM roles, KMS keys and everything else in these stacks; the trust policy
     // (these workspaces' apply phase) is what limits who can use it.
-    new IamRolePolicyAttachment(this, "apply-administrator", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    const administrator = new IamRolePolicyAttachment(this, "apply-administrator", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    suppressFinding(
+      administrator,
+      "iam-no-admin-access",
+      "the apply phase applies every stack (IAM roles, KMS key policies, networks); only apply runs of this project's workspaces can assume it",
+    );
   }
 }

@@ -2,11 +2,8 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { Fn, ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
-
-/** Latest Amazon Linux 2023 AMI, resolved by EC2 at launch: no lookup at plan time. */
-export const AL2023_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
 /** Group metrics published to CloudWatch (the in-service alarm needs GroupInServiceInstances). */
 export const GROUP_METRICS = [
@@ -27,6 +24,11 @@ export interface ColourFleetProps {
   /** Private subnets across at least two AZs. */
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
+  /**
+   * AMI id the instances boot, pinned per release. Never a `resolve:ssm:` parameter: instance
+   * refresh auto rollback does not support those, and the AMI would float with every scale-out.
+   */
+  readonly imageId: string;
   readonly instanceType: string;
   readonly instanceProfileArn: string;
   /** Boot script, base64-encoded. */
@@ -45,8 +47,10 @@ export interface ColourFleetProps {
   readonly desiredCapacity: number;
   /** @default 300 */
   readonly healthCheckGracePeriodSeconds?: number;
-  /** Healthy share kept during an instance refresh. @default 90 */
+  /** Healthy share kept during an instance refresh; 100 launches replacements before terminating. @default 100 */
   readonly minHealthyPercent?: number;
+  /** Conditions checked before the group is changed (for example: its image exists). @default none */
+  readonly preconditions?: TerraformResourceLifecycle["precondition"];
   /** @default 30 */
   readonly deregistrationDelaySeconds?: number;
   /** @default 0 (off) */
@@ -93,7 +97,7 @@ export class ColourFleet extends Construct {
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name: props.name,
       description: `Auth service, ${props.colour}`,
-      imageId: AL2023_AMI,
+      imageId: props.imageId,
       instanceType: props.instanceType,
       iamInstanceProfile: { arn: props.instanceProfileArn },
       vpcSecurityGroupIds: props.securityGroupIds,
@@ -132,11 +136,13 @@ export class ColourFleet extends Construct {
       metricsGranularity: "1Minute",
       instanceRefresh: {
         strategy: "Rolling",
-        preferences: { minHealthyPercentage: props.minHealthyPercent ?? 90, autoRollback: true },
+        // Replacements launch before old instances go (up to twice the capacity), so a change
+        // that is not a release never leaves one instance carrying the colour's traffic.
+        preferences: { minHealthyPercentage: props.minHealthyPercent ?? 100, maxHealthyPercentage: 200, autoRollback: true },
       },
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       // Target tracking owns desired capacity once the group exists.
-      lifecycle: { ignoreChanges: ["desired_capacity"] },
+      lifecycle: { ignoreChanges: ["desired_capacity"], precondition: props.preconditions },
     });
     new AutoscalingPolicy(this, "cpu-target", {
       name: `${props.name}-cpu`,

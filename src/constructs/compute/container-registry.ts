@@ -3,14 +3,19 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 
 export interface ContainerRegistryProps {
+  /** Repository name. */
   readonly name: string;
   /** Customer-managed key for the images. */
   readonly kmsKeyArn: string;
-  /** Images kept; older ones expire. @default 30 */
+  /** Tagged images kept; older ones expire. @default 30 */
   readonly keepImages?: number;
 }
 
-/** An ECR repository with immutable tags (a tag always means one image), scans and KMS. */
+/**
+ * An ECR repository with immutable tags (a tag always means one image), a basic scan of every
+ * push (the release tool's scan gate reads its findings), KMS, and a lifecycle that keeps the
+ * newest tagged images and drops untagged leftovers.
+ */
 export class ContainerRegistry extends Construct {
   readonly repository: EcrRepository;
 
@@ -29,8 +34,15 @@ export class ContainerRegistry extends Construct {
         rules: [
           {
             rulePriority: 1,
-            description: `Keep the last ${keep} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+            // Layers of a build whose push failed half-way; every released image has a tag.
+            description: "Expire untagged images after a day",
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the last ${keep} tagged images`,
+            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
             action: { type: "expire" },
           },
         ],

@@ -15,7 +15,7 @@ export interface UserDataValues {
   readonly region: string;
   readonly registry: string;
   readonly repository_url: string;
-  readonly image_tag: string;
+  readonly image_digest: string;
   readonly db_secret_arn: string;
   readonly redis_secret_arn: string;
   readonly app_secret_arn: string;
@@ -68,7 +68,7 @@ function checkValuesMatch(template: string, values: UserDataValues): void {
 /**
  * The boot script as a Terraform template file shipped with the stack. Terraform fills it in
  * with templatefile(), so values that are references (secret ARNs from the data stack, the image
- * tag variable) need no escaping in cdktf, and a missing value fails `terraform validate`.
+ * digest from the release state) need no escaping in cdktf, and a missing value fails `terraform validate`.
  */
 export class UserDataTemplate extends Construct {
   private readonly template: string;

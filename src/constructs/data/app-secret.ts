@@ -4,8 +4,16 @@ import { Construct } from "constructs";
 import { NodeFunction } from "../compute/node-function";
 import { GeneratedSecret } from "./generated-secret";
 
-/** Fields of the app secret: what the service signs tokens with and encrypts sessions with. */
-export const APP_SECRET_FIELDS = ["signing_key", "session_secret"] as const;
+/** Keys of the app secret: what the service signs tokens with and encrypts sessions with. */
+export const APP_SECRET_KEYS = ["signing_key", "session_secret"] as const;
+/**
+ * Every key is a ring of three: the service signs (and encrypts) with `<key>`, and accepts
+ * `<key>_previous` and `<key>_next` as well. A rotation shifts the ring by one (next becomes
+ * current, current becomes previous, a new next is generated), so an instance that booted before
+ * a rotation and one that booted after it accept each other's signatures while the fleet refresh
+ * replaces them.
+ */
+export const APP_SECRET_FIELDS = APP_SECRET_KEYS.flatMap((key) => [key, `${key}_previous`, `${key}_next`]);
 const VALUE_LENGTH = 64;
 /** Characters kept out of generated values so they pass unquoted through shells and env files. */
 const EXCLUDED_CHARACTERS = "\"'`\\$ /@";
@@ -17,43 +25,41 @@ export interface AppSecretProps {
   readonly kmsKeyArn: string;
   /** @default 30 */
   readonly recoveryWindowDays?: number;
-  /** Rotate every this many days through a rotation function. @default no rotation */
-  readonly rotationDays?: number;
+  /** Rotate every this many days through the rotation function. */
+  readonly rotationDays: number;
   /** Retention of the rotation function's logs. */
   readonly logRetentionDays: number;
 }
 
 /**
- * The service's own signing key and session secret in Secrets Manager. With rotationDays set,
- * a Lambda function replaces both values on that schedule and Terraform stops managing the value.
+ * The service's own signing key and session secret in Secrets Manager, as key rings (see
+ * APP_SECRET_FIELDS). The first version is generated without entering Terraform state; a Lambda
+ * function rotates the rings on a schedule, starting right after creation.
  */
 export class AppSecret extends Construct {
   readonly secret: GeneratedSecret;
   readonly arn: string;
-  readonly rotationFunction?: NodeFunction;
+  readonly rotationFunction: NodeFunction;
 
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
-    const rotates = props.rotationDays !== undefined;
     this.secret = new GeneratedSecret(this, "secret", {
       name: `${props.name}/app`,
       description: "Signing key and session secret of the auth service",
       kmsKeyArn: props.kmsKeyArn,
       recoveryWindowDays: props.recoveryWindowDays,
-      fields: [...APP_SECRET_FIELDS],
+      fields: APP_SECRET_FIELDS,
       length: VALUE_LENGTH,
-      allowedSpecialCharacters: "!#%&*()-_=+[]{}<>:?",
-      rotatedOutsideTerraform: rotates,
+      excludeCharacters: EXCLUDED_CHARACTERS,
     });
     this.arn = this.secret.arn;
-    if (!rotates) return;
 
     this.rotationFunction = new NodeFunction(this, "rotation", {
       functionName: `${props.name}-app-secret-rotation`,
       description: "Rotates the auth service's signing key and session secret",
       sourceDirectory: "lambda/secret-rotation",
       environment: {
-        SECRET_FIELDS: APP_SECRET_FIELDS.join(","),
+        SECRET_KEYS: APP_SECRET_KEYS.join(","),
         SECRET_LENGTH: String(VALUE_LENGTH),
         EXCLUDE_CHARACTERS: EXCLUDED_CHARACTERS,
       },

@@ -10,6 +10,23 @@ import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 
+/**
+ * The query-logging policy: slow statements, every connection and disconnection, and schema and
+ * role changes through pgaudit (classes ddl and role). Not log_statement = ddl: it writes
+ * CREATE/ALTER ROLE ... PASSWORD in clear text to the log, pgaudit redacts the password
+ * (https://repost.aws/knowledge-center/rds-postgresql-cleartext-logging). Reads and writes are
+ * not logged: their statements carry the auth service's user data.
+ */
+export const AUDIT_PARAMETERS = [
+  { name: "log_connections", value: "1" },
+  { name: "log_disconnections", value: "1" },
+  { name: "log_statement", value: "none" },
+  // Static: takes effect at creation, or at the next reboot of an existing instance.
+  { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
+  { name: "pgaudit.log", value: "ddl,role" },
+  { name: "pgaudit.log_parameter", value: "0" },
+] as const;
+
 /** Logs RDS exports to CloudWatch; their groups are created here so they get retention and a key. */
 export const EXPORTED_POSTGRES_LOGS = ["postgresql", "upgrade"] as const;
 
@@ -88,10 +105,11 @@ export class PostgresDatabase extends Construct {
     const parameters = new DbParameterGroup(this, "parameters", {
       namePrefix: `${name}-pg${props.majorVersion}-`,
       family: `postgres${props.majorVersion}`,
-      description: `TLS-only, slow statement logging for ${name}`,
+      description: `TLS-only, audit and slow statement logging for ${name}`,
       parameter: [
         { name: "rds.force_ssl", value: "1" },
         { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? 500) },
+        ...AUDIT_PARAMETERS,
       ],
       // A major upgrade needs a new group of the new family before the old one can go.
       lifecycle: { createBeforeDestroy: true },

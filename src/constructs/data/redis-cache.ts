@@ -1,12 +1,10 @@
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
-import { GeneratedSecret } from "./generated-secret";
-
-/** The only characters besides letters and digits that ElastiCache accepts in an AUTH token. */
-export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
 
 export interface RedisCacheProps {
   /** Replication group id (at most 40 characters); names the member clusters, logs and secret. */
@@ -35,19 +33,21 @@ export interface RedisCacheProps {
   readonly logRetentionDays: number;
   /** Recovery window of the AUTH token secret. @default 30 */
   readonly secretRecoveryWindowDays?: number;
-  /** Changing it generates a new AUTH token. @default 1 */
-  readonly authTokenGeneration?: number;
-  /** How a token change is applied; see README for the ROTATE-then-SET procedure. @default "SET" */
-  readonly authTokenUpdateStrategy?: "SET" | "ROTATE";
 }
 
 /**
- * Redis 7 on ElastiCache: encrypted at rest and in transit (TLS required), AUTH token from
- * Secrets Manager, snapshots, and slow and engine logs in encrypted log groups.
+ * Redis 7 on ElastiCache: encrypted at rest and in transit (TLS required), an AUTH token,
+ * snapshots, and slow and engine logs in encrypted log groups.
+ *
+ * The provider has no write-only AUTH token, so the group is created with a bootstrap token that
+ * Terraform keeps in state. It is never stored in the secret and never given to an instance: the
+ * AUTH token rotation (RedisAuthRotation), which starts as soon as the secret exists, puts the
+ * first real token in the secret and retires the bootstrap one.
  */
 export class RedisCache extends Construct {
   readonly replicationGroup: ElasticacheReplicationGroup;
-  readonly authSecret: GeneratedSecret;
+  /** Secret holding the AUTH token (`auth_token`); its versions come from the rotation only. */
+  readonly authSecret: SecretsmanagerSecret;
   /** Configuration endpoint in cluster mode, primary endpoint otherwise. */
   readonly endpoint: string;
   readonly port = 6379;
@@ -75,15 +75,11 @@ export class RedisCache extends Construct {
       description: `Cluster mode ${clusterMode ? "on" : "off"} for ${name}`,
       parameter: [{ name: "cluster-enabled", value: clusterMode ? "yes" : "no" }],
     });
-    this.authSecret = new GeneratedSecret(this, "auth-token", {
+    this.authSecret = new SecretsmanagerSecret(this, "auth-token", {
       name: `${name}/auth-token`,
       description: `AUTH token of the ${name} Redis replication group`,
-      kmsKeyArn: props.kmsKeyArn,
-      recoveryWindowDays: props.secretRecoveryWindowDays,
-      fields: ["auth_token"],
-      length: 64,
-      allowedSpecialCharacters: AUTH_TOKEN_SPECIAL_CHARACTERS,
-      keepers: { generation: String(props.authTokenGeneration ?? 1) },
+      kmsKeyId: props.kmsKeyArn,
+      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
     });
     const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
       logType,
@@ -113,14 +109,16 @@ export class RedisCache extends Construct {
       kmsKeyId: props.kmsKeyArn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      authToken: this.authSecret.values.auth_token,
-      authTokenUpdateStrategy: props.authTokenUpdateStrategy ?? "SET",
+      // uuid() is evaluated at apply time (so no plan shows it) from a cryptographic random source.
+      authToken: Fn.uuid(),
       autoMinorVersionUpgrade: "true",
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow,
       maintenanceWindow: props.maintenanceWindow,
       finalSnapshotIdentifier: `${name}-final`,
       applyImmediately: false,
+      // The rotation owns the token after creation.
+      lifecycle: { ignoreChanges: ["auth_token"] },
       logDeliveryConfiguration: logs.map(({ logType, group }) => ({
         destinationType: "cloudwatch-logs",
         destination: group.name,

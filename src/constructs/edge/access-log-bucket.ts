@@ -1,5 +1,6 @@
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
 import { Construct } from "constructs";
+import { suppressFinding } from "../../compliance/suppress";
 import { PrivateBucket } from "../storage/private-bucket";
 
 export interface AccessLogBucketProps {
@@ -46,5 +47,8 @@ export class AccessLogBucket extends PrivateBucket {
         ];
       },
     });
+    suppressFinding(this.bucket, "s3-encrypted-with-kms", "ELB access log delivery only writes to buckets encrypted with SSE-S3 (AES256), never SSE-KMS");
+    suppressFinding(this.bucket, "s3-access-logging", "holds only load balancer logs that ELB writes; logging reads of it would need a further log bucket");
+    suppressFinding(this.bucket, "s3-versioning", "log objects are written once by ELB log delivery and expire; no object is ever overwritten");
   }
 }

@@ -10,7 +10,17 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesCommonRuleSet",
   "AWSManagedRulesKnownBadInputsRuleSet",
   "AWSManagedRulesSQLiRuleSet",
+  // Tor exit nodes, anonymizing proxies and VPNs: the sources of most credential stuffing.
+  "AWSManagedRulesAnonymousIpList",
 ] as const;
+
+/**
+ * Rules of the managed groups that only count: HostingProviderIPList would block every client
+ * running in a cloud (servers calling /oauth/token), which an auth API must serve.
+ */
+export const COUNTED_MANAGED_RULES: Partial<Record<(typeof MANAGED_RULE_GROUPS)[number], string[]>> = {
+  AWSManagedRulesAnonymousIpList: ["HostingProviderIPList"],
+};
 
 /** Headers that carry credentials; WAF logs keep the request but not these values. */
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
@@ -72,7 +82,15 @@ export class WebApplicationFirewall extends Construct {
         name: group,
         priority: 10 + index,
         overrideAction: { none: {} },
-        statement: { managed_rule_group_statement: { vendor_name: "AWS", name: group } },
+        statement: {
+          managed_rule_group_statement: {
+            vendor_name: "AWS",
+            name: group,
+            ...(COUNTED_MANAGED_RULES[group] && {
+              rule_action_override: COUNTED_MANAGED_RULES[group].map((name) => ({ name, action_to_use: { count: {} } })),
+            }),
+          },
+        },
         visibilityConfig: visibility(`${props.name}-${group}`),
       })),
     ];

@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
+import type { Colour } from "../../release/release-state";
 import { AlarmFactory } from "./alarm-factory";
+import { targetGroupAlarmSuffix } from "./alarm-names";
 
 export interface AppAlarmsProps {
   readonly alarms: AlarmFactory;
   /** ARN suffix of the ALB (app/<name>/<id>), the LoadBalancer dimension of AWS/ApplicationELB. */
   readonly loadBalancerArnSuffix: string;
   /** ARN suffixes of the target groups by colour, the TargetGroup dimension. */
-  readonly targetGroupArnSuffixes: Readonly<Record<string, string>>;
+  readonly targetGroupArnSuffixes: Readonly<Record<Colour, string>>;
   /** Name of the auto-scaling group of the colour taking traffic (a Terraform expression). */
   readonly liveGroupName: string;
   /** In-service instances the live colour must keep. */
@@ -70,13 +72,44 @@ export class AppAlarms extends Construct {
       breachWhen: "above",
       treatMissingData: "notBreaching",
     });
-    for (const [colour, targetGroup] of Object.entries(props.targetGroupArnSuffixes)) {
+    // Per colour, so a release watches the new colour's own health, not only the ALB's.
+    for (const [colour, targetGroup] of Object.entries(props.targetGroupArnSuffixes) as [Colour, string][]) {
+      const dimensions = { TargetGroup: targetGroup, LoadBalancer: props.loadBalancerArnSuffix };
+      const targetGroupMetric = (metricName: string) => ({
+        metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period: 60, stat: "Sum" },
+      });
+      alarms.create(targetGroupAlarmSuffix(colour, "5xx-rate"), {
+        alarmDescription: `Share of ${colour} requests answered with a 5xx by its targets, in percent`,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: thresholds.http5xxRatePercent,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: "notBreaching",
+        metricQuery: [
+          { id: "errors", returnData: false, ...targetGroupMetric("HTTPCode_Target_5XX_Count") },
+          { id: "requests", returnData: false, ...targetGroupMetric("RequestCount") },
+          { id: "rate", label: `${colour} 5xx rate (%)`, returnData: true, expression: "IF(requests > 0, 100 * errors / requests, 0)" },
+        ],
+      });
+      alarms.create(targetGroupAlarmSuffix(colour, "p99-latency"), {
+        alarmDescription: `p99 response time of the ${colour} targets above threshold`,
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions,
+        extendedStatistic: "p99",
+        period: 60,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        threshold: thresholds.p99LatencySeconds,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
       alarms.threshold({
-        name: `${colour}-unhealthy-hosts`,
+        name: targetGroupAlarmSuffix(colour, "unhealthy-hosts"),
         description: `Unhealthy ${colour} targets behind the load balancer`,
         namespace: "AWS/ApplicationELB",
         metricName: "UnHealthyHostCount",
-        dimensions: { TargetGroup: targetGroup, LoadBalancer: props.loadBalancerArnSuffix },
+        dimensions,
         statistic: "Maximum",
         periodSeconds: 60,
         evaluationPeriods: 3,

@@ -2,6 +2,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { suppressFinding } from "../../compliance/suppress";
 
 export interface ServiceSecurityGroupsProps {
   /** Prefix of the group names, e.g. auth-staging. */
@@ -34,6 +35,10 @@ export class ServiceSecurityGroups extends Construct {
   readonly app: SecurityGroup;
   readonly database: SecurityGroup;
   readonly cache: SecurityGroup;
+  /** The database credential rotation function: PostgreSQL and the AWS API endpoints, nothing else. */
+  readonly databaseRotation: SecurityGroup;
+  /** Interface endpoints of AWS APIs (Secrets Manager): HTTPS from the app tier and the rotation function. */
+  readonly apiEndpoints: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
@@ -51,6 +56,8 @@ export class ServiceSecurityGroups extends Construct {
     this.app = group("app", "Auth service instances: traffic from the load balancer only");
     this.database = group("db", "PostgreSQL: connections from the app tier only");
     this.cache = group("cache", "Redis: connections from the app tier only");
+    this.databaseRotation = group("db-rotation", "Database credential rotation function: PostgreSQL and AWS API endpoints only");
+    this.apiEndpoints = group("api-endpoints", "Interface endpoints of AWS APIs: HTTPS from the app tier and the rotation function");
 
     const allow = (direction: "ingress" | "egress", target: SecurityGroup, ruleId: string, port: number, peer: Peer, description: string) => {
       const rule = {
@@ -65,17 +72,19 @@ export class ServiceSecurityGroups extends Construct {
             ? { cidrIpv4: peer.cidr }
             : { cidrIpv6: peer.ipv6Cidr }),
       };
-      if (direction === "ingress") new VpcSecurityGroupIngressRule(this, ruleId, rule);
-      else new VpcSecurityGroupEgressRule(this, ruleId, rule);
+      return direction === "ingress" ? new VpcSecurityGroupIngressRule(this, ruleId, rule) : new VpcSecurityGroupEgressRule(this, ruleId, rule);
     };
+    // Port 80 only answers with a 301 to HTTPS (the load balancer's HTTP listener has no other action).
+    const redirectOnly = (rule: VpcSecurityGroupIngressRule | VpcSecurityGroupEgressRule) =>
+      suppressFinding(rule, "sg-no-world-ingress", "port 80 reaches only the load balancer's HTTP listener, which redirects every request to HTTPS (alb-https-only checks that)");
 
     const internet = { cidr: "0.0.0.0/0" };
     allow("ingress", this.alb, "alb-https-from-internet", 443, internet, "HTTPS from clients");
-    allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS");
+    redirectOnly(allow("ingress", this.alb, "alb-http-from-internet", 80, internet, "HTTP from clients, redirected to HTTPS"));
     if (props.allowIpv6Clients) {
       const internetIpv6 = { ipv6Cidr: "::/0" };
       allow("ingress", this.alb, "alb-https-from-internet-ipv6", 443, internetIpv6, "HTTPS from IPv6 clients");
-      allow("ingress", this.alb, "alb-http-from-internet-ipv6", 80, internetIpv6, "HTTP from IPv6 clients, redirected to HTTPS");
+      redirectOnly(allow("ingress", this.alb, "alb-http-from-internet-ipv6", 80, internetIpv6, "HTTP from IPv6 clients, redirected to HTTPS"));
     }
     props.testListenerAllowedCidrs.forEach((cidr, index) =>
       allow("ingress", this.alb, `alb-test-listener-${index}`, props.testListenerPort, { cidr }, `Smoke tests of the idle colour from ${cidr}`),
@@ -89,5 +98,13 @@ export class ServiceSecurityGroups extends Construct {
 
     allow("ingress", this.database, "db-from-app", databasePort, { group: this.app }, "PostgreSQL from the app tier");
     allow("ingress", this.cache, "cache-from-app", cachePort, { group: this.app }, "Redis from the app tier");
+
+    allow("egress", this.databaseRotation, "db-rotation-to-db", databasePort, { group: this.database }, "PostgreSQL, to set the service's passwords");
+    allow("egress", this.databaseRotation, "db-rotation-to-api-endpoints", 443, { group: this.apiEndpoints }, "Secrets Manager through its VPC endpoint");
+    allow("ingress", this.database, "db-from-db-rotation", databasePort, { group: this.databaseRotation }, "PostgreSQL from the credential rotation function");
+    // With private DNS the endpoint answers for the service's public name, so everything in the VPC
+    // that calls Secrets Manager goes through it: the app tier too.
+    allow("ingress", this.apiEndpoints, "api-endpoints-from-app", 443, { group: this.app }, "HTTPS from the app tier");
+    allow("ingress", this.apiEndpoints, "api-endpoints-from-db-rotation", 443, { group: this.databaseRotation }, "HTTPS from the rotation function");
   }
 }

@@ -1,5 +1,6 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLoggingA as S3BucketLogging } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -20,6 +21,8 @@ export interface PrivateBucketProps {
   readonly versioned?: boolean;
   /** Make `terraform destroy` refuse to delete the bucket. @default false */
   readonly preventDestroy?: boolean;
+  /** Server access logging into another bucket, under a key prefix. @default none */
+  readonly accessLogs?: { readonly bucketName: string; readonly prefix: string };
 }
 
 /**
@@ -57,6 +60,9 @@ export class PrivateBucket extends Construct {
       ],
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket: this.bucket.id, rule: props.lifecycleRules });
+    if (props.accessLogs) {
+      new S3BucketLogging(this, "access-logging", { bucket: this.bucket.id, targetBucket: props.accessLogs.bucketName, targetPrefix: props.accessLogs.prefix });
+    }
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [
         ...(props.grants?.(this.bucket.arn, this) ?? []),

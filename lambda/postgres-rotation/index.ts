@@ -1,0 +1,55 @@
+import { readFileSync } from "fs";
+import { Log, rotate, RotationEvent, RotationSettings, SecretsManagerPort } from "./rotation";
+
+/**
+ * Lambda entry point: binds the rotation to the AWS SDK the nodejs22.x runtime ships (so the
+ * bundle leaves it out) and to the configuration Terraform sets in the environment.
+ */
+
+let secretsManager: SecretsManagerPort | undefined;
+
+function client(): SecretsManagerPort {
+  if (secretsManager) return secretsManager;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- shipped by the Lambda runtime, not bundled.
+  const sdk = require("@aws-sdk/client-secrets-manager");
+  const aws = new sdk.SecretsManagerClient({});
+  secretsManager = {
+    describeSecret: (SecretId) => aws.send(new sdk.DescribeSecretCommand({ SecretId })),
+    getSecretValue: (SecretId, VersionStage, VersionId) => aws.send(new sdk.GetSecretValueCommand({ SecretId, VersionStage, VersionId })),
+    putSecretValue: (SecretId, ClientRequestToken, SecretString, VersionStages) =>
+      aws.send(new sdk.PutSecretValueCommand({ SecretId, ClientRequestToken, SecretString, VersionStages })),
+    updateSecretVersionStage: (SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId) =>
+      aws.send(new sdk.UpdateSecretVersionStageCommand({ SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId })),
+  };
+  return secretsManager;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Read once per execution environment. */
+let settings: RotationSettings | undefined;
+
+function configuration(): RotationSettings {
+  settings ??= {
+    masterSecretArn: required("MASTER_SECRET_ARN"),
+    host: required("DB_HOST"),
+    port: Number(required("DB_PORT")),
+    dbname: required("DB_NAME"),
+    baseUsername: required("DB_USERNAME"),
+    schema: required("DB_SCHEMA"),
+    // The Amazon CA certificates (RDS's included) that Lambda's Node.js runtimes ship; since Node.js 20
+    // Lambda no longer trusts them by default (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html).
+    // Passing them as the connection's only CAs trusts RDS's authorities for the database and nothing else.
+    trust: { caBundle: readFileSync(required("DB_CA_BUNDLE")) },
+  };
+  return settings;
+}
+
+/** One JSON line per event; fields are names and steps only. */
+const log: Log = (message, fields) => console.log(JSON.stringify({ message, ...fields }));
+
+export const handler = (event: RotationEvent): Promise<void> => rotate(event, client(), configuration(), log);

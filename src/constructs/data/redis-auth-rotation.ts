@@ -1,0 +1,132 @@
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { NodeFunction } from "../compute/node-function";
+
+/** Name of the rotation function; the convergence function invokes it to retire the old token. */
+export function redisAuthRotationFunctionName(prefix: string): string {
+  return `${prefix}-redis-auth-rotation`;
+}
+
+export interface RedisAuthRotationProps {
+  /** Prefix of the function and security group names, e.g. auth-production. */
+  readonly name: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The secret holding `auth_token`. */
+  readonly secretArn: string;
+  readonly replicationGroupId: string;
+  /** Endpoint the function checks tokens against (AUTH over TLS). */
+  readonly redisHost: string;
+  readonly redisPort: number;
+  /** Rotate every this many days; the first rotation runs at creation. */
+  readonly rotationDays: number;
+  /** Key of the secret and the function's logs. */
+  readonly kmsKeyArn: string;
+  readonly logRetentionDays: number;
+  readonly vpcId: string;
+  /** Private subnets: Redis is in the VPC, and the AWS APIs are reached through NAT. */
+  readonly subnetIds: string[];
+  /** The cache's security group, which gets an ingress rule from the function. */
+  readonly cacheSecurityGroupId: string;
+  /** What must exist before the first rotation (the replication group). */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/**
+ * Rotates the Redis AUTH token with ElastiCache's ROTATE and SET strategies (see
+ * lambda/redis-auth-rotation/rotation.js): a Lambda function in the VPC, so it can ask Redis which
+ * tokens it accepts, on a Secrets Manager schedule that starts with a rotation at creation.
+ */
+export class RedisAuthRotation extends Construct {
+  readonly function: NodeFunction;
+  readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: RedisAuthRotationProps) {
+    super(scope, id);
+    const functionName = redisAuthRotationFunctionName(props.name);
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: functionName,
+      description: "Redis AUTH token rotation: AUTH to Redis, HTTPS to AWS APIs",
+      vpcId: props.vpcId,
+      tags: { Name: functionName },
+    });
+    new VpcSecurityGroupEgressRule(this, "to-redis", {
+      securityGroupId: this.securityGroup.id,
+      description: "AUTH checks against Redis",
+      ipProtocol: "tcp",
+      fromPort: props.redisPort,
+      toPort: props.redisPort,
+      referencedSecurityGroupId: props.cacheSecurityGroupId,
+    });
+    new VpcSecurityGroupEgressRule(this, "to-aws-apis", {
+      securityGroupId: this.securityGroup.id,
+      description: "Secrets Manager and ElastiCache APIs through NAT",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+    new VpcSecurityGroupIngressRule(this, "redis-from-rotation", {
+      securityGroupId: props.cacheSecurityGroupId,
+      description: "Redis AUTH token rotation function",
+      ipProtocol: "tcp",
+      fromPort: props.redisPort,
+      toPort: props.redisPort,
+      referencedSecurityGroupId: this.securityGroup.id,
+    });
+
+    const groupArn = `arn:aws:elasticache:${props.region}:${props.accountId}:replicationgroup:${props.replicationGroupId}`;
+    this.function = new NodeFunction(this, "function", {
+      functionName,
+      description: "Rotates the Redis AUTH token (ElastiCache ROTATE, then SET)",
+      sourceDirectory: "lambda/redis-auth-rotation",
+      environment: {
+        REPLICATION_GROUP_ID: props.replicationGroupId,
+        REDIS_HOST: props.redisHost,
+        REDIS_PORT: String(props.redisPort),
+        TOKEN_LENGTH: "64",
+        WAIT_SECONDS: "600",
+      },
+      // Two token changes of up to WAIT_SECONDS each must fit.
+      timeoutSeconds: 900,
+      permissions: [
+        {
+          sid: "RotateThisSecretOnly",
+          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+          resources: [props.secretArn],
+        },
+        // GetRandomPassword acts on no resource, so IAM only accepts "*" here.
+        { sid: "GenerateTokens", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+        {
+          sid: "ChangeThisGroupsToken",
+          actions: ["elasticache:DescribeReplicationGroups", "elasticache:ModifyReplicationGroup"],
+          resources: [groupArn, `arn:aws:elasticache:${props.region}:${props.accountId}:cluster:${props.replicationGroupId}-*`],
+        },
+        { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
+      ],
+      logRetentionDays: props.logRetentionDays,
+      kmsKeyArn: props.kmsKeyArn,
+      network: { subnetIds: props.subnetIds, securityGroupIds: [this.securityGroup.id] },
+    });
+
+    const invoke = new LambdaPermission(this, "secrets-manager-invokes", {
+      statementId: "SecretsManagerRotation",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.function.functionName,
+      principal: "secretsmanager.amazonaws.com",
+      sourceArn: props.secretArn,
+    });
+    new SecretsmanagerSecretRotation(this, "schedule", {
+      secretId: props.secretArn,
+      rotationLambdaArn: this.function.function.arn,
+      rotationRules: { automaticallyAfterDays: props.rotationDays },
+      // The first rotation starts at once: the group, the permissions and the network path must exist.
+      dependsOn: [invoke, this.function.permissions, this.function.function, ...props.dependsOn],
+    });
+  }
+}

@@ -1,0 +1,135 @@
+import { DataAwsEcrImage } from "@cdktf/provider-aws/lib/data-aws-ecr-image";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { Fn, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
+import { Construct } from "constructs";
+import { AMI_ID_PATTERN, Colour, COLOURS, DIGEST_PATTERN, IDLE_IS_GREEN_AT_OR_BELOW } from "../../release/release-state";
+
+export interface ReleaseStateReaderProps {
+  /** SSM parameter holding the release state (seeded by the registry stack, written by the release tool). */
+  readonly parameterName: string;
+  /** Repository the digests must exist in. */
+  readonly repositoryName: string;
+  /** Largest idle capacity the state may ask for. */
+  readonly maxCapacity: number;
+}
+
+/** The Terraform local the decoded state is kept in; every expression below reads it. */
+const STATE = "local.release_state";
+
+/**
+ * The app stack's view of the release state: one `aws_ssm_parameter` data source, decoded once,
+ * and the Terraform expressions derived from it (weights, capacities, idle and live colour,
+ * image digest and AMI per colour). A plain deploy or plan reads what the release tool wrote and
+ * can never change it.
+ */
+export class ReleaseStateReader extends Construct {
+  readonly parameter: DataAwsSsmParameter;
+  private readonly state: TerraformLocal;
+  private readonly images: Partial<Record<Colour, DataAwsEcrImage>> = {};
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ReleaseStateReaderProps,
+  ) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    const value = (path: string) => `jsondecode(self.insecure_value).${path}`;
+    const whole = (path: string, max: number) => `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
+    this.parameter = new DataAwsSsmParameter(this, "parameter", {
+      name: props.parameterName,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${${whole("greenTrafficPercent", 100)}}`,
+            errorMessage: `${props.parameterName}: greenTrafficPercent must be a whole number from 0 to 100.`,
+          },
+          {
+            condition: `\${${whole("idleCapacity", props.maxCapacity)}}`,
+            errorMessage: `${props.parameterName}: idleCapacity must be a whole number from 0 to ${props.maxCapacity}.`,
+          },
+          ...COLOURS.map((colour) => ({
+            condition: `\${(${value(`${colour}.digest`)} == "" || can(regex("${DIGEST_PATTERN}", ${value(`${colour}.digest`)}))) && can(regex("${AMI_ID_PATTERN}", ${value(`${colour}.amiId`)}))}`,
+            errorMessage: `${props.parameterName}: ${colour}.digest must be "" or sha256:<64 hex digits> and ${colour}.amiId an AMI id; only the release tool writes this parameter.`,
+          })),
+        ],
+      },
+    });
+    // Declared on the stack so the name stays `local.release_state`.
+    this.state = new TerraformLocal(stack, "release_state", Fn.jsondecode(this.parameter.insecureValue));
+  }
+
+  /** Image digest a colour runs ("" before its first release). */
+  digest(colour: Colour): string {
+    return this.field(colour, "digest");
+  }
+
+  /** AMI id pinned for a colour by its last release. */
+  amiId(colour: Colour): string {
+    return this.field(colour, "amiId");
+  }
+
+  /** A token, not a "${...}" string: cdktf escapes raw expressions nested in function calls such as templatefile(). */
+  private field(...path: string[]): string {
+    return Token.asString(Fn.lookupNested(this.state.expression, path));
+  }
+
+  /** Listener weight of a colour: green gets greenTrafficPercent, blue the rest. */
+  weight(colour: Colour): number {
+    return Token.asNumber(`\${${this.weightExpression(colour)}}`);
+  }
+
+  /**
+   * Instances of a colour: none before it has an image, `whenTakingTraffic` while it takes any
+   * traffic, idleCapacity otherwise.
+   */
+  capacity(colour: Colour, whenTakingTraffic: number): number {
+    return Token.asNumber(`\${${STATE}.${colour}.digest == "" ? 0 : (${this.weightExpression(colour)} > 0 ? ${whenTakingTraffic} : ${STATE}.idleCapacity)}`);
+  }
+
+  /** The value belonging to the idle colour (idleColourOf in src/release/release-state.ts, as an expression). */
+  forIdleColour(values: Readonly<Record<Colour, string>>): string {
+    return Token.asString(Fn.conditional(this.greenIsIdle(), values.green, values.blue));
+  }
+
+  /** The value belonging to the live colour. */
+  forLiveColour(values: Readonly<Record<Colour, string>>): string {
+    return Token.asString(Fn.conditional(this.greenIsIdle(), values.blue, values.green));
+  }
+
+  private greenIsIdle() {
+    return Op.lte(Token.asNumber(Fn.lookupNested(this.state.expression, ["greenTrafficPercent"])), IDLE_IS_GREEN_AT_OR_BELOW);
+  }
+
+  /** Says why a fresh environment runs no instance. */
+  fleetStatus(): string {
+    return Token.asString(
+      `\${${STATE}.blue.digest == "" && ${STATE}.green.digest == "" ? "${NO_IMAGE_STATUS}" : "serving"}`,
+    );
+  }
+
+  /**
+   * Looks the colour's image up in the registry at plan time (once the colour has a digest) and
+   * returns the precondition that stops a deploy of a colour whose image is missing.
+   */
+  imagePresence(colour: Colour): { condition: string; errorMessage: string } {
+    const image = (this.images[colour] ??= new DataAwsEcrImage(this, `${colour}-image`, {
+      count: Token.asNumber(`\${${STATE}.${colour}.digest == "" ? 0 : 1}`),
+      repositoryName: this.props.repositoryName,
+      imageDigest: this.digest(colour),
+    }));
+    const reference = `data.aws_ecr_image.${image.friendlyUniqueId}`;
+    return {
+      condition: `\${${STATE}.${colour}.digest == "" || contains(${reference}[*].image_digest, ${STATE}.${colour}.digest)}`,
+      errorMessage: `The ${colour} colour's image (release state ${this.props.parameterName}) is not in repository ${this.props.repositoryName}: push it with the image pipeline first (instances pull by digest), or release a digest that exists.`,
+    };
+  }
+
+  // Plain Terraform expressions: cdktf's Op helpers render a literal 0 as "undefined".
+  private weightExpression(colour: Colour): string {
+    return colour === "green" ? `${STATE}.greenTrafficPercent` : `(100 - ${STATE}.greenTrafficPercent)`;
+  }
+}
+
+/** What the app stack's fleet_status output says before the first release. */
+export const NO_IMAGE_STATUS = "no image released yet: both colours run 0 instances; push an image and run npm run release";

@@ -1,0 +1,57 @@
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { ImagePushRole } from "../constructs/registry/image-push-role";
+import { ImageReplication, ReplicationDestination } from "../constructs/registry/image-replication";
+import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
+import { EncryptionKey } from "../constructs/security/encryption-key";
+import { releaseStateParameterName } from "../release/release-state";
+import { AuthStack, stackName } from "./auth-stack";
+import { publishHandover } from "./handover";
+import { registryHandover } from "./registry-handover";
+
+/**
+ * auth-<env>-registry: the image repository and the release state, deployed before any fleet,
+ * so an image can be pushed and a release state exists before the app stack first boots.
+ */
+export class RegistryStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, { config, layer: "registry" });
+    const { aws, registry } = config;
+    const key = new EncryptionKey(this, "registry-key", {
+      description: `Encrypts the auth-${config.environment} service images`,
+      alias: stackName(config.environment, "registry"),
+      accountId: aws.accountId,
+    });
+    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: key.arn, keepImages: registry.keepImages });
+    if (registry.replicateTo) {
+      new ImageReplication(this, "replication", { repositoryName: registry.repositoryName, destination: registry.replicateTo });
+    }
+    if (registry.acceptReplicationFrom) {
+      new ReplicationDestination(this, "replication-destination", {
+        sourceAccountId: registry.acceptReplicationFrom,
+        accountId: aws.accountId,
+        region: aws.region,
+        repositoryName: registry.repositoryName,
+      });
+    }
+    const pusher =
+      registry.pushFromRepositories.length > 0
+        ? new ImagePushRole(this, "image-push", {
+            name: `auth-${config.environment}-image-push`,
+            accountId: aws.accountId,
+            repositories: registry.pushFromRepositories,
+            repositoryArn: repository.repository.arn,
+          })
+        : undefined;
+    const state = new ReleaseStateSeed(this, "release-state", { parameterName: releaseStateParameterName(config.environment) });
+    publishHandover(this, registryHandover, {
+      repository_url: repository.repository.repositoryUrl,
+      repository_name: repository.repository.name,
+      repository_arn: repository.repository.arn,
+      registry_key_arn: key.arn,
+      release_state_parameter: state.parameter.name,
+      image_push_role_arn: pusher?.role.arn ?? "",
+    });
+  }
+}
