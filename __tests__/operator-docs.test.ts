@@ -1,11 +1,12 @@
-import { readFileSync } from "fs";
-import { mkdtempSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { withGeneratedSections } from "../scripts/docs/generated-sections";
 import { buildApp } from "../src/app";
 import { deployOrder } from "../src/stacks/deploy-order";
 import versions from "../versions.json";
+import { LAMBDA_NODE_BUNDLE_TARGET, LAMBDA_NODE_RUNTIME } from "../src/constructs/compute/lambda-runtime";
+import { ENVIRONMENTS, LAYERS, synthEnvironment } from "./support/synth";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 
@@ -40,6 +41,32 @@ describe("pinned versions have one home (versions.json)", () => {
     const bindings = JSON.parse(read("node_modules/@cdktf/provider-aws/package.json"));
     expect(bindings.version).toBe(versions.cdktfProviderAws);
     expect(bindings.cdktf.provider).toEqual({ name: "registry.terraform.io/hashicorp/aws", version: versions.awsProvider });
+  });
+});
+
+describe("what runs in AWS and GitHub Actions uses the pinned Node.js runtime and Terraform", () => {
+  const workflows = readdirSync(join(__dirname, "..", ".github", "workflows")).map((file) => read(`.github/workflows/${file}`));
+
+  test("one Lambda runtime constant, matching versions.json, on every function of every stack", () => {
+    expect(LAMBDA_NODE_RUNTIME).toBe(`nodejs${versions.nodeRuntime}.x`);
+    expect(LAMBDA_NODE_BUNDLE_TARGET).toBe(`node${versions.nodeRuntime}`);
+    const runtimes = ENVIRONMENTS.flatMap((env) => LAYERS.flatMap((layer) => synthEnvironment(env)[layer].resourceList("aws_lambda_function").map((fn) => fn.runtime)));
+    expect(runtimes.length).toBeGreaterThan(0);
+    expect(new Set(runtimes)).toEqual(new Set([LAMBDA_NODE_RUNTIME]));
+  });
+
+  test("every workflow's node-version, and the example service's image", () => {
+    const nodeVersions = workflows.flatMap((text) => [...text.matchAll(/node-version:\s*"?([\w.]+)"?/g)].map((match) => match[1]));
+    expect(nodeVersions.length).toBeGreaterThan(0);
+    expect(new Set(nodeVersions)).toEqual(new Set([versions.nodeRuntime]));
+    expect(read("examples/auth-service-minimal/Dockerfile")).toMatch(new RegExp(`^FROM node:${versions.nodeRuntime}-`, "m"));
+  });
+
+  test("every Terraform version a workflow installs, and the provider it mirrors", () => {
+    const terraformVersions = workflows.flatMap((text) => [...text.matchAll(/(?:TERRAFORM_VERSION|terraform_version):\s*"?(\d+\.\d+\.\d+)"?/g)].map((match) => match[1]));
+    expect(terraformVersions.length).toBeGreaterThan(0);
+    expect(new Set(terraformVersions)).toEqual(new Set([versions.terraform]));
+    for (const text of workflows) for (const match of text.matchAll(/"source":"hashicorp\/aws","version":"([\d.]+)"/g)) expect(match[1]).toBe(versions.awsProvider);
   });
 });
 

@@ -23,9 +23,9 @@ const tagValue = z.string().min(1, "must not be empty").max(256, "must be at mos
 
 const capacity = z
   .strictObject({
-    min: z.number().int().min(1, "a colour that takes traffic needs at least one instance"),
-    desired: z.number().int().min(0),
-    max: z.number().int().min(1),
+    min: z.number().int().min(1, "a colour that takes traffic needs at least one instance").describe("Fewest instances of a colour with traffic"),
+    desired: z.number().int().min(0).describe("Instances a colour with traffic starts with"),
+    max: z.number().int().min(1).describe("Most instances target tracking may scale a colour to"),
   })
   .superRefine((value, ctx) => {
     if (!(value.min <= value.desired && value.desired <= value.max)) {
@@ -48,244 +48,197 @@ const weeklyWindow = z
 const positive = z.number().positive();
 
 const postgres = z.strictObject({
-  /** Major version; RDS applies minor upgrades in the maintenance window. */
-  majorVersion: z.union([z.literal(16), z.literal(17)]),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro"),
-  allocatedStorageGb: z.number().int().min(20, "gp3 needs at least 20 GiB"),
-  /** Storage autoscaling ceiling. */
-  maxAllocatedStorageGb: z.number().int(),
-  multiAz: z.boolean(),
-  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
-  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _"),
-  /** The service's own login; the rotation alternates it with <serviceUsername>_clone, so at most 57 characters. */
-  serviceUsername: z.string().regex(/^[a-z][a-z0-9_]{0,56}$/, "must be a PostgreSQL identifier of 1-57 lowercase letters, digits or _ (rotation appends _clone)"),
-  /** The only schema the service may use (and create objects in). */
-  serviceSchema: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)"),
-  /** Days between rotations of the service's credentials; the credentials an instance holds stay valid for one more period. */
-  serviceCredentialRotationDays: z.number().int().min(1).max(365),
-  backupRetentionDays: z.number().int().min(1).max(35),
-  backupWindow: dailyWindow,
-  maintenanceWindow: weeklyWindow,
-  slowStatementThresholdMs: z.number().int().min(0),
-  /** 0 turns enhanced monitoring off. */
+  majorVersion: z.union([z.literal(16), z.literal(17)]).describe("Major version; RDS applies minor upgrades in the maintenance window"),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "must be an RDS instance class such as db.t3.micro").describe("RDS instance class of the database"),
+  allocatedStorageGb: z.number().int().min(20, "gp3 needs at least 20 GiB").describe("Initial gp3 storage size"),
+  maxAllocatedStorageGb: z.number().int().describe("Storage autoscaling ceiling"),
+  multiAz: z.boolean().describe("Keep a synchronous standby in a second availability zone"),
+  databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)").describe("Name of the service's database"),
+  masterUsername: z.string().regex(/^[a-z][a-z0-9_]{0,15}$/, "must be 1-16 lowercase letters, digits or _").describe("RDS master user (its password is RDS-managed, in Secrets Manager)"),
+  serviceUsername: z.string().regex(/^[a-z][a-z0-9_]{0,56}$/, "must be a PostgreSQL identifier of 1-57 lowercase letters, digits or _ (rotation appends _clone)").describe("The service's own login; the rotation alternates it with <serviceUsername>_clone, so at most 57 characters"),
+  serviceSchema: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, "must be a PostgreSQL identifier (lowercase, digits, _)").describe("The only schema the service may use (and create objects in)"),
+  serviceCredentialRotationDays: z.number().int().min(1).max(365).describe("Days between rotations of the service's credentials; the credentials an instance holds stay valid for one more period"),
+  backupRetentionDays: z.number().int().min(1).max(35).describe("Days of automated backups: the point-in-time recovery horizon; at least 7 in production"),
+  backupWindow: dailyWindow.describe("Daily UTC window of automated backups; must not overlap the maintenance window"),
+  maintenanceWindow: weeklyWindow.describe("Weekly UTC maintenance window"),
+  slowStatementThresholdMs: z.number().int().min(0).describe("log_min_duration_statement: statements slower than this are logged"),
   enhancedMonitoringIntervalSeconds: z
     .number()
-    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" }),
-  performanceInsights: z.boolean(),
-  deletionProtection: z.boolean(),
-  /** Adds lifecycle.prevent_destroy, so a plan that would delete the database fails. */
-  preventDestroy: z.boolean(),
-  /** Rotation period of the RDS-managed master password; unset keeps RDS's default (7 days). */
-  masterPasswordRotationDays: z.number().int().min(1).max(365).optional(),
-  /** Retention of automated backups replicated to the DR region; unset disables replication. */
-  crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional(),
+    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" }).describe("0 turns enhanced monitoring off"),
+  performanceInsights: z.boolean().describe("Performance Insights; rejected for micro and small classes, which lack it"),
+  deletionProtection: z.boolean().describe("RDS deletion protection; must be true in production"),
+  preventDestroy: z.boolean().describe("Adds lifecycle.prevent_destroy, so a plan that would delete the database fails"),
+  masterPasswordRotationDays: z.number().int().min(1).max(365).optional().describe("Rotation period of the RDS-managed master password; unset keeps RDS's default (7 days)"),
+  crossRegionBackupRetentionDays: z.number().int().min(1).max(35).optional().describe("Retention of automated backups replicated to the DR region; unset disables replication"),
 });
 
 const redis = z.strictObject({
-  /** Engine version, 7.x. */
-  engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1"),
-  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro"),
-  clusterMode: z.boolean(),
-  /** Node groups; 1 unless cluster mode is on. */
-  shards: z.number().int().min(1).max(500),
-  replicasPerShard: z.number().int().min(0).max(5),
-  snapshotRetentionDays: z.number().int().min(0).max(35),
-  snapshotWindow: dailyWindow,
-  maintenanceWindow: weeklyWindow,
-  /** Rotation period of the AUTH token (ROTATE, fleet refresh, then SET); the first rotation runs at creation. */
-  authTokenRotationDays: z.number().int().min(1).max(365),
+  engineVersion: z.string().regex(/^7\.\d+$/, "must be a Redis 7.x version such as 7.1").describe("Engine version, 7.x"),
+  nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "must be an ElastiCache node type such as cache.t3.micro").describe("ElastiCache node type"),
+  clusterMode: z.boolean().describe("Cluster mode: shards with replicas and automatic failover"),
+  shards: z.number().int().min(1).max(500).describe("Node groups; 1 unless cluster mode is on"),
+  replicasPerShard: z.number().int().min(0).max(5).describe("Replicas per node group; at least 1 with cluster mode"),
+  snapshotRetentionDays: z.number().int().min(0).max(35).describe("Days of daily Redis snapshots kept"),
+  snapshotWindow: dailyWindow.describe("Daily UTC snapshot window; must not overlap the maintenance window"),
+  maintenanceWindow: weeklyWindow.describe("Weekly UTC maintenance window"),
+  authTokenRotationDays: z.number().int().min(1).max(365).describe("Rotation period of the AUTH token (ROTATE, fleet refresh, then SET); the first rotation runs at creation"),
 });
 
 const backup = z.strictObject({
-  /** AWS Backup plan with a copy into the DR region, on top of RDS's own automated backups. */
-  enabled: z.boolean(),
-  /** Cron expression of the daily backup job (UTC). */
-  schedule: z.string().regex(/^cron\(.+\)$/, "must be a cron() expression"),
-  retentionDays: z.number().int().min(1),
-  drRetentionDays: z.number().int().min(1),
+  enabled: z.boolean().describe("AWS Backup plan with a copy into the DR region, on top of RDS's own automated backups"),
+  schedule: z.string().regex(/^cron\(.+\)$/, "must be a cron() expression").describe("Cron expression of the daily backup job (UTC)"),
+  retentionDays: z.number().int().min(1).describe("Days AWS Backup keeps each recovery point"),
+  drRetentionDays: z.number().int().min(1).describe("Days the DR-region copy is kept"),
 });
 
 const secrets = z.strictObject({
-  /** Days a deleted secret can still be restored. */
-  recoveryWindowDays: z.number().int().min(7).max(30),
-  /** Rotation period of the app's signing key and session secret rings; the first rotation runs at creation. */
-  appSecretRotationDays: z.number().int().min(1).max(365),
+  recoveryWindowDays: z.number().int().min(7).max(30).describe("Days a deleted secret can still be restored"),
+  appSecretRotationDays: z.number().int().min(1).max(365).describe("Rotation period of the app's signing key and session secret rings; the first rotation runs at creation"),
 });
 
 const dataAlarms = z.strictObject({
-  dbCpuPercent: positive,
-  dbFreeStorageBytes: positive,
-  dbFreeableMemoryBytes: positive,
-  dbConnections: positive,
-  dbReadLatencySeconds: positive,
-  dbWriteLatencySeconds: positive,
-  redisEngineCpuPercent: positive,
-  redisMemoryPercent: positive,
-  redisEvictions: z.number().min(0),
-  redisConnections: positive,
-  redisReplicationLagSeconds: positive,
+  dbCpuPercent: positive.describe("Alarm: database CPU percent"),
+  dbFreeStorageBytes: positive.describe("Alarm: database free storage below this many bytes"),
+  dbFreeableMemoryBytes: positive.describe("Alarm: database freeable memory below this many bytes"),
+  dbConnections: positive.describe("Alarm: database connections above this"),
+  dbReadLatencySeconds: positive.describe("Alarm: database read latency in seconds"),
+  dbWriteLatencySeconds: positive.describe("Alarm: database write latency in seconds"),
+  redisEngineCpuPercent: positive.describe("Alarm: Redis engine CPU percent"),
+  redisMemoryPercent: positive.describe("Alarm: Redis memory used percent"),
+  redisEvictions: z.number().min(0).describe("Alarm: Redis evictions per period"),
+  redisConnections: positive.describe("Alarm: Redis current connections"),
+  redisReplicationLagSeconds: positive.describe("Alarm: Redis replication lag in seconds"),
 });
 
 /** Severities of image scan findings, lowest first (ECR's names). */
 export const SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
 
 const registry = z.strictObject({
-  /** ECR repository of the service image; the same name in every account, so replication keeps digests. */
-  repositoryName: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name (lowercase, digits, . _ -)"),
-  /** Tagged images kept; older ones expire (a live image must be among the newest). */
-  keepImages: z.number().int().min(1).max(1000),
-  /** Copy every pushed image, digest unchanged, into this registry (staging -> production promotion). */
-  replicateTo: z.strictObject({ accountId, region }).optional(),
-  /** owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none. */
-  pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")),
-  /** Account whose registry may replicate images into this one. */
-  acceptReplicationFrom: accountId.optional(),
-  /** The release tool refuses an image with a scan finding at or above this severity... */
+  repositoryName: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name (lowercase, digits, . _ -)").describe("ECR repository of the service image; the same name in every account, so replication keeps digests"),
+  keepImages: z.number().int().min(1).max(1000).describe("Tagged images kept; older ones expire (a live image must be among the newest)"),
+  replicateTo: z.strictObject({ accountId: accountId.describe("Account of the registry that receives the copies"), region: region.describe("Region of that registry") }).optional().describe("Copy every pushed image, digest unchanged, into this registry (staging -> production promotion)"),
+  pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")).describe("owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none"),
+  acceptReplicationFrom: accountId.optional().describe("Account whose registry may replicate images into this one"),
   scanGate: z.strictObject({
-    failAt: z.enum(SEVERITIES),
-    /** ...unless the finding is listed here with the reason it is accepted. */
-    exceptions: z.array(
-      z.strictObject({
-        finding: z.string().min(1, "must name the finding (CVE id)"),
-        reason: z.string().min(10, "must say why the finding is accepted (at least 10 characters)"),
-      }),
-    ),
+    failAt: z.enum(SEVERITIES).describe("The release tool refuses an image with a scan finding at or above this severity..."),
+    exceptions: z
+      .array(
+        z.strictObject({
+          finding: z.string().min(1, "must name the finding (CVE id)"),
+          reason: z.string().min(10, "must say why the finding is accepted (at least 10 characters)"),
+        }),
+      )
+      .describe("...unless the finding is listed here ({ finding, reason }) with the reason it is accepted"),
   }),
 });
 
 export const environmentConfigSchema = z
   .strictObject({
-    /** Environment name, used in stack names (auth-<environment>-<layer>) and resource names. */
-    environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits"),
-    /** Marks an environment that serves real users: production-rules.ts applies (Multi-AZ, failover, backups, retention, deletion protection) and alarm recipients become mandatory. */
-    production: z.boolean(),
+    environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits").describe("Environment name, used in stack names (auth-<environment>-<layer>) and resource names"),
+    production: z.boolean().describe("Marks an environment that serves real users: production-rules.ts applies (Multi-AZ, failover, backups, retention, deletion protection) and alarm recipients become mandatory"),
     aws: z.strictObject({
-      accountId,
-      region,
-      /** Region that receives backup copies; must differ from the primary region. */
-      drRegion: region,
+      accountId: accountId.describe("Account the provider is pinned to (allowed_account_ids)"),
+      region: region.describe("Primary region"),
+      drRegion: region.describe("Region that receives backup copies; must differ from the primary region"),
     }),
     state: z.strictObject({
-      /** Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces. */
-      backend: z.enum(["s3", "terraform-cloud"]),
-      /** Terraform Cloud organization and workspace naming, for backend "terraform-cloud". */
+      backend: z.enum(["s3", "terraform-cloud"]).describe("Where every stack keeps its state: the S3 bucket below, or Terraform Cloud workspaces"),
       terraformCloud: z
         .strictObject({
-          organization: z.string().min(1),
-          hostname: z.string().min(1),
-          /** Workspace of a stack: this prefix plus the stack name. */
-          workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _"),
-          /** Terraform Cloud project of the workspaces; the dynamic-credentials roles trust only its workspaces. */
-          project: z.string().min(1).default("Default Project"),
+          organization: z.string().min(1).describe("Terraform Cloud organization"),
+          hostname: z.string().min(1).describe("Terraform Cloud or Enterprise host name"),
+          workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, - or _").describe("Workspace of a stack: this prefix plus the stack name"),
+          project: z.string().min(1).default("Default Project").describe("Terraform Cloud project of the workspaces; the dynamic-credentials roles trust only its workspaces"),
         })
-        .optional(),
+        .optional().describe("Terraform Cloud organization and workspace naming, for backend \"terraform-cloud\""),
       bucket: z
         .string()
         .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)")
-        .max(58, "must be at most 58 characters: its access-log bucket is named <bucket>-logs"),
-      region,
-      /** Days a superseded state version is kept before it expires. */
-      noncurrentVersionRetentionDays: z.number().int().min(1),
+        .max(58, "must be at most 58 characters: its access-log bucket is named <bucket>-logs")
+        .describe("S3 bucket of the environment's Terraform state (one per environment), created by the bootstrap stack"),
+      region: region.describe("Region of the state bucket"),
+      noncurrentVersionRetentionDays: z.number().int().min(1).describe("Days a superseded state version is kept before it expires"),
     }),
     network: z.strictObject({
-      vpcCidr: cidr,
-      availabilityZones: z.array(z.string()).min(2, "must list at least 2 availability zones"),
+      vpcCidr: cidr.describe("IPv4 block of the VPC"),
+      availabilityZones: z.array(z.string()).min(2, "must list at least 2 availability zones").describe("Zones of the three subnet tiers, all in aws.region, at least 2"),
       subnets: z.strictObject({
-        public: z.array(cidr),
-        private: z.array(cidr),
-        isolated: z.array(cidr),
+        public: z.array(cidr).describe("Public subnet per zone (ALB, NAT), inside the VPC, no overlaps"),
+        private: z.array(cidr).describe("Private subnet per zone (app instances, rotation functions)"),
+        isolated: z.array(cidr).describe("Isolated subnet per zone (database, cache): no route to the internet"),
       }),
-      /** Dual-stack public tier, so the load balancer answers IPv6 clients (the AAAA record). */
-      publicIpv6: z.boolean(),
-      /** 1 shares one NAT gateway; one per AZ keeps egress alive when an AZ fails. */
-      natGatewayCount: z.number().int().min(1),
-      flowLogRetentionDays: logRetentionDays,
+      publicIpv6: z.boolean().describe("Dual-stack public tier, so the load balancer answers IPv6 clients (the AAAA record)"),
+      natGatewayCount: z.number().int().min(1).describe("1 shares one NAT gateway; one per AZ keeps egress alive when an AZ fails"),
+      flowLogRetentionDays: logRetentionDays.describe("Retention of the VPC flow log group"),
     }),
     ci: z.strictObject({
-      /** owner/name of the GitHub repository whose workflows plan and deploy. */
-      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository"),
-      /** GitHub environment whose jobs may assume the deploy role. */
-      deployEnvironment: z.string().min(1),
-      /** GitHub environment whose jobs may assume the plan role (plans read secrets: protect it). */
-      planEnvironment: z.string().min(1),
-      /** Create the account's GitHub OIDC provider (false when the account already has one). */
-      createOidcProvider: z.boolean(),
-      /** What the plan guard holds this environment's plans to (npm run plan-report). */
+      githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository").describe("owner/name of the GitHub repository whose workflows plan and deploy"),
+      deployEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the deploy role"),
+      planEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the plan role (it reads resources and state, never secret values)"),
+      createOidcProvider: z.boolean().describe("Create the account's GitHub OIDC provider (false when the account already has one)"),
       guard: z.strictObject({
-        /** Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks. */
-        minBackupRetentionDays: z.number().int().min(1).max(35),
-      }),
+        minBackupRetentionDays: z.number().int().min(1).max(35).describe("Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks"),
+      }).describe("What the plan guard holds this environment's plans to (npm run plan-report)"),
     }),
     registry,
     dns: z.strictObject({
       domainName: z
         .string()
-        .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name"),
-      /** Existing public hosted zone; leave unset and set createHostedZone to let the stack create it. */
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional(),
-      createHostedZone: z.boolean(),
+        .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name")
+        .describe("Domain name the service answers on"),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional().describe("Existing public hosted zone; leave unset and set createHostedZone to let the stack create it"),
+      createHostedZone: z.boolean().describe("Create the hosted zone instead of using hostedZoneId"),
     }),
     app: z.strictObject({
-      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium"),
-      /** Capacity of a colour that takes traffic; target tracking moves desired between min and max. */
-      capacity,
-      /** Port of the listener that reaches the idle colour for smoke tests. */
-      testListenerPort: z.number().int().min(1024).max(65535),
-      /** Who may reach the test listener: never the whole internet. */
-      testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR"),
-      /** Extra names on the certificate (and alias records), inside the hosted zone. */
-      alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")),
-      healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health"),
-      nodeEnv: z.enum(["production", "staging", "development"]),
-      /** Let the container reach the instance metadata service (IMDSv2 hop limit 2 instead of 1). */
-      containerNeedsInstanceMetadata: z.boolean(),
-      rootVolumeGb: z.number().int().min(8).max(1024),
-      healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200),
-      /** Healthy share an instance refresh keeps; 100, so a non-release change never reduces live capacity. */
-      instanceRefreshMinHealthyPercent: z.number().int().min(100, "must be 100: a change outside a release must never reduce live capacity").max(100),
-      deregistrationDelaySeconds: z.number().int().min(0).max(3600),
-      /** 0 turns slow start off; otherwise 30-900 seconds as ELB allows. */
+      instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").describe("EC2 instance type of both colours"),
+      capacity: capacity.describe("Capacity of a colour that takes traffic; target tracking moves desired between min and max"),
+      testListenerPort: z.number().int().min(1024).max(65535).describe("Port of the listener that reaches the idle colour for smoke tests"),
+      testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR").describe("Who may reach the test listener: never the whole internet"),
+      alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")).describe("Extra names on the certificate (and alias records), inside the hosted zone"),
+      healthCheckPath: z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /health").describe("Path of the target group health check"),
+      nodeEnv: z.enum(["production", "staging", "development"]).describe("NODE_ENV of the container"),
+      containerNeedsInstanceMetadata: z.boolean().describe("Let the container reach the instance metadata service (IMDSv2 hop limit 2 instead of 1)"),
+      rootVolumeGb: z.number().int().min(8).max(1024).describe("Encrypted gp3 root volume size"),
+      healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).describe("ASG health check grace period and instance warm-up"),
+      instanceRefreshMinHealthyPercent: z.number().int().min(100, "must be 100: a change outside a release must never reduce live capacity").max(100).describe("Healthy share an instance refresh keeps; 100, so a non-release change never reduces live capacity"),
+      deregistrationDelaySeconds: z.number().int().min(0).max(3600).describe("Target group draining time"),
       slowStartSeconds: z.number().int().refine((value) => value === 0 || (value >= 30 && value <= 900), {
         message: "must be 0 or between 30 and 900",
-      }),
-      targetCpuPercent: z.number().min(1).max(100),
-      targetRequestsPerTarget: z.number().int().min(1),
-      logRetentionDays,
-      albDeletionProtection: z.boolean(),
-      accessLogExpiryDays: z.number().int().min(1),
+      }).describe("0 turns slow start off; otherwise 30-900 seconds as ELB allows"),
+      targetCpuPercent: z.number().min(1).max(100).describe("Target tracking goal: average CPU percent"),
+      targetRequestsPerTarget: z.number().int().min(1).describe("Target tracking goal: requests per target per minute"),
+      logRetentionDays: logRetentionDays.describe("Retention of the service and WAF log groups"),
+      albDeletionProtection: z.boolean().describe("ALB deletion protection; must be true in production"),
+      accessLogExpiryDays: z.number().int().min(1).describe("Days ALB access logs are kept"),
       waf: z.strictObject({
-        /** Requests per client IP per 5 minutes across the whole site. */
-        rateLimitPerIp: z.number().int().min(10),
-        /** Requests per client IP per 5 minutes to the login and token paths. */
-        loginRateLimitPerIp: z.number().int().min(10),
-        loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1),
+        rateLimitPerIp: z.number().int().min(10).describe("Requests per client IP per 5 minutes across the whole site"),
+        loginRateLimitPerIp: z.number().int().min(10).describe("Requests per client IP per 5 minutes to the login and token paths"),
+        loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1).describe("Paths the tighter login rate limit applies to"),
       }),
       alarms: z.strictObject({
-        http5xxRatePercent: positive,
-        p99LatencySeconds: positive,
-        rejectedConnections: z.number().min(0),
-        wafBlockedRequests: positive,
+        http5xxRatePercent: positive.describe("Alarm: 5xx responses as a percent of requests"),
+        p99LatencySeconds: positive.describe("Alarm: p99 target response time in seconds"),
+        rejectedConnections: z.number().min(0).describe("Alarm: ALB rejected connections"),
+        wafBlockedRequests: positive.describe("Alarm: WAF blocked requests per 5 minutes"),
       }),
     }),
     data: z.strictObject({
-      /** Waiting period before a scheduled deletion of the data keys takes effect. */
-      keyDeletionWindowDays: z.number().int().min(7).max(30),
-      /** Retention of the database and cache log groups. */
-      logRetentionDays,
+      keyDeletionWindowDays: z.number().int().min(7).max(30).describe("Waiting period before a scheduled deletion of the data keys takes effect"),
+      logRetentionDays: logRetentionDays.describe("Retention of the database and cache log groups"),
       postgres,
       redis,
       backup,
       secrets,
     }),
     alarms: z.strictObject({
-      emails: z.array(z.email("must be an e-mail address")),
+      emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
       data: dataAlarms,
     }),
     tags: z.strictObject({
-      service: tagValue,
-      environment: tagValue,
-      owner: tagValue,
-      costCentre: tagValue,
+      service: tagValue.describe("Tag Service on every resource"),
+      environment: tagValue.describe("Tag Environment; must equal environment"),
+      owner: tagValue.describe("Tag Owner"),
+      costCentre: tagValue.describe("Tag CostCentre"),
     }),
   })
   .superRefine(
