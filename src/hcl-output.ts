@@ -186,8 +186,9 @@ function renderOverrideBlocks(overrides: Fragment, stackName: string): string {
  * when it is falsy (a variable with default 0 would become required), an empty
  * attribute-as-blocks list dropped (the default security group would keep its rules), lifecycle
  * conditions written as a list attribute (the release state's postconditions), and a stack's
- * ephemeral blocks dropped (the generated passwords, written through the stack's escape hatch). Each repair
- * applies only while its probe shows the fault, so each retires itself once cdktf is fixed.
+ * ephemeral blocks dropped (the generated passwords, written through the stack's escape hatch).
+ * Each repair applies only while its probe shows the fault, so each retires itself once cdktf is
+ * fixed.
  * JSON synthesis uses none of this code.
  */
 export function repairHclRendering(): void {
