@@ -125,9 +125,7 @@ export class DataStack extends AuthStack {
       rotationDays: redis.authTokenRotationDays,
       kmsKeyArn: dataKey.arn,
       logRetentionDays: data.logRetentionDays,
-      vpcId: network.string("vpc_id"),
-      subnetIds: network.list("private_subnet_ids"),
-      cacheSecurityGroupId: network.string("cache_security_group_id"),
+      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
       dependsOn: [cache.replicationGroup],
     });
     const appSecret = new AppSecret(this, "app-secret", {
