@@ -92,6 +92,11 @@ describe.each(ENVIRONMENTS)("Redis AUTH token of %s: rotated with ROTATE then SE
   const secret = json.resourceList("aws_secretsmanager_secret").find((candidate) => candidate.name === `auth-${env}-redis/auth-token`)!;
   const fn = json.named("aws_lambda_function", "redis-auth-rotation");
 
+  test("an environment deployed by the first wave keeps its secret, and the token its instances hold: moved, not replaced", () => {
+    const name = Object.entries(json.resources("aws_secretsmanager_secret")).find(([, candidate]) => candidate === secret)![0];
+    expect(json.json.moved).toContainEqual({ from: "aws_secretsmanager_secret.redis_auth-token_secret_8A9E6815", to: `aws_secretsmanager_secret.${name}` });
+  });
+
   test("the group's bootstrap token is computed at apply time (never in a plan) and then owned by the rotation", () => {
     expect(group.auth_token).toBe("${uuid()}");
     expect(group.lifecycle).toEqual({ ignore_changes: ["auth_token"] });
