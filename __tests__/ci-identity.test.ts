@@ -65,6 +65,12 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
       expect(canAssume("deploy", token(config.ci.deployEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(true);
     });
 
+    test("is assumed by the release workflow from main (job_workflow_ref names the called reusable workflow)", () => {
+      expect(canAssume("deploy", token(config.ci.deployEnvironment, ".github/workflows/release-environment.yml", "refs/heads/main"))).toBe(true);
+      expect(canAssume("deploy", token(config.ci.deployEnvironment, ".github/workflows/release-environment.yml", "refs/heads/feature"))).toBe(false);
+      expect(canAssume("deploy", token(config.ci.planEnvironment, ".github/workflows/release-environment.yml", "refs/heads/main"))).toBe(false);
+    });
+
     test.each([
       ["the deploy workflow from another branch", ".github/workflows/deploy.yml", "refs/heads/feature", undefined],
       ["another workflow from main", ".github/workflows/pull-request.yml", "refs/heads/main", undefined],
@@ -104,6 +110,8 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
       expect(decision(all, "s3:GetObject", `${bucketArn()}/staging/auth-staging-data.tfstate`)).toBe("allow");
       expect(decision(all, "s3:PutObject", `${bucketArn()}/staging/auth-staging-data.tfstate.tflock`)).toBe("allow");
       expect(decision(all, "s3:PutObject", `${bucketArn()}/plans/123-1/auth-staging-data.tfplan`)).toBe("allow");
+      // Saved plans hold prior state and secret values: the plan role writes them but may never read them.
+      expect(decision(all, "s3:GetObject", `${bucketArn()}/plans/123-1/auth-staging-data.tfplan`)).toBe("deny");
       expect(decision(all, "s3:PutObject", `${bucketArn()}/staging/auth-staging-data.tfstate`)).toBe("none");
       expect(decision(all, "kms:Decrypt", stateKeyArn())).toBe("allow");
     });

@@ -166,8 +166,8 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
       expect(rules("ingress", "db")).toContain(`5432 ${groupRef("db-rotation")}`);
     });
 
-    test("the endpoint accepts HTTPS from the app tier and the rotation function only", () => {
-      expect(rules("ingress", "api-endpoints")).toEqual([`443 ${groupRef("app")}`, `443 ${groupRef("db-rotation")}`].sort());
+    test("the endpoint accepts HTTPS from the app tier and the rotation functions only", () => {
+      expect(rules("ingress", "api-endpoints")).toEqual([`443 ${groupRef("app")}`, `443 ${groupRef("cache-rotation")}`, `443 ${groupRef("db-rotation")}`].sort());
       expect(rules("egress", "api-endpoints")).toEqual([]);
     });
 

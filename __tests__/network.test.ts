@@ -157,16 +157,32 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       ]);
     });
 
-    test("db: 5432 from app and the credential rotation function only; cache: 6379 from app only; neither has egress", () => {
+    test("db: 5432 from app and the credential rotation function only; cache: 6379 from app and the AUTH token rotation function only; neither has egress", () => {
       expect(rules("ingress", "db")).toEqual(
         [
           { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("app") },
           { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("db-rotation") },
         ].sort(byPortThenPeer),
       );
-      expect(rules("ingress", "cache")).toEqual([{ port: 6379, to: 6379, protocol: "tcp", peer: groupRef("app") }]);
+      expect(rules("ingress", "cache")).toEqual(
+        [
+          { port: 6379, to: 6379, protocol: "tcp", peer: groupRef("app") },
+          { port: 6379, to: 6379, protocol: "tcp", peer: groupRef("cache-rotation") },
+        ].sort(byPortThenPeer),
+      );
       expect(rules("egress", "db")).toEqual([]);
       expect(rules("egress", "cache")).toEqual([]);
+    });
+
+    test("cache-rotation: Redis, the Secrets Manager endpoint, and HTTPS for the ElastiCache API; no ingress", () => {
+      expect(rules("egress", "cache-rotation")).toEqual(
+        [
+          { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
+          { port: 443, to: 443, protocol: "tcp", peer: groupRef("api-endpoints") },
+          { port: 6379, to: 6379, protocol: "tcp", peer: groupRef("cache") },
+        ].sort(byPortThenPeer),
+      );
+      expect(rules("ingress", "cache-rotation")).toEqual([]);
     });
 
     test("only the alb is reachable from the internet, and every rule has a description", () => {
@@ -274,6 +290,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           "alb_security_group_id",
           "alert_topic_arn",
           "app_security_group_id",
+          "cache_rotation_security_group_id",
           "cache_security_group_id",
           "db_rotation_security_group_id",
           "db_security_group_id",
@@ -285,5 +302,34 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       );
       expect(json.outputs().private_subnet_ids.value).toHaveLength(zones.length);
     });
+  });
+});
+
+describe.each(ENVIRONMENTS)("functions in the VPC of %s reach what they call", (env) => {
+  const stacks = synthEnvironment(env);
+  const inVpc = Object.entries(stacks.data.resources("aws_lambda_function")).filter(([, fn]) => fn.vpc_config);
+  /** The network stack's security group behind a handover output the data stack reads. */
+  const groupBehind = (reference: string) => {
+    const output = /outputs\.(\w+)\}$/.exec(reference)![1];
+    return /^\$\{aws_security_group\.([\w-]+)\.id\}$/.exec(stacks.network.outputs()[output].value)![1];
+  };
+  const endpointGroup = Object.entries(stacks.network.resources("aws_security_group")).find(([, group]) => group.name === `auth-${env}-api-endpoints`)![0];
+
+  test("there are functions in the VPC (the rotation functions)", () => {
+    expect(inVpc.map(([name]) => name).sort()).toEqual([expect.stringMatching(/^db-service-credentials_rotation/), expect.stringMatching(/^redis-auth-rotation/)]);
+  });
+
+  test.each(inVpc.map(([name, fn]) => [name, fn] as const))("%s may connect to the Secrets Manager endpoint, which admits its group", (_, fn) => {
+    // With private DNS on the endpoint, every Secrets Manager call from the VPC goes through it.
+    for (const reference of fn.vpc_config.security_group_ids) {
+      const group = groupBehind(reference);
+      const rules = (type: string) => stacks.network.resourceList(type).filter((rule) => rule.from_port === 443);
+      expect(rules("aws_vpc_security_group_egress_rule")).toContainEqual(
+        expect.objectContaining({ security_group_id: `\${aws_security_group.${group}.id}`, referenced_security_group_id: `\${aws_security_group.${endpointGroup}.id}` }),
+      );
+      expect(rules("aws_vpc_security_group_ingress_rule")).toContainEqual(
+        expect.objectContaining({ security_group_id: `\${aws_security_group.${endpointGroup}.id}`, referenced_security_group_id: `\${aws_security_group.${group}.id}` }),
+      );
+    }
   });
 });

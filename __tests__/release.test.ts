@@ -105,6 +105,17 @@ describe("release: failures roll back", () => {
     expect(world.applied).toHaveLength(1);
   });
 
+  test("refuses, before any change, when the app stack has infrastructure changes no reviewed deploy applied", async () => {
+    const world = new ReleaseWorld();
+    const before = world.applied.length;
+    world.unappliedChanges = ["aws_wafv2_web_acl.edge_waf_1A2B3C4D", "aws_iam_role_policy.instance-role_policy_5E6F7A8B"];
+    expect(await run(world, release())).toMatchObject({
+      exitCode: EXIT.refused,
+      message: expect.stringMatching(/^the app stack has changes no deploy has applied \(aws_wafv2_web_acl\.edge_waf_1A2B3C4D, aws_iam_role_policy\.instance-role_policy_5E6F7A8B\): deploy them/),
+    });
+    expect(world.applied).toHaveLength(before);
+  });
+
   test("refuses a digest the registry does not hold", async () => {
     const world = new ReleaseWorld();
     const missing = `sha256:${"9f".repeat(32)}`;

@@ -86,6 +86,8 @@ export class ReleaseWorld {
   now = new Date("2026-01-01T10:00:00Z");
   firing: string[] = [];
   missingAlarms: string[] = [];
+  /** App stack changes no deploy has applied (what a preflight plan would show). */
+  unappliedChanges: string[] = [];
   readonly images = new Map<string, Finding[]>([
     [DIGEST.old, []],
     [DIGEST.next, [{ name: "CVE-2024-0001", severity: "LOW" }]],
@@ -138,6 +140,7 @@ export class ReleaseWorld {
         breakStale: async (lease) => (alive(), store.breakStale(lease)),
       },
       deployer: {
+        pendingChanges: async () => (alive(), [...this.unappliedChanges]),
         apply: async () => {
           mutation();
           const state = this.state();

@@ -163,6 +163,12 @@ class Run {
     }
     const missing = await this.ports.alarms.missing(this.colourAlarms(next));
     if (missing.length > 0) return outcome(EXIT.refused, `the ${next} colour's alarms do not exist (${missing.join(", ")}): deploy the app stack first`);
+    // A release applies the app stack; anything else that stack would change skipped plan review.
+    const pending = await this.ports.deployer.pendingChanges();
+    if (pending.length > 0) {
+      const shown = pending.slice(0, 5).join(", ") + (pending.length > 5 ? ` and ${pending.length - 5} more` : "");
+      return outcome(EXIT.refused, `the app stack has changes no deploy has applied (${shown}): deploy them through the reviewed plan first; a release applies release settings only`);
+    }
 
     const amiId = await this.ports.ami.latest();
     const liveDesired = state[live].digest === "" ? 0 : await this.ports.fleet.desiredCapacity(live);

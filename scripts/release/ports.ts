@@ -31,6 +31,11 @@ export interface ReleaseStore {
 /** Applies the app stack, which reads the release state from AWS. */
 export interface Deployer {
   apply(signal?: AbortSignal): Promise<void>;
+  /**
+   * Addresses the app stack would change with the release state as it is now: infrastructure
+   * changes that no approved deploy has applied, which a release must never carry along.
+   */
+  pendingChanges(): Promise<string[]>;
 }
 
 export interface Fleet {

@@ -20,6 +20,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
   });
 }
 
+/** Addresses a `terraform show -json` plan would change (reads and no-ops are not changes). */
+export function pendingAddresses(plan: { resource_changes?: { address: string; change: { actions: string[] } }[] }): string[] {
+  return (plan.resource_changes ?? [])
+    .filter(({ change }) => !change.actions.every((action) => action === "no-op" || action === "read"))
+    .map(({ address }) => address);
+}
+
 export interface StackDirectory {
   /** Synthesizes the environment (AUTH_ENV set to it, whatever the caller's environment says). */
   synth(): Promise<void>;
@@ -47,6 +54,13 @@ export function appStackDirectory(environment: string, log: (line: string) => vo
       return JSON.parse(await terraform("output", "-json"));
     },
     deployer: {
+      async pendingChanges() {
+        await init();
+        // Read-only: the lease keeps other releases out and deploys share the release's concurrency group.
+        await terraform("plan", "-input=false", "-lock=false", "-out=release-preflight.tfplan");
+        const plan = JSON.parse(await terraform("show", "-json", "release-preflight.tfplan"));
+        return pendingAddresses(plan);
+      },
       async apply() {
         await init();
         log(`   terraform apply ${stack}`);

@@ -114,6 +114,9 @@ export class DataStack extends AuthStack {
       logRetentionDays: data.logRetentionDays,
       secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
     });
+    // First-wave environments keep their live AUTH secret (and the token their instances hold):
+    // the secret moved in the construct tree, and a new one of the same name could not be created.
+    cache.authSecret.moveFromId("aws_secretsmanager_secret.redis_auth-token_secret_8A9E6815");
     new RedisAuthRotation(this, "redis-auth-rotation", {
       name,
       region: aws.region,
@@ -125,9 +128,7 @@ export class DataStack extends AuthStack {
       rotationDays: redis.authTokenRotationDays,
       kmsKeyArn: dataKey.arn,
       logRetentionDays: data.logRetentionDays,
-      vpcId: network.string("vpc_id"),
-      subnetIds: network.list("private_subnet_ids"),
-      cacheSecurityGroupId: network.string("cache_security_group_id"),
+      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
       dependsOn: [cache.replicationGroup],
     });
     const appSecret = new AppSecret(this, "app-secret", {

@@ -27,6 +27,11 @@ export const networkHandover = {
     description: "Security group of the database credential rotation function",
     example: "sg-0a1b2c3d4e5f60745",
   },
+  cache_rotation_security_group_id: {
+    type: "string",
+    description: "Security group of the Redis AUTH token rotation function",
+    example: "sg-0a1b2c3d4e5f60746",
+  },
   alert_topic_arn: {
     type: "string",
     description: "SNS topic every alarm notifies",

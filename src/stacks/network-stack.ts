@@ -74,6 +74,7 @@ export class NetworkStack extends AuthStack {
       db_security_group_id: securityGroups.database.id,
       cache_security_group_id: securityGroups.cache.id,
       db_rotation_security_group_id: securityGroups.databaseRotation.id,
+      cache_rotation_security_group_id: securityGroups.cacheRotation.id,
       alert_topic_arn: alerts.arn,
     });
   }

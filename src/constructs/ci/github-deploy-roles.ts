@@ -24,7 +24,13 @@ export interface GithubDeployRolesProps {
   readonly stateKeyArn: string;
   /** Workflow file that deploys; only its jobs, from deployRef, get the deploy role. @default ".github/workflows/deploy.yml" */
   readonly deployWorkflow?: string;
-  /** The ref deploys run from. @default "refs/heads/main" */
+  /**
+   * Reusable workflow file that releases (GitHub puts the called file, not the caller, in a
+   * reusable workflow's job_workflow_ref); its jobs from deployRef also get the deploy role.
+   * @default ".github/workflows/release-environment.yml"
+   */
+  readonly releaseWorkflow?: string;
+  /** The ref deploys and releases run from. @default "refs/heads/main" */
   readonly deployRef?: string;
   /** Workflow file whose pull request jobs plan. @default ".github/workflows/pull-request.yml" */
   readonly pullRequestWorkflow?: string;
@@ -90,6 +96,8 @@ export class GithubDeployRoles extends Construct {
         // The apply job checks each saved plan against the checksum in its own run's summary, so a
         // plan written here by another job is refused rather than applied.
         { sid: "SavePlans", actions: ["s3:PutObject"], resources: [savedPlans] },
+        // Saved binary plans hold prior state and secret values: only the deploy role's apply job reads them.
+        { sid: "DenyReadingSavedPlans", effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [savedPlans] },
         { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.stateKeyArn] },
         // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
         // stay out of plan jobs whatever later policies grant.
@@ -111,6 +119,7 @@ export class GithubDeployRoles extends Construct {
       description: `cdktf deploy by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
       assumeRolePolicy: trust("deploy", "StringEquals", [
         githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: deployWorkflow, ref: deployRef }),
+        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: props.releaseWorkflow ?? ".github/workflows/release-environment.yml", ref: deployRef }),
       ]),
       maxSessionDuration: props.maxSessionSeconds ?? 10800,
     });

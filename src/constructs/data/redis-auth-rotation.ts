@@ -1,11 +1,8 @@
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { NodeFunction } from "../compute/node-function";
+import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
 /** Name of the rotation function; the convergence function invokes it to retire the old token. */
 export function redisAuthRotationFunctionName(prefix: string): string {
@@ -28,11 +25,8 @@ export interface RedisAuthRotationProps {
   /** Key of the secret and the function's logs. */
   readonly kmsKeyArn: string;
   readonly logRetentionDays: number;
-  readonly vpcId: string;
-  /** Private subnets: Redis is in the VPC, and the AWS APIs are reached through NAT. */
-  readonly subnetIds: string[];
-  /** The cache's security group, which gets an ingress rule from the function. */
-  readonly cacheSecurityGroupId: string;
+  /** Private subnets and the rotation function's security group (network stack: Redis, the Secrets Manager endpoint, the ElastiCache API). */
+  readonly network: FunctionNetwork;
   /** What must exist before the first rotation (the replication group). */
   readonly dependsOn: ITerraformDependable[];
 }
@@ -44,42 +38,10 @@ export interface RedisAuthRotationProps {
  */
 export class RedisAuthRotation extends Construct {
   readonly function: NodeFunction;
-  readonly securityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: RedisAuthRotationProps) {
     super(scope, id);
     const functionName = redisAuthRotationFunctionName(props.name);
-    this.securityGroup = new SecurityGroup(this, "security-group", {
-      name: functionName,
-      description: "Redis AUTH token rotation: AUTH to Redis, HTTPS to AWS APIs",
-      vpcId: props.vpcId,
-      tags: { Name: functionName },
-    });
-    new VpcSecurityGroupEgressRule(this, "to-redis", {
-      securityGroupId: this.securityGroup.id,
-      description: "AUTH checks against Redis",
-      ipProtocol: "tcp",
-      fromPort: props.redisPort,
-      toPort: props.redisPort,
-      referencedSecurityGroupId: props.cacheSecurityGroupId,
-    });
-    new VpcSecurityGroupEgressRule(this, "to-aws-apis", {
-      securityGroupId: this.securityGroup.id,
-      description: "Secrets Manager and ElastiCache APIs through NAT",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    });
-    new VpcSecurityGroupIngressRule(this, "redis-from-rotation", {
-      securityGroupId: props.cacheSecurityGroupId,
-      description: "Redis AUTH token rotation function",
-      ipProtocol: "tcp",
-      fromPort: props.redisPort,
-      toPort: props.redisPort,
-      referencedSecurityGroupId: this.securityGroup.id,
-    });
-
     const groupArn = `arn:aws:elasticache:${props.region}:${props.accountId}:replicationgroup:${props.replicationGroupId}`;
     this.function = new NodeFunction(this, "function", {
       functionName,
@@ -111,7 +73,7 @@ export class RedisAuthRotation extends Construct {
       ],
       logRetentionDays: props.logRetentionDays,
       kmsKeyArn: props.kmsKeyArn,
-      network: { subnetIds: props.subnetIds, securityGroupIds: [this.securityGroup.id] },
+      network: props.network,
     });
 
     const invoke = new LambdaPermission(this, "secrets-manager-invokes", {

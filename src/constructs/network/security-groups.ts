@@ -37,7 +37,9 @@ export class ServiceSecurityGroups extends Construct {
   readonly cache: SecurityGroup;
   /** The database credential rotation function: PostgreSQL and the AWS API endpoints, nothing else. */
   readonly databaseRotation: SecurityGroup;
-  /** Interface endpoints of AWS APIs (Secrets Manager): HTTPS from the app tier and the rotation function. */
+  /** The Redis AUTH token rotation function: Redis, the AWS API endpoints, and HTTPS to the ElastiCache API through NAT. */
+  readonly cacheRotation: SecurityGroup;
+  /** Interface endpoints of AWS APIs (Secrets Manager): HTTPS from the app tier and the rotation functions. */
   readonly apiEndpoints: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
@@ -57,7 +59,8 @@ export class ServiceSecurityGroups extends Construct {
     this.database = group("db", "PostgreSQL: connections from the app tier only");
     this.cache = group("cache", "Redis: connections from the app tier only");
     this.databaseRotation = group("db-rotation", "Database credential rotation function: PostgreSQL and AWS API endpoints only");
-    this.apiEndpoints = group("api-endpoints", "Interface endpoints of AWS APIs: HTTPS from the app tier and the rotation function");
+    this.cacheRotation = group("cache-rotation", "Redis AUTH token rotation function: Redis, AWS API endpoints and the ElastiCache API");
+    this.apiEndpoints = group("api-endpoints", "Interface endpoints of AWS APIs: HTTPS from the app tier and the rotation functions");
 
     const allow = (direction: "ingress" | "egress", target: SecurityGroup, ruleId: string, port: number, peer: Peer, description: string) => {
       const rule = {
@@ -106,5 +109,12 @@ export class ServiceSecurityGroups extends Construct {
     // that calls Secrets Manager goes through it: the app tier too.
     allow("ingress", this.apiEndpoints, "api-endpoints-from-app", 443, { group: this.app }, "HTTPS from the app tier");
     allow("ingress", this.apiEndpoints, "api-endpoints-from-db-rotation", 443, { group: this.databaseRotation }, "HTTPS from the rotation function");
+
+    allow("egress", this.cacheRotation, "cache-rotation-to-cache", cachePort, { group: this.cache }, "Redis, to check which AUTH tokens it accepts");
+    allow("egress", this.cacheRotation, "cache-rotation-to-api-endpoints", 443, { group: this.apiEndpoints }, "Secrets Manager through its VPC endpoint");
+    // ElastiCache's API has no interface endpoint here: ModifyReplicationGroup goes out through NAT.
+    allow("egress", this.cacheRotation, "cache-rotation-to-aws-apis", 443, internet, "HTTPS to the ElastiCache API via NAT");
+    allow("ingress", this.cache, "cache-from-cache-rotation", cachePort, { group: this.cacheRotation }, "Redis from the AUTH token rotation function");
+    allow("ingress", this.apiEndpoints, "api-endpoints-from-cache-rotation", 443, { group: this.cacheRotation }, "HTTPS from the Redis AUTH token rotation function");
   }
 }
