@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { backendOverride, providerOverride, standInEphemeralPasswords } from "../../scripts/terraform-proof/overrides";
+import { additionsOf, backendOverride, editedHcl, providerOverride, standInEphemeralPasswords } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, planAsJson } from "../../scripts/terraform-proof/terraform";
 
 const missing = missingToolchain();
@@ -27,11 +27,32 @@ function stackWriting(attribute: "secret_string_wo" | "secret_string") {
   };
 }
 
-/** What the proof harness does to a stack: stand the ephemeral passwords in with markers, plan, show -json. */
-async function planWithMarkers(stack: object): Promise<{ plan: string; markers: string[] }> {
+/** The same stack as HCL, laid out as `cdktf synth --hcl` writes it. */
+function hclWriting(attribute: "secret_string_wo" | "secret_string"): string {
+  return [
+    'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "5.100.0" }\n  }\n}',
+    'provider "aws" {\n  region = "eu-west-1"\n}',
+    'ephemeral "aws_secretsmanager_random_password" "token" {\n  password_length = 32\n}',
+    'resource "aws_secretsmanager_secret" "s" {\n  name = "proof"\n}',
+    `resource "aws_secretsmanager_secret_version" "v" {\n  secret_id = aws_secretsmanager_secret.s.id\n  ${attribute} = "\${jsonencode({"token" = ephemeral.aws_secretsmanager_random_password.token.random_password})}"\n${
+      attribute === "secret_string_wo" ? "  secret_string_wo_version = 1\n" : ""
+    }}`,
+  ].join("\n");
+}
+
+/**
+ * What the proof harness does to a stack: stand the ephemeral passwords in with markers, plan,
+ * show -json. For an HCL stack the JSON twin's edit is applied to the HCL text and its variables
+ * go into a .tf.json file beside it.
+ */
+async function planWithMarkers(stack: object, hcl?: string): Promise<{ plan: string; markers: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "secret-in-plan-"));
-  const { stack: copy, markers, tfvars } = standInEphemeralPasswords(stack);
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(copy));
+  const { stack: copy, markers, tfvars, edit } = standInEphemeralPasswords(stack);
+  if (hcl === undefined) writeFileSync(join(dir, "main.tf.json"), JSON.stringify(copy));
+  else {
+    writeFileSync(join(dir, "main.tf"), editedHcl(hcl, edit));
+    writeFileSync(join(dir, "proof_stand_ins.tf.json"), JSON.stringify(additionsOf([edit])));
+  }
   writeFileSync(join(dir, "ephemeral_stand_ins.auto.tfvars.json"), JSON.stringify(tfvars));
   writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
   writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(copy)));
@@ -49,5 +70,12 @@ async function planWithMarkers(stack: object): Promise<{ plan: string; markers: 
 
   test.concurrent("the stand-in stays ephemeral: Terraform refuses it in an attribute it would store (secret_string)", async () => {
     await expect(planWithMarkers(stackWriting("secret_string"))).rejects.toThrow(/Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/);
+  });
+
+  test.concurrent("the same holds for the HCL twin: no marker in its plan, and the stand-in is refused where it would be stored", async () => {
+    const { plan, markers } = await planWithMarkers(stackWriting("secret_string_wo"), hclWriting("secret_string_wo"));
+    expect(plan).toContain('"has_secret_string_wo"');
+    for (const marker of markers) expect(plan).not.toContain(marker);
+    await expect(planWithMarkers(stackWriting("secret_string"), hclWriting("secret_string"))).rejects.toThrow(/Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/);
   });
 });
