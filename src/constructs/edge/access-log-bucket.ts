@@ -1,7 +1,6 @@
 import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
 import { Construct } from "constructs";
-import { suppressFinding } from "../../compliance/suppress";
-import { PrivateBucket } from "../storage/private-bucket";
+import { LogDeliveryBucket } from "../storage/log-delivery-bucket";
 
 export interface AccessLogBucketProps {
   readonly bucketName: string;
@@ -17,21 +16,12 @@ export interface AccessLogBucketProps {
  * KMS-encrypted bucket. Private, TLS-only, and writable only by the region's ELB log delivery
  * under this account's prefix.
  */
-export class AccessLogBucket extends PrivateBucket {
+export class AccessLogBucket extends LogDeliveryBucket {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id, {
       bucketName: props.bucketName,
-      encryption: "SSE-S3",
-      lifecycleRules: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          expiration: [{ days: props.expiryDays ?? 90 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      grants: (bucketArn, bucketScope) => {
+      expiryDays: props.expiryDays ?? 90,
+      deliveryGrants: (bucketArn, bucketScope) => {
         const logObjects = `${bucketArn}/${props.prefix}/AWSLogs/${props.accountId}/*`;
         // The region's ELB account; the provider knows it without calling AWS.
         const elbAccount = new DataAwsElbServiceAccount(bucketScope, "elb-account", {});
@@ -46,9 +36,11 @@ export class AccessLogBucket extends PrivateBucket {
           },
         ];
       },
+      exemptions: {
+        sseS3: "ELB access log delivery only writes to buckets encrypted with SSE-S3 (AES256), never SSE-KMS",
+        noAccessLogging: "holds only load balancer logs that ELB writes; logging reads of it would need a further log bucket",
+        noVersioning: "log objects are written once by ELB log delivery and expire; no object is ever overwritten",
+      },
     });
-    suppressFinding(this.bucket, "s3-encrypted-with-kms", "ELB access log delivery only writes to buckets encrypted with SSE-S3 (AES256), never SSE-KMS");
-    suppressFinding(this.bucket, "s3-access-logging", "holds only load balancer logs that ELB writes; logging reads of it would need a further log bucket");
-    suppressFinding(this.bucket, "s3-versioning", "log objects are written once by ELB log delivery and expire; no object is ever overwritten");
   }
 }

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { suppressFinding } from "../../compliance/suppress";
-import { PrivateBucket } from "./private-bucket";
+import { LogDeliveryBucket } from "./log-delivery-bucket";
 
 export interface ServerAccessLogBucketProps {
   readonly bucketName: string;
@@ -16,21 +15,12 @@ export interface ServerAccessLogBucketProps {
  * default encryption is SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html),
  * private, TLS-only, and writable only by S3 log delivery for the named source buckets of this account.
  */
-export class ServerAccessLogBucket extends PrivateBucket {
+export class ServerAccessLogBucket extends LogDeliveryBucket {
   constructor(scope: Construct, id: string, props: ServerAccessLogBucketProps) {
     super(scope, id, {
       bucketName: props.bucketName,
-      encryption: "SSE-S3",
-      lifecycleRules: [
-        {
-          id: "expire-access-logs",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          expiration: [{ days: props.expiryDays ?? 365 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      grants: (bucketArn) => [
+      expiryDays: props.expiryDays ?? 365,
+      deliveryGrants: (bucketArn) => [
         {
           sid: "S3ServerAccessLogDelivery",
           principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
@@ -42,9 +32,11 @@ export class ServerAccessLogBucket extends PrivateBucket {
           ],
         },
       ],
+      exemptions: {
+        sseS3: "S3 server access log delivery only writes to buckets whose default encryption is SSE-S3",
+        noAccessLogging: "this is the access-log bucket; logging its own accesses into itself would loop",
+        noVersioning: "log objects are written once by S3 log delivery and expire; no object is ever overwritten",
+      },
     });
-    suppressFinding(this.bucket, "s3-encrypted-with-kms", "S3 server access log delivery only writes to buckets whose default encryption is SSE-S3");
-    suppressFinding(this.bucket, "s3-access-logging", "this is the access-log bucket; logging its own accesses into itself would loop");
-    suppressFinding(this.bucket, "s3-versioning", "log objects are written once by S3 log delivery and expire; no object is ever overwritten");
   }
 }
