@@ -183,9 +183,9 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     const tg = targetGroup(colour);
     const weight = colour === "green" ? "local.release_state.greenTrafficPercent" : "(100 - local.release_state.greenTrafficPercent)";
 
-    test("target group: HTTP on 3000, health check on the health path, deregistration delay and slow start from config", () => {
+    test("target group: HTTP on the service port (app.port), health check on the health path, deregistration delay and slow start from config", () => {
       expect(tg).toMatchObject({
-        port: 3000,
+        port: app.port,
         protocol: "HTTP",
         deregistration_delay: String(app.deregistrationDelaySeconds),
         slow_start: app.slowStartSeconds,

@@ -3,6 +3,7 @@ import { readFileSync } from "fs";
 import { createServer } from "http";
 import { join } from "path";
 import { parse } from "yaml";
+import { ENVIRONMENTS, validConfig } from "./support/synth";
 
 const EXAMPLE = join(__dirname, "..", "examples", "auth-service-minimal");
 const pipeline = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "image-pipeline.yml"), "utf8"));
@@ -43,12 +44,13 @@ describe("image pipeline (a reusable workflow the application repository calls)"
 });
 
 describe("the example service under examples/ (what the pipeline builds)", () => {
-  test("Dockerfile: Node 22 LTS, production dependencies only, a non-root user, port 3000, a health check on /health", () => {
+  test("Dockerfile: Node 22 LTS, production dependencies only, a non-root user, the port every environment's app.port names, a health check on /health", () => {
+    const [port] = [...new Set(ENVIRONMENTS.map((env) => validConfig(env).app.port))];
     expect(instructions[0]).toEqual(["FROM", "node:22-alpine"]);
     expect(instructions).toContainEqual(["RUN", "npm ci --omit=dev"]);
     expect(instructions).toContainEqual(["USER", "node"]);
-    expect(instructions).toContainEqual(["EXPOSE", "3000"]);
-    expect(instructions.find(([name]) => name === "HEALTHCHECK")![1]).toContain("http://127.0.0.1:3000/health");
+    expect(instructions).toContainEqual(["EXPOSE", String(port)]);
+    expect(instructions.find(([name]) => name === "HEALTHCHECK")![1]).toContain(`http://127.0.0.1:${port}/health`);
     expect(instructions.at(-1)).toEqual(["CMD", '["node", "server.js"]']);
     // Every instruction is one Docker knows.
     for (const [name] of instructions) expect(["FROM", "ENV", "WORKDIR", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]).toContain(name);

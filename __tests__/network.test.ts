@@ -126,7 +126,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       }
     });
 
-    test("alb: 443 and 80 from the internet, the test listener from configured CIDRs only, egress to app on 3000 only", () => {
+    test("alb: 443 and 80 from the internet, the test listener from configured CIDRs only, egress to app on the service port only", () => {
       expect(rules("ingress", "alb")).toEqual(
         [
           { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
@@ -145,11 +145,11 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           })),
         ].sort(byPortThenPeer),
       );
-      expect(rules("egress", "alb")).toEqual([{ port: 3000, to: 3000, protocol: "tcp", peer: groupRef("app") }]);
+      expect(rules("egress", "alb")).toEqual([{ port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("app") }]);
     });
 
-    test("app: 3000 from the alb only; egress to db, cache and HTTPS only", () => {
-      expect(rules("ingress", "app")).toEqual([{ port: 3000, to: 3000, protocol: "tcp", peer: groupRef("alb") }]);
+    test("app: the service port from the alb only; egress to db, cache and HTTPS only", () => {
+      expect(rules("ingress", "app")).toEqual([{ port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("alb") }]);
       expect(rules("egress", "app")).toEqual([
         { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
         { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("db") },

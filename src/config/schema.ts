@@ -192,6 +192,7 @@ export const environmentConfigSchema = z
     app: z.strictObject({
       instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").describe("EC2 instance type of both colours"),
       capacity: capacity.describe("Capacity of a colour that takes traffic; target tracking moves desired between min and max"),
+      port: z.number().int().min(1024).max(65535).describe("Port the service container listens on: the load balancer <-> instance security group rules, the target groups (and so their health checks) and the container's PORT all use it"),
       testListenerPort: z.number().int().min(1024).max(65535).describe("Port of the listener that reaches the idle colour for smoke tests"),
       testListenerAllowedCidrs: z.array(cidr).min(1, "must list at least one CIDR").describe("Who may reach the test listener: never the whole internet"),
       alternativeNames: z.array(z.string().regex(/^([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase domain name")).describe("Extra names on the certificate (and alias records), inside the hosted zone"),

@@ -8,6 +8,7 @@ import type { EnvironmentConfigInput } from "./schema";
 /** How the service's servers are run and tuned. */
 export const serviceTuning = {
   instanceType: "t3.medium",
+  port: 3000,
   testListenerPort: 8443,
   alternativeNames: [],
   healthCheckPath: "/health",

@@ -25,9 +25,6 @@ import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
-/** The port the service container listens on. */
-export const SERVICE_PORT = 3000;
-
 /** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
 export class AppStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
@@ -112,10 +109,10 @@ export class AppStack extends AuthStack {
             redis_host: data.string("redis_endpoint"),
             redis_port: Token.asString(data.number("redis_port")),
             node_env: app.nodeEnv,
-            port: String(SERVICE_PORT),
+            port: String(app.port),
             log_group: serviceLogs.name,
           }),
-          port: SERVICE_PORT,
+          port: app.port,
           healthCheckPath: app.healthCheckPath,
           containerNeedsInstanceMetadata: app.containerNeedsInstanceMetadata,
           rootVolumeGb: app.rootVolumeGb,

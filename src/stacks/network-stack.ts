@@ -32,6 +32,7 @@ export class NetworkStack extends AuthStack {
     const securityGroups = new ServiceSecurityGroups(this, "security-groups", {
       name,
       vpcId: vpc.vpc.id,
+      appPort: config.app.port,
       testListenerPort: config.app.testListenerPort,
       testListenerAllowedCidrs: config.app.testListenerAllowedCidrs,
       allowIpv6Clients: network.publicIpv6,

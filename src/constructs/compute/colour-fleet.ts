@@ -33,8 +33,8 @@ export interface ColourFleetProps {
   readonly instanceProfileArn: string;
   /** Boot script, base64-encoded. */
   readonly userDataBase64: string;
-  /** Container port the target group sends to. @default 3000 */
-  readonly port?: number;
+  /** Port the container listens on: the target group sends requests and health checks there. */
+  readonly port: number;
   readonly healthCheckPath: string;
   /** IMDSv2 hop limit 2 lets the container (one hop further) reach instance metadata. @default false */
   readonly containerNeedsInstanceMetadata?: boolean;
@@ -72,11 +72,10 @@ export class ColourFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: ColourFleetProps) {
     super(scope, id);
-    const port = props.port ?? 3000;
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       name: props.name,
       vpcId: props.vpcId,
-      port,
+      port: props.port,
       protocol: "HTTP",
       targetType: "instance",
       deregistrationDelay: String(props.deregistrationDelaySeconds ?? 30),

@@ -8,8 +8,8 @@ export interface ServiceSecurityGroupsProps {
   /** Prefix of the group names, e.g. auth-staging. */
   readonly name: string;
   readonly vpcId: string;
-  /** Port the application container listens on. @default 3000 */
-  readonly appPort?: number;
+  /** Port the application container listens on (the target groups' port): the only port from the load balancer to the app tier. */
+  readonly appPort: number;
   /** PostgreSQL port. @default 5432 */
   readonly databasePort?: number;
   /** Redis port. @default 6379 */
@@ -44,7 +44,7 @@ export class ServiceSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
-    const appPort = props.appPort ?? 3000;
+    const { appPort } = props;
     const databasePort = props.databasePort ?? 5432;
     const cachePort = props.cachePort ?? 6379;
     const group = (tier: string, description: string) =>
