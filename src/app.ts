@@ -6,7 +6,7 @@ import { selectEnvironments, validateConfigs } from "./config/validate";
 import { repairHclRendering } from "./hcl-output";
 import { projectRoot } from "./project-root";
 import { AppStack } from "./stacks/app-stack";
-import { stackName } from "./stacks/auth-stack";
+import { stackName } from "./stacks/naming";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";

@@ -3,7 +3,7 @@ import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
-import { LAYERS, Layer } from "../../src/stacks/auth-stack";
+import { LAYERS, Layer } from "../../src/stacks/naming";
 import { validateConfigs } from "../../src/config/validate";
 
 /** A resource or data block as it appears in cdk.tf.json. */
@@ -76,8 +76,8 @@ export function editedConfig(name: keyof typeof environments, edit: (config: Env
   return copy;
 }
 
-// The one layer list (src/stacks/auth-stack.ts), in deploy order.
-export { LAYERS } from "../../src/stacks/auth-stack";
+// The one layer list (src/stacks/naming.ts), in deploy order.
+export { LAYERS } from "../../src/stacks/naming";
 export type LayerName = Layer;
 
 /** Where the global setup synthesized the app (the real bundle, all environments). */

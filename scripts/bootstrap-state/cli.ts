@@ -8,7 +8,7 @@ import { promisify } from "util";
 import { environments } from "../../src/config";
 import { selectEnvironments, validateConfigs, ConfigError } from "../../src/config/validate";
 import { projectRoot } from "../../src/project-root";
-import { stackName } from "../../src/stacks/auth-stack";
+import { stackName } from "../../src/stacks/naming";
 import { LOCAL_STATE_FOLDER, localStateFile } from "../../src/stacks/local-state";
 import { EXIT, UsageError, main, parseCommandLine } from "../cli/command-line";
 import { migrateLocalState } from "./migrate";

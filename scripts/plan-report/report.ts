@@ -8,7 +8,7 @@ import { attributeChanges, AttributeChange } from "./attributes";
 import { Action, DEFAULT_POLICY, GuardPolicy, Risk, risksOf } from "./guard";
 import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
 
-import { LAYERS } from "../../src/stacks/auth-stack";
+import { LAYERS } from "../../src/stacks/naming";
 export { STATEFUL_TYPES } from "./guard";
 export type { Action, GuardPolicy, Risk } from "./guard";
 

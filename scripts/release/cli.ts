@@ -4,7 +4,7 @@ import { randomUUID } from "crypto";
 import { environments } from "../../src/config";
 import { validateConfigs } from "../../src/config/validate";
 import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
-import { stackName } from "../../src/stacks/auth-stack";
+import { stackName } from "../../src/stacks/naming";
 import type { Colour } from "../../src/release/release-state";
 import { EXIT, main, UsageError } from "../cli/command-line";
 import { parseReleaseArguments, USAGE } from "./arguments";

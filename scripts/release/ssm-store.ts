@@ -9,7 +9,7 @@
  */
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { parseReleaseState, releaseLeaseParameterName, releaseStateParameterName, ReleaseState, serializeReleaseState } from "../../src/release/release-state";
-import { stackName } from "../../src/stacks/auth-stack";
+import { stackName } from "../../src/stacks/naming";
 import type { LeaseAttempt, LeaseRecord, ReleaseStore } from "./ports";
 
 /** The subset of the SSM API the store uses, so the tests can give it a fake with the same rules. */

@@ -18,7 +18,7 @@ import { tmpdir } from "os";
 import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
-import type { Layer } from "../../src/stacks/auth-stack";
+import type { Layer } from "../../src/stacks/naming";
 import { guardPolicyFor } from "../plan-report/policy";
 import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {

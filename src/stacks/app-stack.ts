@@ -19,14 +19,15 @@ import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encry
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
-import { AuthStack, standardTags } from "./auth-stack";
+import { BaseStack } from "./base-stack";
+import { standardTags } from "./naming";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
 /** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
-export class AppStack extends AuthStack {
+export class AppStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "app" });
     const name = `auth-${config.environment}`;

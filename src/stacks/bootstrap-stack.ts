@@ -4,7 +4,8 @@ import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { StateBucket } from "../constructs/state/state-bucket";
-import { AuthStack, LAYERS, stateKeyAlias, workspaceName } from "./auth-stack";
+import { BaseStack } from "./base-stack";
+import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -12,7 +13,7 @@ export interface BootstrapStackOptions {
 }
 
 /** auth-<env>-bootstrap: the state bucket every other stack of the environment keeps its state in. */
-export class BootstrapStack extends AuthStack {
+export class BootstrapStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: BootstrapStackOptions = {}) {
     super(scope, { config, layer: "bootstrap", localStateFile: options.localStateFile, region: config.state.region });
     const state = new StateBucket(this, "state", {

@@ -10,13 +10,13 @@ import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { AuthStack, awsProvider } from "./auth-stack";
+import { BaseStack, awsProvider } from "./base-stack";
 import { dataHandover } from "./data-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
 /** auth-<env>-data: keys, PostgreSQL, Redis, secrets, backups and their alarms. */
-export class DataStack extends AuthStack {
+export class DataStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "data" });
     const name = `auth-${config.environment}`;

@@ -1,7 +1,7 @@
 import { DataTerraformRemoteState, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stateKey, workspaceName } from "./auth-stack";
+import { Layer, stateKey, workspaceName } from "./naming";
 
 /**
  * A named value one stack hands to the next through its Terraform state. The example is what

@@ -1,4 +1,4 @@
-import type { Layer } from "./auth-stack";
+import type { Layer } from "./naming";
 import type { HandoverSpec } from "./handover";
 import { dataHandover } from "./data-handover";
 import { networkHandover } from "./network-handover";

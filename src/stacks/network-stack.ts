@@ -7,12 +7,12 @@ import { InterfaceEndpoints } from "../constructs/network/interface-endpoints";
 import { Network } from "../constructs/network/network";
 import { ServiceSecurityGroups } from "../constructs/network/security-groups";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { AuthStack } from "./auth-stack";
+import { BaseStack } from "./base-stack";
 import { publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs and the alert topic. */
-export class NetworkStack extends AuthStack {
+export class NetworkStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "network" });
     const name = `auth-${config.environment}`;

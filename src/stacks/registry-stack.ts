@@ -6,7 +6,8 @@ import { ImageReplication, ReplicationDestination } from "../constructs/registry
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseStateParameterName } from "../release/release-state";
-import { AuthStack, stackName } from "./auth-stack";
+import { BaseStack } from "./base-stack";
+import { stackName } from "./naming";
 import { publishHandover } from "./handover";
 import { registryHandover } from "./registry-handover";
 
@@ -14,7 +15,7 @@ import { registryHandover } from "./registry-handover";
  * auth-<env>-registry: the image repository and the release state, deployed before any fleet,
  * so an image can be pushed and a release state exists before the app stack first boots.
  */
-export class RegistryStack extends AuthStack {
+export class RegistryStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "registry" });
     const { aws, registry } = config;
