@@ -24,10 +24,20 @@ describe("one home per release fact: a copy that reappears fails here", () => {
   test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
     expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|registry|network|data|app)\b/)).toEqual([]);
     expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
+    // Reading one back is parseStackName()'s job, beside it.
+    expect(definingFiles(/\^auth-/)).toEqual(["src/stacks/naming.ts"]);
   });
 
   test("the layer list: LAYERS in src/stacks/naming.ts", () => {
     expect(definingFiles(/["']bootstrap["'],\s*["']registry["']|["']bootstrap["'],\s*["']network["']/)).toEqual(["src/stacks/naming.ts"]);
+  });
+
+  test("the image digest pattern: DIGEST_PATTERN in src/release/release-state.ts", () => {
+    expect(definingFiles(/sha256:\[0-9a-f\]\{64\}/)).toEqual(["src/release/release-state.ts"]);
+  });
+
+  test("the service port: app.port in the config; no source file names a port number for the service", () => {
+    expect(definingFiles(/SERVICE_PORT|appPort \?\?|\bport \?\? \d/)).toEqual([]);
   });
 
   test("target-group alarm names: src/constructs/monitoring/alarm-names.ts; nobody assembles one by hand", () => {

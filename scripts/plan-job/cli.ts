@@ -5,7 +5,7 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { environments } from "../../src/config";
-import { stateKeyAlias } from "../../src/stacks/naming";
+import { parseStackName, stateKeyAlias } from "../../src/stacks/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { guardPolicyFor } from "../plan-report/policy";
 import { stateBucketStore, terraformCli } from "./adapters";
@@ -43,12 +43,13 @@ const OPTIONS = {
 async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, OPTIONS);
   const stack = values.stack;
-  if (!stack || !/^auth-[a-z0-9]+-[a-z-]+$/.test(stack)) throw new UsageError("--stack must name a stack such as auth-staging-data");
+  const named = stack ? parseStackName(stack) : undefined;
+  if (!stack || !named) throw new UsageError("--stack must name a stack such as auth-staging-data");
   if (!values["out-dir"]) throw new UsageError("--out-dir is required");
   if (Boolean(values["no-lock"]) === (values["lock-timeout"] !== undefined)) throw new UsageError("give exactly one of --no-lock or --lock-timeout");
   if (values["lock-timeout"] !== undefined && !/^\d+[smh]$/.test(values["lock-timeout"])) throw new UsageError("--lock-timeout must be a duration such as 10m");
   const lock: LockMode = values["no-lock"] ? { kind: "none" } : { kind: "wait", timeout: values["lock-timeout"]! };
-  const environment = /^auth-([a-z0-9]+)-/.exec(stack)![1];
+  const { environment } = named;
   const config = (environments as Record<string, (typeof environments)["staging"]>)[environment];
   if (!config) throw new UsageError(`unknown environment ${environment} (known: ${Object.keys(environments).join(", ")})`);
   const keyId = `alias/${stateKeyAlias(config.state.bucket)}`;

@@ -8,7 +8,7 @@ import { attributeChanges, AttributeChange } from "./attributes";
 import { Action, DEFAULT_POLICY, GuardPolicy, Risk, risksOf } from "./guard";
 import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
 
-import { LAYERS } from "../../src/stacks/naming";
+import { LAYERS, parseStackName } from "../../src/stacks/naming";
 export { STATEFUL_TYPES } from "./guard";
 export type { Action, GuardPolicy, Risk } from "./guard";
 
@@ -95,18 +95,15 @@ export function allowedFromDescription(description: string): string[] {
     .filter((address): address is string => address !== undefined);
 }
 
-/** auth-<env>-<layer> stacks deploy in this order; a later one reads the earlier ones' outputs. */
-const LAYER_ORDER: readonly string[] = LAYERS;
-
 /** Upstream stacks in the same report whose own plan still has changes: this plan is against their old state. */
 export function undeployedUpstream(plan: StackPlan, plans: StackPlan[]): string[] {
-  const match = /^auth-([a-z0-9]+)-([a-z]+)$/.exec(plan.stack);
-  if (!match) return [];
-  const [, environment, layer] = match;
+  // Layers deploy in LAYERS order; a later one reads the earlier ones' outputs.
+  const stack = parseStackName(plan.stack);
+  if (!stack) return [];
   return plans
     .filter((other) => {
-      const otherMatch = /^auth-([a-z0-9]+)-([a-z]+)$/.exec(other.stack);
-      return otherMatch?.[1] === environment && LAYER_ORDER.indexOf(otherMatch[2]) < LAYER_ORDER.indexOf(layer) && other.changes.length > 0;
+      const upstream = parseStackName(other.stack);
+      return upstream?.environment === stack.environment && LAYERS.indexOf(upstream.layer) < LAYERS.indexOf(stack.layer) && other.changes.length > 0;
     })
     .map((other) => other.stack);
 }

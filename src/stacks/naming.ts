@@ -9,6 +9,13 @@ export function stackName(environment: string, layer: Layer): string {
   return `auth-${environment}-${layer}`;
 }
 
+/** The environment and layer a stackName() names; undefined for any other name. */
+export function parseStackName(name: string): { environment: string; layer: Layer } | undefined {
+  const match = /^auth-([a-z][a-z0-9]*)-(.+)$/.exec(name);
+  const layer = LAYERS.find((candidate) => candidate === match?.[2]);
+  return match && layer ? { environment: match[1], layer } : undefined;
+}
+
 /** Alias of the KMS key that encrypts the environment's Terraform state (created by the bootstrap stack). */
 export function stateKeyAlias(bucket: string): string {
   return `${bucket}-state`;
