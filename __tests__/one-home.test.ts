@@ -45,3 +45,18 @@ describe("one home per release fact: a copy that reappears fails here", () => {
     expect(definingFiles(/TARGET_GROUP_ALARMS = /)).toEqual(["src/constructs/monitoring/alarm-names.ts"]);
   });
 });
+
+describe("resources offer the statements others need: a hand-written copy fails here", () => {
+  test.each([
+    ["the log group's write statement", "logs:PutLogEvents", "src/constructs/monitoring/encrypted-log-group.ts"],
+    ["the registry's pull statement", "ecr:GetDownloadUrlForLayer", "src/constructs/compute/container-registry.ts"],
+    ["the secret's rotation statement", "secretsmanager:UpdateSecretVersionStage", "src/constructs/data/generated-secret.ts"],
+  ])("%s: %s is written only in %s", (_, action, home) => {
+    expect(definingFiles(new RegExp(action))).toEqual([home]);
+  });
+
+  test("the secret's read statement: every grant of secretsmanager:GetSecretValue is secretReadStatement/secretRotationStatement (denials aside)", () => {
+    const grants = files.filter(({ text }) => /actions: \[[^\]]*"secretsmanager:GetSecretValue"/.test(text.replace(/effect: "Deny",[^}]*/g, "")));
+    expect(grants.map(({ path }) => path)).toEqual(["src/constructs/data/generated-secret.ts"]);
+  });
+});

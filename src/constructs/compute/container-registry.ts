@@ -1,3 +1,4 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
@@ -49,4 +50,17 @@ export class ContainerRegistry extends Construct {
       }),
     });
   }
+
+  /** The statement a puller of this repository's images needs (see {@link imagePullStatement}). */
+  pullStatement(sid?: string): DataAwsIamPolicyDocumentStatement {
+    return imagePullStatement(this.repository.arn, sid);
+  }
+}
+
+/**
+ * Pull images from one repository. The registry login (ecr:GetAuthorizationToken) is account-wide
+ * and granted apart: IAM accepts no narrower resource for it.
+ */
+export function imagePullStatement(repositoryArn: string, sid?: string): DataAwsIamPolicyDocumentStatement {
+  return { sid, actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: [repositoryArn] };
 }

@@ -4,6 +4,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { secretReadStatement } from "../data/generated-secret";
+import { logWriteStatement } from "../monitoring/encrypted-log-group";
+import { imagePullStatement } from "./container-registry";
 
 export interface ServiceInstanceRoleProps {
   readonly name: string;
@@ -34,7 +37,7 @@ export class ServiceInstanceRole extends Construct {
     this.role = new IamRole(this, "role", { name: props.name, assumeRolePolicy: trust.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
-        { sid: "ReadServiceSecrets", actions: ["secretsmanager:GetSecretValue"], resources: props.secretArns },
+        secretReadStatement(props.secretArns, "ReadServiceSecrets"),
         {
           sid: "DecryptServiceSecrets",
           actions: ["kms:Decrypt"],
@@ -48,19 +51,10 @@ export class ServiceInstanceRole extends Construct {
             },
           ],
         },
-        {
-          sid: "PullServiceImages",
-          actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-          resources: [props.repositoryArn],
-        },
+        imagePullStatement(props.repositoryArn, "PullServiceImages"),
         // The registry login token is account-wide; IAM accepts no narrower resource for it.
         { sid: "LogInToRegistry", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
-        {
-          sid: "WriteServiceLogs",
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          // CreateLogStream is authorized on the log group, PutLogEvents on its streams.
-          resources: [props.logGroupArn, `${props.logGroupArn}:log-stream:*`],
-        },
+        logWriteStatement(props.logGroupArn, "WriteServiceLogs"),
       ],
     });
     new IamRolePolicy(this, "permissions-policy", { name: props.name, role: this.role.id, policy: permissions.json });

@@ -89,8 +89,7 @@ export class NodeFunction extends Construct {
     this.role = new IamRole(this, "role", { name: props.functionName, assumeRolePolicy: trust.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
-        // CreateLogStream is authorized on the log group, PutLogEvents on its streams.
-        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logs.arn, `${logs.arn}:log-stream:*`] },
+        logs.writeStatement("WriteOwnLogs"),
         ...props.permissions,
         ...(props.network ? networkInterfaceStatements(props.network) : []),
       ],

@@ -2,7 +2,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Construct } from "constructs";
 import { NodeFunction } from "../compute/node-function";
-import { GeneratedSecret } from "./generated-secret";
+import { GeneratedSecret, secretRotationStatement } from "./generated-secret";
 
 /** Keys of the app secret: what the service signs tokens with and encrypts sessions with. */
 export const APP_SECRET_KEYS = ["signing_key", "session_secret"] as const;
@@ -64,16 +64,7 @@ export class AppSecret extends Construct {
         EXCLUDE_CHARACTERS: EXCLUDED_CHARACTERS,
       },
       permissions: [
-        {
-          sid: "RotateThisSecretOnly",
-          actions: [
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecretVersionStage",
-          ],
-          resources: [this.arn],
-        },
+        secretRotationStatement([this.arn], "RotateThisSecretOnly"),
         // GetRandomPassword acts on no resource, so IAM only accepts "*" here.
         { sid: "GenerateValues", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
         { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },

@@ -4,6 +4,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
+import { secretReadStatement, secretRotationStatement } from "./generated-secret";
 import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
 /** Where Lambda's Node.js runtimes keep the Amazon CA certificates, RDS's included. */
@@ -99,17 +100,8 @@ export class DatabaseServiceCredentials extends Construct {
         DB_CA_BUNDLE: props.caBundlePath ?? LAMBDA_RUNTIME_CA_BUNDLE,
       },
       permissions: [
-        {
-          sid: "RotateServiceSecret",
-          actions: [
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:GetSecretValue",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecretVersionStage",
-          ],
-          resources: [this.arn],
-        },
-        { sid: "ReadMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [props.masterSecretArn] },
+        secretRotationStatement([this.arn], "RotateServiceSecret"),
+        secretReadStatement([props.masterSecretArn], "ReadMasterSecret"),
         {
           sid: "UseDataKeyThroughSecretsManager",
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],

@@ -1,3 +1,4 @@
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
@@ -55,4 +56,29 @@ export class GeneratedSecret extends Construct {
       lifecycle: { ignoreChanges: ["version_stages"] },
     });
   }
+
+  /** The statement a reader of this secret's value needs (see {@link secretReadStatement}). */
+  readStatement(sid?: string): DataAwsIamPolicyDocumentStatement {
+    return secretReadStatement([this.arn], sid);
+  }
+}
+
+/**
+ * Read the current value of these secrets, nothing else. Decrypting needs kms:Decrypt on their
+ * key as well, which the key's user grants (through Secrets Manager only).
+ */
+export function secretReadStatement(secretArns: string[], sid?: string): DataAwsIamPolicyDocumentStatement {
+  return { sid, actions: ["secretsmanager:GetSecretValue"], resources: secretArns };
+}
+
+/**
+ * What a rotation function needs on the secrets it rotates: read the versions, write the pending
+ * one and move the staging labels (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
+ */
+export function secretRotationStatement(secretArns: string[], sid?: string): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid,
+    actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+    resources: secretArns,
+  };
 }

@@ -2,6 +2,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { secretRotationStatement } from "./generated-secret";
 import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
 /** Name of the rotation function; the convergence function invokes it to retire the old token. */
@@ -57,11 +58,7 @@ export class RedisAuthRotation extends Construct {
       // Two token changes of up to WAIT_SECONDS each must fit.
       timeoutSeconds: 900,
       permissions: [
-        {
-          sid: "RotateThisSecretOnly",
-          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
-          resources: [props.secretArn],
-        },
+        secretRotationStatement([props.secretArn], "RotateThisSecretOnly"),
         // GetRandomPassword acts on no resource, so IAM only accepts "*" here.
         { sid: "GenerateTokens", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
         {

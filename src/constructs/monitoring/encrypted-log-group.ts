@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Construct } from "constructs";
 import { serviceCanUseKey } from "../security/encryption-key";
 
@@ -27,6 +28,20 @@ export class EncryptedLogGroup extends Construct {
     this.name = this.logGroup.name;
     this.arn = this.logGroup.arn;
   }
+
+  /** The statement a writer of this log group needs (see {@link logWriteStatement}). */
+  writeStatement(sid?: string): DataAwsIamPolicyDocumentStatement {
+    return logWriteStatement(this.arn, sid);
+  }
+}
+
+/**
+ * Create streams in one log group and put events into them, nothing else. CreateLogStream is
+ * authorized on the log group, PutLogEvents on its streams
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+ */
+export function logWriteStatement(logGroupArn: string, sid?: string): DataAwsIamPolicyDocumentStatement {
+  return { sid, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:log-stream:*`] };
 }
 
 /** Key-policy statement letting CloudWatch Logs in one region use the key for this account's log groups only. */

@@ -52,15 +52,15 @@ export class VpcFlowLogs extends Construct {
       name: `${props.name}-vpc-flow-logs`,
       assumeRolePolicy: trust.json,
     });
-    const writeLogs = new DataAwsIamPolicyDocument(this, "write-logs", {
+    const writeLogs = this.logGroup.writeStatement();
+    const writeLogsPolicy = new DataAwsIamPolicyDocument(this, "write-logs", {
       statement: [
-        {
-          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
-        },
+        // The flow-logs service also lists the group's streams before it writes
+        // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+        { ...writeLogs, actions: [...(writeLogs.actions ?? []), "logs:DescribeLogStreams"] },
       ],
     });
-    new IamRolePolicy(this, "write-logs-policy", { name: "write-flow-logs", role: this.role.id, policy: writeLogs.json });
+    new IamRolePolicy(this, "write-logs-policy", { name: "write-flow-logs", role: this.role.id, policy: writeLogsPolicy.json });
 
     new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,
