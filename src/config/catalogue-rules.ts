@@ -1,4 +1,5 @@
 import { APP_AMI_ARCHITECTURE, Catalogue, CATALOGUE, unknownName } from "./catalogue";
+import { performanceInsightsProblem } from "./combination-rules";
 import type { EnvironmentConfig, IssueReporter } from "./schema";
 
 /** Instance types, DB classes and cache node types come from the catalogue and support what the config asks of them. */
@@ -14,9 +15,8 @@ export function checkCatalogue(config: EnvironmentConfig, issue: IssueReporter, 
   const dbClass = dbInstanceClasses[data.postgres.instanceClass];
   if (!dbClass) issue(["data", "postgres", "instanceClass"], unknownName("RDS instance class", data.postgres.instanceClass, Object.keys(dbInstanceClasses)));
   else {
-    if (data.postgres.performanceInsights && !dbClass.performanceInsights) {
-      issue(["data", "postgres", "performanceInsights"], `${data.postgres.instanceClass} does not support Performance Insights`);
-    }
+    const insights = performanceInsightsProblem(data.postgres.instanceClass, data.postgres.performanceInsights, dbInstanceClasses);
+    if (insights) issue(["data", "postgres", "performanceInsights"], insights);
     if (!dbClass.encryption) issue(["data", "postgres", "instanceClass"], `${data.postgres.instanceClass} does not support storage encryption`);
   }
 

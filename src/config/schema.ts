@@ -1,7 +1,18 @@
 import { z } from "zod";
 import { checkCatalogue } from "./catalogue-rules";
+import {
+  Problem,
+  capacityProblem,
+  enhancedMonitoringProblem,
+  maintenanceOverlapProblem,
+  redisShardsProblem,
+  serviceUsernameProblem,
+  slowStartProblem,
+  storageAutoscalingProblem,
+} from "./combination-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
+import { formatPath } from "./paths";
 import { REGION_ZONES, zonesOf } from "./regions";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
@@ -19,6 +30,11 @@ const logRetentionDays = z
   .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
     message: `must be one of the CloudWatch Logs retention values: ${LOG_RETENTION_DAYS.join(", ")}`,
   });
+/** Adds a rule's problem, if any, as an issue of the field being refined. */
+function report(ctx: z.RefinementCtx, problem: Problem): void {
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}
+
 const tagValue = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
 
 const capacity = z
@@ -27,14 +43,7 @@ const capacity = z
     desired: z.number().int().min(0).describe("Instances a colour with traffic starts with"),
     max: z.number().int().min(1).describe("Most instances target tracking may scale a colour to"),
   })
-  .superRefine((value, ctx) => {
-    if (!(value.min <= value.desired && value.desired <= value.max)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `must satisfy min <= desired <= max (got min ${value.min}, desired ${value.desired}, max ${value.max})`,
-      });
-    }
-  });
+  .superRefine((value, ctx) => report(ctx, capacityProblem(value.min, value.desired, value.max)));
 
 /** "hh:mm-hh:mm" in UTC, as RDS and ElastiCache take daily windows. */
 const dailyWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be a UTC window hh:mm-hh:mm");
@@ -64,7 +73,7 @@ const postgres = z.strictObject({
   slowStatementThresholdMs: z.number().int().min(0).describe("log_min_duration_statement: statements slower than this are logged"),
   enhancedMonitoringIntervalSeconds: z
     .number()
-    .refine((seconds) => [0, 1, 5, 10, 15, 30, 60].includes(seconds), { message: "must be one of 0, 1, 5, 10, 15, 30, 60" }).describe("0 turns enhanced monitoring off"),
+    .superRefine((seconds, ctx) => report(ctx, enhancedMonitoringProblem(seconds))).describe("0 turns enhanced monitoring off"),
   performanceInsights: z.boolean().describe("Performance Insights; rejected for micro and small classes, which lack it"),
   deletionProtection: z.boolean().describe("RDS deletion protection; must be true in production"),
   preventDestroy: z.boolean().describe("Adds lifecycle.prevent_destroy, so a plan that would delete the database fails"),
@@ -203,9 +212,7 @@ export const environmentConfigSchema = z
       healthCheckGracePeriodSeconds: z.number().int().min(0).max(7200).describe("ASG health check grace period and instance warm-up"),
       instanceRefreshMinHealthyPercent: z.number().int().min(100, "must be 100: a change outside a release must never reduce live capacity").max(100).describe("Healthy share an instance refresh keeps; 100, so a non-release change never reduces live capacity"),
       deregistrationDelaySeconds: z.number().int().min(0).max(3600).describe("Target group draining time"),
-      slowStartSeconds: z.number().int().refine((value) => value === 0 || (value >= 30 && value <= 900), {
-        message: "must be 0 or between 30 and 900",
-      }).describe("0 turns slow start off; otherwise 30-900 seconds as ELB allows"),
+      slowStartSeconds: z.number().int().superRefine((seconds, ctx) => report(ctx, slowStartProblem(seconds))).describe("0 turns slow start off; otherwise 30-900 seconds as ELB allows"),
       targetCpuPercent: z.number().min(1).max(100).describe("Target tracking goal: average CPU percent"),
       targetRequestsPerTarget: z.number().int().min(1).describe("Target tracking goal: requests per target per minute"),
       logRetentionDays: logRetentionDays.describe("Retention of the service and WAF log groups"),
@@ -343,61 +350,21 @@ function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) 
   }
 }
 
-/** Minutes since Monday 00:00 for each minute a window covers (windows may wrap). */
-function windowMinutes(window: string, weekly: boolean): Set<number> {
-  const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-  const toMinute = (part: string) => {
-    const fields = part.split(":");
-    const day = weekly ? days.indexOf(fields[0]) : 0;
-    const [hours, minutes] = fields.slice(weekly ? 1 : 0).map(Number);
-    return day * 1440 + hours * 60 + minutes;
-  };
-  const [start, end] = window.split("-").map(toMinute);
-  const period = weekly ? 7 * 1440 : 1440;
-  const covered = new Set<number>();
-  for (let minute = start; minute !== end; minute = (minute + 1) % period) covered.add(minute);
-  return covered;
-}
-
-/** True when a daily window and a weekly window share any minute of the week. */
-export function windowsOverlap(dailyWindowText: string, weeklyWindowText: string): boolean {
-  const daily = windowMinutes(dailyWindowText, false);
-  const weekly = windowMinutes(weeklyWindowText, true);
-  for (const minute of weekly) if (daily.has(minute % 1440)) return true;
-  return false;
-}
-
 function checkDataRules(data: EnvironmentConfig["data"], minBackupRetentionDays: number, issue: IssueReporter) {
   const { postgres: db, redis: cache } = data;
-  if (db.maxAllocatedStorageGb <= db.allocatedStorageGb) {
-    issue(["data", "postgres", "maxAllocatedStorageGb"], `must exceed allocatedStorageGb (${db.allocatedStorageGb}) for storage autoscaling`);
-  }
-  if (db.serviceUsername === db.masterUsername || db.serviceUsername === `${db.masterUsername}_clone`) {
-    issue(["data", "postgres", "serviceUsername"], `must differ from masterUsername (${db.masterUsername}): the service never logs in as the master user`);
-  }
+  const problems: [(string | number)[], Problem][] = [
+    [["data", "postgres", "maxAllocatedStorageGb"], storageAutoscalingProblem(db.allocatedStorageGb, db.maxAllocatedStorageGb)],
+    [["data", "postgres", "serviceUsername"], serviceUsernameProblem(db.serviceUsername, db.masterUsername)],
+    [["data", "postgres", "backupWindow"], maintenanceOverlapProblem(db.backupWindow, db.maintenanceWindow)],
+    [["data", "redis", "snapshotWindow"], maintenanceOverlapProblem(cache.snapshotWindow, cache.maintenanceWindow)],
+    [["data", "redis", "shards"], redisShardsProblem(cache.clusterMode, cache.shards, cache.replicasPerShard)],
+  ];
+  for (const [path, problem] of problems) if (problem) issue(path, problem);
   if (db.backupRetentionDays < minBackupRetentionDays) {
     // The plan guard blocks any plan below this floor: a config below it could never deploy.
     issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${minBackupRetentionDays})`);
   }
-  if (windowsOverlap(db.backupWindow, db.maintenanceWindow)) {
-    issue(["data", "postgres", "backupWindow"], `${db.backupWindow} overlaps the maintenance window ${db.maintenanceWindow}`);
-  }
-  if (windowsOverlap(cache.snapshotWindow, cache.maintenanceWindow)) {
-    issue(["data", "redis", "snapshotWindow"], `${cache.snapshotWindow} overlaps the maintenance window ${cache.maintenanceWindow}`);
-  }
-  if (cache.clusterMode && (cache.shards < 2 || cache.replicasPerShard < 1)) {
-    issue(["data", "redis", "shards"], "cluster mode needs at least 2 shards with at least 1 replica each");
-  }
-  if (!cache.clusterMode && cache.shards !== 1) {
-    issue(["data", "redis", "shards"], "must be 1 unless clusterMode is true");
-  }
 }
 
-/** Renders a zod path as config.path[0].field, the way a reader finds it in the config file. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index === 0 ? "" : "."}${String(segment)}`))
-    .join("");
-}
 /** The shape an environment file is written in (before defaults are applied). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;

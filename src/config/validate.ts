@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { editDistance } from "./catalogue";
-import { EnvironmentConfig, environmentConfigSchema, formatPath } from "./schema";
+import { formatPath } from "./paths";
+import { EnvironmentConfig, environmentConfigSchema } from "./schema";
 
 /** Thrown when configuration is invalid; `problems` holds one line per failed rule. */
 export class ConfigError extends Error {

@@ -4,6 +4,8 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn, ITerraformDependable, TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
+import { capacityProblem, slowStartProblem } from "../../config/combination-rules";
+import { validateProps } from "../validate-props";
 
 /** Group metrics published to CloudWatch (the in-service alarm needs GroupInServiceInstances). */
 export const GROUP_METRICS = [
@@ -72,6 +74,10 @@ export class ColourFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: ColourFleetProps) {
     super(scope, id);
+    validateProps(this, [
+      { prop: "minSize/desiredCapacity/maxSize", values: [props.minSize, props.desiredCapacity, props.maxSize], problem: () => capacityProblem(props.minSize, props.desiredCapacity, props.maxSize) },
+      { prop: "slowStartSeconds", values: [props.slowStartSeconds], problem: () => slowStartProblem(props.slowStartSeconds ?? 0) },
+    ]);
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       name: props.name,
       vpcId: props.vpcId,

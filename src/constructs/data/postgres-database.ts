@@ -8,6 +8,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { enhancedMonitoringProblem, maintenanceOverlapProblem, performanceInsightsProblem, storageAutoscalingProblem } from "../../config/combination-rules";
+import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 
 /**
@@ -96,6 +98,12 @@ export class PostgresDatabase extends Construct {
     super(scope, id);
     const name = props.identifier;
     const monitoringInterval = props.enhancedMonitoringIntervalSeconds ?? 60;
+    validateProps(this, [
+      { prop: "maxAllocatedStorageGb", values: [props.allocatedStorageGb, props.maxAllocatedStorageGb], problem: () => storageAutoscalingProblem(props.allocatedStorageGb, props.maxAllocatedStorageGb) },
+      { prop: "backupWindow", values: [props.backupWindow, props.maintenanceWindow], problem: () => maintenanceOverlapProblem(props.backupWindow, props.maintenanceWindow) },
+      { prop: "enhancedMonitoringIntervalSeconds", values: [monitoringInterval], problem: () => enhancedMonitoringProblem(monitoringInterval) },
+      { prop: "performanceInsights", values: [props.instanceClass], problem: () => performanceInsightsProblem(props.instanceClass, props.performanceInsights ?? false) },
+    ]);
 
     const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
       name,

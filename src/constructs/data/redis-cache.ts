@@ -4,6 +4,8 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { maintenanceOverlapProblem, redisShardsProblem } from "../../config/combination-rules";
+import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 
 export interface RedisCacheProps {
@@ -63,6 +65,10 @@ export class RedisCache extends Construct {
     const shards = props.shards ?? 1;
     const replicas = props.replicasPerShard ?? 1;
     const highlyAvailable = replicas >= 1;
+    validateProps(this, [
+      { prop: "shards", values: [shards, replicas], problem: () => redisShardsProblem(clusterMode, shards, replicas) },
+      { prop: "snapshotWindow", values: [props.snapshotWindow, props.maintenanceWindow], problem: () => maintenanceOverlapProblem(props.snapshotWindow, props.maintenanceWindow) },
+    ]);
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
       name,
