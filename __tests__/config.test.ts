@@ -139,10 +139,10 @@ describe("environment config validation", () => {
       /^staging: network\.flowLogRetentionDays: must be one of the CloudWatch Logs retention values/,
     ],
     [
-      "both a hosted zone id and zone creation",
+      "a field that was removed (dns.createHostedZone: an unset hostedZoneId already means create)",
       "staging",
       (c: any) => (c.dns.createHostedZone = true),
-      /^staging: dns\.hostedZoneId: set exactly one of dns\.hostedZoneId or dns\.createHostedZone = true$/,
+      /^staging: dns\.createHostedZone: unknown key$/,
     ],
     [
       "an alarm address that is not an e-mail",

@@ -21,7 +21,7 @@ export const production: EnvironmentConfigInput = {
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: [], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
-  dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE", createHostedZone: false },
+  dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {
     ...serviceTuning,
     capacity: { min: 2, desired: 2, max: 6 },
@@ -74,5 +74,5 @@ export const production: EnvironmentConfigInput = {
     emails: ["auth-oncall@example.com"],
     data: dataAlarmThresholds,
   },
-  tags: { service: "auth", environment: "production", owner: "devops", costCentre: "cc-1234" },
+  tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

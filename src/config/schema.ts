@@ -195,8 +195,7 @@ export const environmentConfigSchema = z
         .string()
         .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase fully qualified domain name")
         .describe("Domain name the service answers on"),
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional().describe("Existing public hosted zone; leave unset and set createHostedZone to let the stack create it"),
-      createHostedZone: z.boolean().describe("Create the hosted zone instead of using hostedZoneId"),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC").optional().describe("Existing public hosted zone of domainName; unset, the app stack creates the zone (then delegate the domain to its name servers)"),
     }),
     app: z.strictObject({
       instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, "must be an EC2 instance type such as t3.medium").describe("EC2 instance type of both colours"),
@@ -244,7 +243,6 @@ export const environmentConfigSchema = z
     }),
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
-      environment: tagValue.describe("Tag Environment; must equal environment"),
       owner: tagValue.describe("Tag Owner"),
       costCentre: tagValue.describe("Tag CostCentre"),
     }),
@@ -322,11 +320,8 @@ function checkNetworkRules(config: EnvironmentConfig, issue: IssueReporter) {
   }
 }
 
-/** DNS, state backend, release defaults, certificate names, alarms, tags and the test listener. */
+/** State backend, replication target, certificate names, alarm recipients and the test listener. */
 function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) {
-  if (config.dns.createHostedZone === (config.dns.hostedZoneId !== undefined)) {
-    issue(["dns", "hostedZoneId"], "set exactly one of dns.hostedZoneId or dns.createHostedZone = true");
-  }
   config.app.testListenerAllowedCidrs.forEach((text, index) => {
     const block = parseCidr(text);
     if (block && block.prefix < 8) issue(["app", "testListenerAllowedCidrs", index], `${text} opens the test listener to the internet; list the smoke-test runners' networks`);
@@ -344,9 +339,6 @@ function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) 
   });
   if (config.production && config.alarms.emails.length === 0) {
     issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
-  }
-  if (config.tags.environment !== config.environment) {
-    issue(["tags", "environment"], `must equal environment (${config.environment})`);
   }
 }
 

@@ -21,7 +21,7 @@ export const staging: EnvironmentConfigInput = {
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
-  dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01", createHostedZone: false },
+  dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {
     ...serviceTuning,
     capacity: { min: 2, desired: 2, max: 4 },
@@ -72,5 +72,5 @@ export const staging: EnvironmentConfigInput = {
     emails: ["auth-staging-alerts@example.com"],
     data: dataAlarmThresholds,
   },
-  tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
+  tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

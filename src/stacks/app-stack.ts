@@ -43,7 +43,7 @@ export class AppStack extends BaseStack {
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
 
-    const zoneId = dns.hostedZoneId ?? new Route53Zone(this, "zone", { name: dns.domainName }).zoneId;
+    const zoneId = dns.hostedZoneId ?? this.createZone(dns.domainName);
     const certificate = new DnsValidatedCertificate(this, "certificate", {
       domainName: dns.domainName,
       alternativeNames: app.alternativeNames,
@@ -215,5 +215,11 @@ export class AppStack extends BaseStack {
       description: "Colour the test listener reaches",
     });
   }
-}
 
+  /** The domain's public zone, when the config names none; its name servers are what the parent domain delegates to. */
+  private createZone(domainName: string): string {
+    const zone = new Route53Zone(this, "zone", { name: domainName });
+    new TerraformOutput(this, "hosted_zone_name_servers", { value: zone.nameServers, description: `Delegate ${domainName} to these name servers` });
+    return zone.zoneId;
+  }
+}

@@ -35,7 +35,7 @@ export function stateKey(environment: string, layer: Layer): string {
 export function standardTags(config: EnvironmentConfig): Record<string, string> {
   return {
     Service: config.tags.service,
-    Environment: config.tags.environment,
+    Environment: config.environment,
     Owner: config.tags.owner,
     CostCentre: config.tags.costCentre,
     ManagedBy: "cdktf",
