@@ -111,8 +111,8 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       expect(value("pgaudit.log_parameter")).toBe("0");
     });
 
-    test("enables IAM database authentication", () => {
-      expect(rds.iam_database_authentication_enabled).toBe(true);
+    test("IAM database authentication is off: logins are the rotated passwords in Secrets Manager, no second way in", () => {
+      expect(rds.iam_database_authentication_enabled).toBe(false);
     });
 
     test("exports postgresql and upgrade logs into encrypted log groups with retention", () => {

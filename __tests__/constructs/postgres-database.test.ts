@@ -38,6 +38,7 @@ describe("PostgresDatabase alone, with only the required props", () => {
       storage_encrypted: true,
       publicly_accessible: false,
       manage_master_user_password: true,
+      iam_database_authentication_enabled: false,
     });
   });
 

@@ -142,7 +142,10 @@ export class PostgresDatabase extends Construct {
       username: props.masterUsername,
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
-      iamDatabaseAuthenticationEnabled: true,
+      // Off: every login is a password from Secrets Manager (the service's rotated by the alternating-users
+      // rotation, the master RDS-managed), and nothing grants rds-db:connect. On, it would be a second way
+      // in that no rotation, alarm or test covers.
+      iamDatabaseAuthenticationEnabled: false,
       storageType: "gp3",
       allocatedStorage: props.allocatedStorageGb,
       maxAllocatedStorage: props.maxAllocatedStorageGb,
