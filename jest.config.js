@@ -8,7 +8,6 @@ module.exports = {
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
-  setupFilesAfterEnv: ["<rootDir>/setup.js"],
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   moduleFileExtensions: ["ts", "js", "json"],
   // No test may lean on jest's 5 s default: on a loaded 2-core machine a child process alone can take that.

@@ -1,3 +1,0 @@
-// cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
-const cdktf = require("cdktf");
-cdktf.Testing.setupJest();
