@@ -4,8 +4,9 @@ import { randomUUID } from "crypto";
 import { environments } from "../../src/config";
 import { validateConfigs } from "../../src/config/validate";
 import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
+import { appHandover } from "../../src/stacks/app-handover";
+import { readHandover } from "../../src/stacks/handover";
 import { stackName } from "../../src/stacks/naming";
-import type { Colour } from "../../src/release/release-state";
 import { EXIT, main, UsageError } from "../cli/command-line";
 import { parseReleaseArguments, USAGE } from "./arguments";
 import { RequestError, runRelease } from "./orchestrator";
@@ -28,11 +29,7 @@ async function run(argv: string[]): Promise<number> {
   const stack = appStackDirectory(config.environment, log);
   log("synthesize and read the app stack's outputs");
   await stack.synth();
-  const outputs = await stack.outputs();
-  const output = <T>(name: string): T => {
-    if (!outputs[name]) throw new Error(`${stackName(config.environment, "app")} has no output ${name}: deploy it first`);
-    return outputs[name].value as T;
-  };
+  const outputs = readHandover(stackName(config.environment, "app"), appHandover, await stack.outputs());
 
   const controller = new AbortController();
   const onSignal = (name: string) => () => {
@@ -54,11 +51,11 @@ async function run(argv: string[]): Promise<number> {
       {
         store: parameterStore(ssmParameterApi(region), config.environment),
         deployer: stack.deployer,
-        fleet: awsFleet(output<Record<Colour, string>>("target_group_arns"), output<Record<Colour, string>>("group_names"), region),
+        fleet: awsFleet(outputs.target_group_arns, outputs.group_names, region),
         alarms: cloudWatchAlarms(`${alarmPrefix(config.environment)}-`, region),
         images: ecrImages(config.registry.repositoryName, region),
         ami: al2023Ami(region),
-        smoke: httpSmokeTest(output<string>("test_listener_url"), [{ path: config.app.healthCheckPath, status: 200 }, ...args.checks]),
+        smoke: httpSmokeTest(outputs.test_listener_url, [{ path: config.app.healthCheckPath, status: 200 }, ...args.checks]),
         clock: {
           now: () => new Date(),
           sleep: (milliseconds, signal) =>

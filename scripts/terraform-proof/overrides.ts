@@ -1,4 +1,4 @@
-import type { HandoverSpec } from "../../src/stacks/handover";
+import type { HandoverOutput, HandoverSpec } from "../../src/stacks/handover";
 
 /** cdk.tf.json as far as the harness needs to read it. */
 export type TerraformJson = Record<string, any>;
@@ -35,12 +35,26 @@ export function providerOverride(stack: TerraformJson): TerraformJson {
   };
 }
 
+/** The output's type as Terraform writes it into state. */
+function terraformType(output: HandoverOutput): unknown {
+  switch (output.type) {
+    case "list":
+      return ["list", "string"];
+    case "map":
+      return ["map", "string"];
+    case "object":
+      return ["object", Object.fromEntries(Object.entries(output.example).map(([key, value]) => [key, typeof value]))];
+    default:
+      return output.type;
+  }
+}
+
 /** A Terraform state file holding only outputs, as a producer stack's state would after apply. */
 export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
   const outputs = Object.fromEntries(
     Object.entries(spec).map(([name, output]) => [
       name,
-      { value: output.example, type: output.type === "list" ? ["list", "string"] : output.type },
+      { value: output.example, type: terraformType(output) },
     ]),
   );
   return { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "offline-proof", outputs, resources: [], check_results: null };

@@ -1,5 +1,5 @@
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
-import { TerraformOutput, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
@@ -22,7 +22,8 @@ import { COLOURS, Colour, releaseStateParameterName } from "../release/release-s
 import { BaseStack } from "./base-stack";
 import { standardTags } from "./naming";
 import { dataHandover } from "./data-handover";
-import { HandoverReader } from "./handover";
+import { appHandover } from "./app-handover";
+import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
@@ -43,7 +44,9 @@ export class AppStack extends BaseStack {
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
 
-    const zoneId = dns.hostedZoneId ?? this.createZone(dns.domainName);
+    // Without a zone id the stack creates the domain's zone; the parent domain then delegates to its name servers.
+    const createdZone = dns.hostedZoneId === undefined ? new Route53Zone(this, "zone", { name: dns.domainName }) : undefined;
+    const zoneId = dns.hostedZoneId ?? createdZone!.zoneId;
     const certificate = new DnsValidatedCertificate(this, "certificate", {
       domainName: dns.domainName,
       alternativeNames: app.alternativeNames,
@@ -187,19 +190,13 @@ export class AppStack extends BaseStack {
       logRetentionDays: app.logRetentionDays,
     });
 
-    new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });
-    new TerraformOutput(this, "test_listener_url", {
-      value: `https://${dns.domainName}:${app.testListenerPort}`,
-      description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
-    });
-    new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
-    new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });
-    new TerraformOutput(this, "target_group_arns", {
-      value: byColour((fleet) => fleet.targetGroup.arn),
-      description: "Target group per colour (the release tool waits for their healthy targets)",
-    });
-    new TerraformOutput(this, "current_release", {
-      value: {
+    publishHandover(this, appHandover, {
+      service_url: `https://${dns.domainName}`,
+      test_listener_url: `https://${dns.domainName}:${app.testListenerPort}`,
+      load_balancer_dns_name: loadBalancer.loadBalancer.dnsName,
+      group_names: byColour((fleet) => fleet.group.name),
+      target_group_arns: byColour((fleet) => fleet.targetGroup.arn),
+      current_release: {
         blue_digest: release.digest("blue"),
         green_digest: release.digest("green"),
         blue_ami_id: release.amiId("blue"),
@@ -207,19 +204,9 @@ export class AppStack extends BaseStack {
         green_traffic_percent: release.weight("green"),
         idle_capacity: Token.asNumber("${local.release_state.idleCapacity}"),
       },
-      description: "The release state the stack is deployed with (read from SSM; only npm run release changes it)",
+      fleet_status: release.fleetStatus(),
+      idle_colour: release.forIdleColour({ blue: "blue", green: "green" }),
+      hosted_zone_name_servers: createdZone?.nameServers,
     });
-    new TerraformOutput(this, "fleet_status", { value: release.fleetStatus(), description: "Why a fresh environment runs no instance, or serving" });
-    new TerraformOutput(this, "idle_colour", {
-      value: release.forIdleColour({ blue: "blue", green: "green" }),
-      description: "Colour the test listener reaches",
-    });
-  }
-
-  /** The domain's public zone, when the config names none; its name servers are what the parent domain delegates to. */
-  private createZone(domainName: string): string {
-    const zone = new Route53Zone(this, "zone", { name: domainName });
-    new TerraformOutput(this, "hosted_zone_name_servers", { value: zone.nameServers, description: `Delegate ${domainName} to these name servers` });
-    return zone.zoneId;
   }
 }

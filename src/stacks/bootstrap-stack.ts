@@ -1,10 +1,11 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { BaseStack } from "./base-stack";
+import { bootstrapHandover } from "./bootstrap-handover";
+import { publishHandover } from "./handover";
 import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
@@ -33,23 +34,25 @@ export class BootstrapStack extends BaseStack {
       savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: config.ci.createOidcProvider,
     });
-    new TerraformOutput(this, "state_bucket", { value: state.storage.bucket.bucket, description: "Terraform state bucket" });
-    new TerraformOutput(this, "ci_plan_role_arn", { value: ci.planRole.arn, description: "Role the pull request workflow plans with" });
-    new TerraformOutput(this, "ci_deploy_role_arn", { value: ci.deployRole.arn, description: "Role the main-branch workflow deploys with" });
-    new TerraformOutput(this, "state_key_arn", { value: state.key.arn, description: "KMS key encrypting the state" });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
-    if (cloud) {
-      const tfc = new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
-        name: `auth-${config.environment}`,
-        accountId: config.aws.accountId,
-        region: config.aws.region,
-        hostname: cloud.hostname,
-        organization: cloud.organization,
-        project: cloud.project,
-        workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
-      });
-      new TerraformOutput(this, "tfc_plan_role_arn", { value: tfc.planRole.arn, description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace" });
-      new TerraformOutput(this, "tfc_apply_role_arn", { value: tfc.applyRole.arn, description: "TFC_AWS_APPLY_PHASE_ROLE_ARN of every workspace" });
-    }
+    const tfc = cloud
+      ? new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
+          name: `auth-${config.environment}`,
+          accountId: config.aws.accountId,
+          region: config.aws.region,
+          hostname: cloud.hostname,
+          organization: cloud.organization,
+          project: cloud.project,
+          workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
+        })
+      : undefined;
+    publishHandover(this, bootstrapHandover, {
+      state_bucket: state.storage.bucket.bucket,
+      ci_plan_role_arn: ci.planRole.arn,
+      ci_deploy_role_arn: ci.deployRole.arn,
+      state_key_arn: state.key.arn,
+      tfc_plan_role_arn: tfc?.planRole.arn,
+      tfc_apply_role_arn: tfc?.applyRole.arn,
+    });
   }
 }

@@ -1,12 +1,16 @@
 import type { Layer } from "./naming";
 import type { HandoverSpec } from "./handover";
+import { appHandover } from "./app-handover";
+import { bootstrapHandover } from "./bootstrap-handover";
 import { dataHandover } from "./data-handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
-/** The handover each producing layer publishes, for tools that need every contract at once. */
-export const handovers: Partial<Record<Layer, HandoverSpec>> = {
+/** The outputs every layer publishes, for tools that need every contract at once. */
+export const handovers: Record<Layer, HandoverSpec> = {
+  bootstrap: bootstrapHandover,
   registry: registryHandover,
   network: networkHandover,
   data: dataHandover,
+  app: appHandover,
 };

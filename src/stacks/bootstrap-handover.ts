@@ -1,0 +1,21 @@
+import type { HandoverSpec } from "./handover";
+
+/** What the bootstrap stack publishes: where state lives and the identities CI works with. */
+export const bootstrapHandover = {
+  state_bucket: { type: "string", description: "Terraform state bucket", example: "auth-staging-tfstate-111111111111" },
+  ci_plan_role_arn: { type: "string", description: "Role the pull request workflow plans with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-plan" },
+  ci_deploy_role_arn: { type: "string", description: "Role the main-branch workflow deploys with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-deploy" },
+  state_key_arn: { type: "string", description: "KMS key encrypting the state", example: "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+  tfc_plan_role_arn: {
+    type: "string",
+    description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace",
+    example: "arn:aws:iam::111111111111:role/auth-staging-tfc-plan",
+    optional: true,
+  },
+  tfc_apply_role_arn: {
+    type: "string",
+    description: "TFC_AWS_APPLY_PHASE_ROLE_ARN of every workspace",
+    example: "arn:aws:iam::111111111111:role/auth-staging-tfc-apply",
+    optional: true,
+  },
+} as const satisfies HandoverSpec;
