@@ -43,7 +43,15 @@ export interface EnvironmentFacts {
 
 /** What the operator asked for. */
 export type ReleaseRequest =
-  | { readonly action: "release"; readonly digest: string; readonly steps: readonly number[]; readonly bakeMilliseconds: number }
+  | {
+      readonly action: "release";
+      /** The image, by digest. */
+      readonly digest: string;
+      /** Share of traffic on the new colour after each step, strictly increasing, ending at 100; no default here (the CLI's --steps has one). */
+      readonly steps: readonly number[];
+      /** How long each step watches the alarms before the next. */
+      readonly bakeMilliseconds: number;
+    }
   | { readonly action: "resume"; readonly bakeMilliseconds: number }
   | { readonly action: "rollback" }
   /** Roll back an interrupted release if one is recorded, nothing otherwise: CI's clean-up after a cancel. */

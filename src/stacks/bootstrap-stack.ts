@@ -13,7 +13,12 @@ export interface BootstrapStackOptions {
   readonly localStateFile?: string;
 }
 
-/** auth-<env>-bootstrap: the state bucket every other stack of the environment keeps its state in. */
+/**
+ * auth-<env>-bootstrap: the state bucket (and its key) every stack of the environment keeps its
+ * state in, and the identities CI works with: the GitHub OIDC provider (when ci.createOidcProvider),
+ * the plan and deploy roles the workflows assume, and with Terraform Cloud state the dynamic
+ * credentials roles of its workspaces.
+ */
 export class BootstrapStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: BootstrapStackOptions = {}) {
     super(scope, { config, layer: "bootstrap", localStateFile: options.localStateFile, region: config.state.region });
@@ -39,7 +44,6 @@ export class BootstrapStack extends BaseStack {
       ? new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
           name: `auth-${config.environment}`,
           accountId: config.aws.accountId,
-          region: config.aws.region,
           hostname: cloud.hostname,
           organization: cloud.organization,
           project: cloud.project,

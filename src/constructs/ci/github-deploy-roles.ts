@@ -12,6 +12,7 @@ const GITHUB_OIDC = "token.actions.githubusercontent.com";
 export interface GithubDeployRolesProps {
   /** Prefix of the role names, e.g. auth-staging. */
   readonly name: string;
+  /** Account of the roles; the GitHub OIDC provider they trust is in it too. */
   readonly accountId: string;
   /** owner/name of the repository whose workflows may assume the roles. */
   readonly repository: string;
@@ -21,6 +22,7 @@ export interface GithubDeployRolesProps {
   readonly planEnvironment: string;
   /** The state bucket and its key: the plan role reads state, writes lock files and saved plans. */
   readonly stateBucketArn: string;
+  /** KMS key that encrypts the state bucket's objects. */
   readonly stateKeyArn: string;
   /** Workflow file that deploys; only its jobs, from deployRef, get the deploy role. @default ".github/workflows/deploy.yml" */
   readonly deployWorkflow?: string;

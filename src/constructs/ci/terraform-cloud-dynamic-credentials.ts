@@ -16,10 +16,11 @@ export const TERRAFORM_CLOUD_AUDIENCE = "aws.workload.identity";
 export interface TerraformCloudDynamicCredentialsProps {
   /** Prefix of the role names, e.g. auth-staging. */
   readonly name: string;
+  /** Account of the roles and of the Terraform Cloud OIDC provider they trust. */
   readonly accountId: string;
-  readonly region: string;
   /** Terraform Cloud or Enterprise host that issues the tokens. @default app.terraform.io */
   readonly hostname?: string;
+  /** Terraform Cloud organization whose runs may assume the roles. */
   readonly organization: string;
   /** Terraform Cloud project the workspaces belong to (part of the token's subject). */
   readonly project: string;

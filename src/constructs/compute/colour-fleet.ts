@@ -21,42 +21,50 @@ export const GROUP_METRICS = [
 export interface ColourFleetProps {
   /** Name of the target group, launch template and group, e.g. auth-staging-blue. */
   readonly name: string;
+  /** The colour (blue or green), tagged on the instances and named in the description. */
   readonly colour: string;
+  /** VPC of the target group. */
   readonly vpcId: string;
   /** Private subnets across at least two AZs. */
   readonly subnetIds: string[];
+  /** Security groups of the instances (the app tier's). */
   readonly securityGroupIds: string[];
   /**
    * AMI id the instances boot, pinned per release. Never a `resolve:ssm:` parameter: instance
    * refresh auto rollback does not support those, and the AMI would float with every scale-out.
    */
   readonly imageId: string;
+  /** EC2 instance type. */
   readonly instanceType: string;
+  /** Instance profile the instances run with. */
   readonly instanceProfileArn: string;
   /** Boot script, base64-encoded. */
   readonly userDataBase64: string;
   /** Port the container listens on: the target group sends requests and health checks there. */
   readonly port: number;
+  /** Path the target group health check requests (expects 200). */
   readonly healthCheckPath: string;
   /** IMDSv2 hop limit 2 lets the container (one hop further) reach instance metadata. @default false */
   readonly containerNeedsInstanceMetadata?: boolean;
-  /** @default 30 */
+  /** Size of the encrypted gp3 root volume. @default 30 */
   readonly rootVolumeGb?: number;
   /** Capacity bounds; may be Terraform expressions (idle colours shrink). */
   readonly minSize: number;
+  /** Most instances target tracking may scale to. */
   readonly maxSize: number;
   /** Initial desired capacity; afterwards target tracking owns it. */
   readonly desiredCapacity: number;
-  /** @default 300 */
+  /** Health check grace period and instance warm-up. @default 300 */
   readonly healthCheckGracePeriodSeconds?: number;
   /** Healthy share kept during an instance refresh; 100 launches replacements before terminating. @default 100 */
   readonly minHealthyPercent?: number;
   /** Conditions checked before the group is changed (for example: its image exists). @default none */
   readonly preconditions?: TerraformResourceLifecycle["precondition"];
-  /** @default 30 */
+  /** Time a deregistering target keeps its in-flight requests. @default 30 */
   readonly deregistrationDelaySeconds?: number;
-  /** @default 0 (off) */
+  /** Time a new target's share of requests ramps up over; 0 or 30-900. @default 0 (off) */
   readonly slowStartSeconds?: number;
+  /** Target tracking goal: average CPU percent. */
   readonly targetCpuPercent: number;
   /** Tags for the instances and their volumes (provider default_tags do not reach them). */
   readonly instanceTags: Record<string, string>;
@@ -65,7 +73,8 @@ export interface ColourFleetProps {
 /**
  * One colour of the service: a target group, a hardened launch template (IMDSv2, encrypted gp3,
  * no SSH key, no public IP) and an auto-scaling group that replaces its instances whenever the
- * launch template changes and scales on CPU and requests per target.
+ * launch template changes and scales on CPU. Scaling on requests per target needs the target group
+ * behind a listener, so the caller adds it with {@link ColourFleet.scaleOnRequestsPerTarget}.
  */
 export class ColourFleet extends Construct {
   readonly targetGroup: LbTargetGroup;

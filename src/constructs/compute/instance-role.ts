@@ -9,7 +9,9 @@ import { logWriteStatement } from "../monitoring/encrypted-log-group";
 import { imagePullStatement } from "./container-registry";
 
 export interface ServiceInstanceRoleProps {
+  /** Name of the role and its instance profile. */
   readonly name: string;
+  /** Region whose Secrets Manager and ECR may decrypt with the keys on the role's behalf. */
   readonly region: string;
   /** The secrets the service reads at start-up, and nothing else. */
   readonly secretArns: string[];

@@ -23,21 +23,25 @@ export interface FunctionNetwork {
 }
 
 export interface NodeFunctionProps {
+  /** Name of the function, its role and its log group (/aws/lambda/<name>). */
   readonly functionName: string;
+  /** What the function does, shown in the Lambda console. */
   readonly description: string;
   /** Directory of plain CommonJS files relative to the project root, zipped as they are. @default none: set this or bundleEntryPoint */
   readonly sourceDirectory?: string;
   /** TypeScript entry point relative to the project root, bundled with its npm dependencies into index.js. @default none: set this or sourceDirectory */
   readonly bundleEntryPoint?: string;
-  /** @default "index.handler" */
+  /** Entry point, file.export. @default "index.handler" */
   readonly handler?: string;
+  /** Environment variables (never secret values). @default none */
   readonly environment?: Record<string, string>;
   /** What the function may do besides writing its own logs. */
   readonly permissions: DataAwsIamPolicyDocumentStatement[];
+  /** Retention of the function's log group. */
   readonly logRetentionDays: number;
   /** Key for the log group and the environment variables. */
   readonly kmsKeyArn: string;
-  /** @default 30 seconds */
+  /** Longest a single invocation may run. @default 30 seconds */
   readonly timeoutSeconds?: number;
   /** Run inside the VPC, e.g. to reach a database. @default outside any VPC */
   readonly network?: FunctionNetwork;

@@ -13,7 +13,9 @@ const WAIT_SECONDS = 840;
 export interface SecretConvergenceProps {
   /** Prefix of the function, rule and alarm names, e.g. auth-production. */
   readonly name: string;
+  /** Region of the secrets, groups and functions. */
   readonly region: string;
+  /** Account of the secrets, groups and functions. */
   readonly accountId: string;
   /** Secrets the instances read at boot: a rotation of any of them refreshes the fleet. */
   readonly secretArns: string[];
@@ -25,6 +27,7 @@ export interface SecretConvergenceProps {
   readonly alarms: AlarmFactory;
   /** Key of the function's logs and environment. */
   readonly kmsKeyArn: string;
+  /** Retention of the refresh function's log group. */
   readonly logRetentionDays: number;
 }
 

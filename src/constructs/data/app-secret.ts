@@ -23,7 +23,7 @@ export interface AppSecretProps {
   readonly name: string;
   /** Customer-managed key for the secret, the function's logs and environment. */
   readonly kmsKeyArn: string;
-  /** @default 30 */
+  /** Days a deleted secret can be restored. @default 30 */
   readonly recoveryWindowDays?: number;
   /** Rotate every this many days through the rotation function. */
   readonly rotationDays: number;

@@ -25,7 +25,7 @@ export interface DatabaseServiceCredentialsProps {
   readonly name: string;
   /** Customer-managed key of the secrets, the function's logs and environment. */
   readonly kmsKeyArn: string;
-  /** @default 30 */
+  /** Days a deleted secret can be restored. @default 30 */
   readonly recoveryWindowDays?: number;
   /** The RDS-managed master secret; only the rotation function reads it. */
   readonly masterSecretArn: string;

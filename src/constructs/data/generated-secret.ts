@@ -8,6 +8,7 @@ import { EphemeralPassword } from "../security/ephemeral-password";
 export interface GeneratedSecretProps {
   /** Secret name, e.g. auth-staging/app. */
   readonly name: string;
+  /** What the secret is for, shown in the Secrets Manager console. */
   readonly description: string;
   /** Customer-managed key that encrypts the secret. */
   readonly kmsKeyArn: string;

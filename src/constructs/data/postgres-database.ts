@@ -46,6 +46,7 @@ export interface PostgresDatabaseProps {
   readonly identifier: string;
   /** PostgreSQL major version; the parameter group family follows it. */
   readonly majorVersion: number;
+  /** RDS instance class; Performance Insights needs one that supports it. */
   readonly instanceClass: string;
   /** Initial gp3 storage. */
   readonly allocatedStorageGb: number;
@@ -53,10 +54,13 @@ export interface PostgresDatabaseProps {
   readonly maxAllocatedStorageGb: number;
   /** Isolated subnets, one per AZ. */
   readonly subnetIds: string[];
+  /** Security groups of the instance (the database tier's). */
   readonly securityGroupIds: string[];
   /** Customer-managed key for storage, the master password secret, logs and Performance Insights. */
   readonly kmsKeyArn: string;
+  /** Database RDS creates at launch, the one the service uses. */
   readonly databaseName: string;
+  /** Master user; RDS manages its password in Secrets Manager, and the service never logs in as it. */
   readonly masterUsername: string;
   /** A standby in a second AZ with automatic failover. @default true */
   readonly multiAz?: boolean;
@@ -74,7 +78,7 @@ export interface PostgresDatabaseProps {
   readonly performanceInsights?: boolean;
   /** Retention of the exported PostgreSQL logs. */
   readonly logRetentionDays: number;
-  /** @default true */
+  /** RDS refuses to delete the instance while this is on. @default true */
   readonly deletionProtection?: boolean;
   /** Adds lifecycle.prevent_destroy so Terraform refuses to plan the instance's deletion. @default true */
   readonly preventDestroy?: boolean;

@@ -13,18 +13,23 @@ export function redisAuthRotationFunctionName(prefix: string): string {
 export interface RedisAuthRotationProps {
   /** Prefix of the function and security group names, e.g. auth-production. */
   readonly name: string;
+  /** Region of the replication group. */
   readonly region: string;
+  /** Account of the replication group. */
   readonly accountId: string;
   /** The secret holding `auth_token`. */
   readonly secretArn: string;
+  /** Replication group whose AUTH token the function changes (and only it). */
   readonly replicationGroupId: string;
   /** Endpoint the function checks tokens against (AUTH over TLS). */
   readonly redisHost: string;
+  /** Port the function checks the tokens on. */
   readonly redisPort: number;
   /** Rotate every this many days; the first rotation runs at creation. */
   readonly rotationDays: number;
   /** Key of the secret and the function's logs. */
   readonly kmsKeyArn: string;
+  /** Retention of the function's log group. */
   readonly logRetentionDays: number;
   /** Private subnets and the rotation function's security group (network stack: Redis, the Secrets Manager endpoint, the ElastiCache API). */
   readonly network: FunctionNetwork;

@@ -13,6 +13,7 @@ export interface RedisCacheProps {
   readonly replicationGroupId: string;
   /** Redis 7.x engine version. */
   readonly engineVersion: string;
+  /** ElastiCache node type. */
   readonly nodeType: string;
   /** Shard the keyspace across node groups. @default false */
   readonly clusterMode?: boolean;
@@ -22,6 +23,7 @@ export interface RedisCacheProps {
   readonly replicasPerShard?: number;
   /** Isolated subnets, one per AZ. */
   readonly subnetIds: string[];
+  /** Security groups of the nodes (the cache tier's). */
   readonly securityGroupIds: string[];
   /** Customer-managed key for data at rest, the AUTH token secret and the logs. */
   readonly kmsKeyArn: string;

@@ -3,7 +3,9 @@ import { Construct } from "constructs";
 import { LogDeliveryBucket } from "../storage/log-delivery-bucket";
 
 export interface AccessLogBucketProps {
+  /** Name of the bucket. */
   readonly bucketName: string;
+  /** Account whose load balancers write logs (the AWSLogs/<account> path). */
   readonly accountId: string;
   /** Key prefix the load balancer writes under. */
   readonly prefix: string;

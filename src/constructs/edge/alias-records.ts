@@ -2,6 +2,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
 
 export interface AliasRecordsProps {
+  /** Hosted zone the records go into. */
   readonly zoneId: string;
   /** Names that point at the target. */
   readonly names: string[];

@@ -5,6 +5,7 @@ import { TerraformIterator, Token } from "cdktf";
 import { Construct } from "constructs";
 
 export interface DnsValidatedCertificateProps {
+  /** Main name on the certificate. */
   readonly domainName: string;
   /** More names on the same certificate. @default none */
   readonly alternativeNames?: string[];

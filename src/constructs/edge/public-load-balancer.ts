@@ -14,8 +14,11 @@ export interface WeightedTarget {
 }
 
 export interface PublicLoadBalancerProps {
+  /** Name of the load balancer. */
   readonly name: string;
+  /** Public subnets, one per availability zone. */
   readonly subnetIds: string[];
+  /** Security groups of the load balancer (the alb tier's). */
   readonly securityGroupIds: string[];
   /** Validated certificate for the HTTPS listeners. */
   readonly certificateArn: string;
@@ -23,12 +26,13 @@ export interface PublicLoadBalancerProps {
   readonly targets: WeightedTarget[];
   /** Listener port for smoke tests, forwarding to `testTargetGroupArn`. */
   readonly testListenerPort: number;
+  /** Target group the test listener forwards to: the idle colour's. */
   readonly testTargetGroupArn: string;
   /** Bucket and prefix for access logs, and what must exist before logging is switched on (the bucket policy). */
   readonly accessLogs: { readonly bucket: string; readonly prefix: string; readonly dependsOn: ITerraformDependable[] };
   /** Dual-stack (IPv4 and IPv6) instead of IPv4 only; needs IPv6 public subnets. @default false */
   readonly dualStack?: boolean;
-  /** @default true */
+  /** AWS refuses to delete the load balancer while this is on. @default true */
   readonly deletionProtection?: boolean;
 }
 

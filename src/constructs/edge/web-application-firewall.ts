@@ -34,8 +34,11 @@ export interface WebApplicationFirewallProps {
   readonly rateLimitPerIp: number;
   /** Tighter limit per client IP per 5 minutes on the login and token paths. */
   readonly loginRateLimitPerIp: number;
+  /** Paths the tighter login rate limit applies to. */
   readonly loginPaths: string[];
+  /** Retention of the WAF log group. */
   readonly logRetentionDays: number;
+  /** Customer-managed key of the WAF log group. */
   readonly kmsKeyArn: string;
 }
 

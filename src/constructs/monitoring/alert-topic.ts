@@ -8,6 +8,7 @@ import { EncryptionKey, serviceCanUseKey } from "../security/encryption-key";
 export interface AlertTopicProps {
   /** Topic name, e.g. auth-staging-alerts. */
   readonly name: string;
+  /** Account whose CloudWatch alarms may publish (and whose principals administer the topic's key). */
   readonly accountId: string;
   /** Addresses that receive every alarm; each must confirm the subscription e-mail. @default none */
   readonly emails?: string[];

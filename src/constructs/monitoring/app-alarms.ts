@@ -4,6 +4,7 @@ import { AlarmFactory } from "./alarm-factory";
 import { targetGroupAlarmSuffix } from "./alarm-names";
 
 export interface AppAlarmsProps {
+  /** Creates every alarm, with the environment's prefix and alert topic. */
   readonly alarms: AlarmFactory;
   /** ARN suffix of the ALB (app/<name>/<id>), the LoadBalancer dimension of AWS/ApplicationELB. */
   readonly loadBalancerArnSuffix: string;
@@ -13,8 +14,11 @@ export interface AppAlarmsProps {
   readonly liveGroupName: string;
   /** In-service instances the live colour must keep. */
   readonly liveGroupMinimum: number;
+  /** Web ACL whose blocked requests are watched. */
   readonly webAclName: string;
+  /** Region of the web ACL (WAF metrics carry it as a dimension). */
   readonly region: string;
+  /** Alarm thresholds (from the config). */
   readonly thresholds: {
     readonly http5xxRatePercent: number;
     readonly p99LatencySeconds: number;

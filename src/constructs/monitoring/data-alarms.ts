@@ -19,14 +19,17 @@ export interface RedisAlarmThresholds {
 }
 
 export interface DataAlarmsProps {
+  /** Creates every alarm, with the environment's prefix and alert topic. */
   readonly alarms: AlarmFactory;
   /** DB instance identifier, the DBInstanceIdentifier dimension of AWS/RDS. */
   readonly dbInstanceIdentifier: string;
+  /** Database alarm thresholds. */
   readonly postgres: PostgresAlarmThresholds;
   /** Member cluster ids of the replication group, the CacheClusterId dimension of AWS/ElastiCache. */
   readonly cacheClusterIds: string[];
   /** Members that are replicas, the only ones publishing ReplicationLag. */
   readonly replicaClusterIds: string[];
+  /** Redis alarm thresholds. */
   readonly redis: RedisAlarmThresholds;
 }
 

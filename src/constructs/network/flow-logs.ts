@@ -8,8 +8,11 @@ import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 export interface VpcFlowLogsProps {
   /** Prefix for the log group and role names, e.g. auth-staging. */
   readonly name: string;
+  /** VPC whose traffic is recorded. */
   readonly vpcId: string;
+  /** Region of the VPC (the role trusts only its flow logs). */
   readonly region: string;
+  /** Account of the VPC (the role trusts only its flow logs). */
   readonly accountId: string;
   /** Days to keep flow records. */
   readonly retentionInDays: number;

@@ -4,7 +4,9 @@ import { Construct } from "constructs";
 export interface InterfaceEndpointsProps {
   /** Prefix of the Name tags, e.g. auth-staging. */
   readonly name: string;
+  /** VPC the endpoints are in. */
   readonly vpcId: string;
+  /** Region of the services (com.amazonaws.<region>.<service>). */
   readonly region: string;
   /** Service short names, e.g. ["secretsmanager"] for com.amazonaws.<region>.secretsmanager. */
   readonly services: string[];

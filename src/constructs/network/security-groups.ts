@@ -7,6 +7,7 @@ import { suppressFinding } from "../../compliance/suppress";
 export interface ServiceSecurityGroupsProps {
   /** Prefix of the group names, e.g. auth-staging. */
   readonly name: string;
+  /** VPC of the groups. */
   readonly vpcId: string;
   /** Port the application container listens on (the target groups' port): the only port from the load balancer to the app tier. */
   readonly appPort: number;

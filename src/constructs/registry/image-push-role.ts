@@ -8,6 +8,7 @@ const GITHUB_OIDC = "token.actions.githubusercontent.com";
 export interface ImagePushRoleProps {
   /** Role name. */
   readonly name: string;
+  /** Account of the role and of the GitHub OIDC provider it trusts. */
   readonly accountId: string;
   /** owner/name of the application repositories whose main-branch workflows may push. */
   readonly repositories: readonly string[];

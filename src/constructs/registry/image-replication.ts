@@ -34,8 +34,9 @@ export class ImageReplication extends Construct {
 export interface ReplicationDestinationProps {
   /** Account whose registry replicates into this one. */
   readonly sourceAccountId: string;
-  /** This registry's account and region. */
+  /** This registry's account. */
   readonly accountId: string;
+  /** This registry's region. */
   readonly region: string;
   /** Repository the source may replicate into. */
   readonly repositoryName: string;

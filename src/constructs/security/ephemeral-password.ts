@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 export const EPHEMERAL_PASSWORD_TYPE = "aws_secretsmanager_random_password";
 
 export interface EphemeralPasswordProps {
-  /** @default 64 */
+  /** Number of characters. @default 64 */
   readonly length?: number;
   /** Characters the value must not contain. @default none */
   readonly excludeCharacters?: string;

@@ -6,6 +6,7 @@ import { ServerAccessLogBucket } from "../storage/server-access-log-bucket";
 export interface StateBucketProps {
   /** Globally unique bucket name. */
   readonly bucketName: string;
+  /** Account of the bucket, its key and its access-log bucket. */
   readonly accountId: string;
   /** Alias of the bucket's KMS key (without alias/); the S3 backend names it in kms_key_id. */
   readonly keyAlias: string;

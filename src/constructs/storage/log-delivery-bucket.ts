@@ -13,6 +13,7 @@ export interface LogBucketExemptions {
 }
 
 export interface LogDeliveryBucketProps {
+  /** Name of the bucket. */
   readonly bucketName: string;
   /** Days before log objects expire. */
   readonly expiryDays: number;

@@ -10,6 +10,7 @@ import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/l
 import { Construct } from "constructs";
 
 export interface PrivateBucketProps {
+  /** Name of the bucket. */
   readonly bucketName: string;
   /** Default encryption: SSE-KMS with a customer-managed key, or SSE-S3 where a service cannot use KMS. */
   readonly encryption: { readonly kmsKeyArn: string } | "SSE-S3";

@@ -2,7 +2,9 @@ import { Construct } from "constructs";
 import { LogDeliveryBucket } from "./log-delivery-bucket";
 
 export interface ServerAccessLogBucketProps {
+  /** Name of the bucket. */
   readonly bucketName: string;
+  /** Account whose buckets may deliver their access logs here. */
   readonly accountId: string;
   /** The buckets whose server access logs land here (S3 log delivery may write only for them). */
   readonly sourceBucketNames: string[];
