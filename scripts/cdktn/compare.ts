@@ -15,20 +15,14 @@ const USAGE = `usage: npm run cdktn:compare [-- --cdktn VERSION] [--constructs V
   installed from the npm registry into the copy and used for the cdktn steps only.
   Exit 0 same Terraform, 1 the Terraform differs (or cdktn cannot build it), 2 usage, 3 failure.`;
 import { execFileSync, spawnSync } from "child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { dirname, join, relative } from "path";
+import { dirname, join } from "path";
 import { EXIT, main, parseCommandLine } from "../cli/command-line";
-import { SynthTree, compareSynthOutputs } from "./synth-diff";
+import { compareSynthOutputs, folderTree } from "./synth-diff";
 
 const root = join(__dirname, "..", "..");
 const NODE_FOR_CLI = "22.23.5";
-
-function tree(folder: string): SynthTree {
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(folder, join(dir, name)).split("\\").join("/")]));
-  return { files: () => files(folder), read: (path) => readFileSync(join(folder, path), "utf8") };
-}
 
 function step(title: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): void {
   console.log(`cdktn: ${title}: ${command} ${args.join(" ")}`);
@@ -77,7 +71,7 @@ async function compare(argv: string[]): Promise<number> {
     const cdktfOut = join(work, "cdktf.out");
     step("synthesize with cdktf", process.execPath, [join(root, "scripts", "synth.mjs")], { cwd: root, env: { CDKTF_OUTDIR: cdktfOut, AUTH_ENV: "", SYNTH_HCL_OUTPUT: "" } });
 
-    const result = compareSynthOutputs(tree(cdktfOut), tree(join(copy, "cdktf.out")));
+    const result = compareSynthOutputs(folderTree(cdktfOut), folderTree(join(copy, "cdktf.out")));
     console.log(`cdktn: ${result.same.length + result.formattingOnly.length} files compared equal as Terraform (${result.formattingOnly.length} differ only in formatting)`);
     for (const stamp of result.versionStamps) console.log(`  version stamp: ${stamp}`);
     for (const difference of result.differences) console.log(`  DIFFERS: ${difference}`);

@@ -4,6 +4,9 @@
  * and the one value that must change (the library version stamped into the output) reported apart.
  */
 
+import { readFileSync, readdirSync, statSync } from "fs";
+import { join, relative } from "path";
+
 /** Read access to one synthesized output folder (the port; tests pass in-memory trees). */
 export interface SynthTree {
   /** Paths of every file, relative to the folder, with forward slashes. */
@@ -20,6 +23,13 @@ export interface SynthComparison {
   readonly formattingOnly: string[];
   /** Real differences: missing files and differing values, one line each. */
   readonly differences: string[];
+}
+
+/** A synthesized output folder on disk. */
+export function folderTree(folder: string): SynthTree {
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(folder, join(dir, name)).split("\\").join("/")]));
+  return { files: () => files(folder), read: (path) => readFileSync(join(folder, path), "utf8") };
 }
 
 /** Where the library writes its own version: cdk.tf.json's `//.metadata.version`, manifest.json's `version`. */
