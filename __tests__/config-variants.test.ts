@@ -1,7 +1,21 @@
 import { Testing } from "cdktf";
-import { addEnvironment } from "../src/app";
 import { validateConfigs } from "../src/config/validate";
-import { ENVIRONMENTS, Synthesized, editedConfig, synthEnvironment, validConfig } from "./support/synth";
+import { AppStack } from "../src/stacks/app-stack";
+import { NetworkStack } from "../src/stacks/network-stack";
+import { ENVIRONMENTS, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+
+/**
+ * Values no shipped environment takes, synthesized once for the whole file: staging with the
+ * service on port 8080 and no dns.hostedZoneId (so the app stack creates the zone).
+ */
+const [variant] = validateConfigs({
+  staging: editedConfig("staging", (input) => {
+    input.app.port = 8080;
+    delete input.dns.hostedZoneId;
+  }),
+});
+const variantApp = Testing.app();
+const variantStacks = { network: Synthesized.of(new NetworkStack(variantApp, variant)), app: Synthesized.of(new AppStack(variantApp, variant)) };
 
 /**
  * Every place the service port shows up in the synthesized Terraform: the load balancer's egress
@@ -44,17 +58,35 @@ describe("the service port has one home: app.port", () => {
   });
 
   test("a non-default port (8080) reaches the security groups, target groups, health checks and user data alike", () => {
-    const [config] = validateConfigs({ staging: editedConfig("staging", (input) => (input.app.port = 8080)) });
-    const stacks = addEnvironment(Testing.app(), config);
-    const [network, app] = [Synthesized.of(stacks.network), Synthesized.of(stacks.app)];
-    expectEverywhere(servicePorts(network, app), 8080);
+    expectEverywhere(servicePorts(variantStacks.network, variantStacks.app), 8080);
     // Nothing is left on the old default.
     for (const type of ["aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule"]) {
-      for (const rule of network.resourceList(type)) expect(rule.from_port).not.toBe(3000);
+      for (const rule of variantStacks.network.resourceList(type)) expect(rule.from_port).not.toBe(3000);
     }
   });
 
   test("a port outside 1024-65535 fails the config at app.port", () => {
     expect(() => validateConfigs({ staging: editedConfig("staging", (input) => (input.app.port = 80)) })).toThrow(/app\.port/);
+  });
+});
+
+describe("dns.hostedZoneId decides whether the app stack creates the zone", () => {
+  test("unset: the app stack creates the domain's public zone; certificate validation and alias records go there; its name servers are an output", () => {
+    const json = variantStacks.app;
+    const zone = json.resource("aws_route53_zone");
+    expect(zone.name).toBe(variant.dns.domainName);
+    const zoneId = referenceTo(json, "aws_route53_zone", zone, "zone_id");
+    const records = json.resourceList("aws_route53_record");
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) expect(record.zone_id).toBe(zoneId);
+    expect(json.outputs().hosted_zone_name_servers.value).toBe(referenceTo(json, "aws_route53_zone", zone, "name_servers"));
+  });
+
+  test("set (both shipped environments): no zone is created and nothing asks for delegation", () => {
+    for (const env of ENVIRONMENTS) {
+      const json = synthEnvironment(env).app;
+      expect(json.resourceList("aws_route53_zone")).toEqual([]);
+      expect(json.outputs().hosted_zone_name_servers).toBeUndefined();
+    }
   });
 });
