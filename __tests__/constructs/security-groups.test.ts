@@ -1,5 +1,5 @@
 import { ServiceSecurityGroups, ServiceSecurityGroupsProps } from "../../src/constructs/network/security-groups";
-import { constructStack, synthAlone } from "../support/construct-stack";
+import { constructStack, synthAlone, validationErrors } from "../support/construct-stack";
 
 const MINIMAL: ServiceSecurityGroupsProps = { name: "svc", vpcId: "vpc-1", appPort: 8080, testListenerPort: 8443, testListenerAllowedCidrs: ["203.0.113.0/24"] };
 
@@ -24,5 +24,13 @@ describe("ServiceSecurityGroups alone", () => {
       [443, "::/0"],
       [80, "::/0"],
     ]);
+  });
+});
+
+describe("invalid props fail synth, with the rule the config schema uses", () => {
+  test("a test listener open to the whole internet", () => {
+    const stack = constructStack();
+    new ServiceSecurityGroups(stack, "groups", { ...MINIMAL, testListenerAllowedCidrs: ["203.0.113.0/24", "0.0.0.0/0"] });
+    expect(validationErrors(stack)).toEqual(["testListenerAllowedCidrs[1]: 0.0.0.0/0 opens the test listener to the internet; list the smoke-test runners' networks"]);
   });
 });

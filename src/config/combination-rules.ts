@@ -1,4 +1,5 @@
 import { CATALOGUE } from "./catalogue";
+import { parseCidr } from "./cidr";
 import { windowsOverlap } from "./windows";
 
 /**
@@ -12,6 +13,12 @@ export type Problem = string | undefined;
 /** Auto-scaling bounds of a colour. */
 export function capacityProblem(min: number, desired: number, max: number): Problem {
   return min <= desired && desired <= max ? undefined : `must satisfy min <= desired <= max (got min ${min}, desired ${desired}, max ${max})`;
+}
+
+/** The test listener reaches the idle colour, which has not been released: never from the whole internet. */
+export function testListenerCidrProblem(cidr: string): Problem {
+  const block = parseCidr(cidr);
+  return block && block.prefix < 8 ? `${cidr} opens the test listener to the internet; list the smoke-test runners' networks` : undefined;
 }
 
 /** Storage autoscaling needs room above the initial size. */

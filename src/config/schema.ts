@@ -9,6 +9,7 @@ import {
   serviceUsernameProblem,
   slowStartProblem,
   storageAutoscalingProblem,
+  testListenerCidrProblem,
 } from "./combination-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
@@ -323,8 +324,8 @@ function checkNetworkRules(config: EnvironmentConfig, issue: IssueReporter) {
 /** State backend, replication target, certificate names, alarm recipients and the test listener. */
 function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) {
   config.app.testListenerAllowedCidrs.forEach((text, index) => {
-    const block = parseCidr(text);
-    if (block && block.prefix < 8) issue(["app", "testListenerAllowedCidrs", index], `${text} opens the test listener to the internet; list the smoke-test runners' networks`);
+    const problem = testListenerCidrProblem(text);
+    if (problem) issue(["app", "testListenerAllowedCidrs", index], problem);
   });
   if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
     issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');

@@ -3,6 +3,8 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { suppressFinding } from "../../compliance/suppress";
+import { testListenerCidrProblem } from "../../config/combination-rules";
+import { validateProps } from "../validate-props";
 
 export interface ServiceSecurityGroupsProps {
   /** Prefix of the group names, e.g. auth-staging. */
@@ -45,6 +47,10 @@ export class ServiceSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
+    validateProps(
+      this,
+      props.testListenerAllowedCidrs.map((cidr, index) => ({ prop: `testListenerAllowedCidrs[${index}]`, values: [cidr], problem: () => testListenerCidrProblem(cidr) })),
+    );
     const { appPort } = props;
     const databasePort = props.databasePort ?? 5432;
     const cachePort = props.cachePort ?? 6379;
