@@ -7,7 +7,7 @@
 import { EnvironmentFacts, ReleasePorts } from "../../scripts/release/orchestrator";
 import type { Finding } from "../../scripts/release/scan-gate";
 import { ParameterApi, parameterStore } from "../../scripts/release/ssm-store";
-import { Colour, parseReleaseState, ReleaseState, releaseStateParameterName, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
+import { Colour, COLOURS, parseReleaseState, ReleaseState, releaseStateParameterName, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
 
 /** An error whose name is the SSM error code, as the SDK throws them. */
 function ssmError(name: string, message: string): Error {
@@ -193,7 +193,7 @@ export function neverChangedALiveColour(applied: readonly ReleaseState[]): strin
   const problems: string[] = [];
   for (let index = 1; index < applied.length; index++) {
     const [before, after] = [applied[index - 1], applied[index]];
-    for (const colour of ["blue", "green"] as const) {
+    for (const colour of COLOURS) {
       const share = (state: ReleaseState) => (colour === "green" ? state.greenTrafficPercent : 100 - state.greenTrafficPercent);
       const changed = before[colour].digest !== after[colour].digest || before[colour].amiId !== after[colour].amiId;
       if (changed && (share(before) > 0 || share(after) > 0) && before[colour].digest !== "") problems.push(`apply ${index}: ${colour} changed while taking traffic`);

@@ -3,7 +3,7 @@ import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
-import { LAYERS, Layer } from "../../src/stacks/naming";
+import { LAYERS, Layer, stackName } from "../../src/stacks/naming";
 import { validateConfigs } from "../../src/config/validate";
 
 /** A resource or data block as it appears in cdk.tf.json. */
@@ -87,7 +87,7 @@ export const SYNTH_DIR = join(__dirname, "..", "..", ".jest-synth");
 export function synthEnvironment(name: keyof typeof environments): Record<LayerName, Synthesized> {
   return Object.fromEntries(
     LAYERS.map((layer) => {
-      const file = join(SYNTH_DIR, "stacks", `auth-${name}-${layer}`, "cdk.tf.json");
+      const file = join(SYNTH_DIR, "stacks", stackName(name, layer), "cdk.tf.json");
       return [layer, new Synthesized(JSON.parse(readFileSync(file, "utf8")))];
     }),
   ) as Record<LayerName, Synthesized>;
