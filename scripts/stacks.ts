@@ -6,7 +6,7 @@ import { join } from "path";
 import { buildApp } from "../src/app";
 import { ConfigError } from "../src/config/validate";
 import { deployOrder } from "../src/stacks/deploy-order";
-import { UsageError, main, parseCommandLine } from "./cli/command-line";
+import { EXIT, UsageError, main, parseCommandLine } from "./cli/command-line";
 
 const USAGE = `usage: npm run stacks [-- --env ENV]
   Prints the stacks in deploy order (each after the stacks it reads state from), per environment.`;
@@ -25,7 +25,7 @@ function printStacks(argv: string[]): number {
     const reads = (stack.dependencies as TerraformStack[]).map((dependency) => dependency.node.id);
     console.log(`${String(index + 1).padStart(2)}. ${stack.node.id.padEnd(32)}${reads.length > 0 ? `after ${reads.join(", ")}` : ""}`);
   });
-  return 0;
+  return EXIT.ok;
 }
 
 main({ name: "stacks", usage: USAGE, run: printStacks });
