@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkCatalogue } from "./catalogue-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
+import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
@@ -234,6 +235,7 @@ export const environmentConfigSchema = z
       emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
       data: dataAlarms,
     }),
+    dr: disasterRecoverySchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       environment: tagValue.describe("Tag Environment; must equal environment"),
@@ -252,7 +254,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -72,5 +72,19 @@ export const staging: EnvironmentConfigInput = {
     emails: ["auth-staging-alerts@example.com"],
     data: dataAlarmThresholds,
   },
+  dr: {
+    pilotLight: false,
+    stateBucket: "auth-staging-tfstate-dr-111111111111",
+    network: {
+      vpcCidr: "10.21.0.0/16",
+      availabilityZones: ["eu-central-1a", "eu-central-1b"],
+      subnets: {
+        public: ["10.21.0.0/24", "10.21.1.0/24"],
+        private: ["10.21.16.0/20", "10.21.32.0/20"],
+        isolated: ["10.21.64.0/24", "10.21.65.0/24"],
+      },
+      natGatewayCount: 1,
+    },
+  },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
 };

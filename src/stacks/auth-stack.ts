@@ -9,7 +9,19 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
 
 /** Every layer of an environment, in deploy order: the one list tools and tests import. */
 export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
-export type Layer = (typeof LAYERS)[number];
+
+/**
+ * The layers in aws.drRegion, whose state lives in the DR state bucket. The pilot light
+ * (dr.pilotLight) deploys after bootstrap; the restore layers exist only in restore mode
+ * (AUTH_DR_RESTORE=1), so no deploy of the primary layers ever creates them.
+ */
+export const PILOT_LIGHT_LAYERS = ["dr-network"] as const;
+export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number];
+
+/** True for a layer that lives in aws.drRegion and keeps its state in the DR state bucket. */
+export function isDrLayer(layer: Layer): boolean {
+  return layer.startsWith("dr-");
+}
 
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
 export function stackName(environment: string, layer: Layer): string {
@@ -29,6 +41,15 @@ export function workspaceName(config: EnvironmentConfig, layer: Layer): string {
 /** Where a stack's state lives in the environment's state bucket. */
 export function stateKey(environment: string, layer: Layer): string {
   return `${environment}/${stackName(environment, layer)}.tfstate`;
+}
+
+/**
+ * The bucket (and its region) a layer keeps its state in: the primary layers in state.bucket,
+ * the DR layers in dr.stateBucket in aws.drRegion, which stays reachable when the primary
+ * region is down. The DR bucket also holds the replica of every primary state object.
+ */
+export function stateBucketOf(config: EnvironmentConfig, layer: Layer): { readonly bucket: string; readonly region: string } {
+  return isDrLayer(layer) ? { bucket: config.dr.stateBucket, region: config.aws.drRegion } : { bucket: config.state.bucket, region: config.state.region };
 }
 
 export interface AuthStackProps {
@@ -64,13 +85,14 @@ export class AuthStack extends TerraformStack {
       new CloudBackend(this, { organization, hostname, workspaces: new NamedCloudWorkspace(workspaceName(config, props.layer)) });
       return;
     }
+    const home = stateBucketOf(config, props.layer);
     new S3Backend(this, {
-      bucket: config.state.bucket,
+      bucket: home.bucket,
       key: stateKey(config.environment, props.layer),
-      region: config.state.region,
+      region: home.region,
       encrypt: true,
       // Without a key the backend sends SSE-S3 headers, overriding the bucket's SSE-KMS default.
-      kmsKeyId: `arn:aws:kms:${config.state.region}:${config.aws.accountId}:alias/${stateKeyAlias(config.state.bucket)}`,
+      kmsKeyId: `arn:aws:kms:${home.region}:${config.aws.accountId}:alias/${stateKeyAlias(home.bucket)}`,
     });
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
