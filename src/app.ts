@@ -9,6 +9,7 @@ import { AppStack } from "./stacks/app-stack";
 import { stackName } from "./stacks/auth-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
+import { DrNetworkStack } from "./stacks/dr-network-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
@@ -26,15 +27,19 @@ export interface AppOptions {
   readonly configs?: Readonly<Record<string, unknown>>;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> registry -> network -> data -> app. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> [dr-network] -> registry -> network -> data -> app. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder"> = {}) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
     localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
   });
+  // The pilot light keeps its state in the DR bucket the bootstrap stack makes, and its image
+  // repository must exist before the registry stack's replication rule copies the first image.
+  const drNetwork = config.dr.pilotLight ? new DrNetworkStack(app, config) : undefined;
+  drNetwork?.addDependency(bootstrap);
   // The registry (and the release state it seeds) exists before any fleet boots.
   const registry = new RegistryStack(app, config);
-  registry.addDependency(bootstrap);
+  registry.addDependency(drNetwork ?? bootstrap);
   const network = new NetworkStack(app, config);
   network.addDependency(registry);
   const data = new DataStack(app, config);

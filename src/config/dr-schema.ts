@@ -36,6 +36,8 @@ export type DisasterRecoveryConfig = z.infer<typeof disasterRecoverySchema>;
 /** The DR site must be a different, complete place: its own region, zones, non-overlapping VPC and its own state bucket. */
 export function checkDisasterRecoveryRules(config: EnvironmentConfig, issue: IssueReporter): void {
   const { dr, aws, state } = config;
+  // aws.drRegion already has its own message; the DR site cannot be checked against it.
+  if (aws.drRegion === aws.region) return;
   if (config.production && !dr.pilotLight) issue(["dr", "pilotLight"], "must be true in a production environment (the 4-hour RTO needs images, secrets and state already in aws.drRegion)");
   if (dr.stateBucket === state.bucket) issue(["dr", "stateBucket"], `must differ from state.bucket (${state.bucket})`);
   if (dr.pilotLight && state.region === aws.drRegion) issue(["state", "region"], `must not be aws.drRegion (${aws.drRegion}): the DR state must outlive the primary state's region`);
@@ -44,6 +46,10 @@ export function checkDisasterRecoveryRules(config: EnvironmentConfig, issue: Iss
   }
 
   const { network } = dr;
+  const replicateTo = config.registry.replicateTo;
+  if (replicateTo?.drRegion !== undefined && replicateTo.drRegion === replicateTo.region) {
+    issue(["registry", "replicateTo", "drRegion"], `must differ from registry.replicateTo.region (${replicateTo.region})`);
+  }
   if (aws.drRegion in REGION_ZONES) {
     network.availabilityZones.forEach((zone, index) => {
       if (!zonesOf(aws.drRegion).includes(zone)) issue(["dr", "network", "availabilityZones", index], `${zone} is not an availability zone of ${aws.drRegion} (${zonesOf(aws.drRegion).join(", ")})`);

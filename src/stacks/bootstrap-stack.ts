@@ -66,7 +66,7 @@ export class BootstrapStack extends AuthStack {
   private drStateBucket(config: EnvironmentConfig, primary: StateBucket): StateBucket {
     const { aws, dr } = config;
     const drRegion = new RegionScope(this, "dr-region", awsProvider(this, "aws-dr", config, aws.drRegion, "dr"));
-    const replica = new StateBucket(drRegion, "state", {
+    const replica = new StateBucket(drRegion, "dr-state-bucket", {
       bucketName: dr.stateBucket,
       accountId: aws.accountId,
       keyAlias: stateKeyAlias(dr.stateBucket),

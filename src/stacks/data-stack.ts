@@ -6,6 +6,7 @@ import { DatabaseServiceCredentials } from "../constructs/data/database-service-
 import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
+import { replicateSecrets } from "../constructs/data/secret-replicas";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
@@ -30,12 +31,12 @@ export class DataStack extends AuthStack {
       deletionWindowInDays: data.keyDeletionWindowDays,
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
-    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled;
+    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled || config.dr.pilotLight;
     const drProvider = needsDrRegion ? awsProvider(this, "aws-dr", config, aws.drRegion, "dr") : undefined;
     const drKey = drProvider
       ? new EncryptionKey(this, "dr-data-key", {
           provider: drProvider,
-          description: `Encrypts ${name} backups replicated to ${aws.drRegion}`,
+          description: `Encrypts ${name} backups and secret replicas in ${aws.drRegion}`,
           alias: `${name}-data-dr`,
           accountId: aws.accountId,
           deletionWindowInDays: data.keyDeletionWindowDays,
@@ -138,6 +139,12 @@ export class DataStack extends AuthStack {
       rotationDays: data.secrets.appSecretRotationDays,
       logRetentionDays: data.logRetentionDays,
     });
+
+    if (config.dr.pilotLight && drKey) {
+      // Every secret the service reads; the RDS-managed master secret is RDS's to manage, and a
+      // restored instance gets a new one.
+      replicateSecrets([serviceCredentials.secret, cache.authSecret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
+    }
 
     const thresholds = config.alarms.data;
     new DataAlarms(this, "alarms", {
