@@ -3,6 +3,8 @@ import { join } from "path";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
+import { addEnvironment } from "../src/app";
+import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
 import { stateKeyAlias } from "../src/stacks/auth-stack";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
@@ -216,5 +218,90 @@ describe("replicateSecrets", () => {
     for (const secret of Object.values<Block>(json.resource.aws_secretsmanager_secret)) {
       expect(secret.replica).toEqual([{ region: "eu-central-1", kms_key_id: "arn:aws:kms:eu-central-1:111111111111:key/k" }]);
     }
+  });
+});
+
+describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
+  const restored = (restore: RestoreMode) => {
+    const app = Testing.app();
+    addEnvironment(app, production, { restore });
+    return Synthesized.of(app.node.findChild("auth-production-dr-data") as TerraformStack);
+  };
+  const latest = restored({ drill: false });
+  const database = latest.resource("aws_db_instance");
+  const remoteStates = Object.values(latest.dataSources("terraform_remote_state"));
+
+  test("is never part of a normal synth: no deploy of the other layers creates it", () => {
+    expect(existsSync(join(SYNTH_DIR, "stacks", "auth-production-dr-data"))).toBe(false);
+  });
+
+  test("lives in the DR region with its state in the DR bucket, and reads nothing from the primary bucket", () => {
+    expect(latest.json.provider.aws).toEqual([expect.objectContaining({ region: production.aws.drRegion })]);
+    expect(latest.json.terraform.backend.s3).toMatchObject({ bucket: production.dr.stateBucket, region: production.aws.drRegion, key: "production/auth-production-dr-data.tfstate" });
+    expect(remoteStates.map((source) => [source.config.bucket, source.config.region, source.config.key]).sort()).toEqual([
+      // The replica of the primary data stack's state, and the pilot light's own.
+      [production.dr.stateBucket, production.aws.drRegion, "production/auth-production-data.tfstate"],
+      [production.dr.stateBucket, production.aws.drRegion, "production/auth-production-dr-network.tfstate"],
+    ]);
+  });
+
+  test("PostgreSQL is restored from the replicated automated backups, to the latest restorable time", () => {
+    expect(database.restore_to_point_in_time).toEqual({
+      source_db_instance_automated_backups_arn: expect.stringMatching(/^\$\{data\.terraform_remote_state\.primary-data_state_\w+\.outputs\.db_backups_replica_arn\}$/),
+      use_latest_restorable_time: true,
+    });
+    // Database and master user come from the backup; RDS manages a new master password.
+    expect(database).toMatchObject({ manage_master_user_password: true, storage_encrypted: true, multi_az: production.data.postgres.multiAz, publicly_accessible: false });
+    expect(database.db_name).toBeUndefined();
+    expect(database.username).toBeUndefined();
+    // The data stack publishes what the restore starts from.
+    expect(stacks.data.outputs().db_backups_replica_arn.value).toBe(referenceTo(stacks.data, "aws_db_instance_automated_backups_replication", stacks.data.resource("aws_db_instance_automated_backups_replication"), "id"));
+  });
+
+  test("or to a given time (AUTH_DR_RESTORE_TIME)", () => {
+    const pointInTime = restored({ drill: false, pointInTime: "2026-11-30T03:15:00Z" }).resource("aws_db_instance").restore_to_point_in_time;
+    expect(pointInTime).toEqual({ source_db_instance_automated_backups_arn: expect.any(String), restore_time: "2026-11-30T03:15:00Z" });
+  });
+
+  test("a failover keeps production's protections; a drill (AUTH_DR_DRILL=1) can tear its stores down", () => {
+    expect(database).toMatchObject({ deletion_protection: true, lifecycle: { prevent_destroy: true } });
+    const drill = restored({ drill: true }).resource("aws_db_instance");
+    expect(drill.deletion_protection).toBe(false);
+    expect(drill.lifecycle?.prevent_destroy).toBeFalsy();
+  });
+
+  test("Redis comes up empty, as a cache, with its own AUTH token secret and rotation in the DR region", () => {
+    const group = latest.resource("aws_elasticache_replication_group");
+    expect(group).toMatchObject({ replication_group_id: "auth-production-dr-redis", transit_encryption_enabled: true, at_rest_encryption_enabled: "true" });
+    expect(group.snapshot_arns).toBeUndefined();
+    expect(group.snapshot_name).toBeUndefined();
+    const tokenRotation = latest.named("aws_secretsmanager_secret_rotation", "redis-auth-rotation");
+    expect(tokenRotation.secret_id).toBe(referenceTo(latest, "aws_secretsmanager_secret", latest.resource("aws_secretsmanager_secret"), "arn"));
+    expect(latest.resource("aws_lambda_function").function_name).toMatch(/^auth-production-dr-/);
+  });
+
+  test("hands the app the data contract: restored endpoints, and the replicated secrets' ARNs in the DR region", () => {
+    const outputs = latest.outputs();
+    for (const output of ["db_service_secret_arn", "app_secret_arn"]) {
+      expect(outputs[output].value).toBe(`\${replace(data.terraform_remote_state.${/primary-data_state_\w+/.exec(outputs[output].value)![0]}.outputs.${output}, ":${production.aws.region}:", ":${production.aws.drRegion}:")}`);
+    }
+    expect(outputs.db_endpoint.value).toBe(referenceTo(latest, "aws_db_instance", database, "address"));
+    expect(outputs.data_kms_key_arn.value).toBe(database.kms_key_id);
+  });
+});
+
+describe("restore mode switches", () => {
+  test("off unless AUTH_DR_RESTORE=1; a time or drill switch alone is refused", () => {
+    expect(restoreModeFrom({})).toBeUndefined();
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE_TIME: "2026-11-30T03:15:00Z" })).toThrow(/only take effect with AUTH_DR_RESTORE=1/);
+  });
+
+  test("latest restorable time by default, a given UTC time, a drill", () => {
+    expect(restoreModeFrom({ AUTH_DR_RESTORE: "1" })).toEqual({ pointInTime: undefined, drill: false });
+    expect(restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_RESTORE_TIME: "2026-11-30T03:15:00Z", AUTH_DR_DRILL: "1" })).toEqual({ pointInTime: "2026-11-30T03:15:00Z", drill: true });
+  });
+
+  test.each(["2026-11-30 03:15", "2026-11-30T03:15:00+01:00", "2026-13-40T03:15:00Z"])("rejects the time %s with one line naming the switch", (time) => {
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_RESTORE_TIME: time })).toThrow(/^Invalid configuration:\n  - AUTH_DR_RESTORE_TIME: must be a UTC time/);
   });
 });

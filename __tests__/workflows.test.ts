@@ -172,6 +172,8 @@ describe("GitHub Actions workflows", () => {
       expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
       const runs = plan.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain(`for layer in ${LAYERS.join(" ")}; do`);
+      expect(runs).toContain('if [ -d "cdktf.out/stacks/auth-$AUTH_ENV-dr-network" ]; then');
+      expect(runs).not.toMatch(/dr-data|AUTH_DR_RESTORE/);
       expect(runs).toContain('--save-plan "plans/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"');
       expect(runs).toContain('npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json');
       expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
@@ -187,7 +189,10 @@ describe("GitHub Actions workflows", () => {
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
-      expect(runs).toContain(`"auth-$AUTH_ENV-${LAYERS.join('" "auth-$AUTH_ENV-')}"`);
+      // Every layer in deploy order, the pilot light (where the plan job planned one) right after bootstrap.
+      const [first, ...rest] = LAYERS;
+      expect(runs).toContain(`"auth-$AUTH_ENV-${first}" "\${pilot_light[@]}" "auth-$AUTH_ENV-${rest.join('" "auth-$AUTH_ENV-')}"`);
+      expect(runs).toContain('if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi');
       // Releases are release.yml's: a deploy never changes which image runs.
       expect(runs).not.toContain("release");
       expect(JSON.stringify(workflows["main.yml"])).not.toMatch(/image_tag|RELEASE_IMAGE_TAG/);

@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { join, resolve } from "path";
 import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
+import type { RestoreMode } from "./config/restore-mode";
 import { selectEnvironments, validateConfigs } from "./config/validate";
 import { repairHclRendering } from "./hcl-output";
 import { projectRoot } from "./project-root";
@@ -9,6 +10,7 @@ import { AppStack } from "./stacks/app-stack";
 import { stackName } from "./stacks/auth-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
+import { DrDataStack } from "./stacks/dr-data-stack";
 import { DrNetworkStack } from "./stacks/dr-network-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
@@ -25,10 +27,12 @@ export interface AppOptions {
   readonly outdir?: string;
   /** Raw environment configs. @default the ones under src/config */
   readonly configs?: Readonly<Record<string, unknown>>;
+  /** Restore mode (AUTH_DR_RESTORE=1): add the restore stacks in the DR region of every environment with a pilot light. @default off */
+  readonly restore?: RestoreMode;
 }
 
 /** Adds the stacks of one environment in deploy order: bootstrap -> [dr-network] -> registry -> network -> data -> app. */
-export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder"> = {}) {
+export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder" | "restore"> = {}) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
     localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
@@ -46,6 +50,10 @@ export function addEnvironment(app: App, config: EnvironmentConfig, options: Pic
   data.addDependency(network);
   const app_ = new AppStack(app, config);
   app_.addDependency(data);
+  // Restore mode only: no deploy of the primary layers ever creates these.
+  if (drNetwork && options.restore) {
+    new DrDataStack(app, config, options.restore).addDependency(drNetwork);
+  }
   return { bootstrap, registry, network, data, app: app_ };
 }
 

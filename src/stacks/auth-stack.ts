@@ -16,7 +16,8 @@ export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as con
  * (AUTH_DR_RESTORE=1), so no deploy of the primary layers ever creates them.
  */
 export const PILOT_LIGHT_LAYERS = ["dr-network"] as const;
-export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number];
+export const RESTORE_LAYERS = ["dr-data"] as const;
+export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number] | (typeof RESTORE_LAYERS)[number];
 
 /** True for a layer that lives in aws.drRegion and keeps its state in the DR state bucket. */
 export function isDrLayer(layer: Layer): boolean {
@@ -48,8 +49,19 @@ export function stateKey(environment: string, layer: Layer): string {
  * the DR layers in dr.stateBucket in aws.drRegion, which stays reachable when the primary
  * region is down. The DR bucket also holds the replica of every primary state object.
  */
-export function stateBucketOf(config: EnvironmentConfig, layer: Layer): { readonly bucket: string; readonly region: string } {
-  return isDrLayer(layer) ? { bucket: config.dr.stateBucket, region: config.aws.drRegion } : { bucket: config.state.bucket, region: config.state.region };
+export function stateBucketOf(config: EnvironmentConfig, layer: Layer): StateHome {
+  return isDrLayer(layer) ? drStateHome(config) : { bucket: config.state.bucket, region: config.state.region };
+}
+
+/** An S3 bucket holding state, and its region. */
+export interface StateHome {
+  readonly bucket: string;
+  readonly region: string;
+}
+
+/** The DR state bucket: the DR layers' state and the replica of every primary layer's. */
+export function drStateHome(config: EnvironmentConfig): StateHome {
+  return { bucket: config.dr.stateBucket, region: config.aws.drRegion };
 }
 
 export interface AuthStackProps {

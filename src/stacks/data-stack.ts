@@ -40,6 +40,8 @@ export class DataStack extends AuthStack {
           alias: `${name}-data-dr`,
           accountId: aws.accountId,
           deletionWindowInDays: data.keyDeletionWindowDays,
+          // A DR restore (auth-<env>-dr-data) encrypts its log groups with it too.
+          serviceStatements: [logsCanUseKey(aws.drRegion, aws.accountId)],
         })
       : undefined;
 
@@ -180,6 +182,8 @@ export class DataStack extends AuthStack {
       redis_auth_secret_arn: cache.authSecret.arn,
       app_secret_arn: appSecret.arn,
       data_kms_key_arn: dataKey.arn,
+      db_backups_replica_arn: database.backupsReplica?.id ?? "",
+      dr_kms_key_arn: drKey?.arn ?? "",
     });
   }
 }

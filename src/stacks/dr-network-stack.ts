@@ -1,10 +1,11 @@
-import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ContainerRegistry } from "../constructs/compute/container-registry";
 import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
 import { ReplicationDestination } from "../constructs/registry/image-replication";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { pilotLightHandover } from "./dr-handovers";
+import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
@@ -49,7 +50,11 @@ export class DrNetworkStack extends NetworkStack {
       alternativeNames: app.alternativeNames,
       hostedZoneId: dns.hostedZoneId!,
     });
-    new TerraformOutput(this, "repository_url", { value: repository.repository.repositoryUrl, description: `Replica of the service repository in ${aws.drRegion}` });
-    new TerraformOutput(this, "certificate_arn", { value: certificate.certificateArn, description: `Validated certificate for ${dns.domainName} in ${aws.drRegion}` });
+    publishHandover(this, pilotLightHandover, {
+      repository_url: repository.repository.repositoryUrl,
+      repository_arn: repository.repository.arn,
+      registry_key_arn: registryKey.arn,
+      certificate_arn: certificate.certificateArn,
+    });
   }
 }
