@@ -72,6 +72,13 @@ export class DrDataStack extends AuthStack {
       "rds-cross-region-backups",
       "the restored instance runs while aws.region is down, so there is no other region to replicate into; fail-back restores a new primary from it",
     );
+    if (restore.drill) {
+      suppressFinding(
+        database.instance,
+        "rds-deletion-protection",
+        "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups",
+      );
+    }
 
     // A cache: it starts empty, sessions are re-established at sign-in.
     const cache = new RedisCache(this, "redis", {
@@ -88,7 +95,8 @@ export class DrDataStack extends AuthStack {
       snapshotWindow: redis.snapshotWindow,
       maintenanceWindow: redis.maintenanceWindow,
       logRetentionDays: data.logRetentionDays,
-      secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
+      // A drill's token secret is deleted at once, so the next drill can create it again.
+      secretRecoveryWindowDays: restore.drill ? 0 : data.secrets.recoveryWindowDays,
     });
     // The group is created with a bootstrap token; the first rotation puts the real one in the secret.
     new RedisAuthRotation(this, "redis-auth-rotation", {
