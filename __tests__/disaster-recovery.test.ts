@@ -6,6 +6,8 @@ import { Construct } from "constructs";
 import { addEnvironment } from "../src/app";
 import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
+import { dataHandover } from "../src/stacks/data-handover";
+import { drNetworkHandover } from "../src/stacks/dr-handovers";
 import { stateKeyAlias } from "../src/stacks/auth-stack";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 import { validateConfigs } from "../src/config/validate";
@@ -233,6 +235,18 @@ describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
   const latest = restored({ drill: false });
   const database = latest.resource("aws_db_instance");
   const remoteStates = Object.values(latest.dataSources("terraform_remote_state"));
+
+  test("the pilot light and the restore stack publish exactly their handover contracts, and every output read is published", () => {
+    expect(Object.keys(drNetwork.outputs()).sort()).toEqual(Object.keys(drNetworkHandover).sort());
+    expect(Object.keys(latest.outputs()).sort()).toEqual(Object.keys(dataHandover).sort());
+    const text = JSON.stringify(latest.json);
+    for (const [name, source] of Object.entries(latest.dataSources("terraform_remote_state"))) {
+      const producer = source.config.key.endsWith("dr-network.tfstate") ? drNetwork : stacks.data;
+      const read = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${name}\\.outputs\\.(\\w+)`, "g"))].map((match) => match[1]);
+      expect(read.length).toBeGreaterThan(0);
+      for (const output of read) expect(Object.keys(producer.outputs())).toContain(output);
+    }
+  });
 
   test("is never part of a normal synth: no deploy of the other layers creates it", () => {
     expect(existsSync(join(SYNTH_DIR, "stacks", "auth-production-dr-data"))).toBe(false);
