@@ -3,10 +3,10 @@ import { join } from "path";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { addEnvironment } from "../src/app";
 import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
 import { dataHandover } from "../src/stacks/data-handover";
+import { DrDataStack } from "../src/stacks/dr-data-stack";
 import { drNetworkHandover } from "../src/stacks/dr-handovers";
 import { stateKeyAlias } from "../src/stacks/auth-stack";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
@@ -156,7 +156,7 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
     expect(drNetwork.resourceList("aws_ecr_registry_policy")).toHaveLength(1);
   });
 
-  test("images: the registry an image is pushed to copies it into every pilot light (replication is not chained)", () => {
+  test("images: the registry an image is pushed to copies it straight into every pilot light (no reliance on onward replication of a replica)", () => {
     const destinations = (json: Synthesized) => json.resource("aws_ecr_replication_configuration").replication_configuration.rule[0].destination;
     expect(destinations(synthEnvironment("staging").registry)).toContainEqual({ region: production.aws.drRegion, registry_id: production.aws.accountId });
     expect(destinations(stacks.registry)).toEqual([{ region: production.aws.drRegion, registry_id: production.aws.accountId }]);
@@ -225,9 +225,8 @@ describe("replicateSecrets", () => {
 
 describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
   const restored = (restore: RestoreMode) => {
-    const app = Testing.app();
-    addEnvironment(app, production, { restore });
-    const stack = app.node.findChild("auth-production-dr-data") as TerraformStack;
+    // It reads other stacks only through remote state, so it synthesizes on its own.
+    const stack = new DrDataStack(Testing.app(), production, restore);
     // What cdktf runs at synth: the compliance pack passes (with its justified suppressions).
     stack.runAllValidations();
     return Synthesized.of(stack);
