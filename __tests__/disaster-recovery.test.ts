@@ -7,6 +7,7 @@ import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
 import { dataHandover } from "../src/stacks/data-handover";
 import { DrDataStack } from "../src/stacks/dr-data-stack";
+import { BootstrapStack } from "../src/stacks/bootstrap-stack";
 import { drNetworkHandover } from "../src/stacks/dr-handovers";
 import { stateKeyAlias } from "../src/stacks/auth-stack";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
@@ -130,6 +131,17 @@ describe("DR state: the DR stacks' state survives the primary region", () => {
       expect(sid("UseStateKey").resources).toContain(referenceTo(bootstrap, "aws_kms_key", drKey, "arn"));
       expect(sid("DenyDecryptButState").not_resources).toContain(referenceTo(bootstrap, "aws_kms_key", drKey, "arn"));
     });
+  });
+
+  test("with Terraform Cloud as the state home, the DR layers' workspaces may assume the dynamic-credentials roles", () => {
+    const [cloud] = validateConfigs({
+      production: editedConfig("production", (c: any) => {
+        c.state.backend = "terraform-cloud";
+        c.state.terraformCloud = { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "" };
+      }),
+    });
+    const text = JSON.stringify(Synthesized.of(new BootstrapStack(Testing.app(), cloud)).dataSources("aws_iam_policy_document"));
+    for (const layer of ["dr-network", "dr-data"]) expect(text).toContain(`workspace:auth-production-${layer}:run_phase:plan`);
   });
 });
 

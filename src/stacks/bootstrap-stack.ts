@@ -6,7 +6,7 @@ import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-clo
 import { RegionScope } from "../constructs/region/region-scope";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { StateReplication } from "../constructs/state/state-replication";
-import { AuthStack, LAYERS, awsProvider, stateKeyAlias, workspaceName } from "./auth-stack";
+import { AuthStack, LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS, awsProvider, stateKeyAlias, workspaceName } from "./auth-stack";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -55,7 +55,8 @@ export class BootstrapStack extends AuthStack {
         hostname: cloud.hostname,
         organization: cloud.organization,
         project: cloud.project,
-        workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
+        // The DR layers' workspaces too, where the pilot light is on (restore mode runs in them).
+        workspaces: [...LAYERS, ...(config.dr.pilotLight ? [...PILOT_LIGHT_LAYERS, ...RESTORE_LAYERS] : [])].map((layer) => workspaceName(config, layer)),
       });
       new TerraformOutput(this, "tfc_plan_role_arn", { value: tfc.planRole.arn, description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace" });
       new TerraformOutput(this, "tfc_apply_role_arn", { value: tfc.applyRole.arn, description: "TFC_AWS_APPLY_PHASE_ROLE_ARN of every workspace" });
