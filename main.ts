@@ -1,4 +1,5 @@
 import { buildApp } from "./src/app";
+import { restoreModeFrom } from "./src/config/restore-mode";
 import { selectedEnvironment } from "./src/config/selected-environment";
 import { ConfigError } from "./src/config/validate";
 
@@ -6,6 +7,7 @@ try {
   buildApp({
     environment: selectedEnvironment(),
     bootstrapLocalState: process.env.AUTH_BOOTSTRAP_LOCAL_STATE === "1",
+    restore: restoreModeFrom(),
   }).synth();
 } catch (error) {
   // A bad config, or an unsuppressed compliance finding (cdktf's stack validation): one message, no stack trace.

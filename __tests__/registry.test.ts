@@ -27,13 +27,22 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
     });
   });
 
-  test("promotion: staging replicates every push (digest unchanged) into production's registry, which accepts only staging", () => {
+  test("promotion: staging replicates every push (digest unchanged) into production's registry and its DR region, which accept only staging", () => {
     const replication = json.resources("aws_ecr_replication_configuration");
     const policies = json.resources("aws_ecr_registry_policy");
-    if (config.registry.replicateTo) {
+    const { replicateTo } = config.registry;
+    const ownPilotLight = config.dr.pilotLight ? [{ region: config.aws.drRegion, registry_id: config.aws.accountId }] : [];
+    if (replicateTo) {
       const [rule] = Object.values(replication)[0].replication_configuration.rule;
-      expect(rule.destination).toEqual([{ region: config.registry.replicateTo.region, registry_id: config.registry.replicateTo.accountId }]);
+      expect(rule.destination).toEqual([
+        { region: replicateTo.region, registry_id: replicateTo.accountId },
+        { region: replicateTo.drRegion, registry_id: replicateTo.accountId },
+        ...ownPilotLight,
+      ]);
       expect(rule.repository_filter).toEqual([{ filter: config.registry.repositoryName, filter_type: "PREFIX_MATCH" }]);
+    } else if (config.dr.pilotLight) {
+      const [rule] = Object.values(replication)[0].replication_configuration.rule;
+      expect(rule.destination).toEqual(ownPilotLight);
     } else expect(replication).toEqual({});
     if (config.registry.acceptReplicationFrom) {
       const statement = json.dataSources("aws_iam_policy_document");

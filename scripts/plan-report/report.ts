@@ -8,7 +8,7 @@ import { attributeChanges, AttributeChange } from "./attributes";
 import { Action, DEFAULT_POLICY, GuardPolicy, Risk, risksOf } from "./guard";
 import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
 
-import { LAYERS, parseStackName } from "../../src/stacks/naming";
+import { ALL_LAYERS, parseStackName } from "../../src/stacks/naming";
 export { STATEFUL_TYPES } from "./guard";
 export type { Action, GuardPolicy, Risk } from "./guard";
 
@@ -97,13 +97,13 @@ export function allowedFromDescription(description: string): string[] {
 
 /** Upstream stacks in the same report whose own plan still has changes: this plan is against their old state. */
 export function undeployedUpstream(plan: StackPlan, plans: StackPlan[]): string[] {
-  // Layers deploy in LAYERS order; a later one reads the earlier ones' outputs.
+  // Layers deploy in ALL_LAYERS order; a later one reads the earlier ones' outputs.
   const stack = parseStackName(plan.stack);
   if (!stack) return [];
   return plans
     .filter((other) => {
       const upstream = parseStackName(other.stack);
-      return upstream?.environment === stack.environment && LAYERS.indexOf(upstream.layer) < LAYERS.indexOf(stack.layer) && other.changes.length > 0;
+      return upstream?.environment === stack.environment && ALL_LAYERS.indexOf(upstream.layer) < ALL_LAYERS.indexOf(stack.layer) && other.changes.length > 0;
     })
     .map((other) => other.stack);
 }

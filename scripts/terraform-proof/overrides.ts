@@ -62,10 +62,11 @@ export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
 
 /**
  * The layer whose state a remote-state data source reads: from its S3 key
- * (<env>/auth-<env>-<layer>.tfstate) or its Terraform Cloud workspace (<prefix>auth-<env>-<layer>).
+ * (<env>/auth-<env>-<layer>.tfstate, in the primary or the DR bucket) or its Terraform Cloud workspace
+ * (<prefix>auth-<env>-<layer>); DR layers are named dr-<layer>.
  */
 export function producerLayerOf(remoteState: TerraformJson): string {
-  const match = /auth-[a-z0-9]+-([a-z]+)(\.tfstate)?$/.exec(remoteState.config?.key ?? remoteState.config?.workspaces?.name ?? "");
+  const match = /auth-[a-z0-9]+-((?:dr-)?[a-z]+)(\.tfstate)?$/.exec(remoteState.config?.key ?? remoteState.config?.workspaces?.name ?? "");
   if (!match) throw new Error(`remote state with an unexpected key: ${JSON.stringify(remoteState.config)}`);
   return match[1];
 }

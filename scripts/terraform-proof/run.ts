@@ -7,8 +7,10 @@ const USAGE = `usage: npm run validate -- [STACK]...
   Proves every synthesized stack offline (terraform init, validate, plan against the provider
   mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data,
   auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
-  auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only) or
-  auth-staging-app@first-deploy (planned against the release state the registry seeds).
+  auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only),
+  auth-staging-app@first-deploy (planned against the release state the registry seeds) or
+  auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set). The restore
+  stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
   PROOF_KEEP=1 keeps the work folder.`;
@@ -175,6 +177,23 @@ const FIRST_DEPLOY: PlanVariant = {
   },
 };
 
+/** The time the point-in-time restore variant restores to. */
+const POINT_IN_TIME = "2026-11-30T03:15:00Z";
+
+/** Restore mode with AUTH_DR_RESTORE_TIME: PostgreSQL restored to that time, not the latest. */
+const POINT_IN_TIME_RESTORE: PlanVariant = {
+  examples: DATA_SOURCE_EXAMPLES,
+  proves: `PostgreSQL restores from the replicated automated backups to ${POINT_IN_TIME}`,
+  check(plan) {
+    const databases = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_db_instance");
+    const restores = databases.map((change: any) => change.change.after.restore_to_point_in_time?.[0]);
+    const [restore] = restores;
+    if (restores.length !== 1 || restore?.restore_time !== POINT_IN_TIME || restore.use_latest_restorable_time) return `expected one restore to ${POINT_IN_TIME}, got ${JSON.stringify(restores)}`;
+    if (!String(restore.source_db_instance_automated_backups_arn).includes(":auto-backup:")) return `restore source is not replicated automated backups: ${restore.source_db_instance_automated_backups_arn}`;
+    return undefined;
+  },
+};
+
 /** The plain JSON plan of a stack: what its HCL must plan the same as, and what the plan report reads. */
 const isPlainJson = (job: StackJob) => job.variant === "json" && !job.planVariant;
 
@@ -208,8 +227,18 @@ async function prove(argv: string[]): Promise<number> {
   mkdirSync(stateDir);
   console.log("terraform proof: synthesizing every environment...");
   // Loaded only now, so a missing toolchain is reported without loading the whole app.
-  const [{ buildApp }, { handovers }] = await Promise.all([import("../../src/app"), import("../../src/stacks/handovers")]);
+  const [{ buildApp }, { handovers }, { drNetworkHandover }, { RESTORE_LAYERS }] = await Promise.all([
+    import("../../src/app"),
+    import("../../src/stacks/handovers"),
+    import("../../src/stacks/dr-handovers"),
+    import("../../src/stacks/naming"),
+  ]);
   buildApp({ outdir }).synth();
+  // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
+  const restoreOutdir = join(root, "cdktf.out-restore");
+  buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
+  const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
+  buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
   // The same app as HCL, the way `cdktf synth --hcl` makes it: the bundle run with SYNTH_HCL_OUTPUT
   // (cdktf 0.21 reads it when each stack is created; App's hclOutput option only renames the file).
   const hclOutdir = join(root, "cdktf.out-hcl");
@@ -219,20 +248,25 @@ async function prove(argv: string[]): Promise<number> {
   const { environments } = await import("../../src/config");
   buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
 
-  for (const [layer, spec] of Object.entries(handovers)) {
+  for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }
   const env = offlineEnvironment(join(root, "terraform.rc"));
 
-  const jobsOf = (directory: string, variant: Variant): StackJob[] =>
+  const jobsOf = (directory: string, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir : outdir): StackJob[] =>
     Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
       name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
       stack: entry.name,
       variant,
       dir: resolve(directory, entry.workingDirectory),
-      jsonTwin: join(variant === "terraform-cloud" ? cloudOutdir : outdir, "stacks", entry.name, "cdk.tf.json"),
+      jsonTwin: join(jsonDirectory, "stacks", entry.name, "cdk.tf.json"),
     }));
-  const everyJob = [...jobsOf(outdir, "json"), ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+  const isRestoreStack = (job: StackJob) => (RESTORE_LAYERS as readonly string[]).some((layer) => job.stack.endsWith(`-${layer}`));
+  const restoreJobs = jobsOf(restoreOutdir, "json", restoreOutdir).filter(isRestoreStack);
+  const pointInTimeJobs = jobsOf(pointInTimeOutdir, "json", pointInTimeOutdir)
+    .filter(isRestoreStack)
+    .map((job) => ({ ...job, name: `${job.stack}@point-in-time`, planVariant: POINT_IN_TIME_RESTORE }));
+  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
   // A fresh environment: the app stack planned against the release state the registry seeds.
   const staging = everyJob.find((job) => job.name === "auth-staging-app");
   if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY });

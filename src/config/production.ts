@@ -74,5 +74,19 @@ export const production: EnvironmentConfigInput = {
     emails: ["auth-oncall@example.com"],
     data: dataAlarmThresholds,
   },
+  dr: {
+    pilotLight: true,
+    stateBucket: "auth-production-tfstate-dr-222222222222",
+    network: {
+      vpcCidr: "10.31.0.0/16",
+      availabilityZones: ["eu-central-1a", "eu-central-1b"],
+      subnets: {
+        public: ["10.31.0.0/24", "10.31.1.0/24"],
+        private: ["10.31.16.0/20", "10.31.32.0/20"],
+        isolated: ["10.31.64.0/24", "10.31.65.0/24"],
+      },
+      natGatewayCount: 1,
+    },
+  },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

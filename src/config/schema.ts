@@ -14,6 +14,7 @@ import {
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
 import { formatPath } from "./paths";
+import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
@@ -126,7 +127,7 @@ export const SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 const registry = z.strictObject({
   repositoryName: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name (lowercase, digits, . _ -)").describe("ECR repository of the service image; the same name in every account, so replication keeps digests"),
   keepImages: z.number().int().min(1).max(1000).describe("Tagged images kept; older ones expire (a live image must be among the newest)"),
-  replicateTo: z.strictObject({ accountId: accountId.describe("Account of the registry that receives the copies"), region: region.describe("Region of that registry") }).optional().describe("Copy every pushed image, digest unchanged, into this registry (staging -> production promotion)"),
+  replicateTo: z.strictObject({ accountId: accountId.describe("Account of the registry that receives the copies"), region: region.describe("Region of that registry"), drRegion: region.optional().describe("Also copy into this region of that account: the receiving environment's aws.drRegion, for its pilot light, copied straight from where the image is pushed rather than relying on the receiving registry to replicate a replica onward") }).optional().describe("Copy every pushed image, digest unchanged, into this registry (staging -> production promotion)"),
   pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")).describe("owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none"),
   acceptReplicationFrom: accountId.optional().describe("Account whose registry may replicate images into this one"),
   scanGate: z.strictObject({
@@ -242,6 +243,7 @@ export const environmentConfigSchema = z
       emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
       data: dataAlarms,
     }),
+    dr: disasterRecoverySchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       owner: tagValue.describe("Tag Owner"),
@@ -259,7 +261,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -20,7 +20,7 @@ export const staging: EnvironmentConfigInput = {
     flowLogRetentionDays: 30,
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
-  registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
+  registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {
     ...serviceTuning,
@@ -71,6 +71,20 @@ export const staging: EnvironmentConfigInput = {
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
     data: dataAlarmThresholds,
+  },
+  dr: {
+    pilotLight: false,
+    stateBucket: "auth-staging-tfstate-dr-111111111111",
+    network: {
+      vpcCidr: "10.21.0.0/16",
+      availabilityZones: ["eu-central-1a", "eu-central-1b"],
+      subnets: {
+        public: ["10.21.0.0/24", "10.21.1.0/24"],
+        private: ["10.21.16.0/20", "10.21.32.0/20"],
+        isolated: ["10.21.64.0/24", "10.21.65.0/24"],
+      },
+      natGatewayCount: 1,
+    },
   },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

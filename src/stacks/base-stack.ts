@@ -3,7 +3,7 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformSt
 import { Construct } from "constructs";
 import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stackName, standardTags, stateKey, stateKeyAlias, workspaceName } from "./naming";
+import { Layer, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
 
 /** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
@@ -41,13 +41,14 @@ export class BaseStack extends TerraformStack {
       new CloudBackend(this, { organization, hostname, workspaces: new NamedCloudWorkspace(workspaceName(config, props.layer)) });
       return;
     }
+    const home = stateBucketOf(config, props.layer);
     new S3Backend(this, {
-      bucket: config.state.bucket,
+      bucket: home.bucket,
       key: stateKey(config.environment, props.layer),
-      region: config.state.region,
+      region: home.region,
       encrypt: true,
       // Without a key the backend sends SSE-S3 headers, overriding the bucket's SSE-KMS default.
-      kmsKeyId: `arn:aws:kms:${config.state.region}:${config.aws.accountId}:alias/${stateKeyAlias(config.state.bucket)}`,
+      kmsKeyId: `arn:aws:kms:${home.region}:${config.aws.accountId}:alias/${stateKeyAlias(home.bucket)}`,
     });
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
     this.addOverride("terraform.backend.s3.use_lockfile", true);

@@ -6,6 +6,12 @@ export const bootstrapHandover = {
   ci_plan_role_arn: { type: "string", description: "Role the pull request workflow plans with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-plan" },
   ci_deploy_role_arn: { type: "string", description: "Role the main-branch workflow deploys with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-deploy" },
   state_key_arn: { type: "string", description: "KMS key encrypting the state", example: "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
+  dr_state_bucket: {
+    type: "string",
+    description: "State bucket in aws.drRegion: the DR stacks' state and the replica of the primary state",
+    example: "auth-production-tfstate-dr-222222222222",
+    optional: true,
+  },
   tfc_plan_role_arn: {
     type: "string",
     description: "TFC_AWS_PLAN_PHASE_ROLE_ARN of every workspace",

@@ -2,11 +2,13 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
+import { RegionScope } from "../constructs/region/region-scope";
 import { StateBucket } from "../constructs/state/state-bucket";
-import { BaseStack } from "./base-stack";
+import { StateReplication } from "../constructs/state/state-replication";
+import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { publishHandover } from "./handover";
-import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
+import { LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -15,7 +17,8 @@ export interface BootstrapStackOptions {
 
 /**
  * auth-<env>-bootstrap: the state bucket (and its key) every stack of the environment keeps its
- * state in, and the identities CI works with: the GitHub OIDC provider (when ci.createOidcProvider),
+ * state in and, with the pilot light, its twin in aws.drRegion (the DR stacks' state and the
+ * replica); and the identities CI works with: the GitHub OIDC provider (when ci.createOidcProvider),
  * the plan and deploy roles the workflows assume, and with Terraform Cloud state the dynamic
  * credentials roles of its workspaces.
  */
@@ -28,6 +31,7 @@ export class BootstrapStack extends BaseStack {
       keyAlias: stateKeyAlias(config.state.bucket),
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
+    const drState = config.dr.pilotLight ? this.drStateBucket(config, state) : undefined;
     const ci = new GithubDeployRoles(this, "ci", {
       name: `auth-${config.environment}`,
       accountId: config.aws.accountId,
@@ -36,6 +40,7 @@ export class BootstrapStack extends BaseStack {
       planEnvironment: config.ci.planEnvironment,
       stateBucketArn: state.storage.bucket.arn,
       stateKeyArn: state.key.arn,
+      drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
       savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: config.ci.createOidcProvider,
     });
@@ -47,7 +52,8 @@ export class BootstrapStack extends BaseStack {
           hostname: cloud.hostname,
           organization: cloud.organization,
           project: cloud.project,
-          workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
+          // The DR layers' workspaces too, where the pilot light is on (restore mode runs in them).
+          workspaces: [...LAYERS, ...(config.dr.pilotLight ? [...PILOT_LIGHT_LAYERS, ...RESTORE_LAYERS] : [])].map((layer) => workspaceName(config, layer)),
         })
       : undefined;
     publishHandover(this, bootstrapHandover, {
@@ -55,8 +61,31 @@ export class BootstrapStack extends BaseStack {
       ci_plan_role_arn: ci.planRole.arn,
       ci_deploy_role_arn: ci.deployRole.arn,
       state_key_arn: state.key.arn,
+      dr_state_bucket: drState?.storage.bucket.bucket,
       tfc_plan_role_arn: tfc?.planRole.arn,
       tfc_apply_role_arn: tfc?.applyRole.arn,
     });
+  }
+
+  /** The DR-region state bucket, with the same protections, and the primary state replicating into it. */
+  private drStateBucket(config: EnvironmentConfig, primary: StateBucket): StateBucket {
+    const { aws, dr } = config;
+    const drRegion = new RegionScope(this, "dr-region", awsProvider(this, "aws-dr", config, aws.drRegion, "dr"));
+    const replica = new StateBucket(drRegion, "dr-state-bucket", {
+      bucketName: dr.stateBucket,
+      accountId: aws.accountId,
+      keyAlias: stateKeyAlias(dr.stateBucket),
+      noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
+    });
+    new StateReplication(this, "state-replication", {
+      name: `auth-${config.environment}`,
+      accountId: aws.accountId,
+      source: { bucketName: config.state.bucket, bucketArn: primary.storage.bucket.arn, region: config.state.region, kmsKeyArn: primary.key.arn },
+      destination: { bucketName: dr.stateBucket, bucketArn: replica.storage.bucket.arn, region: aws.drRegion, kmsKeyArn: replica.key.arn },
+      // The state files only: saved plans hold secret values and expire within days.
+      prefix: `${config.environment}/`,
+      dependsOn: [primary.storage.versioning!, replica.storage.versioning!],
+    });
+    return replica;
   }
 }

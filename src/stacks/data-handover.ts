@@ -40,4 +40,14 @@ export const dataHandover = {
     description: "KMS key encrypting the data stores and their secrets",
     example: "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
   },
+  db_backups_replica_arn: {
+    type: "string",
+    description: "Automated backups replicated to aws.drRegion, what a DR restore starts from; empty without replication",
+    example: "arn:aws:rds:eu-central-1:111111111111:auto-backup:ab-0a1b2c3d4e5f6a7b8c9d0e1f2a3b",
+  },
+  dr_kms_key_arn: {
+    type: "string",
+    description: "Key in aws.drRegion encrypting the replicated backups and secret replicas; empty without a DR copy",
+    example: "arn:aws:kms:eu-central-1:111111111111:key/0a1b2c3d-4e5f-6789-abcd-ef0123456780",
+  },
 } as const satisfies HandoverSpec;

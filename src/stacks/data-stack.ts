@@ -6,6 +6,7 @@ import { DatabaseServiceCredentials } from "../constructs/data/database-service-
 import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
+import { replicateSecrets } from "../constructs/data/secret-replicas";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
@@ -30,15 +31,17 @@ export class DataStack extends BaseStack {
       deletionWindowInDays: data.keyDeletionWindowDays,
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
-    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled;
+    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled || config.dr.pilotLight;
     const drProvider = needsDrRegion ? awsProvider(this, "aws-dr", config, aws.drRegion, "dr") : undefined;
     const drKey = drProvider
       ? new EncryptionKey(this, "dr-data-key", {
           provider: drProvider,
-          description: `Encrypts ${name} backups replicated to ${aws.drRegion}`,
+          description: `Encrypts ${name} backups and secret replicas in ${aws.drRegion}`,
           alias: `${name}-data-dr`,
           accountId: aws.accountId,
           deletionWindowInDays: data.keyDeletionWindowDays,
+          // A DR restore (auth-<env>-dr-data) encrypts its log groups with it too.
+          serviceStatements: [logsCanUseKey(aws.drRegion, aws.accountId)],
         })
       : undefined;
 
@@ -139,6 +142,12 @@ export class DataStack extends BaseStack {
       logRetentionDays: data.logRetentionDays,
     });
 
+    if (config.dr.pilotLight && drKey) {
+      // Every secret the service reads; the RDS-managed master secret is RDS's to manage, and a
+      // restored instance gets a new one.
+      replicateSecrets([serviceCredentials.secret, cache.authSecret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
+    }
+
     const thresholds = config.alarms.data;
     new DataAlarms(this, "alarms", {
       alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
@@ -173,6 +182,8 @@ export class DataStack extends BaseStack {
       redis_auth_secret_arn: cache.authSecret.arn,
       app_secret_arn: appSecret.arn,
       data_kms_key_arn: dataKey.arn,
+      db_backups_replica_arn: database.backupsReplica?.id ?? "",
+      dr_kms_key_arn: drKey?.arn ?? "",
     });
   }
 }

@@ -1,7 +1,7 @@
 import { DataTerraformRemoteState, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stateKey, workspaceName } from "./naming";
+import { Layer, drStateHome, stateBucketOf, stateKey, workspaceName } from "./naming";
 
 /**
  * A named value a stack publishes as a Terraform output, for the next stack (through its state)
@@ -85,12 +85,22 @@ export function readHandover<S extends HandoverSpec>(stack: string, spec: S, out
   return values as HandoverValues<S>;
 }
 
-/** Reads a producer stack's handover from its state: the environment's S3 bucket or its Terraform Cloud workspace. */
+export interface HandoverReaderOptions {
+  /**
+   * Read the replica of a primary layer's state in the DR state bucket: what a DR stack reads, as
+   * the primary bucket is unreachable in a regional outage. The replica lags by at most S3 RTC's
+   * 15 minutes, and the values DR reads (ARNs) never change after the first apply. @default false
+   */
+  readonly replica?: boolean;
+}
+
+/** Reads a producer stack's handover from its state: its S3 bucket (primary or DR) or its Terraform Cloud workspace. */
 export class HandoverReader<S extends HandoverSpec> extends Construct {
   private readonly state: DataTerraformRemoteStateS3 | DataTerraformRemoteState;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig, producer: Layer, readonly spec: S) {
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, producer: Layer, readonly spec: S, options: HandoverReaderOptions = {}) {
     super(scope, id);
+    const home = options.replica ? drStateHome(config) : stateBucketOf(config, producer);
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     this.state = cloud
       ? new DataTerraformRemoteState(this, "state", {
@@ -99,9 +109,9 @@ export class HandoverReader<S extends HandoverSpec> extends Construct {
           workspaces: { name: workspaceName(config, producer) },
         })
       : new DataTerraformRemoteStateS3(this, "state", {
-          bucket: config.state.bucket,
+          bucket: home.bucket,
           key: stateKey(config.environment, producer),
-          region: config.state.region,
+          region: home.region,
           encrypt: true,
         });
   }

@@ -3,6 +3,7 @@ import type { HandoverSpec } from "./handover";
 import { appHandover } from "./app-handover";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { dataHandover } from "./data-handover";
+import { drNetworkHandover } from "./dr-handovers";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
@@ -13,4 +14,7 @@ export const handovers: Record<Layer, HandoverSpec> = {
   network: networkHandover,
   data: dataHandover,
   app: appHandover,
+  "dr-network": drNetworkHandover,
+  // The restore stack hands over the data contract, pointing at the restored stores.
+  "dr-data": dataHandover,
 };

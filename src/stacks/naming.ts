@@ -2,7 +2,23 @@ import type { EnvironmentConfig } from "../config/schema";
 
 /** Every layer of an environment, in deploy order: the one list tools and tests import. */
 export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
-export type Layer = (typeof LAYERS)[number];
+
+/**
+ * The layers in aws.drRegion, whose state lives in the DR state bucket. The pilot light
+ * (dr.pilotLight) deploys after bootstrap; the restore layers exist only in restore mode
+ * (AUTH_DR_RESTORE=1), so no deploy of the primary layers ever creates them.
+ */
+export const PILOT_LIGHT_LAYERS = ["dr-network"] as const;
+export const RESTORE_LAYERS = ["dr-data"] as const;
+export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number] | (typeof RESTORE_LAYERS)[number];
+
+/** Every layer a stack can have, primary and DR, in deploy order (the pilot light's repository exists before the registry replicates into it). */
+export const ALL_LAYERS: readonly Layer[] = ["bootstrap", ...PILOT_LIGHT_LAYERS, "registry", "network", "data", "app", ...RESTORE_LAYERS];
+
+/** True for a layer that lives in aws.drRegion and keeps its state in the DR state bucket. */
+export function isDrLayer(layer: Layer): boolean {
+  return layer.startsWith("dr-");
+}
 
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
 export function stackName(environment: string, layer: Layer): string {
@@ -12,7 +28,7 @@ export function stackName(environment: string, layer: Layer): string {
 /** The environment and layer a stackName() names; undefined for any other name. */
 export function parseStackName(name: string): { environment: string; layer: Layer } | undefined {
   const match = /^auth-([a-z][a-z0-9]*)-(.+)$/.exec(name);
-  const layer = LAYERS.find((candidate) => candidate === match?.[2]);
+  const layer = ALL_LAYERS.find((candidate) => candidate === match?.[2]);
   return match && layer ? { environment: match[1], layer } : undefined;
 }
 
@@ -29,6 +45,26 @@ export function workspaceName(config: EnvironmentConfig, layer: Layer): string {
 /** Where a stack's state lives in the environment's state bucket. */
 export function stateKey(environment: string, layer: Layer): string {
   return `${environment}/${stackName(environment, layer)}.tfstate`;
+}
+
+/**
+ * The bucket (and its region) a layer keeps its state in: the primary layers in state.bucket,
+ * the DR layers in dr.stateBucket in aws.drRegion, which stays reachable when the primary
+ * region is down. The DR bucket also holds the replica of every primary state object.
+ */
+export function stateBucketOf(config: EnvironmentConfig, layer: Layer): StateHome {
+  return isDrLayer(layer) ? drStateHome(config) : { bucket: config.state.bucket, region: config.state.region };
+}
+
+/** An S3 bucket holding state, and its region. */
+export interface StateHome {
+  readonly bucket: string;
+  readonly region: string;
+}
+
+/** The DR state bucket: the DR layers' state and the replica of every primary layer's. */
+export function drStateHome(config: EnvironmentConfig): StateHome {
+  return { bucket: config.dr.stateBucket, region: config.aws.drRegion };
 }
 
 /** The tags every resource of the environment carries (provider default_tags, and instances of ASGs, which those do not reach). */

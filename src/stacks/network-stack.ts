@@ -8,19 +8,36 @@ import { Network } from "../constructs/network/network";
 import { ServiceSecurityGroups } from "../constructs/network/security-groups";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack } from "./base-stack";
+import type { Layer } from "./naming";
 import { publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
+/** Where a network stack builds its VPC: the primary site, or the DR site's pilot light. */
+export interface NetworkSite {
+  readonly layer: Extract<Layer, "network" | "dr-network">;
+  readonly region: string;
+  /** Prefix of every name; IAM names are global, so the two sites' prefixes differ. */
+  readonly name: string;
+  readonly network: Pick<EnvironmentConfig["network"], "vpcCidr" | "availabilityZones" | "subnets" | "natGatewayCount">;
+}
+
+/** The primary site: config.network in aws.region. */
+export function primarySite(config: EnvironmentConfig): NetworkSite {
+  return { layer: "network", region: config.aws.region, name: `auth-${config.environment}`, network: config.network };
+}
+
 /** auth-<env>-network: the VPC, the tier security groups, flow logs and the alert topic. */
 export class NetworkStack extends BaseStack {
-  constructor(scope: Construct, config: EnvironmentConfig) {
-    super(scope, { config, layer: "network" });
-    const name = `auth-${config.environment}`;
-    const { network, aws } = config;
+  constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
+    super(scope, { config, layer: site.layer, region: site.region });
+    const { name } = site;
+    const { aws } = config;
+    const network = { ...config.network, ...site.network };
+    const region = site.region;
 
     const vpc = new Network(this, "network", {
       name,
-      region: aws.region,
+      region,
       cidr: network.vpcCidr,
       availabilityZones: network.availabilityZones,
       publicSubnetCidrs: network.subnets.public,
@@ -40,7 +57,7 @@ export class NetworkStack extends BaseStack {
     new InterfaceEndpoints(this, "api-endpoints", {
       name,
       vpcId: vpc.vpc.id,
-      region: aws.region,
+      region,
       services: ["secretsmanager"],
       subnetIds: vpc.privateSubnetIds,
       securityGroupIds: [securityGroups.apiEndpoints.id],
@@ -49,12 +66,12 @@ export class NetworkStack extends BaseStack {
       description: `Encrypts ${name} network logs`,
       alias: `${name}-network-logs`,
       accountId: aws.accountId,
-      serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
+      serviceStatements: [logsCanUseKey(region, aws.accountId)],
     });
     new VpcFlowLogs(this, "flow-logs", {
       name,
       vpcId: vpc.vpc.id,
-      region: aws.region,
+      region,
       accountId: aws.accountId,
       retentionInDays: network.flowLogRetentionDays,
       kmsKeyArn: logsKey.arn,

@@ -25,8 +25,15 @@ export class RegistryStack extends BaseStack {
       accountId: aws.accountId,
     });
     const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: key.arn, keepImages: registry.keepImages });
-    if (registry.replicateTo) {
-      new ImageReplication(this, "replication", { repositoryName: registry.repositoryName, destination: registry.replicateTo });
+    // Images are copied from the registry they were pushed to, straight into every pilot light:
+    // the receiving environment's DR region, and this one's (its repository is auth-<env>-dr-network's).
+    const { replicateTo } = registry;
+    const destinations = [
+      ...(replicateTo ? [replicateTo.region, ...(replicateTo.drRegion ? [replicateTo.drRegion] : [])].map((region) => ({ accountId: replicateTo.accountId, region })) : []),
+      ...(config.dr.pilotLight ? [{ accountId: aws.accountId, region: aws.drRegion }] : []),
+    ];
+    if (destinations.length > 0) {
+      new ImageReplication(this, "replication", { repositoryName: registry.repositoryName, destinations });
     }
     if (registry.acceptReplicationFrom) {
       new ReplicationDestination(this, "replication-destination", {

@@ -24,6 +24,8 @@ export interface GithubDeployRolesProps {
   readonly stateBucketArn: string;
   /** KMS key that encrypts the state bucket's objects. */
   readonly stateKeyArn: string;
+  /** The DR state bucket and its key (the DR stacks' state): the plan role reads and locks state there too. @default none */
+  readonly drState?: { readonly bucketArn: string; readonly keyArn: string };
   /** Workflow file that deploys; only its jobs, from deployRef, get the deploy role. @default ".github/workflows/deploy.yml" */
   readonly deployWorkflow?: string;
   /**
@@ -90,17 +92,19 @@ export class GithubDeployRoles extends Construct {
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
     const savedPlans = `${props.stateBucketArn}/${(props.savedPlansPrefix ?? "plans/").replace(/\/?$/, "/")}*`;
+    const stateBuckets = [props.stateBucketArn, ...(props.drState ? [props.drState.bucketArn] : [])];
+    const stateKeys = [props.stateKeyArn, ...(props.drState ? [props.drState.keyArn] : [])];
     const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
       statement: [
-        { sid: "ListState", actions: ["s3:ListBucket"], resources: [props.stateBucketArn] },
-        { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${props.stateBucketArn}/*`] },
-        { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: [`${props.stateBucketArn}/*.tflock`] },
+        { sid: "ListState", actions: ["s3:ListBucket"], resources: stateBuckets },
+        { sid: "ReadState", actions: ["s3:GetObject"], resources: stateBuckets.map((arn) => `${arn}/*`) },
+        { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: stateBuckets.map((arn) => `${arn}/*.tflock`) },
         // The apply job checks each saved plan against the checksum in its own run's summary, so a
         // plan written here by another job is refused rather than applied.
         { sid: "SavePlans", actions: ["s3:PutObject"], resources: [savedPlans] },
         // Saved binary plans hold prior state and secret values: only the deploy role's apply job reads them.
         { sid: "DenyReadingSavedPlans", effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [savedPlans] },
-        { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.stateKeyArn] },
+        { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: stateKeys },
         // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
         // stay out of plan jobs whatever later policies grant.
         {
@@ -111,7 +115,7 @@ export class GithubDeployRoles extends Construct {
         },
         // SecureString parameters, SSE-KMS objects and anything else encrypted with another key
         // (customer-managed or aws/ssm) stay unreadable: only the state key decrypts.
-        { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: [props.stateKeyArn] },
+        { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: stateKeys },
       ],
     });
     new IamRolePolicy(this, "plan-policy", { name: "state-no-secrets", role: this.planRole.id, policy: planExtras.json });

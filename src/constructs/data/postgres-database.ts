@@ -41,6 +41,14 @@ export interface CrossRegionBackupReplication {
   readonly retentionDays: number;
 }
 
+/** Where a restored instance comes from: automated backups replicated into this region. */
+export interface PointInTimeRestore {
+  /** ARN of the replicated automated backups (the source instance's aws_db_instance_automated_backups_replication id). */
+  readonly automatedBackupsArn: string;
+  /** UTC time to restore to, e.g. 2026-11-30T03:15:00Z. @default the latest restorable time */
+  readonly restoreTime?: string;
+}
+
 export interface PostgresDatabaseProps {
   /** DB instance identifier; also names the subnet group, parameter group, logs and final snapshot. */
   readonly identifier: string;
@@ -86,6 +94,8 @@ export interface PostgresDatabaseProps {
   readonly masterPasswordRotationDays?: number;
   /** Replicate automated backups (and so PITR) into another region. @default none */
   readonly crossRegionBackups?: CrossRegionBackupReplication;
+  /** Start from a point in time of replicated automated backups instead of an empty database; databaseName and masterUsername then come from the backup. @default a new, empty database */
+  readonly restoreFrom?: PointInTimeRestore;
 }
 
 /**
@@ -97,6 +107,8 @@ export class PostgresDatabase extends Construct {
   readonly instance: DbInstance;
   /** ARN of the RDS-managed secret holding the master credentials. */
   readonly masterSecretArn: string;
+  /** The copy of the automated backups in the other region, when crossRegionBackups is set: a restore there starts from its id (ARN). */
+  readonly backupsReplica?: DbInstanceAutomatedBackupsReplication;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -142,8 +154,14 @@ export class PostgresDatabase extends Construct {
       engineVersion: String(props.majorVersion),
       autoMinorVersionUpgrade: true,
       instanceClass: props.instanceClass,
-      dbName: props.databaseName,
-      username: props.masterUsername,
+      // A restored instance keeps the backup's database and master user; RDS gives it a new managed password.
+      dbName: props.restoreFrom ? undefined : props.databaseName,
+      username: props.restoreFrom ? undefined : props.masterUsername,
+      restoreToPointInTime: props.restoreFrom && {
+        sourceDbInstanceAutomatedBackupsArn: props.restoreFrom.automatedBackupsArn,
+        restoreTime: props.restoreFrom.restoreTime,
+        useLatestRestorableTime: props.restoreFrom.restoreTime === undefined ? true : undefined,
+      },
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
       // Off: every login is a password from Secrets Manager (the service's rotated by the alternating-users
@@ -189,7 +207,7 @@ export class PostgresDatabase extends Construct {
       });
     }
     if (props.crossRegionBackups) {
-      new DbInstanceAutomatedBackupsReplication(this, "cross-region-backups", {
+      this.backupsReplica = new DbInstanceAutomatedBackupsReplication(this, "cross-region-backups", {
         provider: props.crossRegionBackups.provider,
         sourceDbInstanceArn: this.instance.arn,
         kmsKeyId: props.crossRegionBackups.kmsKeyArn,

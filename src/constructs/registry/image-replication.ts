@@ -6,14 +6,17 @@ import { Construct } from "constructs";
 export interface ImageReplicationProps {
   /** Repository whose pushes are copied. */
   readonly repositoryName: string;
-  /** Registry (account and region) the images are copied into. */
-  readonly destination: { readonly accountId: string; readonly region: string };
+  /** Registries (account and region) the images are copied into: another account, the DR region, or both. */
+  readonly destinations: readonly { readonly accountId: string; readonly region: string }[];
 }
 
 /**
- * Copies every image pushed to the repository into another registry. ECR replication copies the
- * manifest unchanged, so the digest staging released is exactly the digest production pulls.
- * The destination must accept it (ReplicationDestination).
+ * Copies every image pushed to the repository into other registries. ECR replication copies the
+ * manifest unchanged, so the digest staging released is exactly the digest production pulls, and
+ * the digest a DR fleet pulls in the DR region. A registry has one replication configuration, so
+ * every destination is one rule's; another account must accept it (ReplicationDestination), the
+ * own account's other regions need nothing
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry-settings-examples.html).
  */
 export class ImageReplication extends Construct {
   constructor(scope: Construct, id: string, props: ImageReplicationProps) {
@@ -22,7 +25,7 @@ export class ImageReplication extends Construct {
       replicationConfiguration: {
         rule: [
           {
-            destination: [{ region: props.destination.region, registryId: props.destination.accountId }],
+            destination: props.destinations.map((destination) => ({ region: destination.region, registryId: destination.accountId })),
             repositoryFilter: [{ filter: props.repositoryName, filterType: "PREFIX_MATCH" }],
           },
         ],

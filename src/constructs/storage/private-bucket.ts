@@ -34,6 +34,8 @@ export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
   /** Services that write into the bucket must wait for it. */
   readonly policy: S3BucketPolicy;
+  /** Versioning, when on: replication must wait for it. */
+  readonly versioning?: S3BucketVersioning;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -50,7 +52,7 @@ export class PrivateBucket extends Construct {
       restrictPublicBuckets: true,
     });
     if (props.versioned) {
-      new S3BucketVersioning(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+      this.versioning = new S3BucketVersioning(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
     }
     new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket: this.bucket.id,

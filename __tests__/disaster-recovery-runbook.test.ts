@@ -1,0 +1,108 @@
+import { readFileSync } from "fs";
+import { join } from "path";
+import { drillSteps } from "../scripts/dr-drill/drill";
+import { RESTORE_SWITCHES } from "../src/config/restore-mode";
+import { environmentConfigSchema } from "../src/config/schema";
+import { LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
+import packageJson from "../package.json";
+import { validConfig } from "./support/synth";
+
+const RTO_MINUTES = 240;
+/** What "with margin" means here: at least a fifth of the RTO left over. */
+const MIN_MARGIN_MINUTES = RTO_MINUTES / 5;
+
+const runbook = readFileSync(join(__dirname, "..", "docs", "disaster-recovery.md"), "utf8");
+const production = validConfig("production");
+const section = (heading: string) => {
+  const start = runbook.indexOf(`${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const level = heading.match(/^#+/)![0];
+  const rest = runbook.slice(start + heading.length + 1);
+  const end = rest.search(new RegExp(`^#{1,${level.length}} `, "m"));
+  return end < 0 ? rest : rest.slice(0, end);
+};
+/** Rows of the first Markdown table in a text, as cells. */
+const tableRows = (text: string) =>
+  text
+    .split("\n")
+    .filter((line) => line.startsWith("|") && !/^\|[-| ]+\|$/.test(line))
+    .slice(1)
+    .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
+
+describe("docs/disaster-recovery.md: every command it gives exists", () => {
+  test("every npm script it runs is in package.json", () => {
+    const scripts = [...runbook.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const script of scripts) expect(Object.keys(packageJson.scripts)).toContain(script);
+  });
+
+  test("every stack an npm command names is a stack of a known layer", () => {
+    const layers: readonly string[] = [...LAYERS, ...PILOT_LIGHT_LAYERS, ...RESTORE_LAYERS];
+    const named = [...runbook.matchAll(/npm run [\w:-]+ -- --env (\w+) ([^\s`-][^\s`]*)/g)].map((match) => [match[1], match[2].replace(/^'|'$/g, "")]);
+    expect(named.length).toBeGreaterThan(5);
+    for (const [environment, stack] of named) {
+      if (stack === `auth-${environment}-*`) continue;
+      expect(layers.map((layer) => `auth-${environment}-${layer}`)).toContain(stack);
+    }
+  });
+
+  test("every switch it sets is a restore-mode switch the app reads", () => {
+    const switches = new Set([...runbook.matchAll(/\b(AUTH_[A-Z_]+)\b/g)].map((match) => match[1]));
+    expect([...switches].sort()).toEqual(Object.values(RESTORE_SWITCHES).sort());
+  });
+
+  test("every config field it names exists in the schema", () => {
+    const fields = [...runbook.matchAll(/`((?:aws|dr|state|data|registry|dns|app|network)\.[\w.]+)`/g)].map((match) => match[1]);
+    expect(fields.length).toBeGreaterThan(5);
+    for (const field of fields) {
+      let schema: any = environmentConfigSchema;
+      for (const key of field.split(".")) {
+        while (schema && !schema.shape && schema.unwrap) schema = schema.unwrap();
+        schema = schema?.shape?.[key];
+      }
+      expect([field, schema !== undefined]).toEqual([field, true]);
+    }
+  });
+});
+
+describe("docs/disaster-recovery.md: the failover fits the 4-hour RTO", () => {
+  const rows = tableRows(section("### Time budget"));
+  const steps = rows.filter(([step]) => /^\d+$/.test(step));
+  const total = rows.find(([step]) => step === "")!;
+
+  test("the seven steps, in order: declare, decide, restore (data, app), verify, cut over, communicate", () => {
+    expect(steps.map(([, what]) => what)).toEqual(["Declare", "Decide", "Restore the data tier", "Restore the app tier", "Verify", "Cut over", "Communicate"]);
+    expect(runbook).toContain("### Fail back");
+  });
+
+  test(`the budgets add up to the stated total, within ${RTO_MINUTES} minutes with at least ${MIN_MARGIN_MINUTES} to spare`, () => {
+    const sum = steps.reduce((minutes, [, , budget]) => minutes + Number(budget), 0);
+    expect(total[2]).toContain(`**${sum}**`);
+    expect(sum).toBeLessThanOrEqual(RTO_MINUTES - MIN_MARGIN_MINUTES);
+    expect(total[2]).toContain(`${RTO_MINUTES - sum} minutes of margin`);
+  });
+
+  test("each step's section carries the budget the table gives it", () => {
+    for (const [number, what, budget] of steps) expect(runbook).toContain(`### ${number}. ${what} (${budget} min)`);
+  });
+});
+
+describe("docs/disaster-recovery.md: the quarterly drill", () => {
+  test("is exactly what npm run dr:drill prints: the same commands and budgets, in order", () => {
+    const rows = tableRows(section("## Quarterly drill"));
+    const printed = drillSteps(production).map((step, index) => [String(index + 1), `\`${step.command}\``, String(step.budgetMinutes)]);
+    expect(rows).toEqual(printed);
+  });
+
+  test("restores without cutting over", () => {
+    expect(section("## Quarterly drill")).toMatch(/without cutting over/);
+    for (const step of drillSteps(production)) expect(step.command).not.toMatch(/route53|stop-replication-to-replica/);
+  });
+});
+
+describe("docs/disaster-recovery.md: says what is not built", () => {
+  test("the DR app stack is listed as a known gap exactly while it does not exist", () => {
+    const hasDrApp = (RESTORE_LAYERS as readonly string[]).includes("dr-app");
+    expect(section("## Known gaps").includes("`auth-<env>-dr-app` is not built yet")).toBe(!hasDrApp);
+  });
+});

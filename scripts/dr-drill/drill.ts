@@ -1,0 +1,98 @@
+/**
+ * The quarterly DR drill as data: restore into the DR region without cutting over, measure, tear
+ * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
+ * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
+ */
+import type { EnvironmentConfig } from "../../src/config/schema";
+import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
+import { stackName } from "../../src/stacks/naming";
+
+export interface DrillStep {
+  /** Short name, as the runbook's drill table names it. */
+  readonly title: string;
+  /** The exact command the operator runs. */
+  readonly command: string;
+  /** What the step creates in AWS; empty when it creates nothing. */
+  readonly creates: readonly string[];
+  /** What the step deletes. @default nothing */
+  readonly removes?: readonly string[];
+  /** Minutes the step may take before the drill is a finding. */
+  readonly budgetMinutes: number;
+}
+
+/** The drill of one environment; it needs the pilot light (dr.pilotLight), which it restores from. */
+export function drillSteps(config: EnvironmentConfig): DrillStep[] {
+  const { environment, aws, data } = config;
+  if (!config.dr.pilotLight) throw new Error(`${environment} has no pilot light (dr.pilotLight is false): there is nothing to restore from`);
+  const drData = stackName(environment, "dr-data");
+  const drill = `${RESTORE_SWITCHES.restore}=1 ${RESTORE_SWITCHES.drill}=1`;
+  const { postgres, redis } = data;
+  const nodes = redis.shards * (1 + redis.replicasPerShard);
+  return [
+    {
+      title: "Preflight: the pilot light is as configured",
+      command: `npm run diff -- --env ${environment} ${stackName(environment, "dr-network")}`,
+      creates: [],
+      budgetMinutes: 10,
+    },
+    {
+      title: "Measure the RPO: latest restorable time of the replicated backups",
+      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier auth-${environment}-postgres --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
+      creates: [],
+      budgetMinutes: 5,
+    },
+    {
+      title: "Restore the data tier in the DR region",
+      command: `${drill} npm run deploy -- --env ${environment} ${drData}`,
+      creates: [
+        `PostgreSQL auth-${environment}-dr-postgres (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
+        `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
+        `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
+        "encrypted log groups of the database, the cache and the function",
+      ],
+      budgetMinutes: 90,
+    },
+    {
+      title: "Verify: the database is available and its restore time is within the RPO",
+      command: `aws rds describe-db-instances --region ${aws.drRegion} --db-instance-identifier auth-${environment}-dr-postgres --query 'DBInstances[0].[DBInstanceStatus,Endpoint.Address]'`,
+      creates: [],
+      budgetMinutes: 15,
+    },
+    {
+      title: "Tear down the restored data tier",
+      command: `npm run dr:teardown -- --env ${environment} ${drData}`,
+      creates: [`final snapshots auth-${environment}-dr-postgres-final and auth-${environment}-dr-redis-final (the drill's evidence)`],
+      removes: [`everything ${drData} created`],
+      budgetMinutes: 30,
+    },
+    {
+      title: "Once the drill log is filed: delete the database's final snapshot (the next drill makes one of the same name)",
+      command: `aws rds delete-db-snapshot --region ${aws.drRegion} --db-snapshot-identifier auth-${environment}-dr-postgres-final`,
+      creates: [],
+      removes: [`snapshot auth-${environment}-dr-postgres-final`],
+      budgetMinutes: 5,
+    },
+    {
+      title: "...and the cache's",
+      command: `aws elasticache delete-snapshot --region ${aws.drRegion} --snapshot-name auth-${environment}-dr-redis-final`,
+      creates: [],
+      removes: [`snapshot auth-${environment}-dr-redis-final`],
+      budgetMinutes: 5,
+    },
+  ];
+}
+
+/** The dry run's text: one block per step, then the total. */
+export function renderDrill(environment: string, steps: readonly DrillStep[]): string {
+  const lines = [`DR drill of ${environment} (dry run: nothing is created; runbook: docs/disaster-recovery.md#quarterly-drill)`, ""];
+  steps.forEach((step, index) => {
+    lines.push(`${index + 1}. ${step.title} [budget ${step.budgetMinutes} min]`);
+    lines.push(`   $ ${step.command}`);
+    const list = (label: string, items: readonly string[]) => `   ${label}:${items.map((item) => `\n     - ${item}`).join("")}`;
+    lines.push(step.creates.length === 0 ? "   creates: nothing" : list("creates", step.creates));
+    if (step.removes?.length) lines.push(list("removes", step.removes));
+  });
+  const total = steps.reduce((sum, step) => sum + step.budgetMinutes, 0);
+  lines.push("", `Total budget: ${total} min. Record each step's real time in the drill log; a step over budget is a finding.`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,37 @@
+import { ConfigError } from "./validate";
+
+/** The switches of restore mode, read from the environment of `npm run synth|diff|deploy`. */
+export const RESTORE_SWITCHES = {
+  /** 1: add auth-<env>-dr-data to every environment with a pilot light. */
+  restore: "AUTH_DR_RESTORE",
+  /** UTC time to restore PostgreSQL to (YYYY-MM-DDThh:mm:ssZ); unset: the latest restorable time. */
+  pointInTime: "AUTH_DR_RESTORE_TIME",
+  /** 1: a drill; the restored stores carry no deletion protection, so the drill can tear them down. */
+  drill: "AUTH_DR_DRILL",
+} as const;
+
+/** What restore mode asks for; undefined when it is off. */
+export interface RestoreMode {
+  readonly pointInTime?: string;
+  readonly drill: boolean;
+}
+
+const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * Restore mode from the environment. It is an operator's decision taken during an incident, so it
+ * is a switch on the command line rather than a config commit: a normal deploy never creates the
+ * restore stacks. A malformed time fails the synth with one line.
+ */
+export function restoreModeFrom(env: NodeJS.ProcessEnv = process.env): RestoreMode | undefined {
+  if (env[RESTORE_SWITCHES.restore] !== "1") {
+    const stray = [RESTORE_SWITCHES.pointInTime, RESTORE_SWITCHES.drill].filter((name) => env[name]);
+    if (stray.length > 0) throw new ConfigError([`${stray.join(", ")}: only take effect with ${RESTORE_SWITCHES.restore}=1`]);
+    return undefined;
+  }
+  const pointInTime = env[RESTORE_SWITCHES.pointInTime] || undefined;
+  if (pointInTime !== undefined && (!UTC_TIME.test(pointInTime) || Number.isNaN(Date.parse(pointInTime)))) {
+    throw new ConfigError([`${RESTORE_SWITCHES.pointInTime}: must be a UTC time such as 2026-11-30T03:15:00Z, got ${pointInTime}`]);
+  }
+  return { pointInTime, drill: env[RESTORE_SWITCHES.drill] === "1" };
+}

@@ -1,0 +1,136 @@
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { suppressFinding } from "../compliance/suppress";
+import type { EnvironmentConfig } from "../config/schema";
+import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
+import { RedisCache } from "../constructs/data/redis-cache";
+import { BaseStack } from "./base-stack";
+import { dataHandover } from "./data-handover";
+import { drNetworkHandover } from "./dr-handovers";
+import { HandoverReader, publishHandover } from "./handover";
+
+/** How restore mode restores (AUTH_DR_RESTORE=1; see src/stacks/restore-mode.ts). */
+export interface RestoreOptions {
+  /** UTC time PostgreSQL is restored to, e.g. 2026-11-30T03:15:00Z. @default the latest restorable time */
+  readonly pointInTime?: string;
+  /** A drill: the restored stores may be torn down afterwards (no deletion protection, no prevent_destroy). @default false */
+  readonly drill?: boolean;
+}
+
+/** The ARN of a secret's replica: the primary's ARN with the region changed (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_StopReplicationToReplica.html). */
+export function replicaArn(primaryArn: string, primaryRegion: string, replicaRegion: string): string {
+  return Fn.replace(primaryArn, `:${primaryRegion}:`, `:${replicaRegion}:`);
+}
+
+/**
+ * auth-<env>-dr-data, restore mode only: PostgreSQL restored in aws.drRegion from the automated
+ * backups the data stack replicates there, Redis as an empty cache with its AUTH token rotation,
+ * and the data handover contract the app needs, pointing at the replicated secrets.
+ *
+ * It reads no state from the primary bucket: the pilot light's own state, and the REPLICA of the
+ * primary data stack's state in the DR bucket, for ARNs fixed at the primary's first apply.
+ */
+export class DrDataStack extends BaseStack {
+  constructor(scope: Construct, config: EnvironmentConfig, restore: RestoreOptions = {}) {
+    const { aws, data } = config;
+    super(scope, { config, layer: "dr-data", region: aws.drRegion });
+    const name = `auth-${config.environment}-dr`;
+    const network = new HandoverReader(this, "network", config, "dr-network", drNetworkHandover);
+    const primary = new HandoverReader(this, "primary-data", config, "data", dataHandover, { replica: true });
+    // The key the backups and secret replicas are already encrypted with: one key for the app to use.
+    const kmsKeyArn = primary.string("dr_kms_key_arn");
+    const protect = !restore.drill;
+
+    const { postgres: db, redis } = data;
+    const database = new PostgresDatabase(this, "postgres", {
+      identifier: `${name}-postgres`,
+      majorVersion: db.majorVersion,
+      instanceClass: db.instanceClass,
+      allocatedStorageGb: db.allocatedStorageGb,
+      maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+      subnetIds: network.list("isolated_subnet_ids"),
+      securityGroupIds: [network.string("db_security_group_id")],
+      kmsKeyArn,
+      databaseName: db.databaseName,
+      masterUsername: db.masterUsername,
+      multiAz: db.multiAz,
+      backupRetentionDays: db.backupRetentionDays,
+      backupWindow: db.backupWindow,
+      maintenanceWindow: db.maintenanceWindow,
+      slowStatementThresholdMs: db.slowStatementThresholdMs,
+      enhancedMonitoringIntervalSeconds: db.enhancedMonitoringIntervalSeconds,
+      performanceInsights: db.performanceInsights,
+      logRetentionDays: data.logRetentionDays,
+      deletionProtection: protect && db.deletionProtection,
+      preventDestroy: protect && db.preventDestroy,
+      masterPasswordRotationDays: db.masterPasswordRotationDays,
+      restoreFrom: { automatedBackupsArn: primary.string("db_backups_replica_arn"), restoreTime: restore.pointInTime },
+    });
+    suppressFinding(
+      database.instance,
+      "rds-cross-region-backups",
+      "the restored instance runs while aws.region is down, so there is no other region to replicate into; fail-back restores a new primary from it",
+    );
+    if (restore.drill) {
+      suppressFinding(
+        database.instance,
+        "rds-deletion-protection",
+        "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups",
+      );
+    }
+
+    // A cache: it starts empty, sessions are re-established at sign-in.
+    const cache = new RedisCache(this, "redis", {
+      replicationGroupId: `${name}-redis`,
+      engineVersion: redis.engineVersion,
+      nodeType: redis.nodeType,
+      clusterMode: redis.clusterMode,
+      shards: redis.shards,
+      replicasPerShard: redis.replicasPerShard,
+      subnetIds: network.list("isolated_subnet_ids"),
+      securityGroupIds: [network.string("cache_security_group_id")],
+      kmsKeyArn,
+      snapshotRetentionDays: redis.snapshotRetentionDays,
+      snapshotWindow: redis.snapshotWindow,
+      maintenanceWindow: redis.maintenanceWindow,
+      logRetentionDays: data.logRetentionDays,
+      // A drill's token secret is deleted at once, so the next drill can create it again.
+      secretRecoveryWindowDays: restore.drill ? 0 : data.secrets.recoveryWindowDays,
+    });
+    // The group is created with a bootstrap token; the first rotation puts the real one in the secret.
+    new RedisAuthRotation(this, "redis-auth-rotation", {
+      name,
+      region: aws.drRegion,
+      accountId: aws.accountId,
+      secretArn: cache.authSecret.arn,
+      replicationGroupId: `${name}-redis`,
+      redisHost: cache.endpoint,
+      redisPort: cache.port,
+      rotationDays: redis.authTokenRotationDays,
+      kmsKeyArn,
+      logRetentionDays: data.logRetentionDays,
+      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
+      dependsOn: [cache.replicationGroup],
+    });
+
+    const inDrRegion = (arn: string) => replicaArn(arn, aws.region, aws.drRegion);
+    publishHandover(this, dataHandover, {
+      db_endpoint: database.instance.address,
+      db_port: database.instance.port,
+      db_name: db.databaseName,
+      db_master_secret_arn: database.masterSecretArn,
+      // The service's login and signing keys as they were replicated: promoted, not recreated,
+      // so sessions signed before the outage stay valid and the restored roles' passwords match.
+      db_service_secret_arn: inDrRegion(primary.string("db_service_secret_arn")),
+      redis_endpoint: cache.endpoint,
+      redis_port: cache.port,
+      redis_auth_secret_arn: cache.authSecret.arn,
+      app_secret_arn: inDrRegion(primary.string("app_secret_arn")),
+      data_kms_key_arn: kmsKeyArn,
+      // The restored instance is not replicated again; fail-back starts from a fresh primary.
+      db_backups_replica_arn: "",
+      dr_kms_key_arn: kmsKeyArn,
+    });
+  }
+}

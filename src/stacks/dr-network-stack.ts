@@ -1,0 +1,60 @@
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { ContainerRegistry } from "../constructs/compute/container-registry";
+import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
+import { ReplicationDestination } from "../constructs/registry/image-replication";
+import { EncryptionKey } from "../constructs/security/encryption-key";
+import { pilotLightHandover } from "./dr-handovers";
+import { publishHandover } from "./handover";
+import { NetworkSite, NetworkStack } from "./network-stack";
+
+/** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
+export function drSite(config: EnvironmentConfig): NetworkSite {
+  return { layer: "dr-network", region: config.aws.drRegion, name: `auth-${config.environment}-dr`, network: config.dr.network };
+}
+
+/**
+ * auth-<env>-dr-network, the pilot light in aws.drRegion: the network stack's VPC, security groups,
+ * endpoints, flow logs and alert topic, plus what a restore cannot wait for: the repository the
+ * images replicate into and a validated certificate. It reads no other stack's state, so it can be
+ * planned and applied while the primary region is down.
+ */
+export class DrNetworkStack extends NetworkStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    const site = drSite(config);
+    super(scope, config, site);
+    const { aws, registry, dns, app } = config;
+    // Created before the registry stack's replication rule, so replication lands in a repository
+    // with our key, immutable tags and scanning, not one ECR creates with defaults; same name, so
+    // digests are kept (https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html).
+    const registryKey = new EncryptionKey(this, "registry-key", {
+      description: `Encrypts the ${site.name} service image replicas`,
+      alias: `${site.name}-registry`,
+      accountId: aws.accountId,
+    });
+    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: registryKey.arn, keepImages: registry.keepImages });
+    // Registry policies are regional: the promoting account replicates into this region too.
+    if (registry.acceptReplicationFrom) {
+      new ReplicationDestination(this, "replication-destination", {
+        sourceAccountId: registry.acceptReplicationFrom,
+        accountId: aws.accountId,
+        region: aws.drRegion,
+        repositoryName: registry.repositoryName,
+      });
+    }
+    // ACM certificates are regional: the DR load balancer needs its own, revalidated in the same zone
+    // (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html). ACM gives a name the same
+    // validation CNAME in every region (hashicorp/terraform-provider-aws#13653), hence allow_overwrite.
+    const certificate = new DnsValidatedCertificate(this, "certificate", {
+      domainName: dns.domainName,
+      alternativeNames: app.alternativeNames,
+      hostedZoneId: dns.hostedZoneId!,
+    });
+    publishHandover(this, pilotLightHandover, {
+      repository_url: repository.repository.repositoryUrl,
+      repository_arn: repository.repository.arn,
+      registry_key_arn: registryKey.arn,
+      certificate_arn: certificate.certificateArn,
+    });
+  }
+}
