@@ -23,11 +23,12 @@ describe.each(ENVIRONMENTS)("cross-stack handover in %s", (env) => {
     }
   });
 
-  test("stacks deploy in order: bootstrap, registry, network, data, app", () => {
+  test("stacks deploy in order: bootstrap, security, registry, network, data, app", () => {
     const dependencies = (layer: string) => manifest.stacks[`auth-${env}-${layer}`].dependencies;
-    expect(LAYERS).toEqual(["bootstrap", "registry", "network", "data", "app"]);
+    expect(LAYERS).toEqual(["bootstrap", "security", "registry", "network", "data", "app"]);
     expect(dependencies("bootstrap")).toEqual([]);
-    expect(dependencies("registry")).toEqual([`auth-${env}-bootstrap`]);
+    expect(dependencies("security")).toEqual([`auth-${env}-bootstrap`]);
+    expect(dependencies("registry")).toEqual([`auth-${env}-security`]);
     expect(dependencies("network")).toEqual([`auth-${env}-registry`]);
     expect(dependencies("data")).toEqual([`auth-${env}-network`]);
     expect(dependencies("app")).toEqual([`auth-${env}-data`]);

@@ -22,12 +22,12 @@ describe("one home per release fact: a copy that reappears fails here", () => {
   });
 
   test("stack names: only stackName() in src/stacks/auth-stack.ts builds them; no file spells one out", () => {
-    expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|registry|network|data|app)\b/)).toEqual([]);
+    expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|security|registry|network|data|app)\b/)).toEqual([]);
     expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/auth-stack.ts"]);
   });
 
   test("the layer list: LAYERS in src/stacks/auth-stack.ts", () => {
-    expect(definingFiles(/["']bootstrap["'],\s*["']registry["']|["']bootstrap["'],\s*["']network["']/)).toEqual(["src/stacks/auth-stack.ts"]);
+    expect(definingFiles(/["']bootstrap["'],\s*["'](security|registry|network)["']/)).toEqual(["src/stacks/auth-stack.ts"]);
   });
 
   test("target-group alarm names: src/constructs/monitoring/alarm-names.ts; nobody assembles one by hand", () => {

@@ -12,6 +12,7 @@ import { DataStack } from "./stacks/data-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
+import { SecurityStack } from "./stacks/security-stack";
 
 export interface AppOptions {
   /** Name of the one environment to synthesize; all when unset. */
@@ -26,22 +27,25 @@ export interface AppOptions {
   readonly configs?: Readonly<Record<string, unknown>>;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> registry -> network -> data -> app. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> security -> registry -> network -> data -> app. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder"> = {}) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
     localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
   });
+  // The trail and threat detection watch the account before anything else is created in it.
+  const security = new SecurityStack(app, config);
+  security.addDependency(bootstrap);
   // The registry (and the release state it seeds) exists before any fleet boots.
   const registry = new RegistryStack(app, config);
-  registry.addDependency(bootstrap);
+  registry.addDependency(security);
   const network = new NetworkStack(app, config);
   network.addDependency(registry);
   const data = new DataStack(app, config);
   data.addDependency(network);
   const app_ = new AppStack(app, config);
   app_.addDependency(data);
-  return { bootstrap, registry, network, data, app: app_ };
+  return { bootstrap, security, registry, network, data, app: app_ };
 }
 
 /**

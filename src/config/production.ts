@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { dataAlarmThresholds, securityAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -73,6 +73,13 @@ export const production: EnvironmentConfigInput = {
   alarms: {
     emails: ["auth-oncall@example.com"],
     data: dataAlarmThresholds,
+    security: securityAlarmThresholds,
+  },
+  security: {
+    trail: { logRetentionDays: 365, archiveAfterDays: 90, expireAfterDays: 2557 },
+    guardDuty: { runtimeMonitoring: true, alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    securityHub: true,
+    serviceLogEvents,
   },
   tags: { service: "auth", environment: "production", owner: "devops", costCentre: "cc-1234" },
 };

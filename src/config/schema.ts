@@ -3,6 +3,7 @@ import { checkCatalogue } from "./catalogue-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
 import { REGION_ZONES, zonesOf } from "./regions";
+import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -233,7 +234,9 @@ export const environmentConfigSchema = z
     alarms: z.strictObject({
       emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
       data: dataAlarms,
+      security: securityAlarmsSchema.describe("Thresholds of the security-event alarms (src/config/security-schema.ts)"),
     }),
+    security: securitySchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       environment: tagValue.describe("Tag Environment; must equal environment"),
@@ -252,7 +255,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS)];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -37,3 +37,20 @@ export const dataAlarmThresholds = {
   redisConnections: 1000,
   redisReplicationLagSeconds: 5,
 } satisfies EnvironmentConfigInput["alarms"]["data"];
+
+/** Which service log lines are security events: the service logs JSON with an `event` field. */
+export const serviceLogEvents = {
+  authenticationFailure: { field: "$.event", values: ["auth.login_failed", "auth.token_rejected"] },
+  accountLockout: { field: "$.event", values: ["auth.account_locked"] },
+} satisfies EnvironmentConfigInput["security"]["serviceLogEvents"];
+
+/** Thresholds of the security-event alarms, per 5 minutes. */
+export const securityAlarmThresholds = {
+  periodSeconds: 300,
+  authenticationFailures: 50,
+  accountLockouts: 5,
+  databaseFailedLogins: 5,
+  wafBlockedPerRule: 200,
+  wafRateLimitedPerRule: 100,
+  unauthorizedApiCalls: 5,
+} satisfies EnvironmentConfigInput["alarms"]["security"];

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { dataAlarmThresholds, securityAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -71,6 +71,13 @@ export const staging: EnvironmentConfigInput = {
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
     data: dataAlarmThresholds,
+    security: securityAlarmThresholds,
+  },
+  security: {
+    trail: { logRetentionDays: 90, archiveAfterDays: 90, expireAfterDays: 365 },
+    guardDuty: { runtimeMonitoring: false, alertAtSeverity: "HIGH", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    securityHub: false,
+    serviceLogEvents,
   },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
 };

@@ -16,6 +16,7 @@ import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
@@ -175,6 +176,17 @@ export class AppStack extends AuthStack {
       webAclName: firewall.webAcl.name,
       region: aws.region,
       thresholds: app.alarms,
+    });
+    new ServiceSecurityAlarms(this, "security-alarms", {
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      serviceLogGroupName: serviceLogs.name,
+      authenticationFailure: config.security.serviceLogEvents.authenticationFailure,
+      accountLockout: config.security.serviceLogEvents.accountLockout,
+      webAclName: firewall.webAcl.name,
+      region: aws.region,
+      wafRules: firewall.ruleMetrics,
+      periodSeconds: config.alarms.security.periodSeconds,
+      thresholds: config.alarms.security,
     });
 
     new SecretConvergence(this, "secret-convergence", {

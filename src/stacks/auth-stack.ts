@@ -8,7 +8,7 @@ import type { EnvironmentConfig } from "../config/schema";
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
 
 /** Every layer of an environment, in deploy order: the one list tools and tests import. */
-export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
+export const LAYERS = ["bootstrap", "security", "registry", "network", "data", "app"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */

@@ -9,6 +9,8 @@ import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENTS_NAMESPACE } from "../constructs/monitoring/filter-patterns";
+import { LogEventAlarm } from "../constructs/monitoring/log-event-alarm";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { AuthStack, awsProvider } from "./auth-stack";
 import { dataHandover } from "./data-handover";
@@ -140,8 +142,9 @@ export class DataStack extends AuthStack {
     });
 
     const thresholds = config.alarms.data;
+    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"));
     new DataAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      alarms,
       dbInstanceIdentifier: `${name}-postgres`,
       postgres: {
         cpuPercent: thresholds.dbCpuPercent,
@@ -160,6 +163,19 @@ export class DataStack extends AuthStack {
         connections: thresholds.redisConnections,
         replicationLagSeconds: thresholds.redisReplicationLagSeconds,
       },
+    });
+    // log_connections (AUDIT_PARAMETERS) logs every attempt; a refused password is one FATAL line.
+    new LogEventAlarm(this, "db-failed-logins", {
+      alarms,
+      logGroupName: database.logGroupNames.postgresql,
+      name: "db-failed-logins",
+      description: "Failed PostgreSQL password logins (a wrong or stale credential, or someone guessing)",
+      pattern: POSTGRES_FAILED_LOGIN_PATTERN,
+      namespace: SECURITY_EVENTS_NAMESPACE,
+      metricName: "DatabaseFailedLogins",
+      runbook: "security-events",
+      threshold: config.alarms.security.databaseFailedLogins,
+      periodSeconds: config.alarms.security.periodSeconds,
     });
 
     publishHandover(this, dataHandover, {

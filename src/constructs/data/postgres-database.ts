@@ -91,6 +91,8 @@ export class PostgresDatabase extends Construct {
   readonly instance: DbInstance;
   /** ARN of the RDS-managed secret holding the master credentials. */
   readonly masterSecretArn: string;
+  /** Names of the log groups RDS exports into, by log type (the "postgresql" one carries failed logins). */
+  readonly logGroupNames: Readonly<Record<(typeof EXPORTED_POSTGRES_LOGS)[number], string>>;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -122,6 +124,7 @@ export class PostgresDatabase extends Construct {
           kmsKeyArn: props.kmsKeyArn,
         }),
     );
+    this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
     const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
 
     this.instance = new DbInstance(this, "instance", {

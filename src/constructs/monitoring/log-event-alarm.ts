@@ -1,0 +1,57 @@
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { Construct } from "constructs";
+import { AlarmFactory } from "./alarm-factory";
+
+export interface LogEventAlarmProps {
+  readonly alarms: AlarmFactory;
+  /** Log group the filter reads. */
+  readonly logGroupName: string;
+  /** Filter name and alarm name suffix. */
+  readonly name: string;
+  readonly description: string;
+  /** CloudWatch Logs filter pattern of one event. */
+  readonly pattern: string;
+  /** Custom namespace the filter counts into. */
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Anchor of the alarm's section in docs/runbooks.md. */
+  readonly runbook: string;
+  /** The alarm fires when more events than this match in one period. @default 0: any event */
+  readonly threshold?: number;
+  /** @default 300 */
+  readonly periodSeconds?: number;
+}
+
+/**
+ * Counts the log events matching a pattern into a custom metric (1 per event, no dimensions) and
+ * alarms on the count per period. Periods without a matching event publish nothing, so missing
+ * data is "no event", not a broken feed.
+ */
+export class LogEventAlarm extends Construct {
+  readonly filter: CloudwatchLogMetricFilter;
+  readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: LogEventAlarmProps) {
+    super(scope, id);
+    this.filter = new CloudwatchLogMetricFilter(this, "filter", {
+      name: props.name,
+      logGroupName: props.logGroupName,
+      pattern: props.pattern,
+      metricTransformation: { name: props.metricName, namespace: props.namespace, value: "1", unit: "Count" },
+    });
+    this.alarm = props.alarms.threshold({
+      name: props.name,
+      description: props.description,
+      namespace: props.namespace,
+      metricName: props.metricName,
+      dimensions: {},
+      statistic: "Sum",
+      periodSeconds: props.periodSeconds ?? 300,
+      evaluationPeriods: 1,
+      threshold: props.threshold ?? 0,
+      breachWhen: "above",
+      treatMissingData: "notBreaching",
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import type { EnvironmentConfig } from "../config/schema";
+import { GUARDDUTY_SEVERITY_FLOOR } from "../config/security-schema";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { AlertTopic } from "../constructs/monitoring/alert-topic";
+import { CisTrailAlarms } from "../constructs/monitoring/cis-trail-alarms";
+import { SecurityFindingAlerts } from "../constructs/monitoring/security-finding-alerts";
+import { AuditTrail } from "../constructs/security/audit-trail";
+import { ThreatDetection } from "../constructs/security/threat-detection";
+import { AuthStack } from "./auth-stack";
+
+/**
+ * auth-<env>-security: the account's security baseline, deployed right after bootstrap so the
+ * trail records the creation of everything else. It reads no other stack and owns its own
+ * security alert topic (same recipients as the network stack's alert topic), because the
+ * network stack deploys after it and the findings must have somewhere to go from the start.
+ */
+export class SecurityStack extends AuthStack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    super(scope, { config, layer: "security" });
+    const name = `auth-${config.environment}`;
+    const { aws, security } = config;
+
+    const trail = new AuditTrail(this, "trail", {
+      name: `${name}-trail`,
+      accountId: aws.accountId,
+      region: aws.region,
+      logRetentionDays: security.trail.logRetentionDays,
+      archiveAfterDays: security.trail.archiveAfterDays,
+      expireAfterDays: security.trail.expireAfterDays,
+    });
+    const detection = new ThreatDetection(this, "threat-detection", {
+      name,
+      region: aws.region,
+      runtimeMonitoring: security.guardDuty.runtimeMonitoring,
+      findingPublishingFrequency: security.guardDuty.findingPublishingFrequency,
+      securityHub: security.securityHub,
+    });
+
+    const findingRulePrefix = `${name}-security-findings`;
+    const alerts = new AlertTopic(this, "security-alerts", {
+      name: `${name}-security-alerts`,
+      accountId: aws.accountId,
+      emails: config.alarms.emails,
+      eventRuleArns: [`arn:aws:events:${aws.region}:${aws.accountId}:rule/${findingRulePrefix}-*`],
+    });
+    new SecurityFindingAlerts(this, "finding-alerts", {
+      prefix: findingRulePrefix,
+      topicArn: alerts.arn,
+      guardDutyMinimumSeverity: GUARDDUTY_SEVERITY_FLOOR[security.guardDuty.alertAtSeverity],
+      securityHub: security.securityHub,
+    });
+    new CisTrailAlarms(this, "cis-alarms", {
+      alarms: new AlarmFactory(this, name, alerts.arn),
+      trailLogGroupName: trail.logGroup.name,
+      unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
+    });
+
+    new TerraformOutput(this, "trail_arn", { value: trail.trail.arn, description: "The account's CloudTrail" });
+    new TerraformOutput(this, "security_alert_topic_arn", { value: alerts.arn, description: "SNS topic of GuardDuty, Security Hub and CIS alerts" });
+    new TerraformOutput(this, "guardduty_detector_id", { value: detection.detector.id, description: "GuardDuty detector of the region" });
+  }
+}
