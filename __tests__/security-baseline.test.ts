@@ -1,10 +1,11 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
+import { ConfigError, validateConfigs } from "../src/config/validate";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { matchesEventPattern } from "./support/event-pattern";
 import { matchesFilterPattern } from "./support/filter-pattern";
-import { Block, ENVIRONMENTS, SYNTH_DIR, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
+import { Block, ENVIRONMENTS, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const statementsOf = (json: Synthesized, reference: string): Block[] => json.policyDocument(reference).statement;
 const bySid = (statements: Block[], sid: string) => {
@@ -377,6 +378,34 @@ describe.each(ENVIRONMENTS)("application security events in %s", (env) => {
       expect(alarm).toMatchObject({ alarm_name: `auth-${env}-db-failed-logins`, threshold: thresholds.databaseFailedLogins, period: thresholds.periodSeconds, treat_missing_data: "notBreaching" });
       expect(alarm.alarm_actions[0]).toContain(alertTopic);
     });
+  });
+});
+
+describe("security config: a bad value fails synth naming the field and the rule", () => {
+  const problemsOf = (env: "staging" | "production", edit: (config: any) => void): string[] => {
+    try {
+      validateConfigs({ [env]: editedConfig(env, edit) });
+    } catch (error) {
+      if (error instanceof ConfigError) return [...error.problems];
+      throw error;
+    }
+    return [];
+  };
+
+  test.each([
+    ["Security Hub off in production", "production", (c: any) => (c.security.securityHub = false), /^production: security\.securityHub: must be true in a production environment/],
+    ["a log field that is not a JSON selector", "staging", (c: any) => (c.security.serviceLogEvents.accountLockout.field = "event"), /^staging: security\.serviceLogEvents\.accountLockout\.field: must be a JSON field selector/],
+    ["a value a filter pattern cannot quote", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = ['login "failed"']), /^staging: security\.serviceLogEvents\.authenticationFailure\.values\[0\]: must be a non-empty value without double quotes/],
+    ["no value for an event", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = []), /^staging: security\.serviceLogEvents\.authenticationFailure\.values: must list at least one value/],
+    ["a trail retention CloudWatch Logs refuses", "staging", (c: any) => (c.security.trail.logRetentionDays = 100), /^staging: security\.trail\.logRetentionDays: must be one of the CloudWatch Logs retention values/],
+    ["a year of trail logs in production", "production", (c: any) => (c.security.trail.logRetentionDays = 180), /^production: security\.trail\.logRetentionDays: must be at least 365 days in a production environment/],
+    ["expiry before the move to Standard-IA", "staging", (c: any) => (c.security.trail.expireAfterDays = 60), /^staging: security\.trail\.expireAfterDays: must exceed archiveAfterDays \(90\)/],
+    ["an unknown GuardDuty severity", "staging", (c: any) => (c.security.guardDuty.alertAtSeverity = "SEVERE"), /^staging: security\.guardDuty\.alertAtSeverity:/],
+    ["a zero alarm threshold", "staging", (c: any) => (c.alarms.security.accountLockouts = 0), /^staging: alarms\.security\.accountLockouts:/],
+  ] as const)("rejects %s", (_, env, edit, expected) => {
+    const problems = problemsOf(env, edit);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(expected);
   });
 });
 
