@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { dataAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -72,6 +72,7 @@ export const production: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-oncall@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
   },
   tags: { service: "auth", environment: "production", owner: "devops", costCentre: "cc-1234" },

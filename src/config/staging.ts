@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { dataAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -70,6 +70,7 @@ export const staging: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
   },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },

@@ -8,6 +8,7 @@ import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { AuthStack, awsProvider } from "./auth-stack";
@@ -141,7 +142,7 @@ export class DataStack extends AuthStack {
 
     const thresholds = config.alarms.data;
     new DataAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository)),
       dbInstanceIdentifier: `${name}-postgres`,
       postgres: {
         cpuPercent: thresholds.dbCpuPercent,
