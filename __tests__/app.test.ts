@@ -375,26 +375,26 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix } });
       expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions: { LoadBalancer: albSuffix } });
       expect(queries.rate).toMatchObject({ expression: "IF(requests > 0, 100 * errors / requests, 0)", return_data: true });
-      expect(alarm.threshold).toBe(app.alarms.http5xxRatePercent);
+      expect(alarm.threshold).toBe(config.alarms.service.http5xxRatePercent);
     });
 
     test("p99 target response time", () => {
-      expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
+      expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: config.alarms.service.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
     });
 
     test.each(COLOURS)("the %s target group has its own 5xx rate, p99 latency and unhealthy hosts alarms, named as the release tool reads them", (colour) => {
       const byName = (alarm: (typeof TARGET_GROUP_ALARMS)[number]) => alarms.find((candidate) => candidate.alarm_name === targetGroupAlarmName(env, colour, alarm))!;
       const dimensions = { TargetGroup: referenceTo(json, "aws_lb_target_group", targetGroup(colour), "arn_suffix"), LoadBalancer: albSuffix };
       expect(byName("unhealthy-hosts")).toMatchObject({ metric_name: "UnHealthyHostCount", dimensions });
-      expect(byName("p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions });
+      expect(byName("p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: config.alarms.service.p99LatencySeconds, dimensions });
       const queries = Object.fromEntries(byName("5xx-rate").metric_query.map((query: any) => [query.id, query]));
       expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", dimensions });
       expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions });
-      expect(byName("5xx-rate").threshold).toBe(app.alarms.http5xxRatePercent);
+      expect(byName("5xx-rate").threshold).toBe(config.alarms.service.http5xxRatePercent);
     });
 
     test("rejected connections", () => {
-      expect(named("alb-rejected-connections")).toMatchObject({ metric_name: "RejectedConnectionCount", threshold: app.alarms.rejectedConnections });
+      expect(named("alb-rejected-connections")).toMatchObject({ metric_name: "RejectedConnectionCount", threshold: config.alarms.service.rejectedConnections });
     });
 
     test("in-service instances of the live colour below its minimum", () => {
@@ -407,7 +407,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(named("waf-blocked-requests")).toMatchObject({
         namespace: "AWS/WAFV2",
         metric_name: "BlockedRequests",
-        threshold: app.alarms.wafBlockedRequests,
+        threshold: config.alarms.service.wafBlockedRequests,
         dimensions: { WebACL: referenceTo(json, "aws_wafv2_web_acl", json.resource("aws_wafv2_web_acl"), "name"), Region: config.aws.region, Rule: "ALL" },
       });
     });

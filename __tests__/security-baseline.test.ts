@@ -202,7 +202,7 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
   });
 
   describe("CIS metric filters and alarms on the trail", () => {
-    const filters = Object.fromEntries(json.resourceList("aws_cloudwatch_log_metric_filter").map((filter) => [filter.name, filter]));
+    const filters: Record<string, Block> = Object.fromEntries(json.resourceList("aws_cloudwatch_log_metric_filter").map((filter) => [filter.name, filter]));
     const alarms = json.resourceList("aws_cloudwatch_metric_alarm");
     const trailLogGroup = referenceTo(json, "aws_cloudwatch_log_group", json.named("aws_cloudwatch_log_group", "trail_logs"), "name");
     const event = (fields: Record<string, unknown>) =>
@@ -392,7 +392,8 @@ describe("security config: a bad value fails synth naming the field and the rule
     return [];
   };
 
-  test.each([
+  type BadSecurityConfig = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp];
+  test.each<BadSecurityConfig>([
     ["Security Hub off in production", "production", (c: any) => (c.security.securityHub = false), /^production: security\.securityHub: must be true in a production environment/],
     ["a log field that is not a JSON selector", "staging", (c: any) => (c.security.serviceLogEvents.accountLockout.field = "event"), /^staging: security\.serviceLogEvents\.accountLockout\.field: must be a JSON field selector/],
     ["a value a filter pattern cannot quote", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = ['login "failed"']), /^staging: security\.serviceLogEvents\.authenticationFailure\.values\[0\]: must be a non-empty value without double quotes/],
@@ -402,7 +403,7 @@ describe("security config: a bad value fails synth naming the field and the rule
     ["expiry before the move to Standard-IA", "staging", (c: any) => (c.security.trail.expireAfterDays = 60), /^staging: security\.trail\.expireAfterDays: must exceed archiveAfterDays \(90\)/],
     ["an unknown GuardDuty severity", "staging", (c: any) => (c.security.guardDuty.alertAtSeverity = "SEVERE"), /^staging: security\.guardDuty\.alertAtSeverity:/],
     ["a zero alarm threshold", "staging", (c: any) => (c.alarms.security.accountLockouts = 0), /^staging: alarms\.security\.accountLockouts:/],
-  ] as const)("rejects %s", (_, env, edit, expected) => {
+  ])("rejects %s", (_, env, edit, expected) => {
     const problems = problemsOf(env, edit);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(expected);

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, securityAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { dataAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -72,6 +72,7 @@ export const production: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-oncall@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
     security: securityAlarmThresholds,
   },

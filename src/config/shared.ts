@@ -20,8 +20,15 @@ export const serviceTuning = {
   targetCpuPercent: 60,
   targetRequestsPerTarget: 1000,
   waf: { rateLimitPerIp: 2000, loginRateLimitPerIp: 100, loginPaths: ["/login", "/token", "/oauth/token"] },
-  alarms: { http5xxRatePercent: 5, p99LatencySeconds: 2, rejectedConnections: 0, wafBlockedRequests: 500 },
 } satisfies Partial<EnvironmentConfigInput["app"]>;
+
+/** Alarm thresholds of the service (load balancer, colours, WAF). */
+export const serviceAlarmThresholds = {
+  http5xxRatePercent: 5,
+  p99LatencySeconds: 2,
+  rejectedConnections: 0,
+  wafBlockedRequests: 500,
+} satisfies EnvironmentConfigInput["alarms"]["service"];
 
 /** Alarm thresholds of the data layer (db.t3.micro and cache.t3.micro sizes). */
 export const dataAlarmThresholds = {

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, securityAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { dataAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -70,6 +70,7 @@ export const staging: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
     security: securityAlarmThresholds,
   },

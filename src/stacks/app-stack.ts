@@ -15,6 +15,7 @@ import { WebApplicationFirewall } from "../constructs/edge/web-application-firew
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
@@ -166,19 +167,20 @@ export class AppStack extends AuthStack {
       ipv6: config.network.publicIpv6,
     });
 
+    const runbooks = runbookDocumentUrl(config.ci.githubRepository);
     new AppAlarms(this, "alarms", {
       // The prefix the release tool reads the colours' alarms by.
-      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn")),
+      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks),
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
       liveGroupMinimum: app.capacity.min,
       webAclName: firewall.webAcl.name,
       region: aws.region,
-      thresholds: app.alarms,
+      thresholds: config.alarms.service,
     });
     new ServiceSecurityAlarms(this, "security-alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks),
       serviceLogGroupName: serviceLogs.name,
       authenticationFailure: config.security.serviceLogEvents.authenticationFailure,
       accountLockout: config.security.serviceLogEvents.accountLockout,
@@ -196,7 +198,7 @@ export class AppStack extends AuthStack {
       secretArns: Object.values(secretArns),
       groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
       redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks),
       kmsKeyArn: appKey.arn,
       logRetentionDays: app.logRetentionDays,
     });

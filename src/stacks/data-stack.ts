@@ -8,8 +8,9 @@ import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { DataAlarms } from "../constructs/monitoring/data-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
-import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENTS_NAMESPACE } from "../constructs/monitoring/filter-patterns";
+import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../constructs/monitoring/filter-patterns";
 import { LogEventAlarm } from "../constructs/monitoring/log-event-alarm";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { AuthStack, awsProvider } from "./auth-stack";
@@ -142,7 +143,7 @@ export class DataStack extends AuthStack {
     });
 
     const thresholds = config.alarms.data;
-    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"));
+    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
     new DataAlarms(this, "alarms", {
       alarms,
       dbInstanceIdentifier: `${name}-postgres`,
@@ -172,7 +173,7 @@ export class DataStack extends AuthStack {
       description: "Failed PostgreSQL password logins (a wrong or stale credential, or someone guessing)",
       pattern: POSTGRES_FAILED_LOGIN_PATTERN,
       namespace: SECURITY_EVENTS_NAMESPACE,
-      metricName: "DatabaseFailedLogins",
+      metricName: SECURITY_EVENT_METRICS.databaseFailedLogins,
       runbook: "security-events",
       threshold: config.alarms.security.databaseFailedLogins,
       periodSeconds: config.alarms.security.periodSeconds,

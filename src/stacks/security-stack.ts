@@ -5,6 +5,7 @@ import { GUARDDUTY_SEVERITY_FLOOR } from "../config/security-schema";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
 import { CisTrailAlarms } from "../constructs/monitoring/cis-trail-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { SecurityFindingAlerts } from "../constructs/monitoring/security-finding-alerts";
 import { AuditTrail } from "../constructs/security/audit-trail";
 import { ThreatDetection } from "../constructs/security/threat-detection";
@@ -52,7 +53,7 @@ export class SecurityStack extends AuthStack {
       securityHub: security.securityHub,
     });
     new CisTrailAlarms(this, "cis-alarms", {
-      alarms: new AlarmFactory(this, name, alerts.arn),
+      alarms: new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository)),
       trailLogGroupName: trail.logGroup.name,
       unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
     });

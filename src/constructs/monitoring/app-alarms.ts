@@ -34,7 +34,8 @@ export class AppAlarms extends Construct {
     });
 
     alarms.create("alb-5xx-rate", {
-      alarmDescription: "Share of requests answered with a 5xx by the targets, in percent",
+      description: "Share of requests answered with a 5xx by the targets, in percent",
+      runbook: "service-errors",
       comparisonOperator: "GreaterThanThreshold",
       threshold: thresholds.http5xxRatePercent,
       evaluationPeriods: 5,
@@ -47,7 +48,8 @@ export class AppAlarms extends Construct {
       ],
     });
     alarms.create("alb-p99-latency", {
-      alarmDescription: "p99 target response time above threshold",
+      description: "p99 target response time above threshold",
+      runbook: "latency",
       namespace: "AWS/ApplicationELB",
       metricName: "TargetResponseTime",
       dimensions: alb,
@@ -62,6 +64,7 @@ export class AppAlarms extends Construct {
     alarms.threshold({
       name: "alb-rejected-connections",
       description: "The load balancer rejected connections (it reached its connection limit)",
+      runbook: "service-errors",
       namespace: "AWS/ApplicationELB",
       metricName: "RejectedConnectionCount",
       dimensions: alb,
@@ -79,7 +82,8 @@ export class AppAlarms extends Construct {
         metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period: 60, stat: "Sum" },
       });
       alarms.create(targetGroupAlarmSuffix(colour, "5xx-rate"), {
-        alarmDescription: `Share of ${colour} requests answered with a 5xx by its targets, in percent`,
+        description: `Share of ${colour} requests answered with a 5xx by its targets, in percent`,
+        runbook: "colour-health",
         comparisonOperator: "GreaterThanThreshold",
         threshold: thresholds.http5xxRatePercent,
         evaluationPeriods: 3,
@@ -92,7 +96,8 @@ export class AppAlarms extends Construct {
         ],
       });
       alarms.create(targetGroupAlarmSuffix(colour, "p99-latency"), {
-        alarmDescription: `p99 response time of the ${colour} targets above threshold`,
+        description: `p99 response time of the ${colour} targets above threshold`,
+        runbook: "colour-health",
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
         dimensions,
@@ -107,6 +112,7 @@ export class AppAlarms extends Construct {
       alarms.threshold({
         name: targetGroupAlarmSuffix(colour, "unhealthy-hosts"),
         description: `Unhealthy ${colour} targets behind the load balancer`,
+        runbook: "colour-health",
         namespace: "AWS/ApplicationELB",
         metricName: "UnHealthyHostCount",
         dimensions,
@@ -121,6 +127,7 @@ export class AppAlarms extends Construct {
     alarms.threshold({
       name: "live-in-service-instances",
       description: "The colour taking traffic has fewer in-service instances than its minimum",
+      runbook: "fleet-capacity",
       namespace: "AWS/AutoScaling",
       metricName: "GroupInServiceInstances",
       dimensions: { AutoScalingGroupName: props.liveGroupName },
@@ -134,6 +141,7 @@ export class AppAlarms extends Construct {
     alarms.threshold({
       name: "waf-blocked-requests",
       description: "Spike in requests blocked by the web ACL (attack or a rule blocking real users)",
+      runbook: "waf",
       namespace: "AWS/WAFV2",
       metricName: "BlockedRequests",
       dimensions: { WebACL: props.webAclName, Region: props.region, Rule: "ALL" },

@@ -30,7 +30,7 @@ export class CisTrailAlarms extends Construct {
           pattern: filter.pattern,
           namespace: CIS_NAMESPACE,
           metricName: filter.metricName,
-          runbook: "security-cloudtrail",
+          runbook: "account-activity",
           threshold: filter.metricName === "UnauthorizedApiCalls" ? props.unauthorizedApiCallsThreshold : 0,
           periodSeconds: 300,
         }),

@@ -38,18 +38,19 @@ export class DataAlarms extends Construct {
   constructor(scope: Construct, id: string, props: DataAlarmsProps) {
     super(scope, id);
     const { alarms, postgres: db, redis } = props;
-    const rds = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: props.dbInstanceIdentifier } };
+    // A database that stops publishing is itself a problem, but RDS reports that through events, not these metrics.
+    const rds = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: props.dbInstanceIdentifier }, treatMissingData: "missing", runbook: "database" } as const;
     alarms.threshold({ ...rds, name: "db-cpu", metricName: "CPUUtilization", threshold: db.cpuPercent, breachWhen: "above", description: "PostgreSQL CPU above threshold" });
-    alarms.threshold({ ...rds, name: "db-free-storage", metricName: "FreeStorageSpace", threshold: db.freeStorageBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL free storage below threshold (autoscaling may be at its ceiling)" });
+    alarms.threshold({ ...rds, runbook: "database-capacity", name: "db-free-storage", metricName: "FreeStorageSpace", threshold: db.freeStorageBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL free storage below threshold (autoscaling may be at its ceiling)" });
     alarms.threshold({ ...rds, name: "db-freeable-memory", metricName: "FreeableMemory", threshold: db.freeableMemoryBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL freeable memory below threshold" });
-    alarms.threshold({ ...rds, name: "db-connections", metricName: "DatabaseConnections", threshold: db.connections, breachWhen: "above", statistic: "Maximum", description: "PostgreSQL connections above threshold" });
+    alarms.threshold({ ...rds, runbook: "database-capacity", name: "db-connections", metricName: "DatabaseConnections", threshold: db.connections, breachWhen: "above", statistic: "Maximum", description: "PostgreSQL connections above threshold" });
     alarms.threshold({ ...rds, name: "db-read-latency", metricName: "ReadLatency", threshold: db.readLatencySeconds, breachWhen: "above", description: "PostgreSQL read latency above threshold" });
     alarms.threshold({ ...rds, name: "db-write-latency", metricName: "WriteLatency", threshold: db.writeLatencySeconds, breachWhen: "above", description: "PostgreSQL write latency above threshold" });
 
     for (const member of props.cacheClusterIds) {
-      const node = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: member, CacheNodeId: REDIS_NODE_ID } };
+      const node = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: member, CacheNodeId: REDIS_NODE_ID }, treatMissingData: "missing", runbook: "redis" } as const;
       alarms.threshold({ ...node, name: `${member}-engine-cpu`, metricName: "EngineCPUUtilization", threshold: redis.engineCpuPercent, breachWhen: "above", description: `Redis engine CPU on ${member} above threshold` });
-      alarms.threshold({ ...node, name: `${member}-memory`, metricName: "DatabaseMemoryUsagePercentage", threshold: redis.memoryPercent, breachWhen: "above", statistic: "Maximum", description: `Redis memory usage on ${member} above threshold` });
+      alarms.threshold({ ...node, runbook: "redis-capacity", name: `${member}-memory`, metricName: "DatabaseMemoryUsagePercentage", threshold: redis.memoryPercent, breachWhen: "above", statistic: "Maximum", description: `Redis memory usage on ${member} above threshold` });
       alarms.threshold({ ...node, name: `${member}-evictions`, metricName: "Evictions", threshold: redis.evictions, breachWhen: "above", statistic: "Sum", description: `Redis evicting keys on ${member}` });
       alarms.threshold({ ...node, name: `${member}-connections`, metricName: "CurrConnections", threshold: redis.connections, breachWhen: "above", statistic: "Maximum", description: `Redis connections on ${member} above threshold` });
     }
@@ -57,6 +58,7 @@ export class DataAlarms extends Construct {
       alarms.threshold({
         namespace: "AWS/ElastiCache",
         dimensions: { CacheClusterId: replica, CacheNodeId: REDIS_NODE_ID },
+        runbook: "redis",
         name: `${replica}-replication-lag`,
         metricName: "ReplicationLag",
         threshold: redis.replicationLagSeconds,

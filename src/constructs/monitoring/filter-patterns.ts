@@ -8,6 +8,12 @@
 export const CIS_NAMESPACE = "AuthService/CloudTrail";
 /** Namespace of the security events counted from the service's and the database's logs. */
 export const SECURITY_EVENTS_NAMESPACE = "AuthService/SecurityEvents";
+/** The metrics counted into {@link SECURITY_EVENTS_NAMESPACE}, without dimensions. */
+export const SECURITY_EVENT_METRICS = {
+  authenticationFailures: "AuthenticationFailures",
+  accountLockouts: "AccountLockouts",
+  databaseFailedLogins: "DatabaseFailedLogins",
+} as const;
 
 export interface CisMetricFilter {
   /** Alarm and filter name suffix. */

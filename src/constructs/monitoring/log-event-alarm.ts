@@ -43,6 +43,7 @@ export class LogEventAlarm extends Construct {
     this.alarm = props.alarms.threshold({
       name: props.name,
       description: props.description,
+      runbook: props.runbook,
       namespace: props.namespace,
       metricName: props.metricName,
       dimensions: {},

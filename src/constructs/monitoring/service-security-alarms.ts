@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { WebAclRuleMetric } from "../edge/web-application-firewall";
 import { AlarmFactory } from "./alarm-factory";
-import { jsonFieldIsAnyOf, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
+import { jsonFieldIsAnyOf, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
 import { LogEventAlarm } from "./log-event-alarm";
 
 /** A security event as the service logs it: a JSON field and the values that mean this event. */
@@ -31,9 +31,6 @@ export interface ServiceSecurityAlarmsProps {
   };
 }
 
-/** Custom metrics the service log filters count into {@link SECURITY_EVENTS_NAMESPACE}. */
-export const SERVICE_SECURITY_METRICS = { authenticationFailures: "AuthenticationFailures", accountLockouts: "AccountLockouts" } as const;
-
 /**
  * Security events of the service: failed sign-ins and lockouts counted from its JSON logs, and
  * spikes of requests the WAF blocks, per rule (rate limits and managed rule groups separately), so
@@ -50,7 +47,7 @@ export class ServiceSecurityAlarms extends Construct {
       description: "Spike in failed sign-ins (credential stuffing or a broken client)",
       pattern: jsonFieldIsAnyOf(props.authenticationFailure.field, props.authenticationFailure.values),
       namespace: SECURITY_EVENTS_NAMESPACE,
-      metricName: SERVICE_SECURITY_METRICS.authenticationFailures,
+      metricName: SECURITY_EVENT_METRICS.authenticationFailures,
       runbook: "security-events",
       threshold: thresholds.authenticationFailures,
       periodSeconds,
@@ -62,7 +59,7 @@ export class ServiceSecurityAlarms extends Construct {
       description: "Accounts locked out after repeated failed sign-ins",
       pattern: jsonFieldIsAnyOf(props.accountLockout.field, props.accountLockout.values),
       namespace: SECURITY_EVENTS_NAMESPACE,
-      metricName: SERVICE_SECURITY_METRICS.accountLockouts,
+      metricName: SECURITY_EVENT_METRICS.accountLockouts,
       runbook: "security-events",
       threshold: thresholds.accountLockouts,
       periodSeconds,
@@ -75,6 +72,7 @@ export class ServiceSecurityAlarms extends Construct {
         description: rule.rateBased
           ? `Spike in requests the WAF rate limit ${rule.rule} blocks (one client over its limit)`
           : `Spike in requests the WAF rule group ${rule.rule} blocks (an attack, or the rule blocking real users)`,
+        runbook: "security-events",
         namespace: "AWS/WAFV2",
         metricName: "BlockedRequests",
         dimensions: { WebACL: props.webAclName, Region: props.region, Rule: rule.metricName },
