@@ -56,6 +56,10 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(conditionValue(encrypt, "aws:SourceArn")).toEqual([trailArn]);
       expect(conditionValue(encrypt, "kms:EncryptionContext:aws:cloudtrail:arn")).toEqual([`arn:aws:cloudtrail:*:${config.aws.accountId}:trail/*`]);
       expect(bySid(statements, "CloudTrailDescribeKey").actions).toEqual(["kms:DescribeKey"]);
+      const bucketDefault = bySid(statements, "CloudTrailBucketDefaultEncryption");
+      expect(conditionValue(bucketDefault, "aws:SourceArn")).toEqual([trailArn]);
+      expect(conditionValue(bucketDefault, "kms:EncryptionContext:aws:s3:arn")).toEqual([`arn:aws:s3:::${trailName}-${config.aws.accountId}`]);
+      expect(json.named("aws_s3_bucket", "trail_bucket").bucket).toBe(`${trailName}-${config.aws.accountId}`);
       // The CloudWatch Logs copy is encrypted with the same key.
       expect(bySid(statements, "CloudWatchLogsUseKey").principals[0].identifiers).toEqual([`logs.${config.aws.region}.amazonaws.com`]);
     });
@@ -180,19 +184,18 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(matchesEventPattern(pattern, imported({ Workflow: { Status: "SUPPRESSED" } }))).toBe(false);
     });
 
-    test("every rule targets the security topic, and the topic and its key let exactly those rules publish", () => {
+    test("every rule targets the security topic; its policy lets exactly those rules publish, its key the account's EventBridge", () => {
       const topicArn = referenceTo(json, "aws_sns_topic", securityTopic, "arn");
       const targets = json.resourceList("aws_cloudwatch_event_target");
       expect(targets.map((target) => target.arn)).toEqual(rules.map(() => topicArn));
       const topicStatement = bySid(statementsOf(json, json.resource("aws_sns_topic_policy").policy), "EventBridgeRulesPublish");
       const keyStatement = bySid(statementsOf(json, json.named("aws_kms_key", "security-alerts").policy), "EventBridgeRulesPublish");
-      for (const statement of [topicStatement, keyStatement]) {
-        expect(statement.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
-        const [allowed] = conditionValue(statement, "aws:SourceArn");
-        for (const rule of rules) expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/${rule.name}`)).toBe(true);
-        expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/someone-elses-rule`)).toBe(false);
-      }
+      for (const statement of [topicStatement, keyStatement]) expect(statement.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
+      const [allowed] = conditionValue(topicStatement, "aws:SourceArn");
+      for (const rule of rules) expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/${rule.name}`)).toBe(true);
+      expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/someone-elses-rule`)).toBe(false);
       expect(keyStatement.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+      expect(conditionValue(keyStatement, "aws:SourceAccount")).toEqual([config.aws.accountId]);
     });
 
     test("the security topic is encrypted and mails the same recipients as the alert topic", () => {

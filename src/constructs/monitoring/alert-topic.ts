@@ -40,7 +40,8 @@ export class AlertTopic extends Construct {
           "kms:Decrypt",
           "kms:GenerateDataKey*",
         ]),
-        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", fromTheseRules, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
+        // Scoped to the account like the alarms' statement; the topic policy below names the rules.
+        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", fromThisAccount, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
       ],
     });
     this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });

@@ -41,6 +41,7 @@ export class AuditTrail extends Construct {
     // Known before the trail exists, so the key and bucket policies can name it without a cycle.
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
     const thisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
+    const bucketName = `${name}-${accountId}`;
 
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts the ${name} CloudTrail log files and their CloudWatch Logs copy`,
@@ -54,11 +55,18 @@ export class AuditTrail extends Construct {
           ["kms:GenerateDataKey*"],
         ),
         serviceCanUseKey("CloudTrailDescribeKey", "cloudtrail.amazonaws.com", [thisTrail], ["kms:DescribeKey"]),
+        // Digest files are not written with the trail's key; should S3 apply the bucket's default
+        // encryption (this key, bucket key on) to them, CloudTrail needs the key in the S3 context.
+        serviceCanUseKey(
+          "CloudTrailBucketDefaultEncryption",
+          "cloudtrail.amazonaws.com",
+          [thisTrail, { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [`arn:aws:s3:::${bucketName}`] }],
+          ["kms:GenerateDataKey*"],
+        ),
         logsCanUseKey(region, accountId),
       ],
     });
 
-    const bucketName = `${name}-${accountId}`;
     const accessLogs = new ServerAccessLogBucket(this, "access-logs", {
       bucketName: `${name}-access-logs-${accountId}`,
       accountId,
