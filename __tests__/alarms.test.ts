@@ -29,7 +29,7 @@ describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links i
   test.each(LAYERS.map((layer) => [layer]))("auth-%s", (layer) => {
     for (const alarm of everyAlarm(stacks[layer])) {
       const context = `${alarm.alarm_name}`;
-      expect([context, alarm.alarm_actions]).toEqual([context, [expect.stringMatching(/alert_topic_arn/)]]);
+      expect([context, alarm.alarm_actions]).toEqual([context, [expect.stringMatching(/alert_topic_arn|aws_sns_topic\.alerts_topic/)]]);
       expect([context, alarm.ok_actions]).toEqual([context, alarm.alarm_actions]);
       if (alarm.metric_name || alarm.metric_query) expect([context, alarm.treat_missing_data]).toEqual([context, expect.stringMatching(/^(missing|notBreaching|breaching|ignore)$/)]);
       const link = /Runbook: (https:\/\/github\.com\/[^ ]+\/blob\/main\/docs\/runbooks\.md)#([a-z0-9-]+)$/.exec(alarm.alarm_description);

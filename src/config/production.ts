@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -74,6 +74,9 @@ export const production: EnvironmentConfigInput = {
     emails: ["auth-oncall@example.com"],
     service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
   },
+  apm: { ...apmSettings, traceSamplingRatio: 0.05 },
   tags: { service: "auth", environment: "production", owner: "devops", costCentre: "cc-1234" },
 };

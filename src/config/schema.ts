@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alarmsSchema } from "./alarms-schema";
+import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
@@ -211,6 +212,7 @@ export const environmentConfigSchema = z
       secrets,
     }),
     alarms: alarmsSchema,
+    apm: apmSchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       environment: tagValue.describe("Tag Environment; must equal environment"),

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, serviceAlarmThresholds, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -72,6 +72,9 @@ export const staging: EnvironmentConfigInput = {
     emails: ["auth-staging-alerts@example.com"],
     service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
   },
+  apm: { ...apmSettings, traceSamplingRatio: 1 },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
 };

@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
 import { SecretConvergence } from "../constructs/compute/secret-convergence";
 import { ServiceInstanceRole } from "../constructs/compute/instance-role";
+import { ServiceTelemetry } from "../constructs/compute/service-telemetry";
 import { UserDataTemplate } from "../constructs/compute/user-data";
 import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
 import { AliasRecords } from "../constructs/edge/alias-records";
@@ -79,6 +80,18 @@ export class AppStack extends AuthStack {
       logGroupArn: serviceLogs.arn,
     });
 
+    const telemetry = new ServiceTelemetry(this, "telemetry", {
+      name,
+      environment: config.environment,
+      region: aws.region,
+      accountId: aws.accountId,
+      serviceName: config.apm.serviceName,
+      traceSamplingRatio: config.apm.traceSamplingRatio,
+      metricsIntervalSeconds: config.apm.metricsIntervalSeconds,
+      processPatterns: config.apm.processes,
+    });
+    telemetry.grantTo(instanceRole.role);
+
     const userData = new UserDataTemplate(this, "user-data");
     // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
     const release = new ReleaseStateReader(this, "release", {
@@ -115,6 +128,7 @@ export class AppStack extends AuthStack {
             node_env: app.nodeEnv,
             port: String(SERVICE_PORT),
             log_group: serviceLogs.name,
+            ...telemetry.userDataValues(colour),
           }),
           port: SERVICE_PORT,
           healthCheckPath: app.healthCheckPath,
@@ -167,16 +181,20 @@ export class AppStack extends AuthStack {
     });
 
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
+    // The prefix the release tool reads the colours' alarms by.
+    const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
     new AppAlarms(this, "alarms", {
-      // The prefix the release tool reads the colours' alarms by.
-      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks),
+      alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+      liveTargetGroupArnSuffix: release.forLiveColour(byColour((fleet) => fleet.targetGroup.arnSuffix)),
+      groupNames: byColour((fleet) => fleet.group.name),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
       liveGroupMinimum: app.capacity.min,
       webAclName: firewall.webAcl.name,
       region: aws.region,
       thresholds: config.alarms.service,
+      capacity: config.alarms.capacity,
     });
 
     new SecretConvergence(this, "secret-convergence", {
@@ -186,7 +204,7 @@ export class AppStack extends AuthStack {
       secretArns: Object.values(secretArns),
       groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
       redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks),
+      alarms,
       kmsKeyArn: appKey.arn,
       logRetentionDays: app.logRetentionDays,
     });

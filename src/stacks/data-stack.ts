@@ -7,11 +7,11 @@ import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
-import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { AuthStack, awsProvider } from "./auth-stack";
+import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -45,7 +45,7 @@ export class DataStack extends AuthStack {
 
     const { postgres: db, redis } = data;
     const database = new PostgresDatabase(this, "postgres", {
-      identifier: `${name}-postgres`,
+      identifier: databaseIdentifier(config),
       majorVersion: db.majorVersion,
       instanceClass: db.instanceClass,
       allocatedStorageGb: db.allocatedStorageGb,
@@ -100,7 +100,7 @@ export class DataStack extends AuthStack {
     }
 
     const cache = new RedisCache(this, "redis", {
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       engineVersion: redis.engineVersion,
       nodeType: redis.nodeType,
       clusterMode: redis.clusterMode,
@@ -123,7 +123,7 @@ export class DataStack extends AuthStack {
       region: aws.region,
       accountId: aws.accountId,
       secretArn: cache.authSecret.arn,
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       redisHost: cache.endpoint,
       redisPort: cache.port,
       rotationDays: redis.authTokenRotationDays,
@@ -140,28 +140,8 @@ export class DataStack extends AuthStack {
       logRetentionDays: data.logRetentionDays,
     });
 
-    const thresholds = config.alarms.data;
-    new DataAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository)),
-      dbInstanceIdentifier: `${name}-postgres`,
-      postgres: {
-        cpuPercent: thresholds.dbCpuPercent,
-        freeStorageBytes: thresholds.dbFreeStorageBytes,
-        freeableMemoryBytes: thresholds.dbFreeableMemoryBytes,
-        connections: thresholds.dbConnections,
-        readLatencySeconds: thresholds.dbReadLatencySeconds,
-        writeLatencySeconds: thresholds.dbWriteLatencySeconds,
-      },
-      cacheClusterIds: cache.memberClusterIds,
-      replicaClusterIds: cache.replicaClusterIds,
-      redis: {
-        engineCpuPercent: thresholds.redisEngineCpuPercent,
-        memoryPercent: thresholds.redisMemoryPercent,
-        evictions: thresholds.redisEvictions,
-        connections: thresholds.redisConnections,
-        replicationLagSeconds: thresholds.redisReplicationLagSeconds,
-      },
-    });
+    const dataAlarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
+    for (const definition of dataAlarmDefinitionsOf(config)) dataAlarms.define(definition);
 
     publishHandover(this, dataHandover, {
       db_endpoint: database.instance.address,
