@@ -46,7 +46,7 @@ const agentConfigSchema = z.object({
   }),
 });
 
-describe.each(ENVIRONMENTS)("APM in %s", (env) => {
+describe.each(ENVIRONMENTS)("APM in %s: the CloudWatch agent, traces to X-Ray, the container's exporter settings", (env) => {
   const config = validConfig(env);
   const json = synthEnvironment(env).app;
   const parameter = json.resource("aws_ssm_parameter");

@@ -16,12 +16,15 @@ import { WebApplicationFirewall } from "../constructs/edge/web-application-firew
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
+import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
+import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
 import { AuthStack, standardTags } from "./auth-stack";
+import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -30,7 +33,7 @@ import { registryHandover } from "./registry-handover";
 /** The port the service container listens on. */
 export const SERVICE_PORT = 3000;
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
+/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "app" });
@@ -183,7 +186,7 @@ export class AppStack extends AuthStack {
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
     // The prefix the release tool reads the colours' alarms by.
     const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
-    new AppAlarms(this, "alarms", {
+    const appAlarms = new AppAlarms(this, "alarms", {
       alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
@@ -209,10 +212,30 @@ export class AppStack extends AuthStack {
       logRetentionDays: app.logRetentionDays,
     });
 
+    const dashboard = new MonitoringDashboard(this, "dashboard", {
+      name,
+      sections: serviceDashboardSections({
+        alarmPrefix: alarms.prefix,
+        region: aws.region,
+        serviceAlarms: appAlarms.definitions,
+        dataAlarms: dataAlarmDefinitionsOf(config),
+        overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
+        loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+        targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+        groupNames: byColour((fleet) => fleet.group.name),
+        webAclName: firewall.webAcl.name,
+        processPatterns: config.apm.processes,
+      }),
+    });
+
     new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });
     new TerraformOutput(this, "test_listener_url", {
       value: `https://${dns.domainName}:${app.testListenerPort}`,
       description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
+    });
+    new TerraformOutput(this, "dashboard_url", {
+      value: `https://${aws.region}.console.aws.amazon.com/cloudwatch/home?region=${aws.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
+      description: "The environment's CloudWatch dashboard",
     });
     new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
     new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });

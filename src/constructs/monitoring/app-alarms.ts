@@ -1,3 +1,4 @@
+import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { Construct } from "constructs";
 import type { Colour } from "../../release/release-state";
 import { COLOURS } from "../../release/release-state";
@@ -297,12 +298,13 @@ export interface AppAlarmsProps extends ServiceAlarmDefinitionsProps {
 export class AppAlarms extends Construct {
   /** The definitions the alarms were created from (the dashboard charts them). */
   readonly definitions: AlarmDefinition[];
+  readonly serviceDown: CloudwatchCompositeAlarm;
 
   constructor(scope: Construct, id: string, props: AppAlarmsProps) {
     super(scope, id);
     this.definitions = serviceAlarmDefinitions(props);
     const created = Object.fromEntries(this.definitions.map((definition) => [definition.name, props.alarms.define(definition)]));
-    props.alarms.composite(SERVICE_DOWN.alarm, {
+    this.serviceDown = props.alarms.composite(SERVICE_DOWN.alarm, {
       description: "The service is down: the load balancer answers 5xx itself, or the live colour has no healthy target",
       runbook: "service-down",
       anyOf: [created[SERVICE_DOWN.loadBalancer5xx], created[SERVICE_DOWN.liveWithoutHealthyTargets]],
