@@ -322,7 +322,8 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     const reader = Object.values(json.dataSources("aws_ssm_parameter"));
 
     test("is read through one SSM parameter data source, never declared as variables with defaults", () => {
-      expect(json.resources("aws_ssm_parameter")).toEqual({});
+      // The stack owns other parameters (the CloudWatch agent's configuration), never the release state.
+      expect(json.resourceList("aws_ssm_parameter").map((parameter) => parameter.name)).not.toContain(releaseStateParameterName(env));
       expect(reader).toHaveLength(1);
       expect(reader[0].name).toBe(releaseStateParameterName(env));
       expect(json.json.locals.release_state).toMatch(/^\$\{jsondecode\(data\.aws_ssm_parameter\.release_parameter_\w+\.insecure_value\)\}$/);
@@ -369,13 +370,61 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringMatching(/outputs\.alert_topic_arn/)]);
     });
 
-    test("5xx rate is metric math over target 5xx and request count", () => {
+    test("5xx rate counts the load balancer's own 5xx (no healthy target) and the targets' 5xx", () => {
       const alarm = named("alb-5xx-rate");
       const queries = Object.fromEntries(alarm.metric_query.map((query: any) => [query.id, query]));
-      expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix } });
+      expect(queries.target.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix }, stat: "Sum" });
+      expect(queries.elb.metric).toMatchObject({ metric_name: "HTTPCode_ELB_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix }, stat: "Sum" });
       expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions: { LoadBalancer: albSuffix } });
-      expect(queries.rate).toMatchObject({ expression: "IF(requests > 0, 100 * errors / requests, 0)", return_data: true });
+      // A total outage: every request answered 503 by the load balancer, none reaching a target.
+      expect(queries.rate).toMatchObject({ expression: "IF((FILL(requests, 0) + FILL(elb, 0)) > 0, 100 * (FILL(target, 0) + FILL(elb, 0)) / (FILL(requests, 0) + FILL(elb, 0)), 0)", return_data: true });
       expect(alarm.threshold).toBe(config.alarms.service.http5xxRatePercent);
+    });
+
+    test("service down: a composite alarm on the load balancer's own 5xx or no healthy target in the live colour", () => {
+      const composite = json.resource("aws_cloudwatch_composite_alarm");
+      // References, so Terraform creates the member alarms first (CloudWatch refuses a rule naming a missing alarm).
+      const members = [...composite.alarm_rule.matchAll(/ALARM\("\$\{aws_cloudwatch_metric_alarm\.([\w-]+)\.alarm_name\}"\)/g)].map((match) => json.resources("aws_cloudwatch_metric_alarm")[match[1]].alarm_name);
+      expect(members).toEqual([`auth-${env}-alb-elb-5xx`, `auth-${env}-live-no-healthy-targets`]);
+      expect(composite.alarm_rule).toMatch(/^ALARM\(.*\) OR ALARM\(.*\)$/);
+      expect(composite).toMatchObject({
+        alarm_name: `auth-${env}-service-down`,
+        alarm_actions: [expect.stringMatching(/outputs\.alert_topic_arn/)],
+        ok_actions: [expect.stringMatching(/outputs\.alert_topic_arn/)],
+      });
+      expect(named("alb-elb-5xx")).toMatchObject({ metric_name: "HTTPCode_ELB_5XX_Count", dimensions: { LoadBalancer: albSuffix }, threshold: config.alarms.service.loadBalancer5xxPerMinute, treat_missing_data: "notBreaching" });
+      const liveTargets = named("live-no-healthy-targets");
+      expect(liveTargets).toMatchObject({ metric_name: "HealthyHostCount", statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+      // Follows the release state: the target group of whichever colour takes traffic.
+      expect(liveTargets.dimensions.TargetGroup).toMatch(/^\$\{\(local\.release_state\.greenTrafficPercent <= 50\) \? aws_lb_target_group\.blue.*\.arn_suffix : aws_lb_target_group\.green.*\.arn_suffix\}$/);
+    });
+
+    describe("capacity planning", () => {
+      const capacity = config.alarms.capacity;
+
+      test("the issue's thresholds: 15 minutes at max, CPU above 70 % for an hour", () => {
+        expect(capacity).toMatchObject({ groupAtMaxMinutes: 15, cpuPercent: 70, cpuMinutes: 60 });
+      });
+
+      test.each(COLOURS)("the %s group at its maximum for the configured minutes (group metrics are enabled)", (colour) => {
+        const group = groupOf(colour);
+        expect(group.enabled_metrics).toEqual(expect.arrayContaining(["GroupInServiceInstances", "GroupMaxSize"]));
+        const alarm = named(`${colour}-at-max-capacity`);
+        const queries = Object.fromEntries(alarm.metric_query.map((query: any) => [query.id, query]));
+        const dimensions = { AutoScalingGroupName: referenceTo(json, "aws_autoscaling_group", group, "name") };
+        expect(queries.inService.metric).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupInServiceInstances", dimensions, period: 60 });
+        expect(queries.maxSize.metric).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupMaxSize", dimensions, period: 60 });
+        expect(queries.atMax.expression).toBe("IF(maxSize > 0 AND inService >= maxSize, 1, 0)");
+        expect(alarm).toMatchObject({ evaluation_periods: capacity.groupAtMaxMinutes, datapoints_to_alarm: capacity.groupAtMaxMinutes, threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
+      });
+
+      test.each(COLOURS)("average CPU of the %s group above the threshold for the configured hour", (colour) => {
+        const group = groupOf(colour);
+        const alarm = named(`${colour}-cpu-sustained`);
+        expect(alarm).toMatchObject({ namespace: "AWS/EC2", metric_name: "CPUUtilization", statistic: "Average", threshold: capacity.cpuPercent, comparison_operator: "GreaterThanThreshold" });
+        expect(alarm.dimensions).toEqual({ AutoScalingGroupName: referenceTo(json, "aws_autoscaling_group", group, "name") });
+        expect(alarm.period * alarm.evaluation_periods).toBe(capacity.cpuMinutes * 60);
+      });
     });
 
     test("p99 target response time", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
 import { ConfigError, validateConfigs } from "../src/config/validate";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../src/constructs/monitoring/filter-patterns";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { matchesEventPattern } from "./support/event-pattern";
 import { matchesFilterPattern } from "./support/filter-pattern";
@@ -356,6 +357,23 @@ describe.each(ENVIRONMENTS)("application security events in %s", (env) => {
           rateBased ? thresholds.wafRateLimitedPerRule : thresholds.wafBlockedPerRule,
         ]);
       }
+    });
+  });
+
+  describe("on the dashboard", () => {
+    test("the security events section charts every security alarm with its threshold, and the trail's CIS counts", () => {
+      const widgets: Block[] = JSON.parse(app.resource("aws_cloudwatch_dashboard").dashboard_body).widgets;
+      const heading = widgets.findIndex((widget) => widget.type === "text" && widget.properties.markdown === "## Security events");
+      const section = widgets.slice(heading + 1).filter((widget) => widget.type === "metric").map((widget) => widget.properties);
+      const securityAlarms = [...app.resourceList("aws_cloudwatch_metric_alarm"), ...data.resourceList("aws_cloudwatch_metric_alarm")].filter((alarm) =>
+        /^AuthService\/|^AWS\/WAFV2$/.test(alarm.namespace) && alarm.dimensions?.Rule !== "ALL",
+      );
+      expect(securityAlarms.length).toBeGreaterThan(5);
+      for (const alarm of securityAlarms) {
+        expect(section.find((graph) => graph.title === alarm.alarm_name)?.annotations.horizontal[0].value).toBe(alarm.threshold);
+      }
+      const cis = section.find((graph) => graph.title.startsWith("Account activity"))!;
+      expect(cis.metrics.map((row: unknown[]) => row.slice(0, 2))).toEqual(CIS_METRIC_FILTERS.map((filter) => [CIS_NAMESPACE, filter.metricName]));
     });
   });
 

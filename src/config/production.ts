@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -74,6 +74,8 @@ export const production: EnvironmentConfigInput = {
     emails: ["auth-oncall@example.com"],
     service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
     security: securityAlarmThresholds,
   },
   security: {
@@ -82,5 +84,6 @@ export const production: EnvironmentConfigInput = {
     securityHub: true,
     serviceLogEvents,
   },
+  apm: { ...apmSettings, traceSamplingRatio: 0.05 },
   tags: { service: "auth", environment: "production", owner: "devops", costCentre: "cc-1234" },
 };

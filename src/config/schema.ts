@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { alarmsSchema } from "./alarms-schema";
+import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
 import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
@@ -213,6 +214,7 @@ export const environmentConfigSchema = z
     }),
     alarms: alarmsSchema.extend({ security: securityAlarmsSchema.describe("Thresholds of the security-event alarms (src/config/security-schema.ts)") }),
     security: securitySchema,
+    apm: apmSchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       environment: tagValue.describe("Tag Environment; must equal environment"),

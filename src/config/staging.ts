@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -72,6 +72,8 @@ export const staging: EnvironmentConfigInput = {
     emails: ["auth-staging-alerts@example.com"],
     service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
     security: securityAlarmThresholds,
   },
   security: {
@@ -80,5 +82,6 @@ export const staging: EnvironmentConfigInput = {
     securityHub: false,
     serviceLogEvents,
   },
+  apm: { ...apmSettings, traceSamplingRatio: 1 },
   tags: { service: "auth", environment: "staging", owner: "devops", costCentre: "cc-1234" },
 };

@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
 import { SecretConvergence } from "../constructs/compute/secret-convergence";
 import { ServiceInstanceRole } from "../constructs/compute/instance-role";
+import { ServiceTelemetry } from "../constructs/compute/service-telemetry";
 import { UserDataTemplate } from "../constructs/compute/user-data";
 import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
 import { AliasRecords } from "../constructs/edge/alias-records";
@@ -15,13 +16,19 @@ import { WebApplicationFirewall } from "../constructs/edge/web-application-firew
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
+import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
+import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { databaseFailedLogins } from "../constructs/monitoring/database-failed-logins";
+import { logEventDefinition } from "../constructs/monitoring/log-event-alarm";
+import { securityEventWidgets } from "../constructs/monitoring/security-event-widgets";
 import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
 import { AuthStack, standardTags } from "./auth-stack";
+import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -30,7 +37,7 @@ import { registryHandover } from "./registry-handover";
 /** The port the service container listens on. */
 export const SERVICE_PORT = 3000;
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
+/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "app" });
@@ -80,6 +87,18 @@ export class AppStack extends AuthStack {
       logGroupArn: serviceLogs.arn,
     });
 
+    const telemetry = new ServiceTelemetry(this, "telemetry", {
+      name,
+      environment: config.environment,
+      region: aws.region,
+      accountId: aws.accountId,
+      serviceName: config.apm.serviceName,
+      traceSamplingRatio: config.apm.traceSamplingRatio,
+      metricsIntervalSeconds: config.apm.metricsIntervalSeconds,
+      processPatterns: config.apm.processes,
+    });
+    telemetry.grantTo(instanceRole.role);
+
     const userData = new UserDataTemplate(this, "user-data");
     // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
     const release = new ReleaseStateReader(this, "release", {
@@ -116,6 +135,7 @@ export class AppStack extends AuthStack {
             node_env: app.nodeEnv,
             port: String(SERVICE_PORT),
             log_group: serviceLogs.name,
+            ...telemetry.userDataValues(colour),
           }),
           port: SERVICE_PORT,
           healthCheckPath: app.healthCheckPath,
@@ -168,19 +188,23 @@ export class AppStack extends AuthStack {
     });
 
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
-    new AppAlarms(this, "alarms", {
-      // The prefix the release tool reads the colours' alarms by.
-      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks),
+    // The prefix the release tool reads the colours' alarms by.
+    const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
+    const appAlarms = new AppAlarms(this, "alarms", {
+      alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+      liveTargetGroupArnSuffix: release.forLiveColour(byColour((fleet) => fleet.targetGroup.arnSuffix)),
+      groupNames: byColour((fleet) => fleet.group.name),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
       liveGroupMinimum: app.capacity.min,
       webAclName: firewall.webAcl.name,
       region: aws.region,
       thresholds: config.alarms.service,
+      capacity: config.alarms.capacity,
     });
-    new ServiceSecurityAlarms(this, "security-alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks),
+    const securityAlarms = new ServiceSecurityAlarms(this, "security-alarms", {
+      alarms,
       serviceLogGroupName: serviceLogs.name,
       authenticationFailure: config.security.serviceLogEvents.authenticationFailure,
       accountLockout: config.security.serviceLogEvents.accountLockout,
@@ -198,15 +222,40 @@ export class AppStack extends AuthStack {
       secretArns: Object.values(secretArns),
       groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
       redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks),
+      alarms,
       kmsKeyArn: appKey.arn,
       logRetentionDays: app.logRetentionDays,
+    });
+
+    const dashboard = new MonitoringDashboard(this, "dashboard", {
+      name,
+      sections: serviceDashboardSections({
+        alarmPrefix: alarms.prefix,
+        region: aws.region,
+        serviceAlarms: appAlarms.definitions,
+        dataAlarms: dataAlarmDefinitionsOf(config),
+        overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
+        loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+        targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+        groupNames: byColour((fleet) => fleet.group.name),
+        webAclName: firewall.webAcl.name,
+        processPatterns: config.apm.processes,
+        securityEventWidgets: securityEventWidgets({
+          alarmPrefix: alarms.prefix,
+          region: aws.region,
+          alarms: [...securityAlarms.definitions, logEventDefinition(databaseFailedLogins(config.alarms.security))],
+        }),
+      }),
     });
 
     new TerraformOutput(this, "service_url", { value: `https://${dns.domainName}`, description: "Public URL of the service" });
     new TerraformOutput(this, "test_listener_url", {
       value: `https://${dns.domainName}:${app.testListenerPort}`,
       description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
+    });
+    new TerraformOutput(this, "dashboard_url", {
+      value: `https://${aws.region}.console.aws.amazon.com/cloudwatch/home?region=${aws.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
+      description: "The environment's CloudWatch dashboard",
     });
     new TerraformOutput(this, "load_balancer_dns_name", { value: loadBalancer.loadBalancer.dnsName, description: "ALB DNS name" });
     new TerraformOutput(this, "group_names", { value: byColour((fleet) => fleet.group.name), description: "Auto-scaling group per colour" });

@@ -7,13 +7,13 @@ import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
-import { DataAlarms } from "../constructs/monitoring/data-alarms";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
-import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../constructs/monitoring/filter-patterns";
+import { databaseFailedLogins } from "../constructs/monitoring/database-failed-logins";
 import { LogEventAlarm } from "../constructs/monitoring/log-event-alarm";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { AuthStack, awsProvider } from "./auth-stack";
+import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -47,7 +47,7 @@ export class DataStack extends AuthStack {
 
     const { postgres: db, redis } = data;
     const database = new PostgresDatabase(this, "postgres", {
-      identifier: `${name}-postgres`,
+      identifier: databaseIdentifier(config),
       majorVersion: db.majorVersion,
       instanceClass: db.instanceClass,
       allocatedStorageGb: db.allocatedStorageGb,
@@ -102,7 +102,7 @@ export class DataStack extends AuthStack {
     }
 
     const cache = new RedisCache(this, "redis", {
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       engineVersion: redis.engineVersion,
       nodeType: redis.nodeType,
       clusterMode: redis.clusterMode,
@@ -125,7 +125,7 @@ export class DataStack extends AuthStack {
       region: aws.region,
       accountId: aws.accountId,
       secretArn: cache.authSecret.arn,
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       redisHost: cache.endpoint,
       redisPort: cache.port,
       rotationDays: redis.authTokenRotationDays,
@@ -142,41 +142,12 @@ export class DataStack extends AuthStack {
       logRetentionDays: data.logRetentionDays,
     });
 
-    const thresholds = config.alarms.data;
-    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
-    new DataAlarms(this, "alarms", {
-      alarms,
-      dbInstanceIdentifier: `${name}-postgres`,
-      postgres: {
-        cpuPercent: thresholds.dbCpuPercent,
-        freeStorageBytes: thresholds.dbFreeStorageBytes,
-        freeableMemoryBytes: thresholds.dbFreeableMemoryBytes,
-        connections: thresholds.dbConnections,
-        readLatencySeconds: thresholds.dbReadLatencySeconds,
-        writeLatencySeconds: thresholds.dbWriteLatencySeconds,
-      },
-      cacheClusterIds: cache.memberClusterIds,
-      replicaClusterIds: cache.replicaClusterIds,
-      redis: {
-        engineCpuPercent: thresholds.redisEngineCpuPercent,
-        memoryPercent: thresholds.redisMemoryPercent,
-        evictions: thresholds.redisEvictions,
-        connections: thresholds.redisConnections,
-        replicationLagSeconds: thresholds.redisReplicationLagSeconds,
-      },
-    });
-    // log_connections (AUDIT_PARAMETERS) logs every attempt; a refused password is one FATAL line.
+    const dataAlarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
+    for (const definition of dataAlarmDefinitionsOf(config)) dataAlarms.define(definition);
     new LogEventAlarm(this, "db-failed-logins", {
-      alarms,
+      alarms: dataAlarms,
       logGroupName: database.logGroupNames.postgresql,
-      name: "db-failed-logins",
-      description: "Failed PostgreSQL password logins (a wrong or stale credential, or someone guessing)",
-      pattern: POSTGRES_FAILED_LOGIN_PATTERN,
-      namespace: SECURITY_EVENTS_NAMESPACE,
-      metricName: SECURITY_EVENT_METRICS.databaseFailedLogins,
-      runbook: "security-events",
-      threshold: config.alarms.security.databaseFailedLogins,
-      periodSeconds: config.alarms.security.periodSeconds,
+      ...databaseFailedLogins(config.alarms.security),
     });
 
     publishHandover(this, dataHandover, {

@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
+import { natGatewayAlarmDefinitions } from "../constructs/monitoring/nat-gateway-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { VpcFlowLogs } from "../constructs/network/flow-logs";
 import { InterfaceEndpoints } from "../constructs/network/interface-endpoints";
@@ -11,7 +14,7 @@ import { AuthStack } from "./auth-stack";
 import { publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
-/** auth-<env>-network: the VPC, the tier security groups, flow logs and the alert topic. */
+/** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
 export class NetworkStack extends AuthStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "network" });
@@ -63,6 +66,14 @@ export class NetworkStack extends AuthStack {
       accountId: aws.accountId,
       emails: config.alarms.emails,
     });
+
+    const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
+    const natAlarms = natGatewayAlarmDefinitions({
+      gateways: vpc.natGatewayIds.map((id, index) => ({ zone: network.availabilityZones[index], id })),
+      portAllocationErrors: config.alarms.network.natPortAllocationErrors,
+      packetsDropped: config.alarms.network.natPacketsDropped,
+    });
+    for (const definition of natAlarms) alarms.define(definition);
 
     publishHandover(this, networkHandover, {
       vpc_id: vpc.vpc.id,

@@ -38,6 +38,31 @@ export type MetricAlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "a
   readonly treatMissingData: TreatMissingData;
 };
 
+/** A metric alarm as data: what the factory creates and what the dashboard charts, from one definition. */
+export type AlarmDefinition = MetricAlarmSpec & {
+  /** Suffix of the alarm name after the factory's prefix. */
+  readonly name: string;
+};
+
+/** The definition of a single-metric threshold alarm, with the factory's defaults filled in. */
+export function thresholdDefinition(alarm: ThresholdAlarm): AlarmDefinition {
+  return {
+    name: alarm.name,
+    description: alarm.description,
+    runbook: alarm.runbook,
+    namespace: alarm.namespace,
+    metricName: alarm.metricName,
+    dimensions: alarm.dimensions,
+    statistic: alarm.statistic ?? "Average",
+    period: alarm.periodSeconds ?? 300,
+    evaluationPeriods: alarm.evaluationPeriods ?? 3,
+    datapointsToAlarm: alarm.datapointsToAlarm,
+    threshold: alarm.threshold,
+    comparisonOperator: alarm.breachWhen === "above" ? "GreaterThanThreshold" : "LessThanThreshold",
+    treatMissingData: alarm.treatMissingData,
+  };
+}
+
 export interface CompositeAlarmSpec {
   readonly description: string;
   /** Anchor of the alarm's section in docs/runbooks.md. */
@@ -52,6 +77,8 @@ export interface CreatedAlarm {
   readonly name: string;
   readonly runbook: string;
   readonly alarm: CloudwatchMetricAlarm | CloudwatchCompositeAlarm;
+  /** What a metric alarm watches; composite alarms have none. */
+  readonly definition?: AlarmDefinition;
 }
 
 /**
@@ -74,20 +101,13 @@ export class AlarmFactory {
   ) {}
 
   threshold(alarm: ThresholdAlarm): CloudwatchMetricAlarm {
-    return this.create(alarm.name, {
-      description: alarm.description,
-      runbook: alarm.runbook,
-      namespace: alarm.namespace,
-      metricName: alarm.metricName,
-      dimensions: alarm.dimensions,
-      statistic: alarm.statistic ?? "Average",
-      period: alarm.periodSeconds ?? 300,
-      evaluationPeriods: alarm.evaluationPeriods ?? 3,
-      datapointsToAlarm: alarm.datapointsToAlarm,
-      threshold: alarm.threshold,
-      comparisonOperator: alarm.breachWhen === "above" ? "GreaterThanThreshold" : "LessThanThreshold",
-      treatMissingData: alarm.treatMissingData,
-    });
+    return this.define(thresholdDefinition(alarm));
+  }
+
+  /** The alarm a definition describes. */
+  define(definition: AlarmDefinition): CloudwatchMetricAlarm {
+    const { name, ...spec } = definition;
+    return this.create(name, spec);
   }
 
   /** An alarm on any configuration (metric math, extended statistics), with the topic and runbook wired in. */
@@ -100,7 +120,7 @@ export class AlarmFactory {
       alarmActions: [this.topicArn],
       okActions: [this.topicArn],
     });
-    this.created.push({ name: `${this.prefix}-${name}`, runbook, alarm });
+    this.created.push({ name: `${this.prefix}-${name}`, runbook, alarm, definition: { name, ...spec } });
     return alarm;
   }
 

@@ -1,12 +1,10 @@
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import { AlarmFactory } from "./alarm-factory";
+import { AlarmDefinition, AlarmFactory, thresholdDefinition } from "./alarm-factory";
 
-export interface LogEventAlarmProps {
-  readonly alarms: AlarmFactory;
-  /** Log group the filter reads. */
-  readonly logGroupName: string;
+/** A log event to count and alarm on, independent of where it is logged. */
+export interface LogEventSpec {
   /** Filter name and alarm name suffix. */
   readonly name: string;
   readonly description: string;
@@ -23,6 +21,30 @@ export interface LogEventAlarmProps {
   readonly periodSeconds?: number;
 }
 
+export interface LogEventAlarmProps extends LogEventSpec {
+  readonly alarms: AlarmFactory;
+  /** Log group the filter reads. */
+  readonly logGroupName: string;
+}
+
+/** The alarm on a log event's count, as data: what LogEventAlarm creates and a dashboard charts. */
+export function logEventDefinition(spec: LogEventSpec): AlarmDefinition {
+  return thresholdDefinition({
+    name: spec.name,
+    description: spec.description,
+    runbook: spec.runbook,
+    namespace: spec.namespace,
+    metricName: spec.metricName,
+    dimensions: {},
+    statistic: "Sum",
+    periodSeconds: spec.periodSeconds ?? 300,
+    evaluationPeriods: 1,
+    threshold: spec.threshold ?? 0,
+    breachWhen: "above",
+    treatMissingData: "notBreaching",
+  });
+}
+
 /**
  * Counts the log events matching a pattern into a custom metric (1 per event, no dimensions) and
  * alarms on the count per period. Periods without a matching event publish nothing, so missing
@@ -31,6 +53,8 @@ export interface LogEventAlarmProps {
 export class LogEventAlarm extends Construct {
   readonly filter: CloudwatchLogMetricFilter;
   readonly alarm: CloudwatchMetricAlarm;
+  /** What the alarm watches, for a dashboard to chart it the same way. */
+  readonly definition: AlarmDefinition;
 
   constructor(scope: Construct, id: string, props: LogEventAlarmProps) {
     super(scope, id);
@@ -40,19 +64,7 @@ export class LogEventAlarm extends Construct {
       pattern: props.pattern,
       metricTransformation: { name: props.metricName, namespace: props.namespace, value: "1", unit: "Count" },
     });
-    this.alarm = props.alarms.threshold({
-      name: props.name,
-      description: props.description,
-      runbook: props.runbook,
-      namespace: props.namespace,
-      metricName: props.metricName,
-      dimensions: {},
-      statistic: "Sum",
-      periodSeconds: props.periodSeconds ?? 300,
-      evaluationPeriods: 1,
-      threshold: props.threshold ?? 0,
-      breachWhen: "above",
-      treatMissingData: "notBreaching",
-    });
+    this.definition = logEventDefinition(props);
+    this.alarm = props.alarms.define(this.definition);
   }
 }

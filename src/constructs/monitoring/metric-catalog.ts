@@ -1,3 +1,4 @@
+import { AGENT_DIMENSIONS } from "../compute/cloudwatch-agent-config";
 import { CIS_METRIC_FILTERS, CIS_NAMESPACE, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
 
 /**
@@ -51,18 +52,14 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
   },
   {
     namespace: "CWAgent",
-    // The names and dimensions the agent publishes with our config (src/constructs/compute/cloudwatch-agent-config.ts):
-    // memory and disk per group, procstat per group and process pattern.
+    // Published with the dimensions our agent config aggregates to (src/constructs/compute/cloudwatch-agent-config.ts).
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-collected-by-CloudWatch-agent.html",
-    metrics: [
-      ...metrics(["mem_used_percent", "swap_used_percent"], [["AutoScalingGroupName"]]),
-      ...metrics(["disk_used_percent", "disk_inodes_free"], [["AutoScalingGroupName", "path"]]),
-    ],
+    metrics: metrics(["mem_used_percent", "disk_used_percent", "disk_inodes_free"], [AGENT_DIMENSIONS.host]),
   },
   {
     namespace: "CWAgent",
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-procstat-process-metrics.html",
-    metrics: metrics(["procstat_cpu_usage", "procstat_memory_rss", "procstat_lookup_pid_count"], [["AutoScalingGroupName", "pattern", "pid_finder"]]),
+    metrics: metrics(["procstat_cpu_usage", "procstat_memory_rss", "procstat_lookup_pid_count"], [AGENT_DIMENSIONS.process]),
   },
   {
     namespace: "AWS/WAFV2",

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { WebAclRuleMetric } from "../edge/web-application-firewall";
-import { AlarmFactory } from "./alarm-factory";
+import { AlarmDefinition, AlarmFactory, thresholdDefinition } from "./alarm-factory";
 import { jsonFieldIsAnyOf, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
 import { LogEventAlarm } from "./log-event-alarm";
 
@@ -37,10 +37,13 @@ export interface ServiceSecurityAlarmsProps {
  * the alarm names the rule that fired.
  */
 export class ServiceSecurityAlarms extends Construct {
+  /** Every alarm it creates (sign-in failures, lockouts, one per WAF rule), for the dashboard. */
+  readonly definitions: AlarmDefinition[];
+
   constructor(scope: Construct, id: string, props: ServiceSecurityAlarmsProps) {
     super(scope, id);
     const { alarms, thresholds, periodSeconds } = props;
-    new LogEventAlarm(this, "authentication-failures", {
+    const failures = new LogEventAlarm(this, "authentication-failures", {
       alarms,
       logGroupName: props.serviceLogGroupName,
       name: "authentication-failures",
@@ -52,7 +55,7 @@ export class ServiceSecurityAlarms extends Construct {
       threshold: thresholds.authenticationFailures,
       periodSeconds,
     });
-    new LogEventAlarm(this, "account-lockouts", {
+    const lockouts = new LogEventAlarm(this, "account-lockouts", {
       alarms,
       logGroupName: props.serviceLogGroupName,
       name: "account-lockouts",
@@ -66,8 +69,8 @@ export class ServiceSecurityAlarms extends Construct {
     });
 
     // The Rule dimension is the rule's visibility metric name (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html).
-    for (const rule of props.wafRules) {
-      alarms.threshold({
+    const wafAlarms = props.wafRules.map((rule) =>
+      thresholdDefinition({
         name: `waf-${rule.rateBased ? "rate-limited" : "blocked"}-${rule.rule.toLowerCase()}`,
         description: rule.rateBased
           ? `Spike in requests the WAF rate limit ${rule.rule} blocks (one client over its limit)`
@@ -82,7 +85,9 @@ export class ServiceSecurityAlarms extends Construct {
         threshold: rule.rateBased ? thresholds.wafRateLimitedPerRule : thresholds.wafBlockedPerRule,
         breachWhen: "above",
         treatMissingData: "notBreaching",
-      });
-    }
+      }),
+    );
+    for (const definition of wafAlarms) alarms.define(definition);
+    this.definitions = [failures.definition, lockouts.definition, ...wafAlarms];
   }
 }
