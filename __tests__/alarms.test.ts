@@ -43,3 +43,18 @@ describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links i
     expect(LAYERS.flatMap((layer) => everyAlarm(stacks[layer])).length).toBeGreaterThan(20);
   });
 });
+
+describe("docs/runbooks.md", () => {
+  test("has no section that no alarm links (one section per alarm family, none stale)", () => {
+    const markdown = readFileSync(join(__dirname, "..", RUNBOOK_PATH), "utf8");
+    const families = [...markdown.matchAll(/^## (.+)$/gm)].map((match) => headingAnchor(match[1]));
+    const linked = new Set(
+      ENVIRONMENTS.flatMap((env) => {
+        const stacks = synthEnvironment(env);
+        return LAYERS.flatMap((layer) => [...stacks[layer].resourceList("aws_cloudwatch_metric_alarm"), ...stacks[layer].resourceList("aws_cloudwatch_composite_alarm")]);
+      }).map((alarm) => /#([a-z0-9-]+)$/.exec(alarm.alarm_description)?.[1]),
+    );
+    expect(families.filter((family) => !linked.has(family))).toEqual([]);
+    expect(families.length).toBeGreaterThanOrEqual(12);
+  });
+});
