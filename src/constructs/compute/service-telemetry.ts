@@ -16,7 +16,9 @@ const STANDARD_PARAMETER_LIMIT = 4096;
 export interface ServiceTelemetryProps {
   /** Prefix of the parameter and policy names, e.g. auth-staging. */
   readonly name: string;
+  /** Environment name, the deployment.environment of the telemetry. */
   readonly environment: string;
+  /** Region and account of the parameter (its ARN in the agent's permissions). */
   readonly region: string;
   readonly accountId: string;
   /** OTEL_SERVICE_NAME of the container. */
