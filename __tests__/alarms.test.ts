@@ -20,6 +20,20 @@ describe("runbook links", () => {
     expect(() => factory.threshold({ ...alarm, runbook: "Service Errors" })).toThrow(/runbook anchor "Service Errors" must be a lowercase heading anchor/);
     expect(() => factory.threshold({ ...alarm, runbook: "" })).toThrow(/runbook anchor/);
   });
+
+  test("a composite alarm watches alarms of its own factory by name, after they exist", () => {
+    const stack = new TerraformStack(Testing.app(), "composite");
+    const factory = new AlarmFactory(stack, "auth-test", "arn:aws:sns:eu-west-1:111111111111:alerts", runbookDocumentUrl("example-org/infra"));
+    const other = new AlarmFactory(stack, "other", "arn:aws:sns:eu-west-1:111111111111:alerts", runbookDocumentUrl("example-org/infra"));
+    const alarm = { description: "d", runbook: "service-down", namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: {}, threshold: 1, breachWhen: "above", treatMissingData: "missing" } as const;
+    const first = factory.threshold({ ...alarm, name: "first" });
+    const second = factory.threshold({ ...alarm, name: "second" });
+    factory.composite("down", { description: "Down", runbook: "service-down", anyOf: [first, second] });
+    const composite = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.aws_cloudwatch_composite_alarm)[0];
+    expect(composite).toMatchObject({ alarm_rule: 'ALARM("auth-test-first") OR ALARM("auth-test-second")', depends_on: ["aws_cloudwatch_metric_alarm.alarm-first", "aws_cloudwatch_metric_alarm.alarm-second"] });
+    expect(() => factory.composite("mixed", { description: "d", runbook: "service-down", anyOf: [other.threshold({ ...alarm, name: "x" })] })).toThrow(/only watch alarms of its own factory/);
+    expect(() => factory.composite("empty", { description: "d", runbook: "service-down", anyOf: [] })).toThrow(/needs at least one alarm/);
+  });
 });
 
 describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links its runbook", (env) => {
@@ -41,5 +55,20 @@ describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links i
 
   test("the stacks have alarms at all (the check is not vacuous)", () => {
     expect(LAYERS.flatMap((layer) => everyAlarm(stacks[layer])).length).toBeGreaterThan(20);
+  });
+});
+
+describe("docs/runbooks.md", () => {
+  test("has no section that no alarm links (one section per alarm family, none stale)", () => {
+    const markdown = readFileSync(join(__dirname, "..", RUNBOOK_PATH), "utf8");
+    const families = [...markdown.matchAll(/^## (.+)$/gm)].map((match) => headingAnchor(match[1]));
+    const linked = new Set(
+      ENVIRONMENTS.flatMap((env) => {
+        const stacks = synthEnvironment(env);
+        return LAYERS.flatMap((layer) => [...stacks[layer].resourceList("aws_cloudwatch_metric_alarm"), ...stacks[layer].resourceList("aws_cloudwatch_composite_alarm")]);
+      }).map((alarm) => /#([a-z0-9-]+)$/.exec(alarm.alarm_description)?.[1]),
+    );
+    expect(families.filter((family) => !linked.has(family))).toEqual([]);
+    expect(families.length).toBeGreaterThanOrEqual(12);
   });
 });

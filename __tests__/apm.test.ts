@@ -1,8 +1,10 @@
+import { readFileSync } from "fs";
+import { join } from "path";
 import { z } from "zod";
 import { DOCKER_BRIDGE_GATEWAY } from "../src/constructs/compute/cloudwatch-agent-config";
 import { renderUserData, UserDataValues } from "../src/constructs/compute/user-data";
 import { COLOURS } from "../src/release/release-state";
-import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
+import { ENVIRONMENTS, SYNTH_DIR, synthEnvironment, validConfig } from "./support/synth";
 
 /**
  * The agent's documented configuration shape, for the sections we use, as its JSON schema states it
@@ -50,14 +52,17 @@ describe.each(ENVIRONMENTS)("APM in %s: the CloudWatch agent, traces to X-Ray, t
   const config = validConfig(env);
   const json = synthEnvironment(env).app;
   const parameter = json.resource("aws_ssm_parameter");
-  // Terraform turns $${ back into ${ when it applies the value: the agent gets its own placeholders.
-  const agentConfig = JSON.parse(parameter.value.replace(/\$\$\{/g, "${"));
+  // The value is file() of an asset shipped with the stack: the agent gets its ${aws:...} placeholders verbatim.
+  const assetPath = /^\$\{file\("(assets\/[^"]+\.json)"\)\}$/.exec(parameter.value)![1];
+  const agentConfigText = readFileSync(join(SYNTH_DIR, "stacks", `auth-${env}-app`, assetPath), "utf8");
+  const agentConfig = JSON.parse(agentConfigText);
   const templates = COLOURS.map((colour) => json.named("aws_launch_template", `${colour}_launch-template`));
 
   describe("the CloudWatch agent, configured through an SSM parameter", () => {
     test("the parameter holds a configuration of the agent's documented shape", () => {
       expect(parameter).toMatchObject({ name: `AmazonCloudWatch-auth-${env}`, type: "String", tier: "Standard" });
-      expect(parameter.value.length).toBeLessThanOrEqual(4096);
+      expect(agentConfigText.length).toBeLessThanOrEqual(4096);
+      expect(agentConfig.metrics.append_dimensions.AutoScalingGroupName).toBe("${aws:AutoScalingGroupName}");
       expect(() => agentConfigSchema.parse(agentConfig)).not.toThrow();
       // The shape check itself refuses what the agent refuses.
       expect(agentConfigSchema.safeParse({ ...agentConfig, metrics: { ...agentConfig.metrics, append_dimensions: { Colour: "blue" } } }).success).toBe(false);

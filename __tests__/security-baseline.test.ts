@@ -199,6 +199,16 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(conditionValue(keyStatement, "aws:SourceAccount")).toEqual([config.aws.accountId]);
     });
 
+    test("a rule that cannot deliver to the topic raises an alarm on its FailedInvocations", () => {
+      const topicArn = referenceTo(json, "aws_sns_topic", securityTopic, "arn");
+      const failed = json.resourceList("aws_cloudwatch_metric_alarm").filter((alarm) => alarm.metric_name === "FailedInvocations");
+      expect(failed.map((alarm) => alarm.dimensions.RuleName).sort()).toEqual(rules.map((rule) => rule.name).sort());
+      for (const alarm of failed) {
+        expect(alarm).toMatchObject({ namespace: "AWS/Events", statistic: "Sum", threshold: 0, treat_missing_data: "notBreaching", alarm_actions: [topicArn], ok_actions: [topicArn] });
+        expect(alarm.alarm_description).toMatch(/#security-findings$/);
+      }
+    });
+
     test("the security topic is encrypted and mails the same recipients as the alert topic", () => {
       expect(securityTopic.kms_master_key_id).toBe(referenceTo(json, "aws_kms_key", json.named("aws_kms_key", "security-alerts"), "arn"));
       expect(json.resourceList("aws_sns_topic_subscription").map((subscription) => subscription.endpoint).sort()).toEqual([...config.alarms.emails].sort());

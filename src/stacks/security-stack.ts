@@ -46,14 +46,16 @@ export class SecurityStack extends AuthStack {
       emails: config.alarms.emails,
       eventRuleArns: [`arn:aws:events:${aws.region}:${aws.accountId}:rule/${findingRulePrefix}-*`],
     });
+    const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
     new SecurityFindingAlerts(this, "finding-alerts", {
       prefix: findingRulePrefix,
       topicArn: alerts.arn,
       guardDutyMinimumSeverity: GUARDDUTY_SEVERITY_FLOOR[security.guardDuty.alertAtSeverity],
       securityHub: security.securityHub,
+      alarms,
     });
     new CisTrailAlarms(this, "cis-alarms", {
-      alarms: new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository)),
+      alarms,
       trailLogGroupName: trail.logGroup.name,
       unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
     });

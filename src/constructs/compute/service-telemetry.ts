@@ -2,6 +2,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { createHash } from "crypto";
+import { mkdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { cloudWatchAgentConfig, DOCKER_BRIDGE_GATEWAY, OTLP_HTTP_PORT } from "./cloudwatch-agent-config";
 
@@ -11,7 +16,9 @@ const STANDARD_PARAMETER_LIMIT = 4096;
 export interface ServiceTelemetryProps {
   /** Prefix of the parameter and policy names, e.g. auth-staging. */
   readonly name: string;
+  /** Environment name, the deployment.environment of the telemetry. */
   readonly environment: string;
+  /** Region and account of the parameter (its ARN in the agent's permissions). */
   readonly region: string;
   readonly accountId: string;
   /** OTEL_SERVICE_NAME of the container. */
@@ -55,15 +62,21 @@ export class ServiceTelemetry extends Construct {
       serviceName: props.serviceName,
       environment: props.environment,
     });
-    // The agent resolves ${aws:...} itself; Terraform must leave it alone, hence $${.
-    const value = JSON.stringify(this.agentConfig).replace(/\$\{/g, () => "$${");
+    // Shipped as a file and read with file(): the agent's own ${aws:...} placeholders stay literal,
+    // and the JSON and HCL exports carry the same value (no quoting or heredoc differences).
+    const value = JSON.stringify(this.agentConfig, null, 1);
+    const directory = join(tmpdir(), "auth-infra-assets");
+    mkdirSync(directory, { recursive: true });
+    const path = join(directory, `cloudwatch-agent-${createHash("sha256").update(value).digest("hex").slice(0, 16)}.json`);
+    writeFileSync(path, value);
+    const asset = new TerraformAsset(this, "agent-config-file", { path, type: AssetType.FILE });
     this.parameterName = `AmazonCloudWatch-${props.name}`;
     this.agentConfigParameter = new SsmParameter(this, "agent-config", {
       name: this.parameterName,
       description: `CloudWatch agent configuration of the ${props.name} service instances`,
       type: "String",
       tier: value.length > STANDARD_PARAMETER_LIMIT ? "Advanced" : "Standard",
-      value,
+      value: Fn.file(asset.path),
     });
   }
 

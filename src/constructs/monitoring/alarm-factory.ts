@@ -130,13 +130,22 @@ export class AlarmFactory {
     const alarm = new CloudwatchCompositeAlarm(this.scope, `alarm-${name}`, {
       alarmName: `${this.prefix}-${name}`,
       alarmDescription: this.describe(spec.description, spec.runbook),
-      alarmRule: spec.anyOf.map((member) => `ALARM(${JSON.stringify(member.alarmName)})`).join(" OR "),
+      alarmRule: spec.anyOf.map((member) => `ALARM("${this.nameOf(member)}")`).join(" OR "),
+      // The rule names its members literally; CloudWatch refuses a rule naming an alarm that does not exist yet.
+      dependsOn: [...spec.anyOf],
       actionsEnabled: true,
       alarmActions: [this.topicArn],
       okActions: [this.topicArn],
     });
     this.created.push({ name: `${this.prefix}-${name}`, runbook: spec.runbook, alarm });
     return alarm;
+  }
+
+  /** The literal name of an alarm this factory made. */
+  private nameOf(alarm: CloudwatchMetricAlarm | CloudwatchCompositeAlarm): string {
+    const created = this.created.find((candidate) => candidate.alarm === alarm);
+    if (!created) throw new Error("a composite alarm can only watch alarms of its own factory");
+    return created.name;
   }
 
   private describe(description: string, runbook: string): string {

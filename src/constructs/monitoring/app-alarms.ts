@@ -34,9 +34,12 @@ export interface ServiceAlarmDefinitionsProps {
   readonly liveGroupName: string;
   /** In-service instances the live colour must keep. */
   readonly liveGroupMinimum: number;
+  /** Name of the web ACL and its region, the WebACL and Region dimensions of AWS/WAFV2. */
   readonly webAclName: string;
   readonly region: string;
+  /** Thresholds of the service alarms (config alarms.service). */
   readonly thresholds: ServiceAlarmThresholds;
+  /** Thresholds of the capacity alarms (config alarms.capacity). */
   readonly capacity: CapacityAlarmThresholds;
 }
 
@@ -287,6 +290,7 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
 }
 
 export interface AppAlarmsProps extends ServiceAlarmDefinitionsProps {
+  /** Makes the alarms (prefix, alert topic, runbook links). */
   readonly alarms: AlarmFactory;
 }
 

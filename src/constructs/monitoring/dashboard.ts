@@ -80,6 +80,14 @@ export function alarmStatus(title: string, alarmArns: string[]): DashboardWidget
   return { type: "alarm", width: GRID_WIDTH, height: 2 + Math.ceil(alarmArns.length / 4), properties: { title, alarms: alarmArns } };
 }
 
+/**
+ * The body as JSON with one widget per line: the HCL export then writes a heredoc, which needs no
+ * escaping of the quotes (cdktf escapes none in a one-line string that holds a reference).
+ */
+function dashboardBody(widgets: readonly Record<string, unknown>[]): string {
+  return `{"widgets": [\n${widgets.map((widget) => JSON.stringify(widget)).join(",\n")}\n]}`;
+}
+
 export interface MonitoringDashboardProps {
   /** Dashboard name, e.g. auth-production. */
   readonly name: string;
@@ -113,6 +121,6 @@ export class MonitoringDashboard extends Construct {
       }
       y += rowHeight;
     }
-    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: JSON.stringify({ widgets }) });
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: dashboardBody(widgets) });
   }
 }

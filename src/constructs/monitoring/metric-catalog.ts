@@ -94,6 +94,12 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     metrics: metrics(["TriggeredRules"], [["RuleName"]]),
   },
   {
+    namespace: "AWS/Events",
+    // Deliveries of the security finding rules that failed (src/constructs/monitoring/security-finding-alerts.ts).
+    source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html",
+    metrics: metrics(["FailedInvocations"], [["RuleName"]]),
+  },
+  {
     // Our metric filters (src/constructs/monitoring/filter-patterns.ts) publish these without dimensions:
     // a metric filter's dimensions are only the ones its transformation names.
     namespace: CIS_NAMESPACE,

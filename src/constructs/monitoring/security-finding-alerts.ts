@@ -1,6 +1,7 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { Construct } from "constructs";
+import { AlarmFactory } from "./alarm-factory";
 
 /**
  * GuardDuty findings at or above a severity. GuardDuty sends every new finding, and every update of
@@ -38,6 +39,8 @@ export interface SecurityFindingAlertsProps {
   readonly guardDutyMinimumSeverity: number;
   /** Also send critical Security Hub findings. @default true */
   readonly securityHub?: boolean;
+  /** Alarms when a rule fails to deliver a finding to the topic (its FailedInvocations). */
+  readonly alarms: AlarmFactory;
 }
 
 /** EventBridge rules that forward the findings a person must look at to the alert topic. */
@@ -53,8 +56,9 @@ export class SecurityFindingAlerts extends Construct {
   }
 
   private forward(name: string, description: string, pattern: object, props: SecurityFindingAlertsProps) {
+    const ruleName = `${props.prefix}-${name}`;
     const rule = new CloudwatchEventRule(this, `${name}-rule`, {
-      name: `${props.prefix}-${name}`,
+      name: ruleName,
       description,
       eventPattern: JSON.stringify(pattern),
     });
@@ -65,5 +69,20 @@ export class SecurityFindingAlerts extends Construct {
       retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
     });
     this.rules.push(rule);
+    // A finding that never reaches the topic (a broken topic or key policy) must not go unnoticed.
+    props.alarms.threshold({
+      name: `${name}-findings-delivery-failed`,
+      description: `EventBridge could not deliver ${description.charAt(0).toLowerCase()}${description.slice(1)} to the security alert topic`,
+      runbook: "security-findings",
+      namespace: "AWS/Events",
+      metricName: "FailedInvocations",
+      dimensions: { RuleName: ruleName },
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      breachWhen: "above",
+      treatMissingData: "notBreaching",
+    });
   }
 }
