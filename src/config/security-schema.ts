@@ -30,7 +30,7 @@ export const securitySchema = z.strictObject({
       .min(1)
       .describe("Retention of the trail's CloudWatch Logs group (what the CIS alarms read); must be a CloudWatch Logs retention value"),
     archiveAfterDays: z.number().int().min(30, "S3 needs objects to be at least 30 days old before STANDARD_IA").describe("Days before trail log files move to S3 Standard-IA"),
-    expireAfterDays: z.number().int().min(1).describe("Days before trail log files (and old versions) expire from the bucket"),
+    expireAfterDays: z.number().int().min(1).describe("Days before trail log files expire from the bucket (superseded versions go 30 days after they are replaced)"),
   }).describe("CloudTrail: multi-region, validated, KMS-encrypted, to S3 and CloudWatch Logs"),
   guardDuty: z.strictObject({
     runtimeMonitoring: z.boolean().describe("GuardDuty EC2 runtime monitoring with the automatically managed agent on the instances"),
