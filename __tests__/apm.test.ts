@@ -87,6 +87,8 @@ describe.each(ENVIRONMENTS)("APM in %s: the CloudWatch agent, traces to X-Ray, t
       expect(start).toBeGreaterThan(script.indexOf("systemctl enable --now docker"));
       expect(start).toBeLessThan(script.indexOf("docker run"));
       expect(script).toMatch(/dnf install -y [^\n]*amazon-cloudwatch-agent/);
+      // After a reboot too: systemd starts the agent after Docker has made the bridge.
+      expect(script).toContain("printf '[Unit]\\nAfter=docker.service\\nWants=docker.service\\n' > /etc/systemd/system/amazon-cloudwatch-agent.service.d/after-docker.conf");
     });
   });
 

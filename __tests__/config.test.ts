@@ -212,6 +212,12 @@ describe("environment config validation", () => {
       /^production: apm\.traceSamplingRatio: must be between 0 and 1/,
     ],
     [
+      "alarm thresholds in their old place (app.alarms moved to alarms.service)",
+      "staging",
+      (c: any) => (c.app.alarms = { http5xxRatePercent: 5 }),
+      /^staging: app\.alarms: unknown key/,
+    ],
+    [
       "a sustained-CPU window that is not whole 5-minute periods",
       "staging",
       (c: any) => (c.alarms.capacity.cpuMinutes = 62),

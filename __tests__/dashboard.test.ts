@@ -45,16 +45,19 @@ describe.each(ENVIRONMENTS)("the %s dashboard", (env) => {
   });
 
   test("widgets fit the 24-unit grid without overlapping", () => {
-    const cells = new Set<string>();
-    for (const widget of widgets) {
-      expect(widget.x + widget.width).toBeLessThanOrEqual(24);
+    const owner = new Map<string, string>();
+    const problems: string[] = [];
+    for (const [index, widget] of widgets.entries()) {
+      if (widget.x + widget.width > 24) problems.push(`widget ${index} is wider than the grid`);
       for (let x = widget.x; x < widget.x + widget.width; x++) {
         for (let y = widget.y; y < widget.y + widget.height; y++) {
-          expect(cells.has(`${x},${y}`)).toBe(false);
-          cells.add(`${x},${y}`);
+          const cell = `${x},${y}`;
+          if (owner.has(cell)) problems.push(`widget ${index} overlaps ${owner.get(cell)} at ${cell}`);
+          owner.set(cell, `widget ${index}`);
         }
       }
     }
+    expect(problems).toEqual([]);
   });
 
   test("the stack outputs the dashboard's console address", () => {

@@ -15,7 +15,10 @@ systemctl enable --now docker
 
 # The CloudWatch agent (its configuration is the SSM parameter): memory, disk and per-process
 # metrics, and an OTLP receiver on the Docker bridge that sends the container's traces to X-Ray.
-# Started after Docker, whose bridge address the receiver listens on.
+# Started after Docker, whose bridge address the receiver listens on, now and at every boot.
+install -d -m 0755 /etc/systemd/system/amazon-cloudwatch-agent.service.d
+printf '[Unit]\nAfter=docker.service\nWants=docker.service\n' > /etc/systemd/system/amazon-cloudwatch-agent.service.d/after-docker.conf
+systemctl daemon-reload
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "ssm:{{agent_config_parameter}}"
 
 aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$REGISTRY"
