@@ -5,6 +5,7 @@ import { ConfigError, validateConfigs } from "../src/config/validate";
 import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../src/constructs/monitoring/filter-patterns";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { matchesEventPattern } from "./support/event-pattern";
+import { alarmState, MetricData } from "./support/fake-cloudwatch-alarms";
 import { matchesFilterPattern } from "./support/filter-pattern";
 import { Block, ENVIRONMENTS, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
@@ -453,5 +454,53 @@ describe("the filter pattern evaluator the tests above rely on", () => {
     expect(matchesFilterPattern("{ $.a NOT EXISTS }", '{"b":1}')).toBe(true);
     expect(matchesFilterPattern("{ $.a = 1 || $.b = 2 && $.c = 3 }", '{"a":1,"b":2,"c":4}')).toBe(true);
     expect(matchesFilterPattern("{ ($.a = 1 || $.b = 2) && $.c = 3 }", '{"a":1,"b":2,"c":4}')).toBe(false);
+  });
+});
+
+/**
+ * The whole path an on-call engineer relies on: log lines in a period, counted by the synthesized
+ * metric filter (filter-pattern evaluator), published as that period's sum (nothing when no line
+ * matched), then the synthesized alarm evaluated by the CloudWatch fake.
+ */
+describe("from log lines to alarm state (production)", () => {
+  const env = "production";
+  const config = validConfig(env);
+  const { app, data, security } = synthEnvironment(env);
+  const everything = [app, data, security];
+  const alarmNamed = (suffix: string) => everything.flatMap((json) => json.resourceList("aws_cloudwatch_metric_alarm")).find((alarm) => alarm.alarm_name === `auth-${env}-${suffix}`)!;
+  const filterFor = (alarm: Block) =>
+    everything.flatMap((json) => json.resourceList("aws_cloudwatch_log_metric_filter")).find((filter) => filter.metric_transformation.name === alarm.metric_name && filter.metric_transformation.namespace === alarm.namespace)!;
+  /** One value per alarm period: how many lines matched, or no data point when none did. */
+  const published = (alarm: Block, periods: string[][]): MetricData => {
+    const { pattern } = filterFor(alarm);
+    const series = periods.map((lines) => lines.filter((line) => matchesFilterPattern(pattern, line)).length || undefined);
+    return (metric) => (metric.metric_name === alarm.metric_name ? series : []);
+  };
+  const times = (count: number, line: string) => Array.from({ length: count }, () => line);
+  const failedSignIn = JSON.stringify({ level: "warn", event: config.security.serviceLogEvents.authenticationFailure.values[0], user: "someone@example.com", ip: "198.51.100.7" });
+  const signedIn = JSON.stringify({ level: "info", event: "auth.login_succeeded", user: "someone@example.com" });
+
+  test("a credential-stuffing burst above alarms.security.authenticationFailures fires; a quiet period after it recovers", () => {
+    const alarm = alarmNamed("authentication-failures");
+    const limit = config.alarms.security.authenticationFailures;
+    expect(alarmState(alarm, published(alarm, [times(limit + 1, failedSignIn), times(500, signedIn)]))).toBe("OK");
+    expect(alarmState(alarm, published(alarm, [times(500, signedIn), [...times(limit + 1, failedSignIn), ...times(500, signedIn)]]))).toBe("ALARM");
+    expect(alarmState(alarm, published(alarm, [times(limit, failedSignIn)]))).toBe("OK");
+  });
+
+  test("one root sign-in in the trail fires the CIS root alarm; an AWS service acting as root does not", () => {
+    const alarm = alarmNamed("cis-root-account-use");
+    const record = (identity: Record<string, unknown>) => JSON.stringify({ eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn", userIdentity: { type: "Root", ...identity } });
+    expect(alarmState(alarm, published(alarm, [[record({})]]))).toBe("ALARM");
+    expect(alarmState(alarm, published(alarm, [[record({ invokedBy: "support.amazonaws.com" })]]))).toBe("OK");
+  });
+
+  test("repeated refused database passwords fire; connections that succeed do not", () => {
+    const alarm = alarmNamed("db-failed-logins");
+    const prefix = "2026-11-30 04:00:00 UTC:10.30.16.9(40112):auth_app@auth:[777]:";
+    const refused = `${prefix}FATAL:  password authentication failed for user "auth_app"`;
+    const accepted = `${prefix}LOG:  connection authorized: user=auth_app database=auth SSL enabled`;
+    expect(alarmState(alarm, published(alarm, [[...times(config.alarms.security.databaseFailedLogins + 1, refused), accepted]]))).toBe("ALARM");
+    expect(alarmState(alarm, published(alarm, [times(50, accepted)]))).toBe("OK");
   });
 });
