@@ -322,7 +322,8 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
     const reader = Object.values(json.dataSources("aws_ssm_parameter"));
 
     test("is read through one SSM parameter data source, never declared as variables with defaults", () => {
-      expect(json.resources("aws_ssm_parameter")).toEqual({});
+      // The stack owns other parameters (the CloudWatch agent's configuration), never the release state.
+      expect(json.resourceList("aws_ssm_parameter").map((parameter) => parameter.name)).not.toContain(releaseStateParameterName(env));
       expect(reader).toHaveLength(1);
       expect(reader[0].name).toBe(releaseStateParameterName(env));
       expect(json.json.locals.release_state).toMatch(/^\$\{jsondecode\(data\.aws_ssm_parameter\.release_parameter_\w+\.insecure_value\)\}$/);
@@ -369,32 +370,79 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       for (const alarm of alarms) expect(alarm.alarm_actions).toEqual([expect.stringMatching(/outputs\.alert_topic_arn/)]);
     });
 
-    test("5xx rate is metric math over target 5xx and request count", () => {
+    test("5xx rate counts the load balancer's own 5xx (no healthy target) and the targets' 5xx", () => {
       const alarm = named("alb-5xx-rate");
       const queries = Object.fromEntries(alarm.metric_query.map((query: any) => [query.id, query]));
-      expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix } });
+      expect(queries.target.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix }, stat: "Sum" });
+      expect(queries.elb.metric).toMatchObject({ metric_name: "HTTPCode_ELB_5XX_Count", namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: albSuffix }, stat: "Sum" });
       expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions: { LoadBalancer: albSuffix } });
-      expect(queries.rate).toMatchObject({ expression: "IF(requests > 0, 100 * errors / requests, 0)", return_data: true });
-      expect(alarm.threshold).toBe(app.alarms.http5xxRatePercent);
+      // A total outage: every request answered 503 by the load balancer, none reaching a target.
+      expect(queries.rate).toMatchObject({ expression: "IF((FILL(requests, 0) + FILL(elb, 0)) > 0, 100 * (FILL(target, 0) + FILL(elb, 0)) / (FILL(requests, 0) + FILL(elb, 0)), 0)", return_data: true });
+      expect(alarm.threshold).toBe(config.alarms.service.http5xxRatePercent);
+    });
+
+    test("service down: a composite alarm on the load balancer's own 5xx or no healthy target in the live colour", () => {
+      const composite = json.resource("aws_cloudwatch_composite_alarm");
+      expect(composite.alarm_rule).toBe(`ALARM("auth-${env}-alb-elb-5xx") OR ALARM("auth-${env}-live-no-healthy-targets")`);
+      // CloudWatch refuses a rule naming an alarm that does not exist yet: the members come first.
+      expect(composite.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarm-alb-elb-5xx$/), expect.stringMatching(/^aws_cloudwatch_metric_alarm\.alarm-live-no-healthy-targets$/)]);
+      expect(composite).toMatchObject({
+        alarm_name: `auth-${env}-service-down`,
+        alarm_actions: [expect.stringMatching(/outputs\.alert_topic_arn/)],
+        ok_actions: [expect.stringMatching(/outputs\.alert_topic_arn/)],
+      });
+      expect(named("alb-elb-5xx")).toMatchObject({ metric_name: "HTTPCode_ELB_5XX_Count", dimensions: { LoadBalancer: albSuffix }, threshold: config.alarms.service.loadBalancer5xxPerMinute, treat_missing_data: "notBreaching" });
+      const liveTargets = named("live-no-healthy-targets");
+      expect(liveTargets).toMatchObject({ metric_name: "HealthyHostCount", statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+      // Follows the release state: the target group of whichever colour takes traffic.
+      expect(liveTargets.dimensions.TargetGroup).toMatch(/^\$\{\(local\.release_state\.greenTrafficPercent <= 50\) \? aws_lb_target_group\.blue.*\.arn_suffix : aws_lb_target_group\.green.*\.arn_suffix\}$/);
+    });
+
+    describe("capacity planning", () => {
+      const capacity = config.alarms.capacity;
+
+      test("the issue's thresholds: 15 minutes at max, CPU above 70 % for an hour", () => {
+        expect(capacity).toMatchObject({ groupAtMaxMinutes: 15, cpuPercent: 70, cpuMinutes: 60 });
+      });
+
+      test.each(COLOURS)("the %s group at its maximum for the configured minutes (group metrics are enabled)", (colour) => {
+        const group = groupOf(colour);
+        expect(group.enabled_metrics).toEqual(expect.arrayContaining(["GroupInServiceInstances", "GroupMaxSize"]));
+        const alarm = named(`${colour}-at-max-capacity`);
+        const queries = Object.fromEntries(alarm.metric_query.map((query: any) => [query.id, query]));
+        const dimensions = { AutoScalingGroupName: referenceTo(json, "aws_autoscaling_group", group, "name") };
+        expect(queries.inService.metric).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupInServiceInstances", dimensions, period: 60 });
+        expect(queries.maxSize.metric).toMatchObject({ namespace: "AWS/AutoScaling", metric_name: "GroupMaxSize", dimensions, period: 60 });
+        expect(queries.atMax.expression).toBe("IF(maxSize > 0 AND inService >= maxSize, 1, 0)");
+        expect(alarm).toMatchObject({ evaluation_periods: capacity.groupAtMaxMinutes, datapoints_to_alarm: capacity.groupAtMaxMinutes, threshold: 1, comparison_operator: "GreaterThanOrEqualToThreshold" });
+      });
+
+      test.each(COLOURS)("average CPU of the %s group above the threshold for the configured hour", (colour) => {
+        const group = groupOf(colour);
+        const alarm = named(`${colour}-cpu-sustained`);
+        expect(alarm).toMatchObject({ namespace: "AWS/EC2", metric_name: "CPUUtilization", statistic: "Average", threshold: capacity.cpuPercent, comparison_operator: "GreaterThanThreshold" });
+        expect(alarm.dimensions).toEqual({ AutoScalingGroupName: referenceTo(json, "aws_autoscaling_group", group, "name") });
+        expect(alarm.period * alarm.evaluation_periods).toBe(capacity.cpuMinutes * 60);
+      });
     });
 
     test("p99 target response time", () => {
-      expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
+      expect(named("alb-p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: config.alarms.service.p99LatencySeconds, dimensions: { LoadBalancer: albSuffix } });
     });
 
     test.each(COLOURS)("the %s target group has its own 5xx rate, p99 latency and unhealthy hosts alarms, named as the release tool reads them", (colour) => {
       const byName = (alarm: (typeof TARGET_GROUP_ALARMS)[number]) => alarms.find((candidate) => candidate.alarm_name === targetGroupAlarmName(env, colour, alarm))!;
       const dimensions = { TargetGroup: referenceTo(json, "aws_lb_target_group", targetGroup(colour), "arn_suffix"), LoadBalancer: albSuffix };
       expect(byName("unhealthy-hosts")).toMatchObject({ metric_name: "UnHealthyHostCount", dimensions });
-      expect(byName("p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: app.alarms.p99LatencySeconds, dimensions });
+      expect(byName("p99-latency")).toMatchObject({ metric_name: "TargetResponseTime", extended_statistic: "p99", threshold: config.alarms.service.p99LatencySeconds, dimensions });
       const queries = Object.fromEntries(byName("5xx-rate").metric_query.map((query: any) => [query.id, query]));
       expect(queries.errors.metric).toMatchObject({ metric_name: "HTTPCode_Target_5XX_Count", dimensions });
       expect(queries.requests.metric).toMatchObject({ metric_name: "RequestCount", dimensions });
-      expect(byName("5xx-rate").threshold).toBe(app.alarms.http5xxRatePercent);
+      expect(byName("5xx-rate").threshold).toBe(config.alarms.service.http5xxRatePercent);
     });
 
     test("rejected connections", () => {
-      expect(named("alb-rejected-connections")).toMatchObject({ metric_name: "RejectedConnectionCount", threshold: app.alarms.rejectedConnections });
+      expect(named("alb-rejected-connections")).toMatchObject({ metric_name: "RejectedConnectionCount", threshold: config.alarms.service.rejectedConnections });
     });
 
     test("in-service instances of the live colour below its minimum", () => {
@@ -407,7 +455,7 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
       expect(named("waf-blocked-requests")).toMatchObject({
         namespace: "AWS/WAFV2",
         metric_name: "BlockedRequests",
-        threshold: app.alarms.wafBlockedRequests,
+        threshold: config.alarms.service.wafBlockedRequests,
         dimensions: { WebACL: referenceTo(json, "aws_wafv2_web_acl", json.resource("aws_wafv2_web_acl"), "name"), Region: config.aws.region, Rule: "ALL" },
       });
     });

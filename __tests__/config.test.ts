@@ -206,6 +206,30 @@ describe("environment config validation", () => {
       /^staging: data\.redis\.engineVersion: must be a Redis 7\.x version/,
     ],
     [
+      "a trace sampling ratio above 1",
+      "production",
+      (c: any) => (c.apm.traceSamplingRatio = 1.5),
+      /^production: apm\.traceSamplingRatio: must be between 0 and 1/,
+    ],
+    [
+      "alarm thresholds in their old place (app.alarms moved to alarms.service)",
+      "staging",
+      (c: any) => (c.app.alarms = { http5xxRatePercent: 5 }),
+      /^staging: app\.alarms: unknown key/,
+    ],
+    [
+      "a sustained-CPU window that is not whole 5-minute periods",
+      "staging",
+      (c: any) => (c.alarms.capacity.cpuMinutes = 62),
+      /^staging: alarms\.capacity\.cpuMinutes: must be a multiple of 5/,
+    ],
+    [
+      "a percentage threshold above 100",
+      "staging",
+      (c: any) => (c.alarms.data.redisMemoryPercent = 175),
+      /^staging: alarms\.data\.redisMemoryPercent: must be a percentage/,
+    ],
+    [
       "storage autoscaling without headroom",
       "staging",
       (c: any) => (c.data.postgres.maxAllocatedStorageGb = 20),

@@ -1,3 +1,5 @@
+import { DB_INSTANCE_CLASSES } from "../src/config/catalogue";
+import { defaultMaxConnections } from "../src/config/postgres-instance-classes";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).data])) as Record<
@@ -277,9 +279,7 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
     test.each([
       ["db-cpu", "CPUUtilization", "GreaterThanThreshold", thresholds.dbCpuPercent],
-      ["db-free-storage", "FreeStorageSpace", "LessThanThreshold", thresholds.dbFreeStorageBytes],
       ["db-freeable-memory", "FreeableMemory", "LessThanThreshold", thresholds.dbFreeableMemoryBytes],
-      ["db-connections", "DatabaseConnections", "GreaterThanThreshold", thresholds.dbConnections],
       ["db-read-latency", "ReadLatency", "GreaterThanThreshold", thresholds.dbReadLatencySeconds],
       ["db-write-latency", "WriteLatency", "GreaterThanThreshold", thresholds.dbWriteLatencySeconds],
     ])("RDS %s watches %s of the instance (%s %d)", (name, metric, comparison, threshold) => {
@@ -290,6 +290,32 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
         threshold,
         dimensions: { DBInstanceIdentifier: rds.identifier },
       });
+    });
+
+    test("capacity: connections above the configured share of the instance class's default max_connections", () => {
+      // LEAST({DBInstanceClassMemory/9531392}, 5000): db.t3.micro has 1 GiB, so 112 connections.
+      expect(defaultMaxConnections("db.t3.micro")).toBe(112);
+      expect(defaultMaxConnections("db.r6i.large")).toBe(1802);
+      // Every class the config may choose has a size, so no valid config fails to synthesize here.
+      for (const instanceClass of Object.keys(DB_INSTANCE_CLASSES)) expect(defaultMaxConnections(instanceClass)).toBeGreaterThan(0);
+      expect(byName("db-connections")).toMatchObject({
+        namespace: "AWS/RDS",
+        metric_name: "DatabaseConnections",
+        statistic: "Maximum",
+        comparison_operator: "GreaterThanThreshold",
+        threshold: Math.floor((defaultMaxConnections(db.instanceClass) * thresholds.dbConnectionsPercent) / 100),
+        dimensions: { DBInstanceIdentifier: rds.identifier },
+      });
+    });
+
+    test("capacity: free storage below the configured share of the allocated storage", () => {
+      expect(byName("db-free-storage")).toMatchObject({
+        metric_name: "FreeStorageSpace",
+        statistic: "Minimum",
+        comparison_operator: "LessThanThreshold",
+        threshold: (db.allocatedStorageGb * 1024 ** 3 * thresholds.dbFreeStoragePercent) / 100,
+      });
+      expect(thresholds.dbFreeStoragePercent).toBe(20);
     });
 
     test("Redis alarms name exactly the member clusters CloudWatch publishes for this topology", () => {
@@ -330,7 +356,8 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
         "AWS/RDS": ["CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections", "ReadLatency", "WriteLatency"],
         "AWS/ElastiCache": ["EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "CurrConnections", "ReplicationLag"],
       };
-      for (const alarm of alarms) expect(published[alarm.namespace]).toContain(alarm.metric_name);
+      // The metric-filter namespaces (failed logins) are ours; the metric catalog test covers them.
+      for (const alarm of alarms.filter((candidate) => candidate.namespace.startsWith("AWS/"))) expect(published[alarm.namespace]).toContain(alarm.metric_name);
     });
   });
 

@@ -33,17 +33,18 @@ describe.each(ENVIRONMENTS)("cross-stack handover in %s", (env) => {
     }
   });
 
-  test("stacks deploy in order: bootstrap, [dr-network with the pilot light], registry, network, data, app", () => {
+  test("stacks deploy in order: bootstrap, security, [dr-network with the pilot light], registry, network, data, app", () => {
     const dependencies = (layer: string) => manifest.stacks[`auth-${env}-${layer}`].dependencies;
-    expect(LAYERS).toEqual(["bootstrap", "registry", "network", "data", "app"]);
+    expect(LAYERS).toEqual(["bootstrap", "security", "registry", "network", "data", "app"]);
     expect(dependencies("bootstrap")).toEqual([]);
+    expect(dependencies("security")).toEqual([`auth-${env}-bootstrap`]);
     if (env === "production") {
       // Its image repository must exist before the registry's replication rule copies into it.
-      expect(dependencies("dr-network")).toEqual([`auth-${env}-bootstrap`]);
+      expect(dependencies("dr-network")).toEqual([`auth-${env}-security`]);
       expect(dependencies("registry")).toEqual([`auth-${env}-dr-network`]);
     } else {
       expect(manifest.stacks[`auth-${env}-dr-network`]).toBeUndefined();
-      expect(dependencies("registry")).toEqual([`auth-${env}-bootstrap`]);
+      expect(dependencies("registry")).toEqual([`auth-${env}-security`]);
     }
     expect(dependencies("network")).toEqual([`auth-${env}-registry`]);
     expect(dependencies("data")).toEqual([`auth-${env}-network`]);

@@ -283,6 +283,29 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
     });
   });
 
+  describe("NAT gateway alarms (capacity planning)", () => {
+    const alarms = json.resourceList("aws_cloudwatch_metric_alarm");
+    const gateways = json.resources("aws_nat_gateway");
+
+    test("every NAT gateway alarms on port allocation errors and dropped packets, on the alert topic", () => {
+      expect(Object.keys(gateways)).toHaveLength(config.network.natGatewayCount);
+      for (const [name, gateway] of Object.entries(gateways)) {
+        const zone = zones.find((candidate) => name.includes(candidate))!;
+        const watching = alarms.filter((alarm) => alarm.dimensions?.NatGatewayId === `\${aws_nat_gateway.${name}.id}`);
+        expect(gateway).toBeDefined();
+        expect(watching.map((alarm) => [alarm.alarm_name, alarm.metric_name, alarm.threshold]).sort()).toEqual([
+          [`auth-${env}-nat-${zone}-packets-dropped`, "PacketsDropCount", config.alarms.network.natPacketsDropped],
+          [`auth-${env}-nat-${zone}-port-allocation-errors`, "ErrorPortAllocation", config.alarms.network.natPortAllocationErrors],
+        ]);
+        for (const alarm of watching) {
+          expect(alarm).toMatchObject({ namespace: "AWS/NATGateway", statistic: "Sum", comparison_operator: "GreaterThanThreshold", treat_missing_data: "notBreaching" });
+          expect(alarm.alarm_actions).toEqual([referenceTo(json, "aws_sns_topic", json.resource("aws_sns_topic"), "arn")]);
+          expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
+        }
+      }
+    });
+  });
+
   describe("handover outputs", () => {
     test("publish the vpc, subnets per tier, security groups and alert topic", () => {
       expect(Object.keys(json.outputs()).sort()).toEqual(

@@ -24,14 +24,14 @@ describe("one home per release fact: a copy that reappears fails here", () => {
   });
 
   test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
-    expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|registry|network|data|app)\b/)).toEqual([]);
+    expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|security|registry|network|data|app)\b/)).toEqual([]);
     expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
     // Reading one back is parseStackName()'s job, beside it.
     expect(definingFiles(/\^auth-/)).toEqual(["src/stacks/naming.ts"]);
   });
 
   test("the layer list: LAYERS in src/stacks/naming.ts", () => {
-    expect(definingFiles(/["']bootstrap["'],\s*["']registry["']|["']bootstrap["'],\s*["']network["']/)).toEqual(["src/stacks/naming.ts"]);
+    expect(definingFiles(/["']bootstrap["'],\s*["'](security|registry|network)["']/)).toEqual(["src/stacks/naming.ts"]);
   });
 
   test("the image digest pattern: DIGEST_PATTERN in src/release/release-state.ts", () => {

@@ -21,6 +21,11 @@ const values: UserDataValues = {
   node_env: "staging",
   port: "3000",
   log_group: "/auth/staging/service",
+  agent_config_parameter: "AmazonCloudWatch-auth-staging",
+  otel_service_name: "auth-service",
+  otel_exporter_endpoint: "http://172.17.0.1:4318",
+  otel_sampling_ratio: "0.25",
+  otel_resource_attributes: "deployment.environment=staging,service.namespace=auth-staging,deployment.colour=green",
 };
 const script = renderUserData(values);
 const environmentFile = /cat > "\$ENV_FILE" <<ENVIRONMENT\n([\s\S]*?)\nENVIRONMENT/.exec(script)![1];
@@ -45,7 +50,7 @@ describe("user data: the boot script", () => {
     expect(script).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
   });
 
-  test("passes the secrets, DB and Redis host and port, NODE_ENV and PORT=3000 as environment variables", () => {
+  test("passes the secrets, DB and Redis host and port, NODE_ENV, PORT=3000 and the OpenTelemetry exporter settings as environment variables", () => {
     expect(environment).toEqual({
       NODE_ENV: "staging",
       PORT: "3000",
@@ -62,6 +67,14 @@ describe("user data: the boot script", () => {
       REDIS_PORT: "6379",
       REDIS_TLS: "true",
       REDIS_AUTH_TOKEN: '$(jq -r .auth_token <<<"$REDIS_SECRET")',
+      OTEL_SERVICE_NAME: values.otel_service_name,
+      OTEL_EXPORTER_OTLP_ENDPOINT: values.otel_exporter_endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+      OTEL_TRACES_EXPORTER: "otlp",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: values.otel_sampling_ratio,
+      OTEL_PROPAGATORS: "tracecontext,baggage",
+      OTEL_RESOURCE_ATTRIBUTES: values.otel_resource_attributes,
       SIGNING_KEY: '$(jq -r .signing_key <<<"$APP_SECRET")',
       SESSION_SECRET: '$(jq -r .session_secret <<<"$APP_SECRET")',
       PREVIOUS_SIGNING_KEY: '$(jq -r .signing_key_previous <<<"$APP_SECRET")',

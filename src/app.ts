@@ -15,6 +15,7 @@ import { DrNetworkStack } from "./stacks/dr-network-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
 import { NetworkStack } from "./stacks/network-stack";
 import { RegistryStack } from "./stacks/registry-stack";
+import { SecurityStack } from "./stacks/security-stack";
 
 export interface AppOptions {
   /** Name of the one environment to synthesize; all when unset. */
@@ -31,19 +32,22 @@ export interface AppOptions {
   readonly restore?: RestoreMode;
 }
 
-/** Adds the stacks of one environment in deploy order: bootstrap -> [dr-network] -> registry -> network -> data -> app. */
+/** Adds the stacks of one environment in deploy order: bootstrap -> security -> [dr-network] -> registry -> network -> data -> app. */
 export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder" | "restore"> = {}) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
     localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
   });
+  // The trail and threat detection watch the account before anything else is created in it.
+  const security = new SecurityStack(app, config);
+  security.addDependency(bootstrap);
   // The pilot light keeps its state in the DR bucket the bootstrap stack makes, and its image
   // repository must exist before the registry stack's replication rule copies the first image.
   const drNetwork = config.dr.pilotLight ? new DrNetworkStack(app, config) : undefined;
-  drNetwork?.addDependency(bootstrap);
+  drNetwork?.addDependency(security);
   // The registry (and the release state it seeds) exists before any fleet boots.
   const registry = new RegistryStack(app, config);
-  registry.addDependency(drNetwork ?? bootstrap);
+  registry.addDependency(drNetwork ?? security);
   const network = new NetworkStack(app, config);
   network.addDependency(registry);
   const data = new DataStack(app, config);
@@ -54,7 +58,7 @@ export function addEnvironment(app: App, config: EnvironmentConfig, options: Pic
   if (drNetwork && options.restore) {
     new DrDataStack(app, config, options.restore).addDependency(drNetwork);
   }
-  return { bootstrap, registry, network, data, app: app_ };
+  return { bootstrap, security, registry, network, data, app: app_ };
 }
 
 /**

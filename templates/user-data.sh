@@ -10,8 +10,16 @@ REGISTRY="{{registry}}"
 # By digest: an instance runs exactly the image that was scanned and released, never a moved tag.
 IMAGE="{{repository_url}}@{{image_digest}}"
 
-dnf install -y docker jq
+dnf install -y docker jq amazon-cloudwatch-agent
 systemctl enable --now docker
+
+# The CloudWatch agent (its configuration is the SSM parameter): memory, disk and per-process
+# metrics, and an OTLP receiver on the Docker bridge that sends the container's traces to X-Ray.
+# Started after Docker, whose bridge address the receiver listens on, now and at every boot.
+install -d -m 0755 /etc/systemd/system/amazon-cloudwatch-agent.service.d
+printf '[Unit]\nAfter=docker.service\nWants=docker.service\n' > /etc/systemd/system/amazon-cloudwatch-agent.service.d/after-docker.conf
+systemctl daemon-reload
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "ssm:{{agent_config_parameter}}"
 
 aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$REGISTRY"
 docker pull "$IMAGE"
@@ -51,6 +59,14 @@ REDIS_HOST={{redis_host}}
 REDIS_PORT={{redis_port}}
 REDIS_TLS=true
 REDIS_AUTH_TOKEN=$(jq -r .auth_token <<<"$REDIS_SECRET")
+OTEL_SERVICE_NAME={{otel_service_name}}
+OTEL_EXPORTER_OTLP_ENDPOINT={{otel_exporter_endpoint}}
+OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+OTEL_TRACES_EXPORTER=otlp
+OTEL_TRACES_SAMPLER=parentbased_traceidratio
+OTEL_TRACES_SAMPLER_ARG={{otel_sampling_ratio}}
+OTEL_PROPAGATORS=tracecontext,baggage
+OTEL_RESOURCE_ATTRIBUTES={{otel_resource_attributes}}
 SIGNING_KEY=$(jq -r .signing_key <<<"$APP_SECRET")
 SESSION_SECRET=$(jq -r .session_secret <<<"$APP_SECRET")
 PREVIOUS_SIGNING_KEY=$(jq -r .signing_key_previous <<<"$APP_SECRET")

@@ -14,6 +14,7 @@ export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, wh
   [["state", "noncurrentVersionRetentionDays"], 30, "a month of superseded state versions to roll back to"],
   [["data", "keyDeletionWindowDays"], 30, "the longest window to cancel a key deletion"],
   [["data", "secrets", "recoveryWindowDays"], 30, "the longest window to restore a deleted secret"],
+  [["security", "trail", "logRetentionDays"], 365, "a year of the audit trail searchable in CloudWatch Logs"],
 ];
 
 const valueAt = (config: EnvironmentConfig, path: string[]): unknown => path.reduce<any>((value, key) => value?.[key], config);

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -72,7 +72,11 @@ export const production: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-oncall@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
+    security: securityAlarmThresholds,
   },
   dr: {
     pilotLight: true,
@@ -88,5 +92,12 @@ export const production: EnvironmentConfigInput = {
       natGatewayCount: 1,
     },
   },
+  security: {
+    trail: { logRetentionDays: 365, archiveAfterDays: 90, expireAfterDays: 2557 },
+    guardDuty: { runtimeMonitoring: true, alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    securityHub: true,
+    serviceLogEvents,
+  },
+  apm: { ...apmSettings, traceSamplingRatio: 0.05 },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { alarmsSchema } from "./alarms-schema";
+import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
 import {
   Problem,
@@ -16,6 +18,7 @@ import { checkProductionRules } from "./production-rules";
 import { formatPath } from "./paths";
 import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
+import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -56,7 +59,6 @@ const weeklyWindow = z
     /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
     "must be a UTC window ddd:hh:mm-ddd:hh:mm",
   );
-const positive = z.number().positive();
 
 const postgres = z.strictObject({
   majorVersion: z.union([z.literal(16), z.literal(17)]).describe("Major version; RDS applies minor upgrades in the maintenance window"),
@@ -105,20 +107,6 @@ const backup = z.strictObject({
 const secrets = z.strictObject({
   recoveryWindowDays: z.number().int().min(7).max(30).describe("Days a deleted secret can still be restored"),
   appSecretRotationDays: z.number().int().min(1).max(365).describe("Rotation period of the app's signing key and session secret rings; the first rotation runs at creation"),
-});
-
-const dataAlarms = z.strictObject({
-  dbCpuPercent: positive.describe("Alarm: database CPU percent"),
-  dbFreeStorageBytes: positive.describe("Alarm: database free storage below this many bytes"),
-  dbFreeableMemoryBytes: positive.describe("Alarm: database freeable memory below this many bytes"),
-  dbConnections: positive.describe("Alarm: database connections above this"),
-  dbReadLatencySeconds: positive.describe("Alarm: database read latency in seconds"),
-  dbWriteLatencySeconds: positive.describe("Alarm: database write latency in seconds"),
-  redisEngineCpuPercent: positive.describe("Alarm: Redis engine CPU percent"),
-  redisMemoryPercent: positive.describe("Alarm: Redis memory used percent"),
-  redisEvictions: z.number().min(0).describe("Alarm: Redis evictions per period"),
-  redisConnections: positive.describe("Alarm: Redis current connections"),
-  redisReplicationLagSeconds: positive.describe("Alarm: Redis replication lag in seconds"),
 });
 
 /** Severities of image scan findings, lowest first (ECR's names). */
@@ -224,12 +212,6 @@ export const environmentConfigSchema = z
         loginRateLimitPerIp: z.number().int().min(10).describe("Requests per client IP per 5 minutes to the login and token paths"),
         loginPaths: z.array(z.string().regex(/^\/[\w\-./]*$/, "must be an absolute URL path")).min(1).describe("Paths the tighter login rate limit applies to"),
       }),
-      alarms: z.strictObject({
-        http5xxRatePercent: positive.describe("Alarm: 5xx responses as a percent of requests"),
-        p99LatencySeconds: positive.describe("Alarm: p99 target response time in seconds"),
-        rejectedConnections: z.number().min(0).describe("Alarm: ALB rejected connections"),
-        wafBlockedRequests: positive.describe("Alarm: WAF blocked requests per 5 minutes"),
-      }),
     }),
     data: z.strictObject({
       keyDeletionWindowDays: z.number().int().min(7).max(30).describe("Waiting period before a scheduled deletion of the data keys takes effect"),
@@ -239,10 +221,9 @@ export const environmentConfigSchema = z
       backup,
       secrets,
     }),
-    alarms: z.strictObject({
-      emails: z.array(z.email("must be an e-mail address")).describe("Subscribed to the alert topic; at least one in production"),
-      data: dataAlarms,
-    }),
+    alarms: alarmsSchema.extend({ security: securityAlarmsSchema.describe("Thresholds of the security-event alarms (src/config/security-schema.ts)") }),
+    security: securitySchema,
+    apm: apmSchema,
     dr: disasterRecoverySchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
@@ -261,7 +242,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS)];
       for (const check of checks) {
         try {
           check(config, issue);

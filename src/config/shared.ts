@@ -21,20 +21,67 @@ export const serviceTuning = {
   targetCpuPercent: 60,
   targetRequestsPerTarget: 1000,
   waf: { rateLimitPerIp: 2000, loginRateLimitPerIp: 100, loginPaths: ["/login", "/token", "/oauth/token"] },
-  alarms: { http5xxRatePercent: 5, p99LatencySeconds: 2, rejectedConnections: 0, wafBlockedRequests: 500 },
 } satisfies Partial<EnvironmentConfigInput["app"]>;
+
+/** Alarm thresholds of the service (load balancer, colours, WAF). */
+export const serviceAlarmThresholds = {
+  http5xxRatePercent: 5,
+  p99LatencySeconds: 2,
+  rejectedConnections: 0,
+  loadBalancer5xxPerMinute: 10,
+  wafBlockedRequests: 500,
+} satisfies EnvironmentConfigInput["alarms"]["service"];
 
 /** Alarm thresholds of the data layer (db.t3.micro and cache.t3.micro sizes). */
 export const dataAlarmThresholds = {
   dbCpuPercent: 80,
-  dbFreeStorageBytes: 5 * 1024 ** 3,
+  dbFreeStoragePercent: 20,
   dbFreeableMemoryBytes: 128 * 1024 ** 2,
-  dbConnections: 60,
+  dbConnectionsPercent: 80,
   dbReadLatencySeconds: 0.02,
   dbWriteLatencySeconds: 0.05,
   redisEngineCpuPercent: 80,
-  redisMemoryPercent: 80,
+  redisMemoryPercent: 75,
   redisEvictions: 100,
   redisConnections: 1000,
   redisReplicationLagSeconds: 5,
 } satisfies EnvironmentConfigInput["alarms"]["data"];
+
+/** Capacity planning: a fleet without headroom, sustained CPU, memory and disk. */
+export const capacityAlarmThresholds = {
+  groupAtMaxMinutes: 15,
+  cpuPercent: 70,
+  cpuMinutes: 60,
+  memoryPercent: 90,
+  diskPercent: 85,
+} satisfies EnvironmentConfigInput["alarms"]["capacity"];
+
+/** NAT gateways: any port allocation error, dropped packets beyond noise. */
+export const networkAlarmThresholds = {
+  natPortAllocationErrors: 0,
+  natPacketsDropped: 100,
+} satisfies EnvironmentConfigInput["alarms"]["network"];
+
+/** APM: the agent's metrics every minute, the Docker daemon and the service's Node.js process. */
+export const apmSettings = {
+  serviceName: "auth-service",
+  metricsIntervalSeconds: 60,
+  processes: ["dockerd", "node server\\.js"],
+} satisfies Partial<EnvironmentConfigInput["apm"]>;
+
+/** Which service log lines are security events: the service logs JSON with an `event` field. */
+export const serviceLogEvents = {
+  authenticationFailure: { field: "$.event", values: ["auth.login_failed", "auth.token_rejected"] },
+  accountLockout: { field: "$.event", values: ["auth.account_locked"] },
+} satisfies EnvironmentConfigInput["security"]["serviceLogEvents"];
+
+/** Thresholds of the security-event alarms, per 5 minutes. */
+export const securityAlarmThresholds = {
+  periodSeconds: 300,
+  authenticationFailures: 50,
+  accountLockouts: 5,
+  databaseFailedLogins: 5,
+  wafBlockedPerRule: 200,
+  wafRateLimitedPerRule: 100,
+  unauthorizedApiCalls: 5,
+} satisfies EnvironmentConfigInput["alarms"]["security"];

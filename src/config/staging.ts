@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { dataAlarmThresholds, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -70,7 +70,11 @@ export const staging: EnvironmentConfigInput = {
   },
   alarms: {
     emails: ["auth-staging-alerts@example.com"],
+    service: serviceAlarmThresholds,
     data: dataAlarmThresholds,
+    capacity: capacityAlarmThresholds,
+    network: networkAlarmThresholds,
+    security: securityAlarmThresholds,
   },
   dr: {
     pilotLight: false,
@@ -86,5 +90,12 @@ export const staging: EnvironmentConfigInput = {
       natGatewayCount: 1,
     },
   },
+  security: {
+    trail: { logRetentionDays: 90, archiveAfterDays: 90, expireAfterDays: 365 },
+    guardDuty: { runtimeMonitoring: false, alertAtSeverity: "HIGH", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    securityHub: false,
+    serviceLogEvents,
+  },
+  apm: { ...apmSettings, traceSamplingRatio: 1 },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

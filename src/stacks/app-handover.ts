@@ -8,6 +8,11 @@ export const appHandover = {
     description: "Smoke-test URL of the idle colour (reachable from app.testListenerAllowedCidrs only)",
     example: "https://auth.staging.example.com:8443",
   },
+  dashboard_url: {
+    type: "string",
+    description: "The environment's CloudWatch dashboard",
+    example: "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/auth-staging",
+  },
   load_balancer_dns_name: { type: "string", description: "ALB DNS name", example: "auth-staging-1234567890.eu-west-1.elb.amazonaws.com" },
   group_names: { type: "map", description: "Auto-scaling group per colour", example: { blue: "auth-staging-blue", green: "auth-staging-green" } },
   target_group_arns: {

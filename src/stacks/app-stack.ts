@@ -5,6 +5,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
 import { SecretConvergence } from "../constructs/compute/secret-convergence";
 import { ServiceInstanceRole } from "../constructs/compute/instance-role";
+import { ServiceTelemetry } from "../constructs/compute/service-telemetry";
 import { UserDataTemplate } from "../constructs/compute/user-data";
 import { AccessLogBucket } from "../constructs/edge/access-log-bucket";
 import { AliasRecords } from "../constructs/edge/alias-records";
@@ -15,19 +16,27 @@ import { WebApplicationFirewall } from "../constructs/edge/web-application-firew
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
+import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
+import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { EncryptedLogGroup, logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { databaseFailedLogins } from "../constructs/monitoring/database-failed-logins";
+import { logEventDefinition } from "../constructs/monitoring/log-event-alarm";
+import { securityEventWidgets } from "../constructs/monitoring/security-event-widgets";
+import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
 import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
 import { standardTags } from "./naming";
+import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { appHandover } from "./app-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, alarms. */
+/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "app" });
@@ -79,6 +88,18 @@ export class AppStack extends BaseStack {
       logGroupArn: serviceLogs.arn,
     });
 
+    const telemetry = new ServiceTelemetry(this, "telemetry", {
+      name,
+      environment: config.environment,
+      region: aws.region,
+      accountId: aws.accountId,
+      serviceName: config.apm.serviceName,
+      traceSamplingRatio: config.apm.traceSamplingRatio,
+      metricsIntervalSeconds: config.apm.metricsIntervalSeconds,
+      processPatterns: config.apm.processes,
+    });
+    telemetry.grantTo(instanceRole.role);
+
     const userData = new UserDataTemplate(this, "user-data");
     // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
     const release = new ReleaseStateReader(this, "release", {
@@ -115,6 +136,7 @@ export class AppStack extends BaseStack {
             node_env: app.nodeEnv,
             port: String(app.port),
             log_group: serviceLogs.name,
+            ...telemetry.userDataValues(colour),
           }),
           port: app.port,
           healthCheckPath: app.healthCheckPath,
@@ -166,16 +188,32 @@ export class AppStack extends BaseStack {
       ipv6: config.network.publicIpv6,
     });
 
-    new AppAlarms(this, "alarms", {
-      // The prefix the release tool reads the colours' alarms by.
-      alarms: new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn")),
+    const runbooks = runbookDocumentUrl(config.ci.githubRepository);
+    // The prefix the release tool reads the colours' alarms by.
+    const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
+    const appAlarms = new AppAlarms(this, "alarms", {
+      alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+      liveTargetGroupArnSuffix: release.forLiveColour(byColour((fleet) => fleet.targetGroup.arnSuffix)),
+      groupNames: byColour((fleet) => fleet.group.name),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
       liveGroupMinimum: app.capacity.min,
       webAclName: firewall.webAcl.name,
       region: aws.region,
-      thresholds: app.alarms,
+      thresholds: config.alarms.service,
+      capacity: config.alarms.capacity,
+    });
+    const securityAlarms = new ServiceSecurityAlarms(this, "security-alarms", {
+      alarms,
+      serviceLogGroupName: serviceLogs.name,
+      authenticationFailure: config.security.serviceLogEvents.authenticationFailure,
+      accountLockout: config.security.serviceLogEvents.accountLockout,
+      webAclName: firewall.webAcl.name,
+      region: aws.region,
+      wafRules: firewall.ruleMetrics,
+      periodSeconds: config.alarms.security.periodSeconds,
+      thresholds: config.alarms.security,
     });
 
     new SecretConvergence(this, "secret-convergence", {
@@ -185,14 +223,36 @@ export class AppStack extends BaseStack {
       secretArns: Object.values(secretArns),
       groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
       redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
+      alarms,
       kmsKeyArn: appKey.arn,
       logRetentionDays: app.logRetentionDays,
+    });
+
+    const dashboard = new MonitoringDashboard(this, "dashboard", {
+      name,
+      sections: serviceDashboardSections({
+        alarmPrefix: alarms.prefix,
+        region: aws.region,
+        serviceAlarms: appAlarms.definitions,
+        dataAlarms: dataAlarmDefinitionsOf(config),
+        overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
+        loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
+        targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
+        groupNames: byColour((fleet) => fleet.group.name),
+        webAclName: firewall.webAcl.name,
+        processPatterns: config.apm.processes,
+        securityEventWidgets: securityEventWidgets({
+          alarmPrefix: alarms.prefix,
+          region: aws.region,
+          alarms: [...securityAlarms.definitions, logEventDefinition(databaseFailedLogins(config.alarms.security))],
+        }),
+      }),
     });
 
     publishHandover(this, appHandover, {
       service_url: `https://${dns.domainName}`,
       test_listener_url: `https://${dns.domainName}:${app.testListenerPort}`,
+      dashboard_url: `https://${aws.region}.console.aws.amazon.com/cloudwatch/home?region=${aws.region}#dashboards/dashboard/${dashboard.dashboard.dashboardName}`,
       load_balancer_dns_name: loadBalancer.loadBalancer.dnsName,
       group_names: byColour((fleet) => fleet.group.name),
       target_group_arns: byColour((fleet) => fleet.targetGroup.arn),

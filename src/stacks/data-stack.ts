@@ -8,10 +8,13 @@ import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { replicateSecrets } from "../constructs/data/secret-replicas";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
-import { DataAlarms } from "../constructs/monitoring/data-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
+import { databaseFailedLogins } from "../constructs/monitoring/database-failed-logins";
+import { LogEventAlarm } from "../constructs/monitoring/log-event-alarm";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack, awsProvider } from "./base-stack";
+import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
@@ -47,7 +50,7 @@ export class DataStack extends BaseStack {
 
     const { postgres: db, redis } = data;
     const database = new PostgresDatabase(this, "postgres", {
-      identifier: `${name}-postgres`,
+      identifier: databaseIdentifier(config),
       majorVersion: db.majorVersion,
       instanceClass: db.instanceClass,
       allocatedStorageGb: db.allocatedStorageGb,
@@ -102,7 +105,7 @@ export class DataStack extends BaseStack {
     }
 
     const cache = new RedisCache(this, "redis", {
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       engineVersion: redis.engineVersion,
       nodeType: redis.nodeType,
       clusterMode: redis.clusterMode,
@@ -125,7 +128,7 @@ export class DataStack extends BaseStack {
       region: aws.region,
       accountId: aws.accountId,
       secretArn: cache.authSecret.arn,
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupId(config),
       redisHost: cache.endpoint,
       redisPort: cache.port,
       rotationDays: redis.authTokenRotationDays,
@@ -148,27 +151,12 @@ export class DataStack extends BaseStack {
       replicateSecrets([serviceCredentials.secret, cache.authSecret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
     }
 
-    const thresholds = config.alarms.data;
-    new DataAlarms(this, "alarms", {
-      alarms: new AlarmFactory(this, name, network.string("alert_topic_arn")),
-      dbInstanceIdentifier: `${name}-postgres`,
-      postgres: {
-        cpuPercent: thresholds.dbCpuPercent,
-        freeStorageBytes: thresholds.dbFreeStorageBytes,
-        freeableMemoryBytes: thresholds.dbFreeableMemoryBytes,
-        connections: thresholds.dbConnections,
-        readLatencySeconds: thresholds.dbReadLatencySeconds,
-        writeLatencySeconds: thresholds.dbWriteLatencySeconds,
-      },
-      cacheClusterIds: cache.memberClusterIds,
-      replicaClusterIds: cache.replicaClusterIds,
-      redis: {
-        engineCpuPercent: thresholds.redisEngineCpuPercent,
-        memoryPercent: thresholds.redisMemoryPercent,
-        evictions: thresholds.redisEvictions,
-        connections: thresholds.redisConnections,
-        replicationLagSeconds: thresholds.redisReplicationLagSeconds,
-      },
+    const dataAlarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
+    for (const definition of dataAlarmDefinitionsOf(config)) dataAlarms.define(definition);
+    new LogEventAlarm(this, "db-failed-logins", {
+      alarms: dataAlarms,
+      logGroupName: database.logGroupNames.postgresql,
+      ...databaseFailedLogins(config.alarms.security),
     });
 
     publishHandover(this, dataHandover, {

@@ -6,10 +6,12 @@ import { dataHandover } from "./data-handover";
 import { drNetworkHandover } from "./dr-handovers";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
+import { securityHandover } from "./security-handover";
 
 /** The outputs every layer publishes, for tools that need every contract at once. */
 export const handovers: Record<Layer, HandoverSpec> = {
   bootstrap: bootstrapHandover,
+  security: securityHandover,
   registry: registryHandover,
   network: networkHandover,
   data: dataHandover,

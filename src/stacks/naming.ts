@@ -1,7 +1,7 @@
 import type { EnvironmentConfig } from "../config/schema";
 
 /** Every layer of an environment, in deploy order: the one list tools and tests import. */
-export const LAYERS = ["bootstrap", "registry", "network", "data", "app"] as const;
+export const LAYERS = ["bootstrap", "security", "registry", "network", "data", "app"] as const;
 
 /**
  * The layers in aws.drRegion, whose state lives in the DR state bucket. The pilot light
@@ -13,7 +13,7 @@ export const RESTORE_LAYERS = ["dr-data"] as const;
 export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number] | (typeof RESTORE_LAYERS)[number];
 
 /** Every layer a stack can have, primary and DR, in deploy order (the pilot light's repository exists before the registry replicates into it). */
-export const ALL_LAYERS: readonly Layer[] = ["bootstrap", ...PILOT_LIGHT_LAYERS, "registry", "network", "data", "app", ...RESTORE_LAYERS];
+export const ALL_LAYERS: readonly Layer[] = ["bootstrap", "security", ...PILOT_LIGHT_LAYERS, "registry", "network", "data", "app", ...RESTORE_LAYERS];
 
 /** True for a layer that lives in aws.drRegion and keeps its state in the DR state bucket. */
 export function isDrLayer(layer: Layer): boolean {

@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
+import { natGatewayAlarmDefinitions } from "../constructs/monitoring/nat-gateway-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { VpcFlowLogs } from "../constructs/network/flow-logs";
 import { InterfaceEndpoints } from "../constructs/network/interface-endpoints";
@@ -26,7 +29,7 @@ export function primarySite(config: EnvironmentConfig): NetworkSite {
   return { layer: "network", region: config.aws.region, name: `auth-${config.environment}`, network: config.network };
 }
 
-/** auth-<env>-network: the VPC, the tier security groups, flow logs and the alert topic. */
+/** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
 export class NetworkStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
     super(scope, { config, layer: site.layer, region: site.region });
@@ -81,6 +84,14 @@ export class NetworkStack extends BaseStack {
       accountId: aws.accountId,
       emails: config.alarms.emails,
     });
+
+    const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
+    const natAlarms = natGatewayAlarmDefinitions({
+      gateways: vpc.natGatewayIds.map((id, index) => ({ zone: network.availabilityZones[index], id })),
+      portAllocationErrors: config.alarms.network.natPortAllocationErrors,
+      packetsDropped: config.alarms.network.natPacketsDropped,
+    });
+    for (const definition of natAlarms) alarms.define(definition);
 
     publishHandover(this, networkHandover, {
       vpc_id: vpc.vpc.id,

@@ -106,6 +106,7 @@ export class SecretConvergence extends Construct {
       props.alarms.threshold({
         name: alarm,
         description,
+        runbook: "rotation-failures",
         ...metric,
         statistic: "Sum",
         threshold: 0,

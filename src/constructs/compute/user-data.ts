@@ -5,12 +5,13 @@ import { join } from "path";
 import { AssetType, Fn, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { projectRoot } from "../../project-root";
+import type { TelemetryUserDataValues } from "./service-telemetry";
 
 /** The boot script of the app instances: a plain shell file with {{placeholders}}. */
 export const USER_DATA_TEMPLATE = "templates/user-data.sh";
 
 /** Everything the boot script needs; secret ARNs only, never secret values. */
-export interface UserDataValues {
+export interface UserDataValues extends TelemetryUserDataValues {
   readonly colour: string;
   readonly region: string;
   readonly registry: string;

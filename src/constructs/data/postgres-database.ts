@@ -109,6 +109,8 @@ export class PostgresDatabase extends Construct {
   readonly masterSecretArn: string;
   /** The copy of the automated backups in the other region, when crossRegionBackups is set: a restore there starts from its id (ARN). */
   readonly backupsReplica?: DbInstanceAutomatedBackupsReplication;
+  /** Names of the log groups RDS exports into, by log type (the "postgresql" one carries failed logins). */
+  readonly logGroupNames: Readonly<Record<(typeof EXPORTED_POSTGRES_LOGS)[number], string>>;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -146,6 +148,7 @@ export class PostgresDatabase extends Construct {
           kmsKeyArn: props.kmsKeyArn,
         }),
     );
+    this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
     const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
 
     this.instance = new DbInstance(this, "instance", {

@@ -138,11 +138,25 @@ export class RedisCache extends Construct {
       ? this.replicationGroup.configurationEndpointAddress
       : this.replicationGroup.primaryEndpointAddress;
 
-    const nodesPerShard = Array.from({ length: 1 + replicas }, (_, index) => String(index + 1).padStart(3, "0"));
-    const members = clusterMode
-      ? Array.from({ length: shards }, (_, shard) => nodesPerShard.map((node) => `${name}-${String(shard + 1).padStart(4, "0")}-${node}`)).flat()
-      : nodesPerShard.map((node) => `${name}-${node}`);
-    this.memberClusterIds = members;
-    this.replicaClusterIds = members.filter((member) => !member.endsWith("-001"));
+    const members = redisMembers({ replicationGroupId: name, clusterMode, shards, replicasPerShard: replicas });
+    this.memberClusterIds = members.all;
+    this.replicaClusterIds = members.replicas;
   }
+}
+
+/**
+ * The member cluster ids ElastiCache gives a replication group's nodes (the CacheClusterId
+ * dimension of their metrics): <group>-<node> without cluster mode, <group>-<shard>-<node> with it.
+ */
+export function redisMembers(topology: { readonly replicationGroupId: string; readonly clusterMode: boolean; readonly shards: number; readonly replicasPerShard: number }): {
+  readonly all: string[];
+  /** Members that start as replicas (the only ones that publish ReplicationLag). */
+  readonly replicas: string[];
+} {
+  const name = topology.replicationGroupId;
+  const nodesPerShard = Array.from({ length: 1 + topology.replicasPerShard }, (_, index) => String(index + 1).padStart(3, "0"));
+  const all = topology.clusterMode
+    ? Array.from({ length: topology.shards }, (_, shard) => nodesPerShard.map((node) => `${name}-${String(shard + 1).padStart(4, "0")}-${node}`)).flat()
+    : nodesPerShard.map((node) => `${name}-${node}`);
+  return { all, replicas: all.filter((member) => !member.endsWith("-001")) };
 }

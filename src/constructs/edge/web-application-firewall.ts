@@ -42,10 +42,20 @@ export interface WebApplicationFirewallProps {
   readonly kmsKeyArn: string;
 }
 
+/** A rule of the web ACL as its CloudWatch metrics name it (the Rule dimension is the rule's metric name). */
+export interface WebAclRuleMetric {
+  readonly rule: string;
+  readonly metricName: string;
+  /** A per-IP rate limit rather than a managed rule group. */
+  readonly rateBased: boolean;
+}
+
 /** A regional WAFv2 web ACL on the ALB: managed rule groups, per-IP rate limits, redacted logs. */
 export class WebApplicationFirewall extends Construct {
   readonly webAcl: Wafv2WebAcl;
   readonly logGroup: EncryptedLogGroup;
+  /** Every rule with the metric name its BlockedRequests are published under. */
+  readonly ruleMetrics: WebAclRuleMetric[];
 
   constructor(scope: Construct, id: string, props: WebApplicationFirewallProps) {
     super(scope, id);
@@ -97,6 +107,11 @@ export class WebApplicationFirewall extends Construct {
         visibilityConfig: visibility(`${props.name}-${group}`),
       })),
     ];
+    this.ruleMetrics = rules.map((rule) => ({
+      rule: rule.name,
+      metricName: (rule.visibilityConfig as { metricName: string }).metricName,
+      rateBased: "rate_based_statement" in (rule.statement as object),
+    }));
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {
       name: props.name,
       description: `Protects the ${props.name} load balancer`,

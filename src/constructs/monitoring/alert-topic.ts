@@ -12,6 +12,8 @@ export interface AlertTopicProps {
   readonly accountId: string;
   /** Addresses that receive every alarm; each must confirm the subscription e-mail. @default none */
   readonly emails?: string[];
+  /** EventBridge rules (ARN, `*` allowed) that may also publish, e.g. security findings. @default none: CloudWatch alarms only */
+  readonly eventRuleArns?: string[];
 }
 
 /**
@@ -27,6 +29,9 @@ export class AlertTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
     const fromThisAccount = [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }];
+    // EventBridge needs the same key grant to publish to an encrypted topic, or drops the event
+    // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-no-messages-published-sns).
+    const fromTheseRules = props.eventRuleArns?.length ? [{ test: "ArnLike", variable: "aws:SourceArn", values: props.eventRuleArns }] : undefined;
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts messages on the ${props.name} SNS topic`,
       alias: `${props.name}-sns`,
@@ -36,6 +41,8 @@ export class AlertTopic extends Construct {
           "kms:Decrypt",
           "kms:GenerateDataKey*",
         ]),
+        // Scoped to the account like the alarms' statement; the topic policy below names the rules.
+        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", fromThisAccount, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
       ],
     });
     this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });
@@ -50,6 +57,17 @@ export class AlertTopic extends Construct {
           resources: [this.topic.arn],
           condition: fromThisAccount,
         },
+        ...(fromTheseRules
+          ? [
+              {
+                sid: "EventBridgeRulesPublish",
+                principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                condition: fromTheseRules,
+              },
+            ]
+          : []),
         {
           sid: "DenyInsecureTransport",
           effect: "Deny",
