@@ -110,7 +110,9 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(conditionValue(assume, "aws:SourceArn")).toEqual([trailArn]);
       const [delivery] = statementsOf(json, role.inline_policy[0].policy);
       expect(delivery.actions).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
-      expect(delivery.resources).toEqual([`${referenceTo(json, "aws_cloudwatch_log_group", logGroup, "arn")}:log-stream:*`]);
+      // The shared log-writer shape: CreateLogStream is authorized on the group, PutLogEvents on its streams.
+      const groupArn = referenceTo(json, "aws_cloudwatch_log_group", logGroup, "arn");
+      expect(delivery.resources).toEqual([groupArn, `${groupArn}:log-stream:*`]);
     });
   });
 
