@@ -16,6 +16,7 @@ import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack, awsProvider } from "./base-stack";
 import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
+import { databasePropsFromConfig } from "./database-props";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
@@ -50,27 +51,12 @@ export class DataStack extends BaseStack {
 
     const { postgres: db, redis } = data;
     const database = new PostgresDatabase(this, "postgres", {
-      identifier: databaseIdentifier(config),
-      majorVersion: db.majorVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorageGb: db.allocatedStorageGb,
-      maxAllocatedStorageGb: db.maxAllocatedStorageGb,
-      subnetIds: network.list("isolated_subnet_ids"),
-      securityGroupIds: [network.string("db_security_group_id")],
-      kmsKeyArn: dataKey.arn,
-      databaseName: db.databaseName,
-      masterUsername: db.masterUsername,
-      multiAz: db.multiAz,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      slowStatementThresholdMs: db.slowStatementThresholdMs,
-      enhancedMonitoringIntervalSeconds: db.enhancedMonitoringIntervalSeconds,
-      performanceInsights: db.performanceInsights,
-      logRetentionDays: data.logRetentionDays,
-      deletionProtection: db.deletionProtection,
-      preventDestroy: db.preventDestroy,
-      masterPasswordRotationDays: db.masterPasswordRotationDays,
+      ...databasePropsFromConfig(config, {
+        identifier: databaseIdentifier(config),
+        subnetIds: network.list("isolated_subnet_ids"),
+        securityGroupIds: [network.string("db_security_group_id")],
+        kmsKeyArn: dataKey.arn,
+      }),
       crossRegionBackups:
         drProvider && drKey && db.crossRegionBackupRetentionDays !== undefined
           ? { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: db.crossRegionBackupRetentionDays }

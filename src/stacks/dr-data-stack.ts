@@ -7,6 +7,7 @@ import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { BaseStack } from "./base-stack";
 import { dataHandover } from "./data-handover";
+import { databasePropsFromConfig } from "./database-props";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader, publishHandover } from "./handover";
 
@@ -43,28 +44,16 @@ export class DrDataStack extends BaseStack {
     const protect = !restore.drill;
 
     const { postgres: db, redis } = data;
-    const database = new PostgresDatabase(this, "postgres", {
+    const fromConfig = databasePropsFromConfig(config, {
       identifier: `${name}-postgres`,
-      majorVersion: db.majorVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorageGb: db.allocatedStorageGb,
-      maxAllocatedStorageGb: db.maxAllocatedStorageGb,
       subnetIds: network.list("isolated_subnet_ids"),
       securityGroupIds: [network.string("db_security_group_id")],
       kmsKeyArn,
-      databaseName: db.databaseName,
-      masterUsername: db.masterUsername,
-      multiAz: db.multiAz,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      slowStatementThresholdMs: db.slowStatementThresholdMs,
-      enhancedMonitoringIntervalSeconds: db.enhancedMonitoringIntervalSeconds,
-      performanceInsights: db.performanceInsights,
-      logRetentionDays: data.logRetentionDays,
-      deletionProtection: protect && db.deletionProtection,
-      preventDestroy: protect && db.preventDestroy,
-      masterPasswordRotationDays: db.masterPasswordRotationDays,
+    });
+    const database = new PostgresDatabase(this, "postgres", {
+      ...fromConfig,
+      deletionProtection: protect && fromConfig.deletionProtection,
+      preventDestroy: protect && fromConfig.preventDestroy,
       restoreFrom: { automatedBackupsArn: primary.string("db_backups_replica_arn"), restoreTime: restore.pointInTime },
     });
     suppressFinding(

@@ -1,0 +1,33 @@
+import type { PostgresDatabaseProps } from "../constructs/data/postgres-database";
+import type { EnvironmentConfig } from "../config/schema";
+
+/** What a stack decides about its database, beyond the config: where it runs and what encrypts it. */
+export type DatabasePlacement = Pick<PostgresDatabaseProps, "identifier" | "subnetIds" | "securityGroupIds" | "kmsKeyArn">;
+
+/**
+ * The database props config.data decides: one mapping for the primary database and for its DR
+ * restore, so a config field reaches both.
+ */
+export function databasePropsFromConfig(config: EnvironmentConfig, placement: DatabasePlacement): PostgresDatabaseProps {
+  const { postgres: db, logRetentionDays } = config.data;
+  return {
+    ...placement,
+    majorVersion: db.majorVersion,
+    instanceClass: db.instanceClass,
+    allocatedStorageGb: db.allocatedStorageGb,
+    maxAllocatedStorageGb: db.maxAllocatedStorageGb,
+    databaseName: db.databaseName,
+    masterUsername: db.masterUsername,
+    multiAz: db.multiAz,
+    backupRetentionDays: db.backupRetentionDays,
+    backupWindow: db.backupWindow,
+    maintenanceWindow: db.maintenanceWindow,
+    slowStatementThresholdMs: db.slowStatementThresholdMs,
+    enhancedMonitoringIntervalSeconds: db.enhancedMonitoringIntervalSeconds,
+    performanceInsights: db.performanceInsights,
+    logRetentionDays,
+    deletionProtection: db.deletionProtection,
+    preventDestroy: db.preventDestroy,
+    masterPasswordRotationDays: db.masterPasswordRotationDays,
+  };
+}
