@@ -3,21 +3,11 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { alarmsTool } from "../scripts/alarms/cli";
 import { alarmRows, renderMarkdown, runbookOf } from "../scripts/alarms/catalog";
-import { EXIT, runTool } from "../scripts/cli/command-line";
+import { EXIT } from "../scripts/cli/command-line";
+import { runCapturing } from "./support/run-tool";
 import { ENVIRONMENTS, LAYERS, SYNTH_DIR, synthEnvironment } from "./support/synth";
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
-  try {
-    return { code: await runTool(alarmsTool, argv), out: out.join(""), err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const run = (argv: string[]) => runCapturing(alarmsTool, argv);
 
 describe("npm run alarms: the alarm catalog", () => {
   test.each(ENVIRONMENTS)("lists every alarm of every %s stack with its metric, threshold and runbook", async (env) => {

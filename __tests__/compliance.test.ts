@@ -11,7 +11,8 @@ import { renderReport, renderRuleCatalogue } from "../src/compliance/report";
 import { RULES } from "../src/compliance/rules";
 import { suppressFinding } from "../src/compliance/suppress";
 import { complianceTool, evaluateSynthOutput } from "../scripts/compliance/cli";
-import { EXIT, runTool } from "../scripts/cli/command-line";
+import { EXIT } from "../scripts/cli/command-line";
+import { runCapturing } from "./support/run-tool";
 import { RULE_FIXTURES } from "./support/compliance-fixtures";
 import { SYNTH_DIR } from "./support/synth";
 
@@ -207,18 +208,7 @@ describe("both environments as synthesized", () => {
 });
 
 describe("npm run compliance", () => {
-  async function run(argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-    const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
-    try {
-      return { code: await runTool(complianceTool, argv), out: out.join(""), err };
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
-  }
+  const run = (argv: string[]) => runCapturing(complianceTool, argv);
   const synthOutput = (stacks: Record<string, string>) => {
     const dir = mkdtempSync(join(tmpdir(), "compliance-cli-"));
     for (const [name, text] of Object.entries(stacks)) {

@@ -1,19 +1,12 @@
 import { drDrillTool } from "../scripts/dr-drill/cli";
 import { drillSteps, renderDrill } from "../scripts/dr-drill/drill";
-import { EXIT, runTool } from "../scripts/cli/command-line";
+import { EXIT } from "../scripts/cli/command-line";
+import { runCapturing } from "./support/run-tool";
 import { validConfig } from "./support/synth";
 
 async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
-  try {
-    return { code: await runTool(drDrillTool, argv), out: out.join(""), err: err.join("\n") };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, out, err } = await runCapturing(drDrillTool, argv);
+  return { code, out, err: err.join("\n") };
 }
 
 describe("npm run dr:drill -- --env ENV --dry-run", () => {

@@ -1,17 +1,10 @@
-import { runTool } from "../scripts/cli/command-line";
 import { planJobTool } from "../scripts/plan-job/cli";
+import { runCapturing } from "./support/run-tool";
 
 /** The plan job's command line in this process: exit code and what it printed. */
 async function planJob(...args: string[]) {
-  const out: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
-  try {
-    return { code: await runTool(planJobTool, args), output: out.join("") };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, out, err } = await runCapturing(planJobTool, args);
+  return { code, output: out + err.join("") };
 }
 
 describe("npm run plan-job: usage", () => {

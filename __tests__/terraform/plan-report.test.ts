@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runTool } from "../../scripts/cli/command-line";
+import { runCapturing } from "../support/run-tool";
 import { planReportTool } from "../../scripts/plan-report/cli";
 import { guardPolicyFor } from "../../scripts/plan-report/policy";
 import { blockers, COMMENT_MARKER, parsePlan, renderComment, renderReport } from "../../scripts/plan-report/report";
@@ -39,17 +39,9 @@ function planReportProcess(...args: string[]) {
 
 /** The same CLI shell in this process (what its main() runs), without a tsx start-up per call. */
 async function planReport(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(`${parts.join(" ")}\n`));
-  try {
-    const status = await runTool(planReportTool, args);
-    return { status, stdout: out.join(""), stderr: err.join("") };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const { code, out, err } = await runCapturing(planReportTool, args);
+  return { status: code, stdout: out, stderr: err.map((line) => `${line}
+`).join("") };
 }
 
 (missing ? describe.skip : describe)("plan report and data-loss guard on real Terraform plans", () => {
