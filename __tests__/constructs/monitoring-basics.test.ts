@@ -10,22 +10,14 @@ const RUNBOOKS = "https://example.com/docs/runbooks.md";
 
 describe("EncryptedLogGroup alone", () => {
   let json: Synthesized;
-  let group: EncryptedLogGroup;
   beforeAll(() => {
     const stack = constructStack();
-    group = new EncryptedLogGroup(stack, "logs", { name: "/test/logs", retentionInDays: 30, kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" });
+    new EncryptedLogGroup(stack, "logs", { name: "/test/logs", retentionInDays: 30, kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" });
     json = synthAlone(stack);
   });
 
   test("always has the given retention and customer-managed key", () => {
     expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({ name: "/test/logs", retention_in_days: 30, kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/k" });
-  });
-
-  test("its write statement grants creating streams in the group and putting events into its streams, nothing else", () => {
-    const statement = group.writeStatement("WriteLogs");
-    expect(statement.sid).toBe("WriteLogs");
-    expect(statement.actions).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
-    expect(statement.resources).toEqual([group.arn, `${group.arn}:log-stream:*`]);
   });
 
   test("the key statement lets CloudWatch Logs of one region use the key for this account's log groups only", () => {
