@@ -1,7 +1,7 @@
 import { AuditTrail } from "../../src/constructs/security/audit-trail";
 import { ThreatDetection } from "../../src/constructs/security/threat-detection";
-import { Synthesized } from "../support/synth";
 import { constructStack, synthAlone } from "../support/construct-stack";
+import { Synthesized } from "../support/synth";
 
 const ACCOUNT = "111122223333";
 const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/audit";

@@ -1,7 +1,9 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { ServiceTelemetry, ServiceTelemetryProps } from "../../src/constructs/compute/service-telemetry";
-import { Synthesized } from "../support/synth";
+import { ReleaseStateSeed } from "../../src/constructs/release/release-state-seed";
+import { AL2023_AMI_PARAMETER } from "../../src/release/release-state";
 import { constructStack, synthAlone } from "../support/construct-stack";
+import { Synthesized } from "../support/synth";
 
 const MINIMAL: ServiceTelemetryProps = {
   name: "t",
@@ -51,5 +53,28 @@ describe("ServiceTelemetry alone", () => {
     const large = new ServiceTelemetry(stack, "telemetry", { ...MINIMAL, metricsIntervalSeconds: 10, processPatterns: patterns });
     expect((large.agentConfig.agent as Record<string, unknown>).metrics_collection_interval).toBe(10);
     expect(synthAlone(stack).resource("aws_ssm_parameter").tier).toBe("Advanced");
+  });
+});
+
+describe("ReleaseStateSeed alone", () => {
+  let json: Synthesized;
+  beforeAll(() => {
+    const stack = constructStack();
+    new ReleaseStateSeed(stack, "seed", { parameterName: "/auth/test/release-state" });
+    json = synthAlone(stack);
+  });
+
+  test("seeds no image on either colour, all traffic on blue, the current AL2023 AMI on both", () => {
+    const parameter = json.resource("aws_ssm_parameter");
+    expect(parameter).toMatchObject({ name: "/auth/test/release-state", type: "String", tier: "Standard" });
+    expect(Object.values(json.dataSources("aws_ssm_parameter"))[0].name).toBe(AL2023_AMI_PARAMETER);
+    const ami = "data.aws_ssm_parameter.seed_al2023-ami_[0-9A-F]+.insecure_value";
+    expect(parameter.insecure_value).toMatch(
+      new RegExp(`^\\$\\{jsonencode\\(\\{"version" = 1, "blue" = \\{"digest" = "", "amiId" = ${ami}\\}, "green" = \\{"digest" = "", "amiId" = ${ami}\\}, "greenTrafficPercent" = 0, "idleCapacity" = 0, "inFlight" = null\\}\\)\\}$`),
+    );
+  });
+
+  test("after the first deploy only the release tool writes it: Terraform ignores its value", () => {
+    expect(json.resource("aws_ssm_parameter").lifecycle).toEqual({ ignore_changes: ["insecure_value"] });
   });
 });

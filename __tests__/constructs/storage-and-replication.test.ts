@@ -1,10 +1,15 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { replicateSecrets } from "../../src/constructs/data/secret-replicas";
+import { RegionScope } from "../../src/constructs/region/region-scope";
 import { EncryptionKey, serviceCanUseKey } from "../../src/constructs/security/encryption-key";
 import { StateBucket } from "../../src/constructs/state/state-bucket";
+import { StateReplication } from "../../src/constructs/state/state-replication";
 import { LogDeliveryBucket } from "../../src/constructs/storage/log-delivery-bucket";
 import { PrivateBucket } from "../../src/constructs/storage/private-bucket";
 import { ServerAccessLogBucket } from "../../src/constructs/storage/server-access-log-bucket";
-import { Synthesized } from "../support/synth";
 import { constructStack, synthAlone } from "../support/construct-stack";
+import { Synthesized } from "../support/synth";
 
 const TLS_ONLY = {
   sid: "DenyInsecureTransport",
@@ -158,5 +163,96 @@ describe("StateBucket alone", () => {
     expect(stateVersions.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
     expect(savedPlans).toMatchObject({ filter: [{ prefix: "plans/" }], expiration: [{ days: 7 }] });
     expect(json.named("aws_s3_bucket_lifecycle_configuration", "access-logs").rule[0].expiration).toEqual([{ days: 365 }]);
+  });
+});
+
+const SOURCE = { bucketName: "tf-state", bucketArn: "arn:aws:s3:::tf-state", region: "eu-west-1", kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/src" };
+const DESTINATION = { bucketName: "tf-state-dr", bucketArn: "arn:aws:s3:::tf-state-dr", region: "eu-central-1", kmsKeyArn: "arn:aws:kms:eu-central-1:111122223333:key/dst" };
+
+describe("StateReplication alone", () => {
+  let json: Synthesized;
+  beforeAll(() => {
+    const stack = constructStack();
+    new StateReplication(stack, "replication", { name: "t", accountId: "111122223333", source: SOURCE, destination: DESTINATION, prefix: "env/", dependsOn: [] });
+    json = synthAlone(stack);
+  });
+
+  test("replicates KMS-encrypted state under the prefix, with delete markers, re-encrypted with the DR key, within 15 minutes", () => {
+    const configuration = json.resource("aws_s3_bucket_replication_configuration");
+    expect(configuration.bucket).toBe("tf-state");
+    expect(configuration.rule).toEqual([
+      {
+        id: "state-to-dr-region",
+        status: "Enabled",
+        priority: 1,
+        filter: { prefix: "env/" },
+        delete_marker_replication: { status: "Enabled" },
+        source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+        destination: {
+          bucket: DESTINATION.bucketArn,
+          storage_class: "STANDARD",
+          encryption_configuration: { replica_kms_key_id: DESTINATION.kmsKeyArn },
+          replication_time: { status: "Enabled", time: { minutes: 15 } },
+          metrics: { status: "Enabled", event_threshold: { minutes: 15 } },
+        },
+      },
+    ]);
+  });
+
+  test("S3 assumes the role only on behalf of the account", () => {
+    expect(json.policyDocument(json.resource("aws_iam_role").assume_role_policy).statement).toEqual([
+      { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["s3.amazonaws.com"] }], condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: ["111122223333"] }] },
+    ]);
+  });
+
+  test("the role decrypts the source and encrypts replicas only through S3 of each region, for each bucket", () => {
+    const statements = json.policyDocument(json.resource("aws_iam_role_policy").policy).statement;
+    const bySid = (sid: string) => statements.find((statement: { sid: string }) => statement.sid === sid);
+    expect(bySid("DecryptSource")).toMatchObject({
+      actions: ["kms:Decrypt"],
+      resources: [SOURCE.kmsKeyArn],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] },
+        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: ["arn:aws:s3:::tf-state", "arn:aws:s3:::tf-state/*"] },
+      ],
+    });
+    expect(bySid("EncryptReplicas")).toMatchObject({ resources: [DESTINATION.kmsKeyArn], condition: [{ values: ["s3.eu-central-1.amazonaws.com"] }, { values: ["arn:aws:s3:::tf-state-dr", "arn:aws:s3:::tf-state-dr/*"] }] });
+    expect(bySid("WriteReplicas").resources).toEqual(["arn:aws:s3:::tf-state-dr/*"]);
+  });
+});
+
+describe("RegionScope alone", () => {
+  let json: Synthesized;
+  beforeAll(() => {
+    const stack = constructStack();
+    const dr = new AwsProvider(stack, "dr", { region: "eu-central-1", alias: "dr" });
+    const other = new AwsProvider(stack, "other", { region: "us-east-1", alias: "other" });
+    new EncryptionKey(new RegionScope(stack, "dr-region", dr), "key", { description: "d", alias: "in-dr", accountId: "111122223333" });
+    new EncryptionKey(new RegionScope(stack, "pinned", dr), "key", { description: "d", alias: "pinned", accountId: "111122223333", provider: other });
+    new EncryptionKey(stack, "home", { description: "d", alias: "home", accountId: "111122223333" });
+    json = synthAlone(stack);
+  });
+
+  test("resources and data sources created under it use its provider", () => {
+    expect(json.named("aws_kms_key", "dr-region").provider).toBe("aws.dr");
+    expect(json.named("aws_kms_alias", "dr-region").provider).toBe("aws.dr");
+    const policies = Object.entries(json.dataSources("aws_iam_policy_document")).filter(([name]) => name.includes("dr-region"));
+    expect(policies.map(([, policy]) => policy.provider)).toEqual(["aws.dr"]);
+  });
+
+  test("a resource that names its provider keeps it; resources outside the scope keep the default", () => {
+    expect(json.named("aws_kms_key", "pinned").provider).toBe("aws.other");
+    expect(json.named("aws_kms_key", "home").provider).toBeUndefined();
+  });
+});
+
+describe("replicateSecrets alone", () => {
+  test("every secret gets one replica in the DR region, under that region's key", () => {
+    const stack = constructStack();
+    const secrets = ["a", "b"].map((name) => new SecretsmanagerSecret(stack, name, { name }));
+    replicateSecrets(secrets, { region: "eu-central-1", kmsKeyArn: "arn:aws:kms:eu-central-1:111122223333:key/dr" });
+    for (const secret of synthAlone(stack).resourceList("aws_secretsmanager_secret")) {
+      expect(secret.replica).toEqual([{ region: "eu-central-1", kms_key_id: "arn:aws:kms:eu-central-1:111122223333:key/dr" }]);
+    }
   });
 });
