@@ -20,6 +20,11 @@ describe("GeneratedSecret alone", () => {
     json = synthAlone(stack);
   });
 
+  test.each([["value"], ["secret"], ["api-key"]])("a field whose password would take the id of another child (%s) is refused, naming it", (field) => {
+    const build = () => new GeneratedSecret(constructStack(), "secret", { name: "svc/clash", description: "Clash", kmsKeyArn: KEY, fields: ["api_key", field] });
+    expect(build).toThrow(`GeneratedSecret svc/clash: field ${field} repeats a field or is reserved (secret, value)`);
+  });
+
   test("encrypted with the given key, restorable for 30 days by default", () => {
     expect(json.resource("aws_secretsmanager_secret")).toMatchObject({ name: "svc/app", kms_key_id: KEY, recovery_window_in_days: 30 });
   });
