@@ -103,7 +103,7 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       const logGroup = json.named("aws_cloudwatch_log_group", "trail_logs");
       expect(logGroup).toMatchObject({ name: `/aws/cloudtrail/${trailName}`, retention_in_days: config.security.trail.logRetentionDays, kms_key_id: referenceTo(json, "aws_kms_key", trailKey, "arn") });
       expect(trail.cloud_watch_logs_group_arn).toBe(`${referenceTo(json, "aws_cloudwatch_log_group", logGroup, "arn")}:*`);
-      const role = json.resource("aws_iam_role");
+      const role = json.named("aws_iam_role", "trail_logs-role");
       expect(trail.cloud_watch_logs_role_arn).toBe(referenceTo(json, "aws_iam_role", role, "arn"));
       const [assume] = statementsOf(json, role.assume_role_policy);
       expect(assume.principals).toEqual([{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }]);
@@ -146,6 +146,54 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
 
     test("an account analyzer reports resources shared outside the account", () => {
       expect(json.resource("aws_accessanalyzer_analyzer")).toMatchObject({ analyzer_name: `auth-${env}-account`, type: "ACCOUNT" });
+    });
+  });
+
+  describe("AWS Config, which Security Hub's FSBP controls evaluate with", () => {
+    test(`a recorder of every supported resource type, global ones included, is ${config.security.configRecorder ? "on" : "off"} as configured`, () => {
+      const recorders = json.resourceList("aws_config_configuration_recorder");
+      if (!config.security.configRecorder) {
+        expect([recorders, json.resourceList("aws_config_delivery_channel"), json.resourceList("aws_config_configuration_recorder_status")]).toEqual([[], [], []]);
+        return;
+      }
+      expect(recorders).toEqual([expect.objectContaining({ name: `auth-${env}`, recording_group: { all_supported: true, include_global_resource_types: true } })]);
+      // Recording starts only when a channel exists: status after channel, channel after recorder.
+      const status = json.resource("aws_config_configuration_recorder_status");
+      const channel = json.resource("aws_config_delivery_channel");
+      expect(status.is_enabled).toBe(true);
+      expect(status.depends_on).toEqual([expect.stringMatching(/^aws_config_delivery_channel\./)]);
+      expect(channel.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_config_configuration_recorder\./), expect.stringMatching(/^aws_s3_bucket_policy\./)]));
+    });
+
+    test("its role is assumable by AWS Config for this account only, reads with AWS_ConfigRole and writes only its prefix", () => {
+      if (!config.security.configRecorder) return;
+      const recorder = json.resource("aws_config_configuration_recorder");
+      const role = json.named("aws_iam_role", "config");
+      expect(recorder.role_arn).toBe(referenceTo(json, "aws_iam_role", role, "arn"));
+      const [trust] = statementsOf(json, role.assume_role_policy);
+      expect(trust.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
+      expect(conditionValue(trust, "aws:SourceAccount")).toEqual([config.aws.accountId]);
+      expect(json.resourceList("aws_iam_role_policy_attachment").filter((attachment) => attachment.role.includes("config"))).toEqual([
+        expect.objectContaining({ policy_arn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole" }),
+      ]);
+      const deliver = bySid(statementsOf(json, role.inline_policy[0].policy), "DeliverConfiguration");
+      expect(deliver.resources).toEqual([expect.stringMatching(new RegExp(`/config/AWSLogs/${config.aws.accountId}/Config/\\*$`))]);
+    });
+
+    test("delivers into the trail bucket under config/, encrypted with the trail key; the bucket policy admits AWS Config there only", () => {
+      if (!config.security.configRecorder) return;
+      const channel = json.resource("aws_config_delivery_channel");
+      const bucket = json.named("aws_s3_bucket", "trail_bucket");
+      expect(channel).toMatchObject({ s3_bucket_name: referenceTo(json, "aws_s3_bucket", bucket, "bucket"), s3_key_prefix: "config", s3_kms_key_arn: referenceTo(json, "aws_kms_key", trailKey, "arn") });
+      const bucketPolicy = json.resourceList("aws_s3_bucket_policy").find((policy) => policy.bucket === referenceTo(json, "aws_s3_bucket", bucket, "id"))!;
+      const statements = statementsOf(json, bucketPolicy.policy);
+      const delivery = bySid(statements, "AWSConfigBucketDelivery");
+      expect(delivery.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
+      expect(delivery.resources).toEqual([`${referenceTo(json, "aws_s3_bucket", bucket, "arn")}/config/AWSLogs/${config.aws.accountId}/Config/*`]);
+      expect(conditionValue(delivery, "s3:x-amz-acl")).toEqual(["bucket-owner-full-control"]);
+      for (const sid of ["AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]) {
+        expect(conditionValue(bySid(statements, sid), "aws:SourceAccount")).toEqual([config.aws.accountId]);
+      }
     });
   });
 
@@ -433,6 +481,7 @@ describe("security config: a bad value fails synth naming the field and the rule
   type BadSecurityConfig = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp];
   test.each<BadSecurityConfig>([
     ["Security Hub off in production", "production", (c: any) => (c.security.securityHub = false), /^production: security\.securityHub: must be true in a production environment/],
+    ["Security Hub without AWS Config", "production", (c: any) => (c.security.configRecorder = false), /^production: security\.configRecorder: must be true when security\.securityHub is true/],
     ["a log field that is not a JSON selector", "staging", (c: any) => (c.security.serviceLogEvents.accountLockout.field = "event"), /^staging: security\.serviceLogEvents\.accountLockout\.field: must be a JSON field selector/],
     ["a value a filter pattern cannot quote", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = ['login "failed"']), /^staging: security\.serviceLogEvents\.authenticationFailure\.values\[0\]: must be a non-empty value without double quotes/],
     ["no value for an event", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = []), /^staging: security\.serviceLogEvents\.authenticationFailure\.values: must list at least one value/],

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { EncryptedLogGroup, logsCanUseKey } from "../monitoring/encrypted-log-group";
 import { PrivateBucket } from "../storage/private-bucket";
 import { ServerAccessLogBucket } from "../storage/server-access-log-bucket";
+import { configDeliveryBucketStatements } from "./config-recorder";
 import { EncryptionKey, serviceCanUseKey } from "./encryption-key";
 
 export interface AuditTrailProps {
@@ -20,6 +21,8 @@ export interface AuditTrailProps {
   readonly archiveAfterDays?: number;
   /** Days before log files expire. @default 365 */
   readonly expireAfterDays?: number;
+  /** Also let AWS Config deliver into the trail bucket under this key prefix. @default none */
+  readonly configDeliveryPrefix?: string;
 }
 
 /**
@@ -104,6 +107,7 @@ export class AuditTrail extends Construct {
           resources: [`${bucketArn}/AWSLogs/${accountId}/*`],
           condition: [thisTrail, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
         },
+        ...(props.configDeliveryPrefix ? configDeliveryBucketStatements(bucketArn, props.configDeliveryPrefix, accountId) : []),
       ],
     });
 
