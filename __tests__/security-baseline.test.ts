@@ -340,11 +340,48 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
         [{ eventName: "DescribeNetworkAcls", eventSource: "ec2.amazonaws.com" }],
       ],
       [
+        "cis-console-authentication-failures",
+        [{ eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn", eventSource: "signin.amazonaws.com", userIdentity: { type: "IAMUser", userName: "alice" }, errorMessage: "Failed authentication", responseElements: { ConsoleLogin: "Failure" } }],
+        [
+          { eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn", eventSource: "signin.amazonaws.com", userIdentity: { type: "AssumedRole" }, additionalEventData: { MFAUsed: "Yes" }, responseElements: { ConsoleLogin: "Success" } },
+          { eventName: "GetSessionToken", eventSource: "sts.amazonaws.com", errorMessage: "Failed authentication" },
+        ],
+      ],
+      [
+        "cis-s3-bucket-policy-changes",
+        [
+          { eventName: "PutBucketPolicy", eventSource: "s3.amazonaws.com" },
+          { eventName: "DeleteBucketReplication", eventSource: "s3.amazonaws.com" },
+          { eventName: "PutBucketAcl", eventSource: "s3.amazonaws.com" },
+        ],
+        [{ eventName: "GetBucketPolicy", eventSource: "s3.amazonaws.com" }, { eventName: "PutObject", eventSource: "s3.amazonaws.com" }],
+      ],
+      [
+        "cis-config-changes",
+        [{ eventName: "StopConfigurationRecorder", eventSource: "config.amazonaws.com" }, { eventName: "PutDeliveryChannel", eventSource: "config.amazonaws.com" }],
+        [{ eventName: "StartConfigurationRecorder", eventSource: "config.amazonaws.com" }, { eventName: "DescribeConfigurationRecorders", eventSource: "config.amazonaws.com" }],
+      ],
+      [
+        "cis-network-gateway-changes",
+        [{ eventName: "CreateInternetGateway", eventSource: "ec2.amazonaws.com" }, { eventName: "DetachInternetGateway", eventSource: "ec2.amazonaws.com" }, { eventName: "DeleteCustomerGateway", eventSource: "ec2.amazonaws.com" }],
+        [{ eventName: "DescribeInternetGateways", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateNatGateway", eventSource: "ec2.amazonaws.com" }],
+      ],
+      [
+        "cis-vpc-changes",
+        [{ eventName: "CreateVpc", eventSource: "ec2.amazonaws.com" }, { eventName: "ModifyVpcAttribute", eventSource: "ec2.amazonaws.com" }, { eventName: "AcceptVpcPeeringConnection", eventSource: "ec2.amazonaws.com" }],
+        [{ eventName: "DescribeVpcs", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateSubnet", eventSource: "ec2.amazonaws.com" }],
+      ],
+      [
         "cis-route-table-changes",
         [{ eventName: "CreateRoute", eventSource: "ec2.amazonaws.com" }, { eventName: "DisassociateRouteTable", eventSource: "ec2.amazonaws.com" }],
         [{ eventName: "DescribeRouteTables", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateRoute", eventSource: "some-other-service.amazonaws.com" }],
       ],
     ];
+
+    test("all 14 CIS CloudWatch controls (CloudWatch.1-14) have a filter", () => {
+      const controls = CIS_METRIC_FILTERS.map((filter) => Number(/CloudWatch\.(\d+)$/.exec(filter.control)![1])).sort((a, b) => a - b);
+      expect(controls).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
+    });
 
     test("one filter per CIS recommendation, each on the trail's log group", () => {
       expect(Object.keys(filters).sort()).toEqual(samples.map(([name]) => name).sort());
