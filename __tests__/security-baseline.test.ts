@@ -62,8 +62,12 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(conditionValue(bucketDefault, "aws:SourceArn")).toEqual([trailArn]);
       expect(conditionValue(bucketDefault, "kms:EncryptionContext:aws:s3:arn")).toEqual([`arn:aws:s3:::${trailName}-${config.aws.accountId}`]);
       expect(json.named("aws_s3_bucket", "trail_bucket").bucket).toBe(`${trailName}-${config.aws.accountId}`);
-      // The CloudWatch Logs copy is encrypted with the same key.
-      expect(bySid(statements, "CloudWatchLogsUseKey").principals[0].identifiers).toEqual([`logs.${config.aws.region}.amazonaws.com`]);
+      // The CloudWatch Logs copy is encrypted with the same key, and no other log group may use it.
+      const logs = bySid(statements, "CloudWatchLogsUseKey");
+      expect(logs.principals[0].identifiers).toEqual([`logs.${config.aws.region}.amazonaws.com`]);
+      const [logGroupArn] = conditionValue(logs, "kms:EncryptionContext:aws:logs:arn");
+      expect(arnLike(logGroupArn, `arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:/aws/cloudtrail/${trailName}`)).toBe(true);
+      expect(arnLike(logGroupArn, `arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:/auth/${env}/service`)).toBe(false);
     });
 
     test("delivers into a versioned, KMS-encrypted, access-logged bucket whose policy admits only this trail, over TLS", () => {

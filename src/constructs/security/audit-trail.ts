@@ -46,6 +46,7 @@ export class AuditTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
     const thisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
     const bucketName = `${name}-${accountId}`;
+    const logGroupName = `/aws/cloudtrail/${name}`;
 
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts the ${name} CloudTrail log files and their CloudWatch Logs copy`,
@@ -67,7 +68,8 @@ export class AuditTrail extends Construct {
           [thisTrail, { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [`arn:aws:s3:::${bucketName}`] }],
           ["kms:GenerateDataKey*"],
         ),
-        logsCanUseKey(region, accountId),
+        // Only the trail's own log group may use the trail key, not every group of the account.
+        logsCanUseKey(region, accountId, logGroupName),
       ],
     });
 
@@ -112,7 +114,7 @@ export class AuditTrail extends Construct {
     });
 
     this.logGroup = new EncryptedLogGroup(this, "logs", {
-      name: `/aws/cloudtrail/${name}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays,
       kmsKeyArn: this.key.arn,
     });
