@@ -122,6 +122,17 @@ describe("DR state: the DR stacks' state survives the primary region", () => {
       expect(sid("WriteReplicas").actions).toEqual(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]);
     });
 
+    test("the role reads only the object versions the rule copies, not the saved plans next to them", () => {
+      const statements = bootstrap.policyDocument(bootstrap.named("aws_iam_role_policy", "state-replication").policy).statement;
+      const read = statements.find((statement: Block) => statement.sid === "ReadSourceVersions");
+      const sourceArn = referenceTo(bootstrap, "aws_s3_bucket", bootstrap.named("aws_s3_bucket", /^state_storage/), "arn");
+      expect(read.resources).toEqual([`${sourceArn}/${rule.filter.prefix}*`]);
+      const objectVersionsReadable = statements
+        .filter((statement: Block) => statement.actions.some((action: string) => action.startsWith("s3:GetObject")))
+        .flatMap((statement: Block) => statement.resources);
+      expect(objectVersionsReadable).not.toContain(`${sourceArn}/*`);
+    });
+
     test("the CI plan role may read and lock the DR stacks' state, and decrypt with the DR state key", () => {
       const statements = bootstrap.policyDocument(bootstrap.named("aws_iam_role_policy", "ci_plan-policy").policy).statement;
       const drBucketArn = referenceTo(bootstrap, "aws_s3_bucket", bootstrap.named("aws_s3_bucket", "dr-state-bucket_storage"), "arn");
