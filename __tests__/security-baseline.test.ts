@@ -268,6 +268,30 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       }
     });
 
+    test("a finding the topic still refuses after the retries lands in an encrypted dead-letter queue only these rules may send to, and alarms", () => {
+      const queue = json.resource("aws_sqs_queue");
+      const queueArn = referenceTo(json, "aws_sqs_queue", queue, "arn");
+      expect(queue).toMatchObject({ name: `auth-${env}-security-findings-undelivered`, sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+      for (const target of json.resourceList("aws_cloudwatch_event_target")) expect(target.dead_letter_config).toEqual({ arn: queueArn });
+      const queuePolicy = json.resource("aws_sqs_queue_policy");
+      expect(queuePolicy.queue_url).toBe(referenceTo(json, "aws_sqs_queue", queue, "url"));
+      const send = bySid(statementsOf(json, queuePolicy.policy), "FindingRulesSendUndelivered");
+      expect(send).toMatchObject({ principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }], actions: ["sqs:SendMessage"], resources: [queueArn] });
+      expect(conditionValue(send, "aws:SourceArn")).toEqual(rules.map((rule) => referenceTo(json, "aws_cloudwatch_event_rule", rule, "arn")));
+      const topicArn = referenceTo(json, "aws_sns_topic", securityTopic, "arn");
+      const waiting = json.resourceList("aws_cloudwatch_metric_alarm").filter((alarm) => alarm.namespace === "AWS/SQS");
+      expect(waiting).toEqual([
+        expect.objectContaining({
+          metric_name: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: queue.name },
+          threshold: 0,
+          comparison_operator: "GreaterThanThreshold",
+          alarm_actions: [topicArn],
+          alarm_description: expect.stringMatching(/#security-findings$/),
+        }),
+      ]);
+    });
+
     test("the security topic is encrypted and mails the same recipients as the alert topic", () => {
       expect(securityTopic.kms_master_key_id).toBe(referenceTo(json, "aws_kms_key", json.named("aws_kms_key", "security-alerts"), "arn"));
       expect(json.resourceList("aws_sns_topic_subscription").map((subscription) => subscription.endpoint).sort()).toEqual([...config.alarms.emails].sort());
