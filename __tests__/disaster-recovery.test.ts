@@ -7,7 +7,6 @@ import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
 import { dataHandover } from "../src/stacks/data-handover";
 import { DrDataStack } from "../src/stacks/dr-data-stack";
-import { BootstrapStack } from "../src/stacks/bootstrap-stack";
 import { drNetworkHandover } from "../src/stacks/dr-handovers";
 import { stateKeyAlias } from "../src/stacks/naming";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
@@ -122,6 +121,17 @@ describe("DR state: the DR stacks' state survives the primary region", () => {
       expect(sid("WriteReplicas").actions).toEqual(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]);
     });
 
+    test("the role reads only the object versions the rule copies, not the saved plans next to them", () => {
+      const statements = bootstrap.policyDocument(bootstrap.named("aws_iam_role_policy", "state-replication").policy).statement;
+      const read = statements.find((statement: Block) => statement.sid === "ReadSourceVersions");
+      const sourceArn = referenceTo(bootstrap, "aws_s3_bucket", bootstrap.named("aws_s3_bucket", /^state_storage/), "arn");
+      expect(read.resources).toEqual([`${sourceArn}/${rule.filter.prefix}*`]);
+      const objectVersionsReadable = statements
+        .filter((statement: Block) => statement.actions.some((action: string) => action.startsWith("s3:GetObject")))
+        .flatMap((statement: Block) => statement.resources);
+      expect(objectVersionsReadable).not.toContain(`${sourceArn}/*`);
+    });
+
     test("the CI plan role may read and lock the DR stacks' state, and decrypt with the DR state key", () => {
       const statements = bootstrap.policyDocument(bootstrap.named("aws_iam_role_policy", "ci_plan-policy").policy).statement;
       const drBucketArn = referenceTo(bootstrap, "aws_s3_bucket", bootstrap.named("aws_s3_bucket", "dr-state-bucket_storage"), "arn");
@@ -133,15 +143,15 @@ describe("DR state: the DR stacks' state survives the primary region", () => {
     });
   });
 
-  test("with Terraform Cloud as the state home, the DR layers' workspaces may assume the dynamic-credentials roles", () => {
-    const [cloud] = validateConfigs({
-      production: editedConfig("production", (c: any) => {
-        c.state.backend = "terraform-cloud";
-        c.state.terraformCloud = { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "" };
-      }),
-    });
-    const text = JSON.stringify(Synthesized.of(new BootstrapStack(Testing.app(), cloud)).dataSources("aws_iam_policy_document"));
-    for (const layer of ["dr-network", "dr-data"]) expect(text).toContain(`workspace:auth-production-${layer}:run_phase:plan`);
+  test("the pilot light is refused with Terraform Cloud as the state home, which has no DR state path", () => {
+    const withTerraformCloud = (c: any) => {
+      c.state.backend = "terraform-cloud";
+      c.state.terraformCloud = { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "" };
+    };
+    expect(() => validateConfigs({ production: editedConfig("production", withTerraformCloud) })).toThrow(
+      /production: dr\.pilotLight: must be false when state\.backend is "terraform-cloud"/,
+    );
+    expect(() => validateConfigs({ staging: editedConfig("staging", withTerraformCloud) })).not.toThrow();
   });
 });
 

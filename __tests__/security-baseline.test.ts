@@ -62,8 +62,12 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(conditionValue(bucketDefault, "aws:SourceArn")).toEqual([trailArn]);
       expect(conditionValue(bucketDefault, "kms:EncryptionContext:aws:s3:arn")).toEqual([`arn:aws:s3:::${trailName}-${config.aws.accountId}`]);
       expect(json.named("aws_s3_bucket", "trail_bucket").bucket).toBe(`${trailName}-${config.aws.accountId}`);
-      // The CloudWatch Logs copy is encrypted with the same key.
-      expect(bySid(statements, "CloudWatchLogsUseKey").principals[0].identifiers).toEqual([`logs.${config.aws.region}.amazonaws.com`]);
+      // The CloudWatch Logs copy is encrypted with the same key, and no other log group may use it.
+      const logs = bySid(statements, "CloudWatchLogsUseKey");
+      expect(logs.principals[0].identifiers).toEqual([`logs.${config.aws.region}.amazonaws.com`]);
+      const [logGroupArn] = conditionValue(logs, "kms:EncryptionContext:aws:logs:arn");
+      expect(arnLike(logGroupArn, `arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:/aws/cloudtrail/${trailName}`)).toBe(true);
+      expect(arnLike(logGroupArn, `arn:aws:logs:${config.aws.region}:${config.aws.accountId}:log-group:/auth/${env}/service`)).toBe(false);
     });
 
     test("delivers into a versioned, KMS-encrypted, access-logged bucket whose policy admits only this trail, over TLS", () => {
@@ -103,7 +107,7 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       const logGroup = json.named("aws_cloudwatch_log_group", "trail_logs");
       expect(logGroup).toMatchObject({ name: `/aws/cloudtrail/${trailName}`, retention_in_days: config.security.trail.logRetentionDays, kms_key_id: referenceTo(json, "aws_kms_key", trailKey, "arn") });
       expect(trail.cloud_watch_logs_group_arn).toBe(`${referenceTo(json, "aws_cloudwatch_log_group", logGroup, "arn")}:*`);
-      const role = json.resource("aws_iam_role");
+      const role = json.named("aws_iam_role", "trail_logs-role");
       expect(trail.cloud_watch_logs_role_arn).toBe(referenceTo(json, "aws_iam_role", role, "arn"));
       const [assume] = statementsOf(json, role.assume_role_policy);
       expect(assume.principals).toEqual([{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }]);
@@ -149,6 +153,54 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
     });
   });
 
+  describe("AWS Config, which Security Hub's FSBP controls evaluate with", () => {
+    test(`a recorder of every supported resource type, global ones included, is ${config.security.configRecorder ? "on" : "off"} as configured`, () => {
+      const recorders = json.resourceList("aws_config_configuration_recorder");
+      if (!config.security.configRecorder) {
+        expect([recorders, json.resourceList("aws_config_delivery_channel"), json.resourceList("aws_config_configuration_recorder_status")]).toEqual([[], [], []]);
+        return;
+      }
+      expect(recorders).toEqual([expect.objectContaining({ name: `auth-${env}`, recording_group: { all_supported: true, include_global_resource_types: true } })]);
+      // Recording starts only when a channel exists: status after channel, channel after recorder.
+      const status = json.resource("aws_config_configuration_recorder_status");
+      const channel = json.resource("aws_config_delivery_channel");
+      expect(status.is_enabled).toBe(true);
+      expect(status.depends_on).toEqual([expect.stringMatching(/^aws_config_delivery_channel\./)]);
+      expect(channel.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_config_configuration_recorder\./), expect.stringMatching(/^aws_s3_bucket_policy\./)]));
+    });
+
+    test("its role is assumable by AWS Config for this account only, reads with AWS_ConfigRole and writes only its prefix", () => {
+      if (!config.security.configRecorder) return;
+      const recorder = json.resource("aws_config_configuration_recorder");
+      const role = json.named("aws_iam_role", "config");
+      expect(recorder.role_arn).toBe(referenceTo(json, "aws_iam_role", role, "arn"));
+      const [trust] = statementsOf(json, role.assume_role_policy);
+      expect(trust.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
+      expect(conditionValue(trust, "aws:SourceAccount")).toEqual([config.aws.accountId]);
+      expect(json.resourceList("aws_iam_role_policy_attachment").filter((attachment) => attachment.role.includes("config"))).toEqual([
+        expect.objectContaining({ policy_arn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole" }),
+      ]);
+      const deliver = bySid(statementsOf(json, role.inline_policy[0].policy), "DeliverConfiguration");
+      expect(deliver.resources).toEqual([expect.stringMatching(new RegExp(`/config/AWSLogs/${config.aws.accountId}/Config/\\*$`))]);
+    });
+
+    test("delivers into the trail bucket under config/, encrypted with the trail key; the bucket policy admits AWS Config there only", () => {
+      if (!config.security.configRecorder) return;
+      const channel = json.resource("aws_config_delivery_channel");
+      const bucket = json.named("aws_s3_bucket", "trail_bucket");
+      expect(channel).toMatchObject({ s3_bucket_name: referenceTo(json, "aws_s3_bucket", bucket, "bucket"), s3_key_prefix: "config", s3_kms_key_arn: referenceTo(json, "aws_kms_key", trailKey, "arn") });
+      const bucketPolicy = json.resourceList("aws_s3_bucket_policy").find((policy) => policy.bucket === referenceTo(json, "aws_s3_bucket", bucket, "id"))!;
+      const statements = statementsOf(json, bucketPolicy.policy);
+      const delivery = bySid(statements, "AWSConfigBucketDelivery");
+      expect(delivery.principals).toEqual([{ type: "Service", identifiers: ["config.amazonaws.com"] }]);
+      expect(delivery.resources).toEqual([`${referenceTo(json, "aws_s3_bucket", bucket, "arn")}/config/AWSLogs/${config.aws.accountId}/Config/*`]);
+      expect(conditionValue(delivery, "s3:x-amz-acl")).toEqual(["bucket-owner-full-control"]);
+      for (const sid of ["AWSConfigBucketPermissionsCheck", "AWSConfigBucketExistenceCheck", "AWSConfigBucketDelivery"]) {
+        expect(conditionValue(bySid(statements, sid), "aws:SourceAccount")).toEqual([config.aws.accountId]);
+      }
+    });
+  });
+
   describe("findings to the security alert topic", () => {
     const rules = json.resourceList("aws_cloudwatch_event_rule");
     const ruleNamed = (fragment: string) => json.named("aws_cloudwatch_event_rule", fragment);
@@ -188,7 +240,7 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(matchesEventPattern(pattern, imported({ Workflow: { Status: "SUPPRESSED" } }))).toBe(false);
     });
 
-    test("every rule targets the security topic; its policy lets exactly those rules publish, its key the account's EventBridge", () => {
+    test("every rule targets the security topic; its policy lets exactly those rules publish, its key EventBridge without source conditions", () => {
       const topicArn = referenceTo(json, "aws_sns_topic", securityTopic, "arn");
       const targets = json.resourceList("aws_cloudwatch_event_target");
       expect(targets.map((target) => target.arn)).toEqual(rules.map(() => topicArn));
@@ -199,7 +251,11 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       for (const rule of rules) expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/${rule.name}`)).toBe(true);
       expect(arnLike(allowed, `arn:aws:events:${config.aws.region}:${config.aws.accountId}:rule/someone-elses-rule`)).toBe(false);
       expect(keyStatement.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-      expect(conditionValue(keyStatement, "aws:SourceAccount")).toEqual([config.aws.accountId]);
+      // SNS does not support aws:SourceAccount/aws:SourceArn in the key policy for EventBridge delivery
+      // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html): with either, every finding is dropped.
+      const keyConditionKeys = (keyStatement.condition ?? []).map((entry: Block) => entry.variable);
+      expect(keyConditionKeys).not.toContain("aws:SourceAccount");
+      expect(keyConditionKeys).not.toContain("aws:SourceArn");
     });
 
     test("a rule that cannot deliver to the topic raises an alarm on its FailedInvocations", () => {
@@ -210,6 +266,30 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
         expect(alarm).toMatchObject({ namespace: "AWS/Events", statistic: "Sum", threshold: 0, treat_missing_data: "notBreaching", alarm_actions: [topicArn], ok_actions: [topicArn] });
         expect(alarm.alarm_description).toMatch(/#security-findings$/);
       }
+    });
+
+    test("a finding the topic still refuses after the retries lands in an encrypted dead-letter queue only these rules may send to, and alarms", () => {
+      const queue = json.resource("aws_sqs_queue");
+      const queueArn = referenceTo(json, "aws_sqs_queue", queue, "arn");
+      expect(queue).toMatchObject({ name: `auth-${env}-security-findings-undelivered`, sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+      for (const target of json.resourceList("aws_cloudwatch_event_target")) expect(target.dead_letter_config).toEqual({ arn: queueArn });
+      const queuePolicy = json.resource("aws_sqs_queue_policy");
+      expect(queuePolicy.queue_url).toBe(referenceTo(json, "aws_sqs_queue", queue, "url"));
+      const send = bySid(statementsOf(json, queuePolicy.policy), "FindingRulesSendUndelivered");
+      expect(send).toMatchObject({ principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }], actions: ["sqs:SendMessage"], resources: [queueArn] });
+      expect(conditionValue(send, "aws:SourceArn")).toEqual(rules.map((rule) => referenceTo(json, "aws_cloudwatch_event_rule", rule, "arn")));
+      const topicArn = referenceTo(json, "aws_sns_topic", securityTopic, "arn");
+      const waiting = json.resourceList("aws_cloudwatch_metric_alarm").filter((alarm) => alarm.namespace === "AWS/SQS");
+      expect(waiting).toEqual([
+        expect.objectContaining({
+          metric_name: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: queue.name },
+          threshold: 0,
+          comparison_operator: "GreaterThanThreshold",
+          alarm_actions: [topicArn],
+          alarm_description: expect.stringMatching(/#security-findings$/),
+        }),
+      ]);
     });
 
     test("the security topic is encrypted and mails the same recipients as the alert topic", () => {
@@ -288,11 +368,48 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
         [{ eventName: "DescribeNetworkAcls", eventSource: "ec2.amazonaws.com" }],
       ],
       [
+        "cis-console-authentication-failures",
+        [{ eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn", eventSource: "signin.amazonaws.com", userIdentity: { type: "IAMUser", userName: "alice" }, errorMessage: "Failed authentication", responseElements: { ConsoleLogin: "Failure" } }],
+        [
+          { eventName: "ConsoleLogin", eventType: "AwsConsoleSignIn", eventSource: "signin.amazonaws.com", userIdentity: { type: "AssumedRole" }, additionalEventData: { MFAUsed: "Yes" }, responseElements: { ConsoleLogin: "Success" } },
+          { eventName: "GetSessionToken", eventSource: "sts.amazonaws.com", errorMessage: "Failed authentication" },
+        ],
+      ],
+      [
+        "cis-s3-bucket-policy-changes",
+        [
+          { eventName: "PutBucketPolicy", eventSource: "s3.amazonaws.com" },
+          { eventName: "DeleteBucketReplication", eventSource: "s3.amazonaws.com" },
+          { eventName: "PutBucketAcl", eventSource: "s3.amazonaws.com" },
+        ],
+        [{ eventName: "GetBucketPolicy", eventSource: "s3.amazonaws.com" }, { eventName: "PutObject", eventSource: "s3.amazonaws.com" }],
+      ],
+      [
+        "cis-config-changes",
+        [{ eventName: "StopConfigurationRecorder", eventSource: "config.amazonaws.com" }, { eventName: "PutDeliveryChannel", eventSource: "config.amazonaws.com" }],
+        [{ eventName: "StartConfigurationRecorder", eventSource: "config.amazonaws.com" }, { eventName: "DescribeConfigurationRecorders", eventSource: "config.amazonaws.com" }],
+      ],
+      [
+        "cis-network-gateway-changes",
+        [{ eventName: "CreateInternetGateway", eventSource: "ec2.amazonaws.com" }, { eventName: "DetachInternetGateway", eventSource: "ec2.amazonaws.com" }, { eventName: "DeleteCustomerGateway", eventSource: "ec2.amazonaws.com" }],
+        [{ eventName: "DescribeInternetGateways", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateNatGateway", eventSource: "ec2.amazonaws.com" }],
+      ],
+      [
+        "cis-vpc-changes",
+        [{ eventName: "CreateVpc", eventSource: "ec2.amazonaws.com" }, { eventName: "ModifyVpcAttribute", eventSource: "ec2.amazonaws.com" }, { eventName: "AcceptVpcPeeringConnection", eventSource: "ec2.amazonaws.com" }],
+        [{ eventName: "DescribeVpcs", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateSubnet", eventSource: "ec2.amazonaws.com" }],
+      ],
+      [
         "cis-route-table-changes",
         [{ eventName: "CreateRoute", eventSource: "ec2.amazonaws.com" }, { eventName: "DisassociateRouteTable", eventSource: "ec2.amazonaws.com" }],
         [{ eventName: "DescribeRouteTables", eventSource: "ec2.amazonaws.com" }, { eventName: "CreateRoute", eventSource: "some-other-service.amazonaws.com" }],
       ],
     ];
+
+    test("all 14 CIS CloudWatch controls (CloudWatch.1-14) have a filter", () => {
+      const controls = CIS_METRIC_FILTERS.map((filter) => Number(/CloudWatch\.(\d+)$/.exec(filter.control)![1])).sort((a, b) => a - b);
+      expect(controls).toEqual(Array.from({ length: 14 }, (_, index) => index + 1));
+    });
 
     test("one filter per CIS recommendation, each on the trail's log group", () => {
       expect(Object.keys(filters).sort()).toEqual(samples.map(([name]) => name).sort());
@@ -429,6 +546,7 @@ describe("security config: a bad value fails synth naming the field and the rule
   type BadSecurityConfig = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp];
   test.each<BadSecurityConfig>([
     ["Security Hub off in production", "production", (c: any) => (c.security.securityHub = false), /^production: security\.securityHub: must be true in a production environment/],
+    ["Security Hub without AWS Config", "production", (c: any) => (c.security.configRecorder = false), /^production: security\.configRecorder: must be true when security\.securityHub is true/],
     ["a log field that is not a JSON selector", "staging", (c: any) => (c.security.serviceLogEvents.accountLockout.field = "event"), /^staging: security\.serviceLogEvents\.accountLockout\.field: must be a JSON field selector/],
     ["a value a filter pattern cannot quote", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = ['login "failed"']), /^staging: security\.serviceLogEvents\.authenticationFailure\.values\[0\]: must be a non-empty value without double quotes/],
     ["no value for an event", "staging", (c: any) => (c.security.serviceLogEvents.authenticationFailure.values = []), /^staging: security\.serviceLogEvents\.authenticationFailure\.values: must list at least one value/],

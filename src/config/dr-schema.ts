@@ -40,6 +40,11 @@ export function checkDisasterRecoveryRules(config: EnvironmentConfig, issue: Iss
   // aws.drRegion already has its own message; the DR site cannot be checked against it.
   if (aws.drRegion === aws.region) return;
   if (config.production && !dr.pilotLight) issue(["dr", "pilotLight"], "must be true in a production environment (the 4-hour RTO needs images, secrets and state already in aws.drRegion)");
+  if (dr.pilotLight && state.backend === "terraform-cloud") {
+    // The Terraform Cloud workflow never deploys the DR stacks and their replica reads fall back to
+    // the primary workspace: no DR state path exists in that mode.
+    issue(["dr", "pilotLight"], 'must be false when state.backend is "terraform-cloud" (the DR site needs its state in the S3 DR bucket, which Terraform Cloud mode does not use)');
+  }
   if (dr.stateBucket === state.bucket) issue(["dr", "stateBucket"], `must differ from state.bucket (${state.bucket})`);
   if (dr.pilotLight && state.region === aws.drRegion) issue(["state", "region"], `must not be aws.drRegion (${aws.drRegion}): the DR state must outlive the primary state's region`);
   if (dr.pilotLight && !config.dns.hostedZoneId) {

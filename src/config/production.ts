@@ -96,6 +96,7 @@ export const production: EnvironmentConfigInput = {
     trail: { logRetentionDays: 365, archiveAfterDays: 90, expireAfterDays: 2557 },
     guardDuty: { runtimeMonitoring: true, alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },
     securityHub: true,
+    configRecorder: true,
     serviceLogEvents,
   },
   apm: { ...apmSettings, traceSamplingRatio: 0.05 },

@@ -38,6 +38,9 @@ export const securitySchema = z.strictObject({
     findingPublishingFrequency: z.enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]).describe("How often GuardDuty re-publishes updates of an existing finding"),
   }).describe("GuardDuty with S3 data events and RDS login activity always on"),
   securityHub: z.boolean().describe("Security Hub with the AWS Foundational Security Best Practices standard; must be true in production"),
+  configRecorder: z
+    .boolean()
+    .describe("AWS Config recording every supported resource type (global ones included) into the trail bucket; must be true when securityHub is"),
   serviceLogEvents: z.strictObject({
     authenticationFailure: logEvent.describe("A failed sign-in as the service logs it"),
     accountLockout: logEvent.describe("An account locked out after repeated failures"),
@@ -59,7 +62,8 @@ export type SecurityAlarmThresholds = z.infer<typeof securityAlarmsSchema>;
 
 /**
  * What the security section demands beyond its own fields: a retention CloudWatch Logs accepts
- * (the list comes from schema.ts, which imports this file) and Security Hub in production.
+ * (the list comes from schema.ts, which imports this file), Security Hub in production and AWS
+ * Config wherever Security Hub runs.
  */
 export function checkSecurityRules(config: EnvironmentConfig, issue: IssueReporter, logRetentionDays: readonly number[]): void {
   const retention = config.security.trail.logRetentionDays;
@@ -69,6 +73,11 @@ export function checkSecurityRules(config: EnvironmentConfig, issue: IssueReport
   const { archiveAfterDays, expireAfterDays } = config.security.trail;
   if (expireAfterDays <= archiveAfterDays) {
     issue(["security", "trail", "expireAfterDays"], `must exceed archiveAfterDays (${archiveAfterDays}): files expire after they move to Standard-IA`);
+  }
+  // Most FSBP controls are AWS Config rules: without a recorder they never produce a finding
+  // (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-setup-prereqs.html).
+  if (config.security.securityHub && !config.security.configRecorder) {
+    issue(["security", "configRecorder"], "must be true when security.securityHub is true (Security Hub's FSBP controls need AWS Config recording)");
   }
   if (config.production && !config.security.securityHub) {
     issue(["security", "securityHub"], "must be true in a production environment (FSBP findings are part of the production baseline)");

@@ -94,6 +94,7 @@ export const staging: EnvironmentConfigInput = {
     trail: { logRetentionDays: 90, archiveAfterDays: 90, expireAfterDays: 365 },
     guardDuty: { runtimeMonitoring: false, alertAtSeverity: "HIGH", findingPublishingFrequency: "FIFTEEN_MINUTES" },
     securityHub: false,
+    configRecorder: false,
     serviceLogEvents,
   },
   apm: { ...apmSettings, traceSamplingRatio: 1 },

@@ -7,10 +7,14 @@ import { CisTrailAlarms } from "../constructs/monitoring/cis-trail-alarms";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { SecurityFindingAlerts } from "../constructs/monitoring/security-finding-alerts";
 import { AuditTrail } from "../constructs/security/audit-trail";
+import { ConfigRecorder } from "../constructs/security/config-recorder";
 import { ThreatDetection } from "../constructs/security/threat-detection";
 import { BaseStack } from "./base-stack";
 import { publishHandover } from "./handover";
 import { securityHandover } from "./security-handover";
+
+/** Key prefix of the AWS Config deliveries in the trail bucket (the trail writes under AWSLogs/). */
+const CONFIG_PREFIX = "config";
 
 /**
  * auth-<env>-security: the account's security baseline, deployed right after bootstrap so the
@@ -31,7 +35,19 @@ export class SecurityStack extends BaseStack {
       logRetentionDays: security.trail.logRetentionDays,
       archiveAfterDays: security.trail.archiveAfterDays,
       expireAfterDays: security.trail.expireAfterDays,
+      configDeliveryPrefix: security.configRecorder ? CONFIG_PREFIX : undefined,
     });
+    if (security.configRecorder) {
+      new ConfigRecorder(this, "config", {
+        name,
+        accountId: aws.accountId,
+        bucketName: trail.bucket.bucket.bucket,
+        bucketArn: trail.bucket.bucket.arn,
+        prefix: CONFIG_PREFIX,
+        kmsKeyArn: trail.key.arn,
+        dependsOn: [trail.bucket.policy],
+      });
+    }
     const detection = new ThreatDetection(this, "threat-detection", {
       name,
       region: aws.region,

@@ -41,8 +41,11 @@ export class AlertTopic extends Construct {
           "kms:Decrypt",
           "kms:GenerateDataKey*",
         ]),
-        // Scoped to the account like the alarms' statement; the topic policy below names the rules.
-        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", fromThisAccount, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
+        // No aws:SourceAccount/aws:SourceArn here: SNS documents them as not supported in the KMS key
+        // policy for EventBridge-to-encrypted-topic delivery (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html;
+        // with them every publish fails, awslabs/landing-zone-accelerator-on-aws#407). The topic policy
+        // below is what limits sns:Publish to these rules.
+        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
       ],
     });
     this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });

@@ -44,13 +44,18 @@ export function logWriteStatement(logGroupArn: string, sid?: string): DataAwsIam
   return { sid, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:log-stream:*`] };
 }
 
-/** Key-policy statement letting CloudWatch Logs in one region use the key for this account's log groups only. */
-export function logsCanUseKey(region: string, accountId: string) {
+/**
+ * Key-policy statement letting CloudWatch Logs in one region use the key for this account's log
+ * groups whose name matches `logGroupName` (ArnLike: `*` allowed; @default every group). CloudWatch
+ * Logs sends the group ARN, without `:*`, as the encryption context
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function logsCanUseKey(region: string, accountId: string, logGroupName = "*") {
   return serviceCanUseKey("CloudWatchLogsUseKey", `logs.${region}.amazonaws.com`, [
     {
       test: "ArnLike",
       variable: "kms:EncryptionContext:aws:logs:arn",
-      values: [`arn:aws:logs:${region}:${accountId}:log-group:*`],
+      values: [`arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`],
     },
   ]);
 }

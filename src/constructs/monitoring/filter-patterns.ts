@@ -29,8 +29,8 @@ export interface CisMetricFilter {
 const anyEventName = (names: readonly string[]) => names.map((name) => `($.eventName = ${name})`).join(" || ");
 
 /**
- * The CIS AWS Foundations Benchmark v1.4.0 section 4 metric filters, with the patterns Security Hub's
- * CloudWatch.1-14 controls check for (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
+ * The CIS AWS Foundations Benchmark v1.4.0 section 4 metric filters, all 14, with the patterns Security
+ * Hub's CloudWatch.1-14 controls check for (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html).
  */
 export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
   {
@@ -86,11 +86,47 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     pattern: `{ ${anyEventName(["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"])} }`,
   },
   {
+    name: "cis-console-authentication-failures",
+    metricName: "ConsoleAuthenticationFailures",
+    control: "CIS 1.4.0 4.6 / CloudWatch.6",
+    description: "A console sign-in failed authentication",
+    pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+  },
+  {
     name: "cis-kms-key-disabled-or-deleted",
     metricName: "KmsKeyDisabledOrScheduledForDeletion",
     control: "CIS 1.4.0 4.7 / CloudWatch.7",
     description: "A customer-managed KMS key was disabled or scheduled for deletion",
     pattern: "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+  },
+  {
+    name: "cis-s3-bucket-policy-changes",
+    metricName: "S3BucketPolicyChanges",
+    control: "CIS 1.4.0 4.8 / CloudWatch.8",
+    description: "An S3 bucket policy, ACL, CORS, lifecycle or replication configuration was changed",
+    pattern: `{ ($.eventSource = s3.amazonaws.com) && (${anyEventName([
+      "PutBucketAcl",
+      "PutBucketPolicy",
+      "PutBucketCors",
+      "PutBucketLifecycle",
+      "PutBucketReplication",
+      "DeleteBucketPolicy",
+      "DeleteBucketCors",
+      "DeleteBucketLifecycle",
+      "DeleteBucketReplication",
+    ])}) }`,
+  },
+  {
+    name: "cis-config-changes",
+    metricName: "AwsConfigChanges",
+    control: "CIS 1.4.0 4.9 / CloudWatch.9",
+    description: "AWS Config recording or delivery was stopped or changed",
+    pattern: `{ ($.eventSource = config.amazonaws.com) && (${anyEventName([
+      "StopConfigurationRecorder",
+      "DeleteDeliveryChannel",
+      "PutDeliveryChannel",
+      "PutConfigurationRecorder",
+    ])}) }`,
   },
   {
     name: "cis-security-group-changes",
@@ -121,6 +157,20 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     ])} }`,
   },
   {
+    name: "cis-network-gateway-changes",
+    metricName: "NetworkGatewayChanges",
+    control: "CIS 1.4.0 4.12 / CloudWatch.12",
+    description: "A customer or internet gateway was created, attached, detached or deleted",
+    pattern: `{ ${anyEventName([
+      "CreateCustomerGateway",
+      "DeleteCustomerGateway",
+      "AttachInternetGateway",
+      "CreateInternetGateway",
+      "DeleteInternetGateway",
+      "DetachInternetGateway",
+    ])} }`,
+  },
+  {
     name: "cis-route-table-changes",
     metricName: "RouteTableChanges",
     control: "CIS 1.4.0 4.13 / CloudWatch.13",
@@ -134,6 +184,25 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
       "DeleteRoute",
       "DisassociateRouteTable",
     ])}) }`,
+  },
+  {
+    name: "cis-vpc-changes",
+    metricName: "VpcChanges",
+    control: "CIS 1.4.0 4.14 / CloudWatch.14",
+    description: "A VPC, its attributes, a peering connection or ClassicLink was created, changed or deleted",
+    pattern: `{ ${anyEventName([
+      "CreateVpc",
+      "DeleteVpc",
+      "ModifyVpcAttribute",
+      "AcceptVpcPeeringConnection",
+      "CreateVpcPeeringConnection",
+      "DeleteVpcPeeringConnection",
+      "RejectVpcPeeringConnection",
+      "AttachClassicLinkVpc",
+      "DetachClassicLinkVpc",
+      "DisableVpcClassicLink",
+      "EnableVpcClassicLink",
+    ])} }`,
   },
 ];
 

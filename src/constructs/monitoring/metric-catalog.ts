@@ -94,6 +94,12 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     metrics: metrics(["TriggeredRules"], [["RuleName"]]),
   },
   {
+    namespace: "AWS/SQS",
+    // The security finding rules' dead-letter queue (src/constructs/monitoring/security-finding-alerts.ts).
+    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
+    metrics: metrics(["ApproximateNumberOfMessagesVisible"], [["QueueName"]]),
+  },
+  {
     namespace: "AWS/Events",
     // Deliveries of the security finding rules that failed (src/constructs/monitoring/security-finding-alerts.ts).
     source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html",

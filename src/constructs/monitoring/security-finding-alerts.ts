@@ -1,5 +1,8 @@
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { AlarmFactory } from "./alarm-factory";
 
@@ -43,16 +46,66 @@ export interface SecurityFindingAlertsProps {
   readonly alarms: AlarmFactory;
 }
 
-/** EventBridge rules that forward the findings a person must look at to the alert topic. */
+/**
+ * EventBridge rules that forward the findings a person must look at to the alert topic. A finding
+ * the topic still refuses after a day of retries goes to a dead-letter queue instead of being
+ * dropped (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html), where it
+ * raises an alarm and stays for 14 days.
+ */
 export class SecurityFindingAlerts extends Construct {
   readonly rules: CloudwatchEventRule[] = [];
+  readonly deadLetterQueue: SqsQueue;
 
   constructor(scope: Construct, id: string, props: SecurityFindingAlertsProps) {
     super(scope, id);
+    const queueName = `${props.prefix}-undelivered`;
+    this.deadLetterQueue = new SqsQueue(this, "dead-letter-queue", {
+      name: queueName,
+      // SSE-SQS: EventBridge cannot send to a queue under a customer-managed key without a key grant, and the
+      // findings are also in the GuardDuty and Security Hub consoles.
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
     this.forward("guardduty", `GuardDuty findings of severity ${props.guardDutyMinimumSeverity} or higher`, guardDutyFindingPattern(props.guardDutyMinimumSeverity), props);
     if (props.securityHub ?? true) {
       this.forward("securityhub-critical", "New critical Security Hub findings", criticalSecurityHubFindingPattern(), props);
     }
+
+    // Only these rules may send to the queue (the documented DLQ grant, per rule ARN).
+    const queuePolicy = new DataAwsIamPolicyDocument(this, "dead-letter-queue-policy-document", {
+      statement: [
+        {
+          sid: "FindingRulesSendUndelivered",
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          actions: ["sqs:SendMessage"],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: this.rules.map((rule) => rule.arn) }],
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["sqs:*"],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new SqsQueuePolicy(this, "dead-letter-queue-policy", { queueUrl: this.deadLetterQueue.url, policy: queuePolicy.json });
+    props.alarms.threshold({
+      name: "security-findings-undelivered",
+      description: "Security findings EventBridge could not deliver to the security alert topic are waiting in the dead-letter queue",
+      runbook: "security-findings",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queueName },
+      statistic: "Maximum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      breachWhen: "above",
+      treatMissingData: "notBreaching",
+    });
   }
 
   private forward(name: string, description: string, pattern: object, props: SecurityFindingAlertsProps) {
@@ -67,6 +120,7 @@ export class SecurityFindingAlerts extends Construct {
       targetId: "alert-topic",
       arn: props.topicArn,
       retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
     });
     this.rules.push(rule);
     // A finding that never reaches the topic (a broken topic or key policy) must not go unnoticed.

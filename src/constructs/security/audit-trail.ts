@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { EncryptedLogGroup, logsCanUseKey } from "../monitoring/encrypted-log-group";
 import { PrivateBucket } from "../storage/private-bucket";
 import { ServerAccessLogBucket } from "../storage/server-access-log-bucket";
+import { configDeliveryBucketStatements } from "./config-recorder";
 import { EncryptionKey, serviceCanUseKey } from "./encryption-key";
 
 export interface AuditTrailProps {
@@ -20,6 +21,8 @@ export interface AuditTrailProps {
   readonly archiveAfterDays?: number;
   /** Days before log files expire. @default 365 */
   readonly expireAfterDays?: number;
+  /** Also let AWS Config deliver into the trail bucket under this key prefix. @default none */
+  readonly configDeliveryPrefix?: string;
 }
 
 /**
@@ -43,6 +46,7 @@ export class AuditTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
     const thisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
     const bucketName = `${name}-${accountId}`;
+    const logGroupName = `/aws/cloudtrail/${name}`;
 
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts the ${name} CloudTrail log files and their CloudWatch Logs copy`,
@@ -64,7 +68,8 @@ export class AuditTrail extends Construct {
           [thisTrail, { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [`arn:aws:s3:::${bucketName}`] }],
           ["kms:GenerateDataKey*"],
         ),
-        logsCanUseKey(region, accountId),
+        // Only the trail's own log group may use the trail key, not every group of the account.
+        logsCanUseKey(region, accountId, logGroupName),
       ],
     });
 
@@ -104,11 +109,12 @@ export class AuditTrail extends Construct {
           resources: [`${bucketArn}/AWSLogs/${accountId}/*`],
           condition: [thisTrail, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
         },
+        ...(props.configDeliveryPrefix ? configDeliveryBucketStatements(bucketArn, props.configDeliveryPrefix, accountId) : []),
       ],
     });
 
     this.logGroup = new EncryptedLogGroup(this, "logs", {
-      name: `/aws/cloudtrail/${name}`,
+      name: logGroupName,
       retentionInDays: props.logRetentionDays,
       kmsKeyArn: this.key.arn,
     });

@@ -44,6 +44,9 @@ export class StateReplication extends Construct {
   constructor(scope: Construct, id: string, props: StateReplicationProps) {
     super(scope, id);
     const { source, destination } = props;
+    // S3 documents this trust without conditions and no aws:SourceArn for replication
+    // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html);
+    // aws:SourceAccount is kept, an undocumented SourceArn could stop replication silently.
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [
         {
@@ -60,9 +63,10 @@ export class StateReplication extends Construct {
       statement: [
         { sid: "ReadReplicationConfiguration", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [source.bucketArn] },
         {
+          // Only what the rule copies: the bucket also holds saved plans (plans/), which carry secrets.
           sid: "ReadSourceVersions",
           actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
-          resources: [`${source.bucketArn}/*`],
+          resources: [`${source.bucketArn}/${props.prefix}*`],
         },
         { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${destination.bucketArn}/*`] },
         {
