@@ -218,11 +218,16 @@ describe("SecurityFindingAlerts alone", () => {
     expect(JSON.parse(json.named("aws_cloudwatch_event_rule", "securityhub").event_pattern).detail.findings).toEqual({ Severity: { Label: ["CRITICAL"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } });
   });
 
-  test("targets retry for a day, and a failed delivery raises an alarm per rule", () => {
+  test("targets retry for a day, then park undelivered findings in one dead-letter queue; a failed delivery and a parked finding each raise an alarm", () => {
+    const queue = json.resource("aws_sqs_queue");
     for (const target of json.resourceList("aws_cloudwatch_event_target")) {
       expect(target).toMatchObject({ arn: TOPIC, retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 } });
+      expect(target.dead_letter_config.arn).toContain(".arn}");
     }
-    expect(json.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => `${alarm.metric_name} ${alarm.dimensions.RuleName}`).sort()).toEqual([
+    expect(queue.sqs_managed_sse_enabled).toBe(true);
+    const watched = (alarm: Record<string, any>) => `${alarm.metric_name} ${alarm.dimensions.RuleName ?? "queue " + alarm.dimensions.QueueName}`;
+    expect(json.resourceList("aws_cloudwatch_metric_alarm").map(watched).sort()).toEqual([
+      expect.stringMatching(/^ApproximateNumberOfMessagesVisible queue /),
       "FailedInvocations t-guardduty",
       "FailedInvocations t-securityhub-critical",
     ]);
@@ -233,7 +238,7 @@ describe("SecurityFindingAlerts alone", () => {
     new SecurityFindingAlerts(stack, "findings", { prefix: "t", topicArn: TOPIC, guardDutyMinimumSeverity: 4, securityHub: false, alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS) });
     const custom = synthAlone(stack);
     expect(custom.resourceList("aws_cloudwatch_event_rule").map((rule) => rule.name)).toEqual(["t-guardduty"]);
-    expect(custom.resourceList("aws_cloudwatch_metric_alarm")).toHaveLength(1);
+    expect(custom.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => alarm.metric_name).sort()).toEqual(["ApproximateNumberOfMessagesVisible", "FailedInvocations"]);
   });
 });
 

@@ -8,7 +8,7 @@ import { StateReplication } from "../constructs/state/state-replication";
 import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { publishHandover } from "./handover";
-import { LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS, stateKeyAlias, workspaceName } from "./naming";
+import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -52,8 +52,8 @@ export class BootstrapStack extends BaseStack {
           hostname: cloud.hostname,
           organization: cloud.organization,
           project: cloud.project,
-          // The DR layers' workspaces too, where the pilot light is on (restore mode runs in them).
-          workspaces: [...LAYERS, ...(config.dr.pilotLight ? [...PILOT_LIGHT_LAYERS, ...RESTORE_LAYERS] : [])].map((layer) => workspaceName(config, layer)),
+          // Only the primary layers: the config refuses a pilot light with Terraform Cloud state (dr-schema.ts).
+          workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
         })
       : undefined;
     publishHandover(this, bootstrapHandover, {
