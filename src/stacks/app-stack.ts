@@ -24,27 +24,90 @@ import { databaseFailedLogins } from "../constructs/monitoring/database-failed-l
 import { logEventDefinition } from "../constructs/monitoring/log-event-alarm";
 import { securityEventWidgets } from "../constructs/monitoring/security-event-widgets";
 import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
-import { ReleaseStateReader } from "../constructs/release/release-state-reader";
+import { ReleaseStateReader, ReleaseStateView } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
-import { standardTags } from "./naming";
+import { Layer, standardTags } from "./naming";
 import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
+import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
+import { CutoverAliasRecords } from "../constructs/edge/cutover-alias-records";
 import { dataHandover } from "./data-handover";
 import { appHandover } from "./app-handover";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
+/** What the app is built on: the network and data contracts and the image repository, from whichever stacks the site reads. */
+export interface AppSources {
+  readonly network: Pick<HandoverReader<typeof networkHandover>, "string" | "list">;
+  readonly data: Pick<HandoverReader<typeof dataHandover>, "string" | "number">;
+  /** The repository the fleets pull from, and the key its images are encrypted with. */
+  readonly registry: { readonly repositoryUrl: string; readonly repositoryArn: string; readonly keyArn: string };
+}
+
+/**
+ * How the service's names reach the load balancer: `primary` requests the certificate, creates the
+ * zone when dns.hostedZoneId is unset and owns the alias records; the DR site uses the pilot light's
+ * certificate and only takes the records over in a cutover (`dr-standby` leaves them alone).
+ */
+export type AppDns = { readonly mode: "primary" } | { readonly mode: "dr-standby" | "dr-cutover"; readonly certificateArn: string };
+
+/** Where an app stack runs and what it reads: the primary site, or the DR site in restore mode. */
+export interface AppSite {
+  readonly layer: Extract<Layer, "app" | "dr-app">;
+  readonly region: string;
+  /** Prefix of every name, the alarms' and the dashboard's too; IAM names and dashboards are account-wide, so the sites' prefixes differ. */
+  readonly name: string;
+  /** Log group of the service's container logs. */
+  readonly serviceLogGroupName: string;
+  /** Reads the handovers the app is built on (called first, in the app stack). */
+  readonly sources: (stack: BaseStack) => AppSources;
+  /** The release the fleets run (called in the app stack). */
+  readonly release: (stack: BaseStack) => ReleaseStateView;
+  /** Certificate and alias records, from the stack's own DNS construct (primary) or the pilot light's (DR). */
+  readonly dns: (stack: BaseStack) => AppDns;
+  /** The data tier's alarms the dashboard charts (the primary data stack's; the restored tier has none of its own). */
+  readonly dataAlarms: readonly AlarmDefinition[];
+}
+
+/** The primary site: aws.region, on the network, data and registry stacks and the release tool's release state. */
+export function primaryAppSite(config: EnvironmentConfig): AppSite {
+  return {
+    layer: "app",
+    region: config.aws.region,
+    name: alarmPrefix(config.environment),
+    serviceLogGroupName: `/auth/${config.environment}/service`,
+    sources: (stack) => {
+      const network = new HandoverReader(stack, "network", config, "network", networkHandover);
+      const data = new HandoverReader(stack, "data", config, "data", dataHandover);
+      const registry = new HandoverReader(stack, "registry", config, "registry", registryHandover);
+      return {
+        network,
+        data,
+        registry: { repositoryUrl: registry.string("repository_url"), repositoryArn: registry.string("repository_arn"), keyArn: registry.string("registry_key_arn") },
+      };
+    },
+    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
+    release: (stack) =>
+      new ReleaseStateReader(stack, "release", {
+        parameterName: releaseStateParameterName(config.environment),
+        repositoryName: config.registry.repositoryName,
+        maxCapacity: config.app.capacity.max,
+      }),
+    dns: () => ({ mode: "primary" }),
+    dataAlarms: dataAlarmDefinitionsOf(config),
+  };
+}
+
+/** auth-<env>-app (and auth-<env>-dr-app): TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends BaseStack {
-  constructor(scope: Construct, config: EnvironmentConfig) {
-    super(scope, { config, layer: "app" });
-    const name = `auth-${config.environment}`;
-    const { aws, app, dns } = config;
-    const network = new HandoverReader(this, "network", config, "network", networkHandover);
-    const data = new HandoverReader(this, "data", config, "data", dataHandover);
-    const registry = new HandoverReader(this, "registry", config, "registry", registryHandover);
+  constructor(scope: Construct, config: EnvironmentConfig, site: AppSite = primaryAppSite(config)) {
+    super(scope, { config, layer: site.layer, region: site.region });
+    const { name } = site;
+    const { app, dns } = config;
+    const aws = { ...config.aws, region: site.region };
+    const { network, data, registry } = site.sources(this);
 
     const appKey = new EncryptionKey(this, "app-key", {
       description: `Encrypts ${name} app and WAF logs`,
@@ -53,14 +116,15 @@ export class AppStack extends BaseStack {
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
 
-    // Without a zone id the stack creates the domain's zone; the parent domain then delegates to its name servers.
-    const createdZone = dns.hostedZoneId === undefined ? new Route53Zone(this, "zone", { name: dns.domainName }) : undefined;
+    const edgeDns = site.dns(this);
+    // Without a zone id the primary creates the domain's zone; the parent domain then delegates to its name servers.
+    const createdZone = edgeDns.mode === "primary" && dns.hostedZoneId === undefined ? new Route53Zone(this, "zone", { name: dns.domainName }) : undefined;
+    // The DR site requires dns.hostedZoneId (checkDisasterRecoveryRules): it never creates a second zone.
     const zoneId = dns.hostedZoneId ?? createdZone!.zoneId;
-    const certificate = new DnsValidatedCertificate(this, "certificate", {
-      domainName: dns.domainName,
-      alternativeNames: app.alternativeNames,
-      hostedZoneId: zoneId,
-    });
+    const certificateArn =
+      edgeDns.mode === "primary"
+        ? new DnsValidatedCertificate(this, "certificate", { domainName: dns.domainName, alternativeNames: app.alternativeNames, hostedZoneId: zoneId }).certificateArn
+        : edgeDns.certificateArn;
     const accessLogs = new AccessLogBucket(this, "access-logs", {
       bucketName: `${name}-alb-logs-${aws.accountId}`,
       accountId: aws.accountId,
@@ -69,7 +133,7 @@ export class AppStack extends BaseStack {
     });
 
     const serviceLogs = new EncryptedLogGroup(this, "service-logs", {
-      name: `/auth/${config.environment}/service`,
+      name: site.serviceLogGroupName,
       retentionInDays: app.logRetentionDays,
       kmsKeyArn: appKey.arn,
     });
@@ -83,8 +147,8 @@ export class AppStack extends BaseStack {
       name: `${name}-service`,
       region: aws.region,
       secretArns: Object.values(secretArns),
-      kmsKeyArns: [data.string("data_kms_key_arn"), registry.string("registry_key_arn")],
-      repositoryArn: registry.string("repository_arn"),
+      kmsKeyArns: [data.string("data_kms_key_arn"), registry.keyArn],
+      repositoryArn: registry.repositoryArn,
       logGroupArn: serviceLogs.arn,
     });
 
@@ -101,12 +165,7 @@ export class AppStack extends BaseStack {
     telemetry.grantTo(instanceRole.role);
 
     const userData = new UserDataTemplate(this, "user-data");
-    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
-    const release = new ReleaseStateReader(this, "release", {
-      parameterName: releaseStateParameterName(config.environment),
-      repositoryName: config.registry.repositoryName,
-      maxCapacity: app.capacity.max,
-    });
+    const release = site.release(this);
     const fleets = Object.fromEntries(
       COLOURS.map((colour) => [
         colour,
@@ -123,7 +182,7 @@ export class AppStack extends BaseStack {
             colour,
             region: aws.region,
             registry: `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`,
-            repository_url: registry.string("repository_url"),
+            repository_url: registry.repositoryUrl,
             image_digest: release.digest(colour),
             db_secret_arn: secretArns.db,
             redis_secret_arn: secretArns.redis,
@@ -161,7 +220,7 @@ export class AppStack extends BaseStack {
       name,
       subnetIds: network.list("public_subnet_ids"),
       securityGroupIds: [network.string("alb_security_group_id")],
-      certificateArn: certificate.certificateArn,
+      certificateArn,
       targets: COLOURS.map((colour) => ({ targetGroup: fleets[colour].targetGroup, weight: release.weight(colour) })),
       testListenerPort: app.testListenerPort,
       testTargetGroupArn: release.forIdleColour(byColour((fleet) => fleet.targetGroup.arn)),
@@ -181,16 +240,18 @@ export class AppStack extends BaseStack {
       logRetentionDays: app.logRetentionDays,
       kmsKeyArn: appKey.arn,
     });
-    new AliasRecords(this, "dns", {
+    const aliases = {
       zoneId,
       names: [dns.domainName, ...app.alternativeNames],
       target: { dnsName: loadBalancer.loadBalancer.dnsName, zoneId: loadBalancer.loadBalancer.zoneId },
       ipv6: config.network.publicIpv6,
-    });
+    };
+    if (edgeDns.mode === "primary") new AliasRecords(this, "dns", aliases);
+    else new CutoverAliasRecords(this, "dns-cutover", { ...aliases, cutover: edgeDns.mode === "dr-cutover" });
 
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
     // The prefix the release tool reads the colours' alarms by.
-    const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
+    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks);
     const appAlarms = new AppAlarms(this, "alarms", {
       alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
@@ -234,7 +295,7 @@ export class AppStack extends BaseStack {
         alarmPrefix: alarms.prefix,
         region: aws.region,
         serviceAlarms: appAlarms.definitions,
-        dataAlarms: dataAlarmDefinitionsOf(config),
+        dataAlarms: site.dataAlarms,
         overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
         loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
         targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
