@@ -14,7 +14,6 @@ import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
 import { redisAuthRotationFunctionName } from "../constructs/data/redis-auth-rotation";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
-import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
 import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
@@ -24,81 +23,14 @@ import { databaseFailedLogins } from "../constructs/monitoring/database-failed-l
 import { logEventDefinition } from "../constructs/monitoring/log-event-alarm";
 import { securityEventWidgets } from "../constructs/monitoring/security-event-widgets";
 import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
-import { ReleaseStateReader, ReleaseStateView } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
+import { COLOURS, Colour } from "../release/release-state";
 import { BaseStack } from "./base-stack";
-import { Layer, standardTags } from "./naming";
-import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
-import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
+import { standardTags } from "./naming";
 import { CutoverAliasRecords } from "../constructs/edge/cutover-alias-records";
-import { dataHandover } from "./data-handover";
 import { appHandover } from "./app-handover";
-import { HandoverReader, publishHandover } from "./handover";
-import { networkHandover } from "./network-handover";
-import { registryHandover } from "./registry-handover";
-
-/** What the app is built on: the network and data contracts and the image repository, from whichever stacks the site reads. */
-export interface AppSources {
-  readonly network: Pick<HandoverReader<typeof networkHandover>, "string" | "list">;
-  readonly data: Pick<HandoverReader<typeof dataHandover>, "string" | "number">;
-  /** The repository the fleets pull from, and the key its images are encrypted with. */
-  readonly registry: { readonly repositoryUrl: string; readonly repositoryArn: string; readonly keyArn: string };
-}
-
-/**
- * How the service's names reach the load balancer: `primary` requests the certificate, creates the
- * zone when dns.hostedZoneId is unset and owns the alias records; the DR site uses the pilot light's
- * certificate and only takes the records over in a cutover (`dr-standby` leaves them alone).
- */
-export type AppDns = { readonly mode: "primary" } | { readonly mode: "dr-standby" | "dr-cutover"; readonly certificateArn: string };
-
-/** Where an app stack runs and what it reads: the primary site, or the DR site in restore mode. */
-export interface AppSite {
-  readonly layer: Extract<Layer, "app" | "dr-app">;
-  readonly region: string;
-  /** Prefix of every name, the alarms' and the dashboard's too; IAM names and dashboards are account-wide, so the sites' prefixes differ. */
-  readonly name: string;
-  /** Log group of the service's container logs. */
-  readonly serviceLogGroupName: string;
-  /** Reads the handovers the app is built on (called first, in the app stack). */
-  readonly sources: (stack: BaseStack) => AppSources;
-  /** The release the fleets run (called in the app stack). */
-  readonly release: (stack: BaseStack) => ReleaseStateView;
-  /** Certificate and alias records, from the stack's own DNS construct (primary) or the pilot light's (DR). */
-  readonly dns: (stack: BaseStack) => AppDns;
-  /** The data tier's alarms the dashboard charts (the primary data stack's; the restored tier has none of its own). */
-  readonly dataAlarms: readonly AlarmDefinition[];
-}
-
-/** The primary site: aws.region, on the network, data and registry stacks and the release tool's release state. */
-export function primaryAppSite(config: EnvironmentConfig): AppSite {
-  return {
-    layer: "app",
-    region: config.aws.region,
-    name: alarmPrefix(config.environment),
-    serviceLogGroupName: `/auth/${config.environment}/service`,
-    sources: (stack) => {
-      const network = new HandoverReader(stack, "network", config, "network", networkHandover);
-      const data = new HandoverReader(stack, "data", config, "data", dataHandover);
-      const registry = new HandoverReader(stack, "registry", config, "registry", registryHandover);
-      return {
-        network,
-        data,
-        registry: { repositoryUrl: registry.string("repository_url"), repositoryArn: registry.string("repository_arn"), keyArn: registry.string("registry_key_arn") },
-      };
-    },
-    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
-    release: (stack) =>
-      new ReleaseStateReader(stack, "release", {
-        parameterName: releaseStateParameterName(config.environment),
-        repositoryName: config.registry.repositoryName,
-        maxCapacity: config.app.capacity.max,
-      }),
-    dns: () => ({ mode: "primary" }),
-    dataAlarms: dataAlarmDefinitionsOf(config),
-  };
-}
+import { AppSite, primaryAppSite } from "./app-site";
+import { publishHandover } from "./handover";
 
 /** auth-<env>-app (and auth-<env>-dr-app): TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends BaseStack {
@@ -106,6 +38,7 @@ export class AppStack extends BaseStack {
     super(scope, { config, layer: site.layer, region: site.region });
     const { name } = site;
     const { app, dns } = config;
+    // Every aws.region below is the site's region.
     const aws = { ...config.aws, region: site.region };
     const { network, data, registry } = site.sources(this);
 
@@ -250,7 +183,7 @@ export class AppStack extends BaseStack {
     else new CutoverAliasRecords(this, "dns-cutover", { ...aliases, cutover: edgeDns.mode === "dr-cutover" });
 
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
-    // The prefix the release tool reads the colours' alarms by.
+    // The site's name is the alarms' prefix: the release tool reads the primary colours' alarms by it.
     const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks);
     const appAlarms = new AppAlarms(this, "alarms", {
       alarms,
