@@ -2,6 +2,7 @@ import { existsSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
 import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
+import { repairHclRendering } from "../src/hcl-output";
 import { AL2023_AMI_PARAMETER } from "../src/release/release-state";
 import { appHandover } from "../src/stacks/app-handover";
 import { DrAppStack } from "../src/stacks/dr-app-stack";
@@ -131,6 +132,12 @@ describe("DNS: the DR app leaves the service's names alone until the cutover", (
 
   test("after a cutover, a deploy without it forgets the records instead of deleting the live ones (removed blocks, destroy = false)", () => {
     expect(standby.json.removed).toEqual(recordAddresses(cutover).map((from) => ({ from, lifecycle: { destroy: false } })));
+  });
+
+  test("the removed blocks survive HCL synthesis (npm run synth:hcl), with a bare resource address as HCL requires", () => {
+    repairHclRendering();
+    const hcl = new DrAppStack(Testing.app(), production, {}).toHclTerraform().hcl;
+    for (const from of recordAddresses(cutover)) expect(hcl).toContain(`removed {\n  from = ${from}\n  lifecycle {\n    destroy = false\n  }\n}`);
   });
 
   test("the primary app stack neither overwrites records nor forgets any: it stays their owner", () => {
