@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { drillSteps } from "../scripts/dr-drill/drill";
@@ -100,9 +101,43 @@ describe("docs/disaster-recovery.md: the quarterly drill", () => {
   });
 });
 
-describe("docs/disaster-recovery.md: says what is not built", () => {
-  test("the DR app stack is listed as a known gap exactly while it does not exist", () => {
-    const hasDrApp = (RESTORE_LAYERS as readonly string[]).includes("dr-app");
-    expect(section("## Known gaps").includes("`auth-<env>-dr-app` is not built yet")).toBe(!hasDrApp);
+describe("docs/disaster-recovery.md: the app tier, the cutover and the teardown are commands", () => {
+  test("restoring the app tier deploys auth-<env>-dr-app, a restore layer", () => {
+    expect(RESTORE_LAYERS).toContain("dr-app");
+    expect(section("### 4. Restore the app tier (30 min)")).toContain("AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app");
+  });
+
+  test("the cutover is one npm script: restore mode with AUTH_DR_CUTOVER=1, deploying the DR app only", () => {
+    expect(section("### 6. Cut over (10 min)")).toContain("npm run dr:cutover -- --env production auth-production-dr-app");
+    const script = packageJson.scripts["dr:cutover"];
+    expect(script).toContain(`${RESTORE_SWITCHES.restore}=1 ${RESTORE_SWITCHES.cutover}=1`);
+    expect(script).toMatch(/scripts\/cdktf\.mjs deploy\b/);
+    // The script's own guard: any other stack is refused before cdktf starts.
+    const refused = spawnSync(process.execPath, [join(__dirname, "..", "scripts", "cdktf.mjs"), "deploy", "auth-production-app"], {
+      env: { ...process.env, [RESTORE_SWITCHES.cutover]: "1" },
+      encoding: "utf8",
+    });
+    expect([refused.status, refused.stderr.trim()]).toEqual([2, expect.stringMatching(/deploys exactly one stack, auth-ENV-dr-app/)]);
+  });
+
+  test("fail back cuts DNS back with the primary app stack, then releases the records from the DR app, then tears down", () => {
+    const failBack = section("### Fail back");
+    const order = [
+      "npm run deploy -- --env production auth-production-app",
+      "AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app",
+      "npm run dr:teardown -- --env production auth-production-dr-app auth-production-dr-data",
+    ].map((command) => failBack.indexOf(command));
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test("every teardown destroys the DR app before the data tier it reads", () => {
+    const teardowns = [...runbook.matchAll(/npm run dr:teardown -- --env (\w+) ([^`\n]+)/g)];
+    expect(teardowns.length).toBeGreaterThanOrEqual(2);
+    for (const [, environment, stacks] of teardowns) expect(stacks.trim()).toBe(`auth-${environment}-dr-app auth-${environment}-dr-data`);
+  });
+
+  test("nothing is left as a manual step or a gap that the code now covers", () => {
+    expect(runbook).not.toMatch(/not automated yet|is not built yet/i);
   });
 });

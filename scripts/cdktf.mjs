@@ -12,8 +12,10 @@ import { bundle, bundleIsStale, configCheckPath } from "./build.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const COMMANDS = ["synth", "deploy", "diff", "list", "output", "destroy"];
 /** The only stacks destroy takes: a DR drill's restore stacks, named one by one (npm run dr:teardown). */
-const DESTROYABLE = /^auth-[a-z0-9]+-dr-data$/;
-const USAGE = `usage: npm run <synth|deploy|diff|list|output|dr:teardown> -- [--env ENV] [cdktf arguments]
+const DESTROYABLE = /^auth-[a-z0-9]+-dr-(data|app)$/;
+/** The only stack a DNS cutover deploys (npm run dr:cutover): the DR app, which then owns the alias records. */
+const CUTOVER_STACK = /^auth-[a-z0-9]+-dr-app$/;
+const USAGE = `usage: npm run <synth|deploy|diff|list|output|dr:cutover|dr:teardown> -- [--env ENV] [cdktf arguments]
   --env ENV   narrow the run to one environment (same as AUTH_ENV=ENV)
 examples:
   npm run synth -- --env staging
@@ -32,7 +34,7 @@ export function cdktfEnvironment(base = process.env) {
 }
 
 /** Splits `--env ENV` off the arguments meant for cdktf. */
-export function parseArguments(argv) {
+export function parseArguments(argv, env = process.env) {
   const [command, ...rest] = argv;
   const passThrough = [];
   let environment;
@@ -47,7 +49,10 @@ export function parseArguments(argv) {
   if (!COMMANDS.includes(command)) throw new Error(`unknown command "${command ?? ""}" (one of ${COMMANDS.join(", ")})`);
   const stacks = passThrough.filter((argument) => !argument.startsWith("-"));
   if (command === "destroy" && (stacks.length === 0 || !stacks.every((stack) => DESTROYABLE.test(stack)))) {
-    throw new Error("destroy only takes a DR drill's restore stacks by name (auth-ENV-dr-data): use npm run dr:teardown");
+    throw new Error("destroy only takes a DR drill's restore stacks by name (auth-ENV-dr-app auth-ENV-dr-data): use npm run dr:teardown");
+  }
+  if (env.AUTH_DR_CUTOVER === "1" && (command !== "deploy" || stacks.length !== 1 || !CUTOVER_STACK.test(stacks[0]))) {
+    throw new Error("a cutover (AUTH_DR_CUTOVER=1) deploys exactly one stack, auth-ENV-dr-app: npm run dr:cutover -- --env ENV auth-ENV-dr-app");
   }
   return { command, environment, passThrough };
 }

@@ -10,6 +10,7 @@ import { AppStack } from "./stacks/app-stack";
 import { stackName } from "./stacks/naming";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { DataStack } from "./stacks/data-stack";
+import { DrAppStack } from "./stacks/dr-app-stack";
 import { DrDataStack } from "./stacks/dr-data-stack";
 import { DrNetworkStack } from "./stacks/dr-network-stack";
 import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
@@ -56,7 +57,9 @@ export function addEnvironment(app: App, config: EnvironmentConfig, options: Pic
   app_.addDependency(data);
   // Restore mode only: no deploy of the primary layers ever creates these.
   if (drNetwork && options.restore) {
-    new DrDataStack(app, config, options.restore).addDependency(drNetwork);
+    const drData = new DrDataStack(app, config, options.restore);
+    drData.addDependency(drNetwork);
+    new DrAppStack(app, config, options.restore).addDependency(drData);
   }
   return { bootstrap, security, registry, network, data, app: app_ };
 }

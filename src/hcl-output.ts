@@ -152,7 +152,20 @@ function eachBlock(fragment: Fragment, change: (attributes: Fragment) => Fragmen
 }
 
 /** Top-level block kinds the stacks write through `TerraformStack.addOverride` that cdktf's HCL output knows nothing of. */
-const OVERRIDE_BLOCKS = ["ephemeral"];
+const OVERRIDE_BLOCKS = ["ephemeral", "removed"];
+
+/**
+ * `removed` blocks (CutoverAliasRecords) in HCL: `from` is a resource address, written bare, as HCL
+ * takes it (https://developer.hashicorp.com/terraform/language/block/removed), not as a string.
+ */
+function renderRemovedBlocks(blocks: readonly Fragment[], stackName: string): string[] {
+  return blocks.map((block) => {
+    const from = String(block.from);
+    if (!/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(from)) throw new Error(`${stackName}: a removed block's from is not a resource address: ${from}`);
+    const lifecycle = block.lifecycle === undefined ? "" : `\n  lifecycle {\n    destroy = ${block.lifecycle.destroy === false ? "false" : "true"}\n  }`;
+    return `removed {\n  from = ${from}${lifecycle}\n}`;
+  });
+}
 
 /** True while cdktf's HCL output keeps a stack's ephemeral blocks; it renders only the `terraform` key of stack overrides and drops the rest. */
 export function stackOverrideBlocksRendered(): boolean {
@@ -163,8 +176,8 @@ export function stackOverrideBlocksRendered(): boolean {
 
 /**
  * A stack's `ephemeral` overrides as HCL blocks, rendered like data sources (same attribute
- * rules and repairs). Any other top-level override would vanish from the HCL silently, so it
- * stops the synth instead.
+ * rules and repairs), and its `removed` blocks. Any other top-level override would vanish from
+ * the HCL silently, so it stops the synth instead.
  */
 function renderOverrideBlocks(overrides: Fragment, stackName: string): string {
   const unknown = Object.keys(overrides).filter((key) => !["terraform", "//", ...OVERRIDE_BLOCKS].includes(key));
@@ -172,6 +185,7 @@ function renderOverrideBlocks(overrides: Fragment, stackName: string): string {
   const blocks = Object.entries<Fragment>(overrides.ephemeral ?? {}).flatMap(([type, byName]) =>
     Object.entries<Fragment>(byName).map(([name, attributes]) => render.renderDatasource({ [type]: { [name]: attributes } }).hcl.replace(/^data "/, 'ephemeral "')),
   );
+  blocks.push(...renderRemovedBlocks(overrides.removed ?? [], stackName));
   const text = blocks.map((block) => `\n${block}`).join("");
   if (Token.isUnresolved(text)) throw new Error(`${stackName}: an ephemeral block holds a token, which HCL output cannot resolve here`);
   return text;

@@ -1,5 +1,5 @@
 /**
- * The quarterly DR drill as data: restore into the DR region without cutting over, measure, tear
+ * The quarterly DR drill as data: restore data and app tiers into the DR region without cutting over, measure, tear
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
  * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
  */
@@ -25,7 +25,11 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
   const { environment, aws, data } = config;
   if (!config.dr.pilotLight) throw new Error(`${environment} has no pilot light (dr.pilotLight is false): there is nothing to restore from`);
   const drData = stackName(environment, "dr-data");
+  const drApp = stackName(environment, "dr-app");
+  const { app, dns } = config;
   const drill = `${RESTORE_SWITCHES.restore}=1 ${RESTORE_SWITCHES.drill}=1`;
+  // cdktf deploys a stack alone only with this flag; the pilot light and the restored data tier are already applied.
+  const alone = "--ignore-missing-stack-dependencies";
   const { postgres, redis } = data;
   const nodes = redis.shards * (1 + redis.replicasPerShard);
   return [
@@ -43,7 +47,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
     },
     {
       title: "Restore the data tier in the DR region",
-      command: `${drill} npm run deploy -- --env ${environment} ${drData}`,
+      command: `${drill} npm run deploy -- --env ${environment} ${drData} ${alone}`,
       creates: [
         `PostgreSQL auth-${environment}-dr-postgres (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
         `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
@@ -59,11 +63,27 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       budgetMinutes: 15,
     },
     {
-      title: "Tear down the restored data tier",
-      command: `npm run dr:teardown -- --env ${environment} ${drData}`,
-      creates: [`final snapshots auth-${environment}-dr-postgres-final and auth-${environment}-dr-redis-final (the drill's evidence)`],
-      removes: [`everything ${drData} created`],
+      title: "Restore the app tier in the DR region (no DNS change)",
+      command: `${drill} npm run deploy -- --env ${environment} ${drApp} ${alone}`,
+      creates: [
+        `load balancer auth-${environment}-dr (HTTPS with the pilot light's certificate, test listener :${app.testListenerPort}) and its WAF web ACL`,
+        `blue fleet auth-${environment}-dr-blue: ${app.capacity.desired} ${app.instanceType} instance${app.capacity.desired === 1 ? "" : "s"} on the digest the primary serves (replica of its app state), pulled from the DR repository replica, reading the replicated secrets; green empty`,
+        `alarms, dashboard and secret convergence named auth-${environment}-dr; no DNS record`,
+      ],
       budgetMinutes: 30,
+    },
+    {
+      title: "Verify: the service answers through the DR load balancer with the DR certificate",
+      command: `curl --fail --silent --show-error --connect-to ::$(aws elbv2 describe-load-balancers --region ${aws.drRegion} --names auth-${environment}-dr --query 'LoadBalancers[0].DNSName' --output text): https://${dns.domainName}${app.healthCheckPath}`,
+      creates: [],
+      budgetMinutes: 10,
+    },
+    {
+      title: "Tear down the restored app and data tiers (the app first: it reads the data tier)",
+      command: `npm run dr:teardown -- --env ${environment} ${drApp} ${drData}`,
+      creates: [`final snapshots auth-${environment}-dr-postgres-final and auth-${environment}-dr-redis-final (the drill's evidence)`],
+      removes: [`everything ${drApp} created, then everything ${drData} created`],
+      budgetMinutes: 40,
     },
     {
       title: "Once the drill log is filed: delete the database's final snapshot (the next drill makes one of the same name)",

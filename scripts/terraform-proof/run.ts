@@ -9,7 +9,8 @@ const USAGE = `usage: npm run validate -- [STACK]...
   auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
   auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only),
   auth-staging-app@first-deploy (planned against the release state the registry seeds) or
-  auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set). The restore
+  auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set) or
+  auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
@@ -194,6 +195,26 @@ const POINT_IN_TIME_RESTORE: PlanVariant = {
   },
 };
 
+/** The digest the cutover variant pins with AUTH_DR_IMAGE_DIGEST. */
+const PINNED_DIGEST = `sha256:${"cd".repeat(32)}`;
+
+/** Restore mode with AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST: the DR app takes the alias records over and runs the given digest. */
+const CUTOVER: PlanVariant = {
+  examples: DATA_SOURCE_EXAMPLES,
+  proves: `the DR app takes over the alias records (allow_overwrite) and boots blue on ${PINNED_DIGEST.slice(0, 15)}...`,
+  check(plan) {
+    const changes: any[] = plan.resource_changes ?? [];
+    const records = changes.filter((change) => change.type === "aws_route53_record");
+    const types = records.map((change) => change.change.after.type).sort();
+    if (records.length === 0 || records.some((change) => change.change.after.allow_overwrite !== true)) return `expected alias records with allow_overwrite, got ${JSON.stringify(records.map((change) => change.change.after))}`;
+    if (!types.includes("A")) return `no A record among ${types.join(", ")}`;
+    const blue = changes.find((change) => change.type === "aws_launch_template" && String(change.change.after.name).endsWith("-blue"))?.change.after;
+    const userData = blue?.user_data ? Buffer.from(blue.user_data, "base64").toString("utf8") : "";
+    if (!userData.includes(PINNED_DIGEST)) return `blue's user data does not pull ${PINNED_DIGEST}`;
+    return undefined;
+  },
+};
+
 /** The plain JSON plan of a stack: what its HCL must plan the same as, and what the plan report reads. */
 const isPlainJson = (job: StackJob) => job.variant === "json" && !job.planVariant;
 
@@ -237,6 +258,8 @@ async function prove(argv: string[]): Promise<number> {
   // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
   const restoreOutdir = join(root, "cdktf.out-restore");
   buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
+  const cutoverOutdir = join(root, "cdktf.out-cutover");
+  buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
   const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
   buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
   // The same app as HCL, the way `cdktf synth --hcl` makes it: the bundle run with SYNTH_HCL_OUTPUT
@@ -264,9 +287,12 @@ async function prove(argv: string[]): Promise<number> {
   const isRestoreStack = (job: StackJob) => (RESTORE_LAYERS as readonly string[]).some((layer) => job.stack.endsWith(`-${layer}`));
   const restoreJobs = jobsOf(restoreOutdir, "json", restoreOutdir).filter(isRestoreStack);
   const pointInTimeJobs = jobsOf(pointInTimeOutdir, "json", pointInTimeOutdir)
-    .filter(isRestoreStack)
+    .filter((job) => job.stack.endsWith("-dr-data"))
     .map((job) => ({ ...job, name: `${job.stack}@point-in-time`, planVariant: POINT_IN_TIME_RESTORE }));
-  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+  const cutoverJobs = jobsOf(cutoverOutdir, "json", cutoverOutdir)
+    .filter((job) => job.stack.endsWith("-dr-app"))
+    .map((job) => ({ ...job, name: `${job.stack}@cutover`, planVariant: CUTOVER }));
+  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
   // A fresh environment: the app stack planned against the release state the registry seeds.
   const staging = everyJob.find((job) => job.name === "auth-staging-app");
   if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY });

@@ -14,7 +14,6 @@ import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
 import { redisAuthRotationFunctionName } from "../constructs/data/redis-auth-rotation";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
-import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
 import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
@@ -24,27 +23,24 @@ import { databaseFailedLogins } from "../constructs/monitoring/database-failed-l
 import { logEventDefinition } from "../constructs/monitoring/log-event-alarm";
 import { securityEventWidgets } from "../constructs/monitoring/security-event-widgets";
 import { ServiceSecurityAlarms } from "../constructs/monitoring/service-security-alarms";
-import { ReleaseStateReader } from "../constructs/release/release-state-reader";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { COLOURS, Colour, releaseStateParameterName } from "../release/release-state";
+import { COLOURS, Colour } from "../release/release-state";
 import { BaseStack } from "./base-stack";
 import { standardTags } from "./naming";
-import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
-import { dataHandover } from "./data-handover";
+import { CutoverAliasRecords } from "../constructs/edge/cutover-alias-records";
 import { appHandover } from "./app-handover";
-import { HandoverReader, publishHandover } from "./handover";
-import { networkHandover } from "./network-handover";
-import { registryHandover } from "./registry-handover";
+import { AppSite, primaryAppSite } from "./app-site";
+import { publishHandover } from "./handover";
 
-/** auth-<env>-app: TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
+/** auth-<env>-app (and auth-<env>-dr-app): TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends BaseStack {
-  constructor(scope: Construct, config: EnvironmentConfig) {
-    super(scope, { config, layer: "app" });
-    const name = `auth-${config.environment}`;
-    const { aws, app, dns } = config;
-    const network = new HandoverReader(this, "network", config, "network", networkHandover);
-    const data = new HandoverReader(this, "data", config, "data", dataHandover);
-    const registry = new HandoverReader(this, "registry", config, "registry", registryHandover);
+  constructor(scope: Construct, config: EnvironmentConfig, site: AppSite = primaryAppSite(config)) {
+    super(scope, { config, layer: site.layer, region: site.region });
+    const { name } = site;
+    const { app, dns } = config;
+    // Every aws.region below is the site's region.
+    const aws = { ...config.aws, region: site.region };
+    const { network, data, registry } = site.sources(this);
 
     const appKey = new EncryptionKey(this, "app-key", {
       description: `Encrypts ${name} app and WAF logs`,
@@ -53,14 +49,15 @@ export class AppStack extends BaseStack {
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
 
-    // Without a zone id the stack creates the domain's zone; the parent domain then delegates to its name servers.
-    const createdZone = dns.hostedZoneId === undefined ? new Route53Zone(this, "zone", { name: dns.domainName }) : undefined;
+    const edgeDns = site.dns(this);
+    // Without a zone id the primary creates the domain's zone; the parent domain then delegates to its name servers.
+    const createdZone = edgeDns.mode === "primary" && dns.hostedZoneId === undefined ? new Route53Zone(this, "zone", { name: dns.domainName }) : undefined;
+    // The DR site requires dns.hostedZoneId (checkDisasterRecoveryRules): it never creates a second zone.
     const zoneId = dns.hostedZoneId ?? createdZone!.zoneId;
-    const certificate = new DnsValidatedCertificate(this, "certificate", {
-      domainName: dns.domainName,
-      alternativeNames: app.alternativeNames,
-      hostedZoneId: zoneId,
-    });
+    const certificateArn =
+      edgeDns.mode === "primary"
+        ? new DnsValidatedCertificate(this, "certificate", { domainName: dns.domainName, alternativeNames: app.alternativeNames, hostedZoneId: zoneId }).certificateArn
+        : edgeDns.certificateArn;
     const accessLogs = new AccessLogBucket(this, "access-logs", {
       bucketName: `${name}-alb-logs-${aws.accountId}`,
       accountId: aws.accountId,
@@ -69,7 +66,7 @@ export class AppStack extends BaseStack {
     });
 
     const serviceLogs = new EncryptedLogGroup(this, "service-logs", {
-      name: `/auth/${config.environment}/service`,
+      name: site.serviceLogGroupName,
       retentionInDays: app.logRetentionDays,
       kmsKeyArn: appKey.arn,
     });
@@ -83,8 +80,8 @@ export class AppStack extends BaseStack {
       name: `${name}-service`,
       region: aws.region,
       secretArns: Object.values(secretArns),
-      kmsKeyArns: [data.string("data_kms_key_arn"), registry.string("registry_key_arn")],
-      repositoryArn: registry.string("repository_arn"),
+      kmsKeyArns: [data.string("data_kms_key_arn"), registry.keyArn],
+      repositoryArn: registry.repositoryArn,
       logGroupArn: serviceLogs.arn,
     });
 
@@ -101,12 +98,7 @@ export class AppStack extends BaseStack {
     telemetry.grantTo(instanceRole.role);
 
     const userData = new UserDataTemplate(this, "user-data");
-    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
-    const release = new ReleaseStateReader(this, "release", {
-      parameterName: releaseStateParameterName(config.environment),
-      repositoryName: config.registry.repositoryName,
-      maxCapacity: app.capacity.max,
-    });
+    const release = site.release(this);
     const fleets = Object.fromEntries(
       COLOURS.map((colour) => [
         colour,
@@ -123,7 +115,7 @@ export class AppStack extends BaseStack {
             colour,
             region: aws.region,
             registry: `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com`,
-            repository_url: registry.string("repository_url"),
+            repository_url: registry.repositoryUrl,
             image_digest: release.digest(colour),
             db_secret_arn: secretArns.db,
             redis_secret_arn: secretArns.redis,
@@ -161,7 +153,7 @@ export class AppStack extends BaseStack {
       name,
       subnetIds: network.list("public_subnet_ids"),
       securityGroupIds: [network.string("alb_security_group_id")],
-      certificateArn: certificate.certificateArn,
+      certificateArn,
       targets: COLOURS.map((colour) => ({ targetGroup: fleets[colour].targetGroup, weight: release.weight(colour) })),
       testListenerPort: app.testListenerPort,
       testTargetGroupArn: release.forIdleColour(byColour((fleet) => fleet.targetGroup.arn)),
@@ -181,16 +173,18 @@ export class AppStack extends BaseStack {
       logRetentionDays: app.logRetentionDays,
       kmsKeyArn: appKey.arn,
     });
-    new AliasRecords(this, "dns", {
+    const aliases = {
       zoneId,
       names: [dns.domainName, ...app.alternativeNames],
       target: { dnsName: loadBalancer.loadBalancer.dnsName, zoneId: loadBalancer.loadBalancer.zoneId },
       ipv6: config.network.publicIpv6,
-    });
+    };
+    if (edgeDns.mode === "primary") new AliasRecords(this, "dns", aliases);
+    else new CutoverAliasRecords(this, "dns-cutover", { ...aliases, cutover: edgeDns.mode === "dr-cutover" });
 
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
-    // The prefix the release tool reads the colours' alarms by.
-    const alarms = new AlarmFactory(this, alarmPrefix(config.environment), network.string("alert_topic_arn"), runbooks);
+    // The site's name is the alarms' prefix: the release tool reads the primary colours' alarms by it.
+    const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks);
     const appAlarms = new AppAlarms(this, "alarms", {
       alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
@@ -234,7 +228,7 @@ export class AppStack extends BaseStack {
         alarmPrefix: alarms.prefix,
         region: aws.region,
         serviceAlarms: appAlarms.definitions,
-        dataAlarms: dataAlarmDefinitionsOf(config),
+        dataAlarms: site.dataAlarms,
         overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
         loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
         targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),

@@ -1,4 +1,4 @@
-import { DataTerraformRemoteState, DataTerraformRemoteStateS3, TerraformOutput, TerraformStack } from "cdktf";
+import { DataTerraformRemoteState, DataTerraformRemoteStateS3, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { Layer, drStateHome, stateBucketOf, stateKey, workspaceName } from "./naming";
@@ -126,5 +126,10 @@ export class HandoverReader<S extends HandoverSpec> extends Construct {
 
   list(name: KeysOfType<S, "list">): string[] {
     return this.state.getList(name);
+  }
+
+  /** One key of a map or object output, as an expression. */
+  field(name: KeysOfType<S, "map" | "object">, key: string): string {
+    return Token.asString(Fn.lookup(this.state.get(name), key));
   }
 }

@@ -19,4 +19,6 @@ export const handovers: Record<Layer, HandoverSpec> = {
   "dr-network": drNetworkHandover,
   // The restore stack hands over the data contract, pointing at the restored stores.
   "dr-data": dataHandover,
+  // The DR app hands over the app contract: its URL, load balancer, fleets and the release it runs.
+  "dr-app": appHandover,
 };

@@ -9,7 +9,7 @@ export const LAYERS = ["bootstrap", "security", "registry", "network", "data", "
  * (AUTH_DR_RESTORE=1), so no deploy of the primary layers ever creates them.
  */
 export const PILOT_LIGHT_LAYERS = ["dr-network"] as const;
-export const RESTORE_LAYERS = ["dr-data"] as const;
+export const RESTORE_LAYERS = ["dr-data", "dr-app"] as const;
 export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number] | (typeof RESTORE_LAYERS)[number];
 
 /** Every layer a stack can have, primary and DR, in deploy order (the pilot light's repository exists before the registry replicates into it). */

@@ -17,46 +17,27 @@ export interface ReleaseStateReaderProps {
 const STATE = "local.release_state";
 
 /**
- * The app stack's view of the release state: one `aws_ssm_parameter` data source, decoded once,
- * and the Terraform expressions derived from it (weights, capacities, idle and live colour,
- * image digest and AMI per colour). A plain deploy or plan reads what the release tool wrote and
- * can never change it.
+ * The expressions the app stack derives from a release state kept in `local.release_state`
+ * (weights, capacities, idle and live colour, image digest and AMI per colour), whatever the
+ * state's source: the SSM parameter the release tool writes, or a release pinned by a DR restore.
  */
-export class ReleaseStateReader extends Construct {
-  readonly parameter: DataAwsSsmParameter;
-  private readonly state: TerraformLocal;
+export abstract class ReleaseStateView extends Construct {
+  private state!: TerraformLocal;
   private readonly images: Partial<Record<Colour, DataAwsEcrImage>> = {};
 
   constructor(
     scope: Construct,
     id: string,
-    private readonly props: ReleaseStateReaderProps,
+    /** Repository the digests must exist in, and where the state comes from (for error messages). */
+    private readonly source: { readonly repositoryName: string; readonly description: string },
   ) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
-    const value = (path: string) => `jsondecode(self.insecure_value).${path}`;
-    const whole = (path: string, max: number) => `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
-    this.parameter = new DataAwsSsmParameter(this, "parameter", {
-      name: props.parameterName,
-      lifecycle: {
-        postcondition: [
-          {
-            condition: `\${${whole("greenTrafficPercent", 100)}}`,
-            errorMessage: `${props.parameterName}: greenTrafficPercent must be a whole number from 0 to 100.`,
-          },
-          {
-            condition: `\${${whole("idleCapacity", props.maxCapacity)}}`,
-            errorMessage: `${props.parameterName}: idleCapacity must be a whole number from 0 to ${props.maxCapacity}.`,
-          },
-          ...COLOURS.map((colour) => ({
-            condition: `\${(${value(`${colour}.digest`)} == "" || can(regex("${DIGEST_PATTERN}", ${value(`${colour}.digest`)}))) && can(regex("${AMI_ID_PATTERN}", ${value(`${colour}.amiId`)}))}`,
-            errorMessage: `${props.parameterName}: ${colour}.digest must be "" or sha256:<64 hex digits> and ${colour}.amiId an AMI id; only the release tool writes this parameter.`,
-          })),
-        ],
-      },
-    });
+  }
+
+  /** Keeps the state (a Terraform value of the release state's shape) in the local; subclasses call it once. */
+  protected keep(value: unknown): void {
     // Declared on the stack so the name stays `local.release_state`.
-    this.state = new TerraformLocal(stack, "release_state", Fn.jsondecode(this.parameter.insecureValue));
+    this.state = new TerraformLocal(TerraformStack.of(this), "release_state", value);
   }
 
   /** Image digest a colour runs ("" before its first release). */
@@ -115,19 +96,53 @@ export class ReleaseStateReader extends Construct {
   imagePresence(colour: Colour): { condition: string; errorMessage: string } {
     const image = (this.images[colour] ??= new DataAwsEcrImage(this, `${colour}-image`, {
       count: Token.asNumber(`\${${STATE}.${colour}.digest == "" ? 0 : 1}`),
-      repositoryName: this.props.repositoryName,
+      repositoryName: this.source.repositoryName,
       imageDigest: this.digest(colour),
     }));
     const reference = `data.aws_ecr_image.${image.friendlyUniqueId}`;
     return {
       condition: `\${${STATE}.${colour}.digest == "" || contains(${reference}[*].image_digest, ${STATE}.${colour}.digest)}`,
-      errorMessage: `The ${colour} colour's image (release state ${this.props.parameterName}) is not in repository ${this.props.repositoryName}: push it with the image pipeline first (instances pull by digest), or release a digest that exists.`,
+      errorMessage: `The ${colour} colour's image (${this.source.description}) is not in repository ${this.source.repositoryName}: push it with the image pipeline first (instances pull by digest), or release a digest that exists.`,
     };
   }
 
   // Plain Terraform expressions: cdktf's Op helpers render a literal 0 as "undefined".
   private weightExpression(colour: Colour): string {
     return colour === "green" ? `${STATE}.greenTrafficPercent` : `(100 - ${STATE}.greenTrafficPercent)`;
+  }
+}
+
+/**
+ * The app stack's view of the release state: one `aws_ssm_parameter` data source, decoded once.
+ * A plain deploy or plan reads what the release tool wrote and can never change it.
+ */
+export class ReleaseStateReader extends ReleaseStateView {
+  readonly parameter: DataAwsSsmParameter;
+
+  constructor(scope: Construct, id: string, props: ReleaseStateReaderProps) {
+    super(scope, id, { repositoryName: props.repositoryName, description: `release state ${props.parameterName}` });
+    const value = (path: string) => `jsondecode(self.insecure_value).${path}`;
+    const whole = (path: string, max: number) => `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
+    this.parameter = new DataAwsSsmParameter(this, "parameter", {
+      name: props.parameterName,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${${whole("greenTrafficPercent", 100)}}`,
+            errorMessage: `${props.parameterName}: greenTrafficPercent must be a whole number from 0 to 100.`,
+          },
+          {
+            condition: `\${${whole("idleCapacity", props.maxCapacity)}}`,
+            errorMessage: `${props.parameterName}: idleCapacity must be a whole number from 0 to ${props.maxCapacity}.`,
+          },
+          ...COLOURS.map((colour) => ({
+            condition: `\${(${value(`${colour}.digest`)} == "" || can(regex("${DIGEST_PATTERN}", ${value(`${colour}.digest`)}))) && can(regex("${AMI_ID_PATTERN}", ${value(`${colour}.amiId`)}))}`,
+            errorMessage: `${props.parameterName}: ${colour}.digest must be "" or sha256:<64 hex digits> and ${colour}.amiId an AMI id; only the release tool writes this parameter.`,
+          })),
+        ],
+      },
+    });
+    this.keep(Fn.jsondecode(this.parameter.insecureValue));
   }
 }
 
