@@ -15,6 +15,8 @@ const COMMANDS = ["synth", "deploy", "diff", "list", "output", "destroy"];
 const DESTROYABLE = /^auth-[a-z0-9]+-dr-(data|app)$/;
 /** The only stack a DNS cutover deploys (npm run dr:cutover): the DR app, which then owns the alias records. */
 const CUTOVER_STACK = /^auth-[a-z0-9]+-dr-app$/;
+/** Lets `cdktf deploy` apply named stacks without also naming every stack they depend on. */
+const IGNORE_DEPENDENCIES = "--ignore-missing-stack-dependencies";
 const USAGE = `usage: npm run <synth|deploy|diff|list|output|dr:cutover|dr:teardown> -- [--env ENV] [cdktf arguments]
   --env ENV   narrow the run to one environment (same as AUTH_ENV=ENV)
 examples:
@@ -53,6 +55,11 @@ export function parseArguments(argv, env = process.env) {
   }
   if (env.AUTH_DR_CUTOVER === "1" && (command !== "deploy" || stacks.length !== 1 || !CUTOVER_STACK.test(stacks[0]))) {
     throw new Error("a cutover (AUTH_DR_CUTOVER=1) deploys exactly one stack, auth-ENV-dr-app: npm run dr:cutover -- --env ENV auth-ENV-dr-app");
+  }
+  // The stacks read each other through remote state, so cdktf's dependency check only restates the
+  // deploy order: naming stacks (after the ones they read from are applied) is the operator's order.
+  if (command === "deploy" && stacks.length > 0 && !stacks.some((stack) => stack.includes("*")) && !passThrough.includes(IGNORE_DEPENDENCIES)) {
+    passThrough.push(IGNORE_DEPENDENCIES);
   }
   return { command, environment, passThrough };
 }
