@@ -310,6 +310,11 @@ describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
     expect(drill.resource("aws_secretsmanager_secret").recovery_window_in_days).toBe(0);
   });
 
+  test("a drill keeps its state under <env>/drill/, so tearing a drill down can never destroy a real restore", () => {
+    expect(restored({ drill: true }).json.terraform.backend.s3.key).toBe("production/drill/auth-production-dr-data.tfstate");
+    expect(latest.json.terraform.backend.s3.key).toBe("production/auth-production-dr-data.tfstate");
+  });
+
   test("Redis comes up empty, as a cache, with its own AUTH token secret and rotation in the DR region", () => {
     const group = latest.resource("aws_elasticache_replication_group");
     expect(group).toMatchObject({ replication_group_id: "auth-production-dr-redis", transit_encryption_enabled: true, at_rest_encryption_enabled: "true" });

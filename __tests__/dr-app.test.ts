@@ -13,7 +13,7 @@ const primary = synthEnvironment("production").app;
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 /** The DR app on its own (it reads other stacks only through remote state), with the compliance pack run as cdktf synth runs it. */
-function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest"> = {}): Synthesized {
+function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest"> & Partial<Pick<RestoreMode, "drill">> = {}): Synthesized {
   const stack = new DrAppStack(Testing.app(), production, restore);
   stack.runAllValidations();
   return Synthesized.of(stack);
@@ -144,6 +144,18 @@ describe("DNS: the DR app leaves the service's names alone until the cutover", (
     expect(primaryAliases().length).toBeGreaterThan(0);
     for (const record of primaryAliases()) expect(record.allow_overwrite).toBeUndefined();
     expect(primary.json.removed).toBeUndefined();
+  });
+});
+
+describe("a drill keeps its state apart from a real restore's, so its teardown cannot reach one", () => {
+  test("a drill's DR app keeps its state under <env>/drill/ and reads the drill's data tier there; a real restore never does", () => {
+    const drill = drApp({ drill: true });
+    expect(drill.json.terraform.backend.s3.key).toBe("production/drill/auth-production-dr-app.tfstate");
+    expect(remoteStateOf(drill, "production/drill/auth-production-dr-data.tfstate")).toBeDefined();
+    expect(() => remoteStateOf(drill, "production/auth-production-dr-data.tfstate")).toThrow();
+    // What it reads from the pilot light and the primary's replica is the same for both.
+    expect(remoteStateOf(drill, "production/auth-production-dr-network.tfstate")).toBeDefined();
+    expect(standby.json.terraform.backend.s3.key).toBe("production/auth-production-dr-app.tfstate");
   });
 });
 

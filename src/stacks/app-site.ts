@@ -30,6 +30,8 @@ export type AppDns = { readonly mode: "primary" } | { readonly mode: "dr-standby
 export interface AppSite {
   readonly layer: Extract<Layer, "app" | "dr-app">;
   readonly region: string;
+  /** A DR drill's restore stack: state under <env>/drill/. @default false */
+  readonly drill?: boolean;
   /** Prefix of every name, the alarms' and the dashboard's too; IAM names and dashboards are account-wide, so the sites' prefixes differ. */
   readonly name: string;
   /** Log group of the service's container logs. */

@@ -35,7 +35,7 @@ import { publishHandover } from "./handover";
 /** auth-<env>-app (and auth-<env>-dr-app): TLS edge with WAF, blue and green server fleets on the release state, APM, alarms and the dashboard. */
 export class AppStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, site: AppSite = primaryAppSite(config)) {
-    super(scope, { config, layer: site.layer, region: site.region });
+    super(scope, { config, layer: site.layer, region: site.region, drill: site.drill });
     const { name } = site;
     const { app, dns } = config;
     // Every aws.region below is the site's region.

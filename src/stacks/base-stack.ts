@@ -15,6 +15,8 @@ export interface BaseStackProps {
   readonly localStateFile?: string;
   /** Region of the stack's default provider. @default config.aws.region */
   readonly region?: string;
+  /** A DR drill's restore stack: state under <env>/drill/, apart from a real restore's. @default false */
+  readonly drill?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export class BaseStack extends TerraformStack {
     const home = stateBucketOf(config, props.layer);
     new S3Backend(this, {
       bucket: home.bucket,
-      key: stateKey(config.environment, props.layer),
+      key: stateKey(config.environment, props.layer, props.drill),
       region: home.region,
       encrypt: true,
       // Without a key the backend sends SSE-S3 headers, overriding the bucket's SSE-KMS default.

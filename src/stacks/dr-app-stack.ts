@@ -11,6 +11,9 @@ import { dataHandover } from "./data-handover";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader } from "./handover";
 
+/** What the DR app takes from restore mode; a drill's stack keeps its state apart (unset: not a drill). */
+export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest"> & Partial<Pick<RestoreMode, "drill">>;
+
 /**
  * The DR site of the app: aws.drRegion, named auth-<env>-dr, on the pilot light (network,
  * repository replica, certificate) and the restored data tier, reading only the DR state bucket.
@@ -23,19 +26,20 @@ import { HandoverReader } from "./handover";
  * lag, and the digest override is the answer then. The digest is replicated into the pilot
  * light's repository on push, so the plan's image check finds it there.
  */
-export function drAppSite(config: EnvironmentConfig, restore: Pick<RestoreMode, "cutover" | "imageDigest">): AppSite {
+export function drAppSite(config: EnvironmentConfig, restore: DrAppRestore): AppSite {
   const { environment, aws } = config;
   // Read once, in sources (the app stack calls it first); dns takes the pilot light's certificate from it.
   let pilotLight: HandoverReader<typeof drNetworkHandover> | undefined;
   return {
     layer: "dr-app",
     region: aws.drRegion,
+    drill: restore.drill,
     name: `auth-${environment}-dr`,
     serviceLogGroupName: `/auth/${environment}-dr/service`,
     sources: (stack) => {
       const network = (pilotLight = new HandoverReader(stack, "network", config, "dr-network", drNetworkHandover));
       // The restored data tier's contract: its endpoints, and the ARNs of the replicated secrets.
-      const data = new HandoverReader(stack, "data", config, "dr-data", dataHandover);
+      const data = new HandoverReader(stack, "data", config, "dr-data", dataHandover, { drill: restore.drill });
       return {
         network,
         data,
@@ -70,7 +74,7 @@ export function drAppSite(config: EnvironmentConfig, restore: Pick<RestoreMode, 
  * changes no DNS unless AUTH_DR_CUTOVER=1, which moves the service's alias records to its ALB.
  */
 export class DrAppStack extends AppStack {
-  constructor(scope: Construct, config: EnvironmentConfig, restore: Pick<RestoreMode, "cutover" | "imageDigest"> = {}) {
+  constructor(scope: Construct, config: EnvironmentConfig, restore: DrAppRestore = {}) {
     super(scope, config, drAppSite(config, restore));
   }
 }

@@ -35,7 +35,7 @@ export function replicaArn(primaryArn: string, primaryRegion: string, replicaReg
 export class DrDataStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, restore: RestoreOptions = {}) {
     const { aws, data } = config;
-    super(scope, { config, layer: "dr-data", region: aws.drRegion });
+    super(scope, { config, layer: "dr-data", region: aws.drRegion, drill: restore.drill });
     const name = `auth-${config.environment}-dr`;
     const network = new HandoverReader(this, "network", config, "dr-network", drNetworkHandover);
     const primary = new HandoverReader(this, "primary-data", config, "data", dataHandover, { replica: true });

@@ -92,6 +92,8 @@ export interface HandoverReaderOptions {
    * 15 minutes, and the values DR reads (ARNs) never change after the first apply. @default false
    */
   readonly replica?: boolean;
+  /** Read a DR drill's restore stack (its state under <env>/drill/). @default false */
+  readonly drill?: boolean;
 }
 
 /** Reads a producer stack's handover from its state: its S3 bucket (primary or DR) or its Terraform Cloud workspace. */
@@ -110,7 +112,7 @@ export class HandoverReader<S extends HandoverSpec> extends Construct {
         })
       : new DataTerraformRemoteStateS3(this, "state", {
           bucket: home.bucket,
-          key: stateKey(config.environment, producer),
+          key: stateKey(config.environment, producer, options.drill),
           region: home.region,
           encrypt: true,
         });

@@ -43,8 +43,9 @@ export function workspaceName(config: EnvironmentConfig, layer: Layer): string {
 }
 
 /** Where a stack's state lives in the environment's state bucket. */
-export function stateKey(environment: string, layer: Layer): string {
-  return `${environment}/${stackName(environment, layer)}.tfstate`;
+export function stateKey(environment: string, layer: Layer, drill = false): string {
+  // A DR drill's restore stacks keep their state apart, so a drill's teardown cannot reach a real restore.
+  return `${environment}/${drill ? "drill/" : ""}${stackName(environment, layer)}.tfstate`;
 }
 
 /**
