@@ -1,6 +1,6 @@
 /**
- * Tests that run the real Terraform, or a real server such as PostgreSQL (part of `npm run validate`,
- * not of the fast unit tests).
+ * Tests that run the real Terraform, a real server such as PostgreSQL, or a tool in its own process
+ * (part of `npm run test:terraform`, not of the fast unit tests).
  */
 module.exports = {
   testEnvironment: "node",

@@ -1,7 +1,5 @@
-import { spawn } from "child_process";
 import { createServer, Server } from "http";
 import { AddressInfo } from "net";
-import { join } from "path";
 import { parseReleaseArguments } from "../scripts/release/arguments";
 import { ReleaseRequest, RequestError, RunOptions, runRelease } from "../scripts/release/orchestrator";
 import { scanGate } from "../scripts/release/scan-gate";
@@ -297,37 +295,6 @@ describe("release: arguments", () => {
       request: { action: "release", digest, steps: [25, 100], bakeMilliseconds: 60_000 },
     });
   });
-
-  const cli = (argv: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "release", "cli.ts"), ...argv], { env: { ...process.env, ...env } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-
-  test.concurrent(
-    "the CLI: a bad argument exits 2 with one line and no stack trace, even with another AUTH_ENV left in the shell",
-    async () => {
-      const result = await cli(["--env", "staging", "--digest", digest, "--steps", "10,50"], { AUTH_ENV: "production" });
-      expect(result).toEqual({ status: 2, stdout: "", stderr: "release: --steps must end at 100, got 10,50 (see --help)\n" });
-      const unknown = await cli(["--env", "prod"]);
-      expect(unknown).toEqual({ status: 2, stdout: "", stderr: 'release: --env: unknown environment "prod" (known: staging, production) (see --help)\n' });
-    },
-    30_000,
-  );
-
-  test.concurrent(
-    "the CLI: --help exits 0 and prints usage",
-    async () => {
-      const result = await cli(["--help"]);
-      expect(result.status).toBe(0);
-      expect(result.stdout).toMatch(/^npm run release -- --env ENV --digest sha256:/);
-    },
-    30_000,
-  );
 });
 
 describe("smoke test through the test listener", () => {
