@@ -16,7 +16,7 @@ import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack, awsProvider } from "./base-stack";
 import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
-import { databasePropsFromConfig } from "./database-props";
+import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
@@ -90,22 +90,16 @@ export class DataStack extends BaseStack {
       });
     }
 
-    const cache = new RedisCache(this, "redis", {
-      replicationGroupId: cacheReplicationGroupId(config),
-      engineVersion: redis.engineVersion,
-      nodeType: redis.nodeType,
-      clusterMode: redis.clusterMode,
-      shards: redis.shards,
-      replicasPerShard: redis.replicasPerShard,
-      subnetIds: network.list("isolated_subnet_ids"),
-      securityGroupIds: [network.string("cache_security_group_id")],
-      kmsKeyArn: dataKey.arn,
-      snapshotRetentionDays: redis.snapshotRetentionDays,
-      snapshotWindow: redis.snapshotWindow,
-      maintenanceWindow: redis.maintenanceWindow,
-      logRetentionDays: data.logRetentionDays,
-      secretRecoveryWindowDays: data.secrets.recoveryWindowDays,
-    });
+    const cache = new RedisCache(
+      this,
+      "redis",
+      cachePropsFromConfig(config, {
+        replicationGroupId: cacheReplicationGroupId(config),
+        subnetIds: network.list("isolated_subnet_ids"),
+        securityGroupIds: [network.string("cache_security_group_id")],
+        kmsKeyArn: dataKey.arn,
+      }),
+    );
     // First-wave environments keep their live AUTH secret (and the token their instances hold):
     // the secret moved in the construct tree, and a new one of the same name could not be created.
     cache.authSecret.moveFromId("aws_secretsmanager_secret.redis_auth-token_secret_8A9E6815");

@@ -7,7 +7,7 @@ import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { BaseStack } from "./base-stack";
 import { dataHandover } from "./data-handover";
-import { databasePropsFromConfig } from "./database-props";
+import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader, publishHandover } from "./handover";
 
@@ -71,21 +71,14 @@ export class DrDataStack extends BaseStack {
 
     // A cache: it starts empty, sessions are re-established at sign-in.
     const cache = new RedisCache(this, "redis", {
-      replicationGroupId: `${name}-redis`,
-      engineVersion: redis.engineVersion,
-      nodeType: redis.nodeType,
-      clusterMode: redis.clusterMode,
-      shards: redis.shards,
-      replicasPerShard: redis.replicasPerShard,
-      subnetIds: network.list("isolated_subnet_ids"),
-      securityGroupIds: [network.string("cache_security_group_id")],
-      kmsKeyArn,
-      snapshotRetentionDays: redis.snapshotRetentionDays,
-      snapshotWindow: redis.snapshotWindow,
-      maintenanceWindow: redis.maintenanceWindow,
-      logRetentionDays: data.logRetentionDays,
+      ...cachePropsFromConfig(config, {
+        replicationGroupId: `${name}-redis`,
+        subnetIds: network.list("isolated_subnet_ids"),
+        securityGroupIds: [network.string("cache_security_group_id")],
+        kmsKeyArn,
+      }),
       // A drill's token secret is deleted at once, so the next drill can create it again.
-      secretRecoveryWindowDays: restore.drill ? 0 : data.secrets.recoveryWindowDays,
+      ...(restore.drill ? { secretRecoveryWindowDays: 0 } : {}),
     });
     // The group is created with a bootstrap token; the first rotation puts the real one in the secret.
     new RedisAuthRotation(this, "redis-auth-rotation", {

@@ -1,4 +1,5 @@
 import type { PostgresDatabaseProps } from "../constructs/data/postgres-database";
+import type { RedisCacheProps } from "../constructs/data/redis-cache";
 import type { EnvironmentConfig } from "../config/schema";
 
 /** What a stack decides about its database, beyond the config: where it runs and what encrypts it. */
@@ -29,5 +30,26 @@ export function databasePropsFromConfig(config: EnvironmentConfig, placement: Da
     deletionProtection: db.deletionProtection,
     preventDestroy: db.preventDestroy,
     masterPasswordRotationDays: db.masterPasswordRotationDays,
+  };
+}
+
+/** What a stack decides about its cache, beyond the config: where it runs and what encrypts it. */
+export type CachePlacement = Pick<RedisCacheProps, "replicationGroupId" | "subnetIds" | "securityGroupIds" | "kmsKeyArn">;
+
+/** The cache props config.data decides: one mapping for the primary cache and the DR restore's. */
+export function cachePropsFromConfig(config: EnvironmentConfig, placement: CachePlacement): RedisCacheProps {
+  const { redis, logRetentionDays, secrets } = config.data;
+  return {
+    ...placement,
+    engineVersion: redis.engineVersion,
+    nodeType: redis.nodeType,
+    clusterMode: redis.clusterMode,
+    shards: redis.shards,
+    replicasPerShard: redis.replicasPerShard,
+    snapshotRetentionDays: redis.snapshotRetentionDays,
+    snapshotWindow: redis.snapshotWindow,
+    maintenanceWindow: redis.maintenanceWindow,
+    logRetentionDays,
+    secretRecoveryWindowDays: secrets.recoveryWindowDays,
   };
 }
