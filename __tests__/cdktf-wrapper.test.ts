@@ -52,8 +52,8 @@ describe("npm run deploy | destroy | dr:cutover: what reaches the cdktf CLI", ()
     expect(parseArguments(["synth", "--env", "staging"]).passThrough).toEqual([]);
   });
 
-  test("destroy takes only a drill's restore stacks, by name", () => {
-    expect(() => parseArguments(["destroy", "auth-production-data"])).toThrow(/only takes a DR drill's restore stacks/);
+  test("destroy takes only the DR restore stacks, by name", () => {
+    expect(() => parseArguments(["destroy", "auth-production-data"])).toThrow(/only takes the DR restore stacks by name/);
     expect(parseArguments(["destroy", "auth-production-dr-app", "auth-production-dr-data"]).passThrough).toEqual(["auth-production-dr-app", "auth-production-dr-data"]);
   });
 

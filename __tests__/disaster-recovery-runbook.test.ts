@@ -120,21 +120,24 @@ describe("docs/disaster-recovery.md: the app tier, the cutover and the teardown 
     expect([refused.status, refused.stderr.trim()]).toEqual([2, expect.stringMatching(/deploys exactly one stack, auth-ENV-dr-app/)]);
   });
 
-  test("fail back cuts DNS back with the primary app stack, then releases the records from the DR app, then tears down", () => {
+  test("fail back cuts DNS back with the primary app stack, releases the records from the DR app, decommissions the restore, deletes the promoted secrets, then recreates the replicas", () => {
     const failBack = section("### Fail back");
     const order = [
       "npm run deploy -- --env production auth-production-app",
       "AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app",
-      "npm run dr:teardown -- --env production auth-production-dr-app auth-production-dr-data",
+      "npm run dr:decommission -- --env production auth-production-dr-app auth-production-dr-data",
+      "aws secretsmanager delete-secret --region eu-central-1 --secret-id auth-production/db-service",
+      "npm run deploy -- --env production auth-production-data",
     ].map((command) => failBack.indexOf(command));
     expect(order.every((position) => position >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
   test("every teardown destroys the DR app before the data tier it reads", () => {
-    const teardowns = [...runbook.matchAll(/npm run dr:teardown -- --env (\w+) ([^`\n]+)/g)];
-    expect(teardowns.length).toBeGreaterThanOrEqual(2);
-    for (const [, environment, stacks] of teardowns) expect(stacks.trim()).toBe(`auth-${environment}-dr-app auth-${environment}-dr-data`);
+    const teardowns = [...runbook.matchAll(/npm run dr:(teardown|decommission) -- --env (\w+) ([^`\n]+)/g)];
+    // The drill's teardown and, after fail back, the real restore's decommission.
+    expect(new Set(teardowns.map(([, kind]) => kind))).toEqual(new Set(["teardown", "decommission"]));
+    for (const [, , environment, stacks] of teardowns) expect(stacks.trim()).toBe(`auth-${environment}-dr-app auth-${environment}-dr-data`);
   });
 
   test("nothing is left as a manual step or a gap that the code now covers", () => {

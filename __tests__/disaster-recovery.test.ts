@@ -315,6 +315,16 @@ describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
     expect(latest.json.terraform.backend.s3.key).toBe("production/auth-production-dr-data.tfstate");
   });
 
+  test("after fail back, AUTH_DR_DECOMMISSION=1 lifts the real restore's protections, in the real restore's state", () => {
+    const decommission = restored({ drill: false, decommission: true });
+    expect(decommission.resource("aws_db_instance").deletion_protection).toBe(false);
+    expect(decommission.resource("aws_db_instance").lifecycle?.prevent_destroy).toBeFalsy();
+    expect(decommission.json.terraform.backend.s3.key).toBe("production/auth-production-dr-data.tfstate");
+    expect(restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_DECOMMISSION: "1" })).toEqual({ pointInTime: undefined, drill: false, decommission: true });
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_DECOMMISSION: "1", AUTH_DR_DRILL: "1" })).toThrow(/AUTH_DR_DECOMMISSION: a real restore is decommissioned on its own, never with AUTH_DR_DRILL=1/);
+    expect(() => restoreModeFrom({ AUTH_DR_DECOMMISSION: "1" })).toThrow(/only take effect with AUTH_DR_RESTORE=1/);
+  });
+
   test("Redis comes up empty, as a cache, with its own AUTH token secret and rotation in the DR region", () => {
     const group = latest.resource("aws_elasticache_replication_group");
     expect(group).toMatchObject({ replication_group_id: "auth-production-dr-redis", transit_encryption_enabled: true, at_rest_encryption_enabled: "true" });

@@ -13,7 +13,7 @@ const primary = synthEnvironment("production").app;
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 /** The DR app on its own (it reads other stacks only through remote state), with the compliance pack run as cdktf synth runs it. */
-function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest"> & Partial<Pick<RestoreMode, "drill">> = {}): Synthesized {
+function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">> = {}): Synthesized {
   const stack = new DrAppStack(Testing.app(), production, restore);
   stack.runAllValidations();
   return Synthesized.of(stack);
@@ -156,6 +156,16 @@ describe("a drill keeps its state apart from a real restore's, so its teardown c
     // What it reads from the pilot light and the primary's replica is the same for both.
     expect(remoteStateOf(drill, "production/auth-production-dr-network.tfstate")).toBeDefined();
     expect(standby.json.terraform.backend.s3.key).toBe("production/auth-production-dr-app.tfstate");
+  });
+
+  test("a failover's load balancer keeps production's deletion protection; a drill's and a decommission's can be destroyed", () => {
+    expect(production.app.albDeletionProtection).toBe(true);
+    expect(standby.resource("aws_lb").enable_deletion_protection).toBe(true);
+    expect(drApp({ drill: true }).resource("aws_lb").enable_deletion_protection).toBe(false);
+    const decommission = drApp({ decommission: true });
+    expect(decommission.resource("aws_lb").enable_deletion_protection).toBe(false);
+    // A decommission destroys the real restore: its state, not a drill's.
+    expect(decommission.json.terraform.backend.s3.key).toBe("production/auth-production-dr-app.tfstate");
   });
 });
 

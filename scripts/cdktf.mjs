@@ -51,7 +51,7 @@ export function parseArguments(argv, env = process.env) {
   if (!COMMANDS.includes(command)) throw new Error(`unknown command "${command ?? ""}" (one of ${COMMANDS.join(", ")})`);
   const stacks = passThrough.filter((argument) => !argument.startsWith("-"));
   if (command === "destroy" && (stacks.length === 0 || !stacks.every((stack) => DESTROYABLE.test(stack)))) {
-    throw new Error("destroy only takes a DR drill's restore stacks by name (auth-ENV-dr-app auth-ENV-dr-data): use npm run dr:teardown");
+    throw new Error("destroy only takes the DR restore stacks by name (auth-ENV-dr-app auth-ENV-dr-data): use npm run dr:teardown (a drill) or dr:decommission (a real restore, after fail back)");
   }
   if (env.AUTH_DR_CUTOVER === "1" && (command !== "deploy" || stacks.length !== 1 || !CUTOVER_STACK.test(stacks[0]))) {
     throw new Error("a cutover (AUTH_DR_CUTOVER=1) deploys exactly one stack, auth-ENV-dr-app: npm run dr:cutover -- --env ENV auth-ENV-dr-app");

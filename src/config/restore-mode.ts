@@ -9,6 +9,8 @@ export const RESTORE_SWITCHES = {
   pointInTime: "AUTH_DR_RESTORE_TIME",
   /** 1: a drill; the restored stores carry no deletion protection, so the drill can tear them down. */
   drill: "AUTH_DR_DRILL",
+  /** 1: fail back is done; lift a real restore's protections so npm run dr:decommission can destroy it. */
+  decommission: "AUTH_DR_DECOMMISSION",
   /** 1: auth-<env>-dr-app takes over the service's alias records (the DNS cutover); never in a drill. */
   cutover: "AUTH_DR_CUTOVER",
   /** sha256:<64 hex>: the digest the DR app runs; unset: the primary's live digest from the replica of its app state. */
@@ -19,6 +21,8 @@ export const RESTORE_SWITCHES = {
 export interface RestoreMode {
   readonly pointInTime?: string;
   readonly drill: boolean;
+  /** A real restore being destroyed after fail back: no deletion protection, state where the restore's is. @default false */
+  readonly decommission?: boolean;
   /** The DR app owns the service's alias records. @default false */
   readonly cutover?: boolean;
   /** The digest the DR app runs. @default the primary's live digest (replica of its app state) */
@@ -34,7 +38,7 @@ const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
  */
 export function restoreModeFrom(env: NodeJS.ProcessEnv = process.env): RestoreMode | undefined {
   if (env[RESTORE_SWITCHES.restore] !== "1") {
-    const stray = [RESTORE_SWITCHES.pointInTime, RESTORE_SWITCHES.drill, RESTORE_SWITCHES.cutover, RESTORE_SWITCHES.imageDigest].filter((name) => env[name]);
+    const stray = [RESTORE_SWITCHES.pointInTime, RESTORE_SWITCHES.drill, RESTORE_SWITCHES.decommission, RESTORE_SWITCHES.cutover, RESTORE_SWITCHES.imageDigest].filter((name) => env[name]);
     if (stray.length > 0) throw new ConfigError([`${stray.join(", ")}: only take effect with ${RESTORE_SWITCHES.restore}=1`]);
     return undefined;
   }
@@ -50,5 +54,10 @@ export function restoreModeFrom(env: NodeJS.ProcessEnv = process.env): RestoreMo
   const cutover = env[RESTORE_SWITCHES.cutover] === "1";
   // A drill must never move users onto a copy that is torn down afterwards.
   if (drill && cutover) throw new ConfigError([`${RESTORE_SWITCHES.cutover}: a drill (${RESTORE_SWITCHES.drill}=1) never cuts over`]);
-  return { pointInTime, drill, ...(cutover ? { cutover } : {}), ...(imageDigest ? { imageDigest } : {}) };
+  const decommission = env[RESTORE_SWITCHES.decommission] === "1";
+  // Decommissioning destroys the restore that serves after a cutover: only once DNS is back.
+  if (decommission && (drill || cutover)) {
+    throw new ConfigError([`${RESTORE_SWITCHES.decommission}: a real restore is decommissioned on its own, never with ${drill ? RESTORE_SWITCHES.drill : RESTORE_SWITCHES.cutover}=1`]);
+  }
+  return { pointInTime, drill, ...(decommission ? { decommission } : {}), ...(cutover ? { cutover } : {}), ...(imageDigest ? { imageDigest } : {}) };
 }

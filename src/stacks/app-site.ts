@@ -32,6 +32,8 @@ export interface AppSite {
   readonly region: string;
   /** A DR drill's restore stack: state under <env>/drill/. @default false */
   readonly drill?: boolean;
+  /** The load balancer's deletion protection. @default config.app.albDeletionProtection */
+  readonly loadBalancerDeletionProtection?: boolean;
   /** Prefix of every name, the alarms' and the dashboard's too; IAM names and dashboards are account-wide, so the sites' prefixes differ. */
   readonly name: string;
   /** Log group of the service's container logs. */

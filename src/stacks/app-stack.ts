@@ -1,6 +1,7 @@
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { suppressFinding } from "../compliance/suppress";
 import type { EnvironmentConfig } from "../config/schema";
 import { ColourFleet } from "../constructs/compute/colour-fleet";
 import { SecretConvergence } from "../constructs/compute/secret-convergence";
@@ -159,8 +160,11 @@ export class AppStack extends BaseStack {
       testTargetGroupArn: release.forIdleColour(byColour((fleet) => fleet.targetGroup.arn)),
       accessLogs: { bucket: accessLogs.bucket.bucket, prefix: name, dependsOn: [accessLogs.policy] },
       dualStack: config.network.publicIpv6,
-      deletionProtection: app.albDeletionProtection,
+      deletionProtection: site.loadBalancerDeletionProtection ?? app.albDeletionProtection,
     });
+    if (site.loadBalancerDeletionProtection === false) {
+      suppressFinding(loadBalancer.loadBalancer, "alb-deletion-protection", "a DR restore about to be torn down (a drill, or a decommission after fail back): AWS refuses to delete a protected load balancer");
+    }
     for (const colour of COLOURS) {
       fleets[colour].scaleOnRequestsPerTarget(app.targetRequestsPerTarget, loadBalancer.loadBalancer.arnSuffix, loadBalancer.httpsListener);
     }

@@ -11,8 +11,8 @@ import { dataHandover } from "./data-handover";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader } from "./handover";
 
-/** What the DR app takes from restore mode; a drill's stack keeps its state apart (unset: not a drill). */
-export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest"> & Partial<Pick<RestoreMode, "drill">>;
+/** What the DR app takes from restore mode; a drill's stack keeps its state apart, a drill's and a decommission's load balancer is unprotected (unset: neither). */
+export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">>;
 
 /**
  * The DR site of the app: aws.drRegion, named auth-<env>-dr, on the pilot light (network,
@@ -34,6 +34,8 @@ export function drAppSite(config: EnvironmentConfig, restore: DrAppRestore): App
     layer: "dr-app",
     region: aws.drRegion,
     drill: restore.drill,
+    // A drill's teardown and a decommission destroy the load balancer, which AWS refuses while it is protected.
+    loadBalancerDeletionProtection: config.app.albDeletionProtection && !restore.drill && !restore.decommission,
     name: `auth-${environment}-dr`,
     serviceLogGroupName: `/auth/${environment}-dr/service`,
     sources: (stack) => {

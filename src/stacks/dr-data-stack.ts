@@ -17,6 +17,8 @@ export interface RestoreOptions {
   readonly pointInTime?: string;
   /** A drill: the restored stores may be torn down afterwards (no deletion protection, no prevent_destroy). @default false */
   readonly drill?: boolean;
+  /** A real restore being destroyed after fail back (npm run dr:decommission): no deletion protection, no prevent_destroy. @default false */
+  readonly decommission?: boolean;
 }
 
 /** The ARN of a secret's replica: the primary's ARN with the region changed (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_StopReplicationToReplica.html). */
@@ -41,7 +43,7 @@ export class DrDataStack extends BaseStack {
     const primary = new HandoverReader(this, "primary-data", config, "data", dataHandover, { replica: true });
     // The key the backups and secret replicas are already encrypted with: one key for the app to use.
     const kmsKeyArn = primary.string("dr_kms_key_arn");
-    const protect = !restore.drill;
+    const protect = !restore.drill && !restore.decommission;
 
     const { postgres: db, redis } = data;
     const fromConfig = databasePropsFromConfig(config, {
@@ -61,11 +63,13 @@ export class DrDataStack extends BaseStack {
       "rds-cross-region-backups",
       "the restored instance runs while aws.region is down, so there is no other region to replicate into; fail-back restores a new primary from it",
     );
-    if (restore.drill) {
+    if (!protect) {
       suppressFinding(
         database.instance,
         "rds-deletion-protection",
-        "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups",
+        restore.drill
+          ? "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups"
+          : "decommissioned after fail back, once its snapshot is restored in aws.region (docs/disaster-recovery.md, Fail back)",
       );
     }
 
