@@ -7,6 +7,7 @@ import { deployOrder } from "../src/stacks/deploy-order";
 import versions from "../versions.json";
 import { LAMBDA_NODE_BUNDLE_TARGET, LAMBDA_NODE_RUNTIME } from "../src/constructs/compute/lambda-runtime";
 import { ENVIRONMENTS, LAYERS, synthEnvironment } from "./support/synth";
+import { ALL_LAYERS, RESTORE_LAYERS, stackName } from "../src/stacks/naming";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 
@@ -78,6 +79,16 @@ describe("deploy order (npm run stacks)", () => {
     const own = order.filter((name) => name.startsWith(`auth-${env}-`));
     expect(own[0]).toBe(`auth-${env}-bootstrap`);
     expect(own[own.length - 1]).toBe(`auth-${env}-app`);
+  });
+
+  test("ALL_LAYERS, which the plan report orders stacks by, is the order the app deploys them in", () => {
+    for (const env of ["staging", "production"]) {
+      const own = order.filter((name) => name.startsWith(`auth-${env}-`));
+      const stated = ALL_LAYERS.map((layer) => stackName(env, layer)).filter((name) => own.includes(name));
+      expect(stated).toEqual(own);
+    }
+    // Restore stacks exist only in restore mode, after everything they restore from.
+    expect(ALL_LAYERS.slice(-RESTORE_LAYERS.length)).toEqual(RESTORE_LAYERS);
   });
 
   test("every stack comes after every stack it reads from", () => {
