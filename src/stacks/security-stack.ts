@@ -117,6 +117,9 @@ export class SecurityStack extends BaseStack {
         trailLogGroupName: trailLogGroup,
         unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
       });
+    } else {
+      // Kept on the forgotten trail's log group, which keeps running until the how-to's clean-up.
+      forgetResources(this, (scope) => new CisTrailAlarms(scope, "cis-alarms", { alarms: new AlarmFactory(scope, name, "forgotten", "forgotten"), trailLogGroupName: "forgotten", unauthorizedApiCallsThreshold: 1 }));
     }
 
     this.declareControls(config, trailLogGroup !== undefined);
