@@ -58,6 +58,12 @@ const cases = [
 (missing ? describe.skip : describe)("create -> organization on a deployed environment, planned by Terraform", () => {
   const dir = mkdtempSync(join(tmpdir(), "singleton-modes-"));
   const env = offlineEnvironment(join(dir, "terraform.rc"));
+  // The provider's schema is large: read once, for the state's schema versions.
+  let versions: Promise<Record<string, number>> | undefined;
+  const schemaVersions = (work: string) =>
+    (versions ??= terraform(work, env, "providers", "schema", "-json").then((text) =>
+      Object.fromEntries(Object.entries<any>(JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas).map(([type, schema]) => [type, schema.version ?? 0])),
+    ));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe.each(cases)("the $stack stack", ({ stack, build, singletons }) => {
@@ -75,13 +81,11 @@ const cases = [
       writeFileSync(join(work, "backend_override.tf.json"), JSON.stringify(backendOverride()));
       writeFileSync(join(work, "provider_override.tf.json"), JSON.stringify(providerOverride(after)));
       await terraform(work, env, "init", "-input=false");
-      const schemas = JSON.parse(await terraform(work, env, "providers", "schema", "-json")).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
-      const versions = Object.fromEntries(Object.entries<any>(schemas).map(([type, schema]) => [type, schema.version ?? 0]));
-      writeFileSync(join(work, "terraform.tfstate"), JSON.stringify(stateOf(owned, versions)));
+      writeFileSync(join(work, "terraform.tfstate"), JSON.stringify(stateOf(owned, await schemaVersions(work))));
       await terraform(work, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
       const plan = JSON.parse(await terraform(work, env, "show", "-json", "plan.bin"));
       actions = Object.fromEntries((plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]));
-    }, 300_000);
+    }, 900_000);
 
     test("the state holds the singletons the create mode owned", () => {
       for (const type of singletons) expect(owned.some((address) => address.startsWith(`${type}.`))).toBe(true);
