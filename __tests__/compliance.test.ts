@@ -16,7 +16,7 @@ import { runCapturing } from "./support/run-tool";
 import { RULE_FIXTURES } from "./support/compliance-fixtures";
 import { SYNTH_DIR } from "./support/synth";
 
-const asProduction = (json: TerraformJson): TerraformJson => ({ ...json, "//": { compliance: { profile: "production" } } });
+const asProduction = (json: TerraformJson): TerraformJson => ({ ...json, "//": { ...json["//"], compliance: { ...json["//"]?.compliance, profile: "production" } } });
 
 describe("every rule of the pack", () => {
   test("carries an id, control mappings, a severity, a rationale and a fix", () => {

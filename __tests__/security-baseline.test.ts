@@ -129,9 +129,15 @@ describe.each(ENVIRONMENTS)("security baseline auth-%s-security", (env) => {
       expect(features.RDS_LOGIN_EVENTS.status).toBe("ENABLED");
     });
 
-    test(`EC2 runtime monitoring follows security.guardDuty.runtimeMonitoring (${config.security.guardDuty.runtimeMonitoring}), with the managed agent`, () => {
-      const status = config.security.guardDuty.runtimeMonitoring ? "ENABLED" : "DISABLED";
-      expect(features.RUNTIME_MONITORING).toMatchObject({ status, additional_configuration: [{ name: "EC2_AGENT_MANAGEMENT", status }] });
+    test("every feature and runtime agent is written as accounts.guardDuty decides, on or off", () => {
+      const status = (on: boolean) => (on ? "ENABLED" : "DISABLED");
+      const { features: decided, runtimeAgents } = config.accounts.guardDuty;
+      expect(Object.fromEntries(Object.entries(features).map(([name, feature]) => [name, (feature as { status: string }).status]))).toEqual(
+        Object.fromEntries(Object.entries(decided).map(([name, { enabled }]) => [name, status(enabled)])),
+      );
+      expect(features.RUNTIME_MONITORING.additional_configuration).toEqual(
+        Object.entries(runtimeAgents).map(([name, { enabled }]) => ({ name, status: status(enabled && decided.RUNTIME_MONITORING.enabled) })),
+      );
     });
   });
 

@@ -1,5 +1,5 @@
 import { AuditTrail } from "../../src/constructs/security/audit-trail";
-import { ThreatDetection } from "../../src/constructs/security/threat-detection";
+import { GUARDDUTY_FEATURES, ThreatDetection } from "../../src/constructs/security/threat-detection";
 import { constructStack, synthAlone } from "../support/construct-stack";
 import { Synthesized } from "../support/synth";
 
@@ -76,10 +76,18 @@ describe("ThreatDetection alone", () => {
   const features = (synthesized: Synthesized) =>
     Object.fromEntries(synthesized.resourceList("aws_guardduty_detector_feature").map((feature) => [feature.name, feature.status]));
 
-  test("defaults: GuardDuty on, findings re-published every 15 minutes, S3 and RDS protection on, runtime monitoring off", () => {
+  test("defaults: GuardDuty on, findings re-published every 15 minutes, every feature written and on, GuardDuty's agent on EC2 only", () => {
     expect(json.resource("aws_guardduty_detector")).toMatchObject({ enable: true, finding_publishing_frequency: "FIFTEEN_MINUTES" });
-    expect(features(json)).toEqual({ S3_DATA_EVENTS: "ENABLED", RDS_LOGIN_EVENTS: "ENABLED", RUNTIME_MONITORING: "DISABLED" });
-    expect(json.named("aws_guardduty_detector_feature", "runtime").additional_configuration).toEqual([{ name: "EC2_AGENT_MANAGEMENT", status: "DISABLED" }]);
+    expect(features(json)).toEqual(Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, "ENABLED"])));
+    expect(json.named("aws_guardduty_detector_feature", "runtime").additional_configuration).toEqual([
+      { name: "EC2_AGENT_MANAGEMENT", status: "ENABLED" },
+      { name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "DISABLED" },
+      { name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" },
+    ]);
+  });
+
+  test("EKS_RUNTIME_MONITORING is never written: the API refuses it beside RUNTIME_MONITORING, which covers EKS", () => {
+    expect(features(json)).not.toHaveProperty("EKS_RUNTIME_MONITORING");
   });
 
   test("defaults: Security Hub with FSBP only, and an account access analyzer", () => {
@@ -88,12 +96,13 @@ describe("ThreatDetection alone", () => {
     expect(json.resource("aws_accessanalyzer_analyzer")).toMatchObject({ analyzer_name: "t-account", type: "ACCOUNT" });
   });
 
-  test("runtime monitoring with its managed agent, no Security Hub, another frequency when asked", () => {
+  test("runtime monitoring off turns every agent off, no Security Hub, another frequency when asked", () => {
     const stack = constructStack();
-    new ThreatDetection(stack, "detection", { name: "t", region: "eu-west-1", runtimeMonitoring: true, securityHub: false, findingPublishingFrequency: "ONE_HOUR" });
+    const off = Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, feature === "S3_DATA_EVENTS"])) as Record<(typeof GUARDDUTY_FEATURES)[number], boolean>;
+    new ThreatDetection(stack, "detection", { name: "t", region: "eu-west-1", features: off, runtimeAgents: { EC2_AGENT_MANAGEMENT: true, ECS_FARGATE_AGENT_MANAGEMENT: true, EKS_ADDON_MANAGEMENT: true }, securityHub: false, findingPublishingFrequency: "ONE_HOUR" });
     const custom = synthAlone(stack);
-    expect(features(custom).RUNTIME_MONITORING).toBe("ENABLED");
-    expect(custom.named("aws_guardduty_detector_feature", "runtime").additional_configuration).toEqual([{ name: "EC2_AGENT_MANAGEMENT", status: "ENABLED" }]);
+    expect(features(custom)).toEqual(Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, feature === "S3_DATA_EVENTS" ? "ENABLED" : "DISABLED"])));
+    expect(custom.named("aws_guardduty_detector_feature", "runtime").additional_configuration.map((agent: any) => agent.status)).toEqual(["DISABLED", "DISABLED", "DISABLED"]);
     expect(custom.resourceList("aws_securityhub_account")).toEqual([]);
     expect(custom.resourceList("aws_securityhub_standards_subscription")).toEqual([]);
     expect(custom.resource("aws_guardduty_detector").finding_publishing_frequency).toBe("ONE_HOUR");

@@ -1,5 +1,7 @@
 import type { Block, TerraformJson } from "../../src/compliance/model";
 import type { RuleId } from "../../src/compliance/rules";
+import { GUARDDUTY_FEATURES } from "../../src/config/accounts-schema";
+import { CIS_METRIC_FILTERS } from "../../src/constructs/monitoring/filter-patterns";
 
 /**
  * For every rule: a small compliant stack (as cdk.tf.json would hold it) and the edit that
@@ -55,6 +57,9 @@ const webAcl = (groups: string[]): Block => ({
     statement: { managed_rule_group_statement: { vendor_name: "AWS", name } },
   })),
 });
+
+/** A security stack that declares `control` created by itself, with `resource` as what provides it. */
+const createdControl = (control: string, resource: Resources): TerraformJson => ({ "//": { compliance: { accountControls: { [control]: { mode: "create" } } } }, resource, data: {} });
 
 const AUDITED = [
   { name: "log_min_duration_statement", value: "250" },
@@ -186,6 +191,33 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
       aws_cloudtrail: { t: { is_multi_region_trail: true, enable_log_file_validation: true, kms_key_id: KEY, cloud_watch_logs_group_arn: "${aws_cloudwatch_log_group.t.arn}:*" } },
     }),
     violate: (json) => (json.resource.aws_cloudtrail.t.enable_log_file_validation = false),
+  },
+  "guardduty-enabled": {
+    compliant: createdControl("guardduty", {
+      aws_guardduty_detector: { d: { enable: true } },
+      aws_guardduty_detector_feature: Object.fromEntries(GUARDDUTY_FEATURES.map((name) => [name, { detector_id: ref("aws_guardduty_detector.d"), name, status: "DISABLED" }])),
+    }),
+    violate: (json) => delete json.resource.aws_guardduty_detector_feature.LAMBDA_NETWORK_LOGS,
+  },
+  "config-recording": {
+    compliant: createdControl("config", { aws_config_configuration_recorder_status: { s: { name: "r", is_enabled: true } } }),
+    violate: (json) => (json.resource.aws_config_configuration_recorder_status.s.is_enabled = false),
+  },
+  "securityhub-fsbp": {
+    compliant: createdControl("securityhub", {
+      aws_securityhub_standards_subscription: { fsbp: { standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0" } },
+    }),
+    violate: (json) => delete json.resource.aws_securityhub_standards_subscription,
+  },
+  "cloudtrail-logging": {
+    compliant: createdControl("cloudtrail", { aws_cloudtrail: { t: { is_multi_region_trail: true, enable_logging: true } } }),
+    violate: (json) => (json.resource.aws_cloudtrail.t.is_multi_region_trail = false),
+  },
+  "cis-metric-filters": {
+    compliant: createdControl("cis-metric-filters", {
+      aws_cloudwatch_log_metric_filter: Object.fromEntries(CIS_METRIC_FILTERS.map((filter) => [filter.name, { metric_transformation: [{ name: filter.metricName }] }])),
+    }),
+    violate: (json) => delete json.resource.aws_cloudwatch_log_metric_filter["cis-root-account-use"],
   },
   "rds-logs-exported": {
     compliant: postgres({ enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"] }),

@@ -17,14 +17,32 @@ function ecrImage(block: TerraformJson): TerraformJson {
   return { image_uri: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/auth-service@offline-example", image_tags: ["offline-example"], image_size_in_bytes: 1, image_pushed_at: 0, id: block.image_digest };
 }
 
+/** The region's detector as GuardDuty reports it when the account or its organisation runs it (accounts.guardDuty.mode existing/organization). */
+function guardDutyDetector(): TerraformJson {
+  return { id: "12abc34d567e8fa901bc2d34e56789f0", status: "ENABLED", finding_publishing_frequency: "FIFTEEN_MINUTES", service_role_arn: "arn:aws:iam::111111111111:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty", features: [] };
+}
+
+/** The account's GitHub OIDC provider as IAM reports it, with the audience the deploy roles trust (accounts.githubOidcProvider.mode existing/organization). */
+function openIdConnectProvider(block: TerraformJson): TerraformJson {
+  return { arn: block.arn, url: "token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"], thumbprint_list: [], tags: {} };
+}
+
+/** Account singletons read when the stacks do not create them. */
+const SINGLETON_EXAMPLES: Readonly<Record<string, DataSourceExample>> = {
+  aws_guardduty_detector: guardDutyDetector,
+  aws_iam_openid_connect_provider: openIdConnectProvider,
+};
+
 /** By data source type; names in the harness's output line. */
 export const DATA_SOURCE_EXAMPLES: Readonly<Record<string, DataSourceExample>> = {
   aws_ssm_parameter: ssmParameter(EXAMPLE_RELEASE_STATE),
   aws_ecr_image: ecrImage,
+  ...SINGLETON_EXAMPLES,
 };
 
 /** A fresh environment: the release state exactly as the registry stack seeds it. */
 export const FIRST_DEPLOY_EXAMPLES: Readonly<Record<string, DataSourceExample>> = {
   aws_ssm_parameter: ssmParameter(seedReleaseState(EXAMPLE_AMI_ID)),
   aws_ecr_image: ecrImage,
+  ...SINGLETON_EXAMPLES,
 };

@@ -10,7 +10,8 @@ const USAGE = `usage: npm run validate -- [STACK]...
   auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only),
   auth-staging-app@first-deploy (planned against the release state the registry seeds) or
   auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set) or
-  auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set). The restore
+  auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set) or
+  auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
@@ -270,6 +271,13 @@ async function prove(argv: string[]): Promise<number> {
   const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
   const { environments } = await import("../../src/config");
   buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
+  // And each supported account layout besides separate accounts.
+  const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
+  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).map(([layout, configs]) => {
+    const layoutOutdir = join(root, `cdktf.out-${layout}`);
+    buildApp({ outdir: layoutOutdir, configs }).synth();
+    return [layout, layoutOutdir] as const;
+  });
 
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
@@ -292,7 +300,8 @@ async function prove(argv: string[]): Promise<number> {
   const cutoverJobs = jobsOf(cutoverOutdir, "json", cutoverOutdir)
     .filter((job) => job.stack.endsWith("-dr-app"))
     .map((job) => ({ ...job, name: `${job.stack}@cutover`, planVariant: CUTOVER }));
-  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+  const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) => jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })));
+  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
   // A fresh environment: the app stack planned against the release state the registry seeds.
   const staging = everyJob.find((job) => job.name === "auth-staging-app");
   if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY });

@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, dedicatedAccount, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
@@ -19,7 +19,7 @@ export const production: EnvironmentConfigInput = {
     natGatewayCount: 3,
     flowLogRetentionDays: 365,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", guard: { minBackupRetentionDays: 7 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: [], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {
@@ -94,11 +94,12 @@ export const production: EnvironmentConfigInput = {
   },
   security: {
     trail: { logRetentionDays: 365, archiveAfterDays: 90, expireAfterDays: 2557 },
-    guardDuty: { runtimeMonitoring: true, alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    guardDuty: { alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },
     securityHub: true,
     configRecorder: true,
     serviceLogEvents,
   },
+  accounts: dedicatedAccount,
   apm: { ...apmSettings, traceSamplingRatio: 0.05 },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

@@ -19,6 +19,7 @@ import { formatPath } from "./paths";
 import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
+import { accountsSchema, checkAccountsRules } from "./accounts-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -174,7 +175,6 @@ export const environmentConfigSchema = z
       githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository").describe("owner/name of the GitHub repository whose workflows plan and deploy"),
       deployEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the deploy role"),
       planEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the plan role (it reads resources and state, never secret values)"),
-      createOidcProvider: z.boolean().describe("Create the account's GitHub OIDC provider (false when the account already has one)"),
       guard: z.strictObject({
         minBackupRetentionDays: z.number().int().min(1).max(35).describe("Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks"),
       }).describe("What the plan guard holds this environment's plans to (npm run plan-report)"),
@@ -223,6 +223,7 @@ export const environmentConfigSchema = z
     }),
     alarms: alarmsSchema.extend({ security: securityAlarmsSchema.describe("Thresholds of the security-event alarms (src/config/security-schema.ts)") }),
     security: securitySchema,
+    accounts: accountsSchema.describe("Who provides each account and region singleton: create, existing or organization (src/config/accounts-schema.ts)"),
     apm: apmSchema,
     dr: disasterRecoverySchema,
     tags: z.strictObject({
@@ -242,7 +243,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS)];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -33,10 +33,9 @@ export const securitySchema = z.strictObject({
     expireAfterDays: z.number().int().min(1).describe("Days before trail log files expire from the bucket (superseded versions go 30 days after they are replaced)"),
   }).describe("CloudTrail: multi-region, validated, KMS-encrypted, to S3 and CloudWatch Logs"),
   guardDuty: z.strictObject({
-    runtimeMonitoring: z.boolean().describe("GuardDuty EC2 runtime monitoring with the automatically managed agent on the instances"),
     alertAtSeverity: z.enum(["LOW", "MEDIUM", "HIGH", "CRITICAL"]).describe("GuardDuty findings at or above this severity go to the security alert topic"),
     findingPublishingFrequency: z.enum(["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"]).describe("How often GuardDuty re-publishes updates of an existing finding"),
-  }).describe("GuardDuty with S3 data events and RDS login activity always on"),
+  }).describe("GuardDuty alerting; the detector's features are under accounts.guardDuty"),
   securityHub: z.boolean().describe("Security Hub with the AWS Foundational Security Best Practices standard; must be true in production"),
   configRecorder: z
     .boolean()

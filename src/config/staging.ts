@@ -1,5 +1,5 @@
 import type { EnvironmentConfigInput } from "./schema";
-import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, dedicatedAccount, guardDutyFeatures, runtimeAgents, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
@@ -19,7 +19,7 @@ export const staging: EnvironmentConfigInput = {
     natGatewayCount: 1,
     flowLogRetentionDays: 30,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", guard: { minBackupRetentionDays: 1 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {
@@ -92,10 +92,18 @@ export const staging: EnvironmentConfigInput = {
   },
   security: {
     trail: { logRetentionDays: 90, archiveAfterDays: 90, expireAfterDays: 365 },
-    guardDuty: { runtimeMonitoring: false, alertAtSeverity: "HIGH", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+    guardDuty: { alertAtSeverity: "HIGH", findingPublishingFrequency: "FIFTEEN_MINUTES" },
     securityHub: false,
     configRecorder: false,
     serviceLogEvents,
+  },
+  accounts: {
+    ...dedicatedAccount,
+    guardDuty: {
+      mode: "create",
+      features: { ...guardDutyFeatures, RUNTIME_MONITORING: { enabled: false, reason: "Staging's instances run only test traffic: runtime monitoring is paid per vCPU" } },
+      runtimeAgents: { ...runtimeAgents, EC2_AGENT_MANAGEMENT: { enabled: false, reason: "Runtime monitoring is off in staging, so no agent" } },
+    },
   },
   apm: { ...apmSettings, traceSamplingRatio: 1 },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },

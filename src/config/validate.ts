@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { editDistance } from "./catalogue";
 import { formatPath } from "./paths";
+import { checkSharedAccounts } from "./accounts-schema";
 import { EnvironmentConfig, environmentConfigSchema } from "./schema";
 
 /** Thrown when configuration is invalid; `problems` holds one line per failed rule. */
@@ -15,15 +16,17 @@ export class ConfigError extends Error {
 export function validateConfigs(raw: Readonly<Record<string, unknown>>): EnvironmentConfig[] {
   const problems: string[] = [];
   const valid: EnvironmentConfig[] = [];
+  const named: { name: string; config: EnvironmentConfig }[] = [];
   for (const [name, candidate] of Object.entries(raw)) {
     const result = environmentConfigSchema.safeParse(candidate);
     if (result.success) {
       valid.push(result.data);
+      named.push({ name, config: result.data });
       continue;
     }
     for (const issue of result.error.issues) problems.push(...describeIssue(name, issue));
   }
-  problems.push(...sharedResourceProblems(raw));
+  problems.push(...sharedResourceProblems(raw), ...checkSharedAccounts(named));
   if (problems.length > 0) throw new ConfigError(problems);
   return valid;
 }

@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
+import { GithubOidcProvider } from "../constructs/ci/github-oidc-provider";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { RegionScope } from "../constructs/region/region-scope";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { StateReplication } from "../constructs/state/state-replication";
 import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
+import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
 
@@ -18,7 +20,7 @@ export interface BootstrapStackOptions {
 /**
  * auth-<env>-bootstrap: the state bucket (and its key) every stack of the environment keeps its
  * state in and, with the pilot light, its twin in aws.drRegion (the DR stacks' state and the
- * replica); and the identities CI works with: the GitHub OIDC provider (when ci.createOidcProvider),
+ * replica); and the identities CI works with: the GitHub OIDC provider (per accounts.githubOidcProvider.mode),
  * the plan and deploy roles the workflows assume, and with Terraform Cloud state the dynamic
  * credentials roles of its workspaces.
  */
@@ -32,6 +34,11 @@ export class BootstrapStack extends BaseStack {
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
     const drState = config.dr.pilotLight ? this.drStateBucket(config, state) : undefined;
+    // Its own construct, so its mode never touches the roles; the roles name its ARN, a known string.
+    new GithubOidcProvider(this, "github-oidc", { accountId: config.aws.accountId, mode: config.accounts.githubOidcProvider.mode });
+    if (config.accounts.githubOidcProvider.mode !== "create") {
+      forgetResources(this, (scope) => new GithubOidcProvider(scope, "github-oidc", { accountId: config.aws.accountId }));
+    }
     const ci = new GithubDeployRoles(this, "ci", {
       name: `auth-${config.environment}`,
       accountId: config.aws.accountId,
@@ -42,7 +49,7 @@ export class BootstrapStack extends BaseStack {
       stateKeyArn: state.key.arn,
       drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
       savedPlansPrefix: state.savedPlansPrefix,
-      createOidcProvider: config.ci.createOidcProvider,
+      createOidcProvider: false,
     });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     const tfc = cloud

@@ -1,3 +1,4 @@
+import * as account from "./account";
 import * as encryption from "./encryption";
 import * as exposure from "./exposure";
 import * as hardening from "./hardening";
@@ -32,6 +33,11 @@ export const RULES = [
   logging.albAccessLogs,
   logging.wafLogging,
   logging.cloudTrailHardened,
+  account.guardDutyEnabled,
+  account.configRecording,
+  account.securityHubFsbp,
+  account.cloudTrailLogging,
+  account.cisMetricFilters,
   logging.rdsLogsExported,
   logging.rdsQueryLogging,
   logging.redisLogsDelivered,

@@ -4,14 +4,10 @@ import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-dete
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { Construct } from "constructs";
+import { GUARDDUTY_FEATURES, GuardDutyFeature, RUNTIME_AGENT_MANAGEMENT, RuntimeAgentManagement } from "../../config/accounts-schema";
 
-/**
- * GuardDuty protections this workload has resources for: S3 buckets (S3 data events), RDS
- * PostgreSQL (login activity) and EC2 instances (runtime monitoring). Named as the
- * aws_guardduty_detector_feature resource takes them
- * (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_DetectorFeatureConfiguration.html).
- */
-export const GUARDDUTY_FEATURES = ["S3_DATA_EVENTS", "RDS_LOGIN_EVENTS", "RUNTIME_MONITORING"] as const;
+/** Feature names as the GuardDuty API and aws_guardduty_detector_feature take them (src/config/accounts-schema.ts). */
+export { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT };
 
 /** The AWS Foundational Security Best Practices standard, in the region the hub runs in. */
 export function fsbpStandardArn(region: string): string {
@@ -23,8 +19,14 @@ export interface ThreatDetectionProps {
   readonly name: string;
   /** Region of the detector (GuardDuty and Security Hub are regional). */
   readonly region: string;
-  /** GuardDuty runtime monitoring on EC2, with the agent GuardDuty manages through SSM. @default false */
-  readonly runtimeMonitoring?: boolean;
+  /** Create the region's GuardDuty detector; false when it exists already or the organisation runs it. @default true */
+  readonly guardDuty?: boolean;
+  /** Detector features on (true) or off; every one is written either way, so the stack owns all of them. @default every feature on */
+  readonly features?: Readonly<Record<GuardDutyFeature, boolean>>;
+  /** Who installs the Runtime Monitoring agent, per compute type (ignored while RUNTIME_MONITORING is off). @default GuardDuty on EC2 only */
+  readonly runtimeAgents?: Readonly<Record<RuntimeAgentManagement, boolean>>;
+  /** Create the account's IAM Access Analyzer; false when one exists or the organisation runs it. @default true */
+  readonly accessAnalyzer?: boolean;
   /** How often GuardDuty re-publishes an updated finding. @default "FIFTEEN_MINUTES" */
   readonly findingPublishingFrequency?: string;
   /** Security Hub with the FSBP standard (its controls only; no default standards). @default true */
@@ -34,29 +36,19 @@ export interface ThreatDetectionProps {
 /**
  * The services that produce security findings for the account: GuardDuty (threats), Security Hub
  * with FSBP (misconfigurations) and an account IAM Access Analyzer (resources shared outside the
- * account). Every GuardDuty feature is written out, on or off, so the stack owns its state.
+ * account). Every GuardDuty feature is written out, on or off, so the stack owns its state. Each
+ * service can be left out where the account already has it: a region has one detector, one hub
+ * subscription and one account analyzer, and creating a second fails.
  */
 export class ThreatDetection extends Construct {
-  readonly detector: GuarddutyDetector;
+  readonly detector?: GuarddutyDetector;
   readonly securityHub?: SecurityhubAccount;
-  readonly analyzer: AccessanalyzerAnalyzer;
+  readonly analyzer?: AccessanalyzerAnalyzer;
 
   constructor(scope: Construct, id: string, props: ThreatDetectionProps) {
     super(scope, id);
-    this.detector = new GuarddutyDetector(this, "detector", {
-      enable: true,
-      findingPublishingFrequency: props.findingPublishingFrequency ?? "FIFTEEN_MINUTES",
-    });
-    const enabled = { S3_DATA_EVENTS: true, RDS_LOGIN_EVENTS: true, RUNTIME_MONITORING: props.runtimeMonitoring ?? false };
-    for (const feature of GUARDDUTY_FEATURES) {
-      new GuarddutyDetectorFeature(this, `feature-${feature.toLowerCase()}`, {
-        detectorId: this.detector.id,
-        name: feature,
-        status: enabled[feature] ? "ENABLED" : "DISABLED",
-        additionalConfiguration:
-          feature === "RUNTIME_MONITORING" ? [{ name: "EC2_AGENT_MANAGEMENT", status: enabled[feature] ? "ENABLED" : "DISABLED" }] : undefined,
-      });
-    }
+    if (props.guardDuty ?? true) this.detector = this.guardDuty(props);
+
 
     if (props.securityHub ?? true) {
       this.securityHub = new SecurityhubAccount(this, "security-hub", {
@@ -71,9 +63,32 @@ export class ThreatDetection extends Construct {
       });
     }
 
-    this.analyzer = new AccessanalyzerAnalyzer(this, "access-analyzer", {
-      analyzerName: `${props.name}-account`,
-      type: "ACCOUNT",
+    if (props.accessAnalyzer ?? true) {
+      this.analyzer = new AccessanalyzerAnalyzer(this, "access-analyzer", {
+        analyzerName: `${props.name}-account`,
+        type: "ACCOUNT",
+      });
+    }
+  }
+
+  private guardDuty(props: ThreatDetectionProps): GuarddutyDetector {
+    const detector = new GuarddutyDetector(this, "detector", {
+      enable: true,
+      findingPublishingFrequency: props.findingPublishingFrequency ?? "FIFTEEN_MINUTES",
     });
+    const status = (on: boolean) => (on ? "ENABLED" : "DISABLED");
+    const features = props.features ?? (Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, true])) as Record<GuardDutyFeature, boolean>);
+    const agents = props.runtimeAgents ?? { EC2_AGENT_MANAGEMENT: true, ECS_FARGATE_AGENT_MANAGEMENT: false, EKS_ADDON_MANAGEMENT: false };
+    for (const feature of GUARDDUTY_FEATURES) {
+      new GuarddutyDetectorFeature(this, `feature-${feature.toLowerCase()}`, {
+        detectorId: detector.id,
+        name: feature,
+        status: status(features[feature]),
+        // An agent never runs without the feature it reports to.
+        additionalConfiguration:
+          feature === "RUNTIME_MONITORING" ? RUNTIME_AGENT_MANAGEMENT.map((agent) => ({ name: agent, status: status(features[feature] && agents[agent]) })) : undefined,
+      });
+    }
+    return detector;
   }
 }
