@@ -49,6 +49,8 @@ export class RegistryStack extends BaseStack {
             name: `auth-${config.environment}-image-push`,
             accountId: aws.accountId,
             repositories: registry.pushFromRepositories,
+            workflowRepository: config.ci.githubRepository,
+            workflowRefs: registry.pushWorkflowRefs,
             repositoryArn: repository.repository.arn,
           })
         : undefined;
