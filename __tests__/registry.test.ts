@@ -1,4 +1,7 @@
-import { AL2023_AMI_PARAMETER, releaseStateParameterName } from "../src/release/release-state";
+import { movedLease } from "../src/constructs/release/release-state-table";
+import { AL2023_AMI_PARAMETER, releaseLeaseParameterName, releaseStateParameterName } from "../src/release/release-state";
+import { RELEASE_TABLE_HASH_KEY, seededReleaseItem } from "../src/release/release-store";
+import { releaseTableName } from "../src/stacks/naming";
 import { callerSubject, IMAGE_WORKFLOW } from "../src/constructs/ci/reusable-workflow-subject";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 
@@ -73,7 +76,7 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
   });
 
   describe("the release state", () => {
-    const parameter = json.resource("aws_ssm_parameter");
+    const parameter = json.resourceList("aws_ssm_parameter").find((candidate) => candidate.name === releaseStateParameterName(env))!;
 
     test("the first deploy seeds it: no image on either colour (0 instances), the current AL2023 AMI", () => {
       expect(parameter).toMatchObject({ name: releaseStateParameterName(env), type: "String" });
@@ -89,8 +92,43 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
     });
   });
 
-  test("hands over the repository, its key and the release state parameter", () => {
-    expect(Object.keys(json.outputs()).sort()).toEqual(["image_push_role_arn", "registry_key_arn", "release_state_parameter", "repository_arn", "repository_name", "repository_url"]);
+  describe("the release store: state and lease in one DynamoDB item", () => {
+    const table = json.resource("aws_dynamodb_table");
+    const item = json.resource("aws_dynamodb_table_item");
+    const legacyLease = json.resourceList("aws_ssm_parameter").find((candidate) => candidate.name === releaseLeaseParameterName(env))!;
+    const [legacyStateId, legacyState] = Object.entries(json.dataSources("aws_ssm_parameter")).find(([, source]) => source.name !== AL2023_AMI_PARAMETER)!;
+
+    test("a table named from naming.ts, encrypted with the registry's key, with point-in-time recovery and deletion protection", () => {
+      expect(table).toMatchObject({
+        name: releaseTableName(env),
+        billing_mode: "PAY_PER_REQUEST",
+        hash_key: RELEASE_TABLE_HASH_KEY,
+        attribute: [{ name: RELEASE_TABLE_HASH_KEY, type: "S" }],
+        server_side_encryption: { enabled: true, kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\.registry-key_\w+\.arn\}$/) },
+        point_in_time_recovery: { enabled: true, recovery_period_in_days: 35 },
+        deletion_protection_enabled: true,
+      });
+    });
+
+    test("its one item is created from the release state parameter (a fresh seed, or a deployed environment's current state) and then left to the release tool", () => {
+      expect(item.lifecycle).toEqual({ ignore_changes: ["item"] });
+      expect(item.table_name).toMatch(/aws_dynamodb_table\..*\.name/);
+      const source = `data.aws_ssm_parameter.${legacyStateId}.insecure_value`;
+      const expected = `\${jsonencode(${JSON.stringify(seededReleaseItem("STATE")).replace(/:/g, "=").replace('"STATE"', source)})}`;
+      expect(item.item.replace(/\s/g, "")).toBe(expected);
+      expect(legacyState.name).toMatch(new RegExp(`^\\$\\{aws_ssm_parameter\\.release-state_parameter_\\w+\\.name\\}$`));
+    });
+
+    test("the migration: a lease that never expires keeps the previous tool out before the state is copied, at apply time", () => {
+      expect(JSON.parse(legacyLease.insecure_value)).toEqual(movedLease(releaseTableName(env)));
+      expect(Date.parse(movedLease(releaseTableName(env)).expiresAt)).toBeGreaterThan(Date.parse("9999-01-01"));
+      expect(legacyLease.lifecycle).toBeUndefined();
+      expect(legacyState.depends_on).toEqual([expect.stringMatching(/^aws_ssm_parameter\.release-store_legacy-lease_\w+$/)]);
+    });
+  });
+
+  test("hands over the repository, its key and the release store", () => {
+    expect(Object.keys(json.outputs()).sort()).toEqual(["image_push_role_arn", "registry_key_arn", "release_state_table", "repository_arn", "repository_name", "repository_url"]);
   });
 
   test("the image pipeline's push role: GitHub OIDC from the listed repositories' main branch, push to this repository only", () => {
