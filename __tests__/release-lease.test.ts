@@ -3,12 +3,13 @@
  * one conditional UpdateItem (scripts/release/dynamodb-store.ts), against a fake that applies
  * DynamoDB's documented conditional-update rules (support/fake-release-item.ts).
  */
-import { dynamoDbStore } from "../scripts/release/dynamodb-store";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { dynamoDbItemApi, dynamoDbStore } from "../scripts/release/dynamodb-store";
 import { runRelease, RunOptions } from "../scripts/release/orchestrator";
 import { LeaseLostError, LeaseRecord } from "../scripts/release/ports";
 import { EXIT } from "../scripts/cli/command-line";
 import { serializeReleaseState } from "../src/release/release-state";
-import { RELEASE_ITEM, seededReleaseItem } from "../src/release/release-store";
+import { RELEASE_ITEM, RELEASE_STORE_ACTIONS, seededReleaseItem } from "../src/release/release-store";
 import { blueLive, DIGEST, FACTS, ReleaseWorld } from "./support/release-world";
 import { FakeReleaseItem } from "./support/fake-release-item";
 
@@ -58,6 +59,33 @@ describe("the release store: one item, conditional writes only", () => {
     await expect(store.acquire(lease("a"))).rejects.toThrow("auth-staging-release holds no release item: deploy auth-staging-registry first");
     await expect(store.read()).rejects.toThrow("deploy auth-staging-registry first");
     expect(table.item).toBeUndefined();
+  });
+});
+
+describe("the release tool's AWS calls", () => {
+  test("are exactly RELEASE_STORE_ACTIONS.releaseTool, each on the environment's release table, reads strongly consistent", async () => {
+    const sent: { action: string; input: any }[] = [];
+    const table = new FakeReleaseItem(seededReleaseItem(serializeReleaseState(blueLive())));
+    // The SDK client with its transport replaced: each command goes to the fake, by the IAM action it needs.
+    const send = jest.spyOn(DynamoDBClient.prototype, "send").mockImplementation((async (command: any) => {
+      const action = `dynamodb:${command.constructor.name.replace(/Command$/, "")}`;
+      sent.push({ action, input: command.input });
+      if (action === "dynamodb:GetItem") return { Item: await table.get() };
+      return { Attributes: await table.update(command.input) };
+    }) as any);
+    try {
+      const store = dynamoDbStore(dynamoDbItemApi("staging", "eu-west-1"), "staging");
+      const attempt = await store.acquire(lease("a"));
+      if (!attempt.acquired) throw new Error("not acquired");
+      await store.write(await store.read(), attempt.held);
+      await store.breakStale(lease("b"));
+      await store.release(attempt.held);
+    } finally {
+      send.mockRestore();
+    }
+    expect([...new Set(sent.map((call) => call.action))].sort()).toEqual([...RELEASE_STORE_ACTIONS.releaseTool].sort());
+    for (const { input } of sent) expect(input).toMatchObject({ TableName: "auth-staging-release", Key: { id: { S: "release" } } });
+    expect(sent.filter((call) => call.action === "dynamodb:GetItem").every((call) => call.input.ConsistentRead === true)).toBe(true);
   });
 });
 

@@ -31,37 +31,40 @@ export const RELEASE_ITEM = {
 export const RELEASE_ITEM_KEY = { [RELEASE_TABLE_HASH_KEY]: { S: RELEASE_ITEM_ID } } as const;
 
 /**
- * Every AWS API action on the release store, by who needs it; the one home the deploy policy
- * reads (the release tool runs as the deploy identity). Table actions on the environment's
- * release table only; KMS actions on the registry key that encrypts it, only through DynamoDB
- * (kms:ViaService): DynamoDB uses the caller's permissions on a customer managed key
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html).
+ * Every AWS API action on the release store, by who needs it, all on the environment's release
+ * table only: the one home the deploy and plan policies read (the release tool runs as the deploy
+ * identity). No KMS action: the table is encrypted with the AWS owned key (release-state-table.ts).
+ * Sources: the store's SDK calls (scripts/release/dynamodb-store.ts, a test holds them to this
+ * list), the aws_dynamodb_table_item data source (GetItem) and the provider's aws_dynamodb_table
+ * and aws_dynamodb_table_item resources (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
  */
 export const RELEASE_STORE_ACTIONS = {
   /** The release tool: consistent read, and conditional updates of the one item (acquire, write, release, break a stale lease). */
-  releaseTool: { table: ["dynamodb:GetItem", "dynamodb:UpdateItem"], key: ["kms:Decrypt", "kms:GenerateDataKey"] },
+  releaseTool: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
   /** Every plan of the app stack (PR plan, plan, deploy): the aws_dynamodb_table_item data source. */
-  appStackReader: { table: ["dynamodb:GetItem"], key: ["kms:Decrypt"] },
+  appStackReader: ["dynamodb:GetItem"],
   /** The registry stack's deploy: the table (aws_dynamodb_table) and the seeded item (aws_dynamodb_table_item). */
-  registryDeploy: {
-    table: [
-      "dynamodb:CreateTable",
-      "dynamodb:DescribeTable",
-      "dynamodb:UpdateTable",
-      "dynamodb:DeleteTable",
-      "dynamodb:DescribeContinuousBackups",
-      "dynamodb:UpdateContinuousBackups",
-      "dynamodb:DescribeTimeToLive",
-      "dynamodb:ListTagsOfResource",
-      "dynamodb:TagResource",
-      "dynamodb:UntagResource",
-      "dynamodb:PutItem",
-      "dynamodb:GetItem",
-      "dynamodb:DeleteItem",
-    ],
-    key: ["kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"],
-  },
-} as const satisfies Record<string, { readonly table: readonly `dynamodb:${string}`[]; readonly key: readonly `kms:${string}`[] }>;
+  registryDeploy: [
+    "dynamodb:CreateTable",
+    "dynamodb:DescribeTable",
+    "dynamodb:UpdateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+    "dynamodb:TagResource",
+    "dynamodb:UntagResource",
+    "dynamodb:PutItem",
+    "dynamodb:GetItem",
+    "dynamodb:DeleteItem",
+  ],
+} as const satisfies Record<string, readonly `dynamodb:${string}`[]>;
+
+/** The release table's ARN, the one resource every action above is granted on. */
+export function releaseTableArn(region: string, accountId: string, tableName: string): string {
+  return `arn:aws:dynamodb:${region}:${accountId}:table/${tableName}`;
+}
 
 /** The release item as the registry stack seeds it: the state, no lease, token and revision 0. */
 export function seededReleaseItem(stateJson: string) {

@@ -59,7 +59,6 @@ export class RegistryStack extends BaseStack {
     // The release tool's store: the seeded state (or a deployed environment's current one) moves into it.
     const store = new ReleaseStateTable(this, "release-store", {
       tableName: releaseTableName(config.environment),
-      kmsKeyArn: key.arn,
       legacyStateParameter: state.parameter,
       legacyLeaseParameterName: releaseLeaseParameterName(config.environment),
     });

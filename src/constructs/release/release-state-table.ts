@@ -9,8 +9,6 @@ import { RELEASE_TABLE_HASH_KEY, seededReleaseItem } from "../../release/release
 export interface ReleaseStateTableProps {
   /** Table name (releaseTableName in naming.ts). */
   readonly tableName: string;
-  /** Customer managed KMS key the table is encrypted with. */
-  readonly kmsKeyArn: string;
   /** The SSM parameter that held the release state before the table; the item's first value is copied from it. */
   readonly legacyStateParameter: SsmParameter;
   /** The SSM lease parameter the previous release tool takes; a lease that never expires is put there so that tool refuses. */
@@ -54,7 +52,12 @@ export class ReleaseStateTable extends Construct {
       billingMode: "PAY_PER_REQUEST",
       hashKey: RELEASE_TABLE_HASH_KEY,
       attribute: [{ name: RELEASE_TABLE_HASH_KEY, type: "S" }],
-      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
+      // Encrypted at rest with the AWS owned key, which DynamoDB always applies
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html).
+      // Not a customer managed key: DynamoDB would then need kms:Decrypt from every identity that
+      // plans the app stack, and the plan role denies decryption with any key but the state key.
+      // The state holds digests, AMI ids and traffic shares, no secret.
+      serverSideEncryption: { enabled: false },
       // The release log: any earlier state of the item can be restored to a new table.
       pointInTimeRecovery: { enabled: true, recoveryPeriodInDays: props.recoveryPeriodInDays ?? 35 },
       deletionProtectionEnabled: true,
