@@ -2,6 +2,8 @@ import { GROUP_METRICS } from "../src/constructs/compute/colour-fleet";
 import { NO_IMAGE_STATUS } from "../src/constructs/release/release-state-reader";
 import { TARGET_GROUP_ALARMS, targetGroupAlarmName } from "../src/constructs/monitoring/alarm-names";
 import { releaseStateParameterName } from "../src/release/release-state";
+import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../src/release/release-store";
+import { releaseTableName } from "../src/stacks/naming";
 import { COUNTED_MANAGED_RULES, MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
@@ -319,14 +321,16 @@ describe.each(ENVIRONMENTS)("app stack auth-%s-app", (env) => {
   });
 
   describe("release state", () => {
-    const reader = Object.values(json.dataSources("aws_ssm_parameter"));
+    const reader = Object.values(json.dataSources("aws_dynamodb_table_item"));
 
-    test("is read through one SSM parameter data source, never declared as variables with defaults", () => {
+    test("is read through one data source of the release item, projected to the state, never declared as variables with defaults", () => {
       // The stack owns other parameters (the CloudWatch agent's configuration), never the release state.
       expect(json.resourceList("aws_ssm_parameter").map((parameter) => parameter.name)).not.toContain(releaseStateParameterName(env));
+      expect(Object.values(json.dataSources("aws_ssm_parameter")).map((source) => source.name)).not.toContain(releaseStateParameterName(env));
+      expect(json.resources("aws_dynamodb_table_item")).toEqual({});
       expect(reader).toHaveLength(1);
-      expect(reader[0].name).toBe(releaseStateParameterName(env));
-      expect(json.json.locals.release_state).toMatch(/^\$\{jsondecode\(data\.aws_ssm_parameter\.release_parameter_\w+\.insecure_value\)\}$/);
+      expect(reader[0]).toMatchObject({ table_name: releaseTableName(env), key: JSON.stringify(RELEASE_ITEM_KEY), projection_expression: "#state", expression_attribute_names: { "#state": RELEASE_ITEM.state } });
+      expect(json.json.locals.release_state).toMatch(/^\$\{jsondecode\(jsondecode\(data\.aws_dynamodb_table_item\.release_item_\w+\.item\)\.state\.S\)\}$/);
       expect(json.json.variable).toBeUndefined();
     });
 

@@ -5,6 +5,9 @@ import { checkGithubTool } from "../scripts/check-github/cli";
 import { environments } from "../src/config";
 
 const REPOSITORY = environments.staging.ci.githubRepository;
+/** The application repositories that push images: their subject template must carry job_workflow_ref too. */
+const CALLERS = [...new Set(Object.values(environments).flatMap((config) => config.registry.pushFromRepositories))];
+const TEMPLATE = { use_default: false, include_claim_keys: ["repo", "context", "job_workflow_ref"] };
 const TOKEN = "ghp_test-token-never-printed";
 
 interface FakeEnvironment {
@@ -22,6 +25,8 @@ interface FakeEnvironment {
  */
 class FakeGithub {
   subjectTemplate: { use_default: boolean; include_claim_keys?: string[] } = { use_default: true };
+  /** The application repositories' templates, by owner/name; each starts as the default. */
+  callerTemplates: Record<string, { use_default: boolean; include_claim_keys?: string[] }> = {};
   environments: Record<string, FakeEnvironment> = {};
   readonly requests: string[] = [];
   private server?: Server;
@@ -46,6 +51,8 @@ class FakeGithub {
     const prefix = `/repos/${REPOSITORY}`;
     const url = request.url ?? "";
     if (url === `${prefix}/actions/oidc/customization/sub`) return send(200, this.subjectTemplate);
+    const caller = /^\/repos\/([^/]+\/[^/]+)\/actions\/oidc\/customization\/sub$/.exec(url)?.[1];
+    if (caller && CALLERS.includes(caller)) return send(200, this.callerTemplates[caller] ?? { use_default: true });
     const match = new RegExp(`^${prefix}/environments/([^/]+)(/deployment-branch-policies)?$`).exec(url);
     const environment = match && this.environments[decodeURIComponent(match[1])];
     if (!environment) return send(404, { message: "Not Found" });
@@ -56,7 +63,8 @@ class FakeGithub {
 
   /** The settings the README's "GitHub side" section asks for. */
   configureAsDocumented(): void {
-    this.subjectTemplate = { use_default: false, include_claim_keys: ["repo", "context", "job_workflow_ref"] };
+    this.subjectTemplate = TEMPLATE;
+    for (const caller of CALLERS) this.callerTemplates[caller] = TEMPLATE;
     for (const name of ["staging", "production"]) {
       this.environments[name] = {
         reviewers: [{ type: "Team", reviewer: { login: "platform" } }],
@@ -94,6 +102,7 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
   afterAll(() => github.stop(), 10_000);
   beforeEach(() => {
     github.subjectTemplate = { use_default: true };
+    github.callerTemplates = {};
     github.environments = {};
   });
 
@@ -104,13 +113,14 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(output).toContain(`gh api -X PUT repos/${REPOSITORY}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo'`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production exists: missing.`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-plan exists`);
-    expect(output).toContain("check-github: 0 ok, 5 to fix");
+    for (const caller of CALLERS) expect(output).toContain(`FAIL  ${caller}: OIDC subject template is repo, context, job_workflow_ref (image push role): found the default template`);
+    expect(output).toContain(`check-github: 0 ok, ${5 + CALLERS.length} to fix`);
   }, 10_000);
 
   test("after the documented setup every check passes", async () => {
     github.configureAsDocumented();
     const { code, output } = await check(url, TOKEN);
-    expect(output).toContain("check-github: 7 ok, 0 to fix");
+    expect(output).toContain(`check-github: ${7 + CALLERS.length} ok, 0 to fix`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production requires a reviewer: 1 reviewer(s), self-review prevented`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production deploys from main only: branch rule main`);
     expect(code).toBe(0);
@@ -136,6 +146,27 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(code).toBe(1);
     expect(output).toContain("found [repo, job_workflow_ref, context]");
   }, 10_000);
+
+  describe("the application repositories that push images", () => {
+    test("each pushing repository's template must carry job_workflow_ref, or the push role refuses it", async () => {
+      expect(CALLERS.length).toBeGreaterThan(0);
+      github.configureAsDocumented();
+      github.callerTemplates[CALLERS[0]] = { use_default: false, include_claim_keys: ["repo", "context"] };
+      const { code, output } = await check(url, TOKEN, "--env", "staging");
+      expect(code).toBe(1);
+      expect(output).toContain(`FAIL  ${CALLERS[0]}: OIDC subject template is repo, context, job_workflow_ref (image push role): found [repo, context]`);
+      expect(output).toContain(`gh api -X PUT repos/${CALLERS[0]}/actions/oidc/customization/sub -F use_default=false`);
+    }, 10_000);
+
+    test("an environment whose registry no repository pushes to asks nothing of them", async () => {
+      github.configureAsDocumented();
+      github.callerTemplates = {};
+      const pushless = Object.values(environments).find((config) => config.registry.pushFromRepositories.length === 0)!;
+      const { code, output } = await check(url, TOKEN, "--env", pushless.environment);
+      expect(output).not.toContain("(image push role)");
+      expect(code).toBe(0);
+    }, 10_000);
+  });
 
   test("without a token it exits 2; with a bad one it exits 3; the token is never printed", async () => {
     const none = await check(url, undefined);

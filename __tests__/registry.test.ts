@@ -1,5 +1,24 @@
-import { AL2023_AMI_PARAMETER, releaseStateParameterName } from "../src/release/release-state";
+import { movedLease } from "../src/constructs/release/release-state-table";
+import { AL2023_AMI_PARAMETER, releaseLeaseParameterName, releaseStateParameterName } from "../src/release/release-state";
+import { RELEASE_TABLE_HASH_KEY, seededReleaseItem } from "../src/release/release-store";
+import { releaseTableName } from "../src/stacks/naming";
+import { callerSubject, IMAGE_WORKFLOW } from "../src/constructs/ci/reusable-workflow-subject";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
+
+/**
+ * Whether a token's claims satisfy a trust statement's conditions. IAM: StringEquals compares
+ * exactly, StringLike matches `*` (any run of characters) and `?`; every condition must hold.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
+ */
+function trustHolds(conditions: { test: string; variable: string; values: string[] }[], claims: Record<string, string>): boolean {
+  return conditions.every((condition) => {
+    const value = claims[condition.variable.replace("token.actions.githubusercontent.com:", "")];
+    if (value === undefined) return false;
+    if (condition.test === "StringEquals") return condition.values.includes(value);
+    if (condition.test !== "StringLike") throw new Error(`operator ${condition.test} not modelled`);
+    return condition.values.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value));
+  });
+}
 
 describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
   const config = validConfig(env);
@@ -57,7 +76,7 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
   });
 
   describe("the release state", () => {
-    const parameter = json.resource("aws_ssm_parameter");
+    const parameter = json.resourceList("aws_ssm_parameter").find((candidate) => candidate.name === releaseStateParameterName(env))!;
 
     test("the first deploy seeds it: no image on either colour (0 instances), the current AL2023 AMI", () => {
       expect(parameter).toMatchObject({ name: releaseStateParameterName(env), type: "String" });
@@ -73,8 +92,43 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
     });
   });
 
-  test("hands over the repository, its key and the release state parameter", () => {
-    expect(Object.keys(json.outputs()).sort()).toEqual(["image_push_role_arn", "registry_key_arn", "release_state_parameter", "repository_arn", "repository_name", "repository_url"]);
+  describe("the release store: state and lease in one DynamoDB item", () => {
+    const table = json.resource("aws_dynamodb_table");
+    const item = json.resource("aws_dynamodb_table_item");
+    const legacyLease = json.resourceList("aws_ssm_parameter").find((candidate) => candidate.name === releaseLeaseParameterName(env))!;
+    const [legacyStateId, legacyState] = Object.entries(json.dataSources("aws_ssm_parameter")).find(([, source]) => source.name !== AL2023_AMI_PARAMETER)!;
+
+    test("a table named from naming.ts, encrypted at rest with the AWS owned key (plans need no KMS grant), with point-in-time recovery and deletion protection", () => {
+      expect(table).toMatchObject({
+        name: releaseTableName(env),
+        billing_mode: "PAY_PER_REQUEST",
+        hash_key: RELEASE_TABLE_HASH_KEY,
+        attribute: [{ name: RELEASE_TABLE_HASH_KEY, type: "S" }],
+        server_side_encryption: { enabled: false },
+        point_in_time_recovery: { enabled: true, recovery_period_in_days: 35 },
+        deletion_protection_enabled: true,
+      });
+    });
+
+    test("its one item is created from the release state parameter (a fresh seed, or a deployed environment's current state) and then left to the release tool", () => {
+      expect(item.lifecycle).toEqual({ ignore_changes: ["item"] });
+      expect(item.table_name).toMatch(/aws_dynamodb_table\..*\.name/);
+      const source = `data.aws_ssm_parameter.${legacyStateId}.insecure_value`;
+      const expected = `\${jsonencode(${JSON.stringify(seededReleaseItem("STATE")).replace(/:/g, "=").replace('"STATE"', source)})}`;
+      expect(item.item.replace(/\s/g, "")).toBe(expected);
+      expect(legacyState.name).toMatch(new RegExp(`^\\$\\{aws_ssm_parameter\\.release-state_parameter_\\w+\\.name\\}$`));
+    });
+
+    test("the migration: a lease that never expires keeps the previous tool out before the state is copied, at apply time", () => {
+      expect(JSON.parse(legacyLease.insecure_value)).toEqual(movedLease(releaseTableName(env)));
+      expect(Date.parse(movedLease(releaseTableName(env)).expiresAt)).toBeGreaterThan(Date.parse("9999-01-01"));
+      expect(legacyLease.lifecycle).toBeUndefined();
+      expect(legacyState.depends_on).toEqual([expect.stringMatching(/^aws_ssm_parameter\.release-store_legacy-lease_\w+$/)]);
+    });
+  });
+
+  test("hands over the repository, its key and the release store", () => {
+    expect(Object.keys(json.outputs()).sort()).toEqual(["image_push_role_arn", "registry_key_arn", "release_state_table", "repository_arn", "repository_name", "repository_url"]);
   });
 
   test("the image pipeline's push role: GitHub OIDC from the listed repositories' main branch, push to this repository only", () => {
@@ -88,12 +142,46 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
     const trust = documents.find((document) => document.statement[0].actions[0] === "sts:AssumeRoleWithWebIdentity")!;
     expect(trust.statement[0].condition).toEqual([
       { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
-      { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: config.registry.pushFromRepositories.map((repository) => `repo:${repository}:ref:refs/heads/main`) },
+      {
+        test: config.registry.pushWorkflowRefs.some((ref) => ref.endsWith("*")) ? "StringLike" : "StringEquals",
+        variable: "token.actions.githubusercontent.com:sub",
+        values: config.registry.pushFromRepositories.flatMap((caller) =>
+          config.registry.pushWorkflowRefs.map((ref) => callerSubject({ caller, callerRef: "refs/heads/main", workflowRepository: config.ci.githubRepository, workflow: IMAGE_WORKFLOW, ref })),
+        ),
+      },
     ]);
     const permissions = documents.find((document) => document.statement.some((statement: any) => statement.sid === "PushServiceImages"))!;
     const push = permissions.statement.find((statement: any) => statement.sid === "PushServiceImages");
     expect(push.resources).toEqual([expect.stringMatching(/aws_ecr_repository\..*\.arn/)]);
     expect(push.actions).toContain("ecr:PutImage");
     expect(permissions.statement.filter((statement: any) => statement.resources.includes("*")).map((statement: any) => statement.actions)).toEqual([["ecr:GetAuthorizationToken"]]);
+  });
+
+  describe("who may push: only the image workflow, as the application repository's main branch calls it", () => {
+    const [caller] = config.registry.pushFromRepositories;
+    const infra = config.ci.githubRepository;
+    const trust = () => Object.values(json.dataSources("aws_iam_policy_document")).find((document) => document.statement[0].actions[0] === "sts:AssumeRoleWithWebIdentity")!.statement[0];
+    /** A push job's token under the customized template (repo, context, job_workflow_ref). */
+    const token = (callerRef: string, workflowRepository: string, workflow: string, ref: string) => ({
+      aud: "sts.amazonaws.com",
+      sub: callerSubject({ caller, callerRef, workflowRepository, workflow, ref }),
+    });
+    const pinned = config.registry.pushWorkflowRefs[0].replace(/\*$/, "1.0.0");
+    const pushTest = caller ? test : test.skip;
+
+    pushTest("the image workflow at a configured ref, called from main, may push; so may any other caller workflow of that repository (job_workflow_ref names the called workflow, not the caller)", () => {
+      expect(trustHolds(trust().condition, token("refs/heads/main", infra, IMAGE_WORKFLOW, pinned))).toBe(true);
+    });
+
+    pushTest.each([
+      ["another workflow of the application repository on main", () => token("refs/heads/main", caller, ".github/workflows/other.yml", "refs/heads/main")],
+      ["a copy of the image workflow in the application repository", () => token("refs/heads/main", caller, IMAGE_WORKFLOW, "refs/heads/main")],
+      ["the image workflow pinned to a feature branch", () => token("refs/heads/main", infra, IMAGE_WORKFLOW, "refs/heads/feature")],
+      ["the image workflow pinned to a commit SHA", () => token("refs/heads/main", infra, IMAGE_WORKFLOW, "0123456789abcdef0123456789abcdef01234567")],
+      ["the image workflow called from a branch other than main", () => token("refs/heads/feature", infra, IMAGE_WORKFLOW, pinned)],
+      ["a token under the default template (no job_workflow_ref)", () => ({ aud: "sts.amazonaws.com", sub: `repo:${caller}:ref:refs/heads/main` })],
+    ])("refused: %s", (_, claims) => {
+      expect(trustHolds(trust().condition, claims())).toBe(false);
+    });
   });
 });

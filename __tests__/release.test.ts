@@ -50,7 +50,7 @@ describe("release: the normal path", () => {
     const outcome = await run(world, release());
     expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `nothing to do: ${DIGEST.next} is live on green with all traffic` });
     expect(world.applied.length).toBe(applies);
-    expect(world.ssm.parameters.get("/auth/staging/release/state")!.version).toBe(7);
+    expect(world.table.item!.revision.N).toBe("6");
   });
 
   test("first deploy with no image: both colours ran nothing; the first release moves all traffic in one step", async () => {

@@ -64,17 +64,17 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     const original = synthEnvironment(env).app.json;
     const before = JSON.stringify(original);
     const { stack, replaced } = standInDataSources(original, DATA_SOURCE_EXAMPLES);
-    expect(replaced.map((name) => name.split(".")[0]).sort()).toEqual(["aws_ecr_image", "aws_ecr_image", "aws_ssm_parameter"]);
+    expect(replaced.map((name) => name.split(".")[0]).sort()).toEqual(["aws_dynamodb_table_item", "aws_ecr_image", "aws_ecr_image"]);
     const text = JSON.stringify(stack);
-    expect(text).not.toMatch(/data\.aws_(ssm_parameter|ecr_image)\./);
-    expect(stack.data.aws_ssm_parameter).toBeUndefined();
-    const [parameter] = Object.entries(stack.locals).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!.slice(1) as any[];
+    expect(text).not.toMatch(/data\.aws_(dynamodb_table_item|ecr_image)\./);
+    expect(stack.data.aws_dynamodb_table_item).toBeUndefined();
+    const [item] = Object.entries(stack.locals).find(([name]) => name.startsWith("stand_in_aws_dynamodb_table_item_"))!.slice(1) as any[];
     // The example is what the release tool itself would write: it passes the same contract.
-    expect(parseReleaseState(parameter.insecure_value)).toEqual(EXAMPLE_RELEASE_STATE);
+    expect(parseReleaseState(JSON.parse(item.item).state.S)).toEqual(EXAMPLE_RELEASE_STATE);
     // The reader's postconditions still judge the example, as preconditions of a stand-in resource.
-    const [checkName, check] = Object.entries<any>(stack.resource.terraform_data).find(([name]) => name.startsWith("stand_in_aws_ssm_parameter_"))!;
+    const [checkName, check] = Object.entries<any>(stack.resource.terraform_data).find(([name]) => name.startsWith("stand_in_aws_dynamodb_table_item_"))!;
     expect(check.lifecycle.precondition).toHaveLength(4);
-    expect(check.lifecycle.precondition[0].condition).toContain(`jsondecode(local.${checkName}.insecure_value).greenTrafficPercent >= 0`);
+    expect(check.lifecycle.precondition[0].condition).toContain(`jsondecode(jsondecode(local.${checkName}.item).state.S).greenTrafficPercent >= 0`);
     expect(JSON.stringify(check)).not.toContain("self.");
     // A data source with count becomes a list of that many examples, echoing its own arguments.
     const image = Object.entries(stack.locals).find(([name]) => name.includes("aws_ecr_image") && name.includes("blue"))![1];
@@ -82,10 +82,12 @@ describe("offline proof harness: overrides written into the stack copies", () =>
     expect(JSON.stringify(original)).toBe(before);
   });
 
-  test("the registry stack copy reads the example AMI for the seed", () => {
+  test("the registry stack copy reads the example AMI for the seed, and the example release state as the one the release store copies", () => {
     const { stack, replaced } = standInDataSources(synthEnvironment("staging").registry.json, DATA_SOURCE_EXAMPLES);
-    expect(replaced).toHaveLength(1);
-    expect(Object.values(stack.locals)[0]).toMatchObject({ insecure_value: EXAMPLE_AMI_ID });
+    expect(replaced).toHaveLength(2);
+    const values = Object.values<any>(stack.locals).map((local) => local.insecure_value);
+    expect(values).toContain(EXAMPLE_AMI_ID);
+    expect(values.filter((value) => value !== EXAMPLE_AMI_ID).map(parseReleaseState)).toEqual([EXAMPLE_RELEASE_STATE]);
   });
 });
 

@@ -191,17 +191,43 @@ describe("ImagePushRole alone", () => {
   let json: Synthesized;
   beforeAll(() => {
     const stack = constructStack();
-    new ImagePushRole(stack, "push", { name: "push", accountId: "111122223333", repositories: ["org/app", "org/other"], repositoryArn: "arn:aws:ecr:eu-west-1:111122223333:repository/svc" });
+    new ImagePushRole(stack, "push", {
+      name: "push",
+      accountId: "111122223333",
+      repositories: ["org/app", "org/other"],
+      workflowRepository: "org/infra",
+      workflowRefs: ["refs/heads/main"],
+      repositoryArn: "arn:aws:ecr:eu-west-1:111122223333:repository/svc",
+    });
     json = synthAlone(stack);
   });
 
-  test("trusts only the main branch of the named repositories through the account's GitHub OIDC provider", () => {
+  test("trusts only the image workflow at the pinned ref, run from the named repositories' main branch, through the account's GitHub OIDC provider", () => {
     const [trust] = json.policyDocument(json.resource("aws_iam_role").assume_role_policy).statement;
     expect(trust.principals).toEqual([{ type: "Federated", identifiers: ["arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"] }]);
     expect(trust.condition).toEqual([
       { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
-      { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: ["repo:org/app:ref:refs/heads/main", "repo:org/other:ref:refs/heads/main"] },
+      {
+        test: "StringEquals",
+        variable: "token.actions.githubusercontent.com:sub",
+        values: [
+          "repo:org/app:ref:refs/heads/main:job_workflow_ref:org/infra/.github/workflows/image-pipeline.yml@refs/heads/main",
+          "repo:org/other:ref:refs/heads/main:job_workflow_ref:org/infra/.github/workflows/image-pipeline.yml@refs/heads/main",
+        ],
+      },
     ]);
+  });
+
+  test("a release-tag pattern makes the subject test StringLike (conditions on one key AND together)", () => {
+    const stack = constructStack();
+    new ImagePushRole(stack, "push", { name: "push", accountId: "111122223333", repositories: ["org/app"], workflowRepository: "org/infra", workflowRefs: ["refs/tags/image-v*"], repositoryArn: "arn:aws:ecr:eu-west-1:111122223333:repository/svc" });
+    const tagged = synthAlone(stack);
+    const [trust] = tagged.policyDocument(tagged.resource("aws_iam_role").assume_role_policy).statement;
+    expect(trust.condition[1]).toEqual({
+      test: "StringLike",
+      variable: "token.actions.githubusercontent.com:sub",
+      values: ["repo:org/app:ref:refs/heads/main:job_workflow_ref:org/infra/.github/workflows/image-pipeline.yml@refs/tags/image-v*"],
+    });
   });
 
   test("may log in and push to one repository, nothing else", () => {

@@ -1,50 +1,15 @@
 /**
- * A fake AWS account for the release tool: SSM parameters with PutParameter/DeleteParameter's
- * documented rules, an app stack whose "infrastructure" is the release state it last applied,
+ * A fake AWS account for the release tool: the release item of a DynamoDB table with its
+ * documented conditional-update rules (fake-release-item.ts), an app stack whose "infrastructure" is the release state it last applied,
  * and scriptable fleet, alarms, registry, AMI, smoke test and clock. A run can be made to die
  * at its n-th write or apply, as a killed process would: nothing after that happens.
  */
 import { EnvironmentFacts, ReleasePorts } from "../../scripts/release/orchestrator";
 import type { Finding } from "../../scripts/release/scan-gate";
-import { ParameterApi, parameterStore } from "../../scripts/release/ssm-store";
-import { Colour, COLOURS, parseReleaseState, ReleaseState, releaseStateParameterName, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
-
-/** An error whose name is the SSM error code, as the SDK throws them. */
-function ssmError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-/**
- * SSM Parameter Store as far as the release tool relies on it:
- * - PutParameter with Overwrite=false fails with ParameterAlreadyExists when the name exists;
- *   with Overwrite=true it replaces the value and increments Version
- *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html).
- * - DeleteParameter of a missing name fails with ParameterNotFound
- *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteParameter.html).
- * - GetParameter of a missing name fails with ParameterNotFound; the store maps it to undefined
- *   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
- */
-export class FakeParameterStore implements ParameterApi {
-  readonly parameters = new Map<string, { value: string; version: number }>();
-
-  async get(name: string) {
-    return this.parameters.get(name)?.value;
-  }
-
-  async put(name: string, value: string, overwrite: boolean) {
-    const existing = this.parameters.get(name);
-    if (existing && !overwrite) throw ssmError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
-    const version = (existing?.version ?? 0) + 1;
-    this.parameters.set(name, { value, version });
-    return version;
-  }
-
-  async delete(name: string) {
-    if (!this.parameters.delete(name)) throw ssmError("ParameterNotFound", `Parameter ${name} not found.`);
-  }
-}
+import { dynamoDbStore } from "../../scripts/release/dynamodb-store";
+import { Colour, COLOURS, parseReleaseState, ReleaseState, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
+import { RELEASE_ITEM, seededReleaseItem } from "../../src/release/release-store";
+import { FakeReleaseItem } from "./fake-release-item";
 
 /** Died: what a port call of a killed run throws. */
 export class ProcessDied extends Error {}
@@ -75,10 +40,13 @@ export interface RunHooks {
   /** waitHealthy rejects for this colour. */
   readonly unhealthy?: Colour;
   readonly smokeFails?: boolean;
+  /** Awaited before each state write reaches the table (a test pauses the run here). */
+  readonly beforeWrite?: (state: ReleaseState) => Promise<void>;
 }
 
 export class ReleaseWorld {
-  readonly ssm = new FakeParameterStore();
+  /** The release item of the environment's DynamoDB table. */
+  readonly table = new FakeReleaseItem();
   /** Release states the app stack was applied with, in order: the infrastructure's history. */
   readonly applied: ReleaseState[] = [];
   /** Everything that happened, in order, for assertions about ordering. */
@@ -95,12 +63,12 @@ export class ReleaseWorld {
   ]);
 
   constructor(initial: ReleaseState = blueLive()) {
-    this.ssm.parameters.set(releaseStateParameterName("staging"), { value: serializeReleaseState(initial), version: 1 });
+    this.table.item = seededReleaseItem(serializeReleaseState(initial));
     this.applied.push(initial);
   }
 
   state(): ReleaseState {
-    return parseReleaseState(this.ssm.parameters.get(releaseStateParameterName("staging"))!.value);
+    return parseReleaseState(this.table.item![RELEASE_ITEM.state].S!);
   }
 
   /** The infrastructure now: the state last applied. */
@@ -109,7 +77,7 @@ export class ReleaseWorld {
   }
 
   leaseHeld(): boolean {
-    return [...this.ssm.parameters.keys()].some((name) => name.endsWith("/lease"));
+    return this.table.item![RELEASE_ITEM.holder] !== undefined;
   }
 
   /** Ports of one run of the tool. */
@@ -127,12 +95,14 @@ export class ReleaseWorld {
         throw new ProcessDied(`killed at mutation ${mutations}`);
       }
     };
-    const store = parameterStore(this.ssm, "staging");
+    const store = dynamoDbStore(this.table, "staging");
     return {
       store: {
         read: async () => (alive(), store.read()),
         write: async (state, lease) => {
           mutation();
+          await hooks.beforeWrite?.(state);
+          alive();
           await store.write(state, lease);
         },
         acquire: async (lease) => (alive(), store.acquire(lease)),

@@ -12,6 +12,8 @@ import { providerOverride, standInDataSources, TerraformJson } from "../../scrip
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { NO_IMAGE_STATUS, ReleaseStateReader } from "../../src/constructs/release/release-state-reader";
 import { EXAMPLE_AMI_ID, ReleaseState, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
+import { RELEASE_ITEM } from "../../src/release/release-store";
+import { releaseTableName } from "../../src/stacks/naming";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`release state tests need Terraform: ${missing}`);
@@ -25,7 +27,7 @@ function readerStack(): TerraformJson {
   const app = Testing.app() as App;
   const stack = new TerraformStack(app, "release-state");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  const release = new ReleaseStateReader(stack, "release", { parameterName: "/auth/staging/release/state", repositoryName: "auth-service", maxCapacity: 4 });
+  const release = new ReleaseStateReader(stack, "release", { tableName: releaseTableName("staging"), repositoryName: "auth-service", maxCapacity: 4 });
   new TerraformOutput(stack, "capacity", { value: { blue: release.capacity("blue", 2), green: release.capacity("green", 2) } });
   new TerraformOutput(stack, "weights", { value: { blue: release.weight("blue"), green: release.weight("green") } });
   new TerraformOutput(stack, "idle_colour", { value: release.forIdleColour({ blue: "blue", green: "green" }) });
@@ -40,11 +42,12 @@ function readerStack(): TerraformJson {
   const env = offlineEnvironment(join(dir, "terraform.rc"));
   const synthesized = readerStack();
 
-  /** Plans the reader with this parameter value; `registryHolds` is what the ECR lookup finds. */
+  /** Plans the reader with this release state in the item; `registryHolds` is what the ECR lookup finds. */
   async function plan(state: ReleaseState | string, registryHolds?: string): Promise<{ outputs: Record<string, any> } | { error: string }> {
     const value = typeof state === "string" ? state : serializeReleaseState(state);
     const { stack } = standInDataSources(synthesized, {
-      aws_ssm_parameter: () => ({ value, insecure_value: value }),
+      // What the aws_dynamodb_table_item data source returns for the item projected to its state: DynamoDB JSON.
+      aws_dynamodb_table_item: () => ({ item: JSON.stringify({ [RELEASE_ITEM.state]: { S: value } }) }),
       aws_ecr_image: (block) => ({ image_digest: registryHolds ?? block.image_digest }),
     });
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ ...stack, terraform: { required_providers: stack.terraform.required_providers } }));
@@ -89,12 +92,12 @@ function readerStack(): TerraformJson {
   test("a value the release tool never writes fails the plan with the field and the rule", async () => {
     // Written by hand: the tool's own serializer refuses it.
     const result = await plan(JSON.stringify({ ...seedReleaseState(EXAMPLE_AMI_ID), greenTrafficPercent: 150 }));
-    expect(result).toEqual({ error: expect.stringContaining("/auth/staging/release/state: greenTrafficPercent must be a whole number from 0 to 100.") });
+    expect(result).toEqual({ error: expect.stringContaining("auth-staging-release item release: greenTrafficPercent must be a whole number from 0 to 100.") });
   });
 
   test("a digest the registry does not hold stops the plan with the precondition's message", async () => {
     const state = { ...seedReleaseState(EXAMPLE_AMI_ID), blue: { digest: BLUE, amiId: EXAMPLE_AMI_ID } };
     const result = await plan(state, GREEN);
-    expect(result).toEqual({ error: expect.stringContaining("The blue colour's image (release state /auth/staging/release/state) is not in repository auth-service: push it") });
+    expect(result).toEqual({ error: expect.stringContaining("The blue colour's image (release state in auth-staging-release item release) is not in repository auth-service: push it") });
   });
 });

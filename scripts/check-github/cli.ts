@@ -5,6 +5,7 @@
  */
 import { environments } from "../../src/config";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
+import { checkCallerSubjectTemplates } from "./caller-template";
 import { checkGithubSettings, githubRestApi } from "./check";
 
 const USAGE = `usage: GH_TOKEN=... npm run check-github -- [--env ENV]... [--api-url URL]
@@ -12,7 +13,8 @@ const USAGE = `usage: GH_TOKEN=... npm run check-github -- [--env ENV]... [--api
 Checks the GitHub settings the deploy and plan roles rely on: the repository's OIDC subject
 template (repo, context, job_workflow_ref), required reviewers and a main-only deployment branch
 rule on each deploy environment, and that each plan environment exists. The repository and
-environment names come from ci.* of each environment's config.
+environment names come from ci.* of each environment's config. Each application repository
+of registry.pushFromRepositories needs the same template, so its tokens name the image workflow.
 
   --env ENV       an environment to check (default: all)
   --api-url URL   GitHub API base (default https://api.github.com; GitHub Enterprise: https://HOST/api/v3)
@@ -36,7 +38,11 @@ async function run(argv: string[]): Promise<number> {
     planEnvironment: known[name].ci.planEnvironment,
     deployBranch: "main",
   }));
-  const results = await checkGithubSettings(githubRestApi(values["api-url"] ?? "https://api.github.com", token), expectations);
+  const api = githubRestApi(values["api-url"] ?? "https://api.github.com", token);
+  const results = [
+    ...(await checkGithubSettings(api, expectations)),
+    ...(await checkCallerSubjectTemplates(api, names.flatMap((name) => known[name].registry.pushFromRepositories))),
+  ];
   for (const result of results) console.log(`${result.ok ? "ok  " : "FAIL"}  ${result.check}: ${result.detail}`);
   const failed = results.filter((result) => !result.ok).length;
   console.log(`check-github: ${results.length - failed} ok, ${failed} to fix`);

@@ -11,7 +11,7 @@ npm run release -- --env ENV --abort       roll an interrupted release back if o
   --take-over-stale-lease    take over a lease whose holder died: expired, or left by an earlier step of this CI job
   --help                     this text
 
-Blue/green release of auth-ENV-app from the release state in SSM (/auth/ENV/release/state): the
+Blue/green release of auth-ENV-app from the release state in DynamoDB (auth-ENV-release): the
 idle colour gets the image by digest and a freshly resolved AL2023 AMI at full capacity, is
 smoke-tested through the test listener, then takes traffic in the given steps (ending at 100),
 each followed by a bake and a check of its own target-group alarms and any new alarm. Any

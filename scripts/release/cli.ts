@@ -22,7 +22,7 @@ async function run(argv: string[]): Promise<number> {
   const args = parseReleaseArguments(argv, configs.map((config) => config.environment));
   const config = configs.find((candidate) => candidate.environment === args.environment)!;
   // The AWS SDK loads only once the arguments are known to be good: usage errors and --help stay fast.
-  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages }, { parameterStore, ssmParameterApi }] = await Promise.all([import("./aws"), import("./ssm-store")]);
+  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages }, { dynamoDbItemApi, dynamoDbStore }] = await Promise.all([import("./aws"), import("./dynamodb-store")]);
   const log = (line: string) => console.log(`[release ${config.environment}] ${line}`);
   const region = config.aws.region;
 
@@ -49,7 +49,7 @@ async function run(argv: string[]): Promise<number> {
       args.request,
       { environment: config.environment, capacity: config.app.capacity, scanGate: config.registry.scanGate },
       {
-        store: parameterStore(ssmParameterApi(region), config.environment),
+        store: dynamoDbStore(dynamoDbItemApi(config.environment, region), config.environment),
         deployer: stack.deployer,
         fleet: awsFleet(outputs.target_group_arns, outputs.group_names, region),
         alarms: cloudWatchAlarms(`${alarmPrefix(config.environment)}-`, region),

@@ -19,6 +19,7 @@ import {
 } from "../../src/release/release-state";
 import { EXIT, ExitCode } from "../cli/command-line";
 import type { AlarmWatch, AmiSource, Clock, Deployer, Fleet, ImageRegistry, LeaseRecord, ReleaseStore, SmokeTest } from "./ports";
+import { HeldLease, LeaseLostError } from "./ports";
 import { scanGate, ScanGatePolicy } from "./scan-gate";
 
 export interface ReleasePorts {
@@ -109,10 +110,15 @@ export async function runRelease(request: ReleaseRequest, facts: EnvironmentFact
         (stale ? ` (expired ${expiresAt}; if that run is dead, add --take-over-stale-lease)` : ` (until ${expiresAt})`),
     );
   }
+  const held = attempt.held;
   try {
-    return await new Run(facts, ports, lease, signal).execute(request);
+    return await new Run(facts, ports, held, signal).execute(request);
+  } catch (error) {
+    // Whoever took the lease over owns the release now: this run stops where it is.
+    if (error instanceof LeaseLostError) return outcome(EXIT.failed, `${error.message}; stopped without rolling anything forward or back`);
+    throw error;
   } finally {
-    await store.release(lease).catch((error) => log(`!! could not release the lease: ${(error as Error).message}`));
+    await store.release(held).catch((error) => log(`!! could not release the lease: ${(error as Error).message}`));
   }
 }
 
@@ -122,7 +128,7 @@ class Run {
   constructor(
     private readonly facts: EnvironmentFacts,
     private readonly ports: ReleasePorts,
-    private readonly lease: LeaseRecord,
+    private readonly lease: HeldLease,
     private readonly signal: AbortSignal,
   ) {
     this.log = ports.log;
@@ -267,6 +273,7 @@ class Run {
     try {
       return await body();
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       const interrupted = this.signal.aborted;
       const reason = interrupted ? "interrupted" : (error as Error).message;
       this.log(`!! ${reason}`);
@@ -298,6 +305,7 @@ class Run {
       await this.commit({ version: 1, ...before, inFlight: null }, `<- ${inFlight.to} back to ${before[inFlight.to].digest || "no image"}, idle capacity ${before.idleCapacity}`, noSignal);
       return outcome(EXIT.ok, `rolled back: ${old} runs ${before[old].digest || "nothing"} with all traffic`);
     } catch (error) {
+      if (error instanceof LeaseLostError) throw error;
       return outcome(EXIT.failed, `rollback failed: ${(error as Error).message}; the release is still recorded, run again with --rollback`);
     }
   }

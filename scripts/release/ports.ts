@@ -1,4 +1,4 @@
-/** What the release orchestrator needs from the world. Real ones in aws.ts/ssm.ts/terraform.ts, fakes in the tests. */
+/** What the release orchestrator needs from the world. Real ones in aws.ts/dynamodb-store.ts/terraform-deployer.ts, fakes in the tests. */
 import type { Colour, ReleaseState } from "../../src/release/release-state";
 import type { Finding } from "./scan-gate";
 
@@ -13,17 +13,28 @@ export interface LeaseRecord {
   readonly expiresAt: string;
 }
 
-export type LeaseAttempt = { readonly acquired: true } | { readonly acquired: false; readonly heldBy: LeaseRecord };
+/** A lease this run holds, with the fencing token the store handed out when it was taken. */
+export interface HeldLease extends LeaseRecord {
+  /** Raised at every acquisition; a state write carrying an older token is refused. */
+  readonly fence: number;
+}
+
+export type LeaseAttempt = { readonly acquired: true; readonly held: HeldLease } | { readonly acquired: false; readonly heldBy: LeaseRecord };
+
+/** A state write refused because the run's lease was taken over: the store changed nothing. */
+export class LeaseLostError extends Error {
+  override readonly name = "LeaseLostError";
+}
 
 /** The release state and its lease, stored in AWS. */
 export interface ReleaseStore {
   read(): Promise<ReleaseState>;
-  /** Writes the state; fails unless `lease` is still the current lease. */
-  write(state: ReleaseState, lease: LeaseRecord): Promise<void>;
-  /** Takes the lease unless someone holds it (a conditional create). */
+  /** Writes the state in one conditional write; throws LeaseLostError, writing nothing, unless `lease` and its token are still current. */
+  write(state: ReleaseState, lease: HeldLease): Promise<void>;
+  /** Takes the lease unless someone holds it (a conditional write), with a new fencing token. */
   acquire(lease: LeaseRecord): Promise<LeaseAttempt>;
   /** Gives the lease back; a no-op when it is no longer ours. */
-  release(lease: LeaseRecord): Promise<void>;
+  release(lease: HeldLease): Promise<void>;
   /** Removes a lease that is `stale` (the same runId) and nothing else. */
   breakStale(stale: LeaseRecord): Promise<void>;
 }

@@ -20,7 +20,7 @@ export const production: EnvironmentConfigInput = {
     flowLogRetentionDays: 365,
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", guard: { minBackupRetentionDays: 7 } },
-  registry: { repositoryName: "auth-service", pushFromRepositories: [], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
+  registry: { repositoryName: "auth-service", pushFromRepositories: [], pushWorkflowRefs: ["refs/heads/main"], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {
     ...serviceTuning,

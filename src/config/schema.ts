@@ -118,6 +118,10 @@ const registry = z.strictObject({
   keepImages: z.number().int().min(1).max(1000).describe("Tagged images kept; older ones expire (a live image must be among the newest)"),
   replicateTo: z.strictObject({ accountId: accountId.describe("Account of the registry that receives the copies"), region: region.describe("Region of that registry"), drRegion: region.optional().describe("Also copy into this region of that account: the receiving environment's aws.drRegion, for its pilot light, copied straight from where the image is pushed rather than relying on the receiving registry to replicate a replica onward") }).optional().describe("Copy every pushed image, digest unchanged, into this registry (staging -> production promotion)"),
   pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")).describe("owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none"),
+  pushWorkflowRefs: z
+    .array(z.string().regex(/^refs\/heads\/main$|^refs\/tags\/[A-Za-z0-9._-]+\*?$/, "must be refs/heads/main or refs/tags/<release tag or prefix*>"))
+    .min(1, "must name at least one ref")
+    .describe("Refs of this repository's image workflow (.github/workflows/image-pipeline.yml) a caller may pin for the push role: refs/heads/main, or release tags refs/tags/<tag or prefix*>"),
   acceptReplicationFrom: accountId.optional().describe("Account whose registry may replicate images into this one"),
   scanGate: z.strictObject({
     failAt: z.enum(SEVERITIES).describe("The release tool refuses an image with a scan finding at or above this severity..."),

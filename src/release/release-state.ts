@@ -1,7 +1,7 @@
 /**
- * The release state: what each colour runs and how traffic is split, stored as one JSON
- * SSM parameter per environment. The release tool is its only writer, the app stack reads it
- * through a data source, and the registry stack seeds it once. This module is the contract all
+ * The release state: what each colour runs and how traffic is split, stored as JSON in the
+ * release item of the environment's DynamoDB table (release-store.ts). The release tool is its
+ * only writer, the app stack reads it through a data source, and the registry stack seeds it once. This module is the contract all
  * three share, and the one home of the colour rules (which colour is live, which is idle).
  */
 import { z } from "zod";
@@ -17,12 +17,12 @@ export const AMI_ID_PATTERN = "^ami-[0-9a-f]{8,17}$";
 /** Public SSM parameter AWS keeps pointing at the newest Amazon Linux 2023 AMI; read when a release starts. */
 export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
-/** Where an environment's release state lives. */
+/** Where an environment's release state lived before the release store; the registry stack seeds the store from it. */
 export function releaseStateParameterName(environment: string): string {
   return `/auth/${environment}/release/state`;
 }
 
-/** The lease parameter: present while a release of the environment runs (see scripts/release/ssm.ts). */
+/** The previous tool's lease parameter; the registry stack holds it for ever so that tool refuses (release-state-table.ts). */
 export function releaseLeaseParameterName(environment: string): string {
   return `/auth/${environment}/release/lease`;
 }

@@ -2,12 +2,11 @@ import type { EnvironmentConfig } from "../config/schema";
 import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
 import { alarmPrefix } from "../constructs/monitoring/alarm-names";
 import { ReleaseStateReader, ReleaseStateView } from "../constructs/release/release-state-reader";
-import { releaseStateParameterName } from "../release/release-state";
 import type { BaseStack } from "./base-stack";
 import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
-import type { Layer } from "./naming";
+import { releaseTableName, type Layer } from "./naming";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
@@ -66,10 +65,10 @@ export function primaryAppSite(config: EnvironmentConfig): AppSite {
         registry: { repositoryUrl: registry.string("repository_url"), repositoryArn: registry.string("repository_arn"), keyArn: registry.string("registry_key_arn") },
       };
     },
-    // The parameter's name comes from the shared contract, so a plan does not wait on the registry's state for it.
+    // The table's name comes from naming.ts, so a plan does not wait on the registry's state for it.
     release: (stack) =>
       new ReleaseStateReader(stack, "release", {
-        parameterName: releaseStateParameterName(config.environment),
+        tableName: releaseTableName(config.environment),
         repositoryName: config.registry.repositoryName,
         maxCapacity: config.app.capacity.max,
       }),

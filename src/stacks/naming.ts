@@ -78,3 +78,8 @@ export function standardTags(config: EnvironmentConfig): Record<string, string> 
     ManagedBy: "cdktf",
   };
 }
+
+/** The DynamoDB table (registry stack) holding an environment's release state and its lease in one item. */
+export function releaseTableName(environment: string): string {
+  return `auth-${environment}-release`;
+}

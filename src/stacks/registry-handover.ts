@@ -18,10 +18,10 @@ export const registryHandover = {
     description: "KMS key the images are encrypted with",
     example: "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001",
   },
-  release_state_parameter: {
+  release_state_table: {
     type: "string",
-    description: "SSM parameter holding the release state (written only by npm run release)",
-    example: "/auth/staging/release/state",
+    description: "DynamoDB table whose one item holds the release state and its lease (written only by npm run release)",
+    example: "auth-staging-release",
   },
   image_push_role_arn: {
     type: "string",

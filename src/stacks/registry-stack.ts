@@ -4,15 +4,16 @@ import { ContainerRegistry } from "../constructs/compute/container-registry";
 import { ImagePushRole } from "../constructs/registry/image-push-role";
 import { ImageReplication, ReplicationDestination } from "../constructs/registry/image-replication";
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
+import { ReleaseStateTable } from "../constructs/release/release-state-table";
 import { EncryptionKey } from "../constructs/security/encryption-key";
-import { releaseStateParameterName } from "../release/release-state";
+import { releaseLeaseParameterName, releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
-import { stackName } from "./naming";
+import { releaseTableName, stackName } from "./naming";
 import { publishHandover } from "./handover";
 import { registryHandover } from "./registry-handover";
 
 /**
- * auth-<env>-registry: the image repository and the release state, deployed before any fleet,
+ * auth-<env>-registry: the image repository and the release store, deployed before any fleet,
  * so an image can be pushed and a release state exists before the app stack first boots.
  */
 export class RegistryStack extends BaseStack {
@@ -49,16 +50,24 @@ export class RegistryStack extends BaseStack {
             name: `auth-${config.environment}-image-push`,
             accountId: aws.accountId,
             repositories: registry.pushFromRepositories,
+            workflowRepository: config.ci.githubRepository,
+            workflowRefs: registry.pushWorkflowRefs,
             repositoryArn: repository.repository.arn,
           })
         : undefined;
     const state = new ReleaseStateSeed(this, "release-state", { parameterName: releaseStateParameterName(config.environment) });
+    // The release tool's store: the seeded state (or a deployed environment's current one) moves into it.
+    const store = new ReleaseStateTable(this, "release-store", {
+      tableName: releaseTableName(config.environment),
+      legacyStateParameter: state.parameter,
+      legacyLeaseParameterName: releaseLeaseParameterName(config.environment),
+    });
     publishHandover(this, registryHandover, {
       repository_url: repository.repository.repositoryUrl,
       repository_name: repository.repository.name,
       repository_arn: repository.repository.arn,
       registry_key_arn: key.arn,
-      release_state_parameter: state.parameter.name,
+      release_state_table: store.table.name,
       image_push_role_arn: pusher?.role.arn ?? "",
     });
   }

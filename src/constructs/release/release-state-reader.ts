@@ -1,12 +1,13 @@
 import { DataAwsEcrImage } from "@cdktf/provider-aws/lib/data-aws-ecr-image";
-import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { DataAwsDynamodbTableItem } from "@cdktf/provider-aws/lib/data-aws-dynamodb-table-item";
 import { Fn, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AMI_ID_PATTERN, Colour, COLOURS, DIGEST_PATTERN, IDLE_IS_GREEN_AT_OR_BELOW } from "../../release/release-state";
+import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../../release/release-store";
 
 export interface ReleaseStateReaderProps {
-  /** SSM parameter holding the release state (seeded by the registry stack, written by the release tool). */
-  readonly parameterName: string;
+  /** DynamoDB table whose release item holds the state (seeded by the registry stack, written by the release tool). */
+  readonly tableName: string;
   /** Repository the digests must exist in. */
   readonly repositoryName: string;
   /** Largest idle capacity the state may ask for. */
@@ -19,7 +20,7 @@ const STATE = "local.release_state";
 /**
  * The expressions the app stack derives from a release state kept in `local.release_state`
  * (weights, capacities, idle and live colour, image digest and AMI per colour), whatever the
- * state's source: the SSM parameter the release tool writes, or a release pinned by a DR restore.
+ * state's source: the release item the release tool writes, or a release pinned by a DR restore.
  */
 export abstract class ReleaseStateView extends Construct {
   private state!: TerraformLocal;
@@ -113,36 +114,44 @@ export abstract class ReleaseStateView extends Construct {
 }
 
 /**
- * The app stack's view of the release state: one `aws_ssm_parameter` data source, decoded once.
- * A plain deploy or plan reads what the release tool wrote and can never change it.
+ * The app stack's view of the release state: one `aws_dynamodb_table_item` data source of the
+ * release item, projected to the state (the lease stays out of the plan), decoded once. A plain
+ * deploy or plan reads what the release tool wrote and can never change it.
  */
 export class ReleaseStateReader extends ReleaseStateView {
-  readonly parameter: DataAwsSsmParameter;
+  readonly item: DataAwsDynamodbTableItem;
 
   constructor(scope: Construct, id: string, props: ReleaseStateReaderProps) {
-    super(scope, id, { repositoryName: props.repositoryName, description: `release state ${props.parameterName}` });
-    const value = (path: string) => `jsondecode(self.insecure_value).${path}`;
+    const source = `${props.tableName} item ${RELEASE_ITEM_KEY.id.S}`;
+    super(scope, id, { repositoryName: props.repositoryName, description: `release state in ${source}` });
+    // The data source's item is the DynamoDB JSON of the attributes: {"state": {"S": "<release state JSON>"}}.
+    const state = (item: string) => `jsondecode(jsondecode(${item}).${RELEASE_ITEM.state}.S)`;
+    const value = (path: string) => `${state("self.item")}.${path}`;
     const whole = (path: string, max: number) => `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
-    this.parameter = new DataAwsSsmParameter(this, "parameter", {
-      name: props.parameterName,
+    this.item = new DataAwsDynamodbTableItem(this, "item", {
+      tableName: props.tableName,
+      key: JSON.stringify(RELEASE_ITEM_KEY),
+      // "state" is a DynamoDB reserved word, hence the placeholder.
+      projectionExpression: "#state",
+      expressionAttributeNames: { "#state": RELEASE_ITEM.state },
       lifecycle: {
         postcondition: [
           {
             condition: `\${${whole("greenTrafficPercent", 100)}}`,
-            errorMessage: `${props.parameterName}: greenTrafficPercent must be a whole number from 0 to 100.`,
+            errorMessage: `${source}: greenTrafficPercent must be a whole number from 0 to 100.`,
           },
           {
             condition: `\${${whole("idleCapacity", props.maxCapacity)}}`,
-            errorMessage: `${props.parameterName}: idleCapacity must be a whole number from 0 to ${props.maxCapacity}.`,
+            errorMessage: `${source}: idleCapacity must be a whole number from 0 to ${props.maxCapacity}.`,
           },
           ...COLOURS.map((colour) => ({
             condition: `\${(${value(`${colour}.digest`)} == "" || can(regex("${DIGEST_PATTERN}", ${value(`${colour}.digest`)}))) && can(regex("${AMI_ID_PATTERN}", ${value(`${colour}.amiId`)}))}`,
-            errorMessage: `${props.parameterName}: ${colour}.digest must be "" or sha256:<64 hex digits> and ${colour}.amiId an AMI id; only the release tool writes this parameter.`,
+            errorMessage: `${source}: ${colour}.digest must be "" or sha256:<64 hex digits> and ${colour}.amiId an AMI id; only the release tool writes this item.`,
           })),
         ],
       },
     });
-    this.keep(Fn.jsondecode(this.parameter.insecureValue));
+    this.keep(`\${${state(`data.aws_dynamodb_table_item.${this.item.friendlyUniqueId}.item`)}}`);
   }
 }
 

@@ -11,8 +11,9 @@ export interface ReleaseStateSeedProps {
 
 /**
  * Creates the release state parameter on the first deploy, with no image on either colour and
- * the current Amazon Linux 2023 AMI. Afterwards Terraform ignores its value: only the release
- * tool writes it, so no deploy, diff or plan can reset a release.
+ * the current Amazon Linux 2023 AMI. Afterwards Terraform ignores its value, so no deploy, diff or
+ * plan can reset a release. The release store's item is created from it once (ReleaseStateTable):
+ * the seed of a fresh environment, or a deployed environment's current state.
  */
 export class ReleaseStateSeed extends Construct {
   readonly parameter: SsmParameter;
