@@ -52,7 +52,7 @@ export class DrNetworkStack extends NetworkStack {
       hostedZoneId: dns.hostedZoneId!,
     });
     const { outsideIn } = config;
-    if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, alarms: this.alarms });
+    if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
     publishHandover(this, pilotLightHandover, {
       repository_url: repository.repository.repositoryUrl,
       repository_arn: repository.repository.arn,

@@ -14,6 +14,8 @@ export const ROUTE53_METRICS_REGION = "us-east-1";
 
 export interface OutsideInChecksProps {
   readonly config: EnvironmentConfig & { outsideIn: NonNullable<EnvironmentConfig["outsideIn"]> };
+  /** Prefix of the DR site's names (auth-<env>-dr): IAM names are global, so the DR site's stay apart. */
+  readonly siteName: string;
   /** The DR site's alarm factory: its topic is auth-<env>-dr-alerts. */
   readonly alarms: AlarmFactory;
 }
@@ -50,6 +52,7 @@ export class OutsideInChecks extends Construct {
     const { canary } = outsideIn;
     new LoginCanary(this, "canary", {
       name: canaryName(config.environment),
+      roleName: `${props.siteName}-canary`,
       artifactBucketName: canaryArtifactsBucketName(config.environment, aws.drRegion, aws.accountId),
       accountId: aws.accountId,
       region: aws.drRegion,

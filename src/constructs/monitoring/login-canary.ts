@@ -14,6 +14,7 @@ import { deterministicZip } from "../compute/deterministic-zip";
 import { EncryptionKey } from "../security/encryption-key";
 import { PrivateBucket } from "../storage/private-bucket";
 import { AlarmFactory } from "./alarm-factory";
+import { logWriteStatement } from "./encrypted-log-group";
 
 /** The canary's code, zipped as it is (plain CommonJS, no dependencies). */
 export const CANARY_SOURCE = "lambda/login-canary";
@@ -23,8 +24,10 @@ const CANARY_FILES = ["canary.js", "probe.js"];
 export const SYNTHETICS_NAMESPACE = "CloudWatchSynthetics";
 
 export interface LoginCanaryProps {
-  /** Canary name (1-21 characters); also names its role. */
+  /** Canary name (1-21 characters). */
   readonly name: string;
+  /** Name of the canary's execution role and its policy (IAM names are global). */
+  readonly roleName: string;
   /** Bucket of the run artifacts, in the canary's region. */
   readonly artifactBucketName: string;
   /** Account of the canary (key administration, log group ARNs). */
@@ -83,30 +86,36 @@ export class LoginCanary extends Construct {
     this.bucket = new PrivateBucket(this, "artifacts", {
       bucketName: props.artifactBucketName,
       encryption: { kmsKeyArn: key.arn },
+      versioned: true,
       lifecycleRules: [
-        { id: "expire-canary-artifacts", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: retention }], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] },
+        {
+          id: "expire-canary-artifacts",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: retention }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
       ],
     });
-    suppressFinding(this.bucket.bucket, "s3-versioning", "canary artifacts are written once per run under a new key, never overwritten, and expire; versions would only keep garbage");
     suppressFinding(this.bucket.bucket, "s3-access-logging", "only the canary role writes here, and the artifacts hold no service data (no response body is logged)");
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
     });
-    const role = new IamRole(this, "role", { name: `${props.name}-canary`, assumeRolePolicy: trust.json });
+    const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
     // The permissions a canary needs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_CanaryPermissions.html),
     // each narrowed to this canary's bucket, key, log groups (the canary's Lambda is cwsyn-<name>-<id>) and namespace.
+    // Synthetics creates the function cwsyn-<name>-<id> and its log group itself.
+    const logGroups = `arn:aws:logs:${props.region}:${props.accountId}:log-group:/aws/lambda/cwsyn-${props.name}-*`;
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
         { sid: "WriteArtifacts", actions: ["s3:PutObject"], resources: [`${this.bucket.bucket.arn}/*`] },
         { sid: "LocateArtifactBucket", actions: ["s3:GetBucketLocation"], resources: [this.bucket.bucket.arn] },
         { sid: "ListBuckets", actions: ["s3:ListAllMyBuckets"], resources: ["*"] },
         { sid: "EncryptArtifacts", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.arn] },
-        {
-          sid: "WriteOwnLogs",
-          actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [`arn:aws:logs:${props.region}:${props.accountId}:log-group:/aws/lambda/cwsyn-${props.name}-*`],
-        },
+        { sid: "CreateOwnLogGroup", actions: ["logs:CreateLogGroup"], resources: [logGroups] },
+        logWriteStatement(logGroups, "WriteOwnLogs"),
         {
           sid: "PublishSyntheticsMetrics",
           actions: ["cloudwatch:PutMetricData"],
@@ -115,7 +124,7 @@ export class LoginCanary extends Construct {
         },
       ],
     });
-    const policy = new IamRolePolicy(this, "permissions-policy", { name: `${props.name}-canary`, role: role.id, policy: permissions.json });
+    const policy = new IamRolePolicy(this, "permissions-policy", { name: props.roleName, role: role.id, policy: permissions.json });
 
     const schedule = props.scheduleMinutes ?? 5;
     this.canary = new SyntheticsCanary(this, "canary", {

@@ -62,9 +62,11 @@ export class HeartbeatSender extends Construct {
 export interface HeartbeatReceiverProps {
   /** Name of the rule that matches the heartbeats here. */
   readonly name: string;
-  /** Region and name of the sender's schedule rule. */
+  /** Region of the sender's schedule rule (aws.region). */
   readonly senderRegion: string;
+  /** Name of the sender's schedule rule. */
   readonly senderRuleName: string;
+  /** Account of both regions' rules. */
   readonly accountId: string;
   /** Minutes without a heartbeat before the alarm fires. @default 10 */
   readonly silentMinutes?: number;
