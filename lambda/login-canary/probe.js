@@ -12,8 +12,6 @@ const https = require("node:https");
  * @property {string} healthPath    e.g. /health
  * @property {string} testPath      the synthetic login, e.g. /canary/login
  * @property {number} [timeoutMs]   per request; default 10000
- * @property {{ host: string, port: number }} [connectTo]  dial this address instead of resolving the name (tests)
- * @property {string | Buffer} [ca] trust this root instead of Node's bundled ones (tests)
  */
 
 /**
@@ -28,12 +26,11 @@ function send(target, request) {
     const outgoing = https.request(
       {
         method: request.method,
-        host: target.connectTo?.host ?? url.hostname,
-        port: target.connectTo?.port ?? (url.port || 443),
+        host: url.hostname,
+        port: url.port || 443,
         path: url.pathname,
         servername: url.hostname,
         headers: { host: url.host, "user-agent": "auth-login-canary", ...(request.body ? { "content-type": "application/json" } : {}) },
-        ca: target.ca,
         // Node's default, spelled out: this check is the point of the canary.
         rejectUnauthorized: true,
         timeout: target.timeoutMs ?? 10000,
