@@ -27,7 +27,7 @@ describe("the world the simulation reads (not vacuous)", () => {
   });
 });
 
-describe(`losing the primary region (${primary}): no data from it, its topics unreachable`, () => {
+describe("losing the primary region: no data from it, its topics unreachable", () => {
   const outage = { lostRegions: [primary], canarySuccessPercent: 0, healthCheckStatus: 0 as const };
   const pages = simulate(world, outage, 30);
 
