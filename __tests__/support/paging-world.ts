@@ -169,8 +169,9 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
     if (metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`)) return 1;
     return healthy(alarm.block, metric.metric_name);
   };
+  const periodMinutes = (alarm: WorldAlarm): number => (alarm.block.period ?? alarm.block.metric_query?.find((query: Block) => query.metric)?.metric.period) / 60;
   const dataAt = (alarm: WorldAlarm, minute: number): MetricData => (metric) => {
-    const period = (alarm.block.period ?? alarm.block.metric_query?.find((query: Block) => query.metric)?.metric.period) / 60;
+    const period = periodMinutes(alarm);
     const points = Math.floor((baselineMinutes + minute) / period);
     return Array.from({ length: points }, (_, index): number | undefined => {
       const start = index * period - baselineMinutes;
@@ -184,9 +185,12 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
   const pages: Page[] = [];
   const live = world.alarms.filter((alarm) => !lost.has(alarm.region));
   const firedAt = new Map<string, number>();
+  const states: Record<string, AlarmState> = {};
   for (let minute = 1; minute <= minutes; minute++) {
-    const states: Record<string, AlarmState> = {};
-    for (const alarm of live.filter((candidate) => !candidate.composite)) states[alarm.name] = alarmState(alarm.block, dataAt(alarm, minute));
+    // An alarm is evaluated when a period of its metric completes; in between it keeps its state.
+    for (const alarm of live.filter((candidate) => !candidate.composite && (minute % periodMinutes(candidate) === 0 || !(candidate.name in states)))) {
+      states[alarm.name] = alarmState(alarm.block, dataAt(alarm, minute));
+    }
     for (const alarm of live.filter((candidate) => candidate.composite)) states[alarm.name] = compositeState(alarm.block.alarm_rule, states);
     for (const [name, state] of Object.entries(states)) if (state === "ALARM" && !firedAt.has(name)) firedAt.set(name, minute);
   }
