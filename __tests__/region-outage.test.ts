@@ -51,6 +51,19 @@ describe("losing the primary region: no data from it, its topics unreachable", (
     expect(delivered(simulate(before, outage, 30))).toEqual([]);
   });
 
+  test("alarms added elsewhere join as they are: a daily certificate-expiry alarm (missing data breaching) in the DR region changes nothing in the first half hour", () => {
+    const drTopic = world.alarms.find((alarm) => alarm.name === "auth-production-dr-primary-region-silent")!.topic;
+    const expiry = {
+      name: "auth-production-dr-certificate-days-to-expiry",
+      stack: "auth-production-dr-network",
+      region: config.aws.drRegion,
+      composite: false,
+      topic: drTopic,
+      block: { alarm_name: "auth-production-dr-certificate-days-to-expiry", namespace: "AWS/CertificateManager", metric_name: "DaysToExpiry", statistic: "Minimum", period: 86400, evaluation_periods: 1, threshold: 30, comparison_operator: "LessThanThreshold", treat_missing_data: "breaching" },
+    };
+    expect(delivered(simulate({ ...world, alarms: [...world.alarms, expiry] }, outage, 30))).toEqual(delivered(pages));
+  });
+
   test("CloudWatch and EventBridge impaired in the primary region while the service still answers: the heartbeat alone pages", () => {
     const blind = { lostRegions: [primary], canarySuccessPercent: 100, healthCheckStatus: 1 as const };
     expect(delivered(simulate(world, blind, 30)).map((page) => [page.alarm, page.topic])).toEqual([["auth-production-dr-primary-region-silent", "auth-production-dr-alerts"]]);
@@ -60,6 +73,8 @@ describe("losing the primary region: no data from it, its topics unreachable", (
 describe("users locked out while every internal alarm stays green", () => {
   // Every region up. What the primary publishes: few requests reach the targets, nothing errs, the
   // web ACL blocks a trickle (low traffic: under waf-blocked-requests' threshold), targets are healthy.
+  // The certificate users get is not one a DaysToExpiry alarm watches (its metric stays healthy here):
+  // an ACM certificate of the stacks that lapses also pages from its own region, where such alarms exist.
   const quietPrimary = { RequestCount: 3, HTTPCode_Target_5XX_Count: 0, HTTPCode_ELB_5XX_Count: 0, BlockedRequests: 12 };
   const internal = (pages: Page[]) => pages.filter((page) => !OUTSIDE_IN.test(page.alarm));
 

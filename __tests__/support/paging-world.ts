@@ -152,7 +152,6 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
   const lost = new Set(scenario.lostRegions);
   const silentEvents = new Set([...scenario.lostRegions, ...(scenario.silentEventBridgeRegions ?? [])]);
   const heartbeatSender = new Map(world.heartbeats.map((beat) => [`${beat.region} ${beat.ruleName}`, beat.senderRegion]));
-  const baselineMinutes = 60;
 
   /** The incident value of one metric in one region, per minute; undefined is a minute without data. */
   const incident = (alarm: WorldAlarm, metric: Block): number | undefined => {
@@ -172,10 +171,11 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
   const periodMinutes = (alarm: WorldAlarm): number => (alarm.block.period ?? alarm.block.metric_query?.find((query: Block) => query.metric)?.metric.period) / 60;
   const dataAt = (alarm: WorldAlarm, minute: number): MetricData => (metric) => {
     const period = periodMinutes(alarm);
-    const points = Math.floor((baselineMinutes + minute) / period);
-    return Array.from({ length: points }, (_, index): number | undefined => {
-      const start = index * period - baselineMinutes;
-      const value = start < 0 ? before(alarm, metric) : incident(alarm, metric);
+    // A full evaluation window of healthy periods, then the incident's completed periods (none yet for
+    // a daily metric in the first hours: CloudWatch has nothing new to evaluate).
+    const healthyPoints = alarm.block.evaluation_periods;
+    return Array.from({ length: healthyPoints + Math.floor(minute / period) }, (_, index): number | undefined => {
+      const value = index < healthyPoints ? before(alarm, metric) : incident(alarm, metric);
       // Heartbeats are one a minute: a period of several minutes counts their sum.
       const perPeriod = metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`) ? period : 1;
       return value === undefined ? undefined : value * perPeriod;
