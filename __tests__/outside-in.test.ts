@@ -199,6 +199,9 @@ describe("config: outsideIn", () => {
     expect(problemsOf((c) => (c.outsideIn.healthCheck.checkerRegions = ["us-east-1", "eu-west-1", "eu-central-1"]))).toEqual([expect.stringMatching(/checkerRegions\[2\]/)]);
     expect(problemsOf((c) => (c.outsideIn.canary.failedRunsToAlarm = 3))).toEqual(["production: outsideIn.canary.failedRunsToAlarm: must not exceed outsideIn.canary.evaluationRuns (2)"]);
     expect(problemsOf((c) => (c.outsideIn.canary.testPath = c.app.healthCheckPath))).toEqual([expect.stringMatching(/testPath: must differ from app\.healthCheckPath/)]);
-    expect(problemsOf((c) => (c.outsideIn.canary.runtimeVersion = "syn-python-selenium-5.1"))).toEqual([expect.stringMatching(/runtimeVersion: must be a Synthetics Node\.js runtime/)]);
+    // A Python runtime, and a Node.js 20 one (syn-nodejs-puppeteer-11.0).
+    for (const runtime of ["syn-python-selenium-5.1", "syn-nodejs-puppeteer-11.0"]) {
+      expect(problemsOf((c) => (c.outsideIn.canary.runtimeVersion = runtime))).toEqual([expect.stringMatching(/runtimeVersion: must be a supported Synthetics runtime on Node\.js 22: syn-nodejs-puppeteer-12\.0/)]);
+    }
   });
 });

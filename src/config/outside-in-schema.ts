@@ -17,6 +17,21 @@ export const HEALTH_CHECKER_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "e
 /** Synthetics canary names: 1-21 lowercase letters, digits, - or _ (https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html). */
 export const CANARY_NAME = /^[0-9a-z_-]{1,21}$/;
 
+/**
+ * Synthetics Puppeteer runtimes on Lambda Node.js 22 that are supported (not in the deprecation table), per
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Library_nodejs_puppeteer.html.
+ * 11.0 and earlier run Node 20; 7.0, 6.2 and 5.2 were deprecated on 2026-01-22. Puppeteer only: the
+ * canary's root-level packaging (canary.handler) is what those pages document since 11.0. Drop a version
+ * here when AWS deprecates it.
+ */
+export const NODE22_SYNTHETICS_RUNTIMES = [
+  "syn-nodejs-puppeteer-12.0",
+  "syn-nodejs-puppeteer-13.0",
+  "syn-nodejs-puppeteer-13.1",
+  "syn-nodejs-puppeteer-14.0",
+  "syn-nodejs-puppeteer-15.0",
+] as const;
+
 export const outsideInSchema = z.strictObject({
   healthCheck: z
     .strictObject({
@@ -32,9 +47,8 @@ export const outsideInSchema = z.strictObject({
   canary: z
     .strictObject({
       runtimeVersion: z
-        .string()
-        .regex(/^syn-nodejs-(puppeteer|playwright)-\d+\.\d+$/, "must be a Synthetics Node.js runtime such as syn-nodejs-puppeteer-15.0")
-        .describe("Synthetics runtime of the canary; a Node.js 22 one that is not deprecated (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Runtime_Support_Policy.html)"),
+        .enum(NODE22_SYNTHETICS_RUNTIMES, { message: `must be a supported Synthetics runtime on Node.js 22: ${NODE22_SYNTHETICS_RUNTIMES.join(", ")}` })
+        .describe("Synthetics runtime of the canary, on Lambda Node.js 22 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Runtime_Support_Policy.html)"),
       testPath: z
         .string()
         .regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /canary/login")
