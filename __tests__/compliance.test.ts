@@ -202,7 +202,10 @@ describe("both environments as synthesized", () => {
           `auth-${env}-security s3-versioning`,
           `auth-${env}-network sg-no-world-ingress`,
         ]),
-      ).add("auth-production-dr-network sg-no-world-ingress"),
+      )
+        .add("auth-production-dr-network sg-no-world-ingress")
+        // The canary's artifact bucket: written only by the canary role, holding no service data.
+        .add("auth-production-dr-network s3-access-logging"),
     );
   });
 });

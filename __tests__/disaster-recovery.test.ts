@@ -157,7 +157,8 @@ describe("DR state: the DR stacks' state survives the primary region", () => {
 
 describe("pilot light in the DR region (dr.pilotLight)", () => {
   test("auth-<env>-dr-network is the network stack in the DR region: VPC, three tiers in the DR zones, NAT, endpoints, flow logs, alert topic", () => {
-    expect(drNetwork.json.provider.aws).toEqual([expect.objectContaining({ region: production.aws.drRegion })]);
+    // The default provider is the DR region's; the only other is the us-east-1 alias of the outside-in checks.
+    expect(drNetwork.json.provider.aws).toEqual([expect.objectContaining({ region: production.aws.drRegion }), expect.objectContaining({ alias: "us-east-1", region: "us-east-1" })]);
     expect(drNetwork.resource("aws_vpc").cidr_block).toBe(production.dr.network.vpcCidr);
     const subnets = drNetwork.resourceList("aws_subnet");
     expect(subnets.map((subnet) => subnet.cidr_block).sort()).toEqual(Object.values(production.dr.network.subnets).flat().sort());
@@ -165,7 +166,11 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
     expect(drNetwork.resourceList("aws_nat_gateway")).toHaveLength(production.dr.network.natGatewayCount);
     expect(drNetwork.resourceList("aws_vpc_endpoint").map((endpoint) => endpoint.service_name)).toContain(`com.amazonaws.${production.aws.drRegion}.secretsmanager`);
     expect(drNetwork.resourceList("aws_flow_log")).toHaveLength(1);
-    expect(drNetwork.resource("aws_sns_topic").name).toBe("auth-production-dr-alerts");
+    // Its own alert topic, and the us-east-1 one of the Route 53 health-check alarms (outsideIn).
+    expect(drNetwork.resourceList("aws_sns_topic").map((topic) => [topic.name, topic.provider])).toEqual([
+      ["auth-production-dr-alerts", undefined],
+      ["auth-production-global-alerts", "aws.us-east-1"],
+    ]);
     // IAM names are global: the DR site's never collide with the primary's.
     for (const role of drNetwork.resourceList("aws_iam_role")) expect(role.name).toMatch(/^auth-production-dr-/);
   });
@@ -218,7 +223,10 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
   });
 
   test("config: production must keep the pilot light; the DR site must be a different, complete place", () => {
-    expect(problemsOf((c) => (c.dr.pilotLight = false))).toEqual([expect.stringMatching(/^production: dr\.pilotLight: must be true in a production environment/)]);
+    expect(problemsOf((c) => (c.dr.pilotLight = false))).toEqual([
+      expect.stringMatching(/^production: dr\.pilotLight: must be true in a production environment/),
+      expect.stringMatching(/^production: outsideIn: needs dr\.pilotLight/),
+    ]);
     expect(problemsOf((c) => (c.dr.network.vpcCidr = c.network.vpcCidr))).toContainEqual(expect.stringMatching(/^production: dr\.network\.vpcCidr: 10\.30\.0\.0\/16 overlaps network\.vpcCidr/));
     expect(problemsOf((c) => (c.dr.network.availabilityZones = ["eu-west-1a", "eu-west-1b"]))).toEqual([
       "production: dr.network.availabilityZones[0]: eu-west-1a is not an availability zone of eu-central-1 (eu-central-1a, eu-central-1b, eu-central-1c)",

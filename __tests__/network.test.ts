@@ -247,7 +247,7 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           ]),
         }),
       ]);
-      const policy = json.policyDocument(json.resource("aws_iam_role_policy").policy);
+      const policy = json.policyDocument(json.named("aws_iam_role_policy", "flow-logs").policy);
       expect(policy.statement).toHaveLength(1);
       expect(policy.statement[0].resources).toEqual([expect.stringMatching(/aws_cloudwatch_log_group/), expect.stringMatching(/aws_cloudwatch_log_group.*:\*$/)]);
     });

@@ -1,9 +1,9 @@
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
 import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
-import { LAYERS, Layer, stackName } from "../../src/stacks/naming";
+import { ALL_LAYERS, LAYERS, Layer, stackName } from "../../src/stacks/naming";
 import { validateConfigs } from "../../src/config/validate";
 
 /** A resource or data block as it appears in cdk.tf.json. */
@@ -93,5 +93,17 @@ export function synthEnvironment(name: keyof typeof environments): Record<LayerN
   ) as Record<LayerName, Synthesized>;
 }
 
+
+/**
+ * Every stack one environment's synth wrote, pilot light included (restore mode is off in the shared
+ * synthesis, so never the restore stacks), keyed by stack name, in deploy order.
+ */
+export function synthEveryStack(name: keyof typeof environments): Record<string, Synthesized> {
+  return Object.fromEntries(
+    ALL_LAYERS.map((layer) => join(SYNTH_DIR, "stacks", stackName(name, layer), "cdk.tf.json"))
+      .filter((file) => existsSync(file))
+      .map((file) => [file.split("/").at(-2)!, new Synthesized(JSON.parse(readFileSync(file, "utf8")))]),
+  );
+}
 
 export const ENVIRONMENTS = ["staging", "production"] as const;

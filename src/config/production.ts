@@ -92,6 +92,11 @@ export const production: EnvironmentConfigInput = {
       natGatewayCount: 1,
     },
   },
+  outsideIn: {
+    healthCheck: { checkerRegions: ["us-east-1", "us-west-2", "eu-west-1"], requestIntervalSeconds: 30, failureThreshold: 3, unhealthyMinutes: 2 },
+    canary: { runtimeVersion: "syn-nodejs-puppeteer-15.0", testPath: "/canary/login", scheduleMinutes: 5, failedRunsToAlarm: 2, evaluationRuns: 2, artifactRetentionDays: 31 },
+    silentPrimaryMinutes: 10,
+  },
   security: {
     trail: { logRetentionDays: 365, archiveAfterDays: 90, expireAfterDays: 2557 },
     guardDuty: { alertAtSeverity: "MEDIUM", findingPublishingFrequency: "FIFTEEN_MINUTES" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { canaryName } from "../stacks/naming";
 import { alarmsSchema } from "./alarms-schema";
 import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
@@ -17,6 +18,7 @@ import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
 import { checkProductionRules } from "./production-rules";
 import { formatPath } from "./paths";
 import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
+import { checkOutsideInRules, outsideInSchema } from "./outside-in-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
 import { accountsSchema, checkAccountsRules } from "./accounts-schema";
@@ -230,6 +232,7 @@ export const environmentConfigSchema = z
     accounts: accountsSchema.describe("Who provides each account and region singleton: create, existing or organization (src/config/accounts-schema.ts)"),
     apm: apmSchema,
     dr: disasterRecoverySchema,
+    outsideIn: outsideInSchema.optional().describe("Outside-in checks and the paging that survives a primary-region outage (src/config/outside-in-schema.ts); required in production"),
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       owner: tagValue.describe("Tag Owner"),
@@ -247,7 +250,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules, (value: EnvironmentConfig) => checkOutsideInRules(value, issue, canaryName(value.environment))];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -5,6 +5,7 @@ import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certif
 import { ReplicationDestination } from "../constructs/registry/image-replication";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { pilotLightHandover } from "./dr-handovers";
+import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
 
@@ -50,6 +51,8 @@ export class DrNetworkStack extends NetworkStack {
       alternativeNames: app.alternativeNames,
       hostedZoneId: dns.hostedZoneId!,
     });
+    const { outsideIn } = config;
+    if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
     publishHandover(this, pilotLightHandover, {
       repository_url: repository.repository.repositoryUrl,
       repository_arn: repository.repository.arn,

@@ -83,3 +83,23 @@ export function standardTags(config: EnvironmentConfig): Record<string, string> 
 export function releaseTableName(environment: string): string {
   return `auth-${environment}-release`;
 }
+
+/** The Synthetics canary that logs in from aws.drRegion (Synthetics allows 21 characters; config validation checks it). */
+export function canaryName(environment: string): string {
+  return `auth-${environment}-login`;
+}
+
+/** Prefix of what lives in us-east-1 for the environment: the Route 53 health-check alarms and their topic (<prefix>-alerts). */
+export function globalSiteName(environment: string): string {
+  return `auth-${environment}-global`;
+}
+
+/** The bucket of the canary's run artifacts (bucket names are global: account and region in it). */
+export function canaryArtifactsBucketName(environment: string, region: string, accountId: string): string {
+  return `auth-${environment}-canary-${region}-${accountId}`;
+}
+
+/** The primary region's heartbeat: the schedule there, and the rule in aws.drRegion that counts what arrives. */
+export function heartbeatRuleNames(environment: string): { readonly sender: string; readonly receiver: string } {
+  return { sender: `auth-${environment}-heartbeat`, receiver: `auth-${environment}-primary-heartbeat` };
+}

@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
 import { natGatewayAlarmDefinitions } from "../constructs/monitoring/nat-gateway-alarms";
+import { HeartbeatSender } from "../constructs/monitoring/region-heartbeat";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { VpcFlowLogs } from "../constructs/network/flow-logs";
@@ -11,7 +12,7 @@ import { Network } from "../constructs/network/network";
 import { ServiceSecurityGroups } from "../constructs/network/security-groups";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack } from "./base-stack";
-import type { Layer } from "./naming";
+import { heartbeatRuleNames, Layer } from "./naming";
 import { publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
@@ -31,6 +32,9 @@ export function primarySite(config: EnvironmentConfig): NetworkSite {
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
 export class NetworkStack extends BaseStack {
+  /** The site's alert topic and the factory of its alarms (the DR site adds the outside-in alarms to them). */
+  protected readonly alarms: AlarmFactory;
+
   constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
     super(scope, { config, layer: site.layer, region: site.region });
     const { name } = site;
@@ -86,12 +90,17 @@ export class NetworkStack extends BaseStack {
     });
 
     const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
+    this.alarms = alarms;
     const natAlarms = natGatewayAlarmDefinitions({
       gateways: vpc.natGatewayIds.map((id, index) => ({ zone: network.availabilityZones[index], id })),
       portAllocationErrors: config.alarms.network.natPortAllocationErrors,
       packetsDropped: config.alarms.network.natPacketsDropped,
     });
     for (const definition of natAlarms) alarms.define(definition);
+    // The primary site's heartbeat into aws.drRegion, where its absence pages (auth-<env>-dr-network).
+    if (site.layer === "network" && config.outsideIn) {
+      new HeartbeatSender(this, "heartbeat", { name: heartbeatRuleNames(config.environment).sender, receiverRegion: aws.drRegion, accountId: aws.accountId });
+    }
 
     publishHandover(this, networkHandover, {
       vpc_id: vpc.vpc.id,

@@ -1,5 +1,6 @@
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { runbookLink } from "./runbooks";
 
@@ -98,6 +99,8 @@ export class AlarmFactory {
     readonly topicArn: string,
     /** URL of docs/runbooks.md (runbookDocumentUrl); each alarm links an anchor in it. */
     readonly runbookDocument: string,
+    /** Provider (region) of the alarms; must be the topic's region. @default the stack's default provider */
+    readonly provider?: TerraformProvider,
   ) {}
 
   threshold(alarm: ThresholdAlarm): CloudwatchMetricAlarm {
@@ -115,6 +118,7 @@ export class AlarmFactory {
     const { description, runbook, ...config } = spec;
     const alarm = new CloudwatchMetricAlarm(this.scope, `alarm-${name}`, {
       ...config,
+      provider: config.provider ?? this.provider,
       alarmName: `${this.prefix}-${name}`,
       alarmDescription: this.describe(description, runbook),
       alarmActions: [this.topicArn],
@@ -128,6 +132,7 @@ export class AlarmFactory {
   composite(name: string, spec: CompositeAlarmSpec): CloudwatchCompositeAlarm {
     if (spec.anyOf.length === 0) throw new Error(`composite alarm ${name} needs at least one alarm to watch`);
     const alarm = new CloudwatchCompositeAlarm(this.scope, `alarm-${name}`, {
+      provider: this.provider,
       alarmName: `${this.prefix}-${name}`,
       alarmDescription: this.describe(spec.description, spec.runbook),
       alarmRule: spec.anyOf.map((member) => `ALARM("${this.nameOf(member)}")`).join(" OR "),

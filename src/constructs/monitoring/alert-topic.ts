@@ -2,6 +2,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptionKey, serviceCanUseKey } from "../security/encryption-key";
 
@@ -14,6 +15,8 @@ export interface AlertTopicProps {
   readonly emails?: string[];
   /** EventBridge rules (ARN, `*` allowed) that may also publish, e.g. security findings. @default none: CloudWatch alarms only */
   readonly eventRuleArns?: string[];
+  /** Provider (region) of the topic and its key, e.g. us-east-1 for Route 53 health-check alarms. @default the stack's default provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -36,6 +39,7 @@ export class AlertTopic extends Construct {
       description: `Encrypts messages on the ${props.name} SNS topic`,
       alias: `${props.name}-sns`,
       accountId: props.accountId,
+      provider: props.provider,
       serviceStatements: [
         serviceCanUseKey("CloudWatchAlarmsPublish", "cloudwatch.amazonaws.com", fromThisAccount, [
           "kms:Decrypt",
@@ -48,10 +52,11 @@ export class AlertTopic extends Construct {
         ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
       ],
     });
-    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });
+    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn, provider: props.provider });
     this.arn = this.topic.arn;
 
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      provider: props.provider,
       statement: [
         {
           sid: "CloudWatchAlarmsPublish",
@@ -81,7 +86,7 @@ export class AlertTopic extends Construct {
         },
       ],
     });
-    new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: policy.json });
+    new SnsTopicPolicy(this, "topic-policy", { arn: this.topic.arn, policy: policy.json, provider: props.provider });
 
     // Keyed by address, so removing one recipient does not re-create (and unconfirm) the others.
     for (const email of props.emails ?? []) {
@@ -89,6 +94,7 @@ export class AlertTopic extends Construct {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: email,
+        provider: props.provider,
       });
     }
   }

@@ -91,7 +91,8 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
   {
     namespace: "AWS/Events",
     source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html",
-    metrics: metrics(["TriggeredRules"], [["RuleName"]]),
+    // MatchedEvents: the primary region's heartbeats arriving in aws.drRegion (src/constructs/monitoring/region-heartbeat.ts).
+    metrics: [...metrics(["TriggeredRules"], [["RuleName"]]), ...metrics(["MatchedEvents"], [["RuleName"]])],
   },
   {
     namespace: "AWS/SQS",
@@ -116,6 +117,17 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     namespace: SECURITY_EVENTS_NAMESPACE,
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",
     metrics: metrics(Object.values(SECURITY_EVENT_METRICS), [[]]),
+  },
+  {
+    namespace: "AWS/Route53",
+    // Health-check metrics exist only in us-east-1.
+    source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-check-status.html",
+    metrics: metrics(["HealthCheckStatus", "HealthCheckPercentageHealthy", "TimeToFirstByte"], [["HealthCheckId"]]),
+  },
+  {
+    namespace: "CloudWatchSynthetics",
+    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_metrics.html",
+    metrics: metrics(["SuccessPercent", "Duration", "Failed"], [["CanaryName"]]),
   },
   {
     namespace: "AWS/Lambda",
