@@ -279,7 +279,7 @@ describe("release: arguments", () => {
     [["--env", "staging", "--digest", digest, "--bake-seconds", "abc"], '--bake-seconds must be a whole number, got "abc"'],
     [["--env", "staging", "--digest", digest, "--bake-seconds", "0"], "--bake-seconds must be at least 1, got 0"],
     [["--env", "staging", "--resume", "--rollback"], "--resume and --rollback exclude each other"],
-    [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort)"],
+    [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort / --protect-images)"],
     [["--env", "staging", "--rollback", "--digest", digest], "--rollback takes no --digest or --steps: the recorded release decides"],
     [["--env", "staging", "--digest", digest, "--check", "health"], '--check: bad check "health": expected /path or /path=STATUS'],
     [["--env", "staging", "--image-tag", "1.5.0"], "Unknown option '--image-tag'"],
