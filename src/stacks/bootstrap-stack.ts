@@ -3,8 +3,10 @@ import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { RegionScope } from "../constructs/region/region-scope";
+import { ReleaseImagePermissions } from "../constructs/release/release-image-permissions";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { StateReplication } from "../constructs/state/state-replication";
+import { imageRegions } from "../release/image-protection";
 import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { publishHandover } from "./handover";
@@ -43,6 +45,11 @@ export class BootstrapStack extends BaseStack {
       drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
       savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: config.ci.createOidcProvider,
+    });
+    // The deploy role also runs releases (release-environment.yml).
+    new ReleaseImagePermissions(this, "release-images", {
+      roleName: ci.deployRole.name,
+      repositoryArns: imageRegions(config).map((region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`),
     });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     const tfc = cloud

@@ -4,6 +4,7 @@ import { ContainerRegistry } from "../constructs/compute/container-registry";
 import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
 import { ReplicationDestination } from "../constructs/registry/image-replication";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
@@ -32,7 +33,12 @@ export class DrNetworkStack extends NetworkStack {
       alias: `${site.name}-registry`,
       accountId: aws.accountId,
     });
-    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: registryKey.arn, keepImages: registry.keepImages });
+    const repository = new ContainerRegistry(this, "repository", {
+      name: registry.repositoryName,
+      kmsKeyArn: registryKey.arn,
+      keepImages: registry.keepImages,
+      protectedTagPrefix: releaseTagPrefix(config.environment),
+    });
     // Registry policies are regional: the promoting account replicates into this region too.
     if (registry.acceptReplicationFrom) {
       new ReplicationDestination(this, "replication-destination", {

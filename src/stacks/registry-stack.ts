@@ -5,6 +5,7 @@ import { ImagePushRole } from "../constructs/registry/image-push-role";
 import { ImageReplication, ReplicationDestination } from "../constructs/registry/image-replication";
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { releaseTagPrefix } from "../release/image-protection";
 import { releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
 import { stackName } from "./naming";
@@ -24,7 +25,12 @@ export class RegistryStack extends BaseStack {
       alias: stackName(config.environment, "registry"),
       accountId: aws.accountId,
     });
-    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: key.arn, keepImages: registry.keepImages });
+    const repository = new ContainerRegistry(this, "repository", {
+      name: registry.repositoryName,
+      kmsKeyArn: key.arn,
+      keepImages: registry.keepImages,
+      protectedTagPrefix: releaseTagPrefix(config.environment),
+    });
     // Images are copied from the registry they were pushed to, straight into every pilot light:
     // the receiving environment's DR region, and this one's (its repository is auth-<env>-dr-network's).
     const { replicateTo } = registry;
