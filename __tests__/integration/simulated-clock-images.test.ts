@@ -2,8 +2,9 @@
  * A year of image pushes and releases on a simulated clock: the synthesized registries (their
  * lifecycle policies and replication rules, read from the registry and DR network stacks), the real
  * release tool with its real tagging code, and ECR's documented lifecycle evaluation once a day
- * (see support/fake-ecr.ts). Staging builds three times a working day and releases daily;
- * production releases weekly for three months, then stays on one release for nine, then rolls back.
+ * (see support/fake-ecr.ts). Staging builds three times a working day and releases daily but for a
+ * three-week freeze; production releases weekly for three months, then stays on one release for
+ * nine, then rolls back.
  */
 import { Testing } from "cdktf";
 import { environments } from "../../src/config";
@@ -128,9 +129,13 @@ describe("a year on the simulated clock: referenced images never expire", () => 
           stagingSource.push(digestOf(builds), builds.toString(16).padStart(40, "0"));
         }
         clock.now = new Date(date.getTime() + 8 * 3600_000);
-        const staged = await staging.release(digestOf(builds), clock.now);
-        if (staged.exitCode !== EXIT.ok) failedRuns.push(`day ${day} staging: ${staged.message}`);
-        releases += 1;
+        // A three-week release freeze in staging while the builds go on (more than keepImages of them).
+        const frozen = day >= 140 && day < 161;
+        if (!frozen) {
+          const staged = await staging.release(digestOf(builds), clock.now);
+          if (staged.exitCode !== EXIT.ok) failedRuns.push(`day ${day} staging: ${staged.message}`);
+          releases += 1;
+        }
         // Production promotes staging's live image every Monday for three months, then stays put.
         if (date.getUTCDay() === 1 && day < 90) {
           const live = staging.state()[staging.state().greenTrafficPercent === 100 ? "green" : "blue"].digest;
@@ -154,7 +159,9 @@ describe("a year on the simulated clock: referenced images never expire", () => 
   });
 
   test("no lifecycle run ever expired a live, idle or rollback digest, in the source, the replica or the DR repository", () => {
-    expect(losses.slice(0, 5)).toEqual([]);
+    // The first loss of each environment and repository, not all of them for every day after.
+    const first = new Map(losses.map((loss) => [loss.replace(/^day \d+: /, ""), loss]).reverse());
+    expect([...first.values()]).toEqual([]);
   });
 
   test("production left on one release for nine months can still roll back to the previous one", () => {
