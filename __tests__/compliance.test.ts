@@ -202,7 +202,12 @@ describe("both environments as synthesized", () => {
           `auth-${env}-security s3-versioning`,
           `auth-${env}-network sg-no-world-ingress`,
         ]),
-      ).add("auth-production-dr-network sg-no-world-ingress"),
+      )
+        .add("auth-production-dr-network sg-no-world-ingress")
+        // The pilot-light listener's access-log bucket, exempt like every access-log bucket.
+        .add("auth-production-dr-network s3-encrypted-with-kms")
+        .add("auth-production-dr-network s3-access-logging")
+        .add("auth-production-dr-network s3-versioning"),
     );
   });
 });

@@ -160,7 +160,7 @@ describe("a year on the simulated clock: referenced images never expire", () => 
 
   test("no lifecycle run ever expired a live, idle or rollback digest, in the source, the replica or the DR repository", () => {
     // The first loss of each environment and repository, not all of them for every day after.
-    const first = new Map(losses.map((loss) => [loss.replace(/^day \d+: /, ""), loss]).reverse());
+    const first = new Map(losses.map((loss): [string, string] => [loss.replace(/^day \d+: /, ""), loss]).reverse());
     expect([...first.values()]).toEqual([]);
   });
 

@@ -31,6 +31,11 @@ export function primarySite(config: EnvironmentConfig): NetworkSite {
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
 export class NetworkStack extends BaseStack {
+  /** The site's VPC and subnets, for what a subclass adds to the site. */
+  protected readonly network: Network;
+  /** The site's alarms: its prefix, its region's alert topic. */
+  protected readonly alarms: AlarmFactory;
+
   constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
     super(scope, { config, layer: site.layer, region: site.region });
     const { name } = site;
@@ -49,6 +54,7 @@ export class NetworkStack extends BaseStack {
       natGatewayCount: network.natGatewayCount,
       publicIpv6: network.publicIpv6,
     });
+    this.network = vpc;
     const securityGroups = new ServiceSecurityGroups(this, "security-groups", {
       name,
       vpcId: vpc.vpc.id,
@@ -86,6 +92,7 @@ export class NetworkStack extends BaseStack {
     });
 
     const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
+    this.alarms = alarms;
     const natAlarms = natGatewayAlarmDefinitions({
       gateways: vpc.natGatewayIds.map((id, index) => ({ zone: network.availabilityZones[index], id })),
       portAllocationErrors: config.alarms.network.natPortAllocationErrors,
