@@ -204,8 +204,11 @@ describe("both environments as synthesized", () => {
         ]),
       )
         .add("auth-production-dr-network sg-no-world-ingress")
-        // The canary's artifact bucket: written only by the canary role, holding no service data.
-        .add("auth-production-dr-network s3-access-logging"),
+        // The canary's artifact bucket (written only by the canary role, no service data) and the
+        // pilot-light listener's access-log bucket, exempt like every access-log bucket.
+        .add("auth-production-dr-network s3-encrypted-with-kms")
+        .add("auth-production-dr-network s3-access-logging")
+        .add("auth-production-dr-network s3-versioning"),
     );
   });
 });

@@ -2,7 +2,7 @@ import { metricGraph } from "../src/constructs/monitoring/dashboard";
 import { serviceDashboardSections } from "../src/constructs/monitoring/service-dashboard";
 import { ENVIRONMENTS, synthEnvironment } from "./support/synth";
 
-const PANELS = ["Overview", "Traffic", "Latency", "Errors", "Target health per colour", "Group capacity", "CPU and memory", "RDS", "Redis", "WAF", "Security events"];
+const PANELS = ["Overview", "Traffic", "Latency", "Errors", "Target health per colour", "Group capacity", "CPU and memory", "Certificate", "RDS", "Redis", "WAF", "Security events"];
 
 describe.each(ENVIRONMENTS)("the %s dashboard", (env) => {
   const stacks = synthEnvironment(env);

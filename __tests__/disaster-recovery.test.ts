@@ -11,6 +11,8 @@ import { drNetworkHandover } from "../src/stacks/dr-handovers";
 import { stateKeyAlias } from "../src/stacks/naming";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 import { validateConfigs } from "../src/config/validate";
+import { DATA_TIER_RESTORE_BUDGET_MINUTES, RESTORE_CREATE_TIMEOUT_MINUTES, RTO_MARGIN_MINUTES } from "../src/config/restore-budget";
+import { drillSteps, renderDrill } from "../scripts/dr-drill/drill";
 
 const production = validConfig("production");
 const staging = validConfig("staging");
@@ -264,6 +266,27 @@ describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
   const latest = restored({ drill: false });
   const database = latest.resource("aws_db_instance");
   const remoteStates = Object.values(latest.dataSources("terraform_remote_state"));
+
+  describe("a slow restore does not lock itself", () => {
+    const dataStep = drillSteps(production).find((step) => step.command.includes("auth-production-dr-data") && step.command.includes("deploy"))!;
+
+    test("the timeouts are sized from the drill's data-tier budget, plus the RTO margin", () => {
+      expect(dataStep.budgetMinutes).toBe(DATA_TIER_RESTORE_BUDGET_MINUTES);
+      expect(RESTORE_CREATE_TIMEOUT_MINUTES).toBe(DATA_TIER_RESTORE_BUDGET_MINUTES + RTO_MARGIN_MINUTES);
+      // Above the provider's default create timeouts (40 min aws_db_instance, 60 min aws_elasticache_replication_group).
+      expect(RESTORE_CREATE_TIMEOUT_MINUTES).toBeGreaterThan(60);
+    });
+
+    test("the restored PostgreSQL instance and the DR cache carry that create timeout", () => {
+      expect(database.timeouts).toEqual({ create: `${RESTORE_CREATE_TIMEOUT_MINUTES}m` });
+      expect(latest.resource("aws_elasticache_replication_group").timeouts).toEqual({ create: `${RESTORE_CREATE_TIMEOUT_MINUTES}m` });
+    });
+
+    test("the drill's dry run says what to run when the restore times out", () => {
+      expect(dataStep.onTimeout).toBe("npm run dr:untaint -- --env production --drill");
+      expect(renderDrill("production", drillSteps(production))).toContain(`$ ${dataStep.onTimeout}, then run the step again`);
+    });
+  });
 
   test("the pilot light and the restore stack publish exactly their handover contracts, and every output read is published", () => {
     expect(Object.keys(drNetwork.outputs()).sort()).toEqual(Object.keys(drNetworkHandover).sort());

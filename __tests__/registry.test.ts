@@ -1,4 +1,5 @@
 import { movedLease } from "../src/constructs/release/release-state-table";
+import { PROTECTED_IMAGES_KEPT, releaseTagPrefix } from "../src/release/image-protection";
 import { AL2023_AMI_PARAMETER, releaseLeaseParameterName, releaseStateParameterName } from "../src/release/release-state";
 import { RELEASE_TABLE_HASH_KEY, seededReleaseItem } from "../src/release/release-store";
 import { releaseTableName } from "../src/stacks/naming";
@@ -37,9 +38,11 @@ describe.each(ENVIRONMENTS)("registry stack auth-%s-registry", (env) => {
       expect(json.resource("aws_kms_key")).toMatchObject({ enable_key_rotation: true });
     });
 
-    test(`lifecycle: untagged leftovers expire after a day, the last ${config.registry.keepImages} tagged images are kept`, () => {
+    test(`lifecycle: images a release references come first and stay, untagged leftovers expire after a day, the last ${config.registry.keepImages} tagged images are kept`, () => {
       const policy = JSON.parse(json.resource("aws_ecr_lifecycle_policy").policy);
+      expect(policy.rules.map((rule: any) => rule.rulePriority)).toEqual([1, 2, 3]);
       expect(policy.rules.map((rule: any) => rule.selection)).toEqual([
+        { tagStatus: "tagged", tagPrefixList: [releaseTagPrefix(env)], countType: "imageCountMoreThan", countNumber: PROTECTED_IMAGES_KEPT },
         { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
         { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: config.registry.keepImages },
       ]);

@@ -5,7 +5,9 @@ import { ReleaseRequest, RequestError, RunOptions, runRelease } from "../scripts
 import { scanGate } from "../scripts/release/scan-gate";
 import { httpSmokeTest, parseCheck } from "../scripts/release/smoke";
 import { EXIT } from "../scripts/cli/command-line";
-import { idleColourOf, seedReleaseState } from "../src/release/release-state";
+import type { HeldLease } from "../scripts/release/ports";
+import { referencedDigests } from "../src/release/image-protection";
+import { idleColourOf, ReleaseState, seedReleaseState } from "../src/release/release-state";
 import { AMI, blueLive, DIGEST, FACTS, neverChangedALiveColour, ReleaseWorld, RunHooks } from "./support/release-world";
 
 let runs = 0;
@@ -66,6 +68,59 @@ describe("release: the normal path", () => {
     await run(world, release());
     expect(world.applied[1]).toMatchObject({ green: { digest: "" }, idleCapacity: 0 });
     expect(world.applied[2]).toMatchObject({ green: { digest: DIGEST.next }, idleCapacity: 3 });
+  });
+});
+
+describe("release: the images a release state references carry a protecting tag", () => {
+  /** Ports that record, at every state write, whether each digest the state names was tagged by then. */
+  const recordingPorts = (world: ReleaseWorld, log: string[] = []) => {
+    const ports = world.ports({}, log);
+    const writes: boolean[] = [];
+    return {
+      writes,
+      ports: {
+        ...ports,
+        store: { ...ports.store, write: async (state: ReleaseState, held: HeldLease) => (writes.push(referencedDigests(state).every((digest) => world.protectedDigests.has(digest))), ports.store.write(state, held)) },
+      },
+    };
+  };
+
+  test("every digest is tagged before any state names it; once done, only live and idle keep their tags", async () => {
+    const world = new ReleaseWorld(releasedOnGreen);
+    world.protectedDigests.add(DIGEST.vulnerable); // left by an earlier release
+    const { ports, writes } = recordingPorts(world);
+    expect((await runRelease(release(DIGEST.old), FACTS, ports, options(), new AbortController().signal)).exitCode).toBe(EXIT.ok);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every(Boolean)).toBe(true);
+    expect([...world.protectedDigests].sort()).toEqual([DIGEST.old, DIGEST.next].sort());
+  });
+
+  test("a rolled-back release untags the image it brought and keeps the two it returns to", async () => {
+    const world = new ReleaseWorld(releasedOnGreen);
+    const brought = `sha256:${"3d".repeat(32)}`;
+    world.images.set(brought, []);
+    expect((await run(world, release(brought), { smokeFails: true })).exitCode).toBe(EXIT.refused);
+    expect(world.state()).toMatchObject({ blue: { digest: DIGEST.old }, green: { digest: DIGEST.next } });
+    expect([...world.protectedDigests].sort()).toEqual([DIGEST.old, DIGEST.next].sort());
+  });
+
+  test("an untagging failure is logged, never fails a finished release (--protect-images retries it)", async () => {
+    const world = new ReleaseWorld();
+    const log: string[] = [];
+    const ports = world.ports({}, log);
+    const failing = { ...ports, releaseTags: { ...ports.releaseTags, prune: async () => Promise.reject(new Error("AccessDeniedException")) } };
+    expect((await runRelease(release(), FACTS, failing, options(), new AbortController().signal)).exitCode).toBe(EXIT.ok);
+    expect(log).toContainEqual(expect.stringContaining("could not untag superseded releases (npm run release -- --protect-images retries): AccessDeniedException"));
+  });
+
+  test("--protect-images tags what an environment deployed before protection references, and untags the rest", async () => {
+    const world = new ReleaseWorld(releasedOnGreen);
+    world.protectedDigests.add(DIGEST.vulnerable);
+    const outcome = await run(world, { action: "protect-images" });
+    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `protected ${[DIGEST.old, DIGEST.next].sort().join(", ")}` });
+    expect([...world.protectedDigests].sort()).toEqual([DIGEST.old, DIGEST.next].sort());
+    expect(world.applied.length).toBe(1);
+    expect(parseReleaseArguments(["--env", "staging", "--protect-images"], ["staging"]).request).toEqual({ action: "protect-images" });
   });
 });
 
@@ -279,7 +334,7 @@ describe("release: arguments", () => {
     [["--env", "staging", "--digest", digest, "--bake-seconds", "abc"], '--bake-seconds must be a whole number, got "abc"'],
     [["--env", "staging", "--digest", digest, "--bake-seconds", "0"], "--bake-seconds must be at least 1, got 0"],
     [["--env", "staging", "--resume", "--rollback"], "--resume and --rollback exclude each other"],
-    [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort)"],
+    [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort / --protect-images)"],
     [["--env", "staging", "--rollback", "--digest", digest], "--rollback takes no --digest or --steps: the recorded release decides"],
     [["--env", "staging", "--digest", digest, "--check", "health"], '--check: bad check "health": expected /path or /path=STATUS'],
     [["--env", "staging", "--image-tag", "1.5.0"], "Unknown option '--image-tag'"],

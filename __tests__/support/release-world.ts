@@ -54,6 +54,8 @@ export class ReleaseWorld {
   now = new Date("2026-01-01T10:00:00Z");
   firing: string[] = [];
   missingAlarms: string[] = [];
+  /** Digests carrying a protecting tag (the tagging itself is proven in the simulated-clock harness). */
+  readonly protectedDigests = new Set<string>();
   /** App stack changes no deploy has applied (what a preflight plan would show). */
   unappliedChanges: string[] = [];
   readonly images = new Map<string, Finding[]>([
@@ -134,6 +136,18 @@ export class ReleaseWorld {
           const findings = this.images.get(digest);
           if (!findings) throw new Error("ScanNotFoundException");
           return findings;
+        },
+      },
+      releaseTags: {
+        protect: async (digests) => {
+          alive();
+          digests.forEach((digest) => this.protectedDigests.add(digest));
+        },
+        prune: async (keep) => {
+          alive();
+          const removed = [...this.protectedDigests].filter((digest) => !keep.includes(digest));
+          removed.forEach((digest) => this.protectedDigests.delete(digest));
+          return removed;
         },
       },
       ami: { latest: async () => (alive(), AMI.latest) },

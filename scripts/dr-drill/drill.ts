@@ -4,6 +4,7 @@
  * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
  */
 import type { EnvironmentConfig } from "../../src/config/schema";
+import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
 import { stackName } from "../../src/stacks/naming";
 
@@ -18,6 +19,8 @@ export interface DrillStep {
   readonly removes?: readonly string[];
   /** Minutes the step may take before the drill is a finding. */
   readonly budgetMinutes: number;
+  /** What to run when the step's deploy times out and leaves its stores tainted. @default nothing */
+  readonly onTimeout?: string;
 }
 
 /** The drill of one environment; it needs the pilot light (dr.pilotLight), which it restores from. */
@@ -54,7 +57,8 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
         "encrypted log groups of the database, the cache and the function",
       ],
-      budgetMinutes: 90,
+      budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
+      onTimeout: `npm run dr:untaint -- --env ${environment} --drill`,
     },
     {
       title: "Verify: the database is available and its restore time is within the RPO",
@@ -111,6 +115,7 @@ export function renderDrill(environment: string, steps: readonly DrillStep[]): s
     const list = (label: string, items: readonly string[]) => `   ${label}:${items.map((item) => `\n     - ${item}`).join("")}`;
     lines.push(step.creates.length === 0 ? "   creates: nothing" : list("creates", step.creates));
     if (step.removes?.length) lines.push(list("removes", step.removes));
+    if (step.onTimeout) lines.push(`   if it times out (a store left tainted): once AWS shows it available, $ ${step.onTimeout}, then run the step again`);
   });
   const total = steps.reduce((sum, step) => sum + step.budgetMinutes, 0);
   lines.push("", `Total budget: ${total} min. Record each step's real time in the drill log; a step over budget is a finding.`);

@@ -8,6 +8,7 @@ export const USAGE = `npm run release -- --env ENV --digest sha256:<64 hex> [--s
 npm run release -- --env ENV --resume      continue an interrupted release from where it stopped
 npm run release -- --env ENV --rollback    roll an interrupted release back, or go back to the previous release
 npm run release -- --env ENV --abort       roll an interrupted release back if one is recorded, else do nothing (CI clean-up)
+npm run release -- --env ENV --protect-images  tag the images the release state references in every repository, untag the rest
   --take-over-stale-lease    take over a lease whose holder died: expired, or left by an earlier step of this CI job
   --help                     this text
 
@@ -29,6 +30,7 @@ const OPTIONS = {
   resume: { type: "boolean" },
   rollback: { type: "boolean" },
   abort: { type: "boolean" },
+  "protect-images": { type: "boolean" },
   "take-over-stale-lease": { type: "boolean" },
 } as const;
 
@@ -46,7 +48,7 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
   const environment = values.env;
   if (!environment) throw new UsageError("--env is required");
   if (!knownEnvironments.includes(environment)) throw new UsageError(`--env: unknown environment "${environment}" (known: ${knownEnvironments.join(", ")})`);
-  const modes = (["resume", "rollback", "abort"] as const).filter((mode) => values[mode]);
+  const modes = (["resume", "rollback", "abort", "protect-images"] as const).filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`--${modes.join(" and --")} exclude each other`);
   const checks = (values.check ?? []).map((text) => {
     try {
@@ -62,7 +64,7 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
     if (values.digest || values.steps) throw new UsageError(`--${mode} takes no --digest or --steps: the recorded release decides`);
     return { environment, checks, takeOverStaleLease, request: mode === "resume" ? { action: "resume", bakeMilliseconds } : { action: mode } };
   }
-  if (!values.digest) throw new UsageError("--digest is required (or --resume / --rollback / --abort)");
+  if (!values.digest) throw new UsageError("--digest is required (or --resume / --rollback / --abort / --protect-images)");
   if (!new RegExp(DIGEST_PATTERN).test(values.digest)) throw new UsageError(`--digest must be sha256:<64 lowercase hex digits>, got "${values.digest}"`);
   return { environment, checks, takeOverStaleLease, request: { action: "release", digest: values.digest, steps: parseSteps(values.steps ?? "10,50,100"), bakeMilliseconds } };
 }

@@ -1,11 +1,21 @@
 /** The real release ports: ELB target health, Auto Scaling, CloudWatch alarms, ECR, the public AMI parameter. */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeImagesCommand, DescribeImageScanFindingsCommand, ECRClient, ImageScanFinding, StartImageScanCommand } from "@aws-sdk/client-ecr";
+import {
+  BatchDeleteImageCommand,
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeImageScanFindingsCommand,
+  ECRClient,
+  ImageScanFinding,
+  PutImageCommand,
+  StartImageScanCommand,
+} from "@aws-sdk/client-ecr";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AL2023_AMI_PARAMETER, Colour } from "../../src/release/release-state";
 import type { AlarmWatch, AmiSource, Fleet, ImageRegistry } from "./ports";
+import type { RepositoryTagApi, TaggedImage } from "./release-tags";
 import type { Finding, Severity } from "./scan-gate";
 
 /** Abortable pause for polling loops. */
@@ -109,6 +119,61 @@ export function ecrImages(repositoryName: string, region: string): ImageRegistry
     } while (nextToken);
     return found;
   }
+}
+
+/** Manifest types a retag must get back unconverted, so PutImage sees the very bytes of the digest. */
+const MANIFEST_MEDIA_TYPES = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+];
+
+/**
+ * Tags of one repository through the ECR API. A new tag on an existing image is a PutImage of its
+ * manifest (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-retag.html), which an
+ * immutable repository allows for a tag not yet in use; BatchDeleteImage by tag removes that tag
+ * only, and the image with its last tag
+ * (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchDeleteImage.html).
+ */
+export function ecrRepositoryTags(repositoryName: string, region: string): RepositoryTagApi {
+  const ecr = new ECRClient({ region });
+  return {
+    label: `${repositoryName} in ${region}`,
+    async taggedWith(prefix) {
+      const found: TaggedImage[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await ecr.send(new DescribeImagesCommand({ repositoryName, filter: { tagStatus: "TAGGED" }, nextToken }));
+        for (const image of page.imageDetails ?? []) {
+          const tags = image.imageTags ?? [];
+          if (image.imageDigest && tags.some((tag) => tag.startsWith(prefix))) found.push({ digest: image.imageDigest, tags });
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return found;
+    },
+    async addTag(digest, tag) {
+      const { images = [], failures = [] } = await ecr.send(
+        new BatchGetImageCommand({ repositoryName, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_MEDIA_TYPES }),
+      );
+      const image = images[0];
+      if (!image?.imageManifest) throw new Error(failures[0]?.failureReason ?? `no image ${digest}`);
+      try {
+        await ecr.send(
+          new PutImageCommand({ repositoryName, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageDigest: digest, imageTag: tag }),
+        );
+      } catch (error) {
+        // The tag is already on this very image: a retry after a lost response.
+        if ((error as Error).name !== "ImageAlreadyExistsException") throw error;
+      }
+    },
+    async removeTag(tag) {
+      const { failures = [] } = await ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+      const failure = failures.find((candidate) => candidate.failureCode !== "ImageNotFound");
+      if (failure) throw new Error(`cannot untag ${tag}: ${failure.failureCode} ${failure.failureReason ?? ""}`.trim());
+    },
+  };
 }
 
 function toFinding(finding: ImageScanFinding): Finding {

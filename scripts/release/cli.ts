@@ -8,6 +8,7 @@ import { appHandover } from "../../src/stacks/app-handover";
 import { readHandover } from "../../src/stacks/handover";
 import { stackName } from "../../src/stacks/naming";
 import { EXIT, main, UsageError } from "../cli/command-line";
+import { imageRegions } from "../../src/release/image-protection";
 import { parseReleaseArguments, USAGE } from "./arguments";
 import { RequestError, runRelease } from "./orchestrator";
 import { httpSmokeTest } from "./smoke";
@@ -22,7 +23,11 @@ async function run(argv: string[]): Promise<number> {
   const args = parseReleaseArguments(argv, configs.map((config) => config.environment));
   const config = configs.find((candidate) => candidate.environment === args.environment)!;
   // The AWS SDK loads only once the arguments are known to be good: usage errors and --help stay fast.
-  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages }, { dynamoDbItemApi, dynamoDbStore }] = await Promise.all([import("./aws"), import("./dynamodb-store")]);
+  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages, ecrRepositoryTags }, { dynamoDbItemApi, dynamoDbStore }, { releaseTagger }] = await Promise.all([
+    import("./aws"),
+    import("./dynamodb-store"),
+    import("./release-tags"),
+  ]);
   const log = (line: string) => console.log(`[release ${config.environment}] ${line}`);
   const region = config.aws.region;
 
@@ -54,6 +59,7 @@ async function run(argv: string[]): Promise<number> {
         fleet: awsFleet(outputs.target_group_arns, outputs.group_names, region),
         alarms: cloudWatchAlarms(`${alarmPrefix(config.environment)}-`, region),
         images: ecrImages(config.registry.repositoryName, region),
+        releaseTags: releaseTagger(config.environment, imageRegions(config).map((imageRegion) => ecrRepositoryTags(config.registry.repositoryName, imageRegion))),
         ami: al2023Ami(region),
         smoke: httpSmokeTest(outputs.test_listener_url, [{ path: config.app.healthCheckPath, status: 200 }, ...args.checks]),
         clock: {

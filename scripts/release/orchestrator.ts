@@ -17,8 +17,9 @@ import {
   ReleaseState,
   trafficOf,
 } from "../../src/release/release-state";
+import { referencedDigests } from "../../src/release/image-protection";
 import { EXIT, ExitCode } from "../cli/command-line";
-import type { AlarmWatch, AmiSource, Clock, Deployer, Fleet, ImageRegistry, LeaseRecord, ReleaseStore, SmokeTest } from "./ports";
+import type { AlarmWatch, AmiSource, Clock, Deployer, Fleet, ImageRegistry, LeaseRecord, ReleaseStore, ReleaseTags, SmokeTest } from "./ports";
 import { HeldLease, LeaseLostError } from "./ports";
 import { scanGate, ScanGatePolicy } from "./scan-gate";
 
@@ -28,6 +29,7 @@ export interface ReleasePorts {
   readonly fleet: Fleet;
   readonly alarms: AlarmWatch;
   readonly images: ImageRegistry;
+  readonly releaseTags: ReleaseTags;
   readonly ami: AmiSource;
   readonly smoke: SmokeTest;
   readonly clock: Clock;
@@ -56,7 +58,9 @@ export type ReleaseRequest =
   | { readonly action: "resume"; readonly bakeMilliseconds: number }
   | { readonly action: "rollback" }
   /** Roll back an interrupted release if one is recorded, nothing otherwise: CI's clean-up after a cancel. */
-  | { readonly action: "abort" };
+  | { readonly action: "abort" }
+  /** Tag what the recorded state references and untag the rest: the first run after lifecycle protection arrives, or a retry of a failed tidy-up. */
+  | { readonly action: "protect-images" };
 
 export interface RunOptions {
   /** Unique id of this run and who runs it (CI run URL or user@host). */
@@ -124,6 +128,8 @@ export async function runRelease(request: ReleaseRequest, facts: EnvironmentFact
 
 class Run {
   private readonly log: (line: string) => void;
+  /** Digests this run has already tagged in every repository. */
+  private readonly protectedDigests = new Set<string>();
 
   constructor(
     private readonly facts: EnvironmentFacts,
@@ -149,6 +155,12 @@ class Run {
       case "abort":
         if (state.inFlight) return this.finishRollback(state.inFlight, "the run was interrupted");
         return outcome(EXIT.ok, "nothing to abort: no interrupted release is recorded");
+      case "protect-images": {
+        const digests = referencedDigests(state);
+        await this.ports.releaseTags.protect(digests);
+        await this.prune(state);
+        return outcome(EXIT.ok, `protected ${digests.length > 0 ? digests.join(", ") : "nothing (no release recorded)"}`);
+      }
     }
   }
 
@@ -254,6 +266,7 @@ class Run {
     if (state.idleCapacity !== 0) state = await this.commit({ ...state, idleCapacity: 0 }, `5/6 scale ${old} down to 0`);
     await this.ports.store.write({ ...state, inFlight: null }, this.lease);
     this.log(`6/6 done: ${to} runs ${inFlight.digest} with all traffic`);
+    await this.prune({ ...state, inFlight: null });
     return outcome(EXIT.ok, `released ${inFlight.digest} on ${to}`);
   }
 
@@ -302,7 +315,8 @@ class Run {
       if (state.greenTrafficPercent !== before.greenTrafficPercent) {
         state = await this.commit({ ...state, greenTrafficPercent: before.greenTrafficPercent }, `<- all traffic to ${old}`, noSignal);
       }
-      await this.commit({ version: 1, ...before, inFlight: null }, `<- ${inFlight.to} back to ${before[inFlight.to].digest || "no image"}, idle capacity ${before.idleCapacity}`, noSignal);
+      state = await this.commit({ version: 1, ...before, inFlight: null }, `<- ${inFlight.to} back to ${before[inFlight.to].digest || "no image"}, idle capacity ${before.idleCapacity}`, noSignal);
+      await this.prune(state);
       return outcome(EXIT.ok, `rolled back: ${old} runs ${before[old].digest || "nothing"} with all traffic`);
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
@@ -319,12 +333,29 @@ class Run {
     return this.start(state, { action: "release", digest: state[idle].digest, steps: [100], bakeMilliseconds: 0 }, false);
   }
 
-  /** Writes the state, then applies the stack: the order that makes every step repeatable. */
+  /**
+   * Tags the images the state references, writes the state, then applies the stack: the order
+   * that makes every step repeatable, and no state ever names an image a lifecycle rule may expire.
+   */
   private async commit(state: ReleaseState, what: string, signal = this.signal): Promise<ReleaseState> {
     this.log(`-> ${what}`);
+    const unprotected = referencedDigests(state).filter((digest) => !this.protectedDigests.has(digest));
+    if (unprotected.length > 0) {
+      await this.ports.releaseTags.protect(unprotected);
+      unprotected.forEach((digest) => this.protectedDigests.add(digest));
+    }
     await this.ports.store.write(state, this.lease);
     await this.apply(what, signal);
     return state;
+  }
+
+  /** Untags what `state` no longer references; a failure only costs storage, so it is logged, not fatal. */
+  private async prune(state: ReleaseState): Promise<void> {
+    try {
+      for (const line of await this.ports.releaseTags.prune(referencedDigests(state))) this.log(`untagged superseded ${line}`);
+    } catch (error) {
+      this.log(`!! could not untag superseded releases (npm run release -- --protect-images retries): ${(error as Error).message}`);
+    }
   }
 
   private async apply(what: string, signal = this.signal): Promise<void> {

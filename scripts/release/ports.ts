@@ -70,6 +70,14 @@ export interface ImageRegistry {
   findings(digest: string): Promise<Finding[]>;
 }
 
+/** The protecting tags that keep a release's images out of reach of the repositories' lifecycle rules. */
+export interface ReleaseTags {
+  /** Tags each digest in every repository the environment pulls from; rejects when one lacks the image. */
+  protect(digests: readonly string[]): Promise<void>;
+  /** Untags every other digest there, so superseded releases age out again; returns what it untagged. */
+  prune(keep: readonly string[]): Promise<string[]>;
+}
+
 export interface AmiSource {
   /** The newest Amazon Linux 2023 AMI id. */
   latest(): Promise<string>;

@@ -117,7 +117,7 @@ export const SEVERITIES = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 
 const registry = z.strictObject({
   repositoryName: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, "must be an ECR repository name (lowercase, digits, . _ -)").describe("ECR repository of the service image; the same name in every account, so replication keeps digests"),
-  keepImages: z.number().int().min(1).max(1000).describe("Tagged images kept; older ones expire (a live image must be among the newest)"),
+  keepImages: z.number().int().min(1).max(1000).describe("Newest tagged images kept; older ones expire, except those a release state references (the release tool's release-<env>- tags keep them)"),
   replicateTo: z.strictObject({ accountId: accountId.describe("Account of the registry that receives the copies"), region: region.describe("Region of that registry"), drRegion: region.optional().describe("Also copy into this region of that account: the receiving environment's aws.drRegion, for its pilot light, copied straight from where the image is pushed rather than relying on the receiving registry to replicate a replica onward") }).optional().describe("Copy every pushed image, digest unchanged, into this registry (staging -> production promotion)"),
   pushFromRepositories: z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository")).describe("owner/name of application repositories whose main-branch image pipeline may push here (OIDC); empty: none"),
   pushWorkflowRefs: z

@@ -15,6 +15,7 @@ import { PublicLoadBalancer } from "../constructs/edge/public-load-balancer";
 import { redisAuthRotationFunctionName } from "../constructs/data/redis-auth-rotation";
 import { WebApplicationFirewall } from "../constructs/edge/web-application-firewall";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { certificateExpiryAlarmDefinition } from "../constructs/monitoring/certificate-alarms";
 import { AppAlarms } from "../constructs/monitoring/app-alarms";
 import { MonitoringDashboard } from "../constructs/monitoring/dashboard";
 import { serviceDashboardSections } from "../constructs/monitoring/service-dashboard";
@@ -189,6 +190,9 @@ export class AppStack extends BaseStack {
     const runbooks = runbookDocumentUrl(config.ci.githubRepository);
     // The site's name is the alarms' prefix: the release tool reads the primary colours' alarms by it.
     const alarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbooks);
+    // Only the certificate this stack owns; a DR site's is the pilot light's, which alarms on it there.
+    const certificateAlarms = edgeDns.mode === "primary" ? [certificateExpiryAlarmDefinition({ name: "certificate-expiry", certificateArn, purpose: "load balancer's" })] : [];
+    for (const definition of certificateAlarms) alarms.define(definition);
     const appAlarms = new AppAlarms(this, "alarms", {
       alarms,
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
@@ -231,7 +235,7 @@ export class AppStack extends BaseStack {
       sections: serviceDashboardSections({
         alarmPrefix: alarms.prefix,
         region: aws.region,
-        serviceAlarms: appAlarms.definitions,
+        serviceAlarms: [...appAlarms.definitions, ...certificateAlarms],
         dataAlarms: site.dataAlarms,
         overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
         loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,

@@ -4,8 +4,10 @@ import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { GithubOidcProvider } from "../constructs/ci/github-oidc-provider";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { RegionScope } from "../constructs/region/region-scope";
+import { ReleaseImagePermissions } from "../constructs/release/release-image-permissions";
 import { StateBucket } from "../constructs/state/state-bucket";
 import { StateReplication } from "../constructs/state/state-replication";
+import { imageRegions } from "../release/image-protection";
 import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "./forget-resources";
@@ -50,6 +52,11 @@ export class BootstrapStack extends BaseStack {
       drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
       savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: false,
+    });
+    // The deploy role also runs releases (release-environment.yml).
+    new ReleaseImagePermissions(this, "release-images", {
+      roleName: ci.deployRole.name,
+      repositoryArns: imageRegions(config).map((region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`),
     });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     const tfc = cloud

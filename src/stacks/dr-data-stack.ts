@@ -1,6 +1,7 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { suppressFinding } from "../compliance/suppress";
+import { RESTORE_CREATE_TIMEOUT_MINUTES } from "../config/restore-budget";
 import type { EnvironmentConfig } from "../config/schema";
 import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
@@ -57,6 +58,9 @@ export class DrDataStack extends BaseStack {
       deletionProtection: protect && fromConfig.deletionProtection,
       preventDestroy: protect && fromConfig.preventDestroy,
       restoreFrom: { automatedBackupsArn: primary.string("db_backups_replica_arn"), restoreTime: restore.pointInTime },
+      // A restore from backups takes as long as the data needs, often beyond the provider's 40 minutes;
+      // timing out would leave a tainted instance that prevent_destroy then blocks (see restore-budget.ts).
+      createTimeoutMinutes: RESTORE_CREATE_TIMEOUT_MINUTES,
     });
     suppressFinding(
       database.instance,
@@ -83,6 +87,8 @@ export class DrDataStack extends BaseStack {
       }),
       // A drill's token secret is deleted at once, so the next drill can create it again.
       ...(restore.drill ? { secretRecoveryWindowDays: 0 } : {}),
+      // Created in the same apply and the same budget as the database.
+      createTimeoutMinutes: RESTORE_CREATE_TIMEOUT_MINUTES,
     });
     // The group is created with a bootstrap token; the first rotation puts the real one in the secret.
     new RedisAuthRotation(this, "redis-auth-rotation", {

@@ -2,8 +2,11 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { ContainerRegistry } from "../constructs/compute/container-registry";
 import { DnsValidatedCertificate } from "../constructs/edge/dns-validated-certificate";
+import { PilotLightListener } from "../constructs/edge/pilot-light-listener";
+import { certificateExpiryAlarmDefinition } from "../constructs/monitoring/certificate-alarms";
 import { ReplicationDestination } from "../constructs/registry/image-replication";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
@@ -17,8 +20,8 @@ export function drSite(config: EnvironmentConfig): NetworkSite {
 /**
  * auth-<env>-dr-network, the pilot light in aws.drRegion: the network stack's VPC, security groups,
  * endpoints, flow logs and alert topic, plus what a restore cannot wait for: the repository the
- * images replicate into and a validated certificate. It reads no other stack's state, so it can be
- * planned and applied while the primary region is down.
+ * images replicate into and a validated certificate, kept in use (so ACM renews it) by a listener.
+ * It reads no other stack's state, so it can be planned and applied while the primary region is down.
  */
 export class DrNetworkStack extends NetworkStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
@@ -33,7 +36,12 @@ export class DrNetworkStack extends NetworkStack {
       alias: `${site.name}-registry`,
       accountId: aws.accountId,
     });
-    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: registryKey.arn, keepImages: registry.keepImages });
+    const repository = new ContainerRegistry(this, "repository", {
+      name: registry.repositoryName,
+      kmsKeyArn: registryKey.arn,
+      keepImages: registry.keepImages,
+      protectedTagPrefix: releaseTagPrefix(config.environment),
+    });
     // Registry policies are regional: the promoting account replicates into this region too.
     if (registry.acceptReplicationFrom) {
       new ReplicationDestination(this, "replication-destination", {
@@ -50,6 +58,16 @@ export class DrNetworkStack extends NetworkStack {
       domainName: dns.domainName,
       alternativeNames: app.alternativeNames,
       hostedZoneId: dns.hostedZoneId!,
+    });
+    this.alarms.define(certificateExpiryAlarmDefinition({ name: "certificate-expiry", certificateArn: certificate.certificateArn, purpose: "DR load balancer's" }));
+    // Attached to nothing until a restore, ACM would not renew it; a listener keeps it in use.
+    new PilotLightListener(this, "pilot-light-listener", {
+      name: `${site.name}-pilot`,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.privateSubnetIds,
+      certificateArn: certificate.certificateArn,
+      accountId: aws.accountId,
+      accessLogExpiryDays: app.accessLogExpiryDays,
     });
     const { outsideIn } = config;
     if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });

@@ -32,7 +32,9 @@ export function primarySite(config: EnvironmentConfig): NetworkSite {
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
 export class NetworkStack extends BaseStack {
-  /** The site's alert topic and the factory of its alarms (the DR site adds the outside-in alarms to them). */
+  /** The site's VPC and subnets, for what a subclass adds to the site. */
+  protected readonly network: Network;
+  /** The site's alert topic and the factory of its alarms (the DR site adds the outside-in and certificate alarms to them). */
   protected readonly alarms: AlarmFactory;
 
   constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
@@ -53,6 +55,7 @@ export class NetworkStack extends BaseStack {
       natGatewayCount: network.natGatewayCount,
       publicIpv6: network.publicIpv6,
     });
+    this.network = vpc;
     const securityGroups = new ServiceSecurityGroups(this, "security-groups", {
       name,
       vpcId: vpc.vpc.id,

@@ -6,6 +6,7 @@ import { ImageReplication, ReplicationDestination } from "../constructs/registry
 import { ReleaseStateSeed } from "../constructs/release/release-state-seed";
 import { ReleaseStateTable } from "../constructs/release/release-state-table";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { releaseTagPrefix } from "../release/image-protection";
 import { releaseLeaseParameterName, releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
 import { releaseTableName, stackName } from "./naming";
@@ -25,7 +26,12 @@ export class RegistryStack extends BaseStack {
       alias: stackName(config.environment, "registry"),
       accountId: aws.accountId,
     });
-    const repository = new ContainerRegistry(this, "repository", { name: registry.repositoryName, kmsKeyArn: key.arn, keepImages: registry.keepImages });
+    const repository = new ContainerRegistry(this, "repository", {
+      name: registry.repositoryName,
+      kmsKeyArn: key.arn,
+      keepImages: registry.keepImages,
+      protectedTagPrefix: releaseTagPrefix(config.environment),
+    });
     // Images are copied from the registry they were pushed to, straight into every pilot light:
     // the receiving environment's DR region, and this one's (its repository is auth-<env>-dr-network's).
     const { replicateTo } = registry;

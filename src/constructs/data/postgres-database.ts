@@ -96,6 +96,8 @@ export interface PostgresDatabaseProps {
   readonly crossRegionBackups?: CrossRegionBackupReplication;
   /** Start from a point in time of replicated automated backups instead of an empty database; databaseName and masterUsername then come from the backup. @default a new, empty database */
   readonly restoreFrom?: PointInTimeRestore;
+  /** Terraform's create timeout in minutes (a restore can outlast the provider's 40). @default the provider's */
+  readonly createTimeoutMinutes?: number;
 }
 
 /**
@@ -196,6 +198,7 @@ export class PostgresDatabase extends Construct {
       performanceInsightsEnabled: props.performanceInsights ?? false,
       performanceInsightsKmsKeyId: props.performanceInsights ? props.kmsKeyArn : undefined,
       performanceInsightsRetentionPeriod: props.performanceInsights ? 7 : undefined,
+      timeouts: props.createTimeoutMinutes === undefined ? undefined : { create: `${props.createTimeoutMinutes}m` },
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
       // RDS checks the monitoring role's permissions at create time, so the policy must be attached first.
       dependsOn: [...logGroups.map((group) => group.logGroup), ...(monitoring ? [monitoring.policy] : [])],

@@ -37,6 +37,8 @@ export interface RedisCacheProps {
   readonly logRetentionDays: number;
   /** Recovery window of the AUTH token secret. @default 30 */
   readonly secretRecoveryWindowDays?: number;
+  /** Terraform's create timeout of the replication group, in minutes (the provider's is 60). @default the provider's */
+  readonly createTimeoutMinutes?: number;
 }
 
 /**
@@ -120,6 +122,7 @@ export class RedisCache extends Construct {
       // uuid() is evaluated at apply time (so no plan shows it) from a cryptographic random source.
       authToken: Fn.uuid(),
       autoMinorVersionUpgrade: "true",
+      timeouts: props.createTimeoutMinutes === undefined ? undefined : { create: `${props.createTimeoutMinutes}m` },
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow,
       maintenanceWindow: props.maintenanceWindow,

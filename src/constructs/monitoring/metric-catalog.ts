@@ -84,6 +84,12 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     ),
   },
   {
+    namespace: "AWS/CertificateManager",
+    // Published once a day per certificate until it expires.
+    source: "https://docs.aws.amazon.com/acm/latest/userguide/cloudwatch-metrics.html",
+    metrics: metrics(["DaysToExpiry"], [["CertificateArn"]]),
+  },
+  {
     namespace: "AWS/NATGateway",
     source: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway-cloudwatch.html",
     metrics: metrics(["ErrorPortAllocation", "PacketsDropCount", "ActiveConnectionCount"], [["NatGatewayId"]]),

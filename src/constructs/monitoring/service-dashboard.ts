@@ -137,6 +137,8 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
         ),
       ],
     },
+    // Only where the stack owns its certificate (a DR site charts nothing here).
+    ...[{ title: "Certificate", widgets: graphsOf(props.serviceAlarms, named("certificate-expiry")) }].filter((section) => section.widgets.length > 0),
     { title: "RDS", widgets: graphsOf(props.dataAlarms, (name) => name.startsWith("db-")) },
     { title: "Redis", widgets: graphsOf(props.dataAlarms, (name) => !name.startsWith("db-")) },
     {
