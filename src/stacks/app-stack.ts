@@ -219,6 +219,7 @@ export class AppStack extends BaseStack {
       region: aws.region,
       accountId: aws.accountId,
       secretArns: Object.values(secretArns),
+      masterSecretArn: data.string("db_master_secret_arn"),
       groups: COLOURS.map((colour) => ({ name: fleets[colour].group.name, arn: fleets[colour].group.arn })),
       redis: { secretArn: secretArns.redis, rotationFunctionName: redisAuthRotationFunctionName(name) },
       alarms,
