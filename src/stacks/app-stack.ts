@@ -197,6 +197,7 @@ export class AppStack extends BaseStack {
       groupNames: byColour((fleet) => fleet.group.name),
       liveGroupName: release.forLiveColour(byColour((fleet) => fleet.group.name)),
       liveGroupMinimum: app.capacity.min,
+      servingAlarmsEnabled: release.released(),
       webAclName: firewall.webAcl.name,
       region: aws.region,
       thresholds: config.alarms.service,
