@@ -45,6 +45,10 @@ describe("GeneratedSecret alone", () => {
     expect(version.lifecycle).toEqual({ ignore_changes: ["version_stages"] });
   });
 
+  test("the first version carries a label of its own that no rotation moves, so it never becomes deprecated", () => {
+    expect(json.resource("aws_secretsmanager_secret_version").version_stages).toEqual(["AWSCURRENT", INITIAL_VERSION_LABEL]);
+  });
+
   test("another length, excluded characters and a recovery window when asked", () => {
     const stack = constructStack();
     new GeneratedSecret(stack, "secret", { name: "n", description: "d", kmsKeyArn: KEY, fields: ["password"], length: 32, excludeCharacters: "/@", recoveryWindowDays: 7 });
