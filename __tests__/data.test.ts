@@ -1,5 +1,5 @@
 import { DB_INSTANCE_CLASSES } from "../src/config/catalogue";
-import { defaultMaxConnections } from "../src/config/postgres-instance-classes";
+import { maxConnectionsOf } from "../src/config/postgres-instance-classes";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).data])) as Record<
@@ -292,18 +292,20 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       });
     });
 
-    test("capacity: connections above the configured share of the instance class's default max_connections", () => {
+    test("capacity: max_connections is pinned in the parameter group, and the connections alarm is a share of that number", () => {
       // LEAST({DBInstanceClassMemory/9531392}, 5000): db.t3.micro has 1 GiB, so 112 connections.
-      expect(defaultMaxConnections("db.t3.micro")).toBe(112);
-      expect(defaultMaxConnections("db.r6i.large")).toBe(1802);
+      expect(maxConnectionsOf("db.t3.micro")).toBe(112);
+      expect(maxConnectionsOf("db.r6i.large")).toBe(1802);
       // Every class the config may choose has a size, so no valid config fails to synthesize here.
-      for (const instanceClass of Object.keys(DB_INSTANCE_CLASSES)) expect(defaultMaxConnections(instanceClass)).toBeGreaterThan(0);
+      for (const instanceClass of Object.keys(DB_INSTANCE_CLASSES)) expect(maxConnectionsOf(instanceClass)).toBeGreaterThan(0);
+      const pinned = Number(json.resource("aws_db_parameter_group").parameter.find((parameter: { name: string; value: string }) => parameter.name === "max_connections")?.value);
+      expect(pinned).toBe(maxConnectionsOf(db.instanceClass));
       expect(byName("db-connections")).toMatchObject({
         namespace: "AWS/RDS",
         metric_name: "DatabaseConnections",
         statistic: "Maximum",
         comparison_operator: "GreaterThanThreshold",
-        threshold: Math.floor((defaultMaxConnections(db.instanceClass) * thresholds.dbConnectionsPercent) / 100),
+        threshold: Math.floor((pinned * thresholds.dbConnectionsPercent) / 100),
         dimensions: { DBInstanceIdentifier: rds.identifier },
       });
     });

@@ -183,7 +183,11 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
       const policy = app.policyDocument(app.named("aws_iam_role_policy", "instance-role").policy);
       const read = policy.statement.find((statement: any) => statement.sid === "ReadServiceSecrets");
       expect(read.resources).toContainEqual(expect.stringMatching(/outputs\.db_service_secret_arn/));
-      expect(JSON.stringify(app.json)).not.toContain("db_master_secret_arn");
+      // The master secret appears only in the event rule that alerts on its failed rotations.
+      const { aws_cloudwatch_event_rule: rules, ...rest } = app.json.resource;
+      expect(JSON.stringify({ ...app.json, resource: rest })).not.toContain("db_master_secret_arn");
+      const naming = Object.values<any>(rules).filter((rule) => rule.event_pattern.includes("db_master_secret_arn"));
+      expect(naming.map((rule) => rule.name)).toEqual([`auth-${env}-master-secret-rotation-failed`]);
       for (const template of app.resourceList("aws_launch_template")) {
         expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_service_secret_arn/);
       }

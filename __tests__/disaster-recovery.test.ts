@@ -191,18 +191,20 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
     expect(destinations(stacks.registry)).toEqual([{ region: production.aws.drRegion, registry_id: production.aws.accountId }]);
   });
 
-  test("secrets: every secret the service reads has a replica in the DR region, encrypted with a DR-region key", () => {
+  test("secrets: every secret a restore promotes has a replica in the DR region, encrypted with a DR-region key; the Redis token has none (the restored cache has its own)", () => {
     const data = stacks.data;
     const drKey = data.named("aws_kms_key", "dr-data-key");
     expect(drKey.provider).toBe(DR_PROVIDER);
     // What the app stack reads from the data stack's handover: exactly the secrets the service uses.
-    const appReads = [...new Set([...JSON.stringify(stacks.app.json).matchAll(/terraform_remote_state\.data_state_\w+\.outputs\.(\w+_secret_arn)/g)].map((match) => match[1]))];
+    const { aws_cloudwatch_event_rule: _rules, ...appResources } = stacks.app.json.resource; // the rules only watch rotations
+    const appReads = [...new Set([...JSON.stringify(appResources).matchAll(/terraform_remote_state\.data_state_\w+\.outputs\.(\w+_secret_arn)/g)].map((match) => match[1]))];
     expect(appReads.sort()).toEqual(["app_secret_arn", "db_service_secret_arn", "redis_auth_secret_arn"]);
-    for (const output of appReads) {
-      const secretArn: string = data.outputs()[output].value;
-      const name = /aws_secretsmanager_secret\.([\w-]+)\.arn/.exec(secretArn)![1];
-      expect(data.resources("aws_secretsmanager_secret")[name].replica).toEqual([{ region: production.aws.drRegion, kms_key_id: referenceTo(data, "aws_kms_key", drKey, "arn") }]);
+    const secretOf = (output: string) => data.resources("aws_secretsmanager_secret")[/aws_secretsmanager_secret\.([\w-]+)\.arn/.exec(data.outputs()[output].value)![1]];
+    for (const output of ["app_secret_arn", "db_service_secret_arn"]) {
+      expect(secretOf(output).replica).toEqual([{ region: production.aws.drRegion, kms_key_id: referenceTo(data, "aws_kms_key", drKey, "arn") }]);
     }
+    expect(secretOf("redis_auth_secret_arn").replica).toBeUndefined();
+    expect(readFileSync(join(__dirname, "..", "docs", "disaster-recovery.md"), "utf8")).toMatch(/The Redis AUTH token is not replicated/);
   });
 
   test("backups: automated backups replicate to the DR region (what a restore starts from)", () => {

@@ -34,7 +34,7 @@ describe("HCL export (npm run synth:hcl)", () => {
 
   test("the terraform block requires the Terraform releases the JSON requires (not `0 = \"required_version\"`)", () => {
     const text = hcl("auth-production-network");
-    expect(text).toMatch(/^\s*required_version\s*=\s*">= 1\.10\.0, < 2\.0\.0"$/m);
+    expect(text).toMatch(/^\s*required_version\s*=\s*">= 1\.11\.0, < 2\.0\.0"$/m);
     expect(text).not.toMatch(/^\s*0\s*=/m);
   });
 

@@ -145,7 +145,7 @@ describe.each(ENVIRONMENTS)("convergence in %s: a rotation refreshes the instanc
   const json = synthEnvironment(env).app;
   const fn = json.named("aws_lambda_function", "secret-convergence");
   const rules = json.resources("aws_cloudwatch_event_rule");
-  const rule = (fragment: string) => json.named("aws_cloudwatch_event_rule", fragment);
+  const rule = (fragment: string | RegExp) => json.named("aws_cloudwatch_event_rule", fragment);
   const secretOutputs = ["db_service_secret_arn", "redis_auth_secret_arn", "app_secret_arn"];
 
   test("RotationSucceeded of any secret the instances read triggers the convergence function", () => {
@@ -175,11 +175,12 @@ describe.each(ENVIRONMENTS)("convergence in %s: a rotation refreshes the instanc
     expect(byId.RetireOldRedisToken.resources).toEqual([expect.stringMatching(new RegExp(`:function:auth-${env}-redis-auth-rotation$`))]);
   });
 
-  test("a failed rotation, a failed refresh and a failing convergence or Redis retirement alarm on the alert topic", () => {
-    expect(rule("rotation-failed").event_pattern).toContain('"eventName" = ["RotationFailed"]');
+  test("a failed rotation (the RDS master secret's included), a failed refresh and a failing convergence or Redis retirement alarm on the alert topic", () => {
+    expect(rule(/^secret-convergence_rotation-failed/).event_pattern).toContain('"eventName" = ["RotationFailed"]');
+    expect(rule("master-rotation-failed").event_pattern).toMatch(/"eventName" = \["RotationFailed"\].*outputs\.db_master_secret_arn/);
     expect(rule("refresh-failed").event_pattern).toContain('"detail-type" = ["EC2 Auto Scaling Instance Refresh Failed"]');
     const alarms = json.resourceList("aws_cloudwatch_metric_alarm");
-    for (const suffix of ["secret-rotation-failed", "instance-refresh-failed", "secret-convergence-failed", "redis-token-retirement-failed"]) {
+    for (const suffix of ["secret-rotation-failed", "master-secret-rotation-failed", "instance-refresh-failed", "secret-convergence-failed", "redis-token-retirement-failed"]) {
       const alarm = alarms.find((candidate) => candidate.alarm_name === `auth-${env}-${suffix}`);
       expect(alarm).toMatchObject({
         statistic: "Sum",

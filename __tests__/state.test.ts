@@ -24,8 +24,8 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       });
     });
 
-    test("requires a Terraform release with S3-native locking", () => {
-      expect(json.terraform.required_version).toBe(">= 1.10.0, < 2.0.0");
+    test("requires a Terraform release with S3-native locking and write-only attributes", () => {
+      expect(json.terraform.required_version).toBe(">= 1.11.0, < 2.0.0");
       expect(json.terraform.required_providers.aws).toEqual({ source: "aws", version: "5.100.0" });
     });
 

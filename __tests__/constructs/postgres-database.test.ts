@@ -5,6 +5,7 @@ const MINIMAL: PostgresDatabaseProps = {
   identifier: "db",
   majorVersion: 16,
   instanceClass: "db.t3.micro",
+  maxConnections: 112,
   allocatedStorageGb: 20,
   maxAllocatedStorageGb: 50,
   subnetIds: ["subnet-1", "subnet-2"],
@@ -48,6 +49,8 @@ describe("PostgresDatabase alone, with only the required props", () => {
     expect(instance.performance_insights_enabled).toBe(false);
     expect(instance.performance_insights_kms_key_id).toBeUndefined();
     expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({ name: "log_min_duration_statement", value: "500" });
+    // Static in RDS for PostgreSQL: a changed value waits for the next reboot.
+    expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({ name: "max_connections", value: "112", apply_method: "pending-reboot" });
   });
 
   test("no master password rotation schedule and no cross-region replication unless asked", () => {

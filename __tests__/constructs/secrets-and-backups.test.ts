@@ -45,6 +45,10 @@ describe("GeneratedSecret alone", () => {
     expect(version.lifecycle).toEqual({ ignore_changes: ["version_stages"] });
   });
 
+  test("the first version carries a label of its own that no rotation moves, so it never becomes deprecated", () => {
+    expect(json.resource("aws_secretsmanager_secret_version").version_stages).toEqual(["AWSCURRENT", INITIAL_VERSION_LABEL]);
+  });
+
   test("another length, excluded characters and a recovery window when asked", () => {
     const stack = constructStack();
     new GeneratedSecret(stack, "secret", { name: "n", description: "d", kmsKeyArn: KEY, fields: ["password"], length: 32, excludeCharacters: "/@", recoveryWindowDays: 7 });
@@ -194,6 +198,7 @@ describe("RedisAuthRotation alone", () => {
 });
 
 const SECRETS = ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:app", "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db"];
+const MASTER_SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-0a1b2c3d-AbCdEf";
 const GROUPS = [
   { name: "t-blue", arn: "arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:1:autoScalingGroupName/t-blue" },
   { name: "t-green", arn: "arn:aws:autoscaling:eu-west-1:111122223333:autoScalingGroup:2:autoScalingGroupName/t-green" },
@@ -208,6 +213,7 @@ describe("SecretConvergence alone", () => {
       region: "eu-west-1",
       accountId: "111122223333",
       secretArns: SECRETS,
+      masterSecretArn: MASTER_SECRET,
       groups: GROUPS,
       redis: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:redis", rotationFunctionName: "t-redis-auth-rotation" },
       alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/runbooks.md"),
@@ -234,12 +240,49 @@ describe("SecretConvergence alone", () => {
   });
 
   test("each rule may invoke the function, and failed rotations, refreshes, convergence and Redis retirement each alarm", () => {
-    expect(json.resourceList("aws_lambda_permission").map((permission) => permission.principal)).toEqual(["events.amazonaws.com", "events.amazonaws.com", "events.amazonaws.com"]);
+    expect(json.resourceList("aws_lambda_permission").map((permission) => permission.principal)).toEqual(Array(4).fill("events.amazonaws.com"));
     expect(json.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name).sort()).toEqual([
       "t-instance-refresh-failed",
+      "t-master-secret-rotation-failed",
       "t-redis-token-retirement-failed",
       "t-secret-convergence-failed",
       "t-secret-rotation-failed",
     ]);
+  });
+});
+
+describe("the RDS-managed master secret's rotation is watched apart from the service's secrets", () => {
+  let json: Synthesized;
+  beforeAll(() => {
+    const stack = constructStack();
+    new SecretConvergence(stack, "convergence", {
+      name: "t",
+      region: "eu-west-1",
+      accountId: "111122223333",
+      secretArns: SECRETS,
+      masterSecretArn: MASTER_SECRET,
+      groups: GROUPS,
+      redis: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:redis", rotationFunctionName: "t-redis-auth-rotation" },
+      alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/runbooks.md"),
+      kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
+      logRetentionDays: 14,
+    });
+    json = synthAlone(stack);
+  });
+
+  test("a rule of its own matches RotationFailed of the master secret, and its alarm reads that rule", () => {
+    const rule = json.named("aws_cloudwatch_event_rule", "master-rotation-failed");
+    expect(rule.name).toBe("t-master-secret-rotation-failed");
+    expect(rule.event_pattern).toContain('"eventName" = ["RotationFailed"]');
+    expect(rule.event_pattern).toContain(MASTER_SECRET);
+    const alarm = json.resourceList("aws_cloudwatch_metric_alarm").find((candidate) => candidate.alarm_name === "t-master-secret-rotation-failed");
+    expect(alarm).toMatchObject({ namespace: "AWS/Events", metric_name: "TriggeredRules", threshold: 0, comparison_operator: "GreaterThanThreshold" });
+    expect(alarm!.dimensions.RuleName).toContain("master-rotation-failed");
+  });
+
+  test("a master rotation never refreshes the fleet: the RotationSucceeded rule does not name it", () => {
+    const succeeded = json.named("aws_cloudwatch_event_rule", "rotation-succeeded");
+    expect(succeeded.event_pattern).not.toContain(MASTER_SECRET);
+    expect(json.named("aws_cloudwatch_event_rule", /^convergence_rotation-failed/).event_pattern).not.toContain(MASTER_SECRET);
   });
 });

@@ -193,6 +193,59 @@ describe("scheduled rotations alternate between auth_app and auth_app_clone", ()
   }, 30_000);
 });
 
+describe("drift: every rotation repairs the service's privileges", () => {
+  /** What a privilege check with both names together would hide: has_schema_privilege is true when either is held. */
+  const schemaPrivileges = (credentials: ServiceCredentials) =>
+    run(credentials.username, credentials.password!, async (client) => {
+      const { rows } = await client.query("SELECT has_schema_privilege('auth', 'USAGE') AS usage, has_schema_privilege('auth', 'CREATE') AS create");
+      return rows[0];
+    });
+
+  test("CREATE revoked from auth_app: the rotation of the clone restores it", async () => {
+    // The next rotation must be the clone's: after an odd number of scheduled ones, one more.
+    if (credentialsAt("AWSCURRENT").username !== "auth_app") {
+      await rotateOnce();
+      history.push(credentialsAt("AWSCURRENT"));
+    }
+    expect(credentialsAt("AWSCURRENT").username).toBe("auth_app");
+    await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("REVOKE CREATE ON SCHEMA auth FROM auth_app"));
+    expect(await schemaPrivileges(credentialsAt("AWSCURRENT"))).toEqual({ usage: true, create: false });
+
+    await rotateOnce();
+    const clone = credentialsAt("AWSCURRENT");
+    history.push(clone);
+    expect(clone.username).toBe("auth_app_clone");
+    expect(await schemaPrivileges(clone)).toEqual({ usage: true, create: true });
+    expect((await privilegesOf(clone)).createTableInOwnSchema).toBe("ok");
+  }, 30_000);
+
+  test("the clone's membership revoked: the rotation of the base user restores it", async () => {
+    const isMember = () =>
+      run(MASTER_USER, MASTER_PASSWORD, async (client) => (await client.query("SELECT pg_has_role('auth_app_clone', 'auth_app', 'MEMBER') AS member")).rows[0].member);
+    await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("REVOKE auth_app FROM auth_app_clone"));
+    const clone = credentialsAt("AWSCURRENT");
+    expect(clone.username).toBe("auth_app_clone");
+    expect(await isMember()).toBe(false);
+    // Without the membership the clone lacks CONNECT: its password is right, the database refuses it.
+    expect(await login(clone)).toBe("42501");
+
+    await rotateOnce();
+    history.push(credentialsAt("AWSCURRENT"));
+    expect(credentialsAt("AWSCURRENT").username).toBe("auth_app");
+    expect(await isMember()).toBe(true);
+    expect(await schemaPrivileges(clone)).toEqual({ usage: true, create: true });
+  }, 30_000);
+
+  test("the privilege check the test step runs sees CREATE missing while USAGE is held (checked apart)", async () => {
+    const { servicePrivileges } = await import("../../lambda/postgres-rotation/database");
+    await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("REVOKE CREATE ON SCHEMA auth FROM auth_app"));
+    const current = credentialsAt("AWSCURRENT");
+    const privileges = await servicePrivileges({ ...settings, username: current.username, password: current.password! }, settings.trust, "auth");
+    expect(privileges).toMatchObject({ canUseSchema: true, canCreateInSchema: false });
+    await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("GRANT CREATE ON SCHEMA auth TO auth_app"));
+  }, 30_000);
+});
+
 describe("retries (Secrets Manager retries every step)", () => {
   test("each step can run again without changing the outcome", async () => {
     const previous = credentialsAt("AWSCURRENT");

@@ -68,6 +68,23 @@ export async function canLogIn(login: Login, trust: ServerTrust): Promise<boolea
   }
 }
 
+/** SQLSTATE 42501 at connect: the password was accepted, then CONNECT on the database was refused. */
+const INSUFFICIENT_PRIVILEGE = "42501";
+
+/**
+ * True when the server accepts the password, even if the user then lacks CONNECT (PostgreSQL
+ * authenticates before it checks the database privilege): credentials whose grants drifted away
+ * are still the ones to rotate, and the rotation repairs the grants.
+ */
+export async function passwordAccepted(login: Login, trust: ServerTrust): Promise<boolean> {
+  try {
+    return await canLogIn(login, trust);
+  } catch (error) {
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) return true;
+    throw error;
+  }
+}
+
 /** The clone's name in the alternating-users scheme (`<base>_clone`, as AWS's multi-user rotation names it). */
 export function cloneUsername(baseUsername: string): string {
   return `${baseUsername}_clone`;
@@ -108,17 +125,19 @@ export async function setServicePassword(master: Login, trust: ServerTrust, shap
     const id = (name: string) => client.escapeIdentifier(name);
     await client.query("BEGIN");
     try {
+      if (username !== base && !(await roleExists(client, base))) throw new Error(`${base} does not exist yet; the first rotation creates it`);
       await upsertLogin(client, username, password);
-      if (username === base) {
-        // CONNECT is granted to PUBLIC by default; only named roles may connect to the service's database.
-        await client.query(`REVOKE ALL ON DATABASE ${id(master.dbname)} FROM PUBLIC`);
-        await client.query(`GRANT CONNECT ON DATABASE ${id(master.dbname)} TO ${id(base)}`);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${id(shape.schema)}`);
-        await client.query(`GRANT USAGE, CREATE ON SCHEMA ${id(shape.schema)} TO ${id(base)}`);
-      } else {
-        if (!(await roleExists(client, base))) throw new Error(`${base} does not exist yet; the first rotation creates it`);
-        await client.query(`GRANT ${id(base)} TO ${id(username)}`);
-        await client.query(`ALTER ROLE ${id(username)} SET role = ${client.escapeLiteral(base)}`);
+      // Every rotation, of either user, repairs the base user's grants and the clone's membership:
+      // a clone rotation that skipped them would leave a lost privilege lost for good.
+      // CONNECT is granted to PUBLIC by default; only named roles may connect to the service's database.
+      await client.query(`REVOKE ALL ON DATABASE ${id(master.dbname)} FROM PUBLIC`);
+      await client.query(`GRANT CONNECT ON DATABASE ${id(master.dbname)} TO ${id(base)}`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${id(shape.schema)}`);
+      await client.query(`GRANT USAGE, CREATE ON SCHEMA ${id(shape.schema)} TO ${id(base)}`);
+      const clone = cloneUsername(base);
+      if (await roleExists(client, clone)) {
+        await client.query(`GRANT ${id(base)} TO ${id(clone)}`);
+        await client.query(`ALTER ROLE ${id(clone)} SET role = ${client.escapeLiteral(base)}`);
       }
       await client.query(`ALTER ROLE ${id(username)} SET search_path = ${id(shape.schema)}`);
       await client.query("COMMIT");
@@ -135,7 +154,9 @@ export interface ServicePrivileges {
   readonly currentUser: string;
   readonly elevated: boolean;
   readonly canConnect: boolean;
+  /** USAGE and CREATE are checked apart: has_schema_privilege with both is true when either is held. */
   readonly canUseSchema: boolean;
+  readonly canCreateInSchema: boolean;
 }
 
 /** What the logged-in service user may do, as PostgreSQL sees it. */
@@ -145,7 +166,8 @@ export async function servicePrivileges(login: Login, trust: ServerTrust, schema
       `SELECT session_user AS session_user, current_user AS current_user,
               bool_or(r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication OR r.rolbypassrls) AS elevated,
               has_database_privilege(current_database(), 'CONNECT') AS can_connect,
-              has_schema_privilege($1, 'USAGE, CREATE') AS can_use_schema
+              has_schema_privilege($1, 'USAGE') AS can_use_schema,
+              has_schema_privilege($1, 'CREATE') AS can_create_in_schema
          FROM pg_roles r WHERE r.rolname IN (session_user, current_user)`,
       [schema],
     );
@@ -156,6 +178,7 @@ export async function servicePrivileges(login: Login, trust: ServerTrust, schema
       elevated: row.elevated,
       canConnect: row.can_connect,
       canUseSchema: row.can_use_schema,
+      canCreateInSchema: row.can_create_in_schema,
     };
   });
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "crypto";
-import { canLogIn, cloneUsername, Login, ServerTrust, ServiceRoleShape, servicePrivileges, setServicePassword } from "./database";
+import { canLogIn, cloneUsername, Login, passwordAccepted, ServerTrust, ServiceRoleShape, servicePrivileges, setServicePassword } from "./database";
 
 /**
  * Secrets Manager rotation of the service's PostgreSQL login with alternating users, after AWS's
@@ -130,7 +130,7 @@ class Rotation {
     }
     // As in AWS's sample: the credentials being rotated must work before the master user acts on
     // them. The very first version has no password; it only names the base user.
-    if (current.password !== undefined && !(await canLogIn(this.login(current.username, current.password), this.settings.trust))) {
+    if (current.password !== undefined && !(await passwordAccepted(this.login(current.username, current.password), this.settings.trust))) {
       throw new Error(`current credentials of ${this.secretId} (${current.username}) do not log in; refusing to rotate`);
     }
     const master = await this.masterLogin();
@@ -148,6 +148,7 @@ class Rotation {
       privileges.elevated && "has superuser, CREATEROLE, CREATEDB, replication or BYPASSRLS",
       !privileges.canConnect && `cannot connect to ${this.settings.dbname}`,
       !privileges.canUseSchema && `cannot use schema ${this.settings.schema}`,
+      !privileges.canCreateInSchema && `cannot create in schema ${this.settings.schema}`,
     ].filter((problem): problem is string => typeof problem === "string");
     if (problems.length > 0) throw new Error(`pending user ${pending.username}: ${problems.join("; ")}`);
     this.log("pending credentials log in with the service's privileges", { username: pending.username });

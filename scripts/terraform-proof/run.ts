@@ -8,7 +8,8 @@ const USAGE = `usage: npm run validate -- [STACK]...
   mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data,
   auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
   auth-staging-data@terraform-cloud (cloud block kept: init -backend=false and validate only),
-  auth-staging-app@first-deploy (planned against the release state the registry seeds) or
+  auth-staging-app@first-deploy (planned against the release state the registry seeds; its
+  serving alarms quiet) and auth-staging-app@released (the same after a release: they page) or
   auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set) or
   auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set) or
   auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
@@ -175,9 +176,26 @@ const FIRST_DEPLOY: PlanVariant = {
     if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0)) return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
     const status = plan.planned_values?.outputs?.fleet_status?.value;
     if (status !== NO_IMAGE_STATUS) return `fleet_status is ${JSON.stringify(status)}`;
-    return undefined;
+    return servingAlarmsProblem(plan, false);
   },
 };
+
+/** After a release (the examples' state): the same stack planned with its serving alarms paging. */
+const RELEASED: PlanVariant = {
+  examples: DATA_SOURCE_EXAMPLES,
+  proves: "with a released state the serving fleet's alarms plan with actions enabled",
+  check: (plan) => servingAlarmsProblem(plan, true),
+};
+
+/** The alarms on the serving fleet (live-*, service-down, 5xx of the load balancer) plan with actions_enabled as expected. */
+function servingAlarmsProblem(plan: any, enabled: boolean): string | undefined {
+  const alarms = (plan.resource_changes ?? []).filter((change: any) => ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"].includes(change.type));
+  const serving = alarms.filter((change: any) => /-(live-no-healthy-targets|live-in-service-instances|service-down|alb-elb-5xx|alb-5xx-rate)$/.test(change.change.after.alarm_name));
+  const wrong = serving.filter((change: any) => change.change.after.actions_enabled !== enabled).map((change: any) => change.change.after.alarm_name);
+  if (serving.length !== 5 || wrong.length > 0) return `expected 5 serving alarms with actions_enabled ${enabled}; ${serving.length} found, wrong: ${wrong.join(", ") || "none"}`;
+  const paging = alarms.filter((change: any) => !serving.includes(change) && change.change.after.actions_enabled !== true).map((change: any) => change.change.after.alarm_name);
+  return paging.length > 0 ? `other alarms do not page: ${paging.join(", ")}` : undefined;
+}
 
 /** The time the point-in-time restore variant restores to. */
 const POINT_IN_TIME = "2026-11-30T03:15:00Z";
@@ -304,7 +322,7 @@ async function prove(argv: string[]): Promise<number> {
   const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
   // A fresh environment: the app stack planned against the release state the registry seeds.
   const staging = everyJob.find((job) => job.name === "auth-staging-app");
-  if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY });
+  if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY }, { ...staging, name: "auth-staging-app@released", planVariant: RELEASED });
   const unknown = only.filter((name) => !everyJob.some((job) => job.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyJob.map((job) => job.name).join(", ")})`);
   // An HCL stack is compared with its JSON twin's plan, so naming one proves the twin too.

@@ -5,8 +5,11 @@ import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
 import { Layer, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
 
-/** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
+/**
+ * Terraform releases the synthesized JSON is written for: the write-only `secret_string_wo` needs
+ * 1.11 (S3-native locking 1.10). __tests__/terraform-version.test.ts holds it to the features used.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.11.0, < 2.0.0";
 
 export interface BaseStackProps {
   readonly config: EnvironmentConfig;

@@ -1,4 +1,4 @@
-import { defaultMaxConnections } from "../config/postgres-instance-classes";
+import { maxConnectionsOf } from "../config/postgres-instance-classes";
 import type { EnvironmentConfig } from "../config/schema";
 import { redisMembers } from "../constructs/data/redis-cache";
 import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
@@ -29,7 +29,7 @@ export function dataAlarmDefinitionsOf(config: EnvironmentConfig): AlarmDefiniti
       // Shares of what the configured instance has, so a resize moves the alarms with it.
       freeStorageBytes: Math.round((db.allocatedStorageGb * 1024 ** 3 * thresholds.dbFreeStoragePercent) / 100),
       freeableMemoryBytes: thresholds.dbFreeableMemoryBytes,
-      connections: Math.floor((defaultMaxConnections(db.instanceClass) * thresholds.dbConnectionsPercent) / 100),
+      connections: Math.floor((maxConnectionsOf(db.instanceClass) * thresholds.dbConnectionsPercent) / 100),
       readLatencySeconds: thresholds.dbReadLatencySeconds,
       writeLatencySeconds: thresholds.dbWriteLatencySeconds,
     },

@@ -126,9 +126,12 @@ export class DataStack extends BaseStack {
     });
 
     if (config.dr.pilotLight && drKey) {
-      // Every secret the service reads; the RDS-managed master secret is RDS's to manage, and a
-      // restored instance gets a new one.
-      replicateSecrets([serviceCredentials.secret, cache.authSecret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
+      // The secrets a restore promotes: the service's login (the restored database knows its
+      // passwords) and the signing keys (sessions survive). Not the Redis token: the restored cache
+      // starts empty with a token of its own (DrDataStack), so a copy would be a live credential
+      // kept in a second region for nothing. Not the RDS-managed master secret: RDS manages it,
+      // and a restored instance gets a new one.
+      replicateSecrets([serviceCredentials.secret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
     }
 
     const dataAlarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));

@@ -1,5 +1,6 @@
 import type { PostgresDatabaseProps } from "../constructs/data/postgres-database";
 import type { RedisCacheProps } from "../constructs/data/redis-cache";
+import { maxConnectionsOf } from "../config/postgres-instance-classes";
 import type { EnvironmentConfig } from "../config/schema";
 
 /** What a stack decides about its database, beyond the config: where it runs and what encrypts it. */
@@ -15,6 +16,7 @@ export function databasePropsFromConfig(config: EnvironmentConfig, placement: Da
     ...placement,
     majorVersion: db.majorVersion,
     instanceClass: db.instanceClass,
+    maxConnections: maxConnectionsOf(db.instanceClass),
     allocatedStorageGb: db.allocatedStorageGb,
     maxAllocatedStorageGb: db.maxAllocatedStorageGb,
     databaseName: db.databaseName,

@@ -19,6 +19,8 @@ export interface SecretConvergenceProps {
   readonly accountId: string;
   /** Secrets the instances read at boot: a rotation of any of them refreshes the fleet. */
   readonly secretArns: string[];
+  /** The RDS-managed master secret (rds!...): its failed rotations alert; its rotations refresh nothing, as the service never reads it. */
+  readonly masterSecretArn: string;
   /** The service's auto-scaling groups (every colour); those running instances are refreshed. */
   readonly groups: Array<{ readonly name: string; readonly arn: string }>;
   /** The Redis token secret and its rotation function, asked to retire the old token after a refresh. */
@@ -41,6 +43,7 @@ export class SecretConvergence extends Construct {
   readonly function: NodeFunction;
   readonly rotationRule: CloudwatchEventRule;
   readonly failureRule: CloudwatchEventRule;
+  readonly masterFailureRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: SecretConvergenceProps) {
     super(scope, id);
@@ -75,14 +78,22 @@ export class SecretConvergence extends Construct {
     });
 
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html#cloudtrail_log_entries_rotation
-    const rotationEvents = (eventName: string) =>
+    const rotationEvents = (eventName: string, secretArns: string[]) =>
       Fn.jsonencode({
         source: ["aws.secretsmanager"],
         "detail-type": ["AWS Service Event via CloudTrail"],
-        detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: [eventName], additionalEventData: { SecretId: props.secretArns } },
+        detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: [eventName], additionalEventData: { SecretId: secretArns } },
       });
-    this.rotationRule = this.rule("rotation-succeeded", `${props.name}-secret-rotated`, "A service secret rotated: refresh the instances", rotationEvents("RotationSucceeded"));
-    this.failureRule = this.rule("rotation-failed", `${props.name}-secret-rotation-failed`, "A service secret failed to rotate", rotationEvents("RotationFailed"));
+    this.rotationRule = this.rule("rotation-succeeded", `${props.name}-secret-rotated`, "A service secret rotated: refresh the instances", rotationEvents("RotationSucceeded", props.secretArns));
+    this.failureRule = this.rule("rotation-failed", `${props.name}-secret-rotation-failed`, "A service secret failed to rotate", rotationEvents("RotationFailed", props.secretArns));
+    // A rule of its own, never part of the RotationSucceeded rule: every master rotation would
+    // otherwise replace the fleet. The function only logs a RotationFailed event.
+    this.masterFailureRule = this.rule(
+      "master-rotation-failed",
+      `${props.name}-master-secret-rotation-failed`,
+      "The RDS-managed master secret failed to rotate",
+      rotationEvents("RotationFailed", [props.masterSecretArn]),
+    );
     // https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-eventbridge-events.html
     const refreshFailedRule = this.rule(
       "refresh-failed",
@@ -99,6 +110,7 @@ export class SecretConvergence extends Construct {
     const errors = (name: string) => ({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: name } });
     for (const [alarm, description, metric] of [
       ["secret-rotation-failed", "A secret of the service failed to rotate (Secrets Manager RotationFailed)", matched(this.failureRule)],
+      ["master-secret-rotation-failed", "The RDS-managed master secret of the database failed to rotate (Secrets Manager RotationFailed)", matched(this.masterFailureRule)],
       ["instance-refresh-failed", "An instance refresh failed: some instances may hold a rotated-away secret", matched(refreshFailedRule)],
       ["secret-convergence-failed", "Refreshing instances after a rotation failed or timed out", errors(functionName)],
       ["redis-token-retirement-failed", "The Redis AUTH token rotation function failed (rotation or retirement of the old token)", errors(props.redis.rotationFunctionName)],

@@ -4,7 +4,7 @@ import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { secretReadStatement, secretRotationStatement } from "./generated-secret";
+import { INITIAL_VERSION_LABEL, secretReadStatement, secretRotationStatement } from "./generated-secret";
 import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
 /** Where Lambda's Node.js runtimes keep the Amazon CA certificates, RDS's included. */
@@ -13,12 +13,9 @@ export const LAMBDA_RUNTIME_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 /** The fields of the secret's first version: where to connect and as whom, never a password. */
 export const CONNECTION_FIELDS = ["engine", "host", "port", "dbname", "username", "masterarn"] as const;
 
-/**
- * A staging label that stays on the first version. Secrets Manager may delete a version once it
- * has no label left (API_UpdateSecretVersionStage), and Terraform would then create it again as
- * AWSCURRENT, replacing the live credentials with a version that has no password.
- */
-export const INITIAL_VERSION_LABEL = "TERRAFORM_INITIAL";
+// The label that stays on the first version: without it Terraform would create that version
+// again as AWSCURRENT, replacing the live credentials with a version that has no password.
+export { INITIAL_VERSION_LABEL };
 
 export interface DatabaseServiceCredentialsProps {
   /** Prefix of the secret and function names, e.g. auth-staging. */

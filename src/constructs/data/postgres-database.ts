@@ -56,6 +56,8 @@ export interface PostgresDatabaseProps {
   readonly majorVersion: number;
   /** RDS instance class; Performance Insights needs one that supports it. */
   readonly instanceClass: string;
+  /** max_connections, pinned in the parameter group (static: applies at creation or the next reboot), so the connections alarm's share is of what the server allows. */
+  readonly maxConnections: number;
   /** Initial gp3 storage. */
   readonly allocatedStorageGb: number;
   /** Storage autoscaling ceiling. */
@@ -137,6 +139,7 @@ export class PostgresDatabase extends Construct {
       parameter: [
         { name: "rds.force_ssl", value: "1" },
         { name: "log_min_duration_statement", value: String(props.slowStatementThresholdMs ?? 500) },
+        { name: "max_connections", value: String(props.maxConnections), applyMethod: "pending-reboot" },
         ...AUDIT_PARAMETERS,
       ],
       // A major upgrade needs a new group of the new family before the old one can go.

@@ -1,6 +1,7 @@
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { TerraformProvider } from "cdktf";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import { runbookLink } from "./runbooks";
 
@@ -70,6 +71,8 @@ export interface CompositeAlarmSpec {
   readonly runbook: string;
   /** Alarms whose ALARM state raises this one (any of them). */
   readonly anyOf: readonly (CloudwatchMetricAlarm | CloudwatchCompositeAlarm)[];
+  /** Whether it notifies (a Terraform expression allowed). @default true */
+  readonly actionsEnabled?: boolean | IResolvable;
 }
 
 /** One alarm the factory made: what `npm run alarms` and the dashboard read. */
@@ -138,7 +141,7 @@ export class AlarmFactory {
       alarmRule: spec.anyOf.map((member) => `ALARM("${this.nameOf(member)}")`).join(" OR "),
       // The rule names its members literally; CloudWatch refuses a rule naming an alarm that does not exist yet.
       dependsOn: [...spec.anyOf],
-      actionsEnabled: true,
+      actionsEnabled: spec.actionsEnabled ?? true,
       alarmActions: [this.topicArn],
       okActions: [this.topicArn],
     });

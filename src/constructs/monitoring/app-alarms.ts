@@ -1,4 +1,5 @@
 import type { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 import type { Colour } from "../../release/release-state";
 import { COLOURS } from "../../release/release-state";
@@ -38,6 +39,12 @@ export interface ServiceAlarmDefinitionsProps {
   readonly webAclName: string;
   /** Region of the web ACL, the Region dimension of AWS/WAFV2. */
   readonly region: string;
+  /**
+   * Whether the alarms on the serving fleet notify (a Terraform expression: true once released).
+   * Before the first release both colours run no instance, the load balancer has no target, and
+   * these alarms would page about a fleet that does not exist yet.
+   */
+  readonly servingAlarmsEnabled: boolean | IResolvable;
   /** Thresholds of the service alarms (config alarms.service). */
   readonly thresholds: ServiceAlarmThresholds;
   /** Thresholds of the capacity alarms (config alarms.capacity). */
@@ -64,6 +71,7 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
   const definitions: AlarmDefinition[] = [
     {
       name: "alb-5xx-rate",
+      actionsEnabled: props.servingAlarmsEnabled,
       description: "Share of requests answered with a 5xx, by the load balancer itself (no healthy target, target reset or timeout) or by the targets, in percent",
       runbook: "service-errors",
       comparisonOperator: "GreaterThanThreshold",
@@ -87,6 +95,7 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
     },
     {
       name: SERVICE_DOWN.loadBalancer5xx,
+      actionsEnabled: props.servingAlarmsEnabled,
       description: "The load balancer itself answers 5xx (502/503/504): no healthy target, targets resetting or timing out",
       runbook: "service-down",
       namespace: ELB,
@@ -103,6 +112,7 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
     },
     {
       name: SERVICE_DOWN.liveWithoutHealthyTargets,
+      actionsEnabled: props.servingAlarmsEnabled,
       description: "The colour taking traffic has no healthy target",
       runbook: "service-down",
       namespace: ELB,
@@ -258,20 +268,23 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
   }
 
   definitions.push(
-    thresholdDefinition({
-      name: "live-in-service-instances",
-      description: "The colour taking traffic has fewer in-service instances than its minimum",
-      runbook: "fleet-capacity",
-      namespace: "AWS/AutoScaling",
-      metricName: "GroupInServiceInstances",
-      dimensions: { AutoScalingGroupName: props.liveGroupName },
-      statistic: "Minimum",
-      periodSeconds: 60,
-      evaluationPeriods: 5,
-      threshold: props.liveGroupMinimum,
-      breachWhen: "below",
-      treatMissingData: "breaching",
-    }),
+    {
+      ...thresholdDefinition({
+        name: "live-in-service-instances",
+        description: "The colour taking traffic has fewer in-service instances than its minimum",
+        runbook: "fleet-capacity",
+        namespace: "AWS/AutoScaling",
+        metricName: "GroupInServiceInstances",
+        dimensions: { AutoScalingGroupName: props.liveGroupName },
+        statistic: "Minimum",
+        periodSeconds: 60,
+        evaluationPeriods: 5,
+        threshold: props.liveGroupMinimum,
+        breachWhen: "below",
+        treatMissingData: "breaching",
+      }),
+      actionsEnabled: props.servingAlarmsEnabled,
+    },
     thresholdDefinition({
       name: "waf-blocked-requests",
       description: "Spike in requests blocked by the web ACL (attack or a rule blocking real users)",
@@ -313,6 +326,7 @@ export class AppAlarms extends Construct {
       description: "The service is down: the load balancer answers 5xx itself, or the live colour has no healthy target",
       runbook: "service-down",
       anyOf: [created[SERVICE_DOWN.loadBalancer5xx], created[SERVICE_DOWN.liveWithoutHealthyTargets]],
+      actionsEnabled: props.servingAlarmsEnabled,
     });
   }
 }

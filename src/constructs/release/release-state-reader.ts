@@ -1,6 +1,6 @@
 import { DataAwsEcrImage } from "@cdktf/provider-aws/lib/data-aws-ecr-image";
 import { DataAwsDynamodbTableItem } from "@cdktf/provider-aws/lib/data-aws-dynamodb-table-item";
-import { Fn, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
+import { Fn, IResolvable, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AMI_ID_PATTERN, Colour, COLOURS, DIGEST_PATTERN, IDLE_IS_GREEN_AT_OR_BELOW } from "../../release/release-state";
 import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../../release/release-store";
@@ -81,6 +81,14 @@ export abstract class ReleaseStateView extends Construct {
 
   private greenIsIdle() {
     return Op.lte(Token.asNumber(Fn.lookupNested(this.state.expression, ["greenTrafficPercent"])), IDLE_IS_GREEN_AT_OR_BELOW);
+  }
+
+  /**
+   * True once any colour has been released. Alarms on the live fleet take their actions from it:
+   * before the first release there is no fleet, and they would page about its absence.
+   */
+  released(): IResolvable {
+    return Token.asAny(`\${${STATE}.blue.digest != "" || ${STATE}.green.digest != ""}`);
   }
 
   /** Says why a fresh environment runs no instance. */
