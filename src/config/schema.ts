@@ -2,6 +2,7 @@ import { z } from "zod";
 import { alarmsSchema } from "./alarms-schema";
 import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
+import { costSchema } from "./cost-schema";
 import {
   Problem,
   capacityProblem,
@@ -225,6 +226,7 @@ export const environmentConfigSchema = z
     security: securitySchema,
     apm: apmSchema,
     dr: disasterRecoverySchema,
+    cost: costSchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       owner: tagValue.describe("Tag Owner"),
