@@ -19,7 +19,7 @@ export interface EstimateItem {
   readonly monthly: number;
   readonly fixed: number;
   readonly usage: number;
-  /** Monthly rate while a release runs (both colours full), for the fleets. */
+  /** Monthly rate (fixed plus usage) while a release runs (both colours full), for the fleets. */
   readonly duringRelease?: number;
   readonly lines: CostLine[];
   readonly note?: string;
@@ -126,7 +126,7 @@ export function estimateEnvironment(config: EnvironmentConfig, stacks: Record<st
   const restoreItems = restoreStacks.flatMap((stack) => priceStack(stack, stacks[stack], config));
   const fixed = sum(items.map((item) => item.fixed));
   const usage = sum(items.map((item) => item.usage));
-  const releaseExtra = sum(items.filter((item) => item.duringRelease !== undefined).map((item) => item.duringRelease! - item.fixed));
+  const releaseExtra = sum(items.filter((item) => item.duringRelease !== undefined).map((item) => item.duringRelease! - item.monthly));
   return {
     environment: config.environment,
     currency: "USD",
