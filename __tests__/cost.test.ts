@@ -9,7 +9,7 @@ import { FREE_TYPES } from "../src/cost/free-types";
 import { PRICED_TYPES } from "../src/cost/price-resource";
 import { estimateJson } from "../src/cost/render";
 import { runCapturing } from "./support/run-tool";
-import { ENVIRONMENTS, SYNTH_DIR, validConfig } from "./support/synth";
+import { ENVIRONMENTS, referenceTo, SYNTH_DIR, synthEnvironment, validConfig } from "./support/synth";
 
 /** Every stack the global setup synthesized (all environments), by name. */
 const stacks: Record<string, any> = Object.fromEntries(
@@ -136,4 +136,50 @@ describe("npm run cost", () => {
 
 test("every shipped environment states a budget", () => {
   for (const name of Object.keys(environments) as (keyof typeof environments)[]) expect(validConfig(name).cost.budget.monthlyLimitUsd).toBeGreaterThan(0);
+});
+
+describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
+  const config = validConfig(name);
+  const network = synthEnvironment(name).network;
+  const topic = network.named("aws_sns_topic", "alerts_topic");
+  const topicArn = referenceTo(network, "aws_sns_topic", topic, "arn");
+
+  test("a monthly cost budget from config alerts the alert topic at each threshold and on the forecast", () => {
+    const budget = network.resource("aws_budgets_budget");
+    expect(budget).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_unit: "USD", limit_amount: config.cost.budget.monthlyLimitUsd.toFixed(2) });
+    expect(budget.notification.map((entry: any) => [entry.notification_type, entry.threshold, entry.subscriber_sns_topic_arns])).toEqual([
+      ...config.cost.budget.actualThresholdsPercent.map((threshold) => ["ACTUAL", threshold, [topicArn]]),
+      ["FORECASTED", config.cost.budget.forecastThresholdPercent, [topicArn]],
+    ]);
+  });
+
+  test("a Cost Anomaly Detection monitor sends anomalies above the configured impact to the alert topic", () => {
+    expect(config.cost.anomalyDetection.monitor).toBe("create");
+    expect(network.resource("aws_ce_anomaly_monitor")).toMatchObject({ monitor_type: "DIMENSIONAL", monitor_dimension: "SERVICE" });
+    const subscription = network.resource("aws_ce_anomaly_subscription");
+    expect(subscription.subscriber).toEqual([{ type: "SNS", address: topicArn }]);
+    expect(subscription.threshold_expression.dimension.values).toEqual([String(config.cost.anomalyDetection.minimumImpactUsd)]);
+  });
+
+  test("budgets.amazonaws.com and costalerts.amazonaws.com may publish to the topic, from this account, and use its key", () => {
+    const topicPolicy = network.policyDocument(network.named("aws_sns_topic_policy", "alerts").policy);
+    const statement = (sid: string) => topicPolicy.statement.find((entry: any) => entry.sid === sid);
+    expect(statement("BudgetsPublish")).toMatchObject({ principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }], actions: ["sns:Publish"] });
+    expect(statement("BudgetsPublish").condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [config.aws.accountId] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${config.aws.accountId}:*`] },
+    ]);
+    expect(statement("CostAnomalyDetectionPublish")).toMatchObject({ principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }], condition: [{ variable: "aws:SourceAccount", values: [config.aws.accountId] }] });
+    const key = network.named("aws_kms_key", "alerts_key");
+    const keyPolicy = network.policyDocument(key.policy);
+    for (const service of ["budgets.amazonaws.com", "costalerts.amazonaws.com"]) {
+      const grant = keyPolicy.statement.find((entry: any) => entry.principals?.[0]?.identifiers?.includes(service));
+      expect(grant.actions.sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    }
+  });
+
+  test("the DR site's network stack has no second budget", () => {
+    const stacks = readdirSync(join(SYNTH_DIR, "stacks")).filter((stack) => stack.startsWith(`auth-${name}-`));
+    expect(stacks.filter((stack) => readFileSync(join(SYNTH_DIR, "stacks", stack, "cdk.tf.json"), "utf8").includes('"aws_budgets_budget"'))).toEqual([`auth-${name}-network`]);
+  });
 });
