@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { catalogueAge, catalogueAgeTool } from "../scripts/cost/catalogue-age";
+import { COST_KNOBS_PAGE, costKnobsPage } from "../scripts/docs/cost-knobs";
 import { costTool } from "../scripts/cost/cli";
 import { environments } from "../src/config";
 import { CATALOGUE, CATALOGUE_REGIONS, unitPrice } from "../src/cost/catalogue";
@@ -181,5 +182,15 @@ describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
   test("the DR site's network stack has no second budget", () => {
     const stacks = readdirSync(join(SYNTH_DIR, "stacks")).filter((stack) => stack.startsWith(`auth-${name}-`));
     expect(stacks.filter((stack) => readFileSync(join(SYNTH_DIR, "stacks", stack, "cdk.tf.json"), "utf8").includes('"aws_budgets_budget"'))).toEqual([`auth-${name}-network`]);
+  });
+});
+
+describe("knobs with figures", () => {
+  test("docs/reference/cost-knobs.md is generated from the catalogue and the configs, and current", () => {
+    const page = costKnobsPage();
+    expect(readFileSync(join(__dirname, "..", COST_KNOBS_PAGE), "utf8")).toBe(page);
+    const nat = (unitPrice("nat:hour", "eu-west-1").usd + unitPrice("ipv4:hour", "eu-west-1").usd) * 730;
+    expect(page).toContain(`| \`network.natGatewayCount\` | $${nat.toFixed(2)} a month per gateway`);
+    for (const setting of ["interface endpoints", "app.instanceType", "data.postgres.instanceClass", "data.postgres.multiAz", "alarm count", "dr.pilotLight", "logRetentionDays"]) expect(page).toContain(setting);
   });
 });

@@ -100,6 +100,6 @@ export const production: EnvironmentConfigInput = {
     serviceLogEvents,
   },
   apm: { ...apmSettings, traceSamplingRatio: 0.05 },
-  cost: { budget: { monthlyLimitUsd: 700 } },
+  cost: { budget: { monthlyLimitUsd: 650 } },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

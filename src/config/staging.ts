@@ -98,6 +98,6 @@ export const staging: EnvironmentConfigInput = {
     serviceLogEvents,
   },
   apm: { ...apmSettings, traceSamplingRatio: 1 },
-  cost: { budget: { monthlyLimitUsd: 300 } },
+  cost: { budget: { monthlyLimitUsd: 350 } },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };
