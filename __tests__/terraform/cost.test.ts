@@ -7,7 +7,8 @@ import { terraformCli } from "../../scripts/plan-job/adapters";
 import { runPlanJob } from "../../scripts/plan-job/job";
 import { planReportTool } from "../../scripts/plan-report/cli";
 import { DEFAULT_POLICY } from "../../scripts/plan-report/guard";
-import { missingToolchain, offlineEnvironment, TERRAFORM } from "../../scripts/terraform-proof/terraform";
+import { missingToolchain, offlineEnvironment, planAsJson, TERRAFORM } from "../../scripts/terraform-proof/terraform";
+import { planCost } from "../../src/cost/plan-delta";
 import { environments, validateConfigs } from "../../src/config";
 import { CATALOGUE_READ_ON, unitPrice } from "../../src/cost/catalogue";
 import { estimateEnvironment } from "../../src/cost/estimate";
@@ -66,6 +67,25 @@ if (missing && process.env.CI === "true") throw new Error(`cost plan tests need 
       expect(report).toContain("| auth-staging-network | destroy | `aws_cloudwatch_metric_alarm.nat-a-port-allocation` | $0.10 | $0.00 | -$0.10 |");
     }
   });
+});
+
+(missing ? describe.skip : describe)("a replacement is priced before and after", () => {
+  test("replacing the staging database (the plan report's replace-database fixture, planned for real)", async () => {
+    const fixture = join(__dirname, "..", "fixtures", "plans", "replace-database");
+    const dir = mkdtempSync(join(tmpdir(), "cost-replace-"));
+    try {
+      cpSync(join(fixture, "main.tf.json"), join(dir, "main.tf.json"));
+      cpSync(join(fixture, "prior-state.json"), join(dir, "terraform.tfstate"));
+      const { json } = await planAsJson(dir, offlineEnvironment(join(dir, "terraform.rc")));
+      // db.t3.micro Single-AZ: 730 h x $0.018 = $13.14, plus 20 GB gp3 x $0.127 = $2.54.
+      const database = Math.round((730 * 0.018 + 20 * 0.127) * 100) / 100;
+      const cost = planCost("auth-staging-data", JSON.parse(json));
+      expect(cost.changes).toEqual([{ address: "aws_db_instance.postgres", type: "aws_db_instance", action: "replace", before: database, after: database, delta: 0 }]);
+      expect(cost.delta).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("restore mode: every type priced, the restore priced per day", () => {
