@@ -39,7 +39,7 @@ export const costSchema = z.strictObject({
   budget: z.strictObject({
     monthlyLimitUsd: z.number().positive().describe("AWS Budgets monthly cost limit of the environment's account, in US dollars"),
     actualThresholdsPercent: z.array(percent).min(1, "must list at least one threshold").default([80, 100]).describe("Alert when actual spend passes these percentages of the limit"),
-    forecastThresholdPercent: percent.optional().default(100).describe("Alert when forecast spend passes this percentage of the limit"),
+    forecastThresholdPercent: percent.default(100).describe("Alert when forecast spend passes this percentage of the limit"),
   }).describe("AWS Budgets cost budget (one per environment), alerting the environment's alert topic"),
   anomalyDetection: z
     .strictObject({

@@ -93,8 +93,9 @@ export function planCost(stack: string, plan: Attributes): PlanCost {
       if (before === 0 && after === 0) continue;
       priced.push({ address: change.address, type: change.type, action, before: cents(before), after: cents(after), delta: cents(after - before) });
     } catch (error) {
-      if (!(error instanceof MissingPriceError)) throw error;
-      priced.push({ address: change.address, type: change.type, action, before: 0, after: 0, delta: 0, unpriced: error.message });
+      // A price the estimate cannot make never fails the plan job: the section names it instead.
+      const reason = error instanceof MissingPriceError ? error.message : `could not be priced (${String((error as Error).message).split("\n")[0]})`;
+      priced.push({ address: change.address, type: change.type, action, before: 0, after: 0, delta: 0, unpriced: reason });
     }
   }
   return { catalogueDate: catalogueDate(), delta: cents(priced.reduce((sum, change) => sum + change.delta, 0)), changes: priced };
