@@ -269,10 +269,13 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       );
     });
 
-    test("lets CloudWatch alarms of this account publish and refuses publishing without TLS", () => {
+    test("lets CloudWatch alarms, budgets and cost anomaly alerts of this account publish and refuses publishing without TLS", () => {
       const policy = json.policyDocument(json.resource("aws_sns_topic_policy").policy);
       expect(policy.statement).toEqual([
         expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }] }),
+        // The statements' conditions are asserted in __tests__/cost.test.ts (budgets and anomaly alerts).
+        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }] }),
+        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }] }),
         expect.objectContaining({ effect: "Deny", condition: [expect.objectContaining({ variable: "aws:SecureTransport", values: ["false"] })] }),
       ]);
     });

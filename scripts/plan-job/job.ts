@@ -13,6 +13,7 @@ import { join } from "path";
 import type { GuardPolicy } from "../plan-report/guard";
 import { readPlanDocument } from "../plan-report/plan-input";
 import { parsePlan, renderReport, toSummary } from "../plan-report/report";
+import { planCost } from "../../src/cost/plan-delta";
 
 export interface TerraformPort {
   init(dir: string): Promise<void>;
@@ -93,7 +94,8 @@ export async function runPlanJob(options: PlanJobOptions, terraform: TerraformPo
     const headline = await terraform.plan(options.stackDir, args);
 
     const document = readPlanDocument(`${options.stack} plan`, await terraform.showJson(options.stackDir, planFile));
-    const plan = parsePlan(options.stack, document.json, options.policy);
+    // Priced here, from the plan in memory: pull-request plans are never saved.
+    const plan = { ...parsePlan(options.stack, document.json, options.policy), cost: planCost(options.stack, document.json) };
     const planSha256 = createHash("sha256").update(readFileSync(planFile)).digest("hex");
     const savedPlan = options.savePrefix ? await store.put(planFile, `${options.savePrefix.replace(/\/+$/, "")}/${options.stack}.tfplan`) : undefined;
 

@@ -8,6 +8,7 @@ import { basename } from "path";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { BadPlanError, readPlanDocument } from "./plan-input";
 import { guardPolicyFor } from "./policy";
+import { planCost } from "../../src/cost/plan-delta";
 import { allowedFromDescription, blockers, fromSummary, parsePlan, renderComment, renderReport, StackPlan } from "./report";
 
 const USAGE = `usage: npm run plan-report -- [options] [STACK=]PLAN.json...
@@ -55,7 +56,7 @@ function loadPlan(argument: string): StackPlan {
     return named ? { ...plan, stack: named[1] } : plan;
   }
   const stack = named ? named[1] : basename(path).replace(/(\.plan)?\.json$/, "");
-  return parsePlan(stack, document.json, guardPolicyFor(stack));
+  return { ...parsePlan(stack, document.json, guardPolicyFor(stack)), cost: planCost(stack, document.json) };
 }
 
 function run(argv: string[]): number {

@@ -7,6 +7,8 @@
 import { attributeChanges, AttributeChange } from "./attributes";
 import { Action, DEFAULT_POLICY, GuardPolicy, Risk, risksOf } from "./guard";
 import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
+import { renderCostSection } from "./cost-section";
+import type { PlanCost } from "../../src/cost/plan-delta";
 
 import { ALL_LAYERS, parseStackName } from "../../src/stacks/naming";
 export { STATEFUL_TYPES } from "./guard";
@@ -28,6 +30,8 @@ export interface StackPlan {
   readonly outputChanges: { readonly name: string; readonly action: string }[];
   /** What the guard found, before any allow list. */
   readonly risks: Risk[];
+  /** The monthly cost change, priced from the plan (scripts/plan-report/cost-section.ts). */
+  readonly cost?: PlanCost;
 }
 
 /** A risk no allow entry names: the guard blocks the run. */
@@ -72,12 +76,12 @@ export function parsePlan(stack: string, plan: { resource_changes?: unknown; out
 
 /** The redacted summary the plan job uploads: addresses, actions, replace paths, masked diffs, risks. Never values. */
 export function toSummary(plan: StackPlan, extras: { readonly planSha256?: string } = {}): Record<string, unknown> {
-  return { format: SUMMARY_FORMAT, version: SUMMARY_VERSION, stack: plan.stack, ...extras, changes: plan.changes, outputChanges: plan.outputChanges, risks: plan.risks };
+  return { format: SUMMARY_FORMAT, version: SUMMARY_VERSION, stack: plan.stack, ...extras, changes: plan.changes, outputChanges: plan.outputChanges, risks: plan.risks, ...(plan.cost ? { cost: plan.cost } : {}) };
 }
 
 /** A StackPlan back from its summary. */
 export function fromSummary(summary: Record<string, any>): StackPlan {
-  return { stack: summary.stack, changes: summary.changes, outputChanges: summary.outputChanges ?? [], risks: summary.risks };
+  return { stack: summary.stack, changes: summary.changes, outputChanges: summary.outputChanges ?? [], risks: summary.risks, ...(summary.cost ? { cost: summary.cost } : {}) };
 }
 
 const allows = (allow: readonly string[], stack: string, address: string) => allow.includes(address) || allow.includes(`${stack}:${address}`);
@@ -183,6 +187,8 @@ export function renderReport(plans: StackPlan[], options: ReportOptions = {}): s
     }
     lines.push("", `Verdict: ${verdict(plan, blocked, allow)}`);
   }
+  const cost = renderCostSection(plans);
+  if (cost) lines.push("", cost);
   return `${lines.join("\n")}\n`;
 }
 

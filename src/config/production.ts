@@ -106,5 +106,6 @@ export const production: EnvironmentConfigInput = {
   },
   accounts: dedicatedAccount,
   apm: { ...apmSettings, traceSamplingRatio: 0.05 },
+  cost: { budget: { monthlyLimitUsd: 650 } },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

@@ -3,6 +3,7 @@ import { canaryName } from "../stacks/naming";
 import { alarmsSchema } from "./alarms-schema";
 import { apmSchema } from "./apm-schema";
 import { checkCatalogue } from "./catalogue-rules";
+import { costSchema } from "./cost-schema";
 import {
   Problem,
   capacityProblem,
@@ -233,6 +234,7 @@ export const environmentConfigSchema = z
     apm: apmSchema,
     dr: disasterRecoverySchema,
     outsideIn: outsideInSchema.optional().describe("Outside-in checks and the paging that survives a primary-region outage (src/config/outside-in-schema.ts); required in production"),
+    cost: costSchema,
     tags: z.strictObject({
       service: tagValue.describe("Tag Service on every resource"),
       owner: tagValue.describe("Tag Owner"),

@@ -106,5 +106,6 @@ export const staging: EnvironmentConfigInput = {
     },
   },
   apm: { ...apmSettings, traceSamplingRatio: 1 },
+  cost: { budget: { monthlyLimitUsd: 350 } },
   tags: { service: "auth", owner: "devops", costCentre: "cc-1234" },
 };

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../constructs/monitoring/alert-topic";
+import { CostAlerts } from "../constructs/monitoring/cost-alerts";
 import { natGatewayAlarmDefinitions } from "../constructs/monitoring/nat-gateway-alarms";
 import { HeartbeatSender } from "../constructs/monitoring/region-heartbeat";
 import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
@@ -23,11 +24,13 @@ export interface NetworkSite {
   /** Prefix of every name; IAM names are global, so the two sites' prefixes differ. */
   readonly name: string;
   readonly network: Pick<EnvironmentConfig["network"], "vpcCidr" | "availabilityZones" | "subnets" | "natGatewayCount">;
+  /** The environment's budget and anomaly alerts, on the site whose alert topic receives them. @default none */
+  readonly cost?: EnvironmentConfig["cost"];
 }
 
 /** The primary site: config.network in aws.region. */
 export function primarySite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "network", region: config.aws.region, name: `auth-${config.environment}`, network: config.network };
+  return { layer: "network", region: config.aws.region, name: `auth-${config.environment}`, network: config.network, cost: config.cost };
 }
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
@@ -90,7 +93,19 @@ export class NetworkStack extends BaseStack {
       name: `${name}-alerts`,
       accountId: aws.accountId,
       emails: config.alarms.emails,
+      costAlerts: site.cost !== undefined,
     });
+    if (site.cost) {
+      new CostAlerts(this, "cost-alerts", {
+        name,
+        topicArn: alerts.arn,
+        monthlyLimitUsd: site.cost.budget.monthlyLimitUsd,
+        actualThresholdsPercent: site.cost.budget.actualThresholdsPercent,
+        forecastThresholdPercent: site.cost.budget.forecastThresholdPercent,
+        anomalyMonitor: site.cost.anomalyDetection.monitor === "create",
+        anomalyMinimumImpactUsd: site.cost.anomalyDetection.minimumImpactUsd,
+      });
+    }
 
     const alarms = new AlarmFactory(this, name, alerts.arn, runbookDocumentUrl(config.ci.githubRepository));
     this.alarms = alarms;

@@ -17,6 +17,8 @@ export interface AlertTopicProps {
   readonly eventRuleArns?: string[];
   /** Provider (region) of the topic and its key, e.g. us-east-1 for Route 53 health-check alarms. @default the stack's default provider */
   readonly provider?: TerraformProvider;
+  /** Let AWS Budgets and Cost Anomaly Detection publish (topic policy and key grants). @default false */
+  readonly costAlerts?: boolean;
 }
 
 /**
@@ -50,6 +52,15 @@ export class AlertTopic extends Construct {
         // with them every publish fails, awslabs/landing-zone-accelerator-on-aws#407). The topic policy
         // below is what limits sns:Publish to these rules.
         ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
+        // A service publishing to an encrypted topic needs these two on the key
+        // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, compatibility with AWS
+        // services); as for EventBridge, the topic policy below is what limits them to this account.
+        ...(props.costAlerts
+          ? [
+              serviceCanUseKey("BudgetsPublish", "budgets.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"]),
+              serviceCanUseKey("CostAnomalyDetectionPublish", "costalerts.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"]),
+            ]
+          : []),
       ],
     });
     this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn, provider: props.provider });
@@ -73,6 +84,26 @@ export class AlertTopic extends Construct {
                 actions: ["sns:Publish"],
                 resources: [this.topic.arn],
                 condition: fromTheseRules,
+              },
+            ]
+          : []),
+        ...(props.costAlerts
+          ? [
+              {
+                // https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html
+                sid: "BudgetsPublish",
+                principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                condition: [...fromThisAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:*`] }],
+              },
+              {
+                // https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html
+                sid: "CostAnomalyDetectionPublish",
+                principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }],
+                actions: ["sns:Publish"],
+                resources: [this.topic.arn],
+                condition: fromThisAccount,
               },
             ]
           : []),
