@@ -19,6 +19,7 @@ import { formatPath } from "./paths";
 import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
+import { scheduledChecksSchema } from "./scheduled-checks-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -179,6 +180,7 @@ export const environmentConfigSchema = z
         minBackupRetentionDays: z.number().int().min(1).max(35).describe("Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks"),
       }).describe("What the plan guard holds this environment's plans to (npm run plan-report)"),
     }),
+    scheduledChecks: scheduledChecksSchema,
     registry,
     dns: z.strictObject({
       domainName: z

@@ -12,6 +12,7 @@ import { ThreatDetection } from "../constructs/security/threat-detection";
 import { BaseStack } from "./base-stack";
 import { publishHandover } from "./handover";
 import { securityHandover } from "./security-handover";
+import { securityAlertTopicName } from "./naming";
 
 /** Key prefix of the AWS Config deliveries in the trail bucket (the trail writes under AWSLogs/). */
 const CONFIG_PREFIX = "config";
@@ -58,7 +59,7 @@ export class SecurityStack extends BaseStack {
 
     const findingRulePrefix = `${name}-security-findings`;
     const alerts = new AlertTopic(this, "security-alerts", {
-      name: `${name}-security-alerts`,
+      name: securityAlertTopicName(config.environment),
       accountId: aws.accountId,
       emails: config.alarms.emails,
       eventRuleArns: [`arn:aws:events:${aws.region}:${aws.accountId}:rule/${findingRulePrefix}-*`],
