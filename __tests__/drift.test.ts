@@ -39,12 +39,22 @@ describe("scheduled checks: the workflow is generated from config", () => {
     expect(workflow.jobs[`drift-${name}`].env.STACK).toBe(`${stackNamePrefix(name)}\${{ matrix.layer }}`);
   });
 
-  test("every job assumes only the read-only drift role; only the report job may write issues", () => {
+  test("every job assumes only the read-only drift role; only the jobs that report may write issues", () => {
     for (const [name, job] of Object.entries<any>(workflow.jobs)) {
       const roles = job.steps.filter((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials")).map((step: any) => step.with["role-to-assume"]);
       expect(roles).toEqual(["${{ vars.DRIFT_ROLE_ARN }}"]);
-      expect(job.permissions).toEqual(name.endsWith("-report") ? { contents: "read", "id-token": "write", issues: "write" } : { contents: "read", "id-token": "write" });
+      const reports = name.endsWith("-report") || /^(dr-preflight|certificates)-/.test(name);
+      expect(job.permissions).toEqual(reports ? { contents: "read", "id-token": "write", issues: "write" } : { contents: "read", "id-token": "write" });
+      expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
     }
+  });
+
+  test.each(ENVIRONMENTS)("%s: the DR preflight runs weekly where there is a pilot light, certificates monthly, on their configured schedules", (name) => {
+    const config = validConfig(name);
+    const preflight = workflow.jobs[`dr-preflight-${name}`];
+    expect(preflight !== undefined).toBe(config.dr.pilotLight);
+    if (preflight) expect(preflight.if).toContain(`github.event.schedule == '${config.scheduledChecks.drPreflight!.schedule}'`);
+    expect(workflow.jobs[`certificates-${name}`].if).toContain(`github.event.schedule == '${config.scheduledChecks.certificates}'`);
   });
 
   test("jobs upload only redacted verdicts; drift plans take no lock and are never saved", () => {

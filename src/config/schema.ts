@@ -19,7 +19,7 @@ import { formatPath } from "./paths";
 import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
-import { scheduledChecksSchema } from "./scheduled-checks-schema";
+import { checkScheduledChecksRules, scheduledChecksSchema } from "./scheduled-checks-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -244,7 +244,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS)];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkScheduledChecksRules];
       for (const check of checks) {
         try {
           check(config, issue);
