@@ -26,7 +26,7 @@ export interface AccountKey {
 export interface FakeAccount {
   logGroups: AccountLogGroup[];
   keys: AccountKey[];
-  /** Operations to answer with a 500, to make a refresh fail. */
+  /** Operations to refuse with AccessDeniedException (not retried, unlike a 5xx), to make a refresh fail. */
   failing: string[];
 }
 
@@ -42,7 +42,7 @@ export async function startFakeAwsEndpoint(account: FakeAccount): Promise<FakeAw
   const calls: string[] = [];
   const answer = (target: string, body: any): [number, unknown] => {
     const operation = target.split(".")[1];
-    if (account.failing.includes(operation)) return [500, { __type: "InternalFailure", message: "injected failure" }];
+    if (account.failing.includes(operation)) return [400, { __type: "AccessDeniedException", message: `not authorized to perform ${operation} (injected)` }];
     switch (target) {
       case "Logs_20140328.DescribeLogGroups":
         return [200, { logGroups: account.logGroups.filter((group) => group.name.startsWith(body.logGroupNamePrefix ?? "")).map((group) => ({ logGroupName: group.name, arn: `${group.arn}:*`, retentionInDays: group.retentionInDays, logGroupClass: "STANDARD" })) }];
