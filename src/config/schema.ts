@@ -23,6 +23,7 @@ import { checkOutsideInRules, outsideInSchema } from "./outside-in-schema";
 import { REGION_ZONES, zonesOf } from "./regions";
 import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
 import { accountsSchema, checkAccountsRules } from "./accounts-schema";
+import { checkScheduledChecksRules, scheduledChecksSchema } from "./scheduled-checks-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -186,6 +187,7 @@ export const environmentConfigSchema = z
         minBackupRetentionDays: z.number().int().min(1).max(35).describe("Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks"),
       }).describe("What the plan guard holds this environment's plans to (npm run plan-report)"),
     }),
+    scheduledChecks: scheduledChecksSchema,
     registry,
     dns: z.strictObject({
       domainName: z
@@ -252,7 +254,7 @@ export const environmentConfigSchema = z
         if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
         ctx.addIssue({ code: "custom", path, message });
       };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules, (value: EnvironmentConfig) => checkOutsideInRules(value, issue, canaryName(value.environment))];
+      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules, (value: EnvironmentConfig) => checkOutsideInRules(value, issue, canaryName(value.environment)), checkScheduledChecksRules];
       for (const check of checks) {
         try {
           check(config, issue);

@@ -5,6 +5,7 @@ export const bootstrapHandover = {
   state_bucket: { type: "string", description: "Terraform state bucket", example: "auth-staging-tfstate-111111111111" },
   ci_plan_role_arn: { type: "string", description: "Role the pull request workflow plans with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-plan" },
   ci_deploy_role_arn: { type: "string", description: "Role the main-branch workflow deploys with", example: "arn:aws:iam::111111111111:role/auth-staging-ci-deploy" },
+  ci_drift_role_arn: { type: "string", description: "Read-only role the scheduled checks (drift, DR preflight, certificates) assume", example: "arn:aws:iam::111111111111:role/auth-staging-ci-drift" },
   state_key_arn: { type: "string", description: "KMS key encrypting the state", example: "arn:aws:kms:eu-west-1:111111111111:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9" },
   dr_state_bucket: {
     type: "string",

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { GithubOidcProvider } from "../constructs/ci/github-oidc-provider";
+import { GithubDriftRole } from "../constructs/ci/github-drift-role";
 import { TerraformCloudDynamicCredentials } from "../constructs/ci/terraform-cloud-dynamic-credentials";
 import { RegionScope } from "../constructs/region/region-scope";
 import { ReleaseImagePermissions } from "../constructs/release/release-image-permissions";
@@ -12,7 +13,7 @@ import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
-import { LAYERS, stateKeyAlias, workspaceName } from "./naming";
+import { driftRoleName, LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -58,6 +59,18 @@ export class BootstrapStack extends BaseStack {
       roleName: ci.deployRole.name,
       repositoryArns: imageRegions(config).map((region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`),
     });
+    const drift = new GithubDriftRole(this, "ci-drift", {
+      name: driftRoleName(config.environment),
+      accountId: config.aws.accountId,
+      repository: config.ci.githubRepository,
+      githubEnvironment: config.scheduledChecks.githubEnvironment,
+      workflow: SCHEDULED_CHECKS_WORKFLOW,
+      stateBucketArns: [state.storage.bucket.arn, ...(drState ? [drState.storage.bucket.arn] : [])],
+      stateKeyArns: [state.key.arn, ...(drState ? [drState.key.arn] : [])],
+      // The security stack deploys after this one: its topic is named, not referenced.
+      alertTopicArn: `arn:aws:sns:${config.aws.region}:${config.aws.accountId}:${securityAlertTopicName(config.environment)}`,
+      alertTopicRegion: config.aws.region,
+    });
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     const tfc = cloud
       ? new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
@@ -74,6 +87,7 @@ export class BootstrapStack extends BaseStack {
       state_bucket: state.storage.bucket.bucket,
       ci_plan_role_arn: ci.planRole.arn,
       ci_deploy_role_arn: ci.deployRole.arn,
+      ci_drift_role_arn: drift.role.arn,
       state_key_arn: state.key.arn,
       dr_state_bucket: drState?.storage.bucket.bucket,
       tfc_plan_role_arn: tfc?.planRole.arn,

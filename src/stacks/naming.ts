@@ -103,3 +103,21 @@ export function canaryArtifactsBucketName(environment: string, region: string, a
 export function heartbeatRuleNames(environment: string): { readonly sender: string; readonly receiver: string } {
   return { sender: `auth-${environment}-heartbeat`, receiver: `auth-${environment}-primary-heartbeat` };
 }
+
+/** The read-only identity the scheduled drift checks assume (no locks, no saved plans, no secret values). */
+export function driftRoleName(environment: string): string {
+  return `auth-${environment}-ci-drift`;
+}
+
+/** The SNS topic security findings and security-relevant drift page through (the security stack creates it). */
+export function securityAlertTopicName(environment: string): string {
+  return `auth-${environment}-security-alerts`;
+}
+
+/** The generated workflow that runs the scheduled checks (drift, DR preflight, certificates, cost). */
+export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml";
+
+/** What every stack name of the environment starts with (for patterns such as artifact names and matrices). */
+export function stackNamePrefix(environment: string): string {
+  return stackName(environment, "bootstrap").slice(0, -"bootstrap".length);
+}

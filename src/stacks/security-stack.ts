@@ -16,6 +16,7 @@ import { BaseStack } from "./base-stack";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { securityHandover } from "./security-handover";
+import { securityAlertTopicName } from "./naming";
 
 /** Key prefix of the AWS Config deliveries in the trail bucket (the trail writes under AWSLogs/). */
 const CONFIG_PREFIX = "config";
@@ -95,7 +96,7 @@ export class SecurityStack extends BaseStack {
 
     const findingRulePrefix = `${name}-security-findings`;
     const alerts = new AlertTopic(this, "security-alerts", {
-      name: `${name}-security-alerts`,
+      name: securityAlertTopicName(config.environment),
       accountId: aws.accountId,
       emails: config.alarms.emails,
       eventRuleArns: [`arn:aws:events:${aws.region}:${aws.accountId}:rule/${findingRulePrefix}-*`],
