@@ -227,3 +227,8 @@ describe("scheduled checks: one issue per environment and check", () => {
 test("every environment has scheduled checks in its config", () => {
   for (const config of Object.values(environments as Record<string, EnvironmentConfig>)) expect(config.scheduledChecks).toBeDefined();
 });
+
+test("an update in which no attribute differs is neither drift nor pending (Terraform plans one for every secret version)", () => {
+  const same = { address: "aws_secretsmanager_secret_version.app", type: "aws_secretsmanager_secret_version", mode: "managed", change: { actions: ["update"], before: { version_id: "v1" }, after: { version_id: "v1" }, before_sensitive: {}, after_sensitive: {} } };
+  expect(classifyStack("auth-staging-data", { resource_drift: [same] }, { resource_changes: [same] })).toMatchObject({ status: "in-sync", drift: [], pending: [] });
+});

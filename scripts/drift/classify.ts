@@ -50,6 +50,8 @@ function driftedResource(raw: RawDrift, policy: GuardPolicy): DriftedResource | 
   const action = actions.includes("delete") ? "delete" : actions.includes("update") ? "update" : undefined;
   if (!action) return undefined;
   const attributes = action === "update" ? attributeChanges(raw.change) : [];
+  // Refreshed with nothing a reviewer could see changed (null read back as absent): not drift.
+  if (action === "update" && attributes.length === 0) return undefined;
   // A deploy reverts drift: the object as found (the drift's "after") becomes config again (its "before").
   // A deleted object is recreated, which the guard never blocks.
   const revert = action === "update" ? risksOf({ address: raw.address, type: raw.type, action: "update", before: raw.change.after, after: raw.change.before }, policy) : [];
@@ -63,8 +65,13 @@ function driftedResource(raw: RawDrift, policy: GuardPolicy): DriftedResource | 
 /** The verdict for a stack from its two plans. */
 export function classifyStack(stack: string, refreshOnly: { resource_drift?: unknown }, withoutRefresh: { resource_changes?: unknown }, policy: GuardPolicy = DEFAULT_POLICY): StackDrift {
   const drift = ((refreshOnly.resource_drift ?? []) as RawDrift[]).map((raw) => driftedResource(raw, policy)).filter((resource): resource is DriftedResource => resource !== undefined);
-  // Only actual actions count as pending; a plan's reads of data sources are not changes.
-  const pending = parsePlan(stack, withoutRefresh, policy).changes.map((change) => change.address);
+  // Only actual actions count as pending; a plan's reads of data sources are not changes. An
+  // "update" in which no attribute differs is not one either: Terraform 1.11 with provider 5.100
+  // plans one for every aws_secretsmanager_secret_version on every plan, before == after (seen in
+  // __tests__/terraform/drift.test.ts). Sensitive values are compared raw, so a real change still shows.
+  const pending = parsePlan(stack, withoutRefresh, policy)
+    .changes.filter((change) => change.action !== "update" || change.attributes.length > 0)
+    .map((change) => change.address);
   const status: DriftStatus = drift.length > 0 ? "drifted" : pending.length > 0 ? "pending" : "in-sync";
   return { stack, status, drift, pending };
 }
