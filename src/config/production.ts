@@ -19,7 +19,7 @@ export const production: EnvironmentConfigInput = {
     natGatewayCount: 3,
     flowLogRetentionDays: 365,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", platformEnvironment: "production-platform", createOidcProvider: true, guard: { minBackupRetentionDays: 7 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: [], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {

@@ -19,7 +19,7 @@ export const staging: EnvironmentConfigInput = {
     natGatewayCount: 1,
     flowLogRetentionDays: 30,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", platformEnvironment: "staging-platform", createOidcProvider: true, guard: { minBackupRetentionDays: 1 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {

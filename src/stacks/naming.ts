@@ -78,3 +78,29 @@ export function standardTags(config: EnvironmentConfig): Record<string, string> 
     ManagedBy: "cdktf",
   };
 }
+
+/**
+ * The CI identities of an environment: plan-pr plans pull requests (writes nothing), plan plans on
+ * main (locks, saved plans), deploy applies the workload layers and runs releases, platform applies
+ * bootstrap and security from its own GitHub environment.
+ */
+export const CI_IDENTITIES = ["plan-pr", "plan", "deploy", "platform"] as const;
+export type CiIdentity = (typeof CI_IDENTITIES)[number];
+
+/** The IAM role name of a CI identity, e.g. auth-staging-ci-plan-pr. */
+export function ciRoleName(environment: string, identity: CiIdentity): string {
+  return `auth-${environment}-ci-${identity}`;
+}
+
+/** The layers the platform identity applies; every other layer (DR ones included) is the deploy identity's. */
+export const PLATFORM_LAYERS: readonly Layer[] = ["bootstrap", "security"];
+
+/** The CI identity that applies a layer. */
+export function applyingIdentity(layer: Layer): "deploy" | "platform" {
+  return PLATFORM_LAYERS.includes(layer) ? "platform" : "deploy";
+}
+
+/** Name of the permissions boundary every role the stacks create carries (managed policy, created by the bootstrap stack). */
+export function permissionsBoundaryName(environment: string): string {
+  return `auth-${environment}-role-boundary`;
+}
