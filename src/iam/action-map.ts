@@ -32,6 +32,8 @@ export interface ActionMapEntry extends ActionSet {
   readonly service: string;
   /** Where the actions come from. */
   readonly source: string;
+  /** The service-linked role the service creates on first use (iam:CreateServiceLinkedRole for this AWS service name). @default none */
+  readonly serviceLinkedRole?: string;
 }
 
 const provider = (path: string) => `https://github.com/hashicorp/terraform-provider-aws/tree/v5.100.0/internal/service/${path}`;
@@ -50,7 +52,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
   },
   aws_acm_certificate_validation: { service: "acm", tagged: ["acm:DescribeCertificate"], source: provider("acm") },
   aws_autoscaling_group: {
-    service: "autoscaling",
+    serviceLinkedRole: "autoscaling.amazonaws.com", service: "autoscaling",
     // The group launches instances from the launch template with the caller's rights checked.
     created: ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "ec2:CreateTags"],
     tagged: [
@@ -93,7 +95,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
     source: provider("cloudwatch"),
   },
   aws_db_instance: {
-    service: "rds",
+    serviceLinkedRole: "rds.amazonaws.com", service: "rds",
     named: [
       "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance", "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:ListTagsForResource",
       "rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBInstanceToPointInTime", "rds:CreateDBSnapshot", "rds:DescribeDBSnapshots",
@@ -146,7 +148,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
     source: provider("elasticache"),
   },
   aws_elasticache_replication_group: {
-    service: "elasticache",
+    serviceLinkedRole: "elasticache.amazonaws.com", service: "elasticache",
     named: [
       "elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup", "elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount",
       "elasticache:ModifyReplicationGroupShardConfiguration", "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource", "elasticache:CreateSnapshot",
@@ -176,6 +178,11 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
   aws_iam_role: {
     service: "iam",
     named: ["iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
+    source: provider("iam"),
+  },
+  aws_iam_policy: {
+    service: "iam",
+    named: ["iam:CreatePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListPolicyTags"],
     source: provider("iam"),
   },
   aws_iam_role_policy: { service: "iam", named: ["iam:GetRolePolicy", "iam:DeleteRolePolicy"], source: provider("iam") },
@@ -219,7 +226,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
     source: provider("ec2"),
   },
   aws_lb: {
-    service: "elasticloadbalancing",
+    serviceLinkedRole: "elasticloadbalancing.amazonaws.com", service: "elasticloadbalancing",
     named: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
     anyResource: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"],
     source: provider("elbv2"),
@@ -342,14 +349,14 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
   aws_backup_vault: { service: "backup", named: ["backup:CreateBackupVault", "backup:DescribeBackupVault", "backup:DeleteBackupVault", "backup:TagResource", "backup:UntagResource", "backup:ListTags"], source: provider("backup") },
   // The platform layers' own types (bootstrap, security).
   aws_iam_openid_connect_provider: { service: "iam", named: ["iam:CreateOpenIDConnectProvider", "iam:GetOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint", "iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"], source: provider("iam") },
-  aws_accessanalyzer_analyzer: { service: "access-analyzer", named: ["access-analyzer:CreateAnalyzer", "access-analyzer:GetAnalyzer", "access-analyzer:DeleteAnalyzer", "access-analyzer:TagResource", "access-analyzer:UntagResource", "access-analyzer:ListTagsForResource"], source: provider("accessanalyzer") },
+  aws_accessanalyzer_analyzer: { serviceLinkedRole: "access-analyzer.amazonaws.com", service: "access-analyzer", named: ["access-analyzer:CreateAnalyzer", "access-analyzer:GetAnalyzer", "access-analyzer:DeleteAnalyzer", "access-analyzer:TagResource", "access-analyzer:UntagResource", "access-analyzer:ListTagsForResource"], source: provider("accessanalyzer") },
   aws_cloudtrail: { service: "cloudtrail", named: ["cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail", "cloudtrail:StartLogging", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:PutEventSelectors", "cloudtrail:GetInsightSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags"], anyResource: ["cloudtrail:DescribeTrails"], source: provider("cloudtrail") },
   aws_config_configuration_recorder: { service: "config", named: ["config:PutConfigurationRecorder", "config:DescribeConfigurationRecorders", "config:DeleteConfigurationRecorder"], source: provider("configservice") },
   aws_config_configuration_recorder_status: { service: "config", named: ["config:StartConfigurationRecorder", "config:StopConfigurationRecorder", "config:DescribeConfigurationRecorderStatus"], source: provider("configservice") },
   aws_config_delivery_channel: { service: "config", anyResource: ["config:PutDeliveryChannel", "config:DescribeDeliveryChannels", "config:DeleteDeliveryChannel"], source: provider("configservice") },
-  aws_guardduty_detector: { service: "guardduty", created: ["guardduty:CreateDetector", "guardduty:TagResource"], tagged: ["guardduty:GetDetector", "guardduty:UpdateDetector", "guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource"], anyResource: ["guardduty:ListDetectors"], source: provider("guardduty") },
+  aws_guardduty_detector: { serviceLinkedRole: "guardduty.amazonaws.com", service: "guardduty", created: ["guardduty:CreateDetector", "guardduty:TagResource"], tagged: ["guardduty:GetDetector", "guardduty:UpdateDetector", "guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource"], anyResource: ["guardduty:ListDetectors"], source: provider("guardduty") },
   aws_guardduty_detector_feature: { service: "guardduty", tagged: ["guardduty:UpdateDetector", "guardduty:GetDetector"], source: provider("guardduty") },
-  aws_securityhub_account: { service: "securityhub", named: ["securityhub:EnableSecurityHub", "securityhub:DescribeHub", "securityhub:UpdateSecurityHubConfiguration", "securityhub:TagResource", "securityhub:ListTagsForResource"], source: provider("securityhub") },
+  aws_securityhub_account: { serviceLinkedRole: "securityhub.amazonaws.com", service: "securityhub", named: ["securityhub:EnableSecurityHub", "securityhub:DescribeHub", "securityhub:UpdateSecurityHubConfiguration", "securityhub:TagResource", "securityhub:ListTagsForResource"], source: provider("securityhub") },
   aws_securityhub_standards_subscription: { service: "securityhub", named: ["securityhub:BatchEnableStandards", "securityhub:GetEnabledStandards"], source: provider("securityhub") },
   aws_sqs_queue: { service: "sqs", named: ["sqs:CreateQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags", "sqs:GetQueueUrl"], source: provider("sqs") },
   aws_sqs_queue_policy: { service: "sqs", named: ["sqs:SetQueueAttributes", "sqs:GetQueueAttributes"], source: provider("sqs") },

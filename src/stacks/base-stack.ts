@@ -1,9 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
+import { RoleBoundary } from "../constructs/ci/role-boundary";
+import { ciRolePrefixes, Layer, permissionsBoundaryArn, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
 
 /** Terraform releases the synthesized JSON is written for: S3-native locking needs 1.10. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.10.0, < 2.0.0";
@@ -26,6 +27,8 @@ export interface BaseStackProps {
 export class BaseStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly provider: AwsProvider;
+  /** The permissions boundary every role of the stack gets (CI identities excepted). */
+  protected readonly roleBoundary: RoleBoundary;
 
   constructor(scope: Construct, props: BaseStackProps) {
     super(scope, stackName(props.config.environment, props.layer));
@@ -34,6 +37,8 @@ export class BaseStack extends TerraformStack {
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     enforceCompliance(this, config.production ? "production" : "baseline");
+    this.roleBoundary = new RoleBoundary(permissionsBoundaryArn(config), ciRolePrefixes(config.environment));
+    Aspects.of(this).add(this.roleBoundary);
     if (props.localStateFile) {
       new LocalBackend(this, { path: props.localStateFile });
       return;

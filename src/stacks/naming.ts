@@ -104,3 +104,13 @@ export function applyingIdentity(layer: Layer): "deploy" | "platform" {
 export function permissionsBoundaryName(environment: string): string {
   return `auth-${environment}-role-boundary`;
 }
+
+/** ARN of that boundary. */
+export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
+  return `arn:aws:iam::${config.aws.accountId}:policy/${permissionsBoundaryName(config.environment)}`;
+}
+
+/** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
+export function ciRolePrefixes(environment: string): string[] {
+  return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
+}

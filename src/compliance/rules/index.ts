@@ -51,6 +51,8 @@ export const RULES = [
   iam.iamNoWildcardResource,
   iam.iamNoWildcardActions,
   iam.iamNoAdministratorAccess,
+  iam.iamRolesHaveBoundary,
+  iam.servicePrincipalsGuarded,
   hardening.imdsV2Required,
   hardening.kmsKeyRotation,
   hardening.secretRotation,
