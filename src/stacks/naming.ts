@@ -114,3 +114,9 @@ export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environm
 export function ciRolePrefixes(environment: string): string[] {
   return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
 }
+
+/** True for a CI identity's role name of any environment (what the compliance pack exempts from the boundary). */
+export function isCiRoleName(name: string): boolean {
+  const match = /^auth-([a-z][a-z0-9]*)-/.exec(name);
+  return match !== null && ciRolePrefixes(match[1]).some((prefix) => name.startsWith(prefix));
+}

@@ -1,4 +1,5 @@
 import { EXTRA_ACTIONS, DATA_SOURCE_ACTIONS, RESOURCE_ACTIONS } from "../../iam/action-map";
+import { isCiRoleName } from "../../stacks/naming";
 import { asArray, Block, Element, StackModel, Statement } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 
@@ -127,8 +128,6 @@ export const iamNoAdministratorAccess = defineRule({
   },
 });
 
-/** Role name prefixes without the permissions boundary: the CI identities (naming.ts ciRolePrefixes), which the boundary protects. */
-const UNBOUNDED_ROLES = /^auth-[a-z][a-z0-9]*-(ci|tfc)-/;
 
 export const iamRolesHaveBoundary = defineRule({
   id: "iam-role-boundary",
@@ -140,7 +139,8 @@ export const iamRolesHaveBoundary = defineRule({
   fix: "Create the role in a stack derived from BaseStack (its RoleBoundary aspect sets permissions_boundary), or set permissions_boundary to permissionsBoundaryArn(config).",
   targets: ofType("aws_iam_role"),
   check: (element) =>
-    when(!UNBOUNDED_ROLES.test(String(element.body.name ?? "")) && !/:policy\/auth-[a-z][a-z0-9]*-role-boundary\b|aws_iam_policy\.role-boundary/.test(String(element.body.permissions_boundary ?? "")), "has no permissions boundary"),
+    // The CI identities are the documented exception: the boundary protects them (naming.ts ciRolePrefixes).
+    when(!isCiRoleName(String(element.body.name ?? "")) && !/:policy\/auth-[a-z][a-z0-9]*-role-boundary\b|aws_iam_policy\.role-boundary/.test(String(element.body.permissions_boundary ?? "")), "has no permissions boundary"),
 });
 
 /**
