@@ -50,8 +50,8 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     elasticloadbalancing: [
       ...own(`arn:aws:elasticloadbalancing:*:${account}:loadbalancer/app/`, "/*"),
       `arn:aws:elasticloadbalancing:*:${account}:targetgroup/${prefix}-*/*`,
-      ...own(`arn:aws:elasticloadbalancing:*:${account}:listener/app/`, "/*"),
-      ...own(`arn:aws:elasticloadbalancing:*:${account}:listener-rule/app/`, "/*"),
+      ...own(`arn:aws:elasticloadbalancing:*:${account}:listener/app/`, "/*/*"),
+      ...own(`arn:aws:elasticloadbalancing:*:${account}:listener-rule/app/`, "/*/*/*"),
     ],
     iam: [`arn:aws:iam::${account}:role/${prefix}-*`, `arn:aws:iam::${account}:instance-profile/${prefix}-*`, `arn:aws:iam::${account}:policy/${prefix}-*`, `arn:aws:iam::${account}:oidc-provider/*`],
     // CreateAlias and UpdateAlias also authorize on the key (tagged Environment, kms-key scoping by tag is on the key actions).
@@ -74,6 +74,6 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     cloudtrail: [`arn:aws:cloudtrail:*:${account}:trail/${prefix}-*`],
     "access-analyzer": own(`arn:aws:access-analyzer:*:${account}:analyzer/`),
     securityhub: [`arn:aws:securityhub:*:${account}:hub/default`, "arn:aws:securityhub:*::standards/*", `arn:aws:securityhub:*:${account}:subscription/*`],
-    config: [`arn:aws:config:*:${account}:*`],
+    config: [`arn:aws:config:*:${account}:configuration-recorder/*/*`],
   };
 }
