@@ -46,7 +46,7 @@ describe.each(configs.map((config) => [config.environment, config] as const))("e
     const refused: string[] = [];
     const decide = (action: string, resource: string, context: Record<string, string>) => {
       const service = action.split(":")[0];
-      const regional = GLOBAL_SERVICES.includes(service) ? {} : { "aws:RequestedRegion": config.aws.region };
+      const regional: Record<string, string> = GLOBAL_SERVICES.includes(service) ? {} : { "aws:RequestedRegion": config.aws.region };
       return simulate(identity, { action, resource, context: { ...regional, ...context }, resourcePolicy: service === "kms" ? keyPolicy : undefined });
     };
     const check = async (kind: string, action: string, resource: string, context: Record<string, string>) => {
