@@ -60,6 +60,12 @@ export class BaseStack extends TerraformStack {
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+
+  /** cdktf applies aspects when it synthesizes; a direct validation (tests) must see the boundary too. */
+  override runAllValidations(): void {
+    for (const node of this.node.findAll()) this.roleBoundary.visit(node);
+    super.runAllValidations();
+  }
 }
 
 /** An AWS provider that refuses any account but the environment's and tags everything it creates. */
