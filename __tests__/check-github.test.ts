@@ -57,14 +57,14 @@ class FakeGithub {
   /** The settings the README's "GitHub side" section asks for. */
   configureAsDocumented(): void {
     this.subjectTemplate = { use_default: false, include_claim_keys: ["repo", "context", "job_workflow_ref"] };
-    for (const name of ["staging", "production"]) {
+    for (const name of ["staging", "production", "staging-platform", "production-platform"]) {
       this.environments[name] = {
         reviewers: [{ type: "Team", reviewer: { login: "platform" } }],
         branchPolicy: { protected_branches: false, custom_branch_policies: true },
         branches: ["main"],
       };
-      this.environments[`${name}-plan`] = { reviewers: [], branchPolicy: null, branches: [] };
     }
+    for (const name of ["staging", "production"]) this.environments[`${name}-plan`] = { reviewers: [], branchPolicy: null, branches: [] };
   }
 }
 
@@ -104,13 +104,17 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(output).toContain(`gh api -X PUT repos/${REPOSITORY}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo'`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production exists: missing.`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-plan exists`);
-    expect(output).toContain("check-github: 0 ok, 5 to fix");
+    expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-platform exists: missing.`);
+    expect(output).toContain("check-github: 0 ok, 7 to fix");
   }, 10_000);
 
   test("after the documented setup every check passes", async () => {
     github.configureAsDocumented();
     const { code, output } = await check(url, TOKEN);
-    expect(output).toContain("check-github: 7 ok, 0 to fix");
+    expect(output).toContain("check-github: 11 ok, 0 to fix");
+    // The platform identity's environment has its own reviewers and deploys from main only, like the deploy environment.
+    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform requires a reviewer: 1 reviewer(s), self-review prevented`);
+    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform deploys from main only: branch rule main`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production requires a reviewer: 1 reviewer(s), self-review prevented`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production deploys from main only: branch rule main`);
     expect(code).toBe(0);

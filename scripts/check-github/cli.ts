@@ -34,6 +34,7 @@ async function run(argv: string[]): Promise<number> {
     repository: known[name].ci.githubRepository,
     deployEnvironment: known[name].ci.deployEnvironment,
     planEnvironment: known[name].ci.planEnvironment,
+    platformEnvironment: known[name].ci.platformEnvironment,
     deployBranch: "main",
   }));
   const results = await checkGithubSettings(githubRestApi(values["api-url"] ?? "https://api.github.com", token), expectations);
