@@ -128,7 +128,7 @@ describe("moving between modes forgets, never deletes", () => {
   });
 
   test("in create mode the OIDC provider keeps the address GithubDeployRoles gave it, so deployed environments keep theirs", () => {
-    const legacy = addressesDeclaredBy((scope) => new GithubDeployRoles(scope, "ci", { name: "n", accountId: "222222222222", repository: "o/r", deployEnvironment: "d", planEnvironment: "p", stateBucketArn: "a", stateKeyArn: "k", savedPlansPrefix: "s/", createOidcProvider: true }), ["aws_iam_openid_connect_provider"]);
+    const legacy = addressesDeclaredBy((scope) => new GithubDeployRoles(scope, "ci", { name: "n", accountId: "222222222222", repository: "o/r", deployEnvironment: "d", planEnvironment: "p", stateBucketArn: "a", stateKeyArn: "k", savedPlansPrefix: "s/", createOidcProvider: true, platformEnvironment: "pl", deployPolicyArns: [], platformPolicyArns: [] }), ["aws_iam_openid_connect_provider"]);
     expect(legacy).toEqual([`aws_iam_openid_connect_provider.${LEGACY_PROVIDER_ID}`]);
     expect(Object.keys(created.bootstrap.resources("aws_iam_openid_connect_provider"))).toEqual([LEGACY_PROVIDER_ID]);
   });

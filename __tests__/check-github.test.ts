@@ -65,14 +65,14 @@ class FakeGithub {
   configureAsDocumented(): void {
     this.subjectTemplate = TEMPLATE;
     for (const caller of CALLERS) this.callerTemplates[caller] = TEMPLATE;
-    for (const name of ["staging", "production"]) {
+    for (const name of ["staging", "production", "staging-platform", "production-platform"]) {
       this.environments[name] = {
         reviewers: [{ type: "Team", reviewer: { login: "platform" } }],
         branchPolicy: { protected_branches: false, custom_branch_policies: true },
         branches: ["main"],
       };
-      this.environments[`${name}-plan`] = { reviewers: [], branchPolicy: null, branches: [] };
     }
+    for (const name of ["staging", "production"]) this.environments[`${name}-plan`] = { reviewers: [], branchPolicy: null, branches: [] };
   }
 }
 
@@ -114,13 +114,17 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production exists: missing.`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-plan exists`);
     for (const caller of CALLERS) expect(output).toContain(`FAIL  ${caller}: OIDC subject template is repo, context, job_workflow_ref (image push role): found the default template`);
-    expect(output).toContain(`check-github: 0 ok, ${5 + CALLERS.length} to fix`);
+    expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-platform exists: missing.`);
+    expect(output).toContain(`check-github: 0 ok, ${7 + CALLERS.length} to fix`);
   }, 10_000);
 
   test("after the documented setup every check passes", async () => {
     github.configureAsDocumented();
     const { code, output } = await check(url, TOKEN);
-    expect(output).toContain(`check-github: ${7 + CALLERS.length} ok, 0 to fix`);
+    expect(output).toContain(`check-github: ${11 + CALLERS.length} ok, 0 to fix`);
+    // The platform identity's environment has its own reviewers and deploys from main only, like the deploy environment.
+    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform requires a reviewer: 1 reviewer(s), self-review prevented`);
+    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform deploys from main only: branch rule main`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production requires a reviewer: 1 reviewer(s), self-review prevented`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production deploys from main only: branch rule main`);
     expect(code).toBe(0);

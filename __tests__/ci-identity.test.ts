@@ -1,4 +1,5 @@
 import { githubSubject, SUBJECT_CLAIM_KEYS } from "../src/constructs/ci/github-oidc-subject";
+import { CI_IDENTITIES } from "../src/stacks/naming";
 import { ENVIRONMENTS, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 /**
@@ -87,16 +88,33 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     });
   });
 
+  describe("the PR plan role", () => {
+    test("is assumed by pull request plans in the plan environment, and by nothing else", () => {
+      expect(canAssume("plan-pr", token(config.ci.planEnvironment, ".github/workflows/pull-request.yml", "refs/pull/42/merge"))).toBe(true);
+      expect(canAssume("plan-pr", token(config.ci.planEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(false);
+      expect(canAssume("plan-pr", token(config.ci.deployEnvironment, ".github/workflows/pull-request.yml", "refs/pull/42/merge"))).toBe(false);
+    });
+  });
+
+  describe("the platform role", () => {
+    test("is assumed by the deploy workflow from main in the platform environment only", () => {
+      expect(canAssume("platform", token(config.ci.platformEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(true);
+      expect(canAssume("platform", token(config.ci.deployEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(false);
+      expect(canAssume("platform", token(config.ci.platformEnvironment, ".github/workflows/deploy.yml", "refs/heads/feature"))).toBe(false);
+      expect(canAssume("platform", token(config.ci.platformEnvironment, ".github/workflows/release-environment.yml", "refs/heads/main"))).toBe(false);
+    });
+  });
+
   describe("the plan role", () => {
-    test("is assumed by pull request plans and by the deploy workflow's plan job, in the plan environment", () => {
-      expect(canAssume("plan", token(config.ci.planEnvironment, ".github/workflows/pull-request.yml", "refs/pull/42/merge"))).toBe(true);
+    test("is assumed by the deploy workflow's plan job from main, in the plan environment; pull requests get the PR plan role instead", () => {
       expect(canAssume("plan", token(config.ci.planEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(true);
+      expect(canAssume("plan", token(config.ci.planEnvironment, ".github/workflows/pull-request.yml", "refs/pull/42/merge"))).toBe(false);
     });
 
     test("is refused to other workflows and to the deploy workflow from a branch", () => {
       expect(canAssume("plan", token(config.ci.planEnvironment, ".github/workflows/evil.yml", "refs/heads/evil"))).toBe(false);
       expect(canAssume("plan", token(config.ci.planEnvironment, ".github/workflows/deploy.yml", "refs/heads/feature"))).toBe(false);
-      expect(canAssume("plan", token(config.ci.deployEnvironment, ".github/workflows/pull-request.yml", "refs/pull/42/merge"))).toBe(false);
+      expect(canAssume("plan", token(config.ci.deployEnvironment, ".github/workflows/deploy.yml", "refs/heads/main"))).toBe(false);
     });
 
     const statements = () => json.policyDocument(json.named("aws_iam_role_policy", "plan-policy").policy).statement;
@@ -104,7 +122,7 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
     const stateKeyArn = () => referenceTo(json, "aws_kms_key", json.resourceList("aws_kms_key")[0], "arn");
 
     test("reads resources (ReadOnlyAccess) and state, writes lock files and saved plans only", () => {
-      const attachments = json.resourceList("aws_iam_role_policy_attachment").filter((attachment) => attachment.role.includes("ci_plan-role"));
+      const attachments = json.resourceList("aws_iam_role_policy_attachment").filter((attachment) => attachment.role.includes("ci_plan-role_"));
       expect(attachments.map((attachment) => attachment.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
       const all = statements();
       expect(decision(all, "s3:GetObject", `${bucketArn()}/staging/auth-staging-data.tfstate`)).toBe("allow");
@@ -141,12 +159,10 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
   });
 
   test("sessions last long enough for a deploy and a release (3 hours)", () => {
-    expect(role("plan").max_session_duration).toBe(10800);
-    expect(role("deploy").max_session_duration).toBe(10800);
+    for (const identity of CI_IDENTITIES) expect(role(identity).max_session_duration).toBe(10800);
   });
 
-  test("both role ARNs are outputs", () => {
-    expect(json.outputs().ci_plan_role_arn.value).toBe(referenceTo(json, "aws_iam_role", role("plan"), "arn"));
-    expect(json.outputs().ci_deploy_role_arn.value).toBe(referenceTo(json, "aws_iam_role", role("deploy"), "arn"));
+  test("the four role ARNs are outputs", () => {
+    for (const identity of CI_IDENTITIES) expect(json.outputs()[`ci_${identity.replace("-", "_")}_role_arn`].value).toBe(referenceTo(json, "aws_iam_role", role(identity), "arn"));
   });
 });

@@ -1,8 +1,8 @@
 import { Testing } from "cdktf";
 import { validateConfigs } from "../src/config/validate";
-import { LAYERS } from "../src/stacks/naming";
+import { applyingIdentity, LAYERS } from "../src/stacks/naming";
 import { BootstrapStack } from "../src/stacks/bootstrap-stack";
-import { Block, Synthesized, editedConfig, synthEnvironment } from "./support/synth";
+import { Block, Synthesized, editedConfig, referenceTo, synthEnvironment } from "./support/synth";
 
 /**
  * What STS checks when a Terraform Cloud run phase calls AssumeRoleWithWebIdentity: the role's
@@ -43,10 +43,13 @@ describe("Terraform Cloud dynamic credentials in auth-<env>-bootstrap (state.bac
     expect(providers).toEqual([expect.objectContaining({ client_id_list: ["aws.workload.identity"] })]);
   });
 
-  test.each([...LAYERS])("the plan phase of workspace tfc-auth-staging-%s gets the plan role, never the apply role", (layer) => {
+  test.each([...LAYERS])("the plan phase of workspace tfc-auth-staging-%s gets the plan role; its apply phase the role of the identity that applies the layer", (layer) => {
+    const applying = applyingIdentity(layer) === "platform" ? "platform" : "apply";
+    const other = applying === "platform" ? "apply" : "platform";
     expect(stsAllows(trustOf("plan"), token(`tfc-auth-staging-${layer}`, "plan"), config.aws.accountId)).toBe(true);
-    expect(stsAllows(trustOf("apply"), token(`tfc-auth-staging-${layer}`, "plan"), config.aws.accountId)).toBe(false);
-    expect(stsAllows(trustOf("apply"), token(`tfc-auth-staging-${layer}`, "apply"), config.aws.accountId)).toBe(true);
+    expect(stsAllows(trustOf(applying), token(`tfc-auth-staging-${layer}`, "plan"), config.aws.accountId)).toBe(false);
+    expect(stsAllows(trustOf(applying), token(`tfc-auth-staging-${layer}`, "apply"), config.aws.accountId)).toBe(true);
+    expect(stsAllows(trustOf(other), token(`tfc-auth-staging-${layer}`, "apply"), config.aws.accountId)).toBe(false);
   });
 
   test.each([
@@ -60,13 +63,17 @@ describe("Terraform Cloud dynamic credentials in auth-<env>-bootstrap (state.bac
     expect(stsAllows(trustOf("plan"), { ...claims, sub: claims.sub.replace(/apply$/, "plan") }, config.aws.accountId)).toBe(false);
   });
 
-  test("the plan role reads but can neither read a secret value nor decrypt (a speculative plan runs a pull request's code); the apply role administers", () => {
+  test("the plan role reads but can neither read a secret value nor decrypt (a speculative plan runs a pull request's code); the apply roles get the generated policies, never AdministratorAccess", () => {
     const attachments = json.resourceList("aws_iam_role_policy_attachment");
-    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual(expect.arrayContaining(["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]));
+    const policiesOf = (suffix: string) => attachments.filter((attachment) => attachment.role === referenceTo(json, "aws_iam_role", role(suffix), "name")).map((attachment) => attachment.policy_arn);
+    expect(policiesOf("plan")).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    expect(policiesOf("apply").every((arn) => /^\$\{aws_iam_policy\.deploy-policies_policy-\d+_\w+\.arn\}$/.test(arn))).toBe(true);
+    expect(policiesOf("platform").every((arn) => /^\$\{aws_iam_policy\.platform-policies_policy-\d+_\w+\.arn\}$/.test(arn))).toBe(true);
+    expect(attachments.map((attachment) => attachment.policy_arn)).not.toContain("arn:aws:iam::aws:policy/AdministratorAccess");
     const planPolicy = json.resourceList("aws_iam_role_policy").find((policy) => policy.name === "no-secrets")!;
     const denied = json.policyDocument(planPolicy.policy).statement.filter((statement: Block) => statement.effect === "Deny").flatMap((statement: Block) => statement.actions);
     expect(denied).toEqual(expect.arrayContaining(["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue", "kms:Decrypt"]));
-    expect(Object.keys(json.outputs())).toEqual(expect.arrayContaining(["tfc_plan_role_arn", "tfc_apply_role_arn"]));
+    expect(Object.keys(json.outputs())).toEqual(expect.arrayContaining(["tfc_plan_role_arn", "tfc_apply_role_arn", "tfc_platform_role_arn"]));
   });
 
   test("the project defaults to Terraform Cloud's Default Project", () => {

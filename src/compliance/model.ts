@@ -41,6 +41,10 @@ export interface Statement {
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
+  /** The condition keys the statement tests (aws:ResourceTag/Environment, aws:SourceArn, ...). */
+  readonly conditionKeys: readonly string[];
+  /** The AWS service principals the statement names (resource and trust policies). */
+  readonly servicePrincipals: readonly string[];
 }
 
 export const asArray = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
@@ -111,6 +115,8 @@ export class StackModel {
         notActions: asArray(statement.not_actions),
         resources: asArray(statement.resources),
         notResources: asArray(statement.not_resources),
+        conditionKeys: asArray(statement.condition).map((condition: Block) => String(condition.variable)),
+        servicePrincipals: asArray(statement.principals).flatMap((principal: Block) => (principal.type === "Service" ? asArray(principal.identifiers) : [])),
       }));
     }
     if (typeof policy !== "string" || policy.includes("${")) return undefined;
@@ -123,6 +129,8 @@ export class StackModel {
         notActions: asArray(statement.NotAction),
         resources: asArray(statement.Resource),
         notResources: asArray(statement.NotResource),
+        conditionKeys: Object.values((statement.Condition ?? {}) as Record<string, Block>).flatMap((test) => Object.keys(test)),
+        servicePrincipals: asArray(statement.Principal?.Service),
       }));
     } catch {
       return undefined;

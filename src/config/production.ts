@@ -19,7 +19,7 @@ export const production: EnvironmentConfigInput = {
     natGatewayCount: 3,
     flowLogRetentionDays: 365,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", guard: { minBackupRetentionDays: 7 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", platformEnvironment: "production-platform", guard: { minBackupRetentionDays: 7 } },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
   scheduledChecks: { githubEnvironment: "production-drift", drift: "53 2 * * *", drPreflight: { schedule: "11 4 * * 1", maxBackupLagMinutes: 30 }, certificates: "41 5 1 * *" },
   registry: { repositoryName: "auth-service", pushFromRepositories: [], pushWorkflowRefs: ["refs/heads/main"], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },

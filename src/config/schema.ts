@@ -183,6 +183,7 @@ export const environmentConfigSchema = z
       githubRepository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name of a GitHub repository").describe("owner/name of the GitHub repository whose workflows plan and deploy"),
       deployEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the deploy role"),
       planEnvironment: z.string().min(1).describe("GitHub environment whose jobs may assume the plan role (it reads resources and state, never secret values)"),
+      platformEnvironment: z.string().min(1).describe("GitHub environment (its own required reviewers) whose deploy-workflow jobs may assume the platform role, which applies bootstrap and security"),
       guard: z.strictObject({
         minBackupRetentionDays: z.number().int().min(1).max(35).describe("Lowest automated-backup retention (days) a plan may give a database; below it, the guard blocks"),
       }).describe("What the plan guard holds this environment's plans to (npm run plan-report)"),

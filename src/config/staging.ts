@@ -19,7 +19,7 @@ export const staging: EnvironmentConfigInput = {
     natGatewayCount: 1,
     flowLogRetentionDays: 30,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", guard: { minBackupRetentionDays: 1 } },
+  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", platformEnvironment: "staging-platform", guard: { minBackupRetentionDays: 1 } },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
   scheduledChecks: { githubEnvironment: "staging-drift", drift: "23 2 * * *", certificates: "11 5 1 * *" },
   registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], pushWorkflowRefs: ["refs/heads/main"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },

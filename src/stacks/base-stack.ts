@@ -1,9 +1,10 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
+import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
-import { Layer, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
+import { RoleBoundary } from "../constructs/ci/role-boundary";
+import { ciRolePrefixes, Layer, permissionsBoundaryArn, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
 
 /**
  * Terraform releases the synthesized JSON is written for: the write-only `secret_string_wo` needs
@@ -29,6 +30,8 @@ export interface BaseStackProps {
 export class BaseStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly provider: AwsProvider;
+  /** The permissions boundary every role of the stack gets (CI identities excepted). */
+  protected readonly roleBoundary: RoleBoundary;
 
   constructor(scope: Construct, props: BaseStackProps) {
     super(scope, stackName(props.config.environment, props.layer));
@@ -37,6 +40,8 @@ export class BaseStack extends TerraformStack {
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     enforceCompliance(this, config.production ? "production" : "baseline");
+    this.roleBoundary = new RoleBoundary(permissionsBoundaryArn(config), ciRolePrefixes(config.environment));
+    Aspects.of(this).add(this.roleBoundary);
     if (props.localStateFile) {
       new LocalBackend(this, { path: props.localStateFile });
       return;
@@ -57,6 +62,12 @@ export class BaseStack extends TerraformStack {
     });
     // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10), which replaces DynamoDB locks.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
+  }
+
+  /** cdktf applies aspects when it synthesizes; a direct validation (tests) must see the boundary too. */
+  override runAllValidations(): void {
+    for (const node of this.node.findAll()) this.roleBoundary.visit(node);
+    super.runAllValidations();
   }
 }
 

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../config/schema";
+import { CiManagedPolicies, PermissionsBoundaryPolicy } from "../constructs/ci/ci-managed-policies";
 import { GithubDeployRoles } from "../constructs/ci/github-deploy-roles";
 import { GithubOidcProvider } from "../constructs/ci/github-oidc-provider";
 import { GithubDriftRole } from "../constructs/ci/github-drift-role";
@@ -13,7 +14,8 @@ import { awsProvider, BaseStack } from "./base-stack";
 import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
-import { driftRoleName, LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
+import { environmentPolicies } from "../iam/environment-policies";
+import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, PLATFORM_LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -42,12 +44,21 @@ export class BootstrapStack extends BaseStack {
     if (config.accounts.githubOidcProvider.mode !== "create") {
       forgetResources(this, (scope) => new GithubOidcProvider(scope, "github-oidc", { accountId: config.aws.accountId }));
     }
+    // Least privilege, generated: src/iam/action-map.ts joined with what each identity's layers synthesize.
+    const generated = environmentPolicies(config);
+    const boundary = new PermissionsBoundaryPolicy(this, "role-boundary", { name: permissionsBoundaryName(config.environment), document: generated.boundary });
+    this.roleBoundary.boundaryArn = boundary.policy.arn;
+    const deployPolicies = new CiManagedPolicies(this, "deploy-policies", { name: ciRoleName(config.environment, "deploy"), statements: generated.deploy });
+    const platformPolicies = new CiManagedPolicies(this, "platform-policies", { name: ciRoleName(config.environment, "platform"), statements: generated.platform });
     const ci = new GithubDeployRoles(this, "ci", {
       name: `auth-${config.environment}`,
       accountId: config.aws.accountId,
       repository: config.ci.githubRepository,
       deployEnvironment: config.ci.deployEnvironment,
       planEnvironment: config.ci.planEnvironment,
+      platformEnvironment: config.ci.platformEnvironment,
+      deployPolicyArns: deployPolicies.policies.map((policy) => policy.arn),
+      platformPolicyArns: platformPolicies.policies.map((policy) => policy.arn),
       stateBucketArn: state.storage.bucket.arn,
       stateKeyArn: state.key.arn,
       drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
@@ -80,18 +91,24 @@ export class BootstrapStack extends BaseStack {
           organization: cloud.organization,
           project: cloud.project,
           // Only the primary layers: the config refuses a pilot light with Terraform Cloud state (dr-schema.ts).
-          workspaces: LAYERS.map((layer) => workspaceName(config, layer)),
+          workspaces: LAYERS.filter((layer) => !PLATFORM_LAYERS.includes(layer)).map((layer) => workspaceName(config, layer)),
+          platformWorkspaces: PLATFORM_LAYERS.map((layer) => workspaceName(config, layer)),
+          applyPolicyArns: deployPolicies.policies.map((policy) => policy.arn),
+          platformPolicyArns: platformPolicies.policies.map((policy) => policy.arn),
         })
       : undefined;
     publishHandover(this, bootstrapHandover, {
       state_bucket: state.storage.bucket.bucket,
+      ci_plan_pr_role_arn: ci.planPrRole.arn,
       ci_plan_role_arn: ci.planRole.arn,
       ci_deploy_role_arn: ci.deployRole.arn,
+      ci_platform_role_arn: ci.platformRole.arn,
       ci_drift_role_arn: drift.role.arn,
       state_key_arn: state.key.arn,
       dr_state_bucket: drState?.storage.bucket.bucket,
       tfc_plan_role_arn: tfc?.planRole.arn,
       tfc_apply_role_arn: tfc?.applyRole.arn,
+      tfc_platform_role_arn: tfc?.platformRole.arn,
     });
   }
 

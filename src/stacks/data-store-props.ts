@@ -14,6 +14,7 @@ export function databasePropsFromConfig(config: EnvironmentConfig, placement: Da
   const { postgres: db, logRetentionDays } = config.data;
   return {
     ...placement,
+    accountId: config.aws.accountId,
     majorVersion: db.majorVersion,
     instanceClass: db.instanceClass,
     maxConnections: maxConnectionsOf(db.instanceClass),

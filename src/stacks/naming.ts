@@ -121,3 +121,45 @@ export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml
 export function stackNamePrefix(environment: string): string {
   return stackName(environment, "bootstrap").slice(0, -"bootstrap".length);
 }
+
+/**
+ * The CI identities of an environment: plan-pr plans pull requests (writes nothing), plan plans on
+ * main (locks, saved plans), deploy applies the workload layers and runs releases, platform applies
+ * bootstrap and security from its own GitHub environment.
+ */
+export const CI_IDENTITIES = ["plan-pr", "plan", "deploy", "platform"] as const;
+export type CiIdentity = (typeof CI_IDENTITIES)[number];
+
+/** The IAM role name of a CI identity, e.g. auth-staging-ci-plan-pr. */
+export function ciRoleName(environment: string, identity: CiIdentity): string {
+  return `auth-${environment}-ci-${identity}`;
+}
+
+/** The layers the platform identity applies; every other layer (DR ones included) is the deploy identity's. */
+export const PLATFORM_LAYERS: readonly Layer[] = ["bootstrap", "security"];
+
+/** The CI identity that applies a layer. */
+export function applyingIdentity(layer: Layer): "deploy" | "platform" {
+  return PLATFORM_LAYERS.includes(layer) ? "platform" : "deploy";
+}
+
+/** Name of the permissions boundary every role the stacks create carries (managed policy, created by the bootstrap stack). */
+export function permissionsBoundaryName(environment: string): string {
+  return `auth-${environment}-role-boundary`;
+}
+
+/** ARN of that boundary. */
+export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
+  return `arn:aws:iam::${config.aws.accountId}:policy/${permissionsBoundaryName(config.environment)}`;
+}
+
+/** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
+export function ciRolePrefixes(environment: string): string[] {
+  return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
+}
+
+/** True for a CI identity's role name of any environment (what the compliance pack exempts from the boundary). */
+export function isCiRoleName(name: string): boolean {
+  const match = /^auth-([a-z][a-z0-9]*)-/.exec(name);
+  return match !== null && ciRolePrefixes(match[1]).some((prefix) => name.startsWith(prefix));
+}

@@ -1,3 +1,5 @@
+import { EXTRA_ACTIONS, DATA_SOURCE_ACTIONS, RESOURCE_ACTIONS } from "../../iam/action-map";
+import { isCiRoleName } from "../../stacks/naming";
 import { asArray, Block, Element, StackModel, Statement } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 
@@ -42,8 +44,13 @@ export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly RegExp[] = [
   /^s3:ListAllMyBuckets$/,
 ];
 
+/** The action map's actions that take "*" only: __tests__/iam-catalogue.test.ts checks each against the AWS action catalogue. */
+const MAPPED_WILDCARD_ONLY = new Set([RESOURCE_ACTIONS, DATA_SOURCE_ACTIONS, EXTRA_ACTIONS].flatMap((table) => Object.values(table)).flatMap((entry) => entry.anyResource ?? []));
+
 const isWildcardAction = (action: string) => action === "*" || /^[\w-]+:\*$/.test(action);
-const scopable = (action: string) => !ACTIONS_WITHOUT_RESOURCE_TYPES.some((pattern) => pattern.test(action));
+const scopable = (action: string) => !ACTIONS_WITHOUT_RESOURCE_TYPES.some((pattern) => pattern.test(action)) && !MAPPED_WILDCARD_ONLY.has(action);
+/** A statement on "*" that only matches resources tagged for the environment, or requests that tag them so: scoped by tag, not by ARN. */
+const tagScoped = (statement: Statement) => statement.conditionKeys.some((key) => /^aws:(ResourceTag|RequestTag)\//i.test(key));
 
 /** Every identity policy of the stack with its statements (undefined when unreadable). */
 function identityPolicy(element: Element, stack: StackModel): { label: string; statements: Statement[] | undefined }[] {
@@ -71,7 +78,7 @@ export const iamNoWildcardResource = defineRule({
     identityPolicy(element, stack).flatMap(({ label, statements }) => {
       if (statements === undefined) return [`${label} cannot be read statically (use aws_iam_policy_document)`];
       return statements
-        .filter((statement) => statement.effect === "Allow" && (statement.resources.includes("*") || statement.notResources.length > 0))
+        .filter((statement) => statement.effect === "Allow" && !tagScoped(statement) && (statement.resources.includes("*") || statement.notResources.length > 0))
         .flatMap((statement) => {
           const offending = [...statement.actions.filter(scopable), ...statement.notActions.map((action) => `NotAction ${action}`)];
           return when(offending.length > 0, `${statement.sid ?? "a statement"} allows ${offending.join(", ")} on resource "*"`);
@@ -101,7 +108,7 @@ export const iamNoWildcardActions = defineRule({
 
 export const iamNoAdministratorAccess = defineRule({
   id: "iam-no-admin-access",
-  title: "No identity has administrator access (except the deploy roles, suppressed with a reason)",
+  title: "No identity has administrator access",
   severity: "error",
   profile: "baseline",
   maps: maps(["IAM.1"], ["CKV_AWS_274", "CKV_AWS_62", "CKV_AWS_1"], ["AVD-AWS-0057"]),
@@ -118,5 +125,70 @@ export const iamNoAdministratorAccess = defineRule({
         'allows "*" on "*"',
       ),
     ];
+  },
+});
+
+
+export const iamRolesHaveBoundary = defineRule({
+  id: "iam-role-boundary",
+  title: "Every role the stacks create carries the environment's permissions boundary (CI identities excepted)",
+  severity: "error",
+  profile: "baseline",
+  maps: maps([], [], []),
+  rationale: "The deploy identity may create roles only with the boundary; a role without it could hold more than the identity that made it (docs/explanation/least-privilege-delivery.md).",
+  fix: "Create the role in a stack derived from BaseStack (its RoleBoundary aspect sets permissions_boundary), or set permissions_boundary to permissionsBoundaryArn(config).",
+  targets: ofType("aws_iam_role"),
+  check: (element) =>
+    // The CI identities are the documented exception: the boundary protects them (naming.ts ciRolePrefixes).
+    when(!isCiRoleName(String(element.body.name ?? "")) && !/:policy\/auth-[a-z][a-z0-9]*-role-boundary\b|aws_iam_policy\.role-boundary/.test(String(element.body.permissions_boundary ?? "")), "has no permissions boundary"),
+});
+
+/**
+ * Condition keys AWS documents as a service principal's confused-deputy guard: the global
+ * aws:Source* keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html), and for
+ * CloudWatch Logs on a KMS key the log group in the encryption context
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+const DEPUTY_GUARDS = [/^aws:SourceArn$/i, /^aws:SourceAccount$/i, /^aws:SourceOrgID$/i, /^aws:SourceOrgPaths$/i, /^kms:EncryptionContext:aws:logs:arn$/i];
+
+/** Service principals granted without a guard, each with why: AWS documents no guard for that grant. */
+export const ACCEPTED_UNGUARDED_PRINCIPALS: readonly { readonly principal: RegExp; readonly where: "trust" | "resource"; readonly reason: string }[] = [
+  { principal: /^ec2\.amazonaws\.com$/, where: "trust", reason: "EC2 documents no aws:Source* condition for instance-profile roles; only iam:PassRole (the deploy policy passes exactly the stacks' roles) puts the role on an instance" },
+  { principal: /^lambda\.amazonaws\.com$/, where: "trust", reason: "Lambda documents no aws:Source* condition for execution roles; only iam:PassRole on the stacks' own roles attaches one to a function" },
+  { principal: /^backup\.amazonaws\.com$/, where: "trust", reason: "AWS Backup documents no confused-deputy condition for its service role; iam:PassRole on the stack's role is what hands it to a backup plan" },
+  { principal: /^events\.amazonaws\.com$/, where: "resource", reason: "the KMS grant for EventBridge publishing to an encrypted topic: SNS documents aws:SourceArn/aws:SourceAccount as unsupported there" },
+  { principal: /^logdelivery\.elasticloadbalancing\.amazonaws\.com$/, where: "resource", reason: "ELB documents this bucket grant without a condition; the object prefix (AWSLogs/<account>/) limits it to this account's logs" },
+];
+
+/** Policies that grant to service principals: trust policies of roles, and resource policies. */
+const SERVICE_GRANT_POLICIES: Record<string, { attribute: string; where: "trust" | "resource" }> = {
+  aws_iam_role: { attribute: "assume_role_policy", where: "trust" },
+  aws_kms_key: { attribute: "policy", where: "resource" },
+  aws_s3_bucket_policy: { attribute: "policy", where: "resource" },
+  aws_sns_topic_policy: { attribute: "policy", where: "resource" },
+  aws_sqs_queue_policy: { attribute: "policy", where: "resource" },
+};
+
+export const servicePrincipalsGuarded = defineRule({
+  id: "iam-service-principal-guarded",
+  title: "Every grant to an AWS service carries its confused-deputy condition, or is a listed exception",
+  severity: "error",
+  profile: "baseline",
+  maps: maps([], [], []),
+  rationale: "A service principal acts for every AWS account; without aws:SourceArn/aws:SourceAccount another account's resource can make the service use this grant (the confused deputy).",
+  fix: "Add aws:SourceAccount and aws:SourceArn conditions as the service documents; where AWS documents none, add the principal to ACCEPTED_UNGUARDED_PRINCIPALS with the reason.",
+  targets: (stack) => [...stack.resources(...Object.keys(SERVICE_GRANT_POLICIES)), ...stack.resources("aws_lambda_permission")],
+  check: (element, stack) => {
+    if (element.type === "aws_lambda_permission") {
+      return when(String(element.body.principal ?? "").endsWith(".amazonaws.com") && !element.body.source_arn && !element.body.source_account, `grants ${element.body.principal} without source_arn or source_account`);
+    }
+    const { attribute, where } = SERVICE_GRANT_POLICIES[element.type];
+    return (stack.policyStatements(element.body[attribute]) ?? [])
+      .filter((statement) => statement.effect === "Allow" && !statement.conditionKeys.some((key) => DEPUTY_GUARDS.some((guard) => guard.test(key))))
+      .flatMap((statement) =>
+        statement.servicePrincipals
+          .filter((principal) => !ACCEPTED_UNGUARDED_PRINCIPALS.some((accepted) => accepted.where === where && accepted.principal.test(principal)))
+          .map((principal) => `${statement.sid ?? "a statement"} grants ${principal} without aws:SourceArn or aws:SourceAccount`),
+      );
   },
 });

@@ -57,6 +57,8 @@ export const RULES = [
   iam.iamNoWildcardResource,
   iam.iamNoWildcardActions,
   iam.iamNoAdministratorAccess,
+  iam.iamRolesHaveBoundary,
+  iam.servicePrincipalsGuarded,
   hardening.imdsV2Required,
   hardening.kmsKeyRotation,
   hardening.secretRotation,

@@ -1,10 +1,9 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { suppressFinding } from "../../compliance/suppress";
 import { githubSubject } from "./github-oidc-subject";
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
@@ -20,7 +19,13 @@ export interface GithubDeployRolesProps {
   readonly deployEnvironment: string;
   /** GitHub environment whose jobs may plan. */
   readonly planEnvironment: string;
-  /** The state bucket and its key: the plan role reads state, writes lock files and saved plans. */
+  /** GitHub environment (its own required reviewers) whose deploy-workflow jobs apply bootstrap and security. */
+  readonly platformEnvironment: string;
+  /** Managed policies of the deploy role (generated from the action map: src/iam/ci-policies.ts). */
+  readonly deployPolicyArns: readonly string[];
+  /** Managed policies of the platform role (generated likewise for bootstrap and security). */
+  readonly platformPolicyArns: readonly string[];
+  /** The state bucket and its key: every role reads state; plan writes locks and saved plans, deploy and platform write state. */
   readonly stateBucketArn: string;
   /** KMS key that encrypts the state bucket's objects. */
   readonly stateKeyArn: string;
@@ -48,15 +53,23 @@ export interface GithubDeployRolesProps {
 
 /**
  * GitHub Actions identities without long-lived keys, for a repository whose OIDC subject template
- * is `repo, context, job_workflow_ref` (see github-oidc-subject.ts; `npm run check-github` verifies it):
- * - the deploy role trusts only the deploy workflow, taken from main, in the deploy environment:
- *   a workflow on another branch that names the environment gets nothing;
- * - the plan role trusts the pull request workflow and that same deploy workflow in the plan
- *   environment; it reads resources and state, never secret values.
+ * is `repo, context, job_workflow_ref` (see github-oidc-subject.ts; `npm run check-github` verifies it).
+ * Four roles (names: ciRoleName in naming.ts), none an administrator:
+ * - plan-pr trusts the pull request workflow in the plan environment: it reads resources and
+ *   state, never secret values, and writes nothing (no lock, no saved plan);
+ * - plan trusts the deploy workflow from main in the plan environment: the same reads, plus the
+ *   state lock and the saved plans the apply job applies;
+ * - deploy trusts the deploy and release workflows from main in the deploy environment: it
+ *   applies the workload layers with the generated, scoped policies;
+ * - platform trusts the deploy workflow from main in the platform environment (its own
+ *   reviewers): it applies bootstrap and security, including these roles.
+ * A workflow on another branch, or in another environment, gets none of them.
  */
 export class GithubDeployRoles extends Construct {
+  readonly planPrRole: IamRole;
   readonly planRole: IamRole;
   readonly deployRole: IamRole;
+  readonly platformRole: IamRole;
 
   constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
     super(scope, id);
@@ -80,65 +93,72 @@ export class GithubDeployRoles extends Construct {
         ],
       }).json;
 
-    const planSubjects = [
-      githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: props.pullRequestWorkflow ?? ".github/workflows/pull-request.yml", ref: "refs/pull/*" }),
-      githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: deployWorkflow, ref: deployRef }),
-    ];
-    this.planRole = new IamRole(this, "plan-role", {
-      name: `${props.name}-ci-plan`,
-      description: `terraform plan from the ${props.planEnvironment} GitHub environment`,
-      assumeRolePolicy: trust("plan", "StringLike", planSubjects),
-      maxSessionDuration: props.maxSessionSeconds ?? 10800,
-    });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    const pullRequestWorkflow = props.pullRequestWorkflow ?? ".github/workflows/pull-request.yml";
+    const maxSessionDuration = props.maxSessionSeconds ?? 10800;
     const savedPlans = `${props.stateBucketArn}/${(props.savedPlansPrefix ?? "plans/").replace(/\/?$/, "/")}*`;
     const stateBuckets = [props.stateBucketArn, ...(props.drState ? [props.drState.bucketArn] : [])];
     const stateKeys = [props.stateKeyArn, ...(props.drState ? [props.drState.keyArn] : [])];
-    const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
-      statement: [
-        { sid: "ListState", actions: ["s3:ListBucket"], resources: stateBuckets },
-        { sid: "ReadState", actions: ["s3:GetObject"], resources: stateBuckets.map((arn) => `${arn}/*`) },
-        { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: stateBuckets.map((arn) => `${arn}/*.tflock`) },
-        // The apply job checks each saved plan against the checksum in its own run's summary, so a
-        // plan written here by another job is refused rather than applied.
-        { sid: "SavePlans", actions: ["s3:PutObject"], resources: [savedPlans] },
-        // Saved binary plans hold prior state and secret values: only the deploy role's apply job reads them.
-        { sid: "DenyReadingSavedPlans", effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [savedPlans] },
-        { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: stateKeys },
-        // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
-        // stay out of plan jobs whatever later policies grant.
-        {
-          sid: "DenySecretValues",
-          effect: "Deny",
-          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
-          resources: ["*"],
-        },
-        // SecureString parameters, SSE-KMS objects and anything else encrypted with another key
-        // (customer-managed or aws/ssm) stay unreadable: only the state key decrypts.
-        { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: stateKeys },
-      ],
-    });
-    new IamRolePolicy(this, "plan-policy", { name: "state-no-secrets", role: this.planRole.id, policy: planExtras.json });
+    const stateObjects = stateBuckets.map((arn) => `${arn}/*`);
+    const locks = stateBuckets.map((arn) => `${arn}/*.tflock`);
+    const role = (id: string, name: string, description: string, assumeRolePolicy: string) =>
+      new IamRole(this, id, { name: `${props.name}-ci-${name}`, description, assumeRolePolicy, maxSessionDuration });
+    const inline = (id: string, target: IamRole, name: string, statement: DataAwsIamPolicyDocumentStatement[]) =>
+      new IamRolePolicy(this, id, { name, role: target.id, policy: new DataAwsIamPolicyDocument(this, `${id}-document`, { statement }).json });
+    // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
+    // stay out of plan jobs whatever later policies grant. SecureString parameters, SSE-KMS objects
+    // and anything else encrypted with another key stay unreadable: only the state key decrypts.
+    const planReads: DataAwsIamPolicyDocumentStatement[] = [
+      { sid: "ListState", actions: ["s3:ListBucket"], resources: stateBuckets },
+      { sid: "ReadState", actions: ["s3:GetObject"], resources: stateObjects },
+      // Saved binary plans hold prior state and secret values: only the deploy role's apply job reads them.
+      { sid: "DenyReadingSavedPlans", effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [savedPlans] },
+      { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+      { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: stateKeys },
+    ];
 
-    this.deployRole = new IamRole(this, "deploy-role", {
-      name: `${props.name}-ci-deploy`,
-      description: `cdktf deploy by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
-      assumeRolePolicy: trust("deploy", "StringEquals", [
+    this.planPrRole = role("plan-pr-role", "plan-pr", `terraform plan -lock=false of pull requests (${pullRequestWorkflow}) in the ${props.planEnvironment} GitHub environment`,
+      trust("plan-pr", "StringLike", [githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: pullRequestWorkflow, ref: "refs/pull/*" })]));
+    new IamRolePolicyAttachment(this, "plan-pr-read-only", { role: this.planPrRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    // A pull request runs its own code: it may not take or delete a deploy's lock, nor write a
+    // saved plan (the apply job would refuse it: a denial of service), nor write anything else.
+    inline("plan-pr-policy", this.planPrRole, "state-read-only", [
+      ...planReads,
+      { sid: "UseStateKeyToRead", actions: ["kms:Decrypt"], resources: stateKeys },
+      { sid: "DenyStateWrites", effect: "Deny", actions: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources: stateObjects },
+    ]);
+
+    this.planRole = role("plan-role", "plan", `terraform plan of ${deployWorkflow}@${deployRef} in the ${props.planEnvironment} GitHub environment`,
+      trust("plan", "StringEquals", [githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: deployWorkflow, ref: deployRef })]));
+    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    inline("plan-policy", this.planRole, "state-no-secrets", [
+      ...planReads,
+      { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: locks },
+      // The apply job checks each saved plan against the checksum in its own run's summary, so a
+      // plan written here by another job is refused rather than applied.
+      { sid: "SavePlans", actions: ["s3:PutObject"], resources: [savedPlans] },
+      { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: stateKeys },
+    ]);
+
+    // Both applying identities read and write state (their layers' and the others' through
+    // terraform_remote_state), take the lock and read the saved plans they apply.
+    const applyState: DataAwsIamPolicyDocumentStatement[] = [
+      { sid: "ListState", actions: ["s3:ListBucket"], resources: stateBuckets },
+      { sid: "ReadWriteState", actions: ["s3:GetObject", "s3:PutObject"], resources: stateObjects },
+      { sid: "ReleaseLock", actions: ["s3:DeleteObject"], resources: locks },
+      { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: stateKeys },
+    ];
+    const releaseWorkflow = props.releaseWorkflow ?? ".github/workflows/release-environment.yml";
+    this.deployRole = role("deploy-role", "deploy", `cdktf deploy of the workload layers by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
+      trust("deploy", "StringEquals", [
         githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: deployWorkflow, ref: deployRef }),
-        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: props.releaseWorkflow ?? ".github/workflows/release-environment.yml", ref: deployRef }),
-      ]),
-      maxSessionDuration: props.maxSessionSeconds ?? 10800,
-    });
-    // Deploying creates IAM roles, KMS keys and everything else in these stacks; the trust policy
-    // (one workflow file, from main, in one protected GitHub environment) limits who can use it.
-    const administrator = new IamRolePolicyAttachment(this, "deploy-administrator", {
-      role: this.deployRole.name,
-      policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
-    });
-    suppressFinding(
-      administrator,
-      "iam-no-admin-access",
-      "the deploy role applies every stack (IAM roles, KMS key policies, networks); only jobs of the protected GitHub deploy environment can assume it",
-    );
+        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: releaseWorkflow, ref: deployRef }),
+      ]));
+    inline("deploy-state", this.deployRole, "state", applyState);
+    props.deployPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `deploy-policy-${index}`, { role: this.deployRole.name, policyArn }));
+
+    this.platformRole = role("platform-role", "platform", `cdktf deploy of bootstrap and security by ${deployWorkflow}@${deployRef} in the ${props.platformEnvironment} GitHub environment`,
+      trust("platform", "StringEquals", [githubSubject({ repository: props.repository, environment: props.platformEnvironment, workflow: deployWorkflow, ref: deployRef })]));
+    inline("platform-state", this.platformRole, "state", applyState);
+    props.platformPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }));
   }
 }

@@ -4,7 +4,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-import { suppressFinding } from "../../compliance/suppress";
 
 /**
  * The audience Terraform Cloud puts in its workload identity tokens for AWS, and the subject it
@@ -24,8 +23,14 @@ export interface TerraformCloudDynamicCredentialsProps {
   readonly organization: string;
   /** Terraform Cloud project the workspaces belong to (part of the token's subject). */
   readonly project: string;
-  /** The only workspaces whose runs may assume the roles. */
+  /** The workload layers' workspaces: their plans get the plan role, their applies the apply role. */
   readonly workspaces: readonly string[];
+  /** The bootstrap and security workspaces: their plans get the plan role, their applies the platform role. @default none */
+  readonly platformWorkspaces?: readonly string[];
+  /** Managed policies of the apply role (the deploy identity's generated policies). */
+  readonly applyPolicyArns: readonly string[];
+  /** Managed policies of the platform role (the platform identity's generated policies). */
+  readonly platformPolicyArns: readonly string[];
   /** Create the account's OIDC provider for the host; false when it already exists. @default true */
   readonly createOidcProvider?: boolean;
   /** Longest session a run phase gets. @default 2 hours */
@@ -34,14 +39,16 @@ export interface TerraformCloudDynamicCredentialsProps {
 
 /**
  * Terraform Cloud's dynamic AWS credentials: an IAM OIDC provider for the Terraform Cloud host and
- * two roles trusted only for this project's workspaces, one per run phase, so a plan (also a
- * speculative one from a pull request) never holds the apply role's rights. Set
- * TFC_AWS_PROVIDER_AUTH=true, TFC_AWS_PLAN_PHASE_ROLE_ARN and TFC_AWS_APPLY_PHASE_ROLE_ARN on each
- * workspace.
+ * roles trusted only for this project's workspaces, per run phase, split like the GitHub identities:
+ * every plan (also a speculative one from a pull request) gets the read-only plan role; the apply
+ * phase of the workload layers' workspaces gets the apply role (the deploy identity's policies),
+ * that of the bootstrap and security workspaces the platform role. Set TFC_AWS_PROVIDER_AUTH=true,
+ * TFC_AWS_PLAN_PHASE_ROLE_ARN and TFC_AWS_APPLY_PHASE_ROLE_ARN on each workspace.
  */
 export class TerraformCloudDynamicCredentials extends Construct {
   readonly planRole: IamRole;
   readonly applyRole: IamRole;
+  readonly platformRole: IamRole;
 
   constructor(scope: Construct, id: string, props: TerraformCloudDynamicCredentialsProps) {
     super(scope, id);
@@ -51,10 +58,11 @@ export class TerraformCloudDynamicCredentials extends Construct {
     if (props.createOidcProvider ?? true) {
       new IamOpenidConnectProvider(this, "provider", { url: `https://${hostname}`, clientIdList: [TERRAFORM_CLOUD_AUDIENCE] });
     }
-    const subjects = (phase: "plan" | "apply") =>
-      props.workspaces.map((workspace) => `organization:${props.organization}:project:${props.project}:workspace:${workspace}:run_phase:${phase}`);
-    const trust = (phase: "plan" | "apply") =>
-      new DataAwsIamPolicyDocument(this, `${phase}-trust`, {
+    const platformWorkspaces = props.platformWorkspaces ?? [];
+    const subjects = (workspaces: readonly string[], phase: "plan" | "apply") =>
+      workspaces.map((workspace) => `organization:${props.organization}:project:${props.project}:workspace:${workspace}:run_phase:${phase}`);
+    const trust = (id: string, values: string[]) =>
+      new DataAwsIamPolicyDocument(this, `${id}-trust`, {
         statement: [
           {
             actions: ["sts:AssumeRoleWithWebIdentity"],
@@ -62,7 +70,7 @@ export class TerraformCloudDynamicCredentials extends Construct {
             condition: [
               { test: "StringEquals", variable: `${hostname}:aud`, values: [TERRAFORM_CLOUD_AUDIENCE] },
               // Exact subjects, no wildcards: only these workspaces, only this phase.
-              { test: "StringEquals", variable: `${hostname}:sub`, values: subjects(phase) },
+              { test: "StringEquals", variable: `${hostname}:sub`, values },
             ],
           },
         ],
@@ -72,7 +80,7 @@ export class TerraformCloudDynamicCredentials extends Construct {
     this.planRole = new IamRole(this, "plan-role", {
       name: `${props.name}-tfc-plan`,
       description: `Terraform Cloud plan phase of ${props.organization}/${props.project}`,
-      assumeRolePolicy: trust("plan"),
+      assumeRolePolicy: trust("plan", subjects([...props.workspaces, ...platformWorkspaces], "plan")),
       maxSessionDuration,
     });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
@@ -90,17 +98,18 @@ export class TerraformCloudDynamicCredentials extends Construct {
 
     this.applyRole = new IamRole(this, "apply-role", {
       name: `${props.name}-tfc-apply`,
-      description: `Terraform Cloud apply phase of ${props.organization}/${props.project}`,
-      assumeRolePolicy: trust("apply"),
+      description: `Terraform Cloud apply phase of the workload workspaces of ${props.organization}/${props.project}`,
+      assumeRolePolicy: trust("apply", subjects(props.workspaces, "apply")),
       maxSessionDuration,
     });
-    // Applying creates IAM roles, KMS keys and everything else in these stacks; the trust policy
-    // (these workspaces' apply phase) is what limits who can use it.
-    const administrator = new IamRolePolicyAttachment(this, "apply-administrator", { role: this.applyRole.name, policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-    suppressFinding(
-      administrator,
-      "iam-no-admin-access",
-      "the apply phase applies every stack (IAM roles, KMS key policies, networks); only apply runs of this project's workspaces can assume it",
-    );
+    props.applyPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `apply-policy-${index}`, { role: this.applyRole.name, policyArn }));
+    this.platformRole = new IamRole(this, "platform-role", {
+      name: `${props.name}-tfc-platform`,
+      description: `Terraform Cloud apply phase of the bootstrap and security workspaces of ${props.organization}/${props.project}`,
+      // A role's trust policy needs a subject; without platform workspaces none matches.
+      assumeRolePolicy: trust("platform", platformWorkspaces.length > 0 ? subjects(platformWorkspaces, "apply") : [`organization:${props.organization}:project:${props.project}:workspace:none:run_phase:apply`]),
+      maxSessionDuration,
+    });
+    props.platformPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }));
   }
 }

@@ -68,6 +68,9 @@ function networkInterfaceStatements(network: FunctionNetwork): DataAwsIamPolicyD
       sid: "ManageOwnNetworkInterfaces",
       actions: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
       resources: [interfaces],
+      // Only interfaces in the function's own subnets: the Service Authorization Reference lists
+      // ec2:Subnet (the subnet's ARN) for these actions on network-interface.
+      condition: [{ test: "ArnLike", variable: "ec2:Subnet", values: Token.asList(Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds])) }],
     },
     { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources: ["*"] },
   ];

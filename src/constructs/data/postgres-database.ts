@@ -52,6 +52,8 @@ export interface PointInTimeRestore {
 export interface PostgresDatabaseProps {
   /** DB instance identifier; also names the subnet group, parameter group, logs and final snapshot. */
   readonly identifier: string;
+  /** Account of the instance: the enhanced-monitoring role trusts RDS only on its behalf (aws:SourceAccount). */
+  readonly accountId: string;
   /** PostgreSQL major version; the parameter group family follows it. */
   readonly majorVersion: number;
   /** RDS instance class; Performance Insights needs one that supports it. */
@@ -154,7 +156,7 @@ export class PostgresDatabase extends Construct {
         }),
     );
     this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
-    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name) : undefined;
+    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, props.accountId) : undefined;
 
     this.instance = new DbInstance(this, "instance", {
       identifier: name,
@@ -225,12 +227,18 @@ export class PostgresDatabase extends Construct {
     }
   }
 
-  private enhancedMonitoringRole(name: string): { role: IamRole; policy: IamRolePolicyAttachment } {
+  private enhancedMonitoringRole(name: string, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
+    // RDS's confused-deputy guard: only this account's instance of this name may have RDS assume it
+    // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
       statement: [
         {
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+            { test: "StringLike", variable: "aws:SourceArn", values: [`arn:aws:rds:*:${accountId}:db:${name}`] },
+          ],
         },
       ],
     });

@@ -1,0 +1,242 @@
+import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "./action-map";
+import { arnPatterns, GLOBAL_SERVICES, type ArnScope } from "./arn-patterns";
+import type { LayerInventory } from "./layer-inventory";
+
+/**
+ * The CI identities' policies, generated from the action map (action-map.ts) and the inventory
+ * of the layers each identity applies (layer-inventory.ts): nothing here lists a resource type.
+ * Plain JSON (no Terraform references), so tests simulate exactly what is synthesized.
+ */
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: PolicyStatement[];
+}
+
+export interface CiPolicyInputs extends ArnScope {
+  /** aws.region and aws.drRegion: the only regions the identity may call (global services exempt). */
+  readonly regions: readonly string[];
+  /** ARN of the permissions boundary every created role must carry. */
+  readonly boundaryArn: string;
+  /** The layers this identity applies. */
+  readonly inventory: LayerInventory;
+  /** The other identity's layers: what this one must not change (their roles, buckets, keys). */
+  readonly protectedInventory: LayerInventory;
+  /** Entries of EXTRA_ACTIONS this identity also needs (the release tool, provider setup). */
+  readonly extras: readonly (keyof typeof EXTRA_ACTIONS)[];
+  /** Names (patterns) of roles this identity may create without the boundary: the CI identities, for the platform identity. @default none */
+  readonly unboundedRoles?: readonly string[];
+  /** Which protections apply (protections()). @default all */
+  readonly protect?: Pick<ProtectionInputs, "protectCiRoles" | "protectBoundary" | "protectDetection">;
+}
+
+/** AWS's quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
+export const IAM_LIMITS = {
+  /** Managed policy size, characters, whitespace not counted. */
+  managedPolicyChars: 6144,
+  /** Managed policies attached to a role (default quota; raisable to 20). */
+  managedPoliciesPerRole: 10,
+  /** All inline policies of a role together, characters, whitespace not counted. */
+  inlinePolicyChars: 10240,
+} as const;
+
+/** The IAM actions that change identities: never granted without the boundary. */
+const ROLE_GRANTING = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"];
+const ROLE_WRITES = [
+  "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
+  "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
+];
+
+type Kind = "named" | "tagged" | "created" | "anyResource";
+const KINDS: readonly Kind[] = ["named", "tagged", "created", "anyResource"];
+const serviceOf = (action: string) => action.split(":")[0];
+const unique = (values: Iterable<string>) => [...new Set(values)].sort();
+const pascal = (service: string) => service.split(/[^a-z0-9]/i).map((part) => part[0].toUpperCase() + part.slice(1)).join("");
+
+/** The map entries of an inventory; a type without an entry fails, naming it. */
+export function entriesOf(inventory: LayerInventory, extras: readonly string[] = []): ActionMapEntry[] {
+  const lookup = (table: Readonly<Record<string, ActionMapEntry>>, kind: string) => (type: string) => {
+    const entry = table[type];
+    if (!entry) throw new Error(`${kind} ${type} has no entry in src/iam/action-map.ts: add the IAM actions the provider calls for it, with their source`);
+    return entry;
+  };
+  return [
+    ...inventory.resources.map(lookup(RESOURCE_ACTIONS, "resource type")),
+    ...inventory.dataSources.map(lookup(DATA_SOURCE_ACTIONS, "data source")),
+    ...extras.map(lookup(EXTRA_ACTIONS, "extra")),
+  ];
+}
+
+/** Every action the map lists for an inventory, by how it is scoped. */
+export function mappedActions(inventory: LayerInventory, extras: readonly string[] = []): Record<Kind, string[]> {
+  const entries = entriesOf(inventory, extras);
+  const of = (kind: Kind) => unique(entries.flatMap((entry) => entry[kind] ?? []).filter((action) => !ROLE_GRANTING.includes(action)));
+  return { named: of("named"), tagged: of("tagged"), created: of("created"), anyResource: of("anyResource") };
+}
+
+/** The Allow statements of an identity, then its Deny statements (protections()). */
+export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
+  const patterns = arnPatterns(inputs);
+  const actions = mappedActions(inputs.inventory, inputs.extras);
+  const region = (service: string): Record<string, Record<string, string | string[]>> =>
+    GLOBAL_SERVICES.includes(service) ? {} : { StringEquals: { "aws:RequestedRegion": [...inputs.regions] } };
+  const tag = (key: string) => ({ [`aws:${key}/Environment`]: inputs.environment });
+  const statements: PolicyStatement[] = [];
+  for (const kind of KINDS) {
+    const byService = new Map<string, string[]>();
+    for (const action of actions[kind]) byService.set(serviceOf(action), [...(byService.get(serviceOf(action)) ?? []), action]);
+    for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
+      const regional = region(service);
+      const withTag = (key: string) => ({ ...regional, StringEquals: { ...(regional.StringEquals ?? {}), ...tag(key) } });
+      if (kind === "named" && !patterns[service]) throw new Error(`src/iam/arn-patterns.ts has no ARN pattern for ${service} (actions ${list.join(", ")})`);
+      const base = { Sid: `${pascal(service)}${pascal(kind)}`, Effect: "Allow" as const, Action: list };
+      if (kind === "named") statements.push({ ...base, Resource: [...patterns[service]], ...condition(regional) });
+      if (kind === "tagged") statements.push({ ...base, Resource: ["*"], Condition: withTag("ResourceTag") });
+      if (kind === "created") statements.push({ ...base, Resource: ["*"], Condition: withTag("RequestTag") });
+      if (kind === "anyResource") statements.push({ ...base, Resource: ["*"], ...condition(regional) });
+    }
+  }
+  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }));
+  return statements;
+}
+
+const condition = (value: PolicyStatement["Condition"]) => (value && Object.keys(value).length > 0 ? { Condition: value } : {});
+
+/** Creating and shaping roles: only with the boundary; passing exactly the roles the stacks pass; service-linked roles the services need. */
+function roleStatements(inputs: CiPolicyInputs): PolicyStatement[] {
+  const account = inputs.accountId;
+  const prefix = `auth-${inputs.environment}`;
+  const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
+  const entries = entriesOf(inputs.inventory, inputs.extras);
+  const linked = unique(entries.flatMap((entry) => (entry.serviceLinkedRole ? [entry.serviceLinkedRole] : [])));
+  const boundary = { StringEquals: { "iam:PermissionsBoundary": inputs.boundaryArn } };
+  const statements: PolicyStatement[] = [];
+  if (inputs.inventory.resources.includes("aws_iam_role")) {
+    statements.push({ Sid: "RolesOnlyWithBoundary", Effect: "Allow", Action: ROLE_GRANTING, Resource: [roleArn(`${prefix}-*`)], Condition: boundary });
+    if (inputs.inventory.managedPolicies.length > 0) {
+      statements.push({
+        Sid: "AttachOnlyStackPoliciesWithBoundary",
+        Effect: "Allow",
+        Action: ["iam:AttachRolePolicy"],
+        Resource: [roleArn(`${prefix}-*`)],
+        Condition: { StringEquals: { ...boundary.StringEquals, "iam:PolicyARN": [...inputs.inventory.managedPolicies] } },
+      });
+    }
+  }
+  if (inputs.unboundedRoles?.length) {
+    statements.push({ Sid: "CiIdentities", Effect: "Allow", Action: [...ROLE_GRANTING, "iam:AttachRolePolicy"], Resource: inputs.unboundedRoles.map(roleArn) });
+  }
+  if (inputs.inventory.passedRoles.length > 0) {
+    statements.push({ Sid: "PassOnlyStackRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: inputs.inventory.passedRoles.map(roleArn) });
+  }
+  if (linked.length > 0) {
+    statements.push({
+      Sid: "ServiceLinkedRoles",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: [`arn:aws:iam::${account}:role/aws-service-role/*`],
+      Condition: { StringEquals: { "iam:AWSServiceName": linked } },
+    });
+  }
+  return statements;
+}
+
+/** The CI identities' own roles: no stack may change them but the platform layers'. */
+export function ciRolePattern(environment: string): string {
+  return `auth-${environment}-ci-*`;
+}
+
+/**
+ * What an identity (and every role under the boundary) must never do: remove or rewrite the
+ * boundary, change the CI identities' or the other identity's roles, or weaken what the other
+ * identity owns (state buckets, trail bucket, their keys); stop the trail or threat detection.
+ */
+/** What protections() protects; the platform identity maintains the boundary, the trail and the CI roles, so it turns those off. */
+export type ProtectionInputs = Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory"> & {
+  /** Deny changes to every CI identity's role. @default true */
+  readonly protectCiRoles?: boolean;
+  /** Deny rewriting or deleting the boundary policy. @default true */
+  readonly protectBoundary?: boolean;
+  /** Deny stopping the trail, threat detection, the recorder and the analyzer. @default true */
+  readonly protectDetection?: boolean;
+};
+
+export function protections(inputs: ProtectionInputs): PolicyStatement[] {
+  const account = inputs.accountId;
+  const roles = [...(inputs.protectCiRoles === false ? [] : [ciRolePattern(inputs.environment)]), ...inputs.protectedInventory.roles.filter((name) => !name.startsWith(`auth-${inputs.environment}-ci-`))];
+  const { buckets, keyAliases } = inputs.protectedInventory;
+  const statements: PolicyStatement[] = [{ Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] }];
+  if (inputs.protectBoundary !== false) {
+    statements.push({ Sid: "DenyBoundaryChanges", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: [inputs.boundaryArn] });
+  }
+  if (inputs.protectDetection !== false) statements.push({ Sid: "DenyTrailAndDetectionTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "access-analyzer:DeleteAnalyzer"], Resource: ["*"] });
+  if (roles.length > 0) statements.push({ Sid: "DenyProtectedRoleChanges", Effect: "Deny", Action: ROLE_WRITES, Resource: roles.map((name) => `arn:aws:iam::${account}:role/${name}`) });
+  if (buckets.length > 0) {
+    statements.push({
+      Sid: "DenyProtectedBucketChanges",
+      Effect: "Deny",
+      Action: ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutReplicationConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketOwnershipControls", "s3:PutBucketLogging", "s3:DeleteObjectVersion"],
+      Resource: buckets.flatMap((bucket) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]),
+    });
+  }
+  if (keyAliases.length > 0) {
+    statements.push({
+      Sid: "DenyProtectedKeyChanges",
+      Effect: "Deny",
+      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation", "kms:UpdateAlias", "kms:DeleteAlias"],
+      Resource: ["*"],
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...keyAliases] } },
+    });
+  }
+  return statements;
+}
+
+/**
+ * The permissions boundary of every role the stacks create: a ceiling, not a grant (each role's
+ * own policies grant). Under it no role may change IAM at all, assume a CI identity, or do what
+ * protections() denies the deploy identity; so no deploy identity can make a role that does more
+ * to IAM or to the platform's resources than it can itself.
+ */
+export function boundaryDocument(inputs: Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory">): PolicyDocument {
+  const iamWrites = ["Add", "Attach", "Create", "Delete", "Detach", "Pass", "Put", "Remove", "Set", "Tag", "Untag", "Update", "Upload", "Change", "Reset", "Enable", "Deactivate", "Resync"].map((verb) => `iam:${verb}*`);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "Ceiling", Effect: "Allow", Action: ["*"], Resource: ["*"] },
+      { Sid: "DenyIamChanges", Effect: "Deny", Action: iamWrites, Resource: ["*"] },
+      { Sid: "DenyAssumingCiIdentities", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"], Resource: [`arn:aws:iam::${inputs.accountId}:role/${ciRolePattern(inputs.environment)}`] },
+      ...protections(inputs),
+    ],
+  };
+}
+
+/** Characters IAM counts for a policy: its JSON without whitespace. */
+export function policyChars(document: unknown): number {
+  return JSON.stringify(document).length;
+}
+
+/** The statements packed into as few managed policies as fit IAM's size limit; a statement too large alone is split by its actions. */
+export function packPolicies(statements: readonly PolicyStatement[], limit: number = IAM_LIMITS.managedPolicyChars): PolicyDocument[] {
+  const fits = (statement: PolicyStatement) => policyChars({ Version: "2012-10-17", Statement: [statement] }) <= limit;
+  const split = (statement: PolicyStatement): PolicyStatement[] => {
+    if (fits(statement)) return [statement];
+    if (statement.Action.length < 2) throw new Error(`statement ${statement.Sid} alone exceeds ${limit} characters`);
+    const half = Math.ceil(statement.Action.length / 2);
+    return [...split({ ...statement, Sid: `${statement.Sid}A`, Action: statement.Action.slice(0, half) }), ...split({ ...statement, Sid: `${statement.Sid}B`, Action: statement.Action.slice(half) })];
+  };
+  const documents: PolicyStatement[][] = [];
+  for (const statement of statements.flatMap(split)) {
+    const target = documents.find((candidate) => policyChars({ Version: "2012-10-17", Statement: [...candidate, statement] }) <= limit);
+    if (target) target.push(statement);
+    else documents.push([statement]);
+  }
+  return documents.map((Statement) => ({ Version: "2012-10-17", Statement }));
+}

@@ -1,0 +1,46 @@
+import type { EnvironmentConfig } from "../config/schema";
+import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, PLATFORM_LAYERS } from "../stacks/naming";
+import { boundaryDocument, identityStatements, type PolicyDocument, type PolicyStatement } from "./ci-policies";
+import { recordedInventory, type InventoryFile } from "./inventory-store";
+import type { LayerInventory } from "./layer-inventory";
+
+/** The generated policies of an environment's applying identities and its permissions boundary. */
+export interface EnvironmentPolicies {
+  readonly deploy: readonly PolicyStatement[];
+  readonly platform: readonly PolicyStatement[];
+  readonly boundary: PolicyDocument;
+  /** The inventories they were generated from. */
+  readonly inventories: { readonly deploy: LayerInventory; readonly platform: LayerInventory };
+}
+
+/** The layers an applying identity applies. */
+export const layersOf = (identity: "deploy" | "platform") => ALL_LAYERS.filter((layer) => applyingIdentity(layer) === identity);
+
+const EMPTY: LayerInventory = { resources: [], dataSources: [], passedRoles: [], managedPolicies: [], roles: [], buckets: [], keyAliases: [] };
+
+export function environmentPolicies(config: EnvironmentConfig, file?: InventoryFile): EnvironmentPolicies {
+  const deploy = recordedInventory(config, layersOf("deploy"), file);
+  const platform = recordedInventory(config, PLATFORM_LAYERS, file);
+  const base = {
+    environment: config.environment,
+    accountId: config.aws.accountId,
+    repositoryName: config.registry.repositoryName,
+    boundaryArn: permissionsBoundaryArn(config),
+  };
+  const regions = [...new Set([config.aws.region, config.aws.drRegion, config.state.region])];
+  return {
+    deploy: identityStatements({ ...base, regions, inventory: deploy, protectedInventory: platform, extras: ["provider", "release"] }),
+    platform: identityStatements({
+      ...base,
+      regions,
+      inventory: platform,
+      // The platform identity maintains the boundary, the trail and the CI roles, but never its own role.
+      protectedInventory: { ...EMPTY, roles: [ciRoleName(config.environment, "platform")] },
+      protect: { protectCiRoles: false, protectBoundary: false, protectDetection: false },
+      unboundedRoles: ciRolePrefixes(config.environment).map((prefix) => `${prefix}*`),
+      extras: ["provider"],
+    }),
+    boundary: boundaryDocument({ ...base, protectedInventory: platform }),
+    inventories: { deploy, platform },
+  };
+}
