@@ -51,7 +51,11 @@ describe.each(ENVIRONMENTS)("CI identity in auth-%s-bootstrap", (env) => {
       url: "https://token.actions.githubusercontent.com",
       client_id_list: ["sts.amazonaws.com"],
     });
-    expect(trustOf("deploy")).toMatchObject({ actions: ["sts:AssumeRoleWithWebIdentity"], principals: [{ type: "Federated", identifiers: [providerArn] }] });
+    // Created in this stack: the roles name the provider resource, so IAM never sees a trust policy
+    // whose federated principal does not exist yet (the roles wait for the provider).
+    const [providerId] = Object.keys(json.resources("aws_iam_openid_connect_provider"));
+    expect(trustOf("deploy")).toMatchObject({ actions: ["sts:AssumeRoleWithWebIdentity"], principals: [{ type: "Federated", identifiers: [`\${aws_iam_openid_connect_provider.${providerId}.arn}`] }] });
+    expect(providerArn).toMatch(/oidc-provider\/token\.actions\.githubusercontent\.com$/);
   });
 
   test("the subject template holds the repository, the job's environment and the workflow with its ref", () => {

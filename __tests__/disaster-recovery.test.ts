@@ -230,6 +230,7 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
     expect(problemsOf((c) => (c.dr.pilotLight = false))).toEqual([
       expect.stringMatching(/^production: dr\.pilotLight: must be true in a production environment/),
       expect.stringMatching(/^production: outsideIn: needs dr\.pilotLight/),
+      expect.stringMatching(/^production: scheduledChecks\.drPreflight: must be absent when dr\.pilotLight is false/),
     ]);
     expect(problemsOf((c) => (c.dr.network.vpcCidr = c.network.vpcCidr))).toContainEqual(expect.stringMatching(/^production: dr\.network\.vpcCidr: 10\.30\.0\.0\/16 overlaps network\.vpcCidr/));
     expect(problemsOf((c) => (c.dr.network.availabilityZones = ["eu-west-1a", "eu-west-1b"]))).toEqual([

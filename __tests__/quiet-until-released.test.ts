@@ -16,8 +16,8 @@ describe.each(ENVIRONMENTS)("%s: the serving fleet's alarms are quiet until the 
       // Quiet, not deaf: the topic stays wired, so the first release turns paging on with no other change.
       expect(alarm.alarm_actions).toHaveLength(1);
     }
-    // The state comes from the release tool's parameter, read at plan time.
-    expect(JSON.stringify(app.json.locals.release_state)).toContain("data.aws_ssm_parameter.");
+    // The state comes from the release tool's item in the release table, read at plan time.
+    expect(JSON.stringify(app.json.locals.release_state)).toContain("data.aws_dynamodb_table_item.");
   });
 
   test("every other alarm pages from day one", () => {

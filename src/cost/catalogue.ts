@@ -62,6 +62,7 @@ const PAGES = {
   budgets: "https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/",
   route53: "https://aws.amazon.com/route53/pricing/",
   ssm: "https://aws.amazon.com/systems-manager/pricing/",
+  synthetics: "https://aws.amazon.com/cloudwatch/pricing/#Synthetics",
 } as const;
 
 /** The price keys; each has a figure per catalogue region. */
@@ -102,6 +103,9 @@ export type PriceKey =
   | "config:item"
   | "backup:rds-snapshot-gb"
   | "route53:hosted-zone"
+  | "route53:health-check"
+  | "route53:health-check-feature"
+  | "synthetics:canary-run"
   | "ssm:advanced-parameter"
   | "guardduty:s3-million-events"
   | "budgets:budget";
@@ -147,15 +151,26 @@ const ROWS: readonly Row[] = [
   ["config:item", "configuration item recorded (continuous)", "config", 0.003, 0.003],
   ["backup:rds-snapshot-gb", "GB-month of RDS snapshot in AWS Backup (warm)", "backup", 0.095, 0.1],
   ["route53:hosted-zone", "hosted zone-month (first 25)", "route53", 0.5, 0.5],
+  // Route 53 is global: one price wherever the check's provider points (health-check metrics live in us-east-1).
+  ["route53:health-check", "health check-month, AWS endpoint", "route53", 0.5, 0.5],
+  ["route53:health-check-feature", "optional feature-month of a health check (HTTPS, string matching, fast interval, latency), AWS endpoint", "route53", 1, 1],
+  ["synthetics:canary-run", "canary run", "synthetics", 0.0012, 0.0012],
   ["ssm:advanced-parameter", "advanced parameter-month", "ssm", 0.05, 0.05],
   ["guardduty:s3-million-events", "million S3 data events analysed (first 500 M)", "guardduty", 0.88, 0.96],
   // The first two action-enabled budgets of an account are free; beyond, $0.10 a budget-day.
   ["budgets:budget", "budget-day beyond the account's first two", "budgets", 0.1, 0.1],
 ];
 
-export const CATALOGUE: ReadonlyMap<PriceKey, Readonly<Record<CatalogueRegion, UnitPrice>>> = new Map(
+/**
+ * Prices AWS lists as one figure for every commercial region, so the catalogue also holds them for
+ * us-east-1, where the outside-in checks' Route 53 health-check alarms, their topic and its key live.
+ */
+const SAME_IN_EVERY_REGION: readonly PriceKey[] = ["kms:key", "cloudwatch:alarm", "cloudwatch:composite-alarm", "route53:health-check", "route53:health-check-feature"];
+const EVERY_REGION_ALSO = "us-east-1";
+
+export const CATALOGUE: ReadonlyMap<PriceKey, Readonly<Record<string, UnitPrice>>> = new Map(
   ROWS.map(([key, unit, page, euWest1, euCentral1, evidence]) => {
-    const entry = (region: CatalogueRegion, usd: number): UnitPrice => ({
+    const entry = (region: string, usd: number): UnitPrice => ({
       usd,
       unit,
       region,
@@ -164,7 +179,9 @@ export const CATALOGUE: ReadonlyMap<PriceKey, Readonly<Record<CatalogueRegion, U
       provenance: evidence ? "corroborated" : "recalled",
       ...(evidence ? { evidence } : {}),
     });
-    return [key, { "eu-west-1": entry("eu-west-1", euWest1), "eu-central-1": entry("eu-central-1", euCentral1) }];
+    const prices: Record<string, UnitPrice> = { "eu-west-1": entry("eu-west-1", euWest1), "eu-central-1": entry("eu-central-1", euCentral1) };
+    if (SAME_IN_EVERY_REGION.includes(key)) prices[EVERY_REGION_ALSO] = entry(EVERY_REGION_ALSO, euWest1);
+    return [key, prices];
   }),
 );
 

@@ -195,6 +195,21 @@ export function priceResource(type: string, values: Attributes, context: Pricing
       const highResolution = Number(values.period ?? 60) < 60 ? 3 : 1;
       return { category: "security and monitoring", lines: [line(true, "cloudwatch:alarm", metrics * highResolution, metrics > 1 ? `alarm on ${metrics} metrics` : "alarm")] };
     }
+    case "aws_route53_health_check": {
+      // Route 53 bills health checks globally; the catalogue's figure is the same in every region.
+      const type = String(values.type ?? "");
+      const features = [type.startsWith("HTTPS"), type.endsWith("STR_MATCH"), Number(values.request_interval ?? 30) === 10, values.measure_latency === true].filter(Boolean).length;
+      return {
+        category: "security and monitoring",
+        lines: [line(true, "route53:health-check", 1, "health check", undefined, "eu-west-1"), line(true, "route53:health-check-feature", features, `${features} optional feature(s)`, undefined, "eu-west-1")],
+      };
+    }
+    case "aws_synthetics_canary": {
+      const minutes = /^rate\((\d+) minutes?\)$/.exec(String(values.schedule?.[0]?.expression ?? values.schedule?.expression ?? ""));
+      if (!minutes) throw new MissingPriceError(`a canary schedule the pricer cannot read: ${JSON.stringify(values.schedule)}`);
+      const runs = Math.round((hours * 60) / Number(minutes[1]));
+      return { category: "security and monitoring", lines: [line(true, "synthetics:canary-run", runs, `${runs} runs (every ${minutes[1]} min)`)] };
+    }
     case "aws_cloudwatch_composite_alarm":
       return { category: "security and monitoring", lines: [line(true, "cloudwatch:composite-alarm", 1, "composite alarm")] };
     case "aws_cloudwatch_dashboard":
@@ -284,7 +299,7 @@ export function priceResource(type: string, values: Attributes, context: Pricing
 export const PRICED_TYPES = [
   "aws_autoscaling_group", "aws_autoscaling_policy", "aws_lambda_function", "aws_db_instance", "aws_elasticache_replication_group",
   "aws_secretsmanager_secret", "aws_kms_key", "aws_nat_gateway", "aws_eip", "aws_vpc_endpoint", "aws_lb", "aws_wafv2_web_acl",
-  "aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm", "aws_cloudwatch_dashboard", "aws_cloudwatch_log_metric_filter",
+  "aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm", "aws_route53_health_check", "aws_synthetics_canary", "aws_cloudwatch_dashboard", "aws_cloudwatch_log_metric_filter",
   "aws_cloudwatch_log_group", "aws_s3_bucket", "aws_ecr_repository", "aws_ssm_parameter", "aws_route53_zone", "aws_cloudtrail",
   "aws_guardduty_detector", "aws_guardduty_detector_feature", "aws_securityhub_account", "aws_config_configuration_recorder",
   "aws_db_instance_automated_backups_replication", "aws_backup_plan", "aws_s3_bucket_replication_configuration", "aws_ecr_replication_configuration",

@@ -40,7 +40,7 @@ export class BootstrapStack extends BaseStack {
     });
     const drState = config.dr.pilotLight ? this.drStateBucket(config, state) : undefined;
     // Its own construct, so its mode never touches the roles; the roles name its ARN, a known string.
-    new GithubOidcProvider(this, "github-oidc", { accountId: config.aws.accountId, mode: config.accounts.githubOidcProvider.mode });
+    const oidc = new GithubOidcProvider(this, "github-oidc", { accountId: config.aws.accountId, mode: config.accounts.githubOidcProvider.mode });
     if (config.accounts.githubOidcProvider.mode !== "create") {
       forgetResources(this, (scope) => new GithubOidcProvider(scope, "github-oidc", { accountId: config.aws.accountId }));
     }
@@ -64,6 +64,7 @@ export class BootstrapStack extends BaseStack {
       drState: drState && { bucketArn: drState.storage.bucket.arn, keyArn: drState.key.arn },
       savedPlansPrefix: state.savedPlansPrefix,
       createOidcProvider: false,
+      oidcProviderArn: oidc.arn,
     });
     // The deploy role also runs releases (release-environment.yml).
     new ReleaseImagePermissions(this, "release-images", {
@@ -72,6 +73,7 @@ export class BootstrapStack extends BaseStack {
     });
     const drift = new GithubDriftRole(this, "ci-drift", {
       name: driftRoleName(config.environment),
+      oidcProviderArn: oidc.arn,
       accountId: config.aws.accountId,
       repository: config.ci.githubRepository,
       githubEnvironment: config.scheduledChecks.githubEnvironment,

@@ -111,7 +111,7 @@ export function driftRoleName(environment: string): string {
 
 /** The SNS topic security findings and security-relevant drift page through (the security stack creates it). */
 export function securityAlertTopicName(environment: string): string {
-  return `auth-${environment}-security-alerts`;
+  return `${stackName(environment, "security")}-alerts`;
 }
 
 /** The generated workflow that runs the scheduled checks (drift, DR preflight, certificates, cost). */

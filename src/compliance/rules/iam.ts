@@ -157,6 +157,12 @@ export const ACCEPTED_UNGUARDED_PRINCIPALS: readonly { readonly principal: RegEx
   { principal: /^lambda\.amazonaws\.com$/, where: "trust", reason: "Lambda documents no aws:Source* condition for execution roles; only iam:PassRole on the stacks' own roles attaches one to a function" },
   { principal: /^backup\.amazonaws\.com$/, where: "trust", reason: "AWS Backup documents no confused-deputy condition for its service role; iam:PassRole on the stack's role is what hands it to a backup plan" },
   { principal: /^events\.amazonaws\.com$/, where: "resource", reason: "the KMS grant for EventBridge publishing to an encrypted topic: SNS documents aws:SourceArn/aws:SourceAccount as unsupported there" },
+  {
+    principal: /^(budgets|costalerts)\.amazonaws\.com$/,
+    where: "resource",
+    reason:
+      "the KMS grant for AWS Budgets and Cost Anomaly Detection publishing to the encrypted alert topic: SNS documents the key grant for service publishers without a condition (sns-key-management.html, compatibility with AWS services), and as with EventBridge a condition the KMS request does not carry would drop every alert; the topic policy's aws:SourceAccount/aws:SourceArn conditions limit publishing to this account",
+  },
   { principal: /^logdelivery\.elasticloadbalancing\.amazonaws\.com$/, where: "resource", reason: "ELB documents this bucket grant without a condition; the object prefix (AWSLogs/<account>/) limits it to this account's logs" },
 ];
 

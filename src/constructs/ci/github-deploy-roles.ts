@@ -45,6 +45,8 @@ export interface GithubDeployRolesProps {
   readonly pullRequestWorkflow?: string;
   /** Key prefix of saved plans in the state bucket (the plan job writes them, the apply job reads them). @default "plans/" */
   readonly savedPlansPrefix?: string;
+  /** The GitHub OIDC provider the trust names; pass the provider construct's ARN so the role waits for a provider created in the same apply. @default the account's provider ARN, built from accountId */
+  readonly oidcProviderArn?: string;
   /** Create the account's GitHub OIDC provider; false when another stack already made it. @default true */
   readonly createOidcProvider?: boolean;
   /** Longest session a job gets; a deploy plus a release with bakes takes well over an hour. @default 3 hours */
@@ -73,7 +75,7 @@ export class GithubDeployRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
     super(scope, id);
-    const providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
+    const providerArn = props.oidcProviderArn ?? `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
     if (props.createOidcProvider ?? true) {
       new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC}`, clientIdList: ["sts.amazonaws.com"] });
     }

@@ -12,6 +12,8 @@ export interface GithubDriftRoleProps {
   readonly name: string;
   /** Account of the role and of the GitHub OIDC provider it trusts. */
   readonly accountId: string;
+  /** The GitHub OIDC provider the trust names; pass the provider construct's ARN so the role waits for a provider created in the same apply. @default the account's provider ARN, built from accountId */
+  readonly oidcProviderArn?: string;
   /** owner/name of the repository whose scheduled-checks workflow assumes the role. */
   readonly repository: string;
   /** GitHub environment of the scheduled jobs. */
@@ -42,7 +44,7 @@ export class GithubDriftRole extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubDriftRoleProps) {
     super(scope, id);
-    const providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
+    const providerArn = props.oidcProviderArn ?? `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [
         {

@@ -28,7 +28,11 @@ export interface GithubOidcProviderProps {
  * or does not accept the audience the deploy roles trust.
  */
 export class GithubOidcProvider extends Construct {
-  /** ARN the roles' trust policies name (a known string, so roles never wait on a read). */
+  /**
+   * ARN the roles' trust policies name. Created here: a reference to the provider, so the roles
+   * wait for it (IAM refuses a trust policy whose federated principal does not exist yet). Read:
+   * a known string, so the roles never wait on a read.
+   */
   readonly arn: string;
 
   constructor(scope: Construct, id: string, props: GithubOidcProviderProps) {
@@ -37,6 +41,7 @@ export class GithubOidcProvider extends Construct {
     if ((props.mode ?? "create") === "create") {
       const provider = new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: [GITHUB_OIDC_AUDIENCE] });
       provider.overrideLogicalId(LEGACY_PROVIDER_ID);
+      this.arn = provider.arn;
       return;
     }
     new DataAwsIamOpenidConnectProvider(this, "github", {
