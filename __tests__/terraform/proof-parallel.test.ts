@@ -15,7 +15,9 @@ const STACKS = ["auth-staging-registry@hcl", "auth-staging-registry@terraform-cl
 async function proveWith(parallelism: number): Promise<{ status: number | null; verdicts: unknown[]; stdout: string }> {
   const results = join(mkdtempSync(join(tmpdir(), "proof-results-")), "results.json");
   const run = await runScript(join("scripts", "terraform-proof", "run.ts"), STACKS, { PROOF_PARALLELISM: String(parallelism), PROOF_RESULTS: results, CHECKPOINT_DISABLE: "1" });
-  return { status: run.status, verdicts: JSON.parse(readFileSync(results, "utf8")), stdout: run.stdout };
+  // Timings differ from run to run; the stacks, their verdicts and what each line says must not.
+  const verdicts = JSON.parse(readFileSync(results, "utf8")).map(({ stack, ok, line }: { stack: string; ok: boolean; line: string }) => ({ stack, ok, line }));
+  return { status: run.status, verdicts, stdout: run.stdout };
 }
 
 (missing ? describe.skip : describe)("the Terraform proof, serial and in parallel", () => {

@@ -339,7 +339,7 @@ async function prove(argv: string[]): Promise<number> {
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (process.env.PROOF_RESULTS) {
-    const verdicts = results.map((result) => ({ stack: result.job.name, ok: result.ok, line: result.line }));
+    const verdicts = results.map((result) => ({ stack: result.job.name, variant: result.job.name.split("@")[1] ?? "json", ok: result.ok, line: result.line, seconds: result.seconds }));
     writeFileSync(process.env.PROOF_RESULTS, JSON.stringify(verdicts, null, 2));
   }
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
