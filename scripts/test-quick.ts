@@ -3,6 +3,7 @@
  * node_modules/.cache) and the unit tests related to the files changed since the last commit,
  * both at once. A change under src/ or to main.ts also runs every test that reads the synthesized
  * app (they import __tests__/support/synth.ts): jest cannot see that they depend on the source.
+ * Jest's global setup keeps the last synthesis when none of its inputs changed (JEST_REUSE_SYNTH=1).
  */
 import { spawn, spawnSync } from "child_process";
 import { existsSync } from "fs";
@@ -30,8 +31,8 @@ export function relatedInputs(changed: readonly string[]): string[] {
   return changed.some((path) => SYNTHESIZED.test(path)) ? [...inputs, "__tests__/support/synth.ts"] : inputs;
 }
 
-function exitOf(command: string, args: string[]): Promise<number> {
-  return new Promise((done) => spawn(command, args, { cwd: ROOT, stdio: "inherit" }).on("close", (code) => done(code ?? 1)));
+function exitOf(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((done) => spawn(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } }).on("close", (code) => done(code ?? 1)));
 }
 
 async function quick(argv: string[]): Promise<number> {
@@ -41,7 +42,7 @@ async function quick(argv: string[]): Promise<number> {
   const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
   console.log(`test:quick: ${changed.length} changed files; type check and related unit tests at once`);
   const typeCheck = exitOf(bin("tsc"), ["--noEmit", "--incremental", "--tsBuildInfoFile", join(ROOT, "node_modules", ".cache", "test-quick.tsbuildinfo")]);
-  const unit = inputs.length === 0 ? Promise.resolve(0) : exitOf(bin("jest"), ["--findRelatedTests", ...inputs, "--passWithNoTests"]);
+  const unit = inputs.length === 0 ? Promise.resolve(0) : exitOf(bin("jest"), ["--findRelatedTests", ...inputs, "--passWithNoTests"], { JEST_REUSE_SYNTH: "1" });
   const [types, tests] = await Promise.all([typeCheck, unit]);
   if (inputs.length === 0) console.log("test:quick: no changed source: no unit test to run");
   console.log(`test:quick: type check ${types === 0 ? "passed" : "FAILED"}, related unit tests ${tests === 0 ? "passed" : "FAILED"}`);
