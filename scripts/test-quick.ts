@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "child_process";
 import { existsSync } from "fs";
 import { join, resolve } from "path";
 import { EXIT, main, parseCommandLine } from "./cli/command-line";
+import { relatedInputs } from "./quick/related";
 
 const USAGE = `usage: npm run test:quick [-- --since REV]
   Type check (tsc --noEmit --incremental) and the unit tests related to the files changed since the
@@ -16,19 +17,10 @@ const USAGE = `usage: npm run test:quick [-- --since REV]
   Before pushing, run npm test.`;
 
 const ROOT = resolve(__dirname, "..");
-/** Sources whose effect reaches the tests only through the synthesized JSON. */
-const SYNTHESIZED = /^(src\/|main\.ts$|scripts\/build\.mjs$|scripts\/bundle-loader\.cjs$)/;
-
 /** Files changed since `since` (HEAD: uncommitted work), untracked ones included. */
 export function changedFiles(since = "HEAD"): string[] {
   const git = (...args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
   return [...new Set([...git("diff", "--name-only", since), ...git("ls-files", "--others", "--exclude-standard")])].filter((path) => existsSync(join(ROOT, path)));
-}
-
-/** What jest's --findRelatedTests gets: the changed files, and the synthesis support when the app's source changed. */
-export function relatedInputs(changed: readonly string[]): string[] {
-  const inputs = changed.filter((path) => /\.(ts|js|mjs|cjs|json)$/.test(path));
-  return changed.some((path) => SYNTHESIZED.test(path)) ? [...inputs, "__tests__/support/synth.ts"] : inputs;
 }
 
 function exitOf(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
