@@ -1,6 +1,6 @@
 /**
- * `npm run test:quick`: the inner loop. The type check (incremental, as tsconfig.json sets it) and the unit tests related to the files changed since the last commit,
- * both at once. A change under src/ or to main.ts also runs every test that reads the synthesized
+ * `npm run test:quick`: the inner loop. The type check (incremental, as tsconfig.json sets it) and
+ * the unit tests related to the files changed since the last commit, both at once. A change under src/ or to main.ts also runs every test that reads the synthesized
  * app (they import __tests__/support/synth.ts): jest cannot see that they depend on the source.
  * Jest's global setup keeps the last synthesis when none of its inputs changed (JEST_REUSE_SYNTH=1).
  */
