@@ -27,5 +27,5 @@ async function proveWith(parallelism: number): Promise<{ status: number | null; 
     expect(parallel.verdicts).toEqual(serial.verdicts);
     expect(serial.verdicts.map((verdict: any) => verdict.stack)).toEqual(["auth-staging-registry", "auth-staging-registry@terraform-cloud", "auth-staging-registry@hcl"]);
     for (const run of [serial, parallel]) expect(run.stdout).toMatch(/ 2 terraform init \(one per provider set and backend\)/);
-  }, 600_000);
+  }, 900_000);
 });
