@@ -10,4 +10,7 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   testTimeout: 120000,
+  // jest's default keeps a core for itself: one worker on this 2-core machine, suites one after
+  // another while each waits on Terraform or a server. Two run at once.
+  maxWorkers: 2,
 };

@@ -14,10 +14,17 @@ const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 /** The DR app on its own (it reads other stacks only through remote state), with the compliance pack run as cdktf synth runs it. */
 function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">> = {}): Synthesized {
+  // One synthesis per restore mode for the whole file: the app stack is the largest there is.
+  const key = JSON.stringify(restore);
+  const known = synthesized.get(key);
+  if (known) return known;
   const stack = new DrAppStack(Testing.app(), production, restore);
   stack.runAllValidations();
-  return Synthesized.of(stack);
+  const json = Synthesized.of(stack);
+  synthesized.set(key, json);
+  return json;
 }
+const synthesized = new Map<string, Synthesized>();
 
 const standby = drApp();
 const cutover = drApp({ cutover: true });

@@ -56,13 +56,10 @@ describe("the example service under examples/ (what the pipeline builds)", () =>
     for (const [name] of instructions) expect(["FROM", "ENV", "WORKDIR", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]).toContain(name);
   });
 
-  test("its unit tests pass, as the pipeline's first step (npm test) runs them", () => {
+  test("its unit tests are what the pipeline's first step (npm test) runs; they run in __tests__/integration/example-service.test.ts", () => {
     const { scripts } = JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8"));
     expect(scripts.test).toBe("node --test");
-    // The script itself, without npm's own start-up.
-    const result = spawnSync(process.execPath, ["--test"], { cwd: EXAMPLE, encoding: "utf8", timeout: 60_000 });
-    expect(result.status).toBe(0);
-  }, 60_000);
+  });
 
   test("it answers /health with 200 on a real loopback server", async () => {
     const { createServer: serviceServer } = require(join(EXAMPLE, "server.js")) as { createServer: typeof createServer };

@@ -5,9 +5,10 @@
 // calls or version checks, no NODE_OPTIONS warning, and the CLI's V8 code cache preloaded.
 import { spawn, spawnSync } from "child_process";
 import { existsSync } from "fs";
-import { dirname, join } from "path";
+import { dirname, join, resolve } from "path";
 import { fileURLToPath } from "url";
 import { bundle, bundleIsStale, configCheckPath } from "./build.mjs";
+import { directSynthArguments, synthDirect } from "./synth-direct.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const COMMANDS = ["synth", "deploy", "diff", "list", "output", "destroy"];
@@ -78,6 +79,10 @@ async function main(argv) {
   }
   const env = cdktfEnvironment();
   if (parsed.environment) env.AUTH_ENV = parsed.environment;
+  // synth runs the app in this process, as `cdktf synth` would run it, without the CLI's start-up;
+  // options only the CLI knows (and CDKTF_SYNTH_VIA_CLI=1) go to the CLI.
+  const direct = parsed.command === "synth" && env.CDKTF_SYNTH_VIA_CLI !== "1" && directSynthArguments(parsed.passThrough);
+  if (direct) return synthDirect({ root, outdir: resolve(root, direct.output), hcl: direct.hcl, env });
   if (bundleIsStale()) await bundle();
   const check = spawnSync(process.execPath, [configCheckPath], { cwd: root, env, stdio: "inherit" });
   if (check.status !== 0) return 2;

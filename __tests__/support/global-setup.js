@@ -3,16 +3,32 @@
 // Test files read the stacks from there instead of each building every environment again.
 const { execFile } = require("child_process");
 const { promisify } = require("util");
-const { mkdirSync, rmSync } = require("fs");
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } = require("fs");
 const { join } = require("path");
 const { pathToFileURL } = require("url");
 
 const root = join(__dirname, "..", "..");
 const outdir = join(root, ".jest-synth");
 
+/** What the synthesis reads besides the bundle (Lambda sources are zipped and bundled at synth time). */
+const SYNTH_INPUTS = ["dist/app.js", "src", "main.ts", "lambda", "templates", "versions.json", "package-lock.json"];
+const stampPath = join(outdir, "inputs.stamp");
+
+function newestTime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestTime(join(path, entry))));
+}
+
+const inputsStamp = () => JSON.stringify(SYNTH_INPUTS.map((path) => [path, newestTime(join(root, path))]));
+
 module.exports = async function synthesizeOnce() {
   const { bundle, bundleIsStale, entryPath } = await import(pathToFileURL(join(root, "scripts", "build.mjs")).href);
   if (bundleIsStale()) await bundle();
+  // npm run test:quick (JEST_REUSE_SYNTH=1) keeps a synthesis none of whose inputs changed since;
+  // npm test always synthesizes afresh.
+  if (process.env.JEST_REUSE_SYNTH === "1" && existsSync(stampPath) && readFileSync(stampPath, "utf8") === inputsStamp()) return;
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(join(outdir, "hcl"), { recursive: true });
   const synth = (target, extra) =>
@@ -24,4 +40,5 @@ module.exports = async function synthesizeOnce() {
       throw error;
     });
   await Promise.all([synth(outdir, {}), synth(join(outdir, "hcl"), { SYNTH_HCL_OUTPUT: "true" })]);
+  writeFileSync(stampPath, inputsStamp());
 };

@@ -4,6 +4,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { createServer } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
+import { Client } from "pg";
+import { scramSha256Verifier } from "../../lambda/postgres-rotation/scram";
 
 /** A PostgreSQL 16 server on 127.0.0.1 that only speaks TLS, with a certificate from a test CA. */
 export interface LocalPostgres {
@@ -14,9 +16,22 @@ export interface LocalPostgres {
   /** A CA that did not: a client trusting only this one must refuse the server. */
   readonly unrelatedCaBundle: string;
   readonly superuserPassword: string;
+  /**
+   * A database of its own for one test, on this one server: created from template0, owned by a new
+   * login role that alone may connect to it (CONNECT revoked from PUBLIC). Starting a server costs
+   * seconds; a database, milliseconds.
+   */
+  freshDatabase(): Promise<TestDatabase>;
   /** Everything the server logged, every statement included (read it before stop(), which removes it). */
   serverLog(): string;
   stop(): Promise<void>;
+}
+
+/** One test's database and the role that owns it. */
+export interface TestDatabase {
+  readonly database: string;
+  readonly user: string;
+  readonly password: string;
 }
 
 const READY_TIMEOUT_MS = 45_000;
@@ -58,7 +73,8 @@ function makeCertificates(directory: string): { certificate: string; key: string
  */
 export async function startLocalPostgres(): Promise<LocalPostgres> {
   const directory = mkdtempSync(join(tmpdir(), "auth-pg-"));
-  // The server runs as the unprivileged "postgres" user and must reach its files in here.
+  // As root the server runs as the unprivileged "postgres" user and must reach its files in here
+  // (postgres-server.mjs also links the binaries in here when node_modules is out of its reach).
   chmodSync(directory, 0o755);
   const certificates = makeCertificates(directory);
   const port = await freePort();
@@ -100,12 +116,30 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
     throw error;
   }
 
+  let databases = 0;
+  const freshDatabase = async (): Promise<TestDatabase> => {
+    const name = `test_${++databases}_${randomBytes(3).toString("hex")}`;
+    const password = randomBytes(18).toString("base64url");
+    const client = new Client({ host: "127.0.0.1", port, database: "postgres", user: "postgres", password: superuserPassword, ssl: { ca: certificates.caBundle } });
+    await client.connect();
+    try {
+      // The SCRAM verifier, not the password: the server logs every statement.
+      await client.query(`CREATE ROLE ${name} WITH LOGIN PASSWORD ${client.escapeLiteral(scramSha256Verifier(password))}`);
+      await client.query(`CREATE DATABASE ${name} OWNER ${name} TEMPLATE template0`);
+      await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${name} FROM PUBLIC`);
+    } finally {
+      await client.end();
+    }
+    return { database: name, user: name, password };
+  };
+
   return {
     host: "127.0.0.1",
     port,
     caBundle: certificates.caBundle,
     unrelatedCaBundle: certificates.unrelatedCaBundle,
     superuserPassword,
+    freshDatabase,
     serverLog: () => readFileSync(logFile, "utf8"),
     stop,
   };

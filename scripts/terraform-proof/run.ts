@@ -15,11 +15,12 @@ const USAGE = `usage: npm run validate -- [STACK]...
   auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
-  Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM (default 2),
-  PROOF_KEEP=1 keeps the work folder.`;
+  Stacks run PROOF_PARALLELISM at a time (default: one per core); results print in stack order.
+  Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM,
+  PROOF_KEEP=1 keeps the work folder, PROOF_RESULTS=FILE writes each stack's verdict line as JSON.`;
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { execFile } from "child_process";
-import { tmpdir } from "os";
+import { availableParallelism, tmpdir } from "os";
 import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
@@ -41,11 +42,12 @@ import {
 import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examples";
 import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
-import { MIRROR, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
+import { MIRROR, SharedInit, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
+import { parallelismFrom, runInOrder } from "./schedule";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
 const run = promisify(execFile);
-const PARALLELISM = Number(process.env.PROOF_PARALLELISM ?? 2);
+const PARALLELISM = parallelismFrom(process.env.PROOF_PARALLELISM, availableParallelism());
 
 /** An environment's config with its state in Terraform Cloud instead of S3. */
 function withTerraformCloud<T extends object>(config: T): T {
@@ -96,14 +98,14 @@ interface StackResult {
 /** File of the stand-ins' locals, variables and checks beside an HCL copy (Terraform merges it with cdk.tf). */
 const HCL_STAND_INS = "proof_stand_ins.tf.json";
 
-async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv): Promise<StackResult> {
+async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit): Promise<StackResult> {
   const dir = join(workDir, job.name.replace("@", "--"));
   cpSync(job.dir, dir, { recursive: true });
   const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
   const standIns: string[] = [];
   try {
     if (job.variant === "terraform-cloud") {
-      await terraform(dir, env, "init", "-input=false", "-backend=false");
+      await init.install(dir, twin.terraform.required_providers, { backend: false, hasModules: twin.module !== undefined });
       await terraform(dir, env, "validate");
       const kept = `cloud block (${twin.terraform.cloud.organization}/${twin.terraform.cloud.workspaces.name}) and remote-state sources kept`;
       return { job, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}` };
@@ -127,9 +129,11 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
       standIns.push(`upstream outputs of ${[...producers].join(", ")} from handover examples`);
     }
 
-    await terraform(dir, env, "init", "-input=false");
+    await init.install(dir, withoutRandom.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
     // The HCL copy is validated with every real block; its stand-ins, the JSON twin's, follow for the plan.
-    await terraform(dir, env, "validate");
+    // A JSON copy is validated by its plan, which "includes an implied validation check"
+    // (https://developer.hashicorp.com/terraform/cli/commands/validate): one provider start-up less.
+    if (job.variant === "hcl") await terraform(dir, env, "validate");
     if (dataSources.replaced.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.replaced.join(", ")})`);
     const { markers, tfvars } = ephemeral;
     const edits = [dataSources.edit, ephemeral.edit].filter((edit) => edit.drops.length > 0);
@@ -331,21 +335,24 @@ async function prove(argv: string[]): Promise<number> {
   for (const job of jobs) if (!existsSync(job.jsonTwin)) throw new Error(`${job.name}: no JSON twin at ${job.jsonTwin}`);
   console.log(`terraform proof: ${jobs.length} stacks, ${PARALLELISM} at a time, terraform ${TERRAFORM}, provider mirror ${MIRROR}`);
 
-  const finished: StackResult[] = [];
-  const queue = [...jobs];
-  await Promise.all(
-    Array.from({ length: PARALLELISM }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        console.log(`...   ${next.name}: ${next.variant === "terraform-cloud" ? "init -backend=false, validate" : "init, validate, plan"}`);
-        const started = Date.now();
-        const result = { ...(await proveStack(next, workDir, stateDir, env)), seconds: (Date.now() - started) / 1000 };
-        if (next.variant !== "hcl" || !result.ok) printResult(result);
-        finished.push(result);
-      }
-    }),
+  const init = new SharedInit(join(root, "init"), env);
+  const proofStarted = Date.now();
+  const finished = await runInOrder(
+    jobs,
+    PARALLELISM,
+    async (job) => {
+      const started = Date.now();
+      return { ...(await proveStack(job, workDir, stateDir, env, init)), seconds: (Date.now() - started) / 1000 };
+    },
+    (result) => {
+      if (result.job.variant !== "hcl" || !result.ok) printResult(result);
+    },
   );
   const stackTime = (variant: Variant) => Math.round(finished.filter((result) => result.job.variant === variant).reduce((sum, result) => sum + (result.seconds ?? 0), 0));
-  console.log(`terraform proof: Terraform time per variant (summed over stacks, ${PARALLELISM} at a time): JSON ${stackTime("json")} s, HCL ${stackTime("hcl")} s, Terraform Cloud ${stackTime("terraform-cloud")} s`);
+  console.log(
+    `terraform proof: ${Math.round((Date.now() - proofStarted) / 1000)} s for ${jobs.length} stacks, ${PARALLELISM} at a time, ${init.inits} terraform init (one per provider set and backend); ` +
+      `Terraform time summed over stacks: JSON ${stackTime("json")} s, HCL ${stackTime("hcl")} s, Terraform Cloud ${stackTime("terraform-cloud")} s`,
+  );
   const compared = finished.filter((result) => result.job.variant === "hcl" && result.ok).map((result) => compareWithJson(result, finished));
   compared.forEach(printResult);
   const results = [...finished.filter((result) => !(result.job.variant === "hcl" && result.ok)), ...compared];
@@ -358,6 +365,10 @@ async function prove(argv: string[]): Promise<number> {
   console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} changes blocked by the data-loss guard`);
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
+  if (process.env.PROOF_RESULTS) {
+    const verdicts = results.map((result) => ({ stack: result.job.name, variant: result.job.name.split("@")[1] ?? "json", ok: result.ok, line: result.line, seconds: result.seconds }));
+    writeFileSync(process.env.PROOF_RESULTS, JSON.stringify(verdicts, null, 2));
+  }
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
   console.log(`terraform-proof: ${results.length + 1 - failed} passed, ${failed} failed`);
   return failed > 0 ? EXIT.refused : EXIT.ok;

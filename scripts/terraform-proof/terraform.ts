@@ -1,8 +1,10 @@
 /** Running the real Terraform offline, against the provider mirror. */
 import { execFile } from "child_process";
-import { existsSync, writeFileSync } from "fs";
+import { createHash } from "crypto";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { promisify } from "util";
+import { backendOverride } from "./overrides";
 
 const run = promisify(execFile);
 export const TERRAFORM = process.env.TERRAFORM_BINARY ?? "/usr/local/bin/terraform";
@@ -49,4 +51,54 @@ export async function planAsJson(dir: string, env: NodeJS.ProcessEnv, options: {
   const plan = await terraform(dir, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
   const json = await terraform(dir, env, "show", "-json", "plan.bin");
   return { json, summary: /Plan: .*$/m.exec(plan)?.[0] ?? "No changes." };
+}
+
+/**
+ * `terraform init` once per distinct provider set and backend, then its working data (`.terraform`,
+ * whose provider entries are links into the mirror, and the one lock file) copied into every
+ * directory that needs the same. Terraform documents its plugin cache as unsafe for concurrent
+ * `init` (https://developer.hashicorp.com/terraform/cli/config/config-file#provider-plugin-cache),
+ * so the inits run one after another, before the directories validate and plan in parallel.
+ * A configuration with modules is initialized in its own directory: its modules are not shared.
+ */
+export class SharedInit {
+  private readonly prepared = new Map<string, Promise<string>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** How many times Terraform's init actually ran. */
+  inits = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  /** Initializes `dir`, whose configuration requires `requiredProviders`, with the local backend or none. */
+  async install(dir: string, requiredProviders: unknown, options: { backend: boolean; hasModules?: boolean }): Promise<void> {
+    if (options.hasModules) {
+      await this.serialized(() => terraform(dir, this.env, "init", "-input=false", ...(options.backend ? [] : ["-backend=false"])));
+      return;
+    }
+    const key = JSON.stringify({ requiredProviders, backend: options.backend });
+    if (!this.prepared.has(key)) this.prepared.set(key, this.serialized(() => this.initTemplate(key, requiredProviders, options.backend)));
+    const template = await this.prepared.get(key)!;
+    cpSync(join(template, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
+    cpSync(join(template, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
+  }
+
+  private serialized<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(step);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async initTemplate(key: string, requiredProviders: unknown, backend: boolean): Promise<string> {
+    const dir = join(this.root, `init-${this.prepared.size}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`);
+    mkdirSync(dir, { recursive: true });
+    // The same backend block the proof's override writes, so the copied backend state matches it.
+    const terraformBlock = { required_providers: requiredProviders, ...(backend ? backendOverride().terraform : {}) };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: terraformBlock }));
+    await terraform(dir, this.env, "init", "-input=false", ...(backend ? [] : ["-backend=false"]));
+    this.inits++;
+    return dir;
+  }
 }

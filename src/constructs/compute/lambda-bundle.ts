@@ -9,6 +9,15 @@ import { LAMBDA_NODE_BUNDLE_TARGET } from "./lambda-runtime";
  * same on every machine. The AWS SDK is left out: the Lambda runtime ships it.
  */
 export function bundleFunction(entryPoint: string): Buffer {
+  // One esbuild run per entry point and process: every environment's data stack ships the same bytes.
+  let bundled = bundles.get(entryPoint);
+  if (!bundled) bundles.set(entryPoint, (bundled = bundleOnce(entryPoint)));
+  return Buffer.from(bundled);
+}
+
+const bundles = new Map<string, Buffer>();
+
+function bundleOnce(entryPoint: string): Buffer {
   const root = projectRoot();
   // Loaded from the project's node_modules at synth time: esbuild cannot be bundled into the app itself.
   const esbuild = createRequire(join(root, "package.json"))("esbuild") as typeof import("esbuild");

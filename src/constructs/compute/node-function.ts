@@ -1,5 +1,5 @@
-import { createHash } from "crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { createHash, randomBytes } from "crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -140,6 +140,10 @@ function packageSource(props: NodeFunctionProps): string {
   const outputDirectory = join(tmpdir(), "auth-infra-assets");
   mkdirSync(outputDirectory, { recursive: true });
   const path = join(outputDirectory, `${source.replace(/[^a-z0-9]+/gi, "-")}-${hash}.zip`);
-  writeFileSync(path, archive);
+  // Written beside it and renamed into place: synths running at once (jest's setup, other checkouts)
+  // share this folder, and a plain write truncates the file while another synth copies it (an empty zip).
+  const partial = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(partial, archive);
+  renameSync(partial, path);
   return path;
 }

@@ -1,0 +1,46 @@
+import { parallelismFrom, runInOrder } from "../scripts/terraform-proof/schedule";
+
+/** Jobs that finish in another order than they start: a later one is quicker. */
+const JOBS = [
+  { name: "auth-staging-network", ms: 30, ok: true },
+  { name: "auth-staging-data", ms: 5, ok: false },
+  { name: "auth-staging-app", ms: 20, ok: true },
+  { name: "auth-staging-app@hcl", ms: 1, ok: true },
+  { name: "auth-staging-app@first-deploy", ms: 10, ok: true },
+];
+const prove = async (job: (typeof JOBS)[number]) => {
+  await new Promise((resolve) => setTimeout(resolve, job.ms));
+  return `${job.ok ? "ok  " : "FAIL"}  ${job.name}`;
+};
+
+describe("the proof's scheduler: stacks at once, results in stack order", () => {
+  test("serial and parallel runs give the same verdicts for the same stacks, in the same order", async () => {
+    const serial = await runInOrder(JOBS, 1, prove);
+    for (const parallelism of [2, 3, JOBS.length, 50]) expect(await runInOrder(JOBS, parallelism, prove)).toEqual(serial);
+    expect(serial).toEqual(JOBS.map((job) => `${job.ok ? "ok  " : "FAIL"}  ${job.name}`));
+  });
+
+  test("each result is printed once, in stack order, however the runs interleave", async () => {
+    const printed: string[] = [];
+    await runInOrder(JOBS, 3, prove, (line, index) => printed.push(`${index} ${line}`));
+    expect(printed).toEqual(JOBS.map((job, index) => `${index} ${job.ok ? "ok  " : "FAIL"}  ${job.name}`));
+  });
+
+  test("no more jobs run at once than asked", async () => {
+    let running = 0;
+    let most = 0;
+    await runInOrder(JOBS, 2, async (job) => {
+      most = Math.max(most, ++running);
+      await prove(job);
+      running--;
+    });
+    expect(most).toBe(2);
+  });
+
+  test("parallelism: one per core by default, PROOF_PARALLELISM when set, a bad value refused", () => {
+    expect(parallelismFrom(undefined, 2)).toBe(2);
+    expect(parallelismFrom("", 8)).toBe(8);
+    expect(parallelismFrom("3", 2)).toBe(3);
+    for (const bad of ["0", "-1", "1.5", "two"]) expect(() => parallelismFrom(bad, 2)).toThrow(/PROOF_PARALLELISM must be a whole number from 1/);
+  });
+});
