@@ -163,3 +163,11 @@ describe("a bad layout fails synth naming the field", () => {
     expect(rejected({ production: { ...production, accounts: { ...production.accounts, guardDuty } } })).toContain("production: accounts.guardDuty.runtimeAgents.EC2_AGENT_MANAGEMENT.enabled: must be false while features.RUNTIME_MONITORING is off");
   });
 });
+
+test("a recorder moved out of create mode keeps delivering: the trail it delivers to keeps Config's grant", () => {
+  const [moved] = validateConfigs({ production: { ...environments.production, accounts: { ...environments.production.accounts, configRecorder: { mode: "organization", includeGlobalResourceTypes: false } } } });
+  const json = rawJson(new SecurityStack(Testing.app(), moved));
+  expect(Object.keys(json.resource.aws_config_configuration_recorder ?? {})).toEqual([]);
+  const policies = JSON.stringify(json.data.aws_iam_policy_document);
+  expect(policies).toContain("config.amazonaws.com");
+});

@@ -42,7 +42,14 @@ describe("scheduled checks: the workflow is generated from config", () => {
   test("every job assumes only the read-only drift role; only the jobs that report may write issues", () => {
     for (const [name, job] of Object.entries<any>(workflow.jobs)) {
       const roles = job.steps.filter((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials")).map((step: any) => step.with["role-to-assume"]);
-      expect(roles).toEqual(["${{ vars.DRIFT_ROLE_ARN }}"]);
+      if (!name.startsWith("cost-")) expect(roles).toEqual(["${{ vars.DRIFT_ROLE_ARN }}"]);
+      if (name.startsWith("cost-")) {
+        // Offline: it prices the synthesized app and reads the last run's artifact; no AWS identity at all.
+        expect(roles).toEqual([]);
+        expect(job.permissions).toEqual({ contents: "read", actions: "read", issues: "write" });
+        expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
+        continue;
+      }
       const reports = name.endsWith("-report") || /^(dr-preflight|certificates)-/.test(name);
       expect(job.permissions).toEqual(reports ? { contents: "read", "id-token": "write", issues: "write" } : { contents: "read", "id-token": "write" });
       expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
@@ -55,12 +62,13 @@ describe("scheduled checks: the workflow is generated from config", () => {
     expect(preflight !== undefined).toBe(config.dr.pilotLight);
     if (preflight) expect(preflight.if).toContain(`github.event.schedule == '${config.scheduledChecks.drPreflight!.schedule}'`);
     expect(workflow.jobs[`certificates-${name}`].if).toContain(`github.event.schedule == '${config.scheduledChecks.certificates}'`);
+    expect(workflow.jobs[`cost-${name}`].if).toContain(`github.event.schedule == '${config.scheduledChecks.cost.schedule}'`);
   });
 
-  test("jobs upload only redacted verdicts; drift plans take no lock and are never saved", () => {
+  test("jobs upload only redacted verdicts and cost estimates; drift plans take no lock and are never saved", () => {
     const text = readFileSync(join(ROOT, SCHEDULED_CHECKS_WORKFLOW), "utf8");
     const uploads = Object.values<any>(workflow.jobs).flatMap((job) => job.steps.filter((step: any) => step.uses?.startsWith("actions/upload-artifact")));
-    for (const upload of uploads) expect(upload.with.path).toBe("drift-review/*.drift.json");
+    for (const upload of uploads) expect(["drift-review/*.drift.json", "cost-review/estimate.json"]).toContain(upload.with.path);
     expect(text).not.toMatch(/plan-job|--save-plan|\.tfplan|show -json|lock-timeout/);
   });
 

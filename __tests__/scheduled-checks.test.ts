@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { validateConfigs } from "../src/config/validate";
+import { CostSnapshot, costFindings } from "../scripts/scheduled/cost-check";
 import { databaseIdentifier } from "../src/stacks/data-alarm-definitions";
 import type { AccountCertificate } from "../scripts/scheduled/certificates";
 import { checkCertificates, CERTIFICATE_WARNING_DAYS } from "../scripts/scheduled/certificates";
@@ -156,5 +160,41 @@ describe("scheduled checks: config and command line", () => {
     expect(run.code).toBe(2);
     expect(run.err).toHaveLength(1);
     expect(run.err[0]).toMatch(message);
+  });
+});
+
+describe("scheduled checks: monthly cost", () => {
+  const snapshot = (total: number, catalogueDate = "2026-12-07"): CostSnapshot => ({ environment: "production", currency: "USD", total, catalogueDate });
+  const limit = production.scheduledChecks.cost.maxMonthlyChangePercent;
+
+  test("a fresh catalogue and an estimate within the configured change need nothing", () => {
+    const findings = costFindings(snapshot(478.78 * (1 + (limit - 1) / 100)), snapshot(478.78), now, limit);
+    expect(needsAttention(findings)).toBe(false);
+    expect(findings[1].detail).toMatch(/^USD 478\.78 -> USD \d+\.\d\d \(\+USD \d+\.\d\d, \+\d+\.\d%; attention above 10%\)$/);
+  });
+
+  test("a change beyond the configured share, either way, needs attention", () => {
+    expect(costFindings(snapshot(478.78 * (1 + (limit + 1) / 100)), snapshot(478.78), now, limit)[1].ok).toBe(false);
+    expect(costFindings(snapshot(478.78 * (1 - (limit + 1) / 100)), snapshot(478.78), now, limit)[1].ok).toBe(false);
+  });
+
+  test("the catalogue goes stale on the simulated clock after six months", () => {
+    const read = new Date("2026-12-07T00:00:00Z");
+    expect(costFindings(snapshot(100), undefined, new Date(read.getTime() + 150 * DAY), limit)[0].ok).toBe(true);
+    const stale = costFindings(snapshot(100), undefined, new Date(read.getTime() + 200 * DAY), limit);
+    expect(stale[0]).toMatchObject({ check: "price catalogue age", ok: false });
+    expect(stale[1].detail).toBe("USD 100.00 a month; no earlier run to compare with");
+  });
+
+  test("the CLI refuses an estimate of another environment or a file that is not one, with one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cost-check-"));
+    writeFileSync(join(dir, "staging.json"), JSON.stringify({ ...snapshot(1), environment: "staging" }));
+    writeFileSync(join(dir, "junk.json"), "{");
+    for (const [file, message] of [["staging.json", /prices staging, not production/], ["junk.json", /is not npm run cost's JSON output/]] as const) {
+      const run = await runCapturing(scheduledCheckTool, ["--check", "cost", "--env", "production", "--current", join(dir, file)]);
+      expect(run.code).toBe(2);
+      expect(run.err).toHaveLength(1);
+      expect(run.err[0]).toMatch(message);
+    }
   });
 });

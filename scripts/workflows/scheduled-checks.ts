@@ -103,6 +103,44 @@ function accountCheckJob(check: "dr-preflight" | "certificates", config: Environ
   };
 }
 
+/**
+ * The monthly cost check: offline (no AWS identity), it prices main with npm run cost and compares
+ * with the last run's estimate, which each run keeps as an artifact for 90 days.
+ */
+function costJob(config: EnvironmentConfig): Record<string, unknown> {
+  const { environment } = config;
+  return {
+    [`cost-${environment}`]: {
+      if: expression(when("cost", environment, config.scheduledChecks.cost.schedule)),
+      "runs-on": "ubuntu-24.04",
+      "timeout-minutes": 15,
+      permissions: { contents: "read", actions: "read", issues: "write" },
+      steps: [
+        { uses: uses(ACTIONS.checkout) },
+        { uses: uses(ACTIONS.setupNode), with: { "node-version": 22, cache: "npm" } },
+        { run: "npm ci" },
+        { name: "This month's estimate", run: `mkdir -p cost-review && npm run --silent cost -- --env ${environment} --format json > cost-review/estimate.json` },
+        {
+          // The newest earlier run of this workflow that kept the environment's estimate.
+          name: "The last run's estimate",
+          env: { GH_TOKEN: "${{ github.token }}" },
+          run: [
+            `for run in $(gh run list --workflow scheduled-checks.yml --branch main --json databaseId --jq '.[].databaseId' --limit 50); do`,
+            '  if [ "$run" != "$GITHUB_RUN_ID" ] && gh run download "$run" --name "cost-' + environment + '" --dir previous-cost 2>/dev/null; then break; fi',
+            "done",
+          ].join("\n"),
+        },
+        {
+          name: `cost of ${environment}`,
+          env: { GITHUB_TOKEN: "${{ github.token }}" },
+          run: `previous=(); if [ -f previous-cost/estimate.json ]; then previous=(--previous previous-cost/estimate.json); fi\nnpm run --silent scheduled-check -- --check cost --env ${environment} --current cost-review/estimate.json "\${previous[@]}" --sync-issue >> "$GITHUB_STEP_SUMMARY"`,
+        },
+        { if: "${{ always() }}", uses: uses(ACTIONS.upload), with: { name: `cost-${environment}`, path: "cost-review/estimate.json", "retention-days": 90 } },
+      ],
+    },
+  };
+}
+
 /** Every cron the workflow runs on, once each. */
 export function schedulesOf(configs: readonly EnvironmentConfig[]): string[] {
   return [...new Set(configs.flatMap((config) => [config.scheduledChecks.drift, ...(config.scheduledChecks.drPreflight ? [config.scheduledChecks.drPreflight.schedule] : []), config.scheduledChecks.certificates]))];
@@ -116,7 +154,7 @@ export function scheduledChecksWorkflow(configs: readonly EnvironmentConfig[]): 
       schedule: schedulesOf(configs).map((cron) => ({ cron })),
       workflow_dispatch: {
         inputs: {
-          check: { description: "Which check", type: "choice", options: ["drift", "dr-preflight", "certificates"], required: true },
+          check: { description: "Which check", type: "choice", options: ["drift", "dr-preflight", "certificates", "cost"], required: true },
           environment: { description: "Which environment", type: "choice", options: configs.map((config) => config.environment), required: true },
         },
       },
@@ -130,6 +168,7 @@ export function scheduledChecksWorkflow(configs: readonly EnvironmentConfig[]): 
         driftJobs(config),
         ...(config.scheduledChecks.drPreflight ? [accountCheckJob("dr-preflight", config, config.scheduledChecks.drPreflight.schedule)] : []),
         accountCheckJob("certificates", config, config.scheduledChecks.certificates),
+        costJob(config),
       ]),
     ),
   };

@@ -21,7 +21,7 @@ export const production: EnvironmentConfigInput = {
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", platformEnvironment: "production-platform", guard: { minBackupRetentionDays: 7 } },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
-  scheduledChecks: { githubEnvironment: "production-drift", drift: "53 2 * * *", drPreflight: { schedule: "11 4 * * 1", maxBackupLagMinutes: 30 }, certificates: "41 5 1 * *" },
+  scheduledChecks: { githubEnvironment: "production-drift", drift: "53 2 * * *", drPreflight: { schedule: "11 4 * * 1", maxBackupLagMinutes: 30 }, certificates: "41 5 1 * *", cost: { schedule: "21 6 1 * *", maxMonthlyChangePercent: 10 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: [], pushWorkflowRefs: ["refs/heads/main"], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {

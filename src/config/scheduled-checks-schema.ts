@@ -21,6 +21,12 @@ export const scheduledChecksSchema = z
       .optional()
       .describe("Weekly DR preflight; required with dr.pilotLight, absent without one (there is nothing to restore from)"),
     certificates: githubCron.describe("When the certificates' days to expiry are read from the account (monthly)"),
+    cost: z
+      .strictObject({
+        schedule: githubCron.describe("When the monthly cost check runs: the price catalogue's age and the estimate's change since the last run"),
+        maxMonthlyChangePercent: z.number().min(1).max(1000).describe("A change of the monthly estimate since the last run beyond this share (either way) opens the environment's cost issue"),
+      })
+      .describe("Monthly cost check (npm run cost offline; no AWS call)"),
   })
   .describe("Scheduled checks (.github/workflows/scheduled-checks.yml is generated from these: npm run workflows)");
 

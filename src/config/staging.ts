@@ -21,7 +21,7 @@ export const staging: EnvironmentConfigInput = {
   },
   ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", platformEnvironment: "staging-platform", guard: { minBackupRetentionDays: 1 } },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
-  scheduledChecks: { githubEnvironment: "staging-drift", drift: "23 2 * * *", certificates: "11 5 1 * *" },
+  scheduledChecks: { githubEnvironment: "staging-drift", drift: "23 2 * * *", certificates: "11 5 1 * *", cost: { schedule: "51 5 1 * *", maxMonthlyChangePercent: 10 } },
   registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], pushWorkflowRefs: ["refs/heads/main"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {

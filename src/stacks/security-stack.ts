@@ -51,7 +51,9 @@ export class SecurityStack extends BaseStack {
       logRetentionDays: security.trail.logRetentionDays,
       archiveAfterDays: security.trail.archiveAfterDays,
       expireAfterDays: security.trail.expireAfterDays,
-      configDeliveryPrefix: recorderCreated ? CONFIG_PREFIX : undefined,
+      // Kept while the trail is this stack's, whoever runs the recorder: a recorder this stack
+      // forgets (moved to existing/organization) keeps delivering here until someone deletes it.
+      configDeliveryPrefix: security.configRecorder ? CONFIG_PREFIX : undefined,
     };
     const trail = accounts.cloudTrail.mode === "create" ? new AuditTrail(this, "trail", trailProps) : undefined;
     if (!trail) forgetResources(this, (scope) => new AuditTrail(scope, "trail", { ...trailProps, configDeliveryPrefix: CONFIG_PREFIX }));
