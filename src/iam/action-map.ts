@@ -127,6 +127,28 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
   aws_ecr_lifecycle_policy: { service: "ecr", named: ["ecr:PutLifecyclePolicy", "ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy"], source: provider("ecr") },
   aws_ecr_registry_policy: { service: "ecr", anyResource: ["ecr:GetRegistryPolicy"], source: provider("ecr") },
   aws_ecr_replication_configuration: { service: "ecr", anyResource: ["ecr:DescribeRegistry"], source: provider("ecr") },
+  // AWS Budgets: budgets:ModifyBudget covers create, update and delete (Service Authorization Reference, AWS Budgets).
+  aws_budgets_budget: { service: "budgets", named: ["budgets:ModifyBudget", "budgets:ViewBudget", "budgets:TagResource", "budgets:UntagResource", "budgets:ListTagsForResource"], source: provider("budgets") },
+  // Cost Explorer monitors and subscriptions are named by generated ids: scoped by the environment's tag.
+  aws_ce_anomaly_monitor: {
+    service: "ce",
+    created: ["ce:CreateAnomalyMonitor", "ce:TagResource"],
+    tagged: ["ce:GetAnomalyMonitors", "ce:UpdateAnomalyMonitor", "ce:DeleteAnomalyMonitor", "ce:TagResource", "ce:UntagResource", "ce:ListTagsForResource"],
+    source: provider("ce"),
+  },
+  aws_ce_anomaly_subscription: {
+    service: "ce",
+    created: ["ce:CreateAnomalySubscription", "ce:TagResource"],
+    tagged: ["ce:GetAnomalySubscriptions", "ce:UpdateAnomalySubscription", "ce:DeleteAnomalySubscription", "ce:TagResource", "ce:UntagResource", "ce:ListTagsForResource"],
+    source: provider("ce"),
+  },
+  // The release table (registry stack): the same list the release store keeps (src/release/release-store.ts).
+  aws_dynamodb_table: {
+    service: "dynamodb",
+    named: ["dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:DescribeContinuousBackups", "dynamodb:UpdateContinuousBackups", "dynamodb:DescribeTimeToLive", "dynamodb:ListTagsOfResource", "dynamodb:TagResource", "dynamodb:UntagResource"],
+    source: provider("dynamodb"),
+  },
+  aws_dynamodb_table_item: { service: "dynamodb", named: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], source: provider("dynamodb") },
   aws_ecr_repository: {
     service: "ecr",
     named: [
@@ -260,6 +282,12 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
     source: provider("ec2"),
   },
   aws_route_table_association: { service: "ec2", tagged: ["ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation"], anyResource: ["ec2:DescribeRouteTables"], source: provider("ec2") },
+  aws_route53_health_check: {
+    service: "route53",
+    named: ["route53:GetHealthCheck", "route53:UpdateHealthCheck", "route53:DeleteHealthCheck", "route53:ChangeTagsForResource", "route53:ListTagsForResource"],
+    anyResource: ["route53:CreateHealthCheck"],
+    source: provider("route53"),
+  },
   aws_s3_bucket: {
     service: "s3",
     named: ["s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucketTagging", "s3:PutBucketTagging", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration", "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketObjectLockConfiguration"],
@@ -290,6 +318,20 @@ export const RESOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
     tagged: ["ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifySecurityGroupRules", "ec2:CreateTags", "ec2:DeleteTags"],
     anyResource: ["ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces", ...ec2Read],
     source: provider("ec2"),
+  },
+  // CreateCanary makes the canary's Lambda function and layer as the caller (Synthetics names them
+  // cwsyn-<canary name>-*), so the caller needs those Lambda actions too
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_Roles.html).
+  aws_synthetics_canary: {
+    service: "synthetics",
+    named: [
+      "synthetics:GetCanary", "synthetics:UpdateCanary", "synthetics:DeleteCanary", "synthetics:StartCanary", "synthetics:StopCanary",
+      "synthetics:TagResource", "synthetics:UntagResource", "synthetics:ListTagsForResource",
+      "lambda:CreateFunction", "lambda:AddPermission", "lambda:PublishVersion", "lambda:UpdateFunctionConfiguration", "lambda:GetFunctionConfiguration", "lambda:DeleteFunction",
+      "lambda:GetLayerVersion", "lambda:PublishLayerVersion", "lambda:DeleteLayerVersion",
+    ],
+    anyResource: ["synthetics:CreateCanary", "synthetics:DescribeCanaries", "synthetics:DescribeCanariesLastRun", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"],
+    source: provider("synthetics"),
   },
   aws_sns_topic: {
     service: "sns",
@@ -369,6 +411,7 @@ export const DATA_SOURCE_ACTIONS: Readonly<Record<string, ActionMapEntry>> = {
   aws_elb_service_account: { service: "elasticloadbalancing", source: `${provider("elb")} (a table in the provider, no API call)` },
   aws_ecr_image: { service: "ecr", named: ["ecr:DescribeImages"], source: provider("ecr") },
   aws_ssm_parameter: { service: "ssm", named: ["ssm:GetParameter"], source: provider("ssm") },
+  aws_dynamodb_table_item: { service: "dynamodb", named: ["dynamodb:GetItem"], source: provider("dynamodb") },
 };
 
 /** What the deploy identity does outside Terraform (the release tool's SDK calls) and for any apply. */

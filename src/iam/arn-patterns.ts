@@ -15,7 +15,8 @@ export interface ArnScope {
 }
 
 /** Services whose API is global (a single endpoint): aws:RequestedRegion is us-east-1 there, so they are exempt from the region condition. */
-export const GLOBAL_SERVICES: readonly string[] = ["iam", "route53", "sts"];
+// Budgets and Cost Explorer answer only in us-east-1, whatever region the stack is in.
+export const GLOBAL_SERVICES: readonly string[] = ["iam", "route53", "sts", "budgets", "ce"];
 
 export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly string[]>> {
   const { accountId: account, environment } = scope;
@@ -56,8 +57,13 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     iam: [`arn:aws:iam::${account}:role/${prefix}-*`, `arn:aws:iam::${account}:instance-profile/${prefix}-*`, `arn:aws:iam::${account}:policy/${prefix}-*`, `arn:aws:iam::${account}:oidc-provider/*`],
     // CreateAlias and UpdateAlias also authorize on the key (tagged Environment, kms-key scoping by tag is on the key actions).
     kms: [`arn:aws:kms:*:${account}:alias/${prefix}-*`, `arn:aws:kms:*:${account}:key/*`],
-    lambda: [`arn:aws:lambda:*:${account}:function:${prefix}-*`],
-    route53: ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*"],
+    // Synthetics creates the canary's function and layer as cwsyn-<canary name>-<id>.
+    lambda: [`arn:aws:lambda:*:${account}:function:${prefix}-*`, `arn:aws:lambda:*:${account}:function:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*`],
+    // Health checks are named by a generated id.
+    route53: ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*", "arn:aws:route53:::healthcheck/*"],
+    budgets: own(`arn:aws:budgets::${account}:budget/`),
+    dynamodb: own(`arn:aws:dynamodb:*:${account}:table/`),
+    synthetics: own(`arn:aws:synthetics:*:${account}:canary:`),
     s3: [`arn:aws:s3:::${prefix}-*`],
     secretsmanager: [`arn:aws:secretsmanager:*:${account}:secret:${prefix}/*`, `arn:aws:secretsmanager:*:${account}:secret:${prefix}-*`],
     sns: [`arn:aws:sns:*:${account}:${prefix}-*`],

@@ -1,3 +1,4 @@
+import { ROUTE53_METRICS_REGION } from "../stacks/outside-in-checks";
 import type { EnvironmentConfig } from "../config/schema";
 import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, PLATFORM_LAYERS } from "../stacks/naming";
 import { boundaryDocument, identityStatements, type PolicyDocument, type PolicyStatement } from "./ci-policies";
@@ -27,7 +28,8 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
     repositoryName: config.registry.repositoryName,
     boundaryArn: permissionsBoundaryArn(config),
   };
-  const regions = [...new Set([config.aws.region, config.aws.drRegion, config.state.region])];
+  // The outside-in checks' health-check alarms, their topic and its key live in us-east-1.
+  const regions = [...new Set([config.aws.region, config.aws.drRegion, config.state.region, ...(config.outsideIn ? [ROUTE53_METRICS_REGION] : [])])];
   return {
     deploy: identityStatements({ ...base, regions, inventory: deploy, protectedInventory: platform, extras: ["provider", "release"] }),
     platform: identityStatements({
