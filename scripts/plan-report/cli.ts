@@ -18,6 +18,7 @@ The stack name is STACK, the summary's stack, or the file's base name.
 
   --allow ADDRESS       a deliberate risky change (ADDRESS or STACK:ADDRESS); repeatable
   --allow-from FILE     read "Allow-Data-Loss: ADDRESS" lines from FILE (a pull request description)
+  --iam-changes FILE    add the change in the CI identities' IAM powers (npm run iam -- --compare BASE output)
   --expect STACK        a stack whose plan must be present; a missing one blocks; repeatable
   --out FILE            write the full Markdown report to FILE
   --comment FILE        write the pull request comment (marker, commit, run link, cut to GitHub's limit)
@@ -31,6 +32,7 @@ Exit codes: 0 safe, 1 blocked by the data-loss guard or a missing plan, 2 bad us
 const OPTIONS = {
   allow: { type: "string", multiple: true },
   "allow-from": { type: "string" },
+  "iam-changes": { type: "string" },
   expect: { type: "string", multiple: true },
   out: { type: "string" },
   comment: { type: "string" },
@@ -73,7 +75,7 @@ function run(argv: string[]): number {
     throw error;
   }
   const missing = expected.filter((stack) => !plans.some((plan) => plan.stack === stack));
-  const report = renderReport(plans, { allow, missing });
+  const report = renderReport(plans, { allow, missing, ...(values["iam-changes"] ? { iamChanges: readInput(values["iam-changes"]) } : {}) });
   process.stdout.write(report);
   if (values.out) writeFileSync(values.out, report);
   if (values.comment) writeFileSync(values.comment, renderComment(report, { commit: values.commit!, runUrl: values["run-url"]! }));

@@ -134,6 +134,31 @@ export interface ReportOptions {
   readonly allow?: readonly string[];
   /** Stacks whose plan was expected but is missing: the run is blocked. */
   readonly missing?: readonly string[];
+  /** What the change adds to and removes from the CI identities' IAM powers (npm run iam -- --compare BASE). @default not shown */
+  readonly iamChanges?: string;
+}
+
+/**
+ * The change in what the CI identities may do, as `npm run iam -- --compare` prints it against the
+ * pull request's base: "+ identity level service:action" lines, or that nothing changed.
+ */
+export function renderIamSection(comparison: string): string {
+  const lines = comparison.split("\n").filter((line) => /^[+-] /.test(line));
+  if (lines.length === 0) return `### IAM powers\n\n${comparison.trim() || "No change in the CI identities' IAM powers."}`;
+  const added = lines.filter((line) => line.startsWith("+")).length;
+  return [
+    "### IAM powers",
+    "",
+    `This change gives the CI identities **${added} power(s)** and takes away ${lines.length - added} (identity, access level, action; \`npm run iam\` lists them all).`,
+    "",
+    "<details><summary>Changed powers</summary>",
+    "",
+    "```diff",
+    ...lines,
+    "```",
+    "",
+    "</details>",
+  ].join("\n");
 }
 
 /** The Markdown report: a summary table, one section per stack, then what the guard blocks. */
@@ -189,6 +214,7 @@ export function renderReport(plans: StackPlan[], options: ReportOptions = {}): s
   }
   const cost = renderCostSection(plans);
   if (cost) lines.push("", cost);
+  if (options.iamChanges !== undefined) lines.push("", renderIamSection(options.iamChanges));
   return `${lines.join("\n")}\n`;
 }
 
