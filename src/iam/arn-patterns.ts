@@ -58,7 +58,7 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     // CreateAlias and UpdateAlias also authorize on the key (tagged Environment, kms-key scoping by tag is on the key actions).
     kms: [`arn:aws:kms:*:${account}:alias/${prefix}-*`, `arn:aws:kms:*:${account}:key/*`],
     // Synthetics creates the canary's function and layer as cwsyn-<canary name>-<id>.
-    lambda: [`arn:aws:lambda:*:${account}:function:${prefix}-*`, `arn:aws:lambda:*:${account}:function:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*`],
+    lambda: [`arn:aws:lambda:*:${account}:function:${prefix}-*`, `arn:aws:lambda:*:${account}:function:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*:*`],
     // Health checks are named by a generated id.
     route53: ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*", "arn:aws:route53:::healthcheck/*"],
     budgets: own(`arn:aws:budgets::${account}:budget/`),
