@@ -55,6 +55,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `PostgreSQL auth-${environment}-dr-postgres (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
         `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
         `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
+        `rotation functions auth-${environment}-dr-db-service-rotation and auth-${environment}-dr-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
