@@ -3,6 +3,7 @@
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
  * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
  */
+import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
@@ -44,7 +45,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
     },
     {
       title: "Measure the RPO: latest restorable time of the replicated backups",
-      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier auth-${environment}-postgres --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
+      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier ${databaseIdentifier(config)} --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
       creates: [],
       budgetMinutes: 5,
     },

@@ -25,6 +25,8 @@ export interface DatabaseServiceCredentialsProps {
   readonly recoveryWindowDays?: number;
   /** The RDS-managed master secret; only the rotation function reads it. */
   readonly masterSecretArn: string;
+  /** Master secrets the login's versions may name that its rotation adopts (a replaced instance's). @default none */
+  readonly adoptableMasterSecretArns?: string[];
   /** Database endpoint address. */
   readonly host: string;
   /** Database port. */
