@@ -117,6 +117,11 @@ export function securityAlertTopicName(environment: string): string {
 /** The generated workflow that runs the scheduled checks (drift, DR preflight, certificates, cost). */
 export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml";
 
+/** Name of the secret holding the service's PostgreSQL login (DatabaseServiceCredentials, under the data stack's name prefix). */
+export function databaseServiceSecretName(environment: string): string {
+  return `auth-${environment}/db-service`;
+}
+
 /** What every stack name of the environment starts with (for patterns such as artifact names and matrices). */
 export function stackNamePrefix(environment: string): string {
   return stackName(environment, "bootstrap").slice(0, -"bootstrap".length);
