@@ -47,7 +47,7 @@ export const disasterRecoverySchema = z.strictObject({
         .describe("Master secret of the instance the restore replaces (npm run dr:restore-primary prints it): the service login's next rotation adopts the versions that name it"),
       promotedSecretsDeleted: z
         .boolean()
-        .describe("true once the promoted secrets in aws.drRegion are deleted (fail back step 4): the data stack declares its secret replicas again, which Secrets Manager refuses over a standalone secret of the same name"),
+        .describe("true once the promoted secrets in aws.drRegion are deleted (fail back step 5): the data stack declares its secret replicas again, which Secrets Manager refuses over a standalone secret of the same name"),
     })
     .optional()
     .describe("The last fail back: the primary database restored from a snapshot as a new instance; the old one is forgotten by Terraform, never destroyed, and kept for the operator to delete after verification"),
