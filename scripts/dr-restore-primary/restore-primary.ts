@@ -112,7 +112,7 @@ function commands(config: EnvironmentConfig, replacedId: string, previousMasterS
   const restoredId = databaseIdentifier(config);
   const steps: Array<[string, string[]]> = [
     [
-      `Plan: one aws_db_instance ${restoredId} to create from the snapshot, ${replacedId} and what belongs to it alone "will no longer be managed by Terraform" (removed), nothing destroyed:`,
+      `Plan: one aws_db_instance ${restoredId} to create from the snapshot, ${replacedId} and what belongs to it alone "will no longer be managed by Terraform" (removed), nothing destroyed. The pull request's plan report blocks the forgotten stateful resources (stateful-forget): allow each address it lists with an "Allow-Data-Loss: ${data}:ADDRESS" line in the description:`,
       [`npm run diff -- --env ${environment} ${data}`],
     ],
     [`Deploy it (the restore may take up to the restore timeout; if it times out, see "A tainted restore"):`, [`npm run deploy -- --env ${environment} ${data}`]],
