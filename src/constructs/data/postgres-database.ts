@@ -63,12 +63,6 @@ export interface SnapshotRestore {
  */
 export const PER_INSTANCE_TYPES = ["aws_db_instance", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_rotation", "aws_db_instance_automated_backups_replication"] as const;
 
-/** The identifier of the generation before the one named instanceName (the base name for generations 1 and 2). */
-function previousInstance(name: string, instanceName: string): string {
-  const generation = Number(instanceName.slice(name.length + 1)) || 1;
-  return instanceIdentifier(name, generation - 1);
-}
-
 /** The identifier of an instance of a generation: the base name, then <name>-<generation>. */
 export function instanceIdentifier(name: string, generation = 1): string {
   return generation > 1 ? `${name}-${generation}` : name;
@@ -191,7 +185,7 @@ export class PostgresDatabase extends Construct {
         }),
     );
     this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
-    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, instanceName, props.accountId) : undefined;
+    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, generation, props.accountId) : undefined;
     const restore = props.restoreFrom;
     const pointInTime = restore && restore.snapshotIdentifier === undefined ? restore : undefined;
 
@@ -268,7 +262,7 @@ export class PostgresDatabase extends Construct {
     }
   }
 
-  private enhancedMonitoringRole(name: string, instanceName: string, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
+  private enhancedMonitoringRole(name: string, generation: number, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
     // RDS's confused-deputy guard: only this account's instance of this name may have RDS assume it
     // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
@@ -279,7 +273,7 @@ export class PostgresDatabase extends Construct {
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
             // Both instances while a fail back's old one is kept for verification.
-            { test: "StringLike", variable: "aws:SourceArn", values: [...new Set([name, previousInstance(name, instanceName), instanceName])].map((db) => `arn:aws:rds:*:${accountId}:db:${db}`) },
+            { test: "StringLike", variable: "aws:SourceArn", values: [...new Set([name, instanceIdentifier(name, generation - 1), instanceIdentifier(name, generation)])].map((db) => `arn:aws:rds:*:${accountId}:db:${db}`) },
           ],
         },
       ],
