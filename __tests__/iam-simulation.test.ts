@@ -147,8 +147,9 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
       expect(await simulate(workload, { action, resource })).toBe("ExplicitlyDenied");
     });
 
-    test("while what its own policies grant still works", async () => {
-      expect(await simulate(workload, { action: "s3:GetObject", resource: `arn:aws:s3:::auth-${env}-alb-logs-${account}/x` })).toBe("Allowed");
+    // What its own policies grant still works, on the environment's resources only: role-boundary.test.ts.
+    test("while what its workloads do on the environment's resources still works", async () => {
+      expect(await simulate(workload, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${region}:${account}:secret:auth-${env}/app-AbCdEf`, context: { "aws:ResourceTag/Environment": env } })).toBe("Allowed");
     });
   });
 });

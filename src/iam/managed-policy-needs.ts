@@ -29,8 +29,9 @@ export const MANAGED_POLICY_NEEDS: Readonly<Record<string, ManagedPolicyNeed>> =
     anyResource: [
       "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
       "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+      "ssm:PutInventory",
     ],
-    tagged: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:UpdateInstanceAssociationStatus", "ssm:PutInventory", "ssm:PutComplianceItems"],
+    tagged: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:PutComplianceItems"],
     source: `${reference("AmazonSSMManagedInstanceCore")} and https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html`,
   },
   // RDS Enhanced Monitoring writes OS metrics to the account's RDSOSMetrics log group.

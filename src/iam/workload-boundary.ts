@@ -1,4 +1,4 @@
-import type { ArnScope } from "./arn-patterns";
+import { arnPatterns, type ArnScope } from "./arn-patterns";
 import { ciRolePattern, protections, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import type { LayerInventory } from "./layer-inventory";
 import { MANAGED_POLICY_NEEDS, type ManagedPolicyNeed } from "./managed-policy-needs";
@@ -52,7 +52,11 @@ export function environmentArnPatterns(scope: ArnScope): string[] {
   const prefix = `auth-${scope.environment}`;
   const any = `arn:aws:*:*:${scope.accountId}:`;
   return [
-    `${any}*${prefix}`, `${any}*${prefix}-*`, `${any}*${prefix}:*`, `${any}*/auth/${scope.environment}/*`, `${any}*/auth/${scope.environment}-*`,
+    `${any}*${prefix}`, `${any}*${prefix}-*`,
+    // Log groups named exactly auth-<env> or /auth/<env>/..., and their streams (group ARN :log-stream:...).
+    ...[`*${prefix}:*`, `/auth/${scope.environment}/*`, `/auth/${scope.environment}-*`].map((name) => `arn:aws:logs:*:${scope.accountId}:log-group:${name}`),
+    // Secrets are named auth-<env>/...: a policy simulator does not match "*auth-<env>/*" against them, so name them as arn-patterns.ts does.
+    ...arnPatterns(scope).secretsmanager.filter((pattern) => pattern.includes(`${prefix}/`)),
     `arn:aws:s3:::${prefix}-*`,
     `arn:aws:ecr:*:${scope.accountId}:repository/${scope.repositoryName}`,
   ];
