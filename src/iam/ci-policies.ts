@@ -104,7 +104,15 @@ export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
       if (kind === "anyResource") statements.push({ ...base, Resource: ["*"], ...condition(regional) });
     }
   }
-  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }));
+  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }), {
+    // A role it creates may trust it (it may write trust policies), and in one account a trust policy
+    // naming the caller needs no identity grant: only an explicit deny keeps the identity from
+    // taking on a workload role's runtime powers (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+    Sid: "DenyAssumingRoles",
+    Effect: "Deny",
+    Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+    Resource: [`arn:aws:iam::${inputs.accountId}:role/*`],
+  });
   return statements;
 }
 
