@@ -29,7 +29,7 @@ export interface WorkloadBoundaryInputs extends ArnScope {
 export const SERVICE_NAMED_RESOURCES: readonly { readonly arn: string; readonly reason: string }[] = [
   { arn: "arn:aws:ec2:*:{account}:network-interface/*", reason: "a VPC function's network interfaces are created by Lambda with generated ids and no tags; the rotation functions' own policies scope them by the environment's subnets, and creating one also needs the environment's tagged subnet and security group" },
   { arn: "arn:aws:events:*:{account}:event-bus/default", reason: "the heartbeat publishes to the account's default bus in the outside-in region, where the rules that listen are the environment's" },
-  { arn: "arn:aws:secretsmanager:*:{account}:secret:rds!db-*", reason: "RDS names the master user secret it manages rds!db-<id>; only the database rotation function's policy names it, by its exact ARN" },
+  { arn: "arn:aws:secretsmanager:*:{account}:secret:rds!db-*", reason: "RDS names the master user secret it manages rds!db-<id>; only the database rotation function's policy names it, by its exact ARN, and reading it also takes kms:Decrypt with the key that encrypts it, the environment's data key (postgres-database.ts), which only EnvironmentTaggedResources allows" },
 ];
 
 const fill = (template: string, scope: ArnScope) => template.split("{account}").join(scope.accountId).split("{env}").join(scope.environment);
