@@ -1,7 +1,6 @@
 import { environmentPolicies } from "../src/iam/environment-policies";
 import { applyingIdentity, ciRoleName, parseStackName, permissionsBoundaryArn, platformBoundaryArn, stateKeyAlias } from "../src/stacks/naming";
 import { simulate, type Identity } from "./support/iam-simulator";
-import { roleRequests } from "./support/role-grants";
 import { ENVIRONMENTS, synthEveryStack, validConfig } from "./support/synth";
 
 /**
@@ -9,7 +8,8 @@ import { ENVIRONMENTS, synthEveryStack, validConfig } from "./support/synth";
  * the stacks create carries a boundary (src/iam/workload-boundary.ts for the deploy identity's
  * stacks); these tests put the boundary and the roles' own policies through @cloud-copilot/iam-simulate.
  * docs/explanation/least-privilege-delivery.md ("More powerful than itself") gives the answers.
- * Restore mode (dr-data, dr-app) is checked by __tests__/terraform/role-boundary-restore.test.ts.
+ * That every role still works under its boundary (each action its own policies grant is allowed), restore
+ * mode included, is __tests__/terraform/role-boundary-grants.test.ts (about 400 simulations: terraform tier).
  */
 const ANYTHING = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
@@ -30,21 +30,6 @@ describe.each(ENVIRONMENTS)("roles the %s stacks create, under their boundary", 
         expect([role.name, role.permissions_boundary]).toEqual([role.name, expected]);
       }
     }
-  });
-
-  test("each action its own policies and its managed policies' use grant is allowed under its boundary", async () => {
-    const requests = roleRequests(stacks, env, account);
-    expect(requests.length).toBeGreaterThan(50);
-    const refused: string[] = [];
-    for (const request of requests) {
-      const deploy = applyingIdentity(parseStackName(request.stack)!.layer) === "deploy";
-      const identity: Identity = { accountId: account, roleArn: `arn:aws:iam::${account}:role/${request.role}`, policies: [ANYTHING], boundary: deploy ? generated.boundary : generated.platformBoundary };
-      // A statement may list an ARN some of its actions never authorize on (CreateLogStream on the
-      // log group as well as its streams): the simulator finds no resource type, AWS never asks.
-      const decision = await simulate(identity, request).catch((error: Error) => (/no\.resource\.types/.test(error.message) ? "Allowed" : Promise.reject(error)));
-      if (decision !== "Allowed") refused.push(`${request.role}: ${request.action} on ${request.resource} (${decision})`);
-    }
-    expect(refused).toEqual([]);
   });
 
   describe("a role under the workload boundary, whatever its own policies grant", () => {
