@@ -158,6 +158,21 @@ export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environm
   return `arn:aws:iam::${config.aws.accountId}:policy/${permissionsBoundaryName(config.environment)}`;
 }
 
+/** Name of the boundary of the roles the platform layers create (state replication, trail delivery, Config): they must reach the platform's own buckets, which the workload boundary denies. */
+export function platformBoundaryName(environment: string): string {
+  return `auth-${environment}-platform-role-boundary`;
+}
+
+/** ARN of that boundary. */
+export function platformBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
+  return `arn:aws:iam::${config.aws.accountId}:policy/${platformBoundaryName(config.environment)}`;
+}
+
+/** The boundary of the roles a layer creates: the platform layers' own, else the workload boundary. */
+export function layerBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">, layer: Layer): string {
+  return applyingIdentity(layer) === "platform" ? platformBoundaryArn(config) : permissionsBoundaryArn(config);
+}
+
 /** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
 export function ciRolePrefixes(environment: string): string[] {
   return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
