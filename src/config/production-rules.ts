@@ -1,4 +1,5 @@
-import type { EnvironmentConfig, IssueReporter } from "./schema";
+import type { IssueReporter } from "./issue-reporter";
+import type { EnvironmentConfig } from "./schema";
 
 /** Retention minimums of a production environment: [path, minimum days, why]. */
 export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, why: string][] = [
@@ -17,6 +18,7 @@ export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, wh
   [["security", "trail", "logRetentionDays"], 365, "a year of the audit trail searchable in CloudWatch Logs"],
 ];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks a path given as strings through the config.
 const valueAt = (config: EnvironmentConfig, path: string[]): unknown => path.reduce<any>((value, key) => value?.[key], config);
 
 /**
