@@ -57,7 +57,7 @@ export class AppSecret extends Construct {
     this.rotationFunction = new NodeFunction(this, "rotation", {
       functionName: `${props.name}-app-secret-rotation`,
       description: "Rotates the auth service's signing key and session secret",
-      sourceDirectory: "lambda/secret-rotation",
+      bundleEntryPoint: "lambda/secret-rotation/index.ts",
       environment: {
         SECRET_KEYS: APP_SECRET_KEYS.join(","),
         SECRET_LENGTH: String(VALUE_LENGTH),
