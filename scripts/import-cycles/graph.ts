@@ -4,7 +4,7 @@
  * (eslint-plugin-import-x's no-cycle skips type imports, and costs seconds; this is one scan).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
-import { dirname, join, relative, resolve } from "path";
+import { dirname, join, relative } from "path";
 import * as ts from "typescript";
 
 /** Module → the project modules it imports (relative specifiers only; packages are outside the graph). */
@@ -29,21 +29,21 @@ export function sourceFiles(root: string, entries: readonly string[]): string[] 
   return found;
 }
 
-/** Resolves a relative specifier the way Node and TypeScript do for this project (no path aliases). */
-function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {
+/** Resolves a relative specifier to one of the scanned modules, the way Node and TypeScript do here (no path aliases). */
+function resolveSpecifier(modules: ReadonlySet<string>, from: string, specifier: string): string | undefined {
   if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
-  const base = resolve(root, dirname(from), specifier);
+  const base = join(dirname(from), specifier);
   const candidates = [base, ...[".ts", ".js", ".mjs", ".cjs"].map((ext) => base + ext), join(base, "index.ts"), join(base, "index.js")];
-  const hit = candidates.find((candidate) => SOURCE.test(candidate) && existsSync(candidate) && statSync(candidate).isFile());
-  return hit === undefined ? undefined : relative(root, hit);
+  return candidates.find((candidate) => modules.has(candidate));
 }
 
 /** The imports of each file: import and export declarations (type-only too), require() and import(). */
 export function importGraph(root: string, files: readonly string[], read = (file: string) => readFileSync(join(root, file), "utf8")): ImportGraph {
   const graph: ImportGraph = new Map();
+  const modules = new Set(files);
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(read(file), true, true);
-    const targets = importedFiles.map((imported) => resolveSpecifier(root, file, imported.fileName)).filter((target): target is string => target !== undefined);
+    const targets = importedFiles.map((imported) => resolveSpecifier(modules, file, imported.fileName)).filter((target): target is string => target !== undefined);
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
