@@ -18,8 +18,8 @@ export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, wh
   [["security", "trail", "logRetentionDays"], 365, "a year of the audit trail searchable in CloudWatch Logs"],
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks a path given as strings through the config.
-const valueAt = (config: EnvironmentConfig, path: string[]): unknown => path.reduce<any>((value, key) => value?.[key], config);
+const valueAt = (config: EnvironmentConfig, path: string[]): unknown =>
+  path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config);
 
 /**
  * What `production: true` demands: Multi-AZ data stores with failover, backups and DR copies,
