@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from "./schema";
 
 /**
  * What the security section demands beyond its own fields: a retention CloudWatch Logs accepts
- * (the list comes from schema.ts, which imports this file), Security Hub in production and AWS
+ * (the list comes from schema.ts, passed in by environment-rules.ts), Security Hub in production and AWS
  * Config wherever Security Hub runs.
  */
 export function checkSecurityRules(config: EnvironmentConfig, issue: IssueReporter, logRetentionDays: readonly number[]): void {
