@@ -452,6 +452,6 @@ describe("restore mode switches", () => {
   });
 
   test.each(["2026-11-30 03:15", "2026-11-30T03:15:00+01:00", "2026-13-40T03:15:00Z"])("rejects the time %s with one line naming the switch", (time) => {
-    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_RESTORE_TIME: time })).toThrow(/^Invalid configuration:\n  - AUTH_DR_RESTORE_TIME: must be a UTC time/);
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_RESTORE_TIME: time })).toThrow(/^Invalid configuration:\n {2}- AUTH_DR_RESTORE_TIME: must be a UTC time/);
   });
 });

@@ -224,6 +224,6 @@ describe("restore mode switches of the DR app", () => {
   });
 
   test.each(["latest", "sha256:abc", `sha256:${"AB".repeat(32)}`])("rejects the digest %s with one line naming the switch", (digest) => {
-    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_IMAGE_DIGEST: digest })).toThrow(/^Invalid configuration:\n  - AUTH_DR_IMAGE_DIGEST: must be an image digest sha256:<64 hex digits>/);
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_IMAGE_DIGEST: digest })).toThrow(/^Invalid configuration:\n {2}- AUTH_DR_IMAGE_DIGEST: must be an image digest sha256:<64 hex digits>/);
   });
 });

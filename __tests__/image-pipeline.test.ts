@@ -62,6 +62,7 @@ describe("the example service under examples/ (what the pipeline builds)", () =>
   });
 
   test("it answers /health with 200 on a real loopback server", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example app is plain CommonJS, loaded by path.
     const { createServer: serviceServer } = require(join(EXAMPLE, "server.js")) as { createServer: typeof createServer };
     const server = serviceServer().listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));

@@ -6,7 +6,7 @@ describe("npm run test:quick: which unit tests a change runs", () => {
   });
 
   test("a change to what the synthesis reads also runs every test that reads the synthesized app", () => {
-    for (const changed of ["src/constructs/data/postgres-database.ts", "main.ts", "lambda/secret-rotation/index.js", "versions.json"]) {
+    for (const changed of ["src/constructs/data/postgres-database.ts", "main.ts", "lambda/secret-rotation/index.ts", "versions.json"]) {
       expect(relatedInputs([changed])).toContain(SYNTHESIS_SUPPORT);
     }
     expect(relatedInputs(["src/app.ts", SYNTHESIS_SUPPORT])).toEqual(["src/app.ts", SYNTHESIS_SUPPORT]);

@@ -36,6 +36,7 @@ Module.prototype._compile = function compileWithCache(content, filename) {
     return compile.call(this, content, filename);
   }
   if (!cachedData || script.cachedDataRejected) pending.push({ script, cachePath });
+  // eslint-disable-next-line @typescript-eslint/no-this-alias -- the require shim below closes over the module being compiled, as Node's own loader does.
   const module = this;
   const require = (id) => module.require(id);
   require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);

@@ -1,9 +1,11 @@
 // A plain require: the wrappers must replace properties on the renderer's own exports object,
 // through which cdktf's stacks call it (`(0, render_1.renderResource)(...)`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: an ES import would bind a copy.
 import render = require("cdktf/lib/hcl/render");
 import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdktf's renderer takes and returns free-form Terraform JSON.
 type Fragment = Record<string, any>;
 
 /** True while cdktf renders the terraform block's plain attributes (required_version) correctly in HCL. */
@@ -228,7 +230,7 @@ export function repairHclRendering(): void {
   }
   if (!lifecycleConditionsRenderAsBlocks()) {
     for (const name of ["renderResource", "renderDatasource"] as const) {
-      const original = render[name] as (fragment: Fragment) => any;
+      const original = render[name] as (fragment: Fragment) => unknown;
       (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) => original(eachBlock(fragment, withConditionBlocks));
     }
   }
@@ -245,7 +247,7 @@ export function repairHclRendering(): void {
   const fixBackslashes = !backslashesAreEscaped();
   if (!fixBlocks && !fixBackslashes) return;
   for (const name of ["renderResource", "renderDatasource", "renderProvider", "renderOutput"] as const) {
-    const original = render[name] as (fragment: unknown) => any;
+    const original = render[name] as (fragment: unknown) => unknown;
     (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) => original(prepared(fragment, fixBlocks, fixBackslashes));
   }
 }

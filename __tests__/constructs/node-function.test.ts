@@ -5,7 +5,7 @@ import { constructStack, synthAlone } from "../support/construct-stack";
 const MINIMAL: NodeFunctionProps = {
   functionName: "svc-fn",
   description: "A function",
-  sourceDirectory: "lambda/secret-rotation",
+  sourceDirectory: "lambda/login-canary",
   permissions: [],
   logRetentionDays: 30,
   kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/1",

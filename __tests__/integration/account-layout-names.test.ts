@@ -12,7 +12,7 @@ import { App } from "cdktf";
 import { addEnvironment, buildApp } from "../../src/app";
 import { environments } from "../../src/config";
 import { sharedAccountLayout } from "../../src/config/layouts";
-import { environmentConfigSchema } from "../../src/config/schema";
+import { checkedEnvironmentConfigSchema } from "../../src/config/environment-rules";
 
 /** Top-level attributes that name a resource in its scope. */
 const NAME_ATTRIBUTES = ["name", "name_prefix", "bucket", "analyzer_name", "alarm_name", "function_name", "dashboard_name", "identifier", "replication_group_id", "url", "vault_name", "plan_name", "role_name"];
@@ -88,7 +88,7 @@ describe("names in one account", () => {
     const app = new App({ outdir });
     const production = { ...environments.production, registry: { ...environments.production.registry, acceptReplicationFrom: undefined } };
     // Each config is valid on its own; only the cross-environment rules refuse the pair.
-    const configs = [environments.staging, { ...production, aws: { ...production.aws, accountId: environments.staging.aws.accountId } }].map((config) => environmentConfigSchema.parse(config));
+    const configs = [environments.staging, { ...production, aws: { ...production.aws, accountId: environments.staging.aws.accountId } }].map((config) => checkedEnvironmentConfigSchema.parse(config));
     for (const config of configs) addEnvironment(app, config);
     app.synth();
     const found = Object.keys(collisions(namedResources(outdir)));

@@ -322,6 +322,7 @@ describe("the Lambda entry point", () => {
     try {
       let handler: (event: { SecretId: string; ClientRequestToken: string; Step: string }) => Promise<void> = async () => undefined;
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy per test, with the SDK mock above.
         handler = require("../../lambda/postgres-rotation/index").handler;
       });
       const previous = credentialsAt("AWSCURRENT");

@@ -1,26 +1,17 @@
 import { readFileSync } from "fs";
+import { secretsManagerAdapter } from "../shared/secrets-manager";
 import { Log, rotate, RotationEvent, RotationSettings, SecretsManagerPort } from "./rotation";
 
 /**
- * Lambda entry point: binds the rotation to the AWS SDK the nodejs22.x runtime ships (so the
- * bundle leaves it out) and to the configuration Terraform sets in the environment.
+ * Lambda entry point: binds the rotation to the shared Secrets Manager adapter (on the AWS SDK the
+ * nodejs22.x runtime ships, which the bundle leaves out) and to the configuration Terraform sets in
+ * the environment.
  */
 
 let secretsManager: SecretsManagerPort | undefined;
 
 function client(): SecretsManagerPort {
-  if (secretsManager) return secretsManager;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- shipped by the Lambda runtime, not bundled.
-  const sdk = require("@aws-sdk/client-secrets-manager");
-  const aws = new sdk.SecretsManagerClient({});
-  secretsManager = {
-    describeSecret: (SecretId) => aws.send(new sdk.DescribeSecretCommand({ SecretId })),
-    getSecretValue: (SecretId, VersionStage, VersionId) => aws.send(new sdk.GetSecretValueCommand({ SecretId, VersionStage, VersionId })),
-    putSecretValue: (SecretId, ClientRequestToken, SecretString, VersionStages) =>
-      aws.send(new sdk.PutSecretValueCommand({ SecretId, ClientRequestToken, SecretString, VersionStages })),
-    updateSecretVersionStage: (SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId) =>
-      aws.send(new sdk.UpdateSecretVersionStageCommand({ SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId })),
-  };
+  secretsManager ??= secretsManagerAdapter();
   return secretsManager;
 }
 

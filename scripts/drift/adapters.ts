@@ -14,7 +14,7 @@ export function s3StateObjects(region: string): StateObjectPort {
         return true;
       } catch (error: any) {
         if (/\b(404|Not Found)\b/.test(String(error.stderr ?? ""))) return false;
-        throw new Error(`head-object failed: ${String(error.stderr ?? error.message).split("\n").find((line) => line.trim()) ?? "unknown error"}`);
+        throw new Error(`head-object failed: ${String(error.stderr ?? error.message).split("\n").find((line) => line.trim()) ?? "unknown error"}`, { cause: error });
       }
     },
   };

@@ -16,7 +16,7 @@ export function terraformCli(binary = "terraform", env: NodeJS.ProcessEnv = proc
       return (await run(binary, [`-chdir=${dir}`, ...args, "-no-color"], { env, maxBuffer: 256 * 1024 * 1024 })).stdout;
     } catch (error: any) {
       if (error.stderr) process.stderr.write(error.stderr);
-      throw new Error(`terraform ${args[0]} failed in ${dir}${error.stderr ? " (its errors are above)" : `: ${error.message}`}`);
+      throw new Error(`terraform ${args[0]} failed in ${dir}${error.stderr ? " (its errors are above)" : `: ${error.message}`}`, { cause: error });
     }
   };
   return {

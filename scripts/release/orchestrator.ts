@@ -362,7 +362,7 @@ class Run {
     try {
       await this.ports.deployer.apply(signal);
     } catch (error) {
-      throw new Error(`apply failed (${what}): ${(error as Error).message}`);
+      throw new Error(`apply failed (${what}): ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -38,7 +38,7 @@ export async function terraform(dir: string, env: NodeJS.ProcessEnv, ...args: st
     const { stdout } = await run(TERRAFORM, [...args, "-no-color"], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
     return stdout;
   } catch (error: any) {
-    throw new Error(`terraform ${args[0]} failed:\n${error.stderr || error.stdout || error.message}`);
+    throw new Error(`terraform ${args[0]} failed:\n${error.stderr || error.stdout || error.message}`, { cause: error });
   }
 }
 

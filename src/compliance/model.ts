@@ -5,6 +5,7 @@
  */
 
 /** One block as it appears in cdk.tf.json. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a block of synthesized Terraform JSON: any resource type's attributes.
 export type Block = Record<string, any>;
 
 /** The parts of a synthesized stack the rules read. */

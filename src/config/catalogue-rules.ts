@@ -1,6 +1,7 @@
 import { APP_AMI_ARCHITECTURE, Catalogue, CATALOGUE, unknownName } from "./catalogue";
 import { performanceInsightsProblem } from "./combination-rules";
-import type { EnvironmentConfig, IssueReporter } from "./schema";
+import type { IssueReporter } from "./issue-reporter";
+import type { EnvironmentConfig } from "./schema";
 
 /** Instance types, DB classes and cache node types come from the catalogue and support what the config asks of them. */
 export function checkCatalogue(config: EnvironmentConfig, issue: IssueReporter, catalogue: Catalogue = CATALOGUE): void {

@@ -1,4 +1,5 @@
-import type { EnvironmentConfig, IssueReporter } from "./schema";
+import type { IssueReporter } from "./issue-reporter";
+import type { EnvironmentConfig } from "./schema";
 
 /** Retention minimums of a production environment: [path, minimum days, why]. */
 export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, why: string][] = [
@@ -17,7 +18,8 @@ export const PRODUCTION_MINIMUM_DAYS: readonly [path: string[], days: number, wh
   [["security", "trail", "logRetentionDays"], 365, "a year of the audit trail searchable in CloudWatch Logs"],
 ];
 
-const valueAt = (config: EnvironmentConfig, path: string[]): unknown => path.reduce<any>((value, key) => value?.[key], config);
+const valueAt = (config: EnvironmentConfig, path: string[]): unknown =>
+  path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config);
 
 /**
  * What `production: true` demands: Multi-AZ data stores with failover, backups and DR copies,

@@ -1,29 +1,14 @@
 import { z } from "zod";
-import { canaryName } from "../stacks/naming";
 import { alarmsSchema } from "./alarms-schema";
 import { apmSchema } from "./apm-schema";
-import { checkCatalogue } from "./catalogue-rules";
 import { costSchema } from "./cost-schema";
-import {
-  Problem,
-  capacityProblem,
-  enhancedMonitoringProblem,
-  maintenanceOverlapProblem,
-  redisShardsProblem,
-  serviceUsernameProblem,
-  slowStartProblem,
-  storageAutoscalingProblem,
-  testListenerCidrProblem,
-} from "./combination-rules";
-import { cidrContains, cidrsOverlap, Ipv4Cidr, parseCidr } from "./cidr";
-import { checkProductionRules } from "./production-rules";
-import { formatPath } from "./paths";
-import { checkDisasterRecoveryRules, disasterRecoverySchema } from "./dr-schema";
-import { checkOutsideInRules, outsideInSchema } from "./outside-in-schema";
-import { REGION_ZONES, zonesOf } from "./regions";
-import { checkSecurityRules, securityAlarmsSchema, securitySchema } from "./security-schema";
-import { accountsSchema, checkAccountsRules } from "./accounts-schema";
-import { checkScheduledChecksRules, scheduledChecksSchema } from "./scheduled-checks-schema";
+import { Problem, capacityProblem, enhancedMonitoringProblem, slowStartProblem } from "./combination-rules";
+import { parseCidr } from "./cidr";
+import { disasterRecoverySchema } from "./dr-schema";
+import { outsideInSchema } from "./outside-in-schema";
+import { securityAlarmsSchema, securitySchema } from "./security-schema";
+import { accountsSchema } from "./accounts-schema";
+import { scheduledChecksSchema } from "./scheduled-checks-schema";
 
 /** Retention periods CloudWatch Logs accepts; anything else is rejected by the API at apply time. */
 export const LOG_RETENTION_DAYS = [
@@ -140,6 +125,11 @@ const registry = z.strictObject({
   }),
 });
 
+/**
+ * Every field of an environment config and its own rules. Rules across fields (and the type-level
+ * contract of the rule files) are in environment-rules.ts: parse through validateConfigs or
+ * checkedEnvironmentConfigSchema, never this schema alone.
+ */
 export const environmentConfigSchema = z
   .strictObject({
     environment: z.string().regex(/^[a-z][a-z0-9]{1,15}$/, "must be 2-16 lowercase letters or digits").describe("Environment name, used in stack names (auth-<environment>-<layer>) and resource names"),
@@ -243,117 +233,9 @@ export const environmentConfigSchema = z
       owner: tagValue.describe("Tag Owner"),
       costCentre: tagValue.describe("Tag CostCentre"),
     }),
-  })
-  .superRefine(
-    (config, ctx) => {
-      // Runs even when some fields failed, so that every problem is reported at once. A rule stays
-      // quiet about a field that already has an issue, and a rule group that trips over a malformed
-      // field leaves it to that field's own message.
-      const failed = ctx.issues.filter((entry) => entry.code !== "unrecognized_keys").map((entry) => formatPath(entry.path ?? []));
-      const issue: IssueReporter = (path, message) => {
-        const field = formatPath(path);
-        if (failed.some((prefix) => prefix !== "" && (field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`)))) return;
-        ctx.addIssue({ code: "custom", path, message });
-      };
-      const checks = [checkNetworkRules, checkEnvironmentRules, (value: EnvironmentConfig) => checkDataRules(value.data, value.ci.guard.minBackupRetentionDays, issue), (value: EnvironmentConfig) => checkCatalogue(value, issue), checkProductionRules, checkDisasterRecoveryRules, (value: EnvironmentConfig) => checkSecurityRules(value, issue, LOG_RETENTION_DAYS), checkAccountsRules, (value: EnvironmentConfig) => checkOutsideInRules(value, issue, canaryName(value.environment)), checkScheduledChecksRules];
-      for (const check of checks) {
-        try {
-          check(config, issue);
-        } catch (error) {
-          if (failed.length === 0) throw error;
-        }
-      }
-    },
-    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
-  );
+  });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
-
-export type IssueReporter = (path: (string | number)[], message: string) => void;
-
-/** Regions, availability zones, NAT gateways and the subnet plan. */
-function checkNetworkRules(config: EnvironmentConfig, issue: IssueReporter) {
-  const { network, aws } = config;
-
-  if (aws.drRegion === aws.region) issue(["aws", "drRegion"], `must differ from aws.region (${aws.region})`);
-  for (const path of [["aws", "region"], ["aws", "drRegion"], ["state", "region"]] as const) {
-    const name = path[0] === "aws" ? aws[path[1] as "region" | "drRegion"] : config.state.region;
-    if (!(name in REGION_ZONES)) issue([...path], `${name} is not a supported region (${Object.keys(REGION_ZONES).join(", ")}); add it to src/config/regions.ts`);
-  }
-
-  network.availabilityZones.forEach((zone, index) => {
-    if (aws.region in REGION_ZONES && !zonesOf(aws.region).includes(zone)) {
-      issue(["network", "availabilityZones", index], `${zone} is not an availability zone of ${aws.region} (${zonesOf(aws.region).join(", ")})`);
-    }
-  });
-  if (new Set(network.availabilityZones).size !== network.availabilityZones.length) {
-    issue(["network", "availabilityZones"], "must not repeat an availability zone");
-  }
-  if (network.natGatewayCount > network.availabilityZones.length) {
-    issue(["network", "natGatewayCount"], `must not exceed the number of availability zones (${network.availabilityZones.length})`);
-  }
-
-  const vpc = parseCidr(network.vpcCidr);
-  const planned: { path: (string | number)[]; block: Ipv4Cidr }[] = [];
-  for (const tier of ["public", "private", "isolated"] as const) {
-    const blocks = network.subnets[tier];
-    if (blocks.length !== network.availabilityZones.length) {
-      issue(["network", "subnets", tier], `must list one CIDR per availability zone (${network.availabilityZones.length}), got ${blocks.length}`);
-    }
-    blocks.forEach((text, index) => {
-      const block = parseCidr(text);
-      if (block) planned.push({ path: ["network", "subnets", tier, index], block });
-    });
-  }
-  for (const [index, subnet] of planned.entries()) {
-    if (vpc && !cidrContains(vpc, subnet.block)) {
-      issue(subnet.path, `${subnet.block.text} does not fit inside the VPC CIDR ${vpc.text}`);
-    }
-    for (const other of planned.slice(index + 1)) {
-      if (cidrsOverlap(subnet.block, other.block)) {
-        issue(other.path, `${other.block.text} overlaps ${formatPath(subnet.path)} (${subnet.block.text})`);
-      }
-    }
-  }
-}
-
-/** State backend, replication target, certificate names, alarm recipients and the test listener. */
-function checkEnvironmentRules(config: EnvironmentConfig, issue: IssueReporter) {
-  config.app.testListenerAllowedCidrs.forEach((text, index) => {
-    const problem = testListenerCidrProblem(text);
-    if (problem) issue(["app", "testListenerAllowedCidrs", index], problem);
-  });
-  if (config.state.backend === "terraform-cloud" && !config.state.terraformCloud) {
-    issue(["state", "terraformCloud"], 'is required when state.backend is "terraform-cloud"');
-  }
-  if (config.registry.replicateTo?.accountId === config.aws.accountId && config.registry.replicateTo.region === config.aws.region) {
-    issue(["registry", "replicateTo"], "must name another account or region than aws.accountId/aws.region");
-  }
-  config.app.alternativeNames.forEach((name, index) => {
-    if (!name.endsWith(`.${config.dns.domainName}`) && name !== config.dns.domainName) {
-      issue(["app", "alternativeNames", index], `${name} is not inside ${config.dns.domainName}`);
-    }
-  });
-  if (config.production && config.alarms.emails.length === 0) {
-    issue(["alarms", "emails"], "a production environment needs at least one alarm e-mail address");
-  }
-}
-
-function checkDataRules(data: EnvironmentConfig["data"], minBackupRetentionDays: number, issue: IssueReporter) {
-  const { postgres: db, redis: cache } = data;
-  const problems: [(string | number)[], Problem][] = [
-    [["data", "postgres", "maxAllocatedStorageGb"], storageAutoscalingProblem(db.allocatedStorageGb, db.maxAllocatedStorageGb)],
-    [["data", "postgres", "serviceUsername"], serviceUsernameProblem(db.serviceUsername, db.masterUsername)],
-    [["data", "postgres", "backupWindow"], maintenanceOverlapProblem(db.backupWindow, db.maintenanceWindow)],
-    [["data", "redis", "snapshotWindow"], maintenanceOverlapProblem(cache.snapshotWindow, cache.maintenanceWindow)],
-    [["data", "redis", "shards"], redisShardsProblem(cache.clusterMode, cache.shards, cache.replicasPerShard)],
-  ];
-  for (const [path, problem] of problems) if (problem) issue(path, problem);
-  if (db.backupRetentionDays < minBackupRetentionDays) {
-    // The plan guard blocks any plan below this floor: a config below it could never deploy.
-    issue(["data", "postgres", "backupRetentionDays"], `must be at least ci.guard.minBackupRetentionDays (${minBackupRetentionDays})`);
-  }
-}
 
 /** The shape an environment file is written in (before defaults are applied). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;

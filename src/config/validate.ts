@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { editDistance } from "./catalogue";
 import { formatPath } from "./paths";
-import { checkSharedAccounts } from "./accounts-schema";
+import { checkSharedAccounts } from "./accounts-rules";
+import { checkedEnvironmentConfigSchema } from "./environment-rules";
 import { EnvironmentConfig, environmentConfigSchema } from "./schema";
 
 /** Thrown when configuration is invalid; `problems` holds one line per failed rule. */
@@ -18,7 +19,7 @@ export function validateConfigs(raw: Readonly<Record<string, unknown>>): Environ
   const valid: EnvironmentConfig[] = [];
   const named: { name: string; config: EnvironmentConfig }[] = [];
   for (const [name, candidate] of Object.entries(raw)) {
-    const result = environmentConfigSchema.safeParse(candidate);
+    const result = checkedEnvironmentConfigSchema.safeParse(candidate);
     if (result.success) {
       valid.push(result.data);
       named.push({ name, config: result.data });
@@ -48,6 +49,7 @@ function describeIssue(environment: string, issue: z.core.$ZodIssue): string[] {
 
 /** The keys the schema defines for the object at `path`. */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks zod's internal definitions, which differ per schema kind.
   let schema: any = environmentConfigSchema;
   for (const segment of path) {
     while (schema?.unwrap && !schema.shape) schema = schema.unwrap();

@@ -45,6 +45,7 @@ function environmentOf(stack: string): { usage: UsageAssumptions; zones: number 
   const name = parseStackName(stack)?.environment;
   const input = name ? (environments as Record<string, unknown>)[name] : undefined;
   if (!input) return { usage: DEFAULT_USAGE, zones: 2 };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- validateConfigs checks the shape itself.
   const [config] = validateConfigs({ [name!]: input as any });
   return { usage: config.cost.usage, zones: config.network.availabilityZones.length };
 }

@@ -46,6 +46,7 @@ export interface PricingContext {
   readonly launchTemplate: (group: Attributes) => { instanceType: string; rootVolumeGb: number; detailedMonitoring: boolean } | undefined;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resource's Terraform attributes, any resource type.
 export type Attributes = Record<string, any>;
 
 const one = (value: unknown): Attributes | undefined => (Array.isArray(value) ? value[0] : value && typeof value === "object" ? (value as Attributes) : undefined);

@@ -28,6 +28,7 @@ export interface LayerInventory {
   readonly roleActionsOnAnyResource: readonly string[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized Terraform JSON: any resource type's attributes.
 type Blocks = Record<string, Record<string, Record<string, any>>>;
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();

@@ -52,7 +52,7 @@ export class SecretConvergence extends Construct {
     this.function = new NodeFunction(this, "function", {
       functionName,
       description: "Refreshes the service's instances after a secret rotation",
-      sourceDirectory: "lambda/secret-convergence",
+      bundleEntryPoint: "lambda/secret-convergence/index.ts",
       environment: {
         GROUP_NAMES: Fn.join(",", props.groups.map((group) => group.name)),
         REDIS_SECRET_ARN: props.redis.secretArn,

@@ -38,7 +38,7 @@ export function appSecretRotation(scope: Construct, props: AppSecretRotationProp
   const rotationFunction = new NodeFunction(scope, "rotation", {
     functionName: `${props.name}-app-secret-rotation`,
     description: "Rotates the auth service's signing key and session secret",
-    sourceDirectory: "lambda/secret-rotation",
+    bundleEntryPoint: "lambda/secret-rotation/index.ts",
     environment: {
       SECRET_KEYS: APP_SECRET_KEYS.join(","),
       SECRET_LENGTH: String(APP_SECRET_VALUE_LENGTH),

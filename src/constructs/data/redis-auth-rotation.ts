@@ -39,7 +39,7 @@ export interface RedisAuthRotationProps {
 
 /**
  * Rotates the Redis AUTH token with ElastiCache's ROTATE and SET strategies (see
- * lambda/redis-auth-rotation/rotation.js): a Lambda function in the VPC, so it can ask Redis which
+ * lambda/redis-auth-rotation/rotation.ts): a Lambda function in the VPC, so it can ask Redis which
  * tokens it accepts, on a Secrets Manager schedule that starts with a rotation at creation.
  */
 export class RedisAuthRotation extends Construct {
@@ -52,7 +52,7 @@ export class RedisAuthRotation extends Construct {
     this.function = new NodeFunction(this, "function", {
       functionName,
       description: "Rotates the Redis AUTH token (ElastiCache ROTATE, then SET)",
-      sourceDirectory: "lambda/redis-auth-rotation",
+      bundleEntryPoint: "lambda/redis-auth-rotation/index.ts",
       environment: {
         REPLICATION_GROUP_ID: props.replicationGroupId,
         REDIS_HOST: props.redisHost,

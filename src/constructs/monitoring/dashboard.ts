@@ -65,6 +65,7 @@ export function alarmGraph(definition: AlarmDefinition, alarmName: string, regio
       thresholds,
     });
   }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the provider types metricQuery as a token-or-list union.
   const queries = (definition.metricQuery ?? []) as any[];
   const rows: MetricRow[] = queries.map((query) =>
     query.metric

@@ -1,6 +1,3 @@
-// @ts-check
-"use strict";
-
 /**
  * Makes every running instance pick up a rotated secret: instances read their secrets once, at
  * boot, so after Secrets Manager reports RotationSucceeded for one of the service's secrets this
@@ -17,29 +14,80 @@
  * refresh succeeded, the Redis rotation function is asked to retire it (ElastiCache SET).
  *
  * Failures throw, so they count as function errors (alarmed) and Lambda retries the event.
- *
- * @typedef {{ AutoScalingGroupName: string, DesiredCapacity?: number }} Group
- * @typedef {{ InstanceRefreshId: string, Status: string, StatusReason?: string, StartTime?: Date | string }} Refresh
- * @typedef {{
- *   describeGroups(names: string[]): Promise<Group[]>,
- *   startInstanceRefresh(group: string, preferences: { MinHealthyPercentage: number, MaxHealthyPercentage: number }): Promise<string>,
- *   describeInstanceRefreshes(group: string): Promise<Refresh[]>,
- * }} AutoScaling
- * @typedef {{ invokeAsync(functionName: string, payload: object): Promise<unknown> }} Lambda
- * @typedef {{ now(): number, sleep(ms: number): Promise<void> }} Clock
- * @typedef {{ autoScaling: AutoScaling, lambda: Lambda, clock: Clock, log(level: "info" | "error", message: string, fields: object): void }} Ports
- * @typedef {{ groupNames: string[], redisSecretArn?: string, redisRotationFunction?: string, waitSeconds: number, pollSeconds: number }} Settings
- * @typedef {{ "detail-type": string, time?: string, detail?: any }} Event
  */
+
+export interface Group {
+  readonly AutoScalingGroupName: string;
+  readonly DesiredCapacity?: number;
+}
+
+export interface Refresh {
+  readonly InstanceRefreshId: string;
+  readonly Status: string;
+  readonly StatusReason?: string;
+  readonly StartTime?: Date | string;
+}
+
+export interface RefreshPreferences {
+  readonly MinHealthyPercentage: number;
+  readonly MaxHealthyPercentage: number;
+}
+
+export interface AutoScaling {
+  describeGroups(names: string[]): Promise<Group[]>;
+  startInstanceRefresh(group: string, preferences: RefreshPreferences): Promise<string>;
+  describeInstanceRefreshes(group: string): Promise<Refresh[]>;
+}
+
+export interface Lambda {
+  invokeAsync(functionName: string, payload: object): Promise<unknown>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Ports {
+  readonly autoScaling: AutoScaling;
+  readonly lambda: Lambda;
+  readonly clock: Clock;
+  log(level: "info" | "error", message: string, fields: object): void;
+}
+
+export interface Settings {
+  readonly groupNames: string[];
+  readonly redisSecretArn?: string;
+  readonly redisRotationFunction?: string;
+  readonly waitSeconds: number;
+  readonly pollSeconds: number;
+}
+
+/** The EventBridge events the function is subscribed to (rotation results from CloudTrail, refresh failures). */
+export interface Event {
+  readonly "detail-type": string;
+  readonly time?: string;
+  readonly detail?: {
+    readonly eventName?: string;
+    readonly additionalEventData?: { readonly SecretId?: unknown };
+    readonly AutoScalingGroupName?: string;
+    readonly InstanceRefreshId?: string;
+  };
+}
+
+/** One instance refresh started (or adopted) for one group. */
+export interface GroupRefresh {
+  readonly group: string;
+  readonly refresh: string;
+}
 
 /** https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_StartInstanceRefresh.html (Errors) */
 const REFRESH_IN_PROGRESS = "InstanceRefreshInProgress";
 /** https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRefresh.html (Status) */
 const RUNNING = ["Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking"];
-const PREFERENCES = { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 };
+export const PREFERENCES: RefreshPreferences = { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 };
 
-/** @param {Event} event @param {Ports} ports @param {Settings} settings */
-async function handle(event, ports, settings) {
+export async function handle(event: Event, ports: Ports, settings: Settings): Promise<{ refreshed: GroupRefresh[] }> {
   const detailType = event["detail-type"];
   if (detailType === "EC2 Auto Scaling Instance Refresh Failed") {
     ports.log("error", "instance refresh failed: instances may still hold an old secret", {
@@ -66,26 +114,21 @@ async function handle(event, ports, settings) {
   return { refreshed: refreshes };
 }
 
-/**
- * @param {number} rotatedAt @param {Ports} ports @param {Settings} settings
- * @returns {Promise<Array<{ group: string, refresh: string }>>}
- */
-async function refreshFleet(rotatedAt, ports, settings) {
+async function refreshFleet(rotatedAt: number, ports: Ports, settings: Settings): Promise<GroupRefresh[]> {
   const groups = await ports.autoScaling.describeGroups(settings.groupNames);
   const running = groups.filter((group) => (group.DesiredCapacity ?? 0) > 0);
-  const refreshes = [];
+  const refreshes: GroupRefresh[] = [];
   for (const { AutoScalingGroupName: group } of running) refreshes.push({ group, refresh: await refreshGroup(group, rotatedAt, ports, settings) });
   return refreshes;
 }
 
-/** @param {string} group @param {number} rotatedAt @param {Ports} ports @param {Settings} settings */
-async function refreshGroup(group, rotatedAt, { autoScaling, clock }, settings) {
+async function refreshGroup(group: string, rotatedAt: number, { autoScaling, clock }: Ports, settings: Settings): Promise<string> {
   const deadline = clock.now() + settings.waitSeconds * 1000;
   for (;;) {
     try {
       return await autoScaling.startInstanceRefresh(group, PREFERENCES);
     } catch (error) {
-      if (/** @type {{ name?: string }} */ (error).name !== REFRESH_IN_PROGRESS) throw error;
+      if ((error as { name?: string }).name !== REFRESH_IN_PROGRESS) throw error;
     }
     const active = (await autoScaling.describeInstanceRefreshes(group)).find((refresh) => RUNNING.includes(refresh.Status));
     if (active && active.StartTime && new Date(active.StartTime).getTime() >= rotatedAt && active.Status !== "Cancelling") {
@@ -96,10 +139,7 @@ async function refreshGroup(group, rotatedAt, { autoScaling, clock }, settings) 
   }
 }
 
-/**
- * @param {Array<{ group: string, refresh: string }>} refreshes @param {Ports} ports @param {Settings} settings
- */
-async function waitForSuccess(refreshes, { autoScaling, clock }, settings) {
+async function waitForSuccess(refreshes: GroupRefresh[], { autoScaling, clock }: Ports, settings: Settings): Promise<void> {
   const deadline = clock.now() + settings.waitSeconds * 1000;
   for (const { group, refresh } of refreshes) {
     for (;;) {
@@ -114,4 +154,3 @@ async function waitForSuccess(refreshes, { autoScaling, clock }, settings) {
   }
 }
 
-module.exports = { handle, PREFERENCES };

@@ -1,29 +1,26 @@
-// @ts-check
-"use strict";
-// Lambda entry point: binds the convergence handler to the AWS SDK the Node.js runtime ships.
-const { handle } = require("./convergence");
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { Event, handle, Ports } from "./convergence";
 
-/** @type {import("./convergence").Ports | undefined} */
-let ports;
+/** Lambda entry point: binds the convergence handler to the AWS SDK the Node.js runtime ships. */
 
-function bind() {
+let ports: Ports | undefined;
+
+function bind(): Ports {
   if (ports) return ports;
-  const as = require("@aws-sdk/client-auto-scaling");
-  // @ts-expect-error -- shipped by the Lambda runtime, deliberately not a dependency of this project.
-  const lambda = require("@aws-sdk/client-lambda");
-  const autoScaling = new as.AutoScalingClient({});
-  const functions = new lambda.LambdaClient({});
+  const autoScaling = new AutoScalingClient({});
+  const functions = new LambdaClient({});
   ports = {
     autoScaling: {
       describeGroups: async (AutoScalingGroupNames) =>
-        ((await autoScaling.send(new as.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames }))).AutoScalingGroups ?? []).map((group) => ({
+        ((await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames }))).AutoScalingGroups ?? []).map((group) => ({
           AutoScalingGroupName: group.AutoScalingGroupName ?? "",
           DesiredCapacity: group.DesiredCapacity,
         })),
       startInstanceRefresh: async (AutoScalingGroupName, Preferences) =>
-        (await autoScaling.send(new as.StartInstanceRefreshCommand({ AutoScalingGroupName, Strategy: "Rolling", Preferences }))).InstanceRefreshId ?? "",
+        (await autoScaling.send(new StartInstanceRefreshCommand({ AutoScalingGroupName, Strategy: "Rolling", Preferences }))).InstanceRefreshId ?? "",
       describeInstanceRefreshes: async (AutoScalingGroupName) =>
-        ((await autoScaling.send(new as.DescribeInstanceRefreshesCommand({ AutoScalingGroupName }))).InstanceRefreshes ?? []).map((refresh) => ({
+        ((await autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName }))).InstanceRefreshes ?? []).map((refresh) => ({
           InstanceRefreshId: refresh.InstanceRefreshId ?? "",
           Status: refresh.Status ?? "",
           StatusReason: refresh.StatusReason,
@@ -32,7 +29,7 @@ function bind() {
     },
     lambda: {
       invokeAsync: (FunctionName, payload) =>
-        functions.send(new lambda.InvokeCommand({ FunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) })),
+        functions.send(new InvokeCommand({ FunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) })),
     },
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     // One JSON line per event; secret ARNs and group names only, never a value.
@@ -41,8 +38,7 @@ function bind() {
   return ports;
 }
 
-/** @param {import("./convergence").Event} event */
-exports.handler = (event) =>
+export const handler = (event: Event) =>
   handle(event, bind(), {
     groupNames: (process.env.GROUP_NAMES ?? "").split(",").filter(Boolean),
     redisSecretArn: process.env.REDIS_SECRET_ARN,

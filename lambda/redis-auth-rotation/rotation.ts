@@ -1,5 +1,4 @@
-// @ts-check
-"use strict";
+import type { SecretsManagerAdapter } from "../shared/secrets-manager";
 
 /**
  * Secrets Manager rotation of the Redis AUTH token of an ElastiCache replication group, with
@@ -24,43 +23,72 @@
  * Secrets Manager retries every step, so each step first checks whether it already ran, against
  * Redis itself: a token that authenticates has been applied. No token is ever logged or put in
  * an error message.
- *
- * @typedef {{
- *   describeSecret(secretId: string): Promise<{ RotationEnabled?: boolean, VersionIdsToStages?: Record<string, string[]> }>,
- *   getSecretValue(secretId: string, versionId: string): Promise<{ SecretString?: string }>,
- *   getPendingValue(secretId: string, versionId: string): Promise<{ SecretString?: string }>,
- *   putSecretValue(secretId: string, token: string, value: string, stages: string[]): Promise<unknown>,
- *   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom?: string): Promise<unknown>,
- *   getRandomAlphanumeric(length: number): Promise<string>,
- * }} SecretsManager
- * @typedef {{ Status?: string, AuthTokenEnabled?: boolean, PendingModifiedValues?: { AuthTokenStatus?: string } }} ReplicationGroup
- * @typedef {{
- *   describeReplicationGroup(id: string): Promise<ReplicationGroup>,
- *   modifyAuthToken(id: string, token: string, strategy: "ROTATE" | "SET"): Promise<unknown>,
- * }} ElastiCache
- * @typedef {{ accepts(token: string): Promise<boolean> }} RedisProbe
- * @typedef {{ now(): number, sleep(ms: number): Promise<void> }} Clock
- * @typedef {{ secretsManager: SecretsManager, elastiCache: ElastiCache, redis: RedisProbe, clock: Clock }} Ports
- * @typedef {{ replicationGroupId: string, tokenLength: number, waitSeconds: number, pollSeconds: number }} Settings
- * @typedef {{ SecretId: string, ClientRequestToken: string, Step: string }} RotationEvent
- * @typedef {{ SecretId: string, Action: "retirePreviousToken" }} RetireEvent
  */
+
+/** The Secrets Manager calls this rotation makes (lambda/shared/secrets-manager.ts binds them). */
+export interface SecretsManager extends Pick<SecretsManagerAdapter, "describeSecret" | "putSecretValue" | "updateSecretVersionStage"> {
+  /** The version with this id, whatever its stage. */
+  getSecretValue(secretId: string, versionId: string): Promise<{ SecretString?: string }>;
+  /** The version with this id, only while it is AWSPENDING. */
+  getPendingValue(secretId: string, versionId: string): Promise<{ SecretString?: string }>;
+  getRandomAlphanumeric(length: number): Promise<string>;
+}
+
+export interface ReplicationGroup {
+  readonly Status?: string;
+  readonly AuthTokenEnabled?: boolean;
+  readonly PendingModifiedValues?: { readonly AuthTokenStatus?: string };
+}
+
+export interface ElastiCache {
+  describeReplicationGroup(id: string): Promise<ReplicationGroup>;
+  modifyAuthToken(id: string, token: string, strategy: "ROTATE" | "SET"): Promise<unknown>;
+}
+
+export interface RedisProbe {
+  accepts(token: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Ports {
+  readonly secretsManager: SecretsManager;
+  readonly elastiCache: ElastiCache;
+  readonly redis: RedisProbe;
+  readonly clock: Clock;
+}
+
+export interface Settings {
+  readonly replicationGroupId: string;
+  readonly tokenLength: number;
+  readonly waitSeconds: number;
+  readonly pollSeconds: number;
+}
+
+export interface RotationEvent {
+  readonly SecretId: string;
+  readonly ClientRequestToken: string;
+  readonly Step: string;
+}
+
+export interface RetireEvent {
+  readonly SecretId: string;
+  readonly Action: "retirePreviousToken";
+}
 
 // ElastiCache accepts only letters, digits and !&#$^<>- in a token; letters and digits alone keep
 // it valid everywhere (shell, env file, URL). 64 characters of 62 symbols is over 380 bits.
-const TOKEN_FIELD = "auth_token";
+export const TOKEN_FIELD = "auth_token";
 /** https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/CommonErrors.html: the group was busy. */
 const GROUP_BUSY = "InvalidReplicationGroupStateFault";
 const MODIFY_ATTEMPTS = 3;
 
-/**
- * @param {RotationEvent | RetireEvent} event
- * @param {Ports} ports
- * @param {Settings} settings
- */
-async function rotate(event, ports, settings) {
+export async function rotate(event: RotationEvent | RetireEvent, ports: Ports, settings: Settings): Promise<void> {
   if ("Action" in event) {
-    if (event.Action !== "retirePreviousToken") throw new Error(`unknown action ${event.Action}`);
+    if (event.Action !== "retirePreviousToken") throw new Error(`unknown action ${String(event.Action)}`);
     return retirePreviousToken(event.SecretId, ports, settings);
   }
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
@@ -86,23 +114,18 @@ async function rotate(event, ports, settings) {
   }
 }
 
-/** @param {string} secretId @param {string} token @param {Ports} ports @param {Settings} settings */
-async function createSecret(secretId, token, { secretsManager }, settings) {
+async function createSecret(secretId: string, token: string, { secretsManager }: Ports, settings: Settings): Promise<void> {
   try {
     await secretsManager.getPendingValue(secretId, token);
     return; // created by an earlier attempt of this rotation
   } catch (error) {
-    if (/** @type {{ name?: string }} */ (error).name !== "ResourceNotFoundException") throw error;
+    if ((error as { name?: string }).name !== "ResourceNotFoundException") throw error;
   }
   const value = await secretsManager.getRandomAlphanumeric(settings.tokenLength);
   await secretsManager.putSecretValue(secretId, token, JSON.stringify({ [TOKEN_FIELD]: value }), ["AWSPENDING"]);
 }
 
-/**
- * @param {string} secretId @param {string} token @param {Record<string, string[]>} versions
- * @param {Ports} ports @param {Settings} settings
- */
-async function setSecret(secretId, token, versions, ports, settings) {
+async function setSecret(secretId: string, token: string, versions: Record<string, string[]>, ports: Ports, settings: Settings): Promise<void> {
   const pending = await tokenOf(secretId, token, ports);
   const currentVersion = versionWith(versions, "AWSCURRENT");
   if (!currentVersion) {
@@ -121,10 +144,7 @@ async function setSecret(secretId, token, versions, ports, settings) {
   await modify(pending, "ROTATE", ports, settings);
 }
 
-/**
- * @param {string} secretId @param {string} token @param {Record<string, string[]>} versions @param {Ports} ports
- */
-async function testSecret(secretId, token, versions, ports) {
+async function testSecret(secretId: string, token: string, versions: Record<string, string[]>, ports: Ports): Promise<void> {
   if (!(await ports.redis.accepts(await tokenOf(secretId, token, ports)))) {
     throw new Error(`Redis refuses the pending AUTH token of ${secretId}`);
   }
@@ -134,17 +154,14 @@ async function testSecret(secretId, token, versions, ports) {
   }
 }
 
-/**
- * @param {string} secretId @param {string} token @param {Record<string, string[]>} versions @param {Ports} ports
- */
-async function finishSecret(secretId, token, versions, { secretsManager }) {
+async function finishSecret(secretId: string, token: string, versions: Record<string, string[]>, { secretsManager }: Ports): Promise<void> {
   const current = versionWith(versions, "AWSCURRENT");
   if (current === token) return;
   await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current);
 }
 
-/** SET with the current token, once every instance runs with it. @param {string} secretId @param {Ports} ports @param {Settings} settings */
-async function retirePreviousToken(secretId, ports, settings) {
+/** SET with the current token, once every instance runs with it. */
+async function retirePreviousToken(secretId: string, ports: Ports, settings: Settings): Promise<void> {
   const versions = (await ports.secretsManager.describeSecret(secretId)).VersionIdsToStages ?? {};
   const currentVersion = versionWith(versions, "AWSCURRENT");
   const previousVersion = versionWith(versions, "AWSPREVIOUS");
@@ -157,23 +174,21 @@ async function retirePreviousToken(secretId, ports, settings) {
  * Applies a token change immediately and waits until the group has applied it. ElastiCache refuses
  * ModifyReplicationGroup unless the group is available, so this waits for that first, and once
  * more if the group got busy (a snapshot, maintenance) between the check and the call.
- * @param {string} authToken @param {"ROTATE" | "SET"} strategy @param {Ports} ports @param {Settings} settings
  */
-async function modify(authToken, strategy, ports, settings) {
+async function modify(authToken: string, strategy: "ROTATE" | "SET", ports: Ports, settings: Settings): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await waitUntilAvailable(ports, settings);
     try {
       await ports.elastiCache.modifyAuthToken(settings.replicationGroupId, authToken, strategy);
       break;
     } catch (error) {
-      if (/** @type {{ name?: string }} */ (error).name !== GROUP_BUSY || attempt >= MODIFY_ATTEMPTS) throw error;
+      if ((error as { name?: string }).name !== GROUP_BUSY || attempt >= MODIFY_ATTEMPTS) throw error;
     }
   }
   await waitUntilAvailable(ports, settings);
 }
 
-/** @param {Ports} ports @param {Settings} settings */
-async function waitUntilAvailable({ elastiCache, clock }, settings) {
+async function waitUntilAvailable({ elastiCache, clock }: Ports, settings: Settings): Promise<void> {
   const deadline = clock.now() + settings.waitSeconds * 1000;
   for (;;) {
     const group = await elastiCache.describeReplicationGroup(settings.replicationGroupId);
@@ -189,17 +204,14 @@ async function waitUntilAvailable({ elastiCache, clock }, settings) {
   }
 }
 
-/** @param {string} secretId @param {string} versionId @param {Ports} ports */
-async function tokenOf(secretId, versionId, { secretsManager }) {
+async function tokenOf(secretId: string, versionId: string, { secretsManager }: Ports): Promise<string> {
   const { SecretString } = await secretsManager.getSecretValue(secretId, versionId);
   const token = JSON.parse(SecretString ?? "{}")[TOKEN_FIELD];
   if (typeof token !== "string" || token.length < 16) throw new Error(`version ${versionId} of ${secretId} holds no usable ${TOKEN_FIELD}`);
   return token;
 }
 
-/** @param {Record<string, string[]>} versions @param {string} stage */
-function versionWith(versions, stage) {
+function versionWith(versions: Record<string, string[]>, stage: string): string | undefined {
   return Object.keys(versions).find((version) => versions[version].includes(stage));
 }
 
-module.exports = { rotate, TOKEN_FIELD };

@@ -1,5 +1,4 @@
-// @ts-check
-"use strict";
+import type { SecretsManagerAdapter } from "../shared/secrets-manager";
 
 /**
  * Secrets Manager rotation of key rings (the app's signing key and session secret). For every key
@@ -10,24 +9,26 @@
  * accepts the old current as its previous) accept each other's signatures until the instance
  * refresh after the rotation has replaced the old ones. Nothing outside the secret holds these
  * values, so setSecret has nothing to update.
- *
- * @typedef {{
- *   describeSecret(secretId: string): Promise<{ RotationEnabled?: boolean, VersionIdsToStages?: Record<string, string[]> }>,
- *   getSecretValue(secretId: string, stage: string, versionId?: string): Promise<{ SecretString?: string }>,
- *   putSecretValue(secretId: string, token: string, value: string, stages: string[]): Promise<unknown>,
- *   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom?: string): Promise<unknown>,
- *   getRandomPassword(length: number, excludeCharacters: string): Promise<string>,
- * }} SecretsManager
- * @typedef {{ keys: string[], length: number, excludeCharacters: string }} SecretShape
- * @typedef {{ SecretId: string, ClientRequestToken: string, Step: string }} RotationEvent
  */
 
-/**
- * @param {RotationEvent} event
- * @param {SecretsManager} secretsManager
- * @param {SecretShape} shape
- */
-async function rotate(event, secretsManager, shape) {
+/** The Secrets Manager calls this rotation makes (lambda/shared/secrets-manager.ts binds them). */
+export interface SecretsManager extends Omit<SecretsManagerAdapter, "getRandomPassword"> {
+  getRandomPassword(length: number, excludeCharacters: string): Promise<string>;
+}
+
+export interface SecretShape {
+  readonly keys: string[];
+  readonly length: number;
+  readonly excludeCharacters: string;
+}
+
+export interface RotationEvent {
+  readonly SecretId: string;
+  readonly ClientRequestToken: string;
+  readonly Step: string;
+}
+
+export async function rotate(event: RotationEvent, secretsManager: SecretsManager, shape: SecretShape): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const metadata = await secretsManager.describeSecret(secretId);
   if (!metadata.RotationEnabled) throw new Error(`rotation is not enabled for ${secretId}`);
@@ -50,17 +51,19 @@ async function rotate(event, secretsManager, shape) {
   }
 }
 
-/** @param {string} secretId @param {string} token @param {SecretsManager} secretsManager @param {SecretShape} shape */
-async function createSecret(secretId, token, secretsManager, shape) {
+function isNotFound(error: unknown): boolean {
+  return (error as { name?: string }).name === "ResourceNotFoundException";
+}
+
+async function createSecret(secretId: string, token: string, secretsManager: SecretsManager, shape: SecretShape): Promise<void> {
   try {
     await secretsManager.getSecretValue(secretId, "AWSPENDING", token);
     return; // created by an earlier attempt of this rotation
   } catch (error) {
-    if (/** @type {{ name?: string }} */ (error).name !== "ResourceNotFoundException") throw error;
+    if (!isNotFound(error)) throw error;
   }
   const current = await currentValue(secretId, secretsManager);
-  /** @type {Record<string, string>} */
-  const value = {};
+  const value: Record<string, string> = {};
   for (const key of shape.keys) {
     const fresh = () => secretsManager.getRandomPassword(shape.length, shape.excludeCharacters);
     value[key] = current[`${key}_next`] ?? (await fresh());
@@ -70,33 +73,28 @@ async function createSecret(secretId, token, secretsManager, shape) {
   await secretsManager.putSecretValue(secretId, token, JSON.stringify(value), ["AWSPENDING"]);
 }
 
-/** @param {string} secretId @param {SecretsManager} secretsManager @returns {Promise<Record<string, string>>} */
-async function currentValue(secretId, secretsManager) {
+async function currentValue(secretId: string, secretsManager: SecretsManager): Promise<Record<string, string>> {
   try {
     return JSON.parse((await secretsManager.getSecretValue(secretId, "AWSCURRENT")).SecretString ?? "{}");
   } catch (error) {
-    if (/** @type {{ name?: string }} */ (error).name === "ResourceNotFoundException") return {};
+    if (isNotFound(error)) return {};
     throw error;
   }
 }
 
-/** @param {string} secretId @param {string} token @param {SecretsManager} secretsManager @param {SecretShape} shape */
-async function testSecret(secretId, token, secretsManager, shape) {
+async function testSecret(secretId: string, token: string, secretsManager: SecretsManager, shape: SecretShape): Promise<void> {
   const { SecretString } = await secretsManager.getSecretValue(secretId, "AWSPENDING", token);
-  const value = JSON.parse(SecretString ?? "{}");
+  const value: Record<string, unknown> = JSON.parse(SecretString ?? "{}");
   const fields = shape.keys.flatMap((key) => [key, `${key}_previous`, `${key}_next`]);
-  const missing = fields.filter((field) => typeof value[field] !== "string" || value[field].length < shape.length);
+  const missing = fields.filter((field) => {
+    const entry = value[field];
+    return typeof entry !== "string" || entry.length < shape.length;
+  });
   if (missing.length > 0) throw new Error(`pending version of ${secretId} lacks ${missing.join(", ")}`);
 }
 
-/**
- * @param {string} secretId @param {string} token @param {SecretsManager} secretsManager
- * @param {Record<string, string[]>} versions
- */
-async function finishSecret(secretId, token, secretsManager, versions) {
+async function finishSecret(secretId: string, token: string, secretsManager: SecretsManager, versions: Record<string, string[]>): Promise<void> {
   const current = Object.keys(versions).find((version) => versions[version].includes("AWSCURRENT"));
   if (current === token) return;
   await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current);
 }
-
-module.exports = { rotate };

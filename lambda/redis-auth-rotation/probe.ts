@@ -1,22 +1,26 @@
-// @ts-check
-"use strict";
 // Asks Redis itself whether it accepts a token: the only place that knows which tokens are live.
-const tls = require("node:tls");
+import { connect } from "node:tls";
+import type { RedisProbe } from "./rotation";
+
+export interface RedisTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+  readonly ca?: string | Buffer;
+}
 
 /**
  * Connects over TLS (the group requires it), sends AUTH and reads the one-line reply.
  * +OK means accepted; an error reply (WRONGPASS, "invalid password") means refused. Anything
  * else (no connection, timeout) is an error, never a "no": a rotation must not act on a guess.
- * @param {{ host: string, port: number, timeoutMs: number, ca?: string | Buffer }} target
- * @returns {import("./rotation").RedisProbe}
  */
-function redisProbe(target) {
+export function redisProbe(target: RedisTarget): RedisProbe {
   return {
     accepts: (token) =>
-      new Promise((resolve, reject) => {
-        const socket = tls.connect({ host: target.host, port: target.port, servername: target.host, ca: target.ca });
+      new Promise<boolean>((resolve, reject) => {
+        const socket = connect({ host: target.host, port: target.port, servername: target.host, ca: target.ca });
         let reply = "";
-        const fail = (/** @type {string} */ reason) => {
+        const fail = (reason: string) => {
           socket.destroy();
           reject(new Error(`Redis at ${target.host}:${target.port}: ${reason}`));
         };
@@ -37,9 +41,8 @@ function redisProbe(target) {
   };
 }
 
-/** A command as a RESP array of bulk strings, so the token needs no escaping. @param {string[]} parts */
-function resp(parts) {
+/** A command as a RESP array of bulk strings, so the token needs no escaping. */
+function resp(parts: string[]): string {
   return `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
 }
 
-module.exports = { redisProbe };
