@@ -70,17 +70,18 @@ function roleGrants(json: { resource?: Blocks; data?: Blocks }): { named: string
   const documents = json.data?.aws_iam_policy_document ?? {};
   const policies = [
     ...Object.values(resources.aws_iam_role_policy ?? {}).map((block) => block.policy),
-    ...Object.values(resources.aws_iam_role ?? {}).flatMap((block) => [].concat(block.inline_policy ?? []).map((inline: Record<string, any>) => inline.policy)),
+    ...Object.values(resources.aws_iam_role ?? {}).flatMap((block) => [].concat(block.inline_policy ?? []).map((inline: { policy?: unknown }) => inline.policy)),
   ];
   const named: string[] = [];
   const anyResource: string[] = [];
   for (const policy of policies) {
     const reference = POLICY_DOCUMENT.exec(String(policy));
     if (!reference) throw new Error(`a role policy that is not an aws_iam_policy_document: ${String(policy).slice(0, 80)}`);
-    for (const statement of [].concat(documents[reference[1]]?.statement ?? []) as Record<string, any>[]) {
+    type Statement = { effect?: string; resources?: unknown; actions: string[] };
+    for (const statement of [].concat(documents[reference[1]]?.statement ?? []) as Statement[]) {
       if ((statement.effect ?? "Allow") !== "Allow") continue;
       const onAny = JSON.stringify(statement.resources) === '["*"]';
-      (onAny ? anyResource : named).push(...(statement.actions as string[]));
+      (onAny ? anyResource : named).push(...statement.actions);
     }
   }
   return { named, anyResource };
