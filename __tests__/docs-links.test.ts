@@ -1,0 +1,34 @@
+import { existsSync, readFileSync, statSync } from "fs";
+import { dirname, join, normalize } from "path";
+import { anchorsOf, linkTargets, markdownFiles } from "./support/markdown";
+
+const root = join(__dirname, "..");
+const read = (path: string) => readFileSync(join(root, path), "utf8");
+const documents = ["README.md", ...markdownFiles("docs")];
+
+/** Why a relative link of a document does not resolve, or undefined when it does. */
+function problem(document: string, target: string): string | undefined {
+  const [path, anchor] = target.split("#", 2) as [string, string | undefined];
+  const file = path === "" ? document : normalize(join(dirname(document), decodeURIComponent(path)));
+  if (file.startsWith("..")) return `${target} leaves the repository`;
+  if (!existsSync(join(root, file))) return `${target}: no file ${file}`;
+  if (anchor === undefined || !file.endsWith(".md") || statSync(join(root, file)).isDirectory()) return undefined;
+  return anchorsOf(read(file)).has(anchor) ? undefined : `${target}: ${file} has no heading #${anchor}`;
+}
+
+describe("every relative link of README.md and docs/ resolves, file and anchor", () => {
+  test("the link check sees the documents and their links (not vacuous)", () => {
+    expect(documents.length).toBeGreaterThan(20);
+    expect(documents.flatMap((document) => linkTargets(read(document))).length).toBeGreaterThan(50);
+    expect(problem("README.md", "docs/no-such-page.md")).toMatch(/no file/);
+    expect(problem("README.md", "#no-such-heading")).toMatch(/has no heading/);
+  });
+
+  test.each(documents)("%s", (document) => {
+    const broken = linkTargets(read(document))
+      .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
+      .map((target) => problem(document, target))
+      .filter((message) => message !== undefined);
+    expect(broken).toEqual([]);
+  });
+});
