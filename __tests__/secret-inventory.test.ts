@@ -55,7 +55,7 @@ describe("every secret in the synth output, with its rotation and its alert", ()
     expect((entries as Entry[]).filter((entry) => entry.rotation === undefined)).toEqual([]);
   });
 
-  test("restore mode: the restored database's master secret and the new Redis token rotate in the DR region; the promoted secrets do not yet (known gap, docs/disaster-recovery.md)", () => {
+  test("restore mode: the restored database's master secret and the new Redis token rotate in the DR region; the promoted secrets do not yet (known gap, docs/how-to/disaster-recovery.md)", () => {
     const restore = sites[ENVIRONMENTS.length];
     const unrotated = restore.filter((entry) => entry.rotation === undefined).map((entry) => entry.output).sort();
     expect(unrotated).toEqual(["app_secret_arn", "db_service_secret_arn"]);

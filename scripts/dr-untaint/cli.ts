@@ -13,7 +13,7 @@ const USAGE = `usage: npm run dr:untaint -- --env ENV [--drill]
 After a restore of auth-ENV-dr-data timed out: Terraform keeps the restored PostgreSQL instance
 (or Redis group) as tainted and plans to replace it, which prevent_destroy refuses. Once AWS shows
 the store available, this synthesizes restore mode, and untaints the restored stores (only
-those) in the stack's state. Then deploy the stack again. See docs/disaster-recovery.md,
+those) in the stack's state. Then deploy the stack again. See docs/how-to/disaster-recovery.md,
 "A tainted restore".
 
   --env ENV    the environment whose DR data tier was being restored

@@ -73,7 +73,7 @@ export class DrDataStack extends BaseStack {
         "rds-deletion-protection",
         restore.drill
           ? "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups"
-          : "decommissioned after fail back, once its snapshot is restored in aws.region (docs/disaster-recovery.md, Fail back)",
+          : "decommissioned after fail back, once its snapshot is restored in aws.region (docs/how-to/disaster-recovery.md, Fail back)",
       );
     }
 
