@@ -32,3 +32,23 @@ describe("every relative link of README.md and docs/ resolves, file and anchor",
     expect(broken).toEqual([]);
   });
 });
+
+describe("every page is findable from the front door", () => {
+  test("README.md links every page of docs/, directly or through pages it links", () => {
+    const reached = new Set<string>(["README.md"]);
+    const queue = ["README.md"];
+    while (queue.length > 0) {
+      const document = queue.shift()!;
+      for (const target of linkTargets(read(document))) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+        const path = target.split("#")[0];
+        const file = path === "" ? document : normalize(join(dirname(document), decodeURIComponent(path)));
+        if (file.endsWith(".md") && existsSync(join(root, file)) && !reached.has(file)) {
+          reached.add(file);
+          queue.push(file);
+        }
+      }
+    }
+    expect(documents.filter((document) => !reached.has(document))).toEqual([]);
+  });
+});
