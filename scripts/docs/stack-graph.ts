@@ -60,9 +60,9 @@ export function stackGraph(): StackNode[] {
 
 const id = (layer: Layer) => layer.replace(/-/g, "_");
 
-/** A mermaid flowchart: solid arrows carry outputs (a handover), dotted ones only order the deploy. */
+/** A mermaid flowchart: solid arrows carry outputs (a handover), dotted ones only order the deploy. `#lt;` is mermaid's entity code for "<". */
 export function stackDiagram(graph: readonly StackNode[]): string {
-  const node = (stack: StackNode) => `    ${id(stack.layer)}["auth-&lt;env&gt;-${stack.layer}${stack.restoreOnly ? "<br/>(restore mode only)" : ""}"]`;
+  const node = (stack: StackNode) => `    ${id(stack.layer)}["auth-#lt;env#gt;-${stack.layer}${stack.restoreOnly ? "<br/>(restore mode only)" : ""}"]`;
   const lines = ["```mermaid", "flowchart LR"];
   lines.push('  subgraph primary["aws.region"]', ...graph.filter((stack) => !stack.dr).map(node), "  end");
   lines.push('  subgraph dr["aws.drRegion"]', ...graph.filter((stack) => stack.dr).map(node), "  end");
