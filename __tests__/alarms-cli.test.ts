@@ -34,12 +34,12 @@ describe("npm run alarms: the alarm catalog", () => {
     });
     expect(row("alb-5xx-rate").metric).toMatch(/^IF\(.*\) where target = AWS\/ApplicationELB HTTPCode_Target_5XX_Count Sum \(LoadBalancer\); elb = AWS\/ApplicationELB HTTPCode_ELB_5XX_Count Sum/);
     expect(row("service-down")).toMatchObject({ metric: 'composite: ALARM("auth-staging-alb-elb-5xx") OR ALARM("auth-staging-live-no-healthy-targets")', runbook: "service-down" });
-    expect(renderMarkdown([row("service-down")])).toContain("| auth-staging-app | `auth-staging-service-down` | composite: ALARM(\"auth-staging-alb-elb-5xx\") OR ALARM(\"auth-staging-live-no-healthy-targets\") | when the rule is true | [service-down](docs/runbooks.md#service-down) |");
+    expect(renderMarkdown([row("service-down")])).toContain("| auth-staging-app | `auth-staging-service-down` | composite: ALARM(\"auth-staging-alb-elb-5xx\") OR ALARM(\"auth-staging-live-no-healthy-targets\") | when the rule is true | [service-down](docs/how-to/runbooks.md#service-down) |");
   });
 
   test("an alarm without a runbook link shows as (none)", () => {
     expect(runbookOf("Something broke")).toBe("(none)");
-    expect(runbookOf("Broke. Runbook: https://github.com/o/r/blob/main/docs/runbooks.md#service-errors")).toBe("service-errors");
+    expect(runbookOf("Broke. Runbook: https://github.com/o/r/blob/main/docs/how-to/runbooks.md#service-errors")).toBe("service-errors");
   });
 
   test("bad input exits 2 with one line: no synth output, no stack of the environment, an unknown flag, a file that is not JSON", async () => {

@@ -47,7 +47,7 @@ describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links i
       expect([context, alarm.alarm_actions]).toEqual([context, [expect.stringMatching(/alert_topic_arn|aws_sns_topic\.alerts_topic|aws_sns_topic\.security-alerts_topic|aws_sns_topic\.outside-in_global-alerts_topic/)]]);
       expect([context, alarm.ok_actions]).toEqual([context, alarm.alarm_actions]);
       if (alarm.metric_name || alarm.metric_query) expect([context, alarm.treat_missing_data]).toEqual([context, expect.stringMatching(/^(missing|notBreaching|breaching|ignore)$/)]);
-      const link = /Runbook: (https:\/\/github\.com\/[^ ]+\/blob\/main\/docs\/runbooks\.md)#([a-z0-9-]+)$/.exec(alarm.alarm_description);
+      const link = /Runbook: (https:\/\/github\.com\/[^ ]+\/blob\/main\/docs\/how-to\/runbooks\.md)#([a-z0-9-]+)$/.exec(alarm.alarm_description);
       expect([context, link?.[1]]).toEqual([context, runbookDocumentUrl(validConfig(env).ci.githubRepository)]);
       expect([context, runbookAnchors]).toEqual([context, expect.arrayContaining([link![2]])]);
       expect(alarm.alarm_description.length).toBeLessThanOrEqual(1024);
@@ -59,7 +59,7 @@ describe.each(ENVIRONMENTS)("every alarm of %s pages on ALARM and OK and links i
   });
 });
 
-describe("docs/runbooks.md", () => {
+describe("docs/how-to/runbooks.md", () => {
   test("has no section that no alarm links (one section per alarm family, none stale)", () => {
     const markdown = readFileSync(join(__dirname, "..", RUNBOOK_PATH), "utf8");
     const families = [...markdown.matchAll(/^## (.+)$/gm)].map((match) => headingAnchor(match[1]));

@@ -61,7 +61,7 @@ class FakeGithub {
     return send(200, { name: match[1], protection_rules: protectionRules, deployment_branch_policy: environment.branchPolicy });
   }
 
-  /** The settings the README's "GitHub side" section asks for. */
+  /** The settings docs/how-to/connect-github.md asks for. */
   configureAsDocumented(): void {
     this.subjectTemplate = TEMPLATE;
     for (const caller of CALLERS) this.callerTemplates[caller] = TEMPLATE;

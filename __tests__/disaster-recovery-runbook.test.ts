@@ -12,7 +12,7 @@ const RTO_MINUTES = 240;
 /** What "with margin" means here: at least a fifth of the RTO left over. */
 const MIN_MARGIN_MINUTES = RTO_MINUTES / 5;
 
-const runbook = readFileSync(join(__dirname, "..", "docs", "disaster-recovery.md"), "utf8");
+const runbook = readFileSync(join(__dirname, "..", "docs", "how-to", "disaster-recovery.md"), "utf8");
 const production = validConfig("production");
 const section = (heading: string) => {
   const start = runbook.indexOf(`${heading}\n`);
@@ -30,7 +30,7 @@ const tableRows = (text: string) =>
     .slice(1)
     .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
 
-describe("docs/disaster-recovery.md: every command it gives exists", () => {
+describe("docs/how-to/disaster-recovery.md: every command it gives exists", () => {
   test("every npm script it runs is in package.json", () => {
     const scripts = [...runbook.matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1]);
     expect(scripts.length).toBeGreaterThan(5);
@@ -66,7 +66,7 @@ describe("docs/disaster-recovery.md: every command it gives exists", () => {
   });
 });
 
-describe("docs/disaster-recovery.md: the failover fits the 4-hour RTO", () => {
+describe("docs/how-to/disaster-recovery.md: the failover fits the 4-hour RTO", () => {
   const rows = tableRows(section("### Time budget"));
   const steps = rows.filter(([step]) => /^\d+$/.test(step));
   const total = rows.find(([step]) => step === "")!;
@@ -88,7 +88,7 @@ describe("docs/disaster-recovery.md: the failover fits the 4-hour RTO", () => {
   });
 });
 
-describe("docs/disaster-recovery.md: the quarterly drill", () => {
+describe("docs/how-to/disaster-recovery.md: the quarterly drill", () => {
   test("is exactly what npm run dr:drill prints: the same commands and budgets, in order", () => {
     const rows = tableRows(section("## Quarterly drill"));
     const printed = drillSteps(production).map((step, index) => [String(index + 1), `\`${step.command}\``, String(step.budgetMinutes)]);
@@ -101,7 +101,7 @@ describe("docs/disaster-recovery.md: the quarterly drill", () => {
   });
 });
 
-describe("docs/disaster-recovery.md: the app tier, the cutover and the teardown are commands", () => {
+describe("docs/how-to/disaster-recovery.md: the app tier, the cutover and the teardown are commands", () => {
   test("restoring the app tier deploys auth-<env>-dr-app, a restore layer", () => {
     expect(RESTORE_LAYERS).toContain("dr-app");
     expect(section("### 4. Restore the app tier (30 min)")).toContain("AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app");

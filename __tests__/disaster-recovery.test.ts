@@ -204,7 +204,7 @@ describe("pilot light in the DR region (dr.pilotLight)", () => {
       expect(secretOf(output).replica).toEqual([{ region: production.aws.drRegion, kms_key_id: referenceTo(data, "aws_kms_key", drKey, "arn") }]);
     }
     expect(secretOf("redis_auth_secret_arn").replica).toBeUndefined();
-    expect(readFileSync(join(__dirname, "..", "docs", "disaster-recovery.md"), "utf8")).toMatch(/The Redis AUTH token is not replicated/);
+    expect(readFileSync(join(__dirname, "..", "docs", "how-to", "disaster-recovery.md"), "utf8")).toMatch(/The Redis AUTH token is not replicated/);
   });
 
   test("backups: automated backups replicate to the DR region (what a restore starts from)", () => {

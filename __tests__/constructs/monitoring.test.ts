@@ -11,7 +11,7 @@ import { Synthesized } from "../support/synth";
 
 const ACCOUNT = "111122223333";
 const TOPIC = "arn:aws:sns:eu-west-1:111122223333:alerts";
-const RUNBOOKS = "https://example.com/docs/runbooks.md";
+const RUNBOOKS = "https://example.com/docs/how-to/runbooks.md";
 
 describe("EncryptedLogGroup alone", () => {
   let json: Synthesized;

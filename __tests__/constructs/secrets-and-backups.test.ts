@@ -216,7 +216,7 @@ describe("SecretConvergence alone", () => {
       masterSecretArn: MASTER_SECRET,
       groups: GROUPS,
       redis: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:redis", rotationFunctionName: "t-redis-auth-rotation" },
-      alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/runbooks.md"),
+      alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/how-to/runbooks.md"),
       kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
       logRetentionDays: 14,
     });
@@ -263,7 +263,7 @@ describe("the RDS-managed master secret's rotation is watched apart from the ser
       masterSecretArn: MASTER_SECRET,
       groups: GROUPS,
       redis: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:redis", rotationFunctionName: "t-redis-auth-rotation" },
-      alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/runbooks.md"),
+      alarms: new AlarmFactory(stack, "t", "arn:aws:sns:eu-west-1:111122223333:alerts", "https://example.com/docs/how-to/runbooks.md"),
       kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
       logRetentionDays: 14,
     });

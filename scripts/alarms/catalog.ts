@@ -11,7 +11,7 @@ export interface AlarmRow {
   readonly metric: string;
   /** When it fires, e.g. "> 5 in 3 of 5 periods of 60 s". */
   readonly threshold: string;
-  /** Anchor of its section in docs/runbooks.md, or "(none)". */
+  /** Anchor of its section in docs/how-to/runbooks.md, or "(none)". */
   readonly runbook: string;
 }
 
@@ -86,6 +86,6 @@ export function renderMarkdown(rows: readonly AlarmRow[]): string {
   return [
     "| stack | name | metric | threshold | runbook |",
     "|---|---|---|---|---|",
-    ...rows.map((row) => `| ${row.stack} | \`${row.name}\` | ${escape(row.metric)} | ${escape(row.threshold)} | [${row.runbook}](docs/runbooks.md#${row.runbook}) |`),
+    ...rows.map((row) => `| ${row.stack} | \`${row.name}\` | ${escape(row.metric)} | ${escape(row.threshold)} | [${row.runbook}](docs/how-to/runbooks.md#${row.runbook}) |`),
   ].join("\n");
 }

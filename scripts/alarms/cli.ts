@@ -12,7 +12,7 @@ import { alarmRows, AlarmRow, renderMarkdown, renderTable } from "./catalog";
 const USAGE = `usage: npm run alarms -- [--env ENV] [--markdown] [SYNTH_DIR]
 
 Prints every alarm of the stacks in SYNTH_DIR/stacks/*/cdk.tf.json (default SYNTH_DIR: cdktf.out,
-written by npm run synth): name, metric, threshold and runbook section (docs/runbooks.md).
+written by npm run synth): name, metric, threshold and runbook section (docs/how-to/runbooks.md).
 
   --env ENV    only the stacks of environment ENV (auth-ENV-*)
   --markdown   one Markdown table instead of a text table per stack

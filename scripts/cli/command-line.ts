@@ -103,8 +103,34 @@ export async function runTool(tool: Tool, argv: string[] = process.argv.slice(2)
   }
 }
 
+/** Tools that CLI files hand to main() while toolsOf() loads them; undefined otherwise. */
+let collecting: Tool[] | undefined;
+
+/**
+ * The tools a CLI file defines, without running it: what main() is handed while the file loads,
+ * and every Tool it exports (or makes: `fooTool()`). The CLI reference (npm run docs) prints their --help text from these.
+ */
+export function toolsOf(load: () => Record<string, unknown>): Tool[] {
+  collecting = [];
+  try {
+    // A factory such as catalogueAgeTool(clock = ...) gives its tool when called with its defaults.
+    const values = Object.entries(load()).map(([name, value]) => (typeof value === "function" && value.length === 0 && /^[a-z]\w*Tool$/.test(name) ? value() : value));
+    const exported = values.filter((value): value is Tool => {
+      const candidate = value as Partial<Tool> | null;
+      return typeof candidate === "object" && candidate !== null && typeof candidate.name === "string" && typeof candidate.usage === "string" && typeof candidate.run === "function";
+    });
+    return [...new Set([...collecting, ...exported])];
+  } finally {
+    collecting = undefined;
+  }
+}
+
 /** Entry point for a CLI file: runs the tool and sets the process exit code. */
 export function main(tool: Tool): void {
+  if (collecting) {
+    collecting.push(tool);
+    return;
+  }
   runTool(tool).then((code) => {
     process.exitCode = code;
   });

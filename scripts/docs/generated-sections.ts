@@ -1,7 +1,7 @@
 /**
- * README sections generated from their one source: the config reference from the zod schema
- * and the shipped configs, the version table from versions.json. `npm run docs` writes them;
- * a unit test fails when README.md is out of date.
+ * Sections of hand-written pages generated from their one source: the config reference from the
+ * zod schema and the shipped configs, the version table from versions.json, the test catalogue
+ * from __tests__. scripts/docs/pages.ts says which page holds which; `npm run docs` writes them.
  */
 import { readdirSync, readFileSync } from "fs";
 import { join, relative } from "path";
@@ -99,14 +99,12 @@ export function testCatalog(root = process.cwd()): string {
     .join("\n");
 }
 
-export const SECTIONS: Readonly<Record<string, () => string>> = { "config-reference": configReference, versions: versionTable, tests: () => testCatalog() };
-
-/** The document with every generated section replaced by its current text. */
-export function withGeneratedSections(document: string): string {
+/** The document with each named generated section replaced by its current text; a missing marker pair is an error. */
+export function withGeneratedSections(document: string, renders: Readonly<Record<string, () => string>>, file: string): string {
   let result = document;
-  for (const [name, render] of Object.entries(SECTIONS)) {
+  for (const [name, render] of Object.entries(renders)) {
     const pattern = new RegExp(`(<!-- generated:${name} start[^>]*-->)[\\s\\S]*?(<!-- generated:${name} end -->)`);
-    if (!pattern.test(result)) throw new Error(`README.md has no generated:${name} markers`);
+    if (!pattern.test(result)) throw new Error(`${file} has no generated:${name} markers`);
     result = result.replace(pattern, (_match, start, end) => `${start}\n${render()}\n${end}`);
   }
   return result;

@@ -9,7 +9,7 @@ const USAGE = `usage: npm run dr:drill -- --env ENV --dry-run
 Prints the quarterly disaster-recovery drill of ENV: restore the data tier into aws.drRegion
 without cutting over, verify, measure, tear down. For each step: the exact command, what it
 creates and its time budget. Nothing is run: the operator runs the commands (the runbook,
-docs/disaster-recovery.md, says how to record the times).
+docs/how-to/disaster-recovery.md, says how to record the times).
 
   --env ENV    the environment to drill (it needs dr.pilotLight)
   --dry-run    required: print the plan only
@@ -26,7 +26,7 @@ export const drDrillTool: Tool = {
     const raw = (environments as Record<string, unknown>)[values.env];
     if (!raw) throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
     if (!values["dry-run"]) {
-      console.error("dr:drill: only --dry-run is automated: the drill's commands are run by an operator, following docs/disaster-recovery.md");
+      console.error("dr:drill: only --dry-run is automated: the drill's commands are run by an operator, following docs/how-to/disaster-recovery.md");
       return EXIT.refused;
     }
     let config;

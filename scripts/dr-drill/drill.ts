@@ -1,7 +1,7 @@
 /**
  * The quarterly DR drill as data: restore data and app tiers into the DR region without cutting over, measure, tear
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
- * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
+ * runbook test can hold docs/how-to/disaster-recovery.md to the same steps and budgets.
  */
 import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
@@ -110,7 +110,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
 
 /** The dry run's text: one block per step, then the total. */
 export function renderDrill(environment: string, steps: readonly DrillStep[]): string {
-  const lines = [`DR drill of ${environment} (dry run: nothing is created; runbook: docs/disaster-recovery.md#quarterly-drill)`, ""];
+  const lines = [`DR drill of ${environment} (dry run: nothing is created; runbook: docs/how-to/disaster-recovery.md#quarterly-drill)`, ""];
   steps.forEach((step, index) => {
     lines.push(`${index + 1}. ${step.title} [budget ${step.budgetMinutes} min]`);
     lines.push(`   $ ${step.command}`);

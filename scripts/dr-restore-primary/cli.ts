@@ -12,7 +12,7 @@ instance it replaces, and prints the dr.failBack config to commit and the comman
 plan (a new instance auth-ENV-postgres-N from the snapshot; the old one forgotten, never
 destroyed), deploy, rotate the service login onto the new instance, and, after verification,
 delete the old instance yourself. It changes nothing in AWS or in the repository (read only:
-rds:DescribeDBSnapshots, rds:DescribeDBInstances). See docs/disaster-recovery.md, "Fail back".
+rds:DescribeDBSnapshots, rds:DescribeDBInstances). See docs/how-to/disaster-recovery.md, "Fail back".
 
   --env ENV           the environment to fail back
   --snapshot ID|ARN   the snapshot in aws.region (identifier or ARN)

@@ -55,18 +55,18 @@ export async function planPrimaryRestore(config: EnvironmentConfig, snapshotArgu
   const arn = SNAPSHOT_ARN.exec(snapshotArgument);
   if (!arn && !SNAPSHOT_ID.test(snapshotArgument)) return refused(`${snapshotArgument} is neither a DB snapshot identifier nor a DB snapshot ARN`);
   if (arn && (arn[1] !== aws.region || arn[2] !== aws.accountId)) {
-    return refused(`${snapshotArgument} is not in aws.region ${aws.region} of account ${aws.accountId}: copy it there with the data key first (docs/disaster-recovery.md, Fail back)`);
+    return refused(`${snapshotArgument} is not in aws.region ${aws.region} of account ${aws.accountId}: copy it there with the data key first (docs/how-to/disaster-recovery.md, Fail back)`);
   }
 
   const snapshot = await rds.snapshot(aws.region, snapshotArgument);
-  if (!snapshot) return refused(`no DB snapshot ${snapshotArgument} in ${aws.region}: copy it from ${aws.drRegion} first (docs/disaster-recovery.md, Fail back)`);
+  if (!snapshot) return refused(`no DB snapshot ${snapshotArgument} in ${aws.region}: copy it from ${aws.drRegion} first (docs/how-to/disaster-recovery.md, Fail back)`);
   if (snapshot.status !== "available") return refused(`snapshot ${snapshot.arn} is ${snapshot.status}, not available: wait for the copy to finish, then run this again`);
   if (snapshot.engine !== "postgres") return refused(`snapshot ${snapshot.arn} is of engine ${snapshot.engine}, not postgres`);
   const major = Number(snapshot.engineVersion.split(".")[0]);
   if (major !== config.data.postgres.majorVersion) {
     return refused(`snapshot ${snapshot.arn} is PostgreSQL ${snapshot.engineVersion}; data.postgres.majorVersion is ${config.data.postgres.majorVersion}, and the plan would want to upgrade or replace the restored instance`);
   }
-  if (!snapshot.encrypted) return refused(`snapshot ${snapshot.arn} is not encrypted: copy it with the data key (docs/disaster-recovery.md, Fail back step 1)`);
+  if (!snapshot.encrypted) return refused(`snapshot ${snapshot.arn} is not encrypted: copy it with the data key (docs/how-to/disaster-recovery.md, Fail back step 1)`);
 
   const current = config.dr.failBack;
   if (current && (current.snapshot === snapshot.arn || current.snapshot === snapshotArgument)) {
@@ -121,7 +121,7 @@ function commands(config: EnvironmentConfig, replacedId: string, previousMasterS
       [`aws secretsmanager rotate-secret --region ${aws.region} --secret-id ${databaseServiceSecretName(environment)}`],
     ],
     [
-      "Continue the fail back (docs/disaster-recovery.md, Fail back: DNS back to the primary). After verification, delete the replaced instance and what Terraform forgot with it yourself:",
+      "Continue the fail back (docs/how-to/disaster-recovery.md, Fail back: DNS back to the primary). After verification, delete the replaced instance and what Terraform forgot with it yourself:",
       [
         `aws rds modify-db-instance --region ${aws.region} --db-instance-identifier ${replacedId} --no-deletion-protection --apply-immediately`,
         `aws rds delete-db-instance --region ${aws.region} --db-instance-identifier ${replacedId} --final-db-snapshot-identifier ${replacedId}-final`,

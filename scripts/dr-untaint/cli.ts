@@ -13,7 +13,7 @@ const USAGE = `usage: npm run dr:untaint -- --env ENV [--drill | --primary]
 After a restore timed out: Terraform keeps the restored PostgreSQL instance (or Redis group) as
 tainted and plans to replace it, which prevent_destroy refuses. Once AWS shows the store
 available, this synthesizes the stack the restore ran in and untaints the restored stores (only
-those) in its state. Then deploy the stack again. See docs/disaster-recovery.md,
+those) in its state. Then deploy the stack again. See docs/how-to/disaster-recovery.md,
 "A tainted restore".
 
   --env ENV    the environment whose data tier was being restored

@@ -46,7 +46,7 @@ export function renderReport(reports: readonly StackReport[], rules: readonly Ru
 
 const list = (items: string[]) => (items.length === 0 ? "None." : items.map((item) => `- ${item}`).join("\n"));
 
-/** The rules as a Markdown table (README's rule list is generated from this). */
+/** The rules as a Markdown table (docs/reference/compliance-rules.md is generated from this). */
 export function renderRuleCatalogue(rules: readonly Rule[]): string {
   const rows = rules.map((rule) =>
     [

@@ -10,7 +10,7 @@ export function checkDisasterRecoveryRules(config: EnvironmentConfig, issue: Iss
   if (dr.failBack && !dr.pilotLight) issue(["dr", "failBack"], "needs dr.pilotLight: a fail back restores what ran in aws.drRegion");
   const snapshotRegion = dr.failBack?.snapshot.match(/^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):/);
   if (snapshotRegion && (snapshotRegion[1] !== aws.region || snapshotRegion[2] !== aws.accountId)) {
-    issue(["dr", "failBack", "snapshot"], `must be a snapshot in aws.region (${aws.region}) of aws.accountId (${aws.accountId}); copy it there first (docs/disaster-recovery.md, Fail back)`);
+    issue(["dr", "failBack", "snapshot"], `must be a snapshot in aws.region (${aws.region}) of aws.accountId (${aws.accountId}); copy it there first (docs/how-to/disaster-recovery.md, Fail back)`);
   }
   // aws.drRegion already has its own message; the DR site cannot be checked against it.
   if (aws.drRegion === aws.region) return;

@@ -1,6 +1,6 @@
 /**
  * Time budgets of a DR restore: the one home the drill (scripts/dr-drill/drill.ts), the failover
- * runbook's time budget (docs/disaster-recovery.md) and the restored resources' Terraform timeouts
+ * runbook's time budget (docs/how-to/disaster-recovery.md) and the restored resources' Terraform timeouts
  * read, so a budget cannot change in one place and not the others.
  */
 
@@ -13,7 +13,7 @@ export const RTO_MARGIN_MINUTES = 60;
 /**
  * Terraform's create timeout for each restored data store. Above the budget: a restore that is slow
  * but progressing must finish, since on timeout Terraform keeps the instance as tainted, and with
- * prevent_destroy the next plan refuses to replace it (docs/disaster-recovery.md, "A tainted restore").
+ * prevent_destroy the next plan refuses to replace it (docs/how-to/disaster-recovery.md, "A tainted restore").
  * An overrun is a drill finding, not a failed restore. Not above budget plus the RTO margin: a
  * restore slower than that misses the RTO anyway, and the operator should hear of it.
  */

@@ -16,7 +16,7 @@ export const scheduledChecksSchema = z
     drPreflight: z
       .strictObject({
         schedule: githubCron.describe("When the DR drill's read-only preflight runs (weekly): replicated backups' restore window, DR image digests, DR certificate"),
-        maxBackupLagMinutes: z.number().int().min(5).max(1440).describe("How far behind now the replicated backups' latest restorable time may be: the RPO docs/disaster-recovery.md promises"),
+        maxBackupLagMinutes: z.number().int().min(5).max(1440).describe("How far behind now the replicated backups' latest restorable time may be: the RPO docs/how-to/disaster-recovery.md promises"),
       })
       .optional()
       .describe("Weekly DR preflight; required with dr.pilotLight, absent without one (there is nothing to restore from)"),

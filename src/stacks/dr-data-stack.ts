@@ -75,7 +75,7 @@ export class DrDataStack extends BaseStack {
         "rds-deletion-protection",
         restore.drill
           ? "a drill's throw-away copy, torn down by the drill; the data itself stays protected in aws.region and in the replicated backups"
-          : "decommissioned after fail back, once its snapshot is restored in aws.region (docs/disaster-recovery.md, Fail back)",
+          : "decommissioned after fail back, once its snapshot is restored in aws.region (docs/how-to/disaster-recovery.md, Fail back)",
       );
     }
 
@@ -131,7 +131,7 @@ export class DrDataStack extends BaseStack {
       kmsKeyArn,
       network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("db_rotation_security_group_id")] },
       logRetentionDays: data.logRetentionDays,
-      // A drill never promotes (docs/disaster-recovery.md), and a replica cannot rotate.
+      // A drill never promotes (docs/how-to/disaster-recovery.md), and a replica cannot rotate.
       promoted: !restore.drill,
     });
 

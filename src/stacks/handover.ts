@@ -100,8 +100,12 @@ export interface HandoverReaderOptions {
 export class HandoverReader<S extends HandoverSpec> extends Construct {
   private readonly state: DataTerraformRemoteStateS3 | DataTerraformRemoteState;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig, producer: Layer, readonly spec: S, options: HandoverReaderOptions = {}) {
+  /** Whether it reads the replica in the DR state bucket (the stack diagram in the docs draws this). */
+  readonly replica: boolean;
+
+  constructor(scope: Construct, id: string, config: EnvironmentConfig, readonly producer: Layer, readonly spec: S, options: HandoverReaderOptions = {}) {
     super(scope, id);
+    this.replica = options.replica ?? false;
     const home = options.replica ? drStateHome(config) : stateBucketOf(config, producer);
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     this.state = cloud

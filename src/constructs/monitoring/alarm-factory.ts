@@ -11,7 +11,7 @@ export interface ThresholdAlarm {
   /** Suffix of the alarm name after the factory's prefix. */
   readonly name: string;
   readonly description: string;
-  /** Anchor of the alarm's section in docs/runbooks.md, e.g. "service-errors". */
+  /** Anchor of the alarm's section in docs/how-to/runbooks.md, e.g. "service-errors". */
   readonly runbook: string;
   readonly namespace: string;
   readonly metricName: string;
@@ -35,7 +35,7 @@ export interface ThresholdAlarm {
 /** Any metric alarm configuration, minus what the factory owns (name, actions), with the runbook and missing-data rule required. */
 export type MetricAlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" | "okActions" | "alarmDescription" | "treatMissingData"> & {
   readonly description: string;
-  /** Anchor of the alarm's section in docs/runbooks.md. */
+  /** Anchor of the alarm's section in docs/how-to/runbooks.md. */
   readonly runbook: string;
   readonly treatMissingData: TreatMissingData;
 };
@@ -67,7 +67,7 @@ export function thresholdDefinition(alarm: ThresholdAlarm): AlarmDefinition {
 
 export interface CompositeAlarmSpec {
   readonly description: string;
-  /** Anchor of the alarm's section in docs/runbooks.md. */
+  /** Anchor of the alarm's section in docs/how-to/runbooks.md. */
   readonly runbook: string;
   /** Alarms whose ALARM state raises this one (any of them). */
   readonly anyOf: readonly (CloudwatchMetricAlarm | CloudwatchCompositeAlarm)[];
@@ -100,7 +100,7 @@ export class AlarmFactory {
     readonly prefix: string,
     /** Topic notified when an alarm fires and when it recovers. */
     readonly topicArn: string,
-    /** URL of docs/runbooks.md (runbookDocumentUrl); each alarm links an anchor in it. */
+    /** URL of docs/how-to/runbooks.md (runbookDocumentUrl); each alarm links an anchor in it. */
     readonly runbookDocument: string,
     /** Provider (region) of the alarms; must be the topic's region. @default the stack's default provider */
     readonly provider?: TerraformProvider,

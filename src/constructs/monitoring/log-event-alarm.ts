@@ -13,7 +13,7 @@ export interface LogEventSpec {
   /** Custom namespace the filter counts into. */
   readonly namespace: string;
   readonly metricName: string;
-  /** Anchor of the alarm's section in docs/runbooks.md. */
+  /** Anchor of the alarm's section in docs/how-to/runbooks.md. */
   readonly runbook: string;
   /** The alarm fires when more events than this match in one period. @default 0: any event */
   readonly threshold?: number;

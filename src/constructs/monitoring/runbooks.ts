@@ -1,14 +1,14 @@
 /**
- * Where alarm descriptions point: one section of docs/runbooks.md per alarm family, linked by
+ * Where alarm descriptions point: one section of docs/how-to/runbooks.md per alarm family, linked by
  * its GitHub heading anchor. A unit test checks that every anchor an alarm uses is a heading there.
  */
 
 /** The runbook document, relative to the repository root. */
-export const RUNBOOK_PATH = "docs/runbooks.md";
+export const RUNBOOK_PATH = "docs/how-to/runbooks.md";
 
 const ANCHOR = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** URL of docs/runbooks.md on the default branch of the infrastructure repository (owner/name). */
+/** URL of docs/how-to/runbooks.md on the default branch of the infrastructure repository (owner/name). */
 export function runbookDocumentUrl(githubRepository: string, branch = "main"): string {
   return `https://github.com/${githubRepository}/blob/${branch}/${RUNBOOK_PATH}`;
 }
