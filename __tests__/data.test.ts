@@ -1,5 +1,4 @@
-import { DB_INSTANCE_CLASSES } from "../src/config/catalogue";
-import { maxConnectionsOf } from "../src/config/postgres-instance-classes";
+import { DB_INSTANCE_CLASSES, maxConnectionsOf } from "../src/config/catalogue";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 const synthesized = Object.fromEntries(ENVIRONMENTS.map((env) => [env, synthEnvironment(env).data])) as Record<

@@ -25,9 +25,20 @@ describe("one home per release fact: a copy that reappears fails here", () => {
 
   test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
     expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|security|registry|network|data|app)\b/)).toEqual([]);
-    expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
+    expect(definingFiles(/`\$\{resourcePrefix\(environment\)\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
     // Reading one back is parseStackName()'s job, beside it.
     expect(definingFiles(/\^auth-/)).toEqual(["src/stacks/naming.ts"]);
+  });
+
+  test("resource names: only src/stacks/naming.ts joins the service prefix and an environment; src/ and scripts/ call its functions", () => {
+    // `auth-${environment}-postgres`, `/auth/${env}/service`, "auth-" + env: each rebuilds a name naming.ts owns.
+    const rebuilt = /`[^`\n]*(\bauth-|\/auth\/)\$\{[^`\n]*`|["']auth-["']\s*\+|["']\/auth\/["']\s*\+/;
+    const offenders = files.filter(({ path }) => path !== "src/stacks/naming.ts").flatMap(({ path, text }) =>
+      text.split("\n").flatMap((line, index) => (rebuilt.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+    // The one home itself still builds them (so the pattern above is the shape naming.ts uses).
+    expect(rebuilt.test(files.find(({ path }) => path === "src/stacks/naming.ts")!.text)).toBe(true);
   });
 
   test("the layer list: LAYERS in src/stacks/naming.ts", () => {

@@ -1,17 +1,18 @@
-import { maxConnectionsOf } from "../config/postgres-instance-classes";
+import { maxConnectionsOf } from "../config/catalogue";
 import type { EnvironmentConfig } from "../config/schema";
 import { redisMembers } from "../constructs/data/redis-cache";
 import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
 import { dataAlarmDefinitions } from "../constructs/monitoring/data-alarms";
+import { cacheReplicationGroupIdOf, databaseIdentifierOf, resourcePrefix } from "./naming";
 
 /** Identifier of an environment's database instance (the DBInstanceIdentifier dimension). */
 export function databaseIdentifier(config: EnvironmentConfig): string {
-  return `auth-${config.environment}-postgres`;
+  return databaseIdentifierOf(resourcePrefix(config.environment));
 }
 
 /** Replication group id of an environment's cache. */
 export function cacheReplicationGroupId(config: EnvironmentConfig): string {
-  return `auth-${config.environment}-redis`;
+  return cacheReplicationGroupIdOf(resourcePrefix(config.environment));
 }
 
 /**
