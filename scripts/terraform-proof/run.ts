@@ -43,7 +43,7 @@ import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examp
 import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
 import { MIRROR, SharedInit, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
-import { parallelismFrom, runInOrder } from "./schedule";
+import { parallelismFrom, runInOrder, synthesesFor } from "./schedule";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
 const run = promisify(execFile);
@@ -269,45 +269,46 @@ async function prove(argv: string[]): Promise<number> {
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
   mkdirSync(stateDir);
-  console.log("terraform proof: synthesizing every environment...");
+  console.log(only.length === 0 ? "terraform proof: synthesizing every environment..." : `terraform proof: synthesizing what ${only.join(", ")} need...`);
   // Loaded only now, so a missing toolchain is reported without loading the whole app.
-  const [{ buildApp }, { handovers }, { drNetworkHandover }, { RESTORE_LAYERS }] = await Promise.all([
-    import("../../src/app"),
-    import("../../src/stacks/handovers"),
-    import("../../src/stacks/dr-handovers"),
-    import("../../src/stacks/naming"),
-  ]);
-  buildApp({ outdir }).synth();
+  const [{ buildApp }, { handovers }, { drNetworkHandover }] = await Promise.all([import("../../src/app"), import("../../src/stacks/handovers"), import("../../src/stacks/dr-handovers")]);
+  // Named stacks: only the syntheses they need (a plain stack of one environment needs one synthesis of that environment).
+  const wants = synthesesFor(only);
+  const { environments } = await import("../../src/config");
+  // A misspelt environment is left to the unknown-stack check below, which lists the known stacks.
+  buildApp({ outdir, environment: wants.environment && wants.environment in environments ? wants.environment : undefined }).synth();
   // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
   const restoreOutdir = join(root, "cdktf.out-restore");
-  buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
+  if (wants.restore) buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
   const cutoverOutdir = join(root, "cdktf.out-cutover");
-  buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
+  if (wants.cutover) buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
   const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
-  buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
+  if (wants.pointInTime) buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
   // The same app as HCL, the way `cdktf synth --hcl` makes it: the bundle run with SYNTH_HCL_OUTPUT
   // (cdktf 0.21 reads it when each stack is created; App's hclOutput option only renames the file).
   const hclOutdir = join(root, "cdktf.out-hcl");
-  await synthesizeHcl(hclOutdir);
+  if (wants.hcl) await synthesizeHcl(hclOutdir);
   // And with Terraform Cloud as the state home.
   const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
-  const { environments } = await import("../../src/config");
-  buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
+  if (wants.terraformCloud) buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
   // And each supported account layout besides separate accounts.
   const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
-  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).map(([layout, configs]) => {
-    const layoutOutdir = join(root, `cdktf.out-${layout}`);
-    buildApp({ outdir: layoutOutdir, configs }).synth();
-    return [layout, layoutOutdir] as const;
-  });
+  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES)
+    .filter(([layout]) => wants.layout(layout))
+    .map(([layout, configs]) => {
+      const layoutOutdir = join(root, `cdktf.out-${layout}`);
+      buildApp({ outdir: layoutOutdir, configs }).synth();
+      return [layout, layoutOutdir] as const;
+    });
 
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }
   const env = offlineEnvironment(join(root, "terraform.rc"));
 
+  // A synthesis the named stacks did not need was skipped: it has no jobs.
   const jobsOf = (directory: string, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir : outdir): StackJob[] =>
-    Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
+    !existsSync(join(directory, "manifest.json")) ? [] : Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
       name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
       stack: entry.name,
       variant,
