@@ -102,7 +102,8 @@ class FakeGithub {
       this.environments[names.deploy] = protectedEnvironment(own("deploy"));
       this.environments[names.platform] = protectedEnvironment(own("platform"));
       this.environments[names.plan] = { reviewers: [], branchPolicy: null, branches: [], variables: own("plan") };
-      this.environments[names.drift] = protectedEnvironment(own("drift"));
+      // No reviewers: its scheduled jobs only read (docs/how-to/handle-drift.md).
+      this.environments[names.drift] = { reviewers: [], branchPolicy: null, branches: [], variables: own("drift") };
     }
     this.repositoryVariables = [REPOSITORY_WIDE];
   }
