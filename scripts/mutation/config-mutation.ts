@@ -25,7 +25,7 @@ export interface ConfigEdit {
 
 /** The production DB class and two of its data-alarm thresholds, each moved to another valid value. */
 export function productionMutation(): ConfigEdit[] {
-  const [config] = validateConfigs([production]);
+  const [config] = validateConfigs({ production });
   const current = config.data.postgres.instanceClass;
   // Another catalogued class the offline price catalogue prices, so `npm run cost` keeps working.
   const next = Object.keys(DB_INSTANCE_CLASSES).find((name) => name !== current && PRICES.has(`rds-postgres:${name}` as never));

@@ -24,7 +24,7 @@ import { availableParallelism, tmpdir } from "os";
 import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
-import type { Layer } from "../../src/stacks/naming";
+import { type Layer, RESTORE_LAYERS } from "../../src/stacks/naming";
 import { guardPolicyFor } from "../plan-report/policy";
 import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
