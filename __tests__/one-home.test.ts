@@ -41,6 +41,11 @@ describe("one home per release fact: a copy that reappears fails here", () => {
     expect(rebuilt.test(files.find(({ path }) => path === "src/stacks/naming.ts")!.text)).toBe(true);
   });
 
+  test("the instance classes: one table, DB_INSTANCE_CLASSES in src/config/catalogue.ts (validation, max_connections and the alarms read it)", () => {
+    expect(definingFiles(/["']db\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
+    expect(definingFiles(/["']cache\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
+  });
+
   test("the layer list: LAYERS in src/stacks/naming.ts", () => {
     expect(definingFiles(/["']bootstrap["'],\s*["'](security|registry|network)["']/)).toEqual(["src/stacks/naming.ts"]);
   });
