@@ -3,10 +3,11 @@
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
  * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
  */
+import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, finalSnapshotName, resourcePrefix, stackName } from "../../src/stacks/naming";
+import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, finalSnapshotName, stackName } from "../../src/stacks/naming";
 
 export interface DrillStep {
   /** Short name, as the runbook's drill table names it. */
@@ -37,7 +38,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
   const nodes = redis.shards * (1 + redis.replicasPerShard);
   // The restored site's names, as the restore stacks give them.
   const site = drResourcePrefix(environment);
-  const [primaryDb, drDb, drCache] = [databaseIdentifierOf(resourcePrefix(environment)), databaseIdentifierOf(site), cacheReplicationGroupIdOf(site)];
+  const [drDb, drCache] = [databaseIdentifierOf(site), cacheReplicationGroupIdOf(site)];
   return [
     {
       title: "Preflight: the pilot light is as configured",
@@ -47,7 +48,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
     },
     {
       title: "Measure the RPO: latest restorable time of the replicated backups",
-      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier ${primaryDb} --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
+      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier ${databaseIdentifier(config)} --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
       creates: [],
       budgetMinutes: 5,
     },
@@ -58,6 +59,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `PostgreSQL ${drDb} (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
         `Redis ${drCache} (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
         `secret ${cacheAuthSecretName(drCache)} and its rotation function (the first rotation sets the token)`,
+        `rotation functions ${site}-db-service-rotation and ${site}-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,

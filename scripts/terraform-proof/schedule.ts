@@ -38,7 +38,7 @@ export function parallelismFrom(value: string | undefined, cores: number): numbe
 }
 
 /** The @variants that are not account layouts. */
-const SYNTH_VARIANTS = ["hcl", "terraform-cloud", "cutover", "point-in-time", "first-deploy", "released"];
+const SYNTH_VARIANTS = ["hcl", "terraform-cloud", "cutover", "point-in-time", "restore-primary", "first-deploy", "released"];
 
 /**
  * Which syntheses the named stacks need (all of them when none is named). A stack without a
@@ -51,11 +51,12 @@ export function synthesesFor(only: readonly string[]): {
   restore: boolean;
   cutover: boolean;
   pointInTime: boolean;
+  restorePrimary: boolean;
   hcl: boolean;
   terraformCloud: boolean;
   layout: (name: string) => boolean;
 } {
-  if (only.length === 0) return { restore: true, cutover: true, pointInTime: true, hcl: true, terraformCloud: true, layout: () => true };
+  if (only.length === 0) return { restore: true, cutover: true, pointInTime: true, restorePrimary: true, hcl: true, terraformCloud: true, layout: () => true };
   const variants = only.map((name) => name.split("@")[1]);
   const plain = only.filter((name) => !name.includes("@"));
   const environmentsNamed = new Set(only.map((name) => parseStackName(name.split("@")[0])?.environment));
@@ -65,6 +66,7 @@ export function synthesesFor(only: readonly string[]): {
     restore: plain.some((name) => RESTORE_LAYERS.some((layer) => name.endsWith(`-${layer}`))),
     cutover: variants.includes("cutover"),
     pointInTime: variants.includes("point-in-time"),
+    restorePrimary: variants.includes("restore-primary"),
     hcl: variants.includes("hcl"),
     terraformCloud: variants.includes("terraform-cloud"),
     layout: (layout) => variants.includes(layout),

@@ -170,6 +170,11 @@ export function securityAlertTopicName(environment: string): string {
 /** The generated workflow that runs the scheduled checks (drift, DR preflight, certificates, cost). */
 export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml";
 
+/** Name of the secret holding the service's PostgreSQL login (DatabaseServiceCredentials, under the data stack's name prefix). */
+export function databaseServiceSecretName(environment: string): string {
+  return `${resourcePrefix(environment)}/db-service`;
+}
+
 /** What every stack name of the environment starts with (for patterns such as artifact names and matrices). */
 export function stackNamePrefix(environment: string): string {
   return stackName(environment, "bootstrap").slice(0, -"bootstrap".length);
@@ -204,6 +209,21 @@ export function permissionsBoundaryName(environment: string): string {
 /** ARN of that boundary. */
 export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
   return `arn:aws:iam::${config.aws.accountId}:policy/${permissionsBoundaryName(config.environment)}`;
+}
+
+/** Name of the boundary of the roles the platform layers create (state replication, trail delivery, Config): they must reach the platform's own buckets, which the workload boundary denies. */
+export function platformBoundaryName(environment: string): string {
+  return `${resourcePrefix(environment)}-platform-role-boundary`;
+}
+
+/** ARN of that boundary. */
+export function platformBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
+  return `arn:aws:iam::${config.aws.accountId}:policy/${platformBoundaryName(config.environment)}`;
+}
+
+/** The boundary of the roles a layer creates: the platform layers' own, else the workload boundary. */
+export function layerBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">, layer: Layer): string {
+  return applyingIdentity(layer) === "platform" ? platformBoundaryArn(config) : permissionsBoundaryArn(config);
 }
 
 /** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
