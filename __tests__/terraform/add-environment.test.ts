@@ -8,7 +8,7 @@ import { LAYERS, stackName } from "../../src/stacks/naming";
 /**
  * Adding an environment is one step in code (docs/how-to/add-an-environment.md): in a scratch copy
  * of the repository, one config file and one registration line; then only generators run, and
- * synth, Terraform (validate and plan of the new environment's stacks, offline), the workflow
+ * synth, terraform validate of the new environment's stacks (offline), the workflow
  * checks and the docs check pass. Nothing else is edited by hand.
  */
 const ROOT = join(__dirname, "..", "..");
@@ -54,11 +54,13 @@ describe("adding an environment is a config file and a registration line; workfl
     expect(Object.keys(workflow("scheduled-checks.yml").jobs)).toContain(`drift-${NAME}`);
   }, 180_000);
 
-  test("its stacks synthesize, and Terraform validates and plans each of them offline", () => {
+  test("its stacks synthesize, and terraform validate passes for each of them offline", () => {
     // The proof synthesizes with buildApp, what main.ts (cdktf synth) runs, and for named stacks of
-    // one environment only that environment: the new stacks, and nothing already proven elsewhere.
-    const proof = tsx("scripts/terraform-proof/run.ts", ...STACKS);
+    // one environment only that environment: the new stacks, nothing the full proof covers already.
+    // --validate-only: one provider start-up a stack (the new stacks are staging's shape, which the
+    // full proof plans).
+    const proof = tsx("scripts/terraform-proof/run.ts", "--validate-only", ...STACKS);
     expect(proof).toContain(`synthesizing what ${STACKS.join(", ")} need`);
-    for (const stack of STACKS) expect(proof).toMatch(new RegExp(`^ok +${stack}: validated and planned|SKIPPED`, "m"));
+    for (const stack of STACKS) expect(proof).toMatch(new RegExp(`^ok +${stack}: validated|SKIPPED`, "m"));
   }, 600_000);
 });

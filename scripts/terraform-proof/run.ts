@@ -3,7 +3,7 @@
  * the real `terraform init`, `validate` and `plan` on a copy of each stack directory, against
  * the provider mirror, with local stand-ins for what needs AWS. Exit code 1 on any failure.
  */
-const USAGE = `usage: npm run validate -- [STACK]...
+const USAGE = `usage: npm run validate -- [--validate-only] [STACK]...
   Proves every synthesized stack offline (terraform init, validate, plan against the provider
   mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data,
   auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
@@ -16,6 +16,7 @@ const USAGE = `usage: npm run validate -- [STACK]...
   snapshot as a new instance, the old one forgotten) or
   auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
+  --validate-only: init and terraform validate each stack, no plan (one provider start-up a stack).
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Stacks run PROOF_PARALLELISM at a time (default: one per core); results print in stack order.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM,
@@ -100,7 +101,7 @@ interface StackResult {
 /** File of the stand-ins' locals, variables and checks beside an HCL copy (Terraform merges it with cdk.tf). */
 const HCL_STAND_INS = "proof_stand_ins.tf.json";
 
-async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit): Promise<StackResult> {
+async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit, validateOnly = false): Promise<StackResult> {
   const dir = join(workDir, job.name.replace("@", "--"));
   cpSync(job.dir, dir, { recursive: true });
   const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
@@ -132,6 +133,11 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
     }
 
     await init.install(dir, withoutRandom.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
+    if (validateOnly) {
+      // --validate-only: one provider start-up per stack, for a quick check of new stacks (no plan, no plan report).
+      await terraform(dir, env, "validate");
+      return { job, ok: true, line: `ok    ${job.name}: validated (--validate-only: not planned); stood in: ${standIns.join(", ")}` };
+    }
     // The HCL copy is validated with every real block; its stand-ins, the JSON twin's, follow for the plan.
     // A JSON copy is validated by its plan, which "includes an implied validation check"
     // (https://developer.hashicorp.com/terraform/cli/commands/validate): one provider start-up less.
@@ -271,7 +277,8 @@ function compareWithJson(hcl: StackResult, results: readonly StackResult[]): Sta
 }
 
 async function prove(argv: string[]): Promise<number> {
-  const { positionals: only } = parseCommandLine(argv, {}, true);
+  const { values, positionals: only } = parseCommandLine(argv, { "validate-only": { type: "boolean" } }, true);
+  const validateOnly = values["validate-only"] === true;
   const missing = missingToolchain();
   if (missing) {
     if (process.env.CI === "true") {
@@ -371,7 +378,7 @@ async function prove(argv: string[]): Promise<number> {
     PARALLELISM,
     async (job) => {
       const started = Date.now();
-      return { ...(await proveStack(job, workDir, stateDir, env, init)), seconds: (Date.now() - started) / 1000 };
+      return { ...(await proveStack(job, workDir, stateDir, env, init, validateOnly)), seconds: (Date.now() - started) / 1000 };
     },
     (result) => {
       if (result.job.variant !== "hcl" || !result.ok) printResult(result);
