@@ -1,3 +1,4 @@
+import { maxConnectionsOf } from "../src/config/catalogue";
 import { alarmState, AlarmState, compositeState, evaluatedSeries, MetricData, Series } from "./support/fake-cloudwatch-alarms";
 import { synthEnvironment, validConfig } from "./support/synth";
 
@@ -77,15 +78,22 @@ describe("capacity planning", () => {
     expect(alarmState(alarm("blue-cpu-sustained"), byMetric({ CPUUtilization: minutes(periods, cpuPercent + 5) }))).toBe("ALARM");
   });
 
-  test("database connections: 90 of db.t3.micro's 112 fire, 85 do not", () => {
-    expect(config.data.postgres.instanceClass).toBe("db.t3.micro");
-    expect(alarmState(alarm("db-connections"), byMetric({ DatabaseConnections: minutes(3, 90) }))).toBe("ALARM");
-    expect(alarmState(alarm("db-connections"), byMetric({ DatabaseConnections: minutes(3, 85) }))).toBe("OK");
+  const { instanceClass, allocatedStorageGb } = config.data.postgres;
+  const { dbConnectionsPercent, dbFreeStoragePercent } = config.alarms.data;
+  const maxConnections = maxConnectionsOf(instanceClass);
+  const connectionLimit = Math.floor((maxConnections * dbConnectionsPercent) / 100);
+
+  test(`database connections: more than ${dbConnectionsPercent} % of ${instanceClass}'s ${maxConnections} fire, that many do not`, () => {
+    expect(alarmState(alarm("db-connections"), byMetric({ DatabaseConnections: minutes(3, connectionLimit + 1) }))).toBe("ALARM");
+    expect(alarmState(alarm("db-connections"), byMetric({ DatabaseConnections: minutes(3, connectionLimit) }))).toBe("OK");
+    // The share is of the class's real ceiling: a full database is well past it.
+    expect(alarmState(alarm("db-connections"), byMetric({ DatabaseConnections: minutes(3, maxConnections) }))).toBe("ALARM");
   });
 
-  test("database storage: 3.9 GiB free of 20 GiB (under 20 %) fires, 4.1 GiB does not", () => {
+  test(`database storage: less free than ${dbFreeStoragePercent} % of ${allocatedStorageGb} GiB fires, a little more does not`, () => {
     const gib = 1024 ** 3;
-    expect(alarmState(alarm("db-free-storage"), byMetric({ FreeStorageSpace: minutes(3, 3.9 * gib) }))).toBe("ALARM");
-    expect(alarmState(alarm("db-free-storage"), byMetric({ FreeStorageSpace: minutes(3, 4.1 * gib) }))).toBe("OK");
+    const floor = (allocatedStorageGb * dbFreeStoragePercent) / 100;
+    expect(alarmState(alarm("db-free-storage"), byMetric({ FreeStorageSpace: minutes(3, (floor - 0.1) * gib) }))).toBe("ALARM");
+    expect(alarmState(alarm("db-free-storage"), byMetric({ FreeStorageSpace: minutes(3, (floor + 0.1) * gib) }))).toBe("OK");
   });
 });

@@ -1,7 +1,9 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { runTool } from "../scripts/cli/command-line";
+import { join } from "path";
 import { checkGithubTool } from "../scripts/check-github/cli";
+import { repositoryWorkflows, variablesByRole } from "../scripts/check-github/workflow-variables";
 import { environments } from "../src/config";
 
 const REPOSITORY = environments.staging.ci.githubRepository;
@@ -14,7 +16,21 @@ interface FakeEnvironment {
   reviewers: { type: string; reviewer: { login: string } }[];
   branchPolicy: { protected_branches: boolean; custom_branch_policies: boolean } | null;
   branches: string[];
+  /** Names of the environment's variables. */
+  variables: string[];
 }
+
+/** The GitHub environments of every registered environment, by role (ci.* and scheduledChecks.githubEnvironment). */
+const GITHUB_ENVIRONMENTS = Object.values(environments).map(({ ci, scheduledChecks }) => ({
+  deploy: ci.deployEnvironment,
+  plan: ci.planEnvironment,
+  platform: ci.platformEnvironment,
+  drift: scheduledChecks.githubEnvironment,
+}));
+/** What the workflows read in each kind of environment. */
+const REQUIRED = variablesByRole(repositoryWorkflows(join(__dirname, "..")), GITHUB_ENVIRONMENTS.map((names) => names.drift));
+/** Set once on the repository in the documented setup: every environment inherits it. */
+const REPOSITORY_WIDE = "AWS_REGION";
 
 /**
  * A local stand-in for the GitHub REST API endpoints the check reads, answering as GitHub does:
@@ -28,6 +44,8 @@ class FakeGithub {
   /** The application repositories' templates, by owner/name; each starts as the default. */
   callerTemplates: Record<string, { use_default: boolean; include_claim_keys?: string[] }> = {};
   environments: Record<string, FakeEnvironment> = {};
+  repositoryVariables: string[] = [];
+  organizationVariables: string[] = [];
   readonly requests: string[] = [];
   private server?: Server;
 
@@ -49,30 +67,45 @@ class FakeGithub {
     };
     if (request.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { message: "Bad credentials" });
     const prefix = `/repos/${REPOSITORY}`;
-    const url = request.url ?? "";
+    const [url, query] = (request.url ?? "").split("?");
+    // Variable listings are paged, at most 30 a page (https://docs.github.com/en/rest/actions/variables).
+    const params = new URLSearchParams(query ?? "");
+    const perPage = Math.min(Number(params.get("per_page") ?? 30), 30);
+    const page = Number(params.get("page") ?? 1);
+    const listing = (names: string[]) => ({ total_count: names.length, variables: names.slice((page - 1) * perPage, page * perPage).map((name) => ({ name, value: `value-of-${name}` })) });
+    if (url === `${prefix}/actions/variables`) return send(200, listing(this.repositoryVariables));
+    if (url === `${prefix}/actions/organization-variables`) return send(200, listing(this.organizationVariables));
     if (url === `${prefix}/actions/oidc/customization/sub`) return send(200, this.subjectTemplate);
     const caller = /^\/repos\/([^/]+\/[^/]+)\/actions\/oidc\/customization\/sub$/.exec(url)?.[1];
     if (caller && CALLERS.includes(caller)) return send(200, this.callerTemplates[caller] ?? { use_default: true });
-    const match = new RegExp(`^${prefix}/environments/([^/]+)(/deployment-branch-policies)?$`).exec(url);
+    const match = new RegExp(`^${prefix}/environments/([^/]+)(/deployment-branch-policies|/variables)?$`).exec(url);
     const environment = match && this.environments[decodeURIComponent(match[1])];
     if (!environment) return send(404, { message: "Not Found" });
+    if (match[2] === "/variables") return send(200, listing(environment.variables));
     if (match[2]) return send(200, { total_count: environment.branches.length, branch_policies: environment.branches.map((name) => ({ name, type: "branch" })) });
     const protectionRules = environment.reviewers.length > 0 ? [{ type: "required_reviewers", prevent_self_review: true, reviewers: environment.reviewers }] : [];
     return send(200, { name: match[1], protection_rules: protectionRules, deployment_branch_policy: environment.branchPolicy });
   }
 
-  /** The settings docs/how-to/connect-github.md asks for. */
+  /** The settings docs/how-to/add-an-environment.md asks for, for every registered environment. */
   configureAsDocumented(): void {
     this.subjectTemplate = TEMPLATE;
     for (const caller of CALLERS) this.callerTemplates[caller] = TEMPLATE;
-    for (const name of ["staging", "production", "staging-platform", "production-platform"]) {
-      this.environments[name] = {
-        reviewers: [{ type: "Team", reviewer: { login: "platform" } }],
-        branchPolicy: { protected_branches: false, custom_branch_policies: true },
-        branches: ["main"],
-      };
+    const own = (role: keyof typeof REQUIRED) => REQUIRED[role].filter((name) => name !== REPOSITORY_WIDE);
+    const protectedEnvironment = (variables: string[]): FakeEnvironment => ({
+      reviewers: [{ type: "Team", reviewer: { login: "platform" } }],
+      branchPolicy: { protected_branches: false, custom_branch_policies: true },
+      branches: ["main"],
+      variables,
+    });
+    for (const names of GITHUB_ENVIRONMENTS) {
+      this.environments[names.deploy] = protectedEnvironment(own("deploy"));
+      this.environments[names.platform] = protectedEnvironment(own("platform"));
+      this.environments[names.plan] = { reviewers: [], branchPolicy: null, branches: [], variables: own("plan") };
+      // No reviewers: its scheduled jobs only read (docs/how-to/handle-drift.md).
+      this.environments[names.drift] = { reviewers: [], branchPolicy: null, branches: [], variables: own("drift") };
     }
-    for (const name of ["staging", "production"]) this.environments[`${name}-plan`] = { reviewers: [], branchPolicy: null, branches: [] };
+    this.repositoryVariables = [REPOSITORY_WIDE];
   }
 }
 
@@ -104,6 +137,8 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     github.subjectTemplate = { use_default: true };
     github.callerTemplates = {};
     github.environments = {};
+    github.repositoryVariables = [];
+    github.organizationVariables = [];
   });
 
   test("a fresh repository fails every check, each with the command that fixes it", async () => {
@@ -115,13 +150,15 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-plan exists`);
     for (const caller of CALLERS) expect(output).toContain(`FAIL  ${caller}: OIDC subject template is repo, context, job_workflow_ref (image push role): found the default template`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-platform exists: missing.`);
-    expect(output).toContain(`check-github: 0 ok, ${7 + CALLERS.length} to fix`);
+    // Per environment: deploy and platform (exists), plan (exists), and the variables of its four GitHub environments.
+    expect(output).toContain(`check-github: 0 ok, ${1 + GITHUB_ENVIRONMENTS.length * 7 + CALLERS.length} to fix`);
+    expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${GITHUB_ENVIRONMENTS[0].drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): the environment is missing.`);
   }, 10_000);
 
   test("after the documented setup every check passes", async () => {
     github.configureAsDocumented();
     const { code, output } = await check(url, TOKEN);
-    expect(output).toContain(`check-github: ${11 + CALLERS.length} ok, 0 to fix`);
+    expect(output).toContain(`check-github: ${1 + GITHUB_ENVIRONMENTS.length * 9 + CALLERS.length} ok, 0 to fix`);
     // The platform identity's environment has its own reviewers and deploys from main only, like the deploy environment.
     expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform requires a reviewer: 1 reviewer(s), self-review prevented`);
     expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform deploys from main only: branch rule main`);
@@ -142,6 +179,49 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(code).toBe(1);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production ${expected}`);
   }, 10_000);
+
+  describe("the variables the workflows read, in each GitHub environment of every registered environment", () => {
+    test("the workflows' needs: each role ARN in its own environment, the region everywhere, defaults not required", () => {
+      expect(REQUIRED.deploy).toEqual(expect.arrayContaining(["DEPLOY_ROLE_ARN", "AWS_REGION"]));
+      expect(REQUIRED.plan).toEqual(expect.arrayContaining(["PLAN_ROLE_ARN", "PLAN_PR_ROLE_ARN", "AWS_REGION"]));
+      expect(REQUIRED.platform).toEqual(expect.arrayContaining(["PLATFORM_ROLE_ARN", "AWS_REGION"]));
+      expect(REQUIRED.drift).toEqual(expect.arrayContaining(["DRIFT_ROLE_ARN", "AWS_REGION"]));
+      // vars.DEPLOY_RUNNER || 'ubuntu-24.04': has a default, so it is not required.
+      expect(Object.values(REQUIRED).flat()).not.toContain("DEPLOY_RUNNER");
+    });
+
+    test("a missing variable fails, naming it and the command that sets it; its value is never printed", async () => {
+      github.configureAsDocumented();
+      const { deploy } = GITHUB_ENVIRONMENTS[0];
+      github.environments[deploy].variables = github.environments[deploy].variables.filter((name) => name !== "DEPLOY_ROLE_ARN");
+      const { code, output } = await check(url, TOKEN);
+      expect(code).toBe(1);
+      expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${deploy} has the variables its workflows read (${REQUIRED.deploy.join(", ")}): missing DEPLOY_ROLE_ARN`);
+      expect(output).toContain(`gh variable set DEPLOY_ROLE_ARN --repo ${REPOSITORY} --env ${deploy} --body <value>`);
+      expect(output).not.toContain("value-of-");
+    }, 10_000);
+
+    test("a variable set on the organization counts, as it does for a job; on another environment it does not", async () => {
+      github.configureAsDocumented();
+      github.repositoryVariables = [];
+      github.organizationVariables = [REPOSITORY_WIDE];
+      expect((await check(url, TOKEN)).code).toBe(0);
+      github.organizationVariables = [];
+      const { drift, deploy } = GITHUB_ENVIRONMENTS[0];
+      github.environments[deploy].variables.push(REPOSITORY_WIDE);
+      const { code, output } = await check(url, TOKEN);
+      expect(code).toBe(1);
+      expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): missing ${REPOSITORY_WIDE}`);
+    }, 10_000);
+
+    test("more variables than one page holds are all read", async () => {
+      github.configureAsDocumented();
+      const { plan } = GITHUB_ENVIRONMENTS[0];
+      // The required ones last, on the second page.
+      github.environments[plan].variables = [...Array.from({ length: 35 }, (_, index) => `OTHER_${index}`), ...github.environments[plan].variables];
+      expect((await check(url, TOKEN)).code).toBe(0);
+    }, 10_000);
+  });
 
   test("a subject template in another order fails: the roles match the claim string exactly", async () => {
     github.configureAsDocumented();

@@ -381,7 +381,7 @@ describe("config guardrails", () => {
     // No listed type lacks these today; a catalogue entry added later might.
     const catalogue = {
       ...CATALOGUE,
-      dbInstanceClasses: { ...CATALOGUE.dbInstanceClasses, "db.x1.legacy": { performanceInsights: false, encryption: false } },
+      dbInstanceClasses: { ...CATALOGUE.dbInstanceClasses, "db.x1.legacy": { performanceInsights: false, encryption: false, memoryGib: 1 } },
       cacheNodeTypes: { ...CATALOGUE.cacheNodeTypes, "cache.x1.legacy": { encryption: false, clusterMode: false } },
     };
     const config = validConfig("production");

@@ -3,6 +3,7 @@ import { drillSteps, renderDrill } from "../scripts/dr-drill/drill";
 import { EXIT } from "../scripts/cli/command-line";
 import { runCapturing } from "./support/run-tool";
 import { validConfig } from "./support/synth";
+import { databaseIdentifierOf, drResourcePrefix, stackName } from "../src/stacks/naming";
 
 async function run(argv: string[]) {
   const { code, out, err } = await runCapturing(drDrillTool, argv);
@@ -18,8 +19,10 @@ describe("npm run dr:drill -- --env ENV --dry-run", () => {
       expect(out).toContain(`${index + 1}. ${step.title} [budget ${step.budgetMinutes} min]`);
       expect(out).toContain(`   $ ${step.command}`);
     }
-    expect(out).toContain("AUTH_DR_RESTORE=1 AUTH_DR_DRILL=1 npm run deploy -- --env production auth-production-dr-data");
-    expect(out).toContain("PostgreSQL auth-production-dr-postgres (db.t3.micro, Multi-AZ) restored from the replicated automated backups");
+    expect(out).toContain(`AUTH_DR_RESTORE=1 AUTH_DR_DRILL=1 npm run deploy -- --env production ${stackName("production", "dr-data")}`);
+    const { instanceClass, multiAz } = validConfig("production").data.postgres;
+    const restored = databaseIdentifierOf(drResourcePrefix("production"));
+    expect(out).toContain(`PostgreSQL ${restored} (${instanceClass}${multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups`);
     expect(out).toContain(`Total budget: ${steps.reduce((sum, step) => sum + step.budgetMinutes, 0)} min.`);
   });
 

@@ -25,9 +25,25 @@ describe("one home per release fact: a copy that reappears fails here", () => {
 
   test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
     expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|security|registry|network|data|app)\b/)).toEqual([]);
-    expect(definingFiles(/`auth-\$\{environment\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
+    expect(definingFiles(/`\$\{resourcePrefix\(environment\)\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
     // Reading one back is parseStackName()'s job, beside it.
     expect(definingFiles(/\^auth-/)).toEqual(["src/stacks/naming.ts"]);
+  });
+
+  test("resource names: only src/stacks/naming.ts joins the service prefix and an environment; src/ and scripts/ call its functions", () => {
+    // `auth-${environment}-postgres`, `/auth/${env}/service`, "auth-" + env: each rebuilds a name naming.ts owns.
+    const rebuilt = /`[^`\n]*(\bauth-|\/auth\/)\$\{[^`\n]*`|["']auth-["']\s*\+|["']\/auth\/["']\s*\+/;
+    const offenders = files.filter(({ path }) => path !== "src/stacks/naming.ts").flatMap(({ path, text }) =>
+      text.split("\n").flatMap((line, index) => (rebuilt.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+    // The one home itself still builds them (so the pattern above is the shape naming.ts uses).
+    expect(rebuilt.test(files.find(({ path }) => path === "src/stacks/naming.ts")!.text)).toBe(true);
+  });
+
+  test("the instance classes: one table, DB_INSTANCE_CLASSES in src/config/catalogue.ts (validation, max_connections and the alarms read it)", () => {
+    expect(definingFiles(/["']db\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
+    expect(definingFiles(/["']cache\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
   });
 
   test("the layer list: LAYERS in src/stacks/naming.ts", () => {
@@ -54,8 +70,10 @@ describe("resources offer the statements others need: a hand-written copy fails 
     ["the registry's pull statement", "ecr:GetDownloadUrlForLayer", "src/constructs/compute/container-registry.ts"],
     ["the secret's rotation statement", "secretsmanager:UpdateSecretVersionStage", "src/constructs/data/generated-secret.ts"],
   ])("%s: %s is written only in %s", (_, action, home) => {
-    // src/iam/action-map.ts lists what Terraform's provider calls, a different fact: what the CI identities need to apply.
-    expect(definingFiles(new RegExp(action)).filter((path) => path !== "src/iam/action-map.ts")).toEqual([home]);
+    // src/iam/action-map.ts lists what Terraform's provider calls, a different fact: what the CI identities need to apply;
+    // src/iam/managed-policy-needs.ts what an AWS managed policy is used for, which the workload boundary lets through.
+    const otherFacts = ["src/iam/action-map.ts", "src/iam/managed-policy-needs.ts"];
+    expect(definingFiles(new RegExp(action)).filter((path) => !otherFacts.includes(path))).toEqual([home]);
   });
 
   test("the secret's read statement: every grant of secretsmanager:GetSecretValue is secretReadStatement/secretRotationStatement (denials aside)", () => {

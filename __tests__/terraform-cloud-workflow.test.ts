@@ -3,7 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
+import { environments } from "../src/config";
 import { LAYERS } from "../src/stacks/naming";
+
+/** The registered environments in promotion order (src/config/index.ts): the matrices are generated from them. */
+const ENVIRONMENTS = Object.keys(environments);
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 const workflow = parse(read(".github/workflows/terraform-cloud.yml"));
@@ -20,16 +24,16 @@ describe("Terraform Cloud workflow (CLI-driven)", () => {
   test("pull requests get a speculative plan of every stack in its workspace, with the token from a secret", () => {
     const plan = workflow.jobs["speculative-plan"];
     expect(plan.if).toBe("${{ github.event_name == 'pull_request' }}");
-    expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS] });
+    expect(plan.strategy.matrix).toEqual({ environment: ENVIRONMENTS, layer: [...LAYERS] });
     const terraform = plan.steps.find((step: any) => step.uses?.startsWith("hashicorp/setup-terraform"));
     expect(terraform.with.cli_config_credentials_token).toBe("${{ secrets.TF_API_TOKEN }}");
     expect(runs(plan)).toContain('scripts/terraform-cloud-run.sh plan "auth-${{ matrix.environment }}-${{ matrix.layer }}"');
   });
 
-  test("main applies staging before production, each environment's stacks in deploy order, never two at once", () => {
+  test("main applies the environments in promotion order, each environment's stacks in deploy order, never two at once", () => {
     const apply = workflow.jobs.apply;
     expect(apply.if).toBe("${{ github.event_name != 'pull_request' }}");
-    expect(apply.strategy).toMatchObject({ "fail-fast": true, "max-parallel": 1, matrix: { environment: ["staging", "production"] } });
+    expect(apply.strategy).toMatchObject({ "fail-fast": true, "max-parallel": 1, matrix: { environment: ENVIRONMENTS } });
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.concurrency["cancel-in-progress"]).toBe(false);
     expect(runs(apply)).toContain(`apply ${LAYERS.map((layer) => `"auth-$AUTH_ENV-${layer}"`).join(" ")}`);

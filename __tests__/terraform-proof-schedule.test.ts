@@ -1,4 +1,4 @@
-import { parallelismFrom, runInOrder } from "../scripts/terraform-proof/schedule";
+import { parallelismFrom, runInOrder, synthesesFor } from "../scripts/terraform-proof/schedule";
 
 /** Jobs that finish in another order than they start: a later one is quicker. */
 const JOBS = [
@@ -42,5 +42,34 @@ describe("the proof's scheduler: stacks at once, results in stack order", () => 
     expect(parallelismFrom("", 8)).toBe(8);
     expect(parallelismFrom("3", 2)).toBe(3);
     for (const bad of ["0", "-1", "1.5", "two"]) expect(() => parallelismFrom(bad, 2)).toThrow(/PROOF_PARALLELISM must be a whole number from 1/);
+  });
+});
+
+describe("named stacks synthesize only what they need", () => {
+  test("a full run synthesizes every variant", () => {
+    const all = synthesesFor([]);
+    expect(all.environment).toBeUndefined();
+    expect(all).toMatchObject({ restore: true, cutover: true, pointInTime: true, hcl: true, terraformCloud: true });
+    expect(all.layout("organization-member")).toBe(true);
+  });
+
+  test("plain stacks of one environment: that environment's plain synthesis, nothing else", () => {
+    const one = synthesesFor(["auth-dev-bootstrap", "auth-dev-app"]);
+    expect(one).toMatchObject({ environment: "dev", restore: false, cutover: false, pointInTime: false, hcl: false, terraformCloud: false });
+    expect(one.layout("organization-member")).toBe(false);
+  });
+
+  test("each variant its own synthesis; several environments, a layout or Terraform Cloud synthesize every environment", () => {
+    expect(synthesesFor(["auth-staging-data", "auth-production-data"]).environment).toBeUndefined();
+    expect(synthesesFor(["auth-production-dr-data"])).toMatchObject({ environment: "production", restore: true });
+    expect(synthesesFor(["auth-production-dr-app@cutover"])).toMatchObject({ cutover: true, restore: false });
+    expect(synthesesFor(["auth-production-dr-data@point-in-time"])).toMatchObject({ pointInTime: true });
+    expect(synthesesFor(["auth-staging-data@hcl"])).toMatchObject({ environment: "staging", hcl: true });
+    expect(synthesesFor(["auth-staging-app@first-deploy"])).toMatchObject({ environment: "staging", hcl: false });
+    expect(synthesesFor(["auth-staging-data@terraform-cloud"])).toMatchObject({ environment: undefined, terraformCloud: true });
+    const layout = synthesesFor(["auth-production-security@organization-member"]);
+    expect(layout.environment).toBeUndefined();
+    expect(layout.layout("organization-member")).toBe(true);
+    expect(layout.layout("shared-account")).toBe(false);
   });
 });

@@ -2,9 +2,12 @@ import { spawnSync } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
+import { environments } from "../src/config";
 import { ALL_LAYERS, applyingIdentity, LAYERS, PILOT_LIGHT_LAYERS, PLATFORM_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
+/** The registered environments, in promotion order: what the generated jobs and matrices list. */
+const ENVIRONMENTS = Object.keys(environments);
 
 const files = readdirSync(WORKFLOWS).map((name) => ({ name, text: readFileSync(join(WORKFLOWS, name), "utf8") }));
 const workflows = Object.fromEntries(files.map(({ name, text }) => [name, parse(text)]));
@@ -91,9 +94,13 @@ describe("GitHub Actions workflows", () => {
 
     test("plan every stack of both environments under the plan role, in the plan environment", () => {
       const plan = pr.jobs.plan;
-      expect(plan.strategy.matrix).toEqual({ environment: ["staging", "production"], layer: [...LAYERS, ...PILOT_LIGHT_LAYERS] });
+      expect(plan.strategy.matrix).toEqual({ environment: [...ENVIRONMENTS], layer: [...LAYERS, ...PILOT_LIGHT_LAYERS] });
       // An environment without a pilot light has no dr-network stack: its job says so and plans nothing.
       expect(plan.steps.find((step: any) => step.run?.includes("plan-job")).run).toContain('if [ ! -d "cdktf.out/stacks/$STACK" ]; then');
+      const reportStep = pr.jobs.report.steps.find((step: any) => step.id === "report");
+      // The stacks the report expects: every layer of every environment, from the generated lists.
+      expect(reportStep.env).toMatchObject({ ENVIRONMENTS: ENVIRONMENTS.join(" "), LAYERS: LAYERS.join(" ") });
+      expect(reportStep.run).toContain('for environment in $ENVIRONMENTS; do\n  for layer in $LAYERS; do expect+=(--expect "auth-$environment-$layer"); done');
       const report = pr.jobs.report.steps.map((step: any) => step.run ?? "").join("\n");
       expect(report).toContain('if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi');
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
@@ -145,11 +152,17 @@ describe("GitHub Actions workflows", () => {
   });
 
   describe("deploys", () => {
-    test("main deploys staging, then production, one run at a time, and not for documentation-only pushes", () => {
+    test("main deploys every environment in promotion order (src/config), one run at a time, and not for documentation-only pushes", () => {
       const main = workflows["main.yml"];
-      const { staging, production } = main.jobs;
-      expect(staging).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "staging" } });
-      expect(production).toMatchObject({ uses: "./.github/workflows/deploy.yml", with: { environment: "production" }, needs: "staging" });
+      expect(Object.keys(main.jobs)).toEqual([...ENVIRONMENTS]);
+      ENVIRONMENTS.forEach((environment, index) => {
+        expect(main.jobs[environment]).toEqual({
+          ...(index > 0 ? { needs: ENVIRONMENTS[index - 1] } : {}),
+          uses: "./.github/workflows/deploy.yml",
+          permissions: { contents: "read", "id-token": "write" },
+          with: { environment, allow_data_loss: "${{ inputs.allow_data_loss }}" },
+        });
+      });
       expect(main.concurrency).toEqual({ group: "main-deploy", "cancel-in-progress": false });
       expect(main.on.push["paths-ignore"]).toEqual(expect.arrayContaining(["**/*.md", "docs/**"]));
     });
@@ -200,11 +213,19 @@ describe("GitHub Actions workflows", () => {
     });
   });
 
-  test("promotion: production releases exactly the digest the staging job released, handed over as its output", () => {
-    const { staging, production } = workflows["release.yml"].jobs;
+  test("promotion: each environment releases exactly the digest the one before it released, handed over as its output", () => {
+    const { jobs } = workflows["release.yml"];
     expect(workflows["release.yml"].on.workflow_dispatch.inputs.digest).toMatchObject({ required: true, type: "string" });
-    expect(staging).toMatchObject({ uses: "./.github/workflows/release-environment.yml", with: { environment: "staging", digest: "${{ inputs.digest }}" } });
-    expect(production).toMatchObject({ uses: "./.github/workflows/release-environment.yml", needs: "staging", with: { environment: "production", digest: "${{ needs.staging.outputs.digest }}" } });
+    expect(Object.keys(jobs)).toEqual([...ENVIRONMENTS]);
+    ENVIRONMENTS.forEach((environment, index) => {
+      const previous = ENVIRONMENTS[index - 1];
+      expect(jobs[environment]).toEqual({
+        ...(previous ? { needs: previous } : {}),
+        uses: "./.github/workflows/release-environment.yml",
+        permissions: { contents: "read", "id-token": "write" },
+        with: { environment, digest: previous ? `\${{ needs.${previous}.outputs.digest }}` : "${{ inputs.digest }}" },
+      });
+    });
     // Follow the output back: workflow output -> job output -> the step after the release, which echoes the job's input.
     const reusable = workflows["release-environment.yml"];
     expect(reusable.on.workflow_call.outputs.digest.value).toBe("${{ jobs.release.outputs.digest }}");

@@ -106,4 +106,5 @@ export function synthEveryStack(name: keyof typeof environments): Record<string,
   );
 }
 
-export const ENVIRONMENTS = ["staging", "production"] as const;
+/** The registered environments (src/config/index.ts), in promotion order: every per-environment test runs for each. */
+export const ENVIRONMENTS = Object.keys(environments) as readonly (keyof typeof environments)[];

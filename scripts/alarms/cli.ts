@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
+import { stackNamePrefix } from "../../src/stacks/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { alarmRows, AlarmRow, renderMarkdown, renderTable } from "./catalog";
 
@@ -25,7 +26,7 @@ export function readAlarmCatalog(directory: string, environment?: string): Alarm
   if (!existsSync(stacksDir)) throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or name the synth output directory`);
   const stacks = readdirSync(stacksDir)
     .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
-    .filter((name) => environment === undefined || name.startsWith(`auth-${environment}-`))
+    .filter((name) => environment === undefined || name.startsWith(stackNamePrefix(environment)))
     .sort();
   if (stacks.length === 0) throw new UsageError(`no stack${environment ? ` of environment ${environment}` : ""} (cdk.tf.json) under ${stacksDir}`);
   return stacks.flatMap((stack) => {

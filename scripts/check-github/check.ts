@@ -10,6 +10,11 @@
  *   https://docs.github.com/en/rest/deployments/environments#get-an-environment
  * - GET /repos/{owner}/{repo}/environments/{name}/deployment-branch-policies → { branch_policies: [{ name, type }] }
  *   https://docs.github.com/en/rest/deployments/branch-policies#list-deployment-branch-policies
+ * - GET /repos/{owner}/{repo}/environments/{name}/variables, /repos/{owner}/{repo}/actions/variables and
+ *   /repos/{owner}/{repo}/actions/organization-variables → { total_count, variables: [{ name, value, ... }] },
+ *   at most 30 a page (per_page, page). A job reads vars.NAME from its environment first, then the
+ *   repository, then the organization, so a variable set on any of them counts.
+ *   https://docs.github.com/en/rest/actions/variables
  */
 import { SUBJECT_CLAIM_KEYS } from "../../src/constructs/ci/github-oidc-subject";
 
@@ -27,6 +32,8 @@ export interface EnvironmentExpectation {
   readonly platformEnvironment?: string;
   /** The only branch the deploy environment may deploy from. */
   readonly deployBranch: string;
+  /** GitHub environment name -> the variables the workflows read in it (workflow-variables.ts); each environment must exist. @default none checked */
+  readonly variables?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface CheckResult {
@@ -89,14 +96,55 @@ async function checkPlanEnvironment(api: GithubApi, expected: EnvironmentExpecta
   };
 }
 
+/** Every variable name of a listing, page by page; the status of the first page that failed, or 200. */
+async function variableNames(api: GithubApi, path: string): Promise<{ status: number; names: string[] }> {
+  const names: string[] = [];
+  for (let page = 1; ; page++) {
+    const { status, body } = await api.get(`${path}?per_page=30&page=${page}`);
+    if (status !== 200) return { status, names };
+    const batch: string[] = (body?.variables ?? []).map((variable: { name: string }) => variable.name);
+    names.push(...batch);
+    if (batch.length === 0 || names.length >= (body?.total_count ?? 0)) return { status, names };
+  }
+}
+
+async function checkVariables(api: GithubApi, repository: string, environment: string, required: readonly string[], inherited: readonly string[]): Promise<CheckResult> {
+  const check = `${repository}: environment ${environment} has the variables its workflows read (${required.join(", ")})`;
+  const { status, names } = await variableNames(api, `/repos/${repository}/environments/${encodeURIComponent(environment)}/variables`);
+  if (status === 404) {
+    return { ok: false, check, detail: `the environment is missing. Fix: gh api -X PUT repos/${repository}/environments/${environment}, then set each variable (docs/how-to/add-an-environment.md)` };
+  }
+  // Names only: a variable's value is not a secret, but the check has no reason to print it.
+  const missing = required.filter((name) => !names.includes(name) && !inherited.includes(name));
+  return {
+    ok: status === 200 && missing.length === 0,
+    check,
+    detail:
+      status !== 200
+        ? `HTTP ${status}`
+        : missing.length === 0
+          ? "set"
+          : `missing ${missing.join(", ")} (not on the environment, the repository or the organization). Fix: ${missing.map((name) => `gh variable set ${name} --repo ${repository} --env ${environment} --body <value>`).join(" && ")} (values: docs/how-to/add-an-environment.md)`,
+  };
+}
+
 /** Every check for these environments; the subject template once per repository. */
 export async function checkGithubSettings(api: GithubApi, expectations: readonly EnvironmentExpectation[]): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const repository of [...new Set(expectations.map((expected) => expected.repository))]) results.push(await checkSubjectTemplate(api, repository));
+  const repositories = [...new Set(expectations.map((expected) => expected.repository))];
+  for (const repository of repositories) results.push(await checkSubjectTemplate(api, repository));
+  const inherited = new Map<string, string[]>();
   for (const expected of expectations) {
     results.push(...(await checkDeployEnvironment(api, expected)));
     if (expected.platformEnvironment) results.push(...(await checkDeployEnvironment(api, { ...expected, deployEnvironment: expected.platformEnvironment })));
     results.push(await checkPlanEnvironment(api, expected));
+    const variables = Object.entries(expected.variables ?? {}).filter(([, required]) => required.length > 0);
+    if (variables.length > 0 && !inherited.has(expected.repository)) {
+      const repository = await variableNames(api, `/repos/${expected.repository}/actions/variables`);
+      const organization = await variableNames(api, `/repos/${expected.repository}/actions/organization-variables`);
+      inherited.set(expected.repository, [...repository.names, ...organization.names]);
+    }
+    for (const [environment, required] of variables) results.push(await checkVariables(api, expected.repository, environment, required, inherited.get(expected.repository) ?? []));
   }
   return results;
 }

@@ -7,7 +7,7 @@ import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { stackName } from "../../src/stacks/naming";
+import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, finalSnapshotName, stackName } from "../../src/stacks/naming";
 
 export interface DrillStep {
   /** Short name, as the runbook's drill table names it. */
@@ -36,6 +36,9 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
   const alone = "--ignore-missing-stack-dependencies";
   const { postgres, redis } = data;
   const nodes = redis.shards * (1 + redis.replicasPerShard);
+  // The restored site's names, as the restore stacks give them.
+  const site = drResourcePrefix(environment);
+  const [drDb, drCache] = [databaseIdentifierOf(site), cacheReplicationGroupIdOf(site)];
   return [
     {
       title: "Preflight: the pilot light is as configured",
@@ -53,10 +56,10 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       title: "Restore the data tier in the DR region",
       command: `${drill} npm run deploy -- --env ${environment} ${drData} ${alone}`,
       creates: [
-        `PostgreSQL auth-${environment}-dr-postgres (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
-        `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
-        `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
-        `rotation functions auth-${environment}-dr-db-service-rotation and auth-${environment}-dr-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
+        `PostgreSQL ${drDb} (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
+        `Redis ${drCache} (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
+        `secret ${cacheAuthSecretName(drCache)} and its rotation function (the first rotation sets the token)`,
+        `rotation functions ${site}-db-service-rotation and ${site}-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
@@ -64,7 +67,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
     },
     {
       title: "Verify: the database is available and its restore time is within the RPO",
-      command: `aws rds describe-db-instances --region ${aws.drRegion} --db-instance-identifier auth-${environment}-dr-postgres --query 'DBInstances[0].[DBInstanceStatus,Endpoint.Address]'`,
+      command: `aws rds describe-db-instances --region ${aws.drRegion} --db-instance-identifier ${drDb} --query 'DBInstances[0].[DBInstanceStatus,Endpoint.Address]'`,
       creates: [],
       budgetMinutes: 15,
     },
@@ -72,37 +75,37 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       title: "Restore the app tier in the DR region (no DNS change)",
       command: `${drill} npm run deploy -- --env ${environment} ${drApp} ${alone}`,
       creates: [
-        `load balancer auth-${environment}-dr (HTTPS with the pilot light's certificate, test listener :${app.testListenerPort}) and its WAF web ACL`,
-        `blue fleet auth-${environment}-dr-blue: ${app.capacity.desired} ${app.instanceType} instance${app.capacity.desired === 1 ? "" : "s"} on the digest the primary serves (replica of its app state), pulled from the DR repository replica, reading the replicated secrets; green empty`,
-        `alarms, dashboard and secret convergence named auth-${environment}-dr; no DNS record`,
+        `load balancer ${site} (HTTPS with the pilot light's certificate, test listener :${app.testListenerPort}) and its WAF web ACL`,
+        `blue fleet ${site}-blue: ${app.capacity.desired} ${app.instanceType} instance${app.capacity.desired === 1 ? "" : "s"} on the digest the primary serves (replica of its app state), pulled from the DR repository replica, reading the replicated secrets; green empty`,
+        `alarms, dashboard and secret convergence named ${site}; no DNS record`,
       ],
       budgetMinutes: 30,
     },
     {
       title: "Verify: the service answers through the DR load balancer with the DR certificate",
-      command: `curl --fail --silent --show-error --connect-to ::$(aws elbv2 describe-load-balancers --region ${aws.drRegion} --names auth-${environment}-dr --query 'LoadBalancers[0].DNSName' --output text): https://${dns.domainName}${app.healthCheckPath}`,
+      command: `curl --fail --silent --show-error --connect-to ::$(aws elbv2 describe-load-balancers --region ${aws.drRegion} --names ${site} --query 'LoadBalancers[0].DNSName' --output text): https://${dns.domainName}${app.healthCheckPath}`,
       creates: [],
       budgetMinutes: 10,
     },
     {
       title: "Tear down the restored app and data tiers (the app first: it reads the data tier)",
       command: `npm run dr:teardown -- --env ${environment} ${drApp} ${drData}`,
-      creates: [`final snapshots auth-${environment}-dr-postgres-final and auth-${environment}-dr-redis-final (the drill's evidence)`],
+      creates: [`final snapshots ${finalSnapshotName(drDb)} and ${finalSnapshotName(drCache)} (the drill's evidence)`],
       removes: [`everything ${drApp} created, then everything ${drData} created`],
       budgetMinutes: 40,
     },
     {
       title: "Once the drill log is filed: delete the database's final snapshot (the next drill makes one of the same name)",
-      command: `aws rds delete-db-snapshot --region ${aws.drRegion} --db-snapshot-identifier auth-${environment}-dr-postgres-final`,
+      command: `aws rds delete-db-snapshot --region ${aws.drRegion} --db-snapshot-identifier ${finalSnapshotName(drDb)}`,
       creates: [],
-      removes: [`snapshot auth-${environment}-dr-postgres-final`],
+      removes: [`snapshot ${finalSnapshotName(drDb)}`],
       budgetMinutes: 5,
     },
     {
       title: "...and the cache's",
-      command: `aws elasticache delete-snapshot --region ${aws.drRegion} --snapshot-name auth-${environment}-dr-redis-final`,
+      command: `aws elasticache delete-snapshot --region ${aws.drRegion} --snapshot-name ${finalSnapshotName(drCache)}`,
       creates: [],
-      removes: [`snapshot auth-${environment}-dr-redis-final`],
+      removes: [`snapshot ${finalSnapshotName(drCache)}`],
       budgetMinutes: 5,
     },
   ];

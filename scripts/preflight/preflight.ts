@@ -7,6 +7,7 @@
  */
 import { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT, Singleton, modeOf } from "../../src/config/accounts-schema";
 import type { EnvironmentConfig } from "../../src/config/schema";
+import { trailName } from "../../src/stacks/naming";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../src/constructs/ci/github-oidc-provider";
 import { fsbpStandardArn } from "../../src/constructs/security/threat-detection";
 import type { AccountReader } from "./ports";
@@ -78,7 +79,7 @@ export async function preflight(config: EnvironmentConfig, account: AccountReade
     check("cloudTrail", async (mode, problems, notes) => {
       const { trailArn, logGroupName } = accounts.cloudTrail;
       if (mode === "create") {
-        const name = `auth-${config.environment}-trail`;
+        const name = trailName(config.environment);
         if ((await account.trailNames()).includes(name)) problems.push(`a trail named ${name} exists already`);
         return;
       }

@@ -3,7 +3,7 @@
  * the real `terraform init`, `validate` and `plan` on a copy of each stack directory, against
  * the provider mirror, with local stand-ins for what needs AWS. Exit code 1 on any failure.
  */
-const USAGE = `usage: npm run validate -- [STACK]...
+const USAGE = `usage: npm run validate -- [--validate-only] [STACK]...
   Proves every synthesized stack offline (terraform init, validate, plan against the provider
   mirror, with local stand-ins for AWS), or only the STACKs named, e.g. auth-staging-data,
   auth-staging-data@hcl (synthesized as HCL: validated, and planned the same as its JSON),
@@ -16,6 +16,7 @@ const USAGE = `usage: npm run validate -- [STACK]...
   snapshot as a new instance, the old one forgotten) or
   auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
+  --validate-only: init and terraform validate each stack, no plan (one provider start-up a stack).
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Stacks run PROOF_PARALLELISM at a time (default: one per core); results print in stack order.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM,
@@ -26,7 +27,7 @@ import { availableParallelism, tmpdir } from "os";
 import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
-import type { Layer } from "../../src/stacks/naming";
+import { type Layer, RESTORE_LAYERS } from "../../src/stacks/naming";
 import { guardPolicyFor } from "../plan-report/policy";
 import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
@@ -45,7 +46,7 @@ import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examp
 import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
 import { MIRROR, SharedInit, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
-import { parallelismFrom, runInOrder } from "./schedule";
+import { parallelismFrom, runInOrder, synthesesFor } from "./schedule";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
 const run = promisify(execFile);
@@ -100,7 +101,7 @@ interface StackResult {
 /** File of the stand-ins' locals, variables and checks beside an HCL copy (Terraform merges it with cdk.tf). */
 const HCL_STAND_INS = "proof_stand_ins.tf.json";
 
-async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit): Promise<StackResult> {
+async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit, validateOnly = false): Promise<StackResult> {
   const dir = join(workDir, job.name.replace("@", "--"));
   cpSync(job.dir, dir, { recursive: true });
   const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
@@ -132,6 +133,11 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
     }
 
     await init.install(dir, withoutRandom.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
+    if (validateOnly) {
+      // --validate-only: one provider start-up per stack, for a quick check of new stacks (no plan, no plan report).
+      await terraform(dir, env, "validate");
+      return { job, ok: true, line: `ok    ${job.name}: validated (--validate-only: not planned); stood in: ${standIns.join(", ")}` };
+    }
     // The HCL copy is validated with every real block; its stand-ins, the JSON twin's, follow for the plan.
     // A JSON copy is validated by its plan, which "includes an implied validation check"
     // (https://developer.hashicorp.com/terraform/cli/commands/validate): one provider start-up less.
@@ -271,7 +277,8 @@ function compareWithJson(hcl: StackResult, results: readonly StackResult[]): Sta
 }
 
 async function prove(argv: string[]): Promise<number> {
-  const { positionals: only } = parseCommandLine(argv, {}, true);
+  const { values, positionals: only } = parseCommandLine(argv, { "validate-only": { type: "boolean" } }, true);
+  const validateOnly = values["validate-only"] === true;
   const missing = missingToolchain();
   if (missing) {
     if (process.env.CI === "true") {
@@ -288,49 +295,52 @@ async function prove(argv: string[]): Promise<number> {
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
   mkdirSync(stateDir);
-  console.log("terraform proof: synthesizing every environment...");
+  console.log(only.length === 0 ? "terraform proof: synthesizing every environment..." : `terraform proof: synthesizing what ${only.join(", ")} need...`);
   // Loaded only now, so a missing toolchain is reported without loading the whole app.
-  const [{ buildApp }, { handovers }, { drNetworkHandover }, { RESTORE_LAYERS }] = await Promise.all([
-    import("../../src/app"),
-    import("../../src/stacks/handovers"),
-    import("../../src/stacks/dr-handovers"),
-    import("../../src/stacks/naming"),
-  ]);
-  buildApp({ outdir }).synth();
+  const [{ buildApp }, { handovers }, { drNetworkHandover }] = await Promise.all([import("../../src/app"), import("../../src/stacks/handovers"), import("../../src/stacks/dr-handovers")]);
+  // Named stacks: only the syntheses they need (a plain stack of one environment needs one synthesis of that environment).
+  const wants = synthesesFor(only);
+  const { environments } = await import("../../src/config");
+  // A misspelt environment is left to the unknown-stack check below, which lists the known stacks.
+  buildApp({ outdir, environment: wants.environment && wants.environment in environments ? wants.environment : undefined }).synth();
   // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
   const restoreOutdir = join(root, "cdktf.out-restore");
-  buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
+  if (wants.restore) buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
   const cutoverOutdir = join(root, "cdktf.out-cutover");
-  buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
+  if (wants.cutover) buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
   const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
-  buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
+  if (wants.pointInTime) buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
   // The same app as HCL, the way `cdktf synth --hcl` makes it: the bundle run with SYNTH_HCL_OUTPUT
   // (cdktf 0.21 reads it when each stack is created; App's hclOutput option only renames the file).
   const hclOutdir = join(root, "cdktf.out-hcl");
-  await synthesizeHcl(hclOutdir);
+  if (wants.hcl) await synthesizeHcl(hclOutdir);
   // And with Terraform Cloud as the state home.
   const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
-  const { environments } = await import("../../src/config");
-  buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
+  if (wants.terraformCloud) buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
   // And a fail back: dr.failBack set, the primary database restored from a snapshot.
-  const { withFailBack } = await import("../../src/config/fail-back-example");
   const restorePrimaryOutdir = join(root, "cdktf.out-restore-primary");
-  buildApp({ outdir: restorePrimaryOutdir, configs: { production: withFailBack(environments.production) } }).synth();
+  if (wants.restorePrimary) {
+    const { withFailBack } = await import("../../src/config/fail-back-example");
+    buildApp({ outdir: restorePrimaryOutdir, configs: { production: withFailBack(environments.production) } }).synth();
+  }
   // And each supported account layout besides separate accounts.
   const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
-  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).map(([layout, configs]) => {
-    const layoutOutdir = join(root, `cdktf.out-${layout}`);
-    buildApp({ outdir: layoutOutdir, configs }).synth();
-    return [layout, layoutOutdir] as const;
-  });
+  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES)
+    .filter(([layout]) => wants.layout(layout))
+    .map(([layout, configs]) => {
+      const layoutOutdir = join(root, `cdktf.out-${layout}`);
+      buildApp({ outdir: layoutOutdir, configs }).synth();
+      return [layout, layoutOutdir] as const;
+    });
 
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }
   const env = offlineEnvironment(join(root, "terraform.rc"));
 
+  // A synthesis the named stacks did not need was skipped: it has no jobs.
   const jobsOf = (directory: string, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir : outdir): StackJob[] =>
-    Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
+    !existsSync(join(directory, "manifest.json")) ? [] : Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
       name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
       stack: entry.name,
       variant,
@@ -368,7 +378,7 @@ async function prove(argv: string[]): Promise<number> {
     PARALLELISM,
     async (job) => {
       const started = Date.now();
-      return { ...(await proveStack(job, workDir, stateDir, env, init)), seconds: (Date.now() - started) / 1000 };
+      return { ...(await proveStack(job, workDir, stateDir, env, init, validateOnly)), seconds: (Date.now() - started) / 1000 };
     },
     (result) => {
       if (result.job.variant !== "hcl" || !result.ok) printResult(result);

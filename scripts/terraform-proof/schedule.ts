@@ -2,6 +2,8 @@
  * Runs jobs a few at a time and hands their results on in the jobs' own order, each as soon as it
  * and every job before it are done: the output reads the same however many run at once.
  */
+import { parseStackName, RESTORE_LAYERS } from "../../src/stacks/naming";
+
 export async function runInOrder<Job, Result>(
   jobs: readonly Job[],
   parallelism: number,
@@ -33,4 +35,40 @@ export function parallelismFrom(value: string | undefined, cores: number): numbe
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`PROOF_PARALLELISM must be a whole number from 1, got "${value}"`);
   return parsed;
+}
+
+/** The @variants that are not account layouts. */
+const SYNTH_VARIANTS = ["hcl", "terraform-cloud", "cutover", "point-in-time", "restore-primary", "first-deploy", "released"];
+
+/**
+ * Which syntheses the named stacks need (all of them when none is named). A stack without a
+ * variant needs the plain synthesis (of its environment alone, when every named stack is of one),
+ * a restore layer the restore-mode one, and each @variant its own; @first-deploy and @released
+ * plan the plain app stack, and any other @suffix is an account layout.
+ */
+export function synthesesFor(only: readonly string[]): {
+  environment?: string;
+  restore: boolean;
+  cutover: boolean;
+  pointInTime: boolean;
+  restorePrimary: boolean;
+  hcl: boolean;
+  terraformCloud: boolean;
+  layout: (name: string) => boolean;
+} {
+  if (only.length === 0) return { restore: true, cutover: true, pointInTime: true, restorePrimary: true, hcl: true, terraformCloud: true, layout: () => true };
+  const variants = only.map((name) => name.split("@")[1]);
+  const plain = only.filter((name) => !name.includes("@"));
+  const environmentsNamed = new Set(only.map((name) => parseStackName(name.split("@")[0])?.environment));
+  const layoutNamed = variants.some((variant) => variant !== undefined && !SYNTH_VARIANTS.includes(variant));
+  return {
+    environment: environmentsNamed.size === 1 && !layoutNamed && !variants.includes("terraform-cloud") ? [...environmentsNamed][0] : undefined,
+    restore: plain.some((name) => RESTORE_LAYERS.some((layer) => name.endsWith(`-${layer}`))),
+    cutover: variants.includes("cutover"),
+    pointInTime: variants.includes("point-in-time"),
+    restorePrimary: variants.includes("restore-primary"),
+    hcl: variants.includes("hcl"),
+    terraformCloud: variants.includes("terraform-cloud"),
+    layout: (layout) => variants.includes(layout),
+  };
 }

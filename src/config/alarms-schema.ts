@@ -20,7 +20,7 @@ const data = z.strictObject({
   dbCpuPercent: percent.describe("Alarm: database CPU percent"),
   dbFreeStoragePercent: percent.describe("Alarm: database free storage below this percent of data.postgres.allocatedStorageGb"),
   dbFreeableMemoryBytes: positive.describe("Alarm: database freeable memory below this many bytes"),
-  dbConnectionsPercent: percent.describe("Alarm: database connections above this percent of max_connections, which the parameter group pins from the instance class (src/config/postgres-instance-classes.ts)"),
+  dbConnectionsPercent: percent.describe("Alarm: database connections above this percent of max_connections, which the parameter group pins from the instance class (memoryGib of DB_INSTANCE_CLASSES, src/config/catalogue.ts)"),
   dbReadLatencySeconds: positive.describe("Alarm: database read latency in seconds"),
   dbWriteLatencySeconds: positive.describe("Alarm: database write latency in seconds"),
   redisEngineCpuPercent: percent.describe("Alarm: Redis engine CPU percent"),

@@ -22,23 +22,41 @@ export const INSTANCE_TYPES: Readonly<Record<string, { readonly architecture: "x
 export const APP_AMI_ARCHITECTURE = "x86_64";
 
 /**
- * RDS for PostgreSQL instance classes. Performance Insights is not offered on db.t3/db.t4g micro
- * and small (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Overview.Engines.html);
+ * RDS for PostgreSQL instance classes: the one table of them (config validation, max_connections,
+ * the connections alarm). Performance Insights is not offered on db.t3/db.t4g micro and small
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Overview.Engines.html);
  * every listed class supports storage encryption, which the database construct always turns on.
+ * memoryGib is the nominal memory of the class
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html).
  */
-export const DB_INSTANCE_CLASSES: Readonly<Record<string, { readonly performanceInsights: boolean; readonly encryption: boolean }>> = {
-  "db.t3.micro": { performanceInsights: false, encryption: true },
-  "db.t3.small": { performanceInsights: false, encryption: true },
-  "db.t3.medium": { performanceInsights: true, encryption: true },
-  "db.t3.large": { performanceInsights: true, encryption: true },
-  "db.t4g.micro": { performanceInsights: false, encryption: true },
-  "db.t4g.small": { performanceInsights: false, encryption: true },
-  "db.t4g.medium": { performanceInsights: true, encryption: true },
-  "db.m6i.large": { performanceInsights: true, encryption: true },
-  "db.m7g.large": { performanceInsights: true, encryption: true },
-  "db.r6i.large": { performanceInsights: true, encryption: true },
-  "db.r7g.large": { performanceInsights: true, encryption: true },
+export const DB_INSTANCE_CLASSES: Readonly<Record<string, { readonly performanceInsights: boolean; readonly encryption: boolean; readonly memoryGib: number }>> = {
+  "db.t3.micro": { performanceInsights: false, encryption: true, memoryGib: 1 },
+  "db.t3.small": { performanceInsights: false, encryption: true, memoryGib: 2 },
+  "db.t3.medium": { performanceInsights: true, encryption: true, memoryGib: 4 },
+  "db.t3.large": { performanceInsights: true, encryption: true, memoryGib: 8 },
+  "db.t4g.micro": { performanceInsights: false, encryption: true, memoryGib: 1 },
+  "db.t4g.small": { performanceInsights: false, encryption: true, memoryGib: 2 },
+  "db.t4g.medium": { performanceInsights: true, encryption: true, memoryGib: 4 },
+  "db.m6i.large": { performanceInsights: true, encryption: true, memoryGib: 8 },
+  "db.m7g.large": { performanceInsights: true, encryption: true, memoryGib: 8 },
+  "db.r6i.large": { performanceInsights: true, encryption: true, memoryGib: 16 },
+  "db.r7g.large": { performanceInsights: true, encryption: true, memoryGib: 16 },
 };
+
+/**
+ * max_connections of an instance class: the default parameter group's formula,
+ * LEAST({DBInstanceClassMemory/9531392}, 5000)
+ * (https://docs.aws.amazon.com/prescriptive-guidance/latest/tuning-postgresql-parameters/max-connections.html),
+ * on the nominal memory. RDS evaluates DBInstanceClassMemory a little below the nominal memory (it
+ * keeps some for the OS and its own processes), so the default would be slightly lower than
+ * computed here: the parameter group therefore pins max_connections to this number, and the
+ * connections alarm is a share of the same number. Throws for a class the table does not list.
+ */
+export function maxConnectionsOf(instanceClass: string): number {
+  const known = DB_INSTANCE_CLASSES[instanceClass];
+  if (known === undefined) throw new Error(`no memory size known for ${instanceClass}; add it to DB_INSTANCE_CLASSES in src/config/catalogue.ts`);
+  return Math.min(Math.floor((known.memoryGib * 1024 ** 3) / 9531392), 5000);
+}
 
 /**
  * ElastiCache for Redis node types. All listed types support encryption at rest and in transit

@@ -1,3 +1,4 @@
+import { resourcePrefix } from "../stacks/naming";
 import type { EnvironmentConfigInput } from "./schema";
 
 /**
@@ -12,7 +13,7 @@ export function withFailBack(config: EnvironmentConfigInput, promotedSecretsDele
     dr: {
       ...config.dr,
       failBack: {
-        snapshot: `arn:aws:rds:${region}:${accountId}:snapshot:auth-${config.environment}-failback`,
+        snapshot: `arn:aws:rds:${region}:${accountId}:snapshot:${resourcePrefix(config.environment)}-failback`,
         generation: 2,
         previousMasterSecretArn: `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!db-0a1b2c3d-4e5f-6789-abcd-ef0123456789-AbCdEf`,
         promotedSecretsDeleted,

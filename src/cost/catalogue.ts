@@ -70,6 +70,7 @@ export type PriceKey =
   | "ec2:t3.medium"
   | "ebs:gp3"
   | "rds-postgres:db.t3.micro"
+  | "rds-postgres:db.t3.small"
   | "rds:gp3-storage"
   | "rds:backup-storage"
   | "elasticache:cache.t3.micro"
@@ -117,6 +118,8 @@ const ROWS: readonly Row[] = [
   ["ec2:t3.medium", "instance-hour (Linux)", "ec2", 0.0456, 0.048],
   ["ebs:gp3", "GB-month", "ebs", 0.088, 0.0952],
   ["rds-postgres:db.t3.micro", "instance-hour, Single-AZ (Multi-AZ bills primary and standby)", "rds", 0.018, 0.021],
+  // The next size up, twice micro's figure as RDS prices the t3 family (so a config may move to it and still be priced).
+  ["rds-postgres:db.t3.small", "instance-hour, Single-AZ (Multi-AZ bills primary and standby)", "rds", 0.036, 0.042],
   ["rds:gp3-storage", "GB-month, Single-AZ (Multi-AZ bills both copies)", "rds", 0.127, 0.137],
   ["rds:backup-storage", "GB-month beyond 100% of provisioned storage", "rds", 0.095, 0.1],
   ["elasticache:cache.t3.micro", "node-hour", "elasticache", 0.018, 0.02],

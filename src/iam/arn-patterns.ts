@@ -5,6 +5,7 @@
  * Authorization Reference's resource types of each service,
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
+import { pathPrefix, resourcePrefix } from "../stacks/naming";
 
 /** What the patterns are built from. */
 export interface ArnScope {
@@ -20,7 +21,7 @@ export const GLOBAL_SERVICES: readonly string[] = ["iam", "route53", "sts", "bud
 
 export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly string[]>> {
   const { accountId: account, environment } = scope;
-  const prefix = `auth-${environment}`;
+  const prefix = resourcePrefix(environment);
   // The exact prefix and prefix-*: "auth-prod*" would also match an environment named "production".
   const own = (before: string, after = "") => [`${before}${prefix}${after}`, `${before}${prefix}-*${after}`];
   return {
@@ -29,8 +30,8 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     events: own(`arn:aws:events:*:${account}:rule/`),
     logs: [
       ...own(`arn:aws:logs:*:${account}:log-group:/aws/lambda/`, ":*"),
-      `arn:aws:logs:*:${account}:log-group:/auth/${environment}/*`,
-      `arn:aws:logs:*:${account}:log-group:/auth/${environment}-*`,
+      `arn:aws:logs:*:${account}:log-group:${pathPrefix(environment)}/*`,
+      `arn:aws:logs:*:${account}:log-group:${pathPrefix(environment)}-*`,
       ...own(`arn:aws:logs:*:${account}:log-group:aws-waf-logs-`, ":*"),
       ...own(`arn:aws:logs:*:${account}:log-group:/aws/vpc-flow-logs/`, ":*"),
       `arn:aws:logs:*:${account}:log-group:/aws/rds/instance/${prefix}-*`,
@@ -68,7 +69,7 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     secretsmanager: [`arn:aws:secretsmanager:*:${account}:secret:${prefix}/*`, `arn:aws:secretsmanager:*:${account}:secret:${prefix}-*`],
     sns: [`arn:aws:sns:*:${account}:${prefix}-*`],
     sqs: [`arn:aws:sqs:*:${account}:${prefix}-*`],
-    ssm: [`arn:aws:ssm:*:${account}:parameter/auth/${environment}/*`, ...own(`arn:aws:ssm:*:${account}:parameter/AmazonCloudWatch-`)],
+    ssm: [`arn:aws:ssm:*:${account}:parameter${pathPrefix(environment)}/*`, ...own(`arn:aws:ssm:*:${account}:parameter/AmazonCloudWatch-`)],
     wafv2: [
       ...own(`arn:aws:wafv2:*:${account}:regional/webacl/`, "/*"),
       // CreateWebACL authorizes on the AWS managed rule groups it references.

@@ -1,3 +1,4 @@
+import { ciRolePrefixes, resourcePrefix } from "../stacks/naming";
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "./action-map";
 import { arnPatterns, GLOBAL_SERVICES, type ArnScope } from "./arn-patterns";
 import type { LayerInventory } from "./layer-inventory";
@@ -121,7 +122,7 @@ const condition = (value: PolicyStatement["Condition"]) => (value && Object.keys
 /** Creating and shaping roles: only with the boundary; passing exactly the roles the stacks pass; service-linked roles the services need. */
 function roleStatements(inputs: CiPolicyInputs): PolicyStatement[] {
   const account = inputs.accountId;
-  const prefix = `auth-${inputs.environment}`;
+  const prefix = resourcePrefix(inputs.environment);
   const roleArn = (name: string) => `arn:aws:iam::${account}:role/${name}`;
   const entries = entriesOf(inputs.inventory, inputs.extras);
   const linked = unique(entries.flatMap((entry) => (entry.serviceLinkedRole ? [entry.serviceLinkedRole] : [])));
@@ -159,7 +160,7 @@ function roleStatements(inputs: CiPolicyInputs): PolicyStatement[] {
 
 /** The CI identities' own roles: no stack may change them but the platform layers'. */
 export function ciRolePattern(environment: string): string {
-  return `auth-${environment}-ci-*`;
+  return `${ciRolePrefixes(environment)[0]}*`;
 }
 
 /**
@@ -181,7 +182,7 @@ export type ProtectionInputs = Pick<CiPolicyInputs, "accountId" | "environment" 
 
 export function protections(inputs: ProtectionInputs): PolicyStatement[] {
   const account = inputs.accountId;
-  const roles = [...(inputs.protectCiRoles === false ? [] : [ciRolePattern(inputs.environment)]), ...inputs.protectedInventory.roles.filter((name) => !name.startsWith(`auth-${inputs.environment}-ci-`))];
+  const roles = [...(inputs.protectCiRoles === false ? [] : [ciRolePattern(inputs.environment)]), ...inputs.protectedInventory.roles.filter((name) => !name.startsWith(ciRolePrefixes(inputs.environment)[0]))];
   const { buckets, keyAliases } = inputs.protectedInventory;
   const statements: PolicyStatement[] = [{ Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] }];
   if (inputs.protectBoundary !== false) {

@@ -1,5 +1,5 @@
 import type { EnvironmentConfig } from "../config/schema";
-import { ALL_LAYERS, type Layer, parseStackName } from "../stacks/naming";
+import { ALL_LAYERS, type Layer, parseStackName, resourcePrefix } from "../stacks/naming";
 import { layerInventory, mergeInventories, type LayerInventory } from "./layer-inventory";
 import recorded from "./layer-inventory.json";
 
@@ -28,7 +28,7 @@ export function inventoryFile(stacks: Record<string, object>, accountOf: (enviro
     const parsed = parseStackName(name);
     if (!parsed) continue;
     const account = accountOf(parsed.environment);
-    const template = (value: string) => value.split(`auth-${parsed.environment}`).join(`auth-${ENV}`).split(account).join(ACCOUNT);
+    const template = (value: string) => value.split(resourcePrefix(parsed.environment)).join(resourcePrefix(ENV)).split(account).join(ACCOUNT);
     (file[parsed.environment] ??= {})[parsed.layer] = mapNames(layerInventory(json), template);
   }
   return file;

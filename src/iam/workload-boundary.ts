@@ -1,3 +1,4 @@
+import { pathPrefix, resourcePrefix } from "../stacks/naming";
 import { arnPatterns, type ArnScope } from "./arn-patterns";
 import { ciRolePattern, protections, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import type { LayerInventory } from "./layer-inventory";
@@ -49,12 +50,12 @@ const serviceOf = (action: string) => action.split(":")[0];
  * environment and matches none of another environment's.
  */
 export function environmentArnPatterns(scope: ArnScope): string[] {
-  const prefix = `auth-${scope.environment}`;
+  const prefix = resourcePrefix(scope.environment);
   const any = `arn:aws:*:*:${scope.accountId}:`;
   return [
     `${any}*${prefix}`, `${any}*${prefix}-*`,
     // Log groups named exactly auth-<env> or /auth/<env>/..., and their streams (group ARN :log-stream:...).
-    ...[`*${prefix}:*`, `/auth/${scope.environment}/*`, `/auth/${scope.environment}-*`].map((name) => `arn:aws:logs:*:${scope.accountId}:log-group:${name}`),
+    ...[`*${prefix}:*`, `${pathPrefix(scope.environment)}/*`, `${pathPrefix(scope.environment)}-*`].map((name) => `arn:aws:logs:*:${scope.accountId}:log-group:${name}`),
     // Secrets are named auth-<env>/...: a policy simulator does not match "*auth-<env>/*" against them, so name them as arn-patterns.ts does.
     ...arnPatterns(scope).secretsmanager.filter((pattern) => pattern.includes(`${prefix}/`)),
     `arn:aws:s3:::${prefix}-*`,

@@ -5,6 +5,7 @@
  * three share, and the one home of the colour rules (which colour is live, which is idle).
  */
 import { z } from "zod";
+import { pathPrefix } from "../stacks/naming";
 
 export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
@@ -19,12 +20,12 @@ export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023
 
 /** Where an environment's release state lived before the release store; the registry stack seeds the store from it. */
 export function releaseStateParameterName(environment: string): string {
-  return `/auth/${environment}/release/state`;
+  return `${pathPrefix(environment)}/release/state`;
 }
 
 /** The previous tool's lease parameter; the registry stack holds it for ever so that tool refuses (release-state-table.ts). */
 export function releaseLeaseParameterName(environment: string): string {
-  return `/auth/${environment}/release/lease`;
+  return `${pathPrefix(environment)}/release/lease`;
 }
 
 const colourState = z.object({

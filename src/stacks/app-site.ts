@@ -6,7 +6,7 @@ import type { BaseStack } from "./base-stack";
 import { dataAlarmDefinitionsOf } from "./data-alarm-definitions";
 import { dataHandover } from "./data-handover";
 import { HandoverReader } from "./handover";
-import { releaseTableName, type Layer } from "./naming";
+import { releaseTableName, serviceLogGroupName, type Layer } from "./naming";
 import { networkHandover } from "./network-handover";
 import { registryHandover } from "./registry-handover";
 
@@ -54,7 +54,7 @@ export function primaryAppSite(config: EnvironmentConfig): AppSite {
     region: config.aws.region,
     // auth-<env>: also the prefix the release tool reads the colours' alarms by.
     name: alarmPrefix(config.environment),
-    serviceLogGroupName: `/auth/${config.environment}/service`,
+    serviceLogGroupName: serviceLogGroupName(config.environment),
     sources: (stack) => {
       const network = new HandoverReader(stack, "network", config, "network", networkHandover);
       const data = new HandoverReader(stack, "data", config, "data", dataHandover);

@@ -15,7 +15,7 @@ import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { environmentPolicies } from "../iam/environment-policies";
-import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, platformBoundaryName, PLATFORM_LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
+import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, platformBoundaryName, PLATFORM_LAYERS, resourcePrefix, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -62,7 +62,7 @@ export class BootstrapStack extends BaseStack {
     const deployPolicies = new CiManagedPolicies(this, "deploy-policies", { name: ciRoleName(config.environment, "deploy"), statements: generated.deploy });
     const platformPolicies = new CiManagedPolicies(this, "platform-policies", { name: ciRoleName(config.environment, "platform"), statements: generated.platform });
     const ci = new GithubDeployRoles(this, "ci", {
-      name: `auth-${config.environment}`,
+      name: resourcePrefix(config.environment),
       accountId: config.aws.accountId,
       repository: config.ci.githubRepository,
       deployEnvironment: config.ci.deployEnvironment,
@@ -98,7 +98,7 @@ export class BootstrapStack extends BaseStack {
     const cloud = config.state.backend === "terraform-cloud" ? config.state.terraformCloud : undefined;
     const tfc = cloud
       ? new TerraformCloudDynamicCredentials(this, "terraform-cloud", {
-          name: `auth-${config.environment}`,
+          name: resourcePrefix(config.environment),
           accountId: config.aws.accountId,
           hostname: cloud.hostname,
           organization: cloud.organization,
@@ -136,7 +136,7 @@ export class BootstrapStack extends BaseStack {
       noncurrentVersionRetentionDays: config.state.noncurrentVersionRetentionDays,
     });
     new StateReplication(this, "state-replication", {
-      name: `auth-${config.environment}`,
+      name: resourcePrefix(config.environment),
       accountId: aws.accountId,
       source: { bucketName: config.state.bucket, bucketArn: primary.storage.bucket.arn, region: config.state.region, kmsKeyArn: primary.key.arn },
       destination: { bucketName: dr.stateBucket, bucketArn: replica.storage.bucket.arn, region: aws.drRegion, kmsKeyArn: replica.key.arn },

@@ -1,13 +1,14 @@
-import { maxConnectionsOf } from "../config/postgres-instance-classes";
+import { maxConnectionsOf } from "../config/catalogue";
 import type { EnvironmentConfig } from "../config/schema";
 import { instanceIdentifier } from "../constructs/data/postgres-database";
 import { redisMembers } from "../constructs/data/redis-cache";
 import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
 import { dataAlarmDefinitions } from "../constructs/monitoring/data-alarms";
+import { cacheReplicationGroupIdOf, databaseIdentifierOf, resourcePrefix } from "./naming";
 
 /** Base name of an environment's database: its first instance's identifier, and the name of its subnet and parameter groups. */
 export function databaseName(config: EnvironmentConfig): string {
-  return `auth-${config.environment}-postgres`;
+  return databaseIdentifierOf(resourcePrefix(config.environment));
 }
 
 /** Identifier of an environment's database instance (the DBInstanceIdentifier dimension): after a fail back, the restored one's. */
@@ -17,7 +18,7 @@ export function databaseIdentifier(config: EnvironmentConfig): string {
 
 /** Replication group id of an environment's cache. */
 export function cacheReplicationGroupId(config: EnvironmentConfig): string {
-  return `auth-${config.environment}-redis`;
+  return cacheReplicationGroupIdOf(resourcePrefix(config.environment));
 }
 
 /**

@@ -21,12 +21,13 @@ import { dataHandover } from "./data-handover";
 import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { HandoverReader, publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
+import { resourcePrefix } from "./naming";
 
 /** auth-<env>-data: keys, PostgreSQL, Redis, secrets, backups and their alarms. */
 export class DataStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "data" });
-    const name = `auth-${config.environment}`;
+    const name = resourcePrefix(config.environment);
     const { aws, data } = config;
     const network = new HandoverReader(this, "network", config, "network", networkHandover);
 

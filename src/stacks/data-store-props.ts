@@ -1,6 +1,6 @@
 import type { PostgresDatabaseProps } from "../constructs/data/postgres-database";
 import type { RedisCacheProps } from "../constructs/data/redis-cache";
-import { maxConnectionsOf } from "../config/postgres-instance-classes";
+import { maxConnectionsOf } from "../config/catalogue";
 import type { EnvironmentConfig } from "../config/schema";
 
 /** What a stack decides about its database, beyond the config: where it runs and what encrypts it. */

@@ -10,6 +10,7 @@ import { AppStack } from "./app-stack";
 import { dataHandover } from "./data-handover";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader } from "./handover";
+import { drResourcePrefix, serviceLogGroupName } from "./naming";
 
 /** What the DR app takes from restore mode; a drill's stack keeps its state apart, a drill's and a decommission's load balancer is unprotected (unset: neither). */
 export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">>;
@@ -36,8 +37,8 @@ export function drAppSite(config: EnvironmentConfig, restore: DrAppRestore): App
     drill: restore.drill,
     // A drill's teardown and a decommission destroy the load balancer, which AWS refuses while it is protected.
     loadBalancerDeletionProtection: config.app.albDeletionProtection && !restore.drill && !restore.decommission,
-    name: `auth-${environment}-dr`,
-    serviceLogGroupName: `/auth/${environment}-dr/service`,
+    name: drResourcePrefix(environment),
+    serviceLogGroupName: serviceLogGroupName(environment, "dr"),
     sources: (stack) => {
       const network = (pilotLight = new HandoverReader(stack, "network", config, "dr-network", drNetworkHandover));
       // The restored data tier's contract: its endpoints, and the ARNs of the replicated secrets.

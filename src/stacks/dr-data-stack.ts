@@ -12,6 +12,7 @@ import { dataHandover } from "./data-handover";
 import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { drNetworkHandover } from "./dr-handovers";
 import { HandoverReader, publishHandover } from "./handover";
+import { cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix } from "./naming";
 
 /** How restore mode restores (AUTH_DR_RESTORE=1; see src/stacks/restore-mode.ts). */
 export interface RestoreOptions {
@@ -41,7 +42,7 @@ export class DrDataStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig, restore: RestoreOptions = {}) {
     const { aws, data } = config;
     super(scope, { config, layer: "dr-data", region: aws.drRegion, drill: restore.drill });
-    const name = `auth-${config.environment}-dr`;
+    const name = drResourcePrefix(config.environment);
     const network = new HandoverReader(this, "network", config, "dr-network", drNetworkHandover);
     const primary = new HandoverReader(this, "primary-data", config, "data", dataHandover, { replica: true });
     // The key the backups and secret replicas are already encrypted with: one key for the app to use.
@@ -50,7 +51,7 @@ export class DrDataStack extends BaseStack {
 
     const { postgres: db, redis } = data;
     const fromConfig = databasePropsFromConfig(config, {
-      identifier: `${name}-postgres`,
+      identifier: databaseIdentifierOf(name),
       subnetIds: network.list("isolated_subnet_ids"),
       securityGroupIds: [network.string("db_security_group_id")],
       kmsKeyArn,
@@ -82,7 +83,7 @@ export class DrDataStack extends BaseStack {
     // A cache: it starts empty, sessions are re-established at sign-in.
     const cache = new RedisCache(this, "redis", {
       ...cachePropsFromConfig(config, {
-        replicationGroupId: `${name}-redis`,
+        replicationGroupId: cacheReplicationGroupIdOf(name),
         subnetIds: network.list("isolated_subnet_ids"),
         securityGroupIds: [network.string("cache_security_group_id")],
         kmsKeyArn,
@@ -98,7 +99,7 @@ export class DrDataStack extends BaseStack {
       region: aws.drRegion,
       accountId: aws.accountId,
       secretArn: cache.authSecret.arn,
-      replicationGroupId: `${name}-redis`,
+      replicationGroupId: cacheReplicationGroupIdOf(name),
       redisHost: cache.endpoint,
       redisPort: cache.port,
       rotationDays: redis.authTokenRotationDays,

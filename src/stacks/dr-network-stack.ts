@@ -11,10 +11,11 @@ import { pilotLightHandover } from "./dr-handovers";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
+import { drResourcePrefix } from "./naming";
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
 export function drSite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "dr-network", region: config.aws.drRegion, name: `auth-${config.environment}-dr`, network: config.dr.network };
+  return { layer: "dr-network", region: config.aws.drRegion, name: drResourcePrefix(config.environment), network: config.dr.network };
 }
 
 /**

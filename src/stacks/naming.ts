@@ -20,9 +20,32 @@ export function isDrLayer(layer: Layer): boolean {
   return layer.startsWith("dr-");
 }
 
+/**
+ * What every name of the environment starts with in the primary region (stacks, alarms, fleets,
+ * secrets, roles), e.g. auth-staging. The one place the service prefix and the environment meet.
+ */
+export function resourcePrefix(environment: string): string {
+  return `auth-${environment}`;
+}
+
+/** The same in aws.drRegion (pilot light and restore), e.g. auth-staging-dr: IAM names are global, so the DR site's stay apart. */
+export function drResourcePrefix(environment: string): string {
+  return `${resourcePrefix(environment)}-dr`;
+}
+
+/** What every path-shaped name of the environment starts with (log groups, SSM parameters), e.g. /auth/staging. */
+export function pathPrefix(environment: string): string {
+  return `/auth/${environment}`;
+}
+
+/** The service's log group in the primary region, or in aws.drRegion for the restored site. */
+export function serviceLogGroupName(environment: string, site: "primary" | "dr" = "primary"): string {
+  return `${pathPrefix(environment)}${site === "dr" ? "-dr" : ""}/service`;
+}
+
 /** The stack naming convention CI jobs, Terraform Cloud workspaces and docs rely on. */
 export function stackName(environment: string, layer: Layer): string {
-  return `auth-${environment}-${layer}`;
+  return `${resourcePrefix(environment)}-${layer}`;
 }
 
 /** The environment and layer a stackName() names; undefined for any other name. */
@@ -79,34 +102,64 @@ export function standardTags(config: EnvironmentConfig): Record<string, string> 
   };
 }
 
+/** Identifier of a site's database instance (the DBInstanceIdentifier dimension); site is resourcePrefix() or drResourcePrefix(). */
+export function databaseIdentifierOf(site: string): string {
+  return `${site}-postgres`;
+}
+
+/** Replication group id of a site's cache; site as for databaseIdentifierOf(). */
+export function cacheReplicationGroupIdOf(site: string): string {
+  return `${site}-redis`;
+}
+
+/** The final snapshot a database or cache leaves when it is destroyed (the constructs name theirs so). */
+export function finalSnapshotName(storeName: string): string {
+  return `${storeName}-final`;
+}
+
+/** The secret holding a cache's AUTH token. */
+export function cacheAuthSecretName(replicationGroupId: string): string {
+  return `${replicationGroupId}/auth-token`;
+}
+
+/** The CloudTrail trail of the security stack. */
+export function trailName(environment: string): string {
+  return `${resourcePrefix(environment)}-trail`;
+}
+
+/** The role the application repository's image workflow assumes to push (registry stack). */
+export function imagePushRoleName(environment: string): string {
+  return `${resourcePrefix(environment)}-image-push`;
+}
+
 /** The DynamoDB table (registry stack) holding an environment's release state and its lease in one item. */
 export function releaseTableName(environment: string): string {
-  return `auth-${environment}-release`;
+  return `${resourcePrefix(environment)}-release`;
 }
 
 /** The Synthetics canary that logs in from aws.drRegion (Synthetics allows 21 characters; config validation checks it). */
 export function canaryName(environment: string): string {
-  return `auth-${environment}-login`;
+  return `${resourcePrefix(environment)}-login`;
 }
 
 /** Prefix of what lives in us-east-1 for the environment: the Route 53 health-check alarms and their topic (<prefix>-alerts). */
 export function globalSiteName(environment: string): string {
-  return `auth-${environment}-global`;
+  return `${resourcePrefix(environment)}-global`;
 }
 
 /** The bucket of the canary's run artifacts (bucket names are global: account and region in it). */
 export function canaryArtifactsBucketName(environment: string, region: string, accountId: string): string {
-  return `auth-${environment}-canary-${region}-${accountId}`;
+  return `${resourcePrefix(environment)}-canary-${region}-${accountId}`;
 }
 
 /** The primary region's heartbeat: the schedule there, and the rule in aws.drRegion that counts what arrives. */
 export function heartbeatRuleNames(environment: string): { readonly sender: string; readonly receiver: string } {
-  return { sender: `auth-${environment}-heartbeat`, receiver: `auth-${environment}-primary-heartbeat` };
+  return { sender: `${resourcePrefix(environment)}-heartbeat`, receiver: `${resourcePrefix(environment)}-primary-heartbeat` };
 }
 
 /** The read-only identity the scheduled drift checks assume (no locks, no saved plans, no secret values). */
 export function driftRoleName(environment: string): string {
-  return `auth-${environment}-ci-drift`;
+  return `${resourcePrefix(environment)}-ci-drift`;
 }
 
 /** The SNS topic security findings and security-relevant drift page through (the security stack creates it). */
@@ -119,7 +172,7 @@ export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml
 
 /** Name of the secret holding the service's PostgreSQL login (DatabaseServiceCredentials, under the data stack's name prefix). */
 export function databaseServiceSecretName(environment: string): string {
-  return `auth-${environment}/db-service`;
+  return `${resourcePrefix(environment)}/db-service`;
 }
 
 /** What every stack name of the environment starts with (for patterns such as artifact names and matrices). */
@@ -137,7 +190,7 @@ export type CiIdentity = (typeof CI_IDENTITIES)[number];
 
 /** The IAM role name of a CI identity, e.g. auth-staging-ci-plan-pr. */
 export function ciRoleName(environment: string, identity: CiIdentity): string {
-  return `auth-${environment}-ci-${identity}`;
+  return `${ciRolePrefixes(environment)[0]}${identity}`;
 }
 
 /** The layers the platform identity applies; every other layer (DR ones included) is the deploy identity's. */
@@ -150,7 +203,7 @@ export function applyingIdentity(layer: Layer): "deploy" | "platform" {
 
 /** Name of the permissions boundary every role the stacks create carries (managed policy, created by the bootstrap stack). */
 export function permissionsBoundaryName(environment: string): string {
-  return `auth-${environment}-role-boundary`;
+  return `${resourcePrefix(environment)}-role-boundary`;
 }
 
 /** ARN of that boundary. */
@@ -160,7 +213,7 @@ export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environm
 
 /** Name of the boundary of the roles the platform layers create (state replication, trail delivery, Config): they must reach the platform's own buckets, which the workload boundary denies. */
 export function platformBoundaryName(environment: string): string {
-  return `auth-${environment}-platform-role-boundary`;
+  return `${resourcePrefix(environment)}-platform-role-boundary`;
 }
 
 /** ARN of that boundary. */
@@ -175,7 +228,7 @@ export function layerBoundaryArn(config: Pick<EnvironmentConfig, "environment" |
 
 /** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
 export function ciRolePrefixes(environment: string): string[] {
-  return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
+  return [`${resourcePrefix(environment)}-ci-`, `${resourcePrefix(environment)}-tfc-`];
 }
 
 /** True for a CI identity's role name of any environment (what the compliance pack exempts from the boundary). */

@@ -13,7 +13,7 @@ import { Network } from "../constructs/network/network";
 import { ServiceSecurityGroups } from "../constructs/network/security-groups";
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { BaseStack } from "./base-stack";
-import { heartbeatRuleNames, Layer } from "./naming";
+import { heartbeatRuleNames, Layer, resourcePrefix } from "./naming";
 import { publishHandover } from "./handover";
 import { networkHandover } from "./network-handover";
 
@@ -30,7 +30,7 @@ export interface NetworkSite {
 
 /** The primary site: config.network in aws.region. */
 export function primarySite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "network", region: config.aws.region, name: `auth-${config.environment}`, network: config.network, cost: config.cost };
+  return { layer: "network", region: config.aws.region, name: resourcePrefix(config.environment), network: config.network, cost: config.cost };
 }
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */

@@ -9,7 +9,7 @@ import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseTagPrefix } from "../release/image-protection";
 import { releaseLeaseParameterName, releaseStateParameterName } from "../release/release-state";
 import { BaseStack } from "./base-stack";
-import { releaseTableName, stackName } from "./naming";
+import { imagePushRoleName, releaseTableName, resourcePrefix, stackName } from "./naming";
 import { publishHandover } from "./handover";
 import { registryHandover } from "./registry-handover";
 
@@ -22,7 +22,7 @@ export class RegistryStack extends BaseStack {
     super(scope, { config, layer: "registry" });
     const { aws, registry } = config;
     const key = new EncryptionKey(this, "registry-key", {
-      description: `Encrypts the auth-${config.environment} service images`,
+      description: `Encrypts the ${resourcePrefix(config.environment)} service images`,
       alias: stackName(config.environment, "registry"),
       accountId: aws.accountId,
     });
@@ -53,7 +53,7 @@ export class RegistryStack extends BaseStack {
     const pusher =
       registry.pushFromRepositories.length > 0
         ? new ImagePushRole(this, "image-push", {
-            name: `auth-${config.environment}-image-push`,
+            name: imagePushRoleName(config.environment),
             accountId: aws.accountId,
             repositories: registry.pushFromRepositories,
             workflowRepository: config.ci.githubRepository,

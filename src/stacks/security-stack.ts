@@ -16,7 +16,7 @@ import { BaseStack } from "./base-stack";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { securityHandover } from "./security-handover";
-import { securityAlertTopicName } from "./naming";
+import { resourcePrefix, securityAlertTopicName, trailName } from "./naming";
 
 /** Key prefix of the AWS Config deliveries in the trail bucket (the trail writes under AWSLogs/). */
 const CONFIG_PREFIX = "config";
@@ -40,12 +40,12 @@ const PROVIDED_BY: Record<Exclude<SingletonMode, "create">, string> = {
 export class SecurityStack extends BaseStack {
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, { config, layer: "security" });
-    const name = `auth-${config.environment}`;
+    const name = resourcePrefix(config.environment);
     const { aws, security, accounts } = config;
     const recorderCreated = security.configRecorder && accounts.configRecorder.mode === "create";
 
     const trailProps: AuditTrailProps = {
-      name: `${name}-trail`,
+      name: trailName(config.environment),
       accountId: aws.accountId,
       region: aws.region,
       logRetentionDays: security.trail.logRetentionDays,

@@ -11,6 +11,7 @@ import { Construct } from "constructs";
 import { enhancedMonitoringProblem, maintenanceOverlapProblem, performanceInsightsProblem, storageAutoscalingProblem } from "../../config/combination-rules";
 import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
+import { finalSnapshotName } from "../../stacks/naming";
 
 /**
  * The query-logging policy: slow statements, every connection and disconnection, and schema and
@@ -230,7 +231,7 @@ export class PostgresDatabase extends Construct {
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${instanceName}-final`,
+      finalSnapshotIdentifier: finalSnapshotName(instanceName),
       deletionProtection: props.deletionProtection ?? true,
       enabledCloudwatchLogsExports: [...EXPORTED_POSTGRES_LOGS],
       monitoringInterval,

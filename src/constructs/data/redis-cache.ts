@@ -7,6 +7,7 @@ import { Construct } from "constructs";
 import { maintenanceOverlapProblem, redisShardsProblem } from "../../config/combination-rules";
 import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
+import { cacheAuthSecretName, finalSnapshotName } from "../../stacks/naming";
 
 export interface RedisCacheProps {
   /** Replication group id (at most 40 characters); names the member clusters, logs and secret. */
@@ -86,7 +87,7 @@ export class RedisCache extends Construct {
       parameter: [{ name: "cluster-enabled", value: clusterMode ? "yes" : "no" }],
     });
     this.authSecret = new SecretsmanagerSecret(this, "auth-token", {
-      name: `${name}/auth-token`,
+      name: cacheAuthSecretName(name),
       description: `AUTH token of the ${name} Redis replication group`,
       kmsKeyId: props.kmsKeyArn,
       recoveryWindowInDays: props.secretRecoveryWindowDays ?? 30,
@@ -126,7 +127,7 @@ export class RedisCache extends Construct {
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow,
       maintenanceWindow: props.maintenanceWindow,
-      finalSnapshotIdentifier: `${name}-final`,
+      finalSnapshotIdentifier: finalSnapshotName(name),
       applyImmediately: false,
       // The rotation owns the token after creation.
       lifecycle: { ignoreChanges: ["auth_token"] },

@@ -3,6 +3,7 @@
  * release): defined once here, used by the alarms that create them and by every reader.
  */
 import type { Colour } from "../../release/release-state";
+import { resourcePrefix } from "../../stacks/naming";
 
 /** Per-target-group alarms every colour has. */
 export const TARGET_GROUP_ALARMS = ["5xx-rate", "p99-latency", "unhealthy-hosts"] as const;
@@ -10,7 +11,7 @@ export type TargetGroupAlarm = (typeof TARGET_GROUP_ALARMS)[number];
 
 /** Prefix of every alarm of an environment's service, e.g. auth-staging. */
 export function alarmPrefix(environment: string): string {
-  return `auth-${environment}`;
+  return resourcePrefix(environment);
 }
 
 /** Name of a colour's target-group alarm after the prefix, e.g. green-5xx-rate. */
