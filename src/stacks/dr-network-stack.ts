@@ -8,19 +8,30 @@ import { ReplicationDestination } from "../constructs/registry/image-replication
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
+import { DrSecurityBaseline } from "./dr-security-baseline";
+import { securityFindingRulePrefix } from "./naming";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
 export function drSite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "dr-network", region: config.aws.drRegion, name: `auth-${config.environment}-dr`, network: config.dr.network };
+  const { environment, aws } = config;
+  return {
+    layer: "dr-network",
+    region: aws.drRegion,
+    name: `auth-${environment}-dr`,
+    network: config.dr.network,
+    // The DR region's security findings page on the DR topic (DrSecurityBaseline).
+    eventRuleArns: [`arn:aws:events:${aws.drRegion}:${aws.accountId}:rule/${securityFindingRulePrefix(environment, "dr")}-*`],
+  };
 }
 
 /**
  * auth-<env>-dr-network, the pilot light in aws.drRegion: the network stack's VPC, security groups,
  * endpoints, flow logs and alert topic, plus what a restore cannot wait for: the repository the
- * images replicate into and a validated certificate, kept in use (so ACM renews it) by a listener.
+ * images replicate into, a validated certificate, kept in use (so ACM renews it) by a listener, and
+ * the region's security baseline (GuardDuty, Security Hub with FSBP, findings to the DR topic).
  * It reads no other stack's state, so it can be planned and applied while the primary region is down.
  */
 export class DrNetworkStack extends NetworkStack {
@@ -69,6 +80,8 @@ export class DrNetworkStack extends NetworkStack {
       accountId: aws.accountId,
       accessLogExpiryDays: app.accessLogExpiryDays,
     });
+    // Always on, not only at restore: GuardDuty keeps its baseline and the RTO does not wait for it.
+    new DrSecurityBaseline(this, "security-baseline", { config, topicArn: this.alertTopicArn, alarms: this.alarms });
     const { outsideIn } = config;
     if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
     publishHandover(this, pilotLightHandover, {

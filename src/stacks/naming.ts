@@ -163,3 +163,12 @@ export function isCiRoleName(name: string): boolean {
   const match = /^auth-([a-z][a-z0-9]*)-/.exec(name);
   return match !== null && ciRolePrefixes(match[1]).some((prefix) => name.startsWith(prefix));
 }
+
+/**
+ * Prefix of the EventBridge rules that forward security findings to an alert topic: the security
+ * stack's in aws.region, the pilot light's in aws.drRegion. Rule names are regional, but the topic
+ * policies admit `<prefix>-*`, so the two stay apart.
+ */
+export function securityFindingRulePrefix(environment: string, site: "primary" | "dr"): string {
+  return `auth-${environment}${site === "dr" ? "-dr" : ""}-security-findings`;
+}
