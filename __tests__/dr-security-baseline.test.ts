@@ -5,8 +5,11 @@ import { organizationMemberLayout } from "../src/config/layouts";
 import type { EnvironmentConfig } from "../src/config/schema";
 import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
 import { validateConfigs } from "../src/config/validate";
+import { CIS_METRIC_FILTERS } from "../src/constructs/monitoring/filter-patterns";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
+import { DrDataStack } from "../src/stacks/dr-data-stack";
 import { DrNetworkStack } from "../src/stacks/dr-network-stack";
+import { drTrailName } from "../src/stacks/naming";
 import { Block, Synthesized, synthEveryStack, validConfig } from "./support/synth";
 
 /**
@@ -100,12 +103,77 @@ describe.each(["existing", "organization"] as const)("%s mode: the pilot light c
   test("a removed block (destroy = false) for each address create mode declared, so switching modes deletes nothing", () => {
     const createdAddresses = ["aws_guardduty_detector", "aws_guardduty_detector_feature", "aws_securityhub_account", "aws_securityhub_standards_subscription"].flatMap((type) => Object.keys(pilotLight.resources(type)).map((name) => `${type}.${name}`));
     expect(createdAddresses.length).toBe(GUARDDUTY_FEATURES.length + 3);
-    const removed: Block[] = stack.json.removed ?? [];
+    const removed: Block[] = (stack.json.removed ?? []).filter((block: Block) => /^aws_(guardduty|securityhub)_/.test(block.from));
     expect(removed.map((block) => block.from).sort()).toEqual(createdAddresses.sort());
     expect(removed.every((block) => block.lifecycle.destroy === false)).toBe(true);
   });
 
   test("the finding rules are wired the same way: the account's event bus receives the findings whoever runs the services", () => {
     expect(findingRoutes(stack)).toEqual(findingRoutes(pilotLight));
+  });
+});
+
+describe("restore mode: the DR trail and the CIS alarms on its events in aws.drRegion", () => {
+  const restoreData = (config: EnvironmentConfig) => {
+    const stack = new DrDataStack(Testing.app(), config, { drill: false });
+    // What cdktf runs at synth: the compliance pack passes.
+    stack.runAllValidations();
+    return Synthesized.of(stack);
+  };
+  const existingTrail = (() => {
+    const accounts = environments.production.accounts;
+    return validateConfigs({ production: { ...environments.production, accounts: { ...accounts, configRecorder: { mode: "existing", includeGlobalResourceTypes: false }, cloudTrail: { mode: "existing", trailArn: "arn:aws:cloudtrail:eu-west-1:222222222222:trail/landing-zone", logGroupName: "/landing-zone/cloudtrail" } } } })[0];
+  })();
+  const fromPilotLight = (stack: Synthesized, output: string) => {
+    const [name] = Object.entries(stack.dataSources("terraform_remote_state")).find(([, source]) => source.config.key.endsWith("dr-network.tfstate"))!;
+    return `\${data.terraform_remote_state.${name}.outputs.${output}}`;
+  };
+
+  test("the pilot light keeps the trail's store (key, log bucket, log group, delivery role) and runs no trail: a second copy of management events is paid", () => {
+    expect(pilotLight.resourceList("aws_cloudtrail")).toEqual([]);
+    expect(pilotLight.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).toContain(`/aws/cloudtrail/${drTrailName("production")}`);
+    expect(pilotLight.resourceList("aws_s3_bucket").map((bucket) => bucket.bucket)).toContain(`${drTrailName("production")}-${production.aws.accountId}`);
+    expect(pilotLight.resourceList("aws_iam_role").map((role) => role.name)).toContain(`${drTrailName("production")}-cloudwatch-logs`);
+    for (const output of ["trail_bucket", "trail_key_arn", "trail_log_group_arn", "trail_log_group_name", "trail_role_arn"]) expect([output, pilotLight.outputs()[output].value]).not.toEqual([output, ""]);
+  });
+
+  test.each([
+    ["create", production],
+    ["existing", existingTrail],
+  ])("%s trail mode: restore starts a multi-region trail on the pilot light's store, and the CIS filters read its log group", (_mode, config) => {
+    const stack = restoreData(config);
+    expect(stack.resource("aws_cloudtrail")).toMatchObject({
+      name: drTrailName("production"),
+      is_multi_region_trail: true,
+      include_global_service_events: true,
+      enable_log_file_validation: true,
+      s3_bucket_name: fromPilotLight(stack, "trail_bucket"),
+      kms_key_id: fromPilotLight(stack, "trail_key_arn"),
+      cloud_watch_logs_group_arn: `${fromPilotLight(stack, "trail_log_group_arn")}:*`,
+      cloud_watch_logs_role_arn: fromPilotLight(stack, "trail_role_arn"),
+    });
+    const filters = stack.resourceList("aws_cloudwatch_log_metric_filter");
+    expect(filters.map((filter) => filter.pattern).sort()).toEqual(CIS_METRIC_FILTERS.map((filter) => filter.pattern).sort());
+    expect(new Set(filters.map((filter) => filter.log_group_name))).toEqual(new Set([fromPilotLight(stack, "trail_log_group_name")]));
+    const alarms = stack.resourceList("aws_cloudwatch_metric_alarm");
+    expect(alarms).toHaveLength(CIS_METRIC_FILTERS.length);
+    for (const alarm of alarms) expect([alarm.alarm_name, alarm.alarm_actions]).toEqual([alarm.alarm_name, [fromPilotLight(stack, "alert_topic_arn")]]);
+    const unauthorized = alarms.find((alarm) => alarm.metric_name === "UnauthorizedApiCalls")!;
+    expect(unauthorized.threshold).toBe(config.alarms.security.unauthorizedApiCalls);
+  });
+
+  test("organization trail mode: no DR trail store, no restore trail and no CIS alarms: the organisation trail's owner runs them for every region", () => {
+    const member = inMode("organization");
+    expect(member.accounts.cloudTrail.mode).toBe("organization");
+    const light = synthPilotLight(member);
+    expect(light.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).not.toContain(`/aws/cloudtrail/${drTrailName("production")}`);
+    expect(light.outputs().trail_bucket.value).toBe("");
+    // A store that create or existing mode left is forgotten, never deleted with its logs.
+    const removed: Block[] = light.json.removed ?? [];
+    expect(removed.map((block) => block.from)).toEqual(expect.arrayContaining(Object.keys(pilotLight.resources("aws_s3_bucket")).filter((name) => name.startsWith("trail-store")).map((name) => `aws_s3_bucket.${name}`)));
+    expect(removed.filter((block) => block.from.startsWith("aws_s3_bucket.trail-store")).length).toBe(2);
+    const stack = restoreData(member);
+    expect(stack.resourceList("aws_cloudtrail")).toEqual([]);
+    expect(stack.resourceList("aws_cloudwatch_log_metric_filter")).toEqual([]);
   });
 });

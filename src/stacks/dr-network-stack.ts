@@ -9,10 +9,23 @@ import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
 import { DrSecurityBaseline } from "./dr-security-baseline";
-import { securityFindingRulePrefix } from "./naming";
+import { forgetResources } from "./forget-resources";
+import { drTrailName, securityFindingRulePrefix } from "./naming";
+import { AuditTrail } from "../constructs/security/audit-trail";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
+
+/**
+ * Whether the DR region keeps a trail store for restore mode: the CIS metric filters need the trail's
+ * events in a log group of aws.drRegion, and the primary's trail delivers to aws.region's, which an
+ * outage takes away. Not with an organisation trail: its log group is the management account's, whose
+ * CIS alarms cover every region of the member, and a trail of our own would be a second, paid copy
+ * the organisation's retention never sees (docs/explanation/accounts-and-organisations.md).
+ */
+export function drTrailStored(config: EnvironmentConfig): boolean {
+  return config.accounts.cloudTrail.mode !== "organization";
+}
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
 export function drSite(config: EnvironmentConfig): NetworkSite {
@@ -31,7 +44,9 @@ export function drSite(config: EnvironmentConfig): NetworkSite {
  * auth-<env>-dr-network, the pilot light in aws.drRegion: the network stack's VPC, security groups,
  * endpoints, flow logs and alert topic, plus what a restore cannot wait for: the repository the
  * images replicate into, a validated certificate, kept in use (so ACM renews it) by a listener, and
- * the region's security baseline (GuardDuty, Security Hub with FSBP, findings to the DR topic).
+ * the region's security baseline (GuardDuty, Security Hub with FSBP, findings to the DR topic), and
+ * the store of the DR trail that restore mode starts (key, buckets, log group: empty and all but free
+ * until then; kept when a restore is torn down, so the incident's or drill's trail logs stay).
  * It reads no other stack's state, so it can be planned and applied while the primary region is down.
  */
 export class DrNetworkStack extends NetworkStack {
@@ -84,11 +99,29 @@ export class DrNetworkStack extends NetworkStack {
     new DrSecurityBaseline(this, "security-baseline", { config, topicArn: this.alertTopicArn, alarms: this.alarms });
     const { outsideIn } = config;
     if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
+    const trailProps = {
+      name: drTrailName(config.environment),
+      accountId: aws.accountId,
+      region: aws.drRegion,
+      logRetentionDays: config.security.trail.logRetentionDays,
+      archiveAfterDays: config.security.trail.archiveAfterDays,
+      expireAfterDays: config.security.trail.expireAfterDays,
+      recording: false,
+    };
+    const drTrail = drTrailStored(config) ? new AuditTrail(this, "trail-store", trailProps) : undefined;
+    // Moved to an organisation trail: forget the store, never delete it with the logs of past restores.
+    if (!drTrail) forgetResources(this, (scope) => new AuditTrail(scope, "trail-store", trailProps));
+    const trailStore = drTrail?.store;
     publishHandover(this, pilotLightHandover, {
       repository_url: repository.repository.repositoryUrl,
       repository_arn: repository.repository.arn,
       registry_key_arn: registryKey.arn,
       certificate_arn: certificate.certificateArn,
+      trail_bucket: trailStore?.bucketName ?? "",
+      trail_key_arn: trailStore?.keyArn ?? "",
+      trail_log_group_arn: trailStore?.logGroupArn ?? "",
+      trail_log_group_name: drTrail?.logGroup.name ?? "",
+      trail_role_arn: trailStore?.roleArn ?? "",
     });
   }
 }

@@ -172,3 +172,8 @@ export function isCiRoleName(name: string): boolean {
 export function securityFindingRulePrefix(environment: string, site: "primary" | "dr"): string {
   return `auth-${environment}${site === "dr" ? "-dr" : ""}-security-findings`;
 }
+
+/** The DR region's trail: its store is the pilot light's, the trail itself runs only in restore mode. */
+export function drTrailName(environment: string): string {
+  return `auth-${environment}-dr-trail`;
+}

@@ -122,7 +122,7 @@ export class SecurityStack extends BaseStack {
 
     this.declareControls(config, trailLogGroup !== undefined);
     publishHandover(this, securityHandover, {
-      trail_arn: trail?.trail.arn ?? accounts.cloudTrail.trailArn!,
+      trail_arn: trail?.trail?.arn ?? accounts.cloudTrail.trailArn!,
       security_alert_topic_arn: alerts.arn,
       guardduty_detector_id: detectorId,
     });
