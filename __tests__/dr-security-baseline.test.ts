@@ -10,6 +10,7 @@ import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { DrDataStack } from "../src/stacks/dr-data-stack";
 import { DrNetworkStack } from "../src/stacks/dr-network-stack";
 import { drTrailName } from "../src/stacks/naming";
+import { drillSteps } from "../scripts/dr-drill/drill";
 import { Block, Synthesized, synthEveryStack, validConfig } from "./support/synth";
 
 /**
@@ -175,5 +176,18 @@ describe("restore mode: the DR trail and the CIS alarms on its events in aws.drR
     const stack = restoreData(member);
     expect(stack.resourceList("aws_cloudtrail")).toEqual([]);
     expect(stack.resourceList("aws_cloudwatch_log_metric_filter")).toEqual([]);
+  });
+});
+
+describe("the RTO budget: what remains of the security baseline at restore is in the data tier's step", () => {
+  const dataStep = (config: EnvironmentConfig) => drillSteps(config).find((step) => step.command.includes("deploy") && step.command.includes("auth-production-dr-data"))!;
+
+  test("the drill's data-tier step lists the DR trail and its CIS alarms; nothing else is enabled at restore", () => {
+    expect(dataStep(production).creates).toEqual(expect.arrayContaining([expect.stringContaining(`trail ${drTrailName("production")}`)]));
+    expect(dataStep(production).creates.join("\n")).not.toMatch(/GuardDuty|Security Hub/);
+  });
+
+  test("with an organisation trail the step creates no trail", () => {
+    expect(dataStep(inMode("organization")).creates.join("\n")).not.toContain(drTrailName("production"));
   });
 });

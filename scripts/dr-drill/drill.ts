@@ -6,7 +6,8 @@
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { stackName } from "../../src/stacks/naming";
+import { drTrailStored } from "../../src/stacks/dr-trail";
+import { drSiteName, drTrailName, stackName } from "../../src/stacks/naming";
 
 export interface DrillStep {
   /** Short name, as the runbook's drill table names it. */
@@ -56,6 +57,9 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
         `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
         "encrypted log groups of the database, the cache and the function",
+        ...(drTrailStored(config)
+          ? [`trail ${drTrailName(environment)} (every region, a paid second copy of the management events) into the pilot light's store, and the CIS metric filters and alarms on its events, paging ${drSiteName(environment)}-alerts`]
+          : []),
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
       onTimeout: `npm run dr:untaint -- --env ${environment} --drill`,
@@ -86,7 +90,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       title: "Tear down the restored app and data tiers (the app first: it reads the data tier)",
       command: `npm run dr:teardown -- --env ${environment} ${drApp} ${drData}`,
       creates: [`final snapshots auth-${environment}-dr-postgres-final and auth-${environment}-dr-redis-final (the drill's evidence)`],
-      removes: [`everything ${drApp} created, then everything ${drData} created`],
+      removes: [`everything ${drApp} created, then everything ${drData} created (the DR trail stops; its logs stay in the pilot light's bucket)`],
       budgetMinutes: 40,
     },
     {

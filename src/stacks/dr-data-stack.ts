@@ -14,7 +14,7 @@ import { BaseStack } from "./base-stack";
 import { dataHandover } from "./data-handover";
 import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { drNetworkHandover } from "./dr-handovers";
-import { drTrailStored } from "./dr-network-stack";
+import { drTrailStored } from "./dr-trail";
 import { drTrailName } from "./naming";
 import { HandoverReader, publishHandover } from "./handover";
 

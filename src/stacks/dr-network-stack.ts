@@ -10,22 +10,12 @@ import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
 import { DrSecurityBaseline } from "./dr-security-baseline";
 import { forgetResources } from "./forget-resources";
-import { drTrailName, securityFindingRulePrefix } from "./naming";
+import { drTrailStored } from "./dr-trail";
+import { drSiteName, drTrailName, securityFindingRulePrefix } from "./naming";
 import { AuditTrail } from "../constructs/security/audit-trail";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
-
-/**
- * Whether the DR region keeps a trail store for restore mode: the CIS metric filters need the trail's
- * events in a log group of aws.drRegion, and the primary's trail delivers to aws.region's, which an
- * outage takes away. Not with an organisation trail: its log group is the management account's, whose
- * CIS alarms cover every region of the member, and a trail of our own would be a second, paid copy
- * the organisation's retention never sees (docs/explanation/accounts-and-organisations.md).
- */
-export function drTrailStored(config: EnvironmentConfig): boolean {
-  return config.accounts.cloudTrail.mode !== "organization";
-}
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
 export function drSite(config: EnvironmentConfig): NetworkSite {
@@ -33,7 +23,7 @@ export function drSite(config: EnvironmentConfig): NetworkSite {
   return {
     layer: "dr-network",
     region: aws.drRegion,
-    name: `auth-${environment}-dr`,
+    name: drSiteName(environment),
     network: config.dr.network,
     // The DR region's security findings page on the DR topic (DrSecurityBaseline).
     eventRuleArns: [`arn:aws:events:${aws.drRegion}:${aws.accountId}:rule/${securityFindingRulePrefix(environment, "dr")}-*`],

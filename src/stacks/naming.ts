@@ -177,3 +177,8 @@ export function securityFindingRulePrefix(environment: string, site: "primary" |
 export function drTrailName(environment: string): string {
   return `auth-${environment}-dr-trail`;
 }
+
+/** Prefix of the DR site's names in aws.drRegion (its alert topic is `<prefix>-alerts`); IAM names are global, so they stay apart from the primary's. */
+export function drSiteName(environment: string): string {
+  return `auth-${environment}-dr`;
+}
