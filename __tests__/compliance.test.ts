@@ -60,6 +60,22 @@ describe("every rule of the pack", () => {
   });
 });
 
+describe("iam-role-boundary: the boundary of the role's layer", () => {
+  const rule = RULES.find((candidate) => candidate.id === "iam-role-boundary")!;
+  const role = (boundary: string) => ({ resource: { aws_iam_role: { r: { name: "auth-staging-x", assume_role_policy: "{}", permissions_boundary: boundary } } } });
+  const workload = "arn:aws:iam::111111111111:policy/auth-staging-role-boundary";
+  const platform = "arn:aws:iam::111111111111:policy/auth-staging-platform-role-boundary";
+
+  test.each([
+    ["auth-staging-data", workload, "pass"],
+    ["auth-staging-data", platform, "fail"],
+    ["auth-staging-security", platform, "pass"],
+    ["auth-staging-security", workload, "fail"],
+  ])("a role of %s carrying %s: %s", (stack, boundary, outcome) => {
+    expect(evaluateStack(stack, role(boundary), [rule]).results[0].outcome).toBe(outcome);
+  });
+});
+
 describe("references between resources", () => {
   const rule = RULES.find((candidate) => candidate.id === "s3-versioning")!;
   const versioned = (target: string) => ({

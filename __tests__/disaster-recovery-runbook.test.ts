@@ -120,17 +120,29 @@ describe("docs/disaster-recovery.md: the app tier, the cutover and the teardown 
     expect([refused.status, refused.stderr.trim()]).toEqual([2, expect.stringMatching(/deploys exactly one stack, auth-ENV-dr-app/)]);
   });
 
-  test("fail back cuts DNS back with the primary app stack, releases the records from the DR app, decommissions the restore, deletes the promoted secrets, then recreates the replicas", () => {
+  test("fail back restores the primary database (npm run dr:restore-primary, then the data stack) and rotates its login onto it, cuts DNS back with the primary app stack, releases the records from the DR app, decommissions the restore, deletes the promoted secrets, then recreates the replicas", () => {
     const failBack = section("### Fail back");
     const order = [
+      "npm run dr:restore-primary -- --env production --snapshot auth-production-failback",
+      "npm run deploy -- --env production auth-production-data",
+      "aws secretsmanager rotate-secret --region eu-west-1 --secret-id auth-production/db-service",
       "npm run deploy -- --env production auth-production-app",
       "AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app",
       "npm run dr:decommission -- --env production auth-production-dr-app auth-production-dr-data",
       "aws secretsmanager delete-secret --region eu-central-1 --secret-id auth-production/db-service",
-      "npm run deploy -- --env production auth-production-data",
     ].map((command) => failBack.indexOf(command));
+    // The second data-stack deploy, once the promoted secrets are gone, recreates the replicas.
+    order.push(failBack.lastIndexOf("npm run deploy -- --env production auth-production-data"));
     expect(order.every((position) => position >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test("the failover promotes the secret replicas before restore mode deploys the data tier that turns their rotation on", () => {
+    const restore = section("### 3. Restore the data tier (90 min)");
+    const promote = restore.indexOf("aws secretsmanager stop-replication-to-replica --region eu-central-1 --secret-id auth-production/db-service");
+    const deploy = restore.indexOf("AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-data");
+    expect(promote).toBeGreaterThanOrEqual(0);
+    expect(deploy).toBeGreaterThan(promote);
   });
 
   test("every teardown destroys the DR app before the data tier it reads", () => {

@@ -366,7 +366,68 @@ describe("restore mode (AUTH_DR_RESTORE=1): auth-<env>-dr-data", () => {
     expect(group.snapshot_name).toBeUndefined();
     const tokenRotation = latest.named("aws_secretsmanager_secret_rotation", "redis-auth-rotation");
     expect(tokenRotation.secret_id).toBe(referenceTo(latest, "aws_secretsmanager_secret", latest.resource("aws_secretsmanager_secret"), "arn"));
-    expect(latest.resource("aws_lambda_function").function_name).toMatch(/^auth-production-dr-/);
+    for (const fn of latest.resourceList("aws_lambda_function")) expect(fn.function_name).toMatch(/^auth-production-dr-/);
+  });
+
+  describe("the promoted secrets rotate in the DR region, and their first rotation points them at the restored database", () => {
+    const outputs = latest.outputs();
+    const rotationOf = (stack: Synthesized, secretArn: string) => stack.resourceList("aws_secretsmanager_secret_rotation").filter((rotation) => rotation.secret_id === secretArn);
+    const functionOf = (rotation: Block) => {
+      const name = /^\$\{aws_lambda_function\.([\w-]+)\.arn\}$/.exec(rotation.rotation_lambda_arn)![1];
+      return latest.resources("aws_lambda_function")[name];
+    };
+    const primaryOutput = (output: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.primary-data_state_\\w+\\.outputs\\.${output}\\}$`));
+    const [serviceRotation] = rotationOf(latest, outputs.db_service_secret_arn.value);
+    const [appRotation] = rotationOf(latest, outputs.app_secret_arn.value);
+
+    test("each promoted secret the app reads has rotation on, by a function restore mode deploys here, rotating at once", () => {
+      for (const [rotation, days] of [[serviceRotation, production.data.postgres.serviceCredentialRotationDays], [appRotation, production.data.secrets.appSecretRotationDays]] as const) {
+        expect(rotation).toBeDefined();
+        expect(rotation.rotation_rules).toEqual({ automatically_after_days: days });
+        // The provider's rotate_immediately defaults to true: the first rotation runs at deploy.
+        expect(rotation.rotate_immediately).not.toBe(false);
+        expect(functionOf(rotation).function_name).toMatch(/^auth-production-dr-/);
+      }
+      expect(functionOf(appRotation).function_name).toBe("auth-production-dr-app-secret-rotation");
+    });
+
+    test("the login's function writes the restored database's host and master secret, and adopts only the primary's master secret", () => {
+      const fn = functionOf(serviceRotation);
+      expect(fn.function_name).toBe("auth-production-dr-db-service-rotation");
+      expect(fn.environment.variables).toMatchObject({
+        DB_HOST: referenceTo(latest, "aws_db_instance", database, "address"),
+        DB_PORT: referenceTo(latest, "aws_db_instance", database, "port"),
+        MASTER_SECRET_ARN: referenceTo(latest, "aws_db_instance", database, "master_user_secret[0].secret_arn"),
+        ADOPTABLE_MASTER_SECRET_ARNS: primaryOutput("db_master_secret_arn"),
+        DB_NAME: production.data.postgres.databaseName,
+        DB_USERNAME: production.data.postgres.serviceUsername,
+      });
+      expect(fn.vpc_config.security_group_ids).toEqual([expect.stringMatching(/terraform_remote_state\.network.*\.outputs\.db_rotation_security_group_id/)]);
+      // Its first rotation logs in to the restored instance: created after it.
+      expect(serviceRotation.depends_on).toContain(`aws_db_instance.${Object.keys(latest.resources("aws_db_instance"))[0]}`);
+    });
+
+    test("each function may rotate only its promoted secret and read only the restored master secret", () => {
+      // Each function's inline policy carries its name (NodeFunction).
+      const policyOf = (rotation: Block) => latest.policyDocument(latest.resourceList("aws_iam_role_policy").find((policy) => policy.name === functionOf(rotation).function_name)!.policy);
+      const service = Object.fromEntries(policyOf(serviceRotation).statement.map((statement: any) => [statement.sid, statement.resources]));
+      expect(service.RotateServiceSecret).toEqual([outputs.db_service_secret_arn.value]);
+      expect(service.ReadMasterSecret).toEqual([referenceTo(latest, "aws_db_instance", database, "master_user_secret[0].secret_arn")]);
+      const app = Object.fromEntries(policyOf(appRotation).statement.map((statement: any) => [statement.sid, statement.resources]));
+      expect(app.RotateThisSecretOnly).toEqual([outputs.app_secret_arn.value]);
+    });
+
+    test("no value of a promoted secret is written by Terraform: only the restored Redis token's secret is a secret resource here", () => {
+      expect(latest.resourceList("aws_secretsmanager_secret").map((secret) => secret.name)).toEqual(["auth-production-dr-redis/auth-token"]);
+      for (const version of latest.resourceList("aws_secretsmanager_secret_version")) expect(version.secret_id).not.toMatch(/primary-data/);
+    });
+
+    test("a drill, which never promotes, deploys the functions but turns rotation on for no replica (a replica cannot rotate)", () => {
+      const drill = restored({ drill: true });
+      expect(rotationOf(drill, drill.outputs().db_service_secret_arn.value)).toEqual([]);
+      expect(rotationOf(drill, drill.outputs().app_secret_arn.value)).toEqual([]);
+      expect(drill.resourceList("aws_lambda_function").map((fn) => fn.function_name)).toEqual(expect.arrayContaining(["auth-production-dr-db-service-rotation", "auth-production-dr-app-secret-rotation"]));
+    });
   });
 
   test("hands the app the data contract: restored endpoints, and the replicated secrets' ARNs in the DR region", () => {

@@ -9,7 +9,7 @@ import { CIS_METRIC_FILTERS } from "../src/constructs/monitoring/filter-patterns
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { DrDataStack } from "../src/stacks/dr-data-stack";
 import { DrNetworkStack } from "../src/stacks/dr-network-stack";
-import { drTrailName } from "../src/stacks/naming";
+import { drTrailLogGroupName, drTrailName } from "../src/stacks/naming";
 import { drillSteps } from "../scripts/dr-drill/drill";
 import { Block, Synthesized, synthEveryStack, validConfig } from "./support/synth";
 
@@ -132,7 +132,7 @@ describe("restore mode: the DR trail and the CIS alarms on its events in aws.drR
 
   test("the pilot light keeps the trail's store (key, log bucket, log group, delivery role) and runs no trail: a second copy of management events is paid", () => {
     expect(pilotLight.resourceList("aws_cloudtrail")).toEqual([]);
-    expect(pilotLight.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).toContain(`/aws/cloudtrail/${drTrailName("production")}`);
+    expect(pilotLight.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).toContain(drTrailLogGroupName("production"));
     expect(pilotLight.resourceList("aws_s3_bucket").map((bucket) => bucket.bucket)).toContain(`${drTrailName("production")}-${production.aws.accountId}`);
     expect(pilotLight.resourceList("aws_iam_role").map((role) => role.name)).toContain(`${drTrailName("production")}-cloudwatch-logs`);
     for (const output of ["trail_bucket", "trail_key_arn", "trail_log_group_arn", "trail_log_group_name", "trail_role_arn"]) expect([output, pilotLight.outputs()[output].value]).not.toEqual([output, ""]);
@@ -167,7 +167,7 @@ describe("restore mode: the DR trail and the CIS alarms on its events in aws.drR
     const member = inMode("organization");
     expect(member.accounts.cloudTrail.mode).toBe("organization");
     const light = synthPilotLight(member);
-    expect(light.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).not.toContain(`/aws/cloudtrail/${drTrailName("production")}`);
+    expect(light.resourceList("aws_cloudwatch_log_group").map((group) => group.name)).not.toContain(drTrailLogGroupName("production"));
     expect(light.outputs().trail_bucket.value).toBe("");
     // A store that create or existing mode left is forgotten, never deleted with its logs.
     const removed: Block[] = light.json.removed ?? [];

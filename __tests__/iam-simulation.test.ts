@@ -95,6 +95,11 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
       expect(await simulate(deploy, { action, resource: boundaryArn })).toBe("ExplicitlyDenied");
     });
 
+    test("cannot assume a role it created, even one whose trust policy names it", async () => {
+      const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: own }, Action: "sts:AssumeRole" }] };
+      expect(await simulate(deploy, { action: "sts:AssumeRole", resource: role, resourcePolicy: trust })).toBe("ExplicitlyDenied");
+    });
+
     test("cannot rewrite its own managed policies", async () => {
       expect(await simulate(deploy, { action: "iam:CreatePolicyVersion", resource: `arn:aws:iam::${account}:policy/${ciRoleName(env, "deploy")}-1` })).not.toBe("Allowed");
     });
@@ -156,8 +161,9 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
       expect(await simulate(workload, { action, resource })).toBe("ExplicitlyDenied");
     });
 
-    test("while what its own policies grant still works", async () => {
-      expect(await simulate(workload, { action: "s3:GetObject", resource: `arn:aws:s3:::auth-${env}-alb-logs-${account}/x` })).toBe("Allowed");
+    // What its own policies grant still works, on the environment's resources only: role-boundary.test.ts.
+    test("while what its workloads do on the environment's resources still works", async () => {
+      expect(await simulate(workload, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${region}:${account}:secret:auth-${env}/app-AbCdEf`, context: { "aws:ResourceTag/Environment": env } })).toBe("Allowed");
     });
   });
 });

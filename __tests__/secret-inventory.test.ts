@@ -34,13 +34,14 @@ function inventory(site: string, data: Synthesized, app: Synthesized): Entry[] {
 }
 
 const production = validConfig("production");
+const drApp = Synthesized.of(new DrAppStack(Testing.app(), production, {}));
 const sites = [
   ...ENVIRONMENTS.map((env) => {
     const stacks = synthEnvironment(env);
     return inventory(`auth-${env}`, stacks.data, stacks.app);
   }),
   // Restore mode: the restored data tier and the DR app that alerts on its secrets.
-  inventory("auth-production-dr (restore mode)", Synthesized.of(new DrDataStack(Testing.app(), production)), Synthesized.of(new DrAppStack(Testing.app(), production, {}))),
+  inventory("auth-production-dr (restore mode)", Synthesized.of(new DrDataStack(Testing.app(), production)), drApp),
 ];
 
 describe("every secret in the synth output, with its rotation and its alert", () => {
@@ -51,13 +52,26 @@ describe("every secret in the synth output, with its rotation and its alert", ()
     expect(list.filter((entry) => entry.alert === undefined)).toEqual([]);
   });
 
-  test.each(sites.slice(0, ENVIRONMENTS.length).map((entries) => [entries[0].site, entries]))("%s: every secret rotates on a schedule of the data stack", (_site, entries) => {
+  test.each(sites.map((entries) => [entries[0].site, entries]))("%s: every secret rotates on a schedule of its data stack", (_site, entries) => {
     expect((entries as Entry[]).filter((entry) => entry.rotation === undefined)).toEqual([]);
   });
 
-  test("restore mode: the restored database's master secret and the new Redis token rotate in the DR region; the promoted secrets do not yet (known gap, docs/disaster-recovery.md)", () => {
-    const restore = sites[ENVIRONMENTS.length];
-    const unrotated = restore.filter((entry) => entry.rotation === undefined).map((entry) => entry.output).sort();
-    expect(unrotated).toEqual(["app_secret_arn", "db_service_secret_arn"]);
+  test("restore mode: the promoted secrets rotate with the functions restore mode deploys in the DR region, the restored master secret with RDS", () => {
+    const restore = Object.fromEntries(sites[ENVIRONMENTS.length].map((entry) => [entry.output, entry.rotation]));
+    expect(restore).toEqual({
+      db_service_secret_arn: expect.stringMatching(/^promoted-secrets-rotation_db-service_rotation-schedule_/),
+      app_secret_arn: expect.stringMatching(/^promoted-secrets-rotation_app_rotation-schedule_/),
+      db_master_secret_arn: expect.stringMatching(/^postgres_master-password-rotation_/),
+      redis_auth_secret_arn: expect.stringMatching(/^redis-auth-rotation_/),
+    });
+  });
+
+  test("restore mode: their failed rotations page through the pilot light's alert topic in the DR region (auth-<env>-dr-alerts)", () => {
+    const alarms = drApp.resourceList("aws_cloudwatch_metric_alarm");
+    const network = Object.entries(drApp.dataSources("terraform_remote_state")).find(([, source]) => source.config.key.endsWith("/auth-production-dr-network.tfstate"))![0];
+    for (const entry of sites[ENVIRONMENTS.length]) {
+      const alarm = alarms.find((candidate) => candidate.alarm_name === entry.alert)!;
+      expect(alarm.alarm_actions).toContain(`\${data.terraform_remote_state.${network}.outputs.alert_topic_arn}`);
+    }
   });
 });

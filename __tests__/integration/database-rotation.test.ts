@@ -387,3 +387,50 @@ describe("logs", () => {
     }
   });
 });
+
+describe("a secret promoted in the DR region (restore mode's rotation function adopts it)", () => {
+  // What the replica holds after stop-replication-to-replica: the primary's host and master secret,
+  // and a password that the restored copy never saw if the primary rotated after the restore point.
+  const PRIMARY_MASTER = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-primary-XyZ012";
+  const PROMOTED = "arn:aws:secretsmanager:eu-central-1:111111111111:secret:auth-staging/db-service-AbCdEf";
+  const promotedAt = (stage: string): ServiceCredentials => JSON.parse(secrets.valueAt(PROMOTED, stage) ?? "null");
+  const inDr = () => ({ ...settings, adoptableMasterSecretArns: [PRIMARY_MASTER] });
+
+  beforeAll(() => {
+    const current = credentialsAt("AWSCURRENT");
+    secrets.createSecret(
+      PROMOTED,
+      JSON.stringify({ ...current, host: "auth-staging-postgres.abc.eu-west-1.rds.amazonaws.com", port: 5432, password: "a-password-the-restored-copy-never-saw", masterarn: PRIMARY_MASTER }),
+    );
+  });
+
+  test("without the primary's master secret configured as adoptable, the function refuses the promoted version", async () => {
+    await expect(rotateOnce(PROMOTED)).rejects.toThrow(/does not match this function's configuration \(masterarn\)/);
+    expect(secrets.valueAt(PROMOTED, "AWSPENDING")).toBeUndefined();
+  }, 30_000);
+
+  test("the first rotation there points host and masterarn at the restored database and sets a password it knows", async () => {
+    const promoted = promotedAt("AWSCURRENT");
+    expect(await login(promoted)).toBe("28P01");
+    // A fresh secret id: the refused attempt above left a pending version on the first one, as Secrets Manager would.
+    const fresh = `${PROMOTED}-2`;
+    secrets.createSecret(fresh, JSON.stringify(promoted));
+    await rotateOnce(fresh, inDr());
+
+    const current: ServiceCredentials = JSON.parse(secrets.valueAt(fresh, "AWSCURRENT")!);
+    expect(current).toMatchObject({ host: server.host, port: server.port, dbname: "auth", masterarn: MASTER_SECRET });
+    expect(current.username).not.toBe(promoted.username);
+    expect(await login(current)).toBe("ok");
+    expect((await privilegesOf(current)).createTableInOwnSchema).toBe("ok");
+    expect(logLines.filter((line) => line.includes(current.password!))).toEqual([]);
+
+    // From then on the secret names this database's master secret: a normal rotation, no adoption.
+    const adoptions = logLines.filter((line) => line.includes("adopting")).length;
+    await rotateOnce(fresh, inDr());
+    const next: ServiceCredentials = JSON.parse(secrets.valueAt(fresh, "AWSCURRENT")!);
+    expect(next.username).toBe(promoted.username);
+    expect(await login(next)).toBe("ok");
+    expect(await login(current)).toBe("ok");
+    expect(logLines.filter((line) => line.includes("adopting")).length).toBe(adoptions);
+  }, 60_000);
+});

@@ -10,10 +10,12 @@ import { join } from "path";
 import { promisify } from "util";
 import { Testing } from "cdktf";
 import { EXIT } from "../../scripts/cli/command-line";
-import { drUntaintTool } from "../../scripts/dr-untaint/cli";
+import { drUntaintTool, untaintTarget } from "../../scripts/dr-untaint/cli";
 import { RESTORED_STORE_TYPES, untaintRestoredStores } from "../../scripts/dr-untaint/untaint";
 import { missingToolchain } from "../../scripts/terraform-proof/terraform";
+import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
 import { DrDataStack } from "../../src/stacks/dr-data-stack";
+import { stackName } from "../../src/stacks/naming";
 import { runCapturing } from "../support/run-tool";
 import { validConfig } from "../support/synth";
 
@@ -65,5 +67,15 @@ describe("npm run dr:untaint: a restore that timed out can be deployed again", (
   test("usage: --env is required and must name an environment", async () => {
     expect(await runCapturing(drUntaintTool, [])).toMatchObject({ code: EXIT.usage });
     expect(await runCapturing(drUntaintTool, ["--env", "nowhere"])).toMatchObject({ code: EXIT.usage });
+    expect(await runCapturing(drUntaintTool, ["--env", "production", "--drill", "--primary"])).toMatchObject({ code: EXIT.usage });
+  });
+
+  test("a fail back's restored primary is untainted in the primary data stack, without restore mode; a DR restore in dr-data with it", () => {
+    expect(untaintTarget("production", true, false)).toMatchObject({ stack: stackName("production", "data"), switches: {} });
+    expect(untaintTarget("production", false, true)).toMatchObject({
+      stack: stackName("production", "dr-data"),
+      switches: { [RESTORE_SWITCHES.restore]: "1", [RESTORE_SWITCHES.drill]: "1" },
+    });
+    expect(untaintTarget("staging", false, false).switches[RESTORE_SWITCHES.drill]).toBe("");
   });
 });

@@ -24,6 +24,12 @@ export interface SecretsManagerPort {
 export interface RotationSettings extends ServiceRoleShape {
   /** The RDS-managed master secret ({ username, password }); the only one the function logs in with. */
   readonly masterSecretArn: string;
+  /**
+   * Master secrets of another database whose versions this function may adopt, never log in with:
+   * a secret promoted in the DR region still names the primary's master secret (and host) until
+   * its first rotation there rewrites both from this configuration. @default none
+   */
+  readonly adoptableMasterSecretArns?: readonly string[];
   readonly host: string;
   readonly port: number;
   readonly dbname: string;
@@ -129,8 +135,13 @@ class Rotation {
       return;
     }
     // As in AWS's sample: the credentials being rotated must work before the master user acts on
-    // them. The very first version has no password; it only names the base user.
-    if (current.password !== undefined && !(await passwordAccepted(this.login(current.username, current.password), this.settings.trust))) {
+    // them. The very first version has no password; it only names the base user. An adopted version
+    // (a promoted secret naming another database) is exempt: its password was set on that database,
+    // and a copy restored from before the last rotation there never saw it. The master user of this
+    // database sets the alternate user's password, which repairs exactly that.
+    const adopted = this.adopted(current);
+    if (adopted) this.log("adopting a version that names another database's master secret", { username: current.username });
+    if (!adopted && current.password !== undefined && !(await passwordAccepted(this.login(current.username, current.password), this.settings.trust))) {
       throw new Error(`current credentials of ${this.secretId} (${current.username}) do not log in; refusing to rotate`);
     }
     const master = await this.masterLogin();
@@ -168,6 +179,11 @@ class Rotation {
     return current.username === base ? cloneUsername(base) : base;
   }
 
+  /** A version written for another database (a promoted replica's), which this function's configuration replaces. */
+  private adopted(credentials: ServiceCredentials): boolean {
+    return credentials.masterarn !== this.settings.masterSecretArn;
+  }
+
   private async pendingExists(): Promise<boolean> {
     try {
       await this.secretsManager.getSecretValue(this.secretId, "AWSPENDING", this.token);
@@ -180,7 +196,8 @@ class Rotation {
 
   /**
    * A version of the service secret, refused unless it names the configured users and master
-   * secret. Its host, port and dbname are never used: the function connects where it is configured to.
+   * secret (or a master secret configured as adoptable). Its host, port and dbname are never used:
+   * the function connects where it is configured to.
    */
   private async credentials(stage: string, versionId?: string): Promise<ServiceCredentials> {
     const { SecretString } = await this.secretsManager.getSecretValue(this.secretId, stage, versionId);
@@ -190,7 +207,7 @@ class Rotation {
     const mismatches = [
       value.engine !== "postgres" && "engine",
       !users.includes(value.username ?? "") && "username",
-      value.masterarn !== settings.masterSecretArn && "masterarn",
+      ![settings.masterSecretArn, ...(settings.adoptableMasterSecretArns ?? [])].includes(value.masterarn ?? "") && "masterarn",
       value.password !== undefined && typeof value.password !== "string" && "password",
     ].filter((field): field is string => typeof field === "string");
     if (mismatches.length > 0) {

@@ -3,6 +3,7 @@
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
  * runbook test can hold docs/disaster-recovery.md to the same steps and budgets.
  */
+import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
@@ -45,7 +46,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
     },
     {
       title: "Measure the RPO: latest restorable time of the replicated backups",
-      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier auth-${environment}-postgres --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
+      command: `aws rds describe-db-instance-automated-backups --region ${aws.drRegion} --db-instance-identifier ${databaseIdentifier(config)} --query 'DBInstanceAutomatedBackups[0].RestoreWindow'`,
       creates: [],
       budgetMinutes: 5,
     },
@@ -56,6 +57,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `PostgreSQL auth-${environment}-dr-postgres (${postgres.instanceClass}${postgres.multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups to the latest restorable time, no deletion protection (drill)`,
         `Redis auth-${environment}-dr-redis (${nodes} ${redis.nodeType} node${nodes === 1 ? "" : "s"}), empty`,
         `secret auth-${environment}-dr-redis/auth-token and its rotation function (the first rotation sets the token)`,
+        `rotation functions auth-${environment}-dr-db-service-rotation and auth-${environment}-dr-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
         ...(drTrailStored(config)
           ? [`trail ${drTrailName(environment)} (every region, a paid second copy of the management events) into the pilot light's store, and the CIS metric filters and alarms on its events, paging ${drSiteName(environment)}-alerts`]

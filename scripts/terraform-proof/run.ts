@@ -12,6 +12,8 @@ const USAGE = `usage: npm run validate -- [STACK]...
   serving alarms quiet) and auth-staging-app@released (the same after a release: they page) or
   auth-production-dr-data@point-in-time (restore mode, AUTH_DR_RESTORE_TIME set) or
   auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set) or
+  auth-production-data@restore-primary (fail back: dr.failBack restores the primary database from a
+  snapshot as a new instance, the old one forgotten) or
   auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
@@ -238,6 +240,23 @@ const CUTOVER: PlanVariant = {
   },
 };
 
+/** Fail back (dr.failBack, src/config/fail-back-example.ts): the primary database restored from the snapshot as a new instance, nothing destroyed. */
+const RESTORE_PRIMARY: PlanVariant = {
+  examples: DATA_SOURCE_EXAMPLES,
+  proves: "the primary database restores from the fail back's snapshot as auth-<env>-postgres-2, with the restore timeout, and the plan destroys nothing",
+  check(plan) {
+    const changes: any[] = plan.resource_changes ?? [];
+    const databases = changes.filter((change) => change.type === "aws_db_instance").map((change) => ({ actions: change.change.actions, after: change.change.after }));
+    const [database] = databases;
+    if (databases.length !== 1 || !/-postgres-2$/.test(database.after.identifier) || !/:snapshot:/.test(String(database.after.snapshot_identifier))) {
+      return `expected one instance auth-<env>-postgres-2 from a snapshot, got ${JSON.stringify(databases.map(({ after }) => [after.identifier, after.snapshot_identifier]))}`;
+    }
+    if (!String(database.after.timeouts?.create ?? "").endsWith("m")) return `the restored instance has no create timeout: ${JSON.stringify(database.after.timeouts)}`;
+    const destroyed = changes.filter((change) => change.change.actions.includes("delete")).map((change) => change.address);
+    return destroyed.length > 0 ? `destroys ${destroyed.join(", ")}` : undefined;
+  },
+};
+
 /** The plain JSON plan of a stack: what its HCL must plan the same as, and what the plan report reads. */
 const isPlainJson = (job: StackJob) => job.variant === "json" && !job.planVariant;
 
@@ -293,6 +312,10 @@ async function prove(argv: string[]): Promise<number> {
   const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
   const { environments } = await import("../../src/config");
   buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
+  // And a fail back: dr.failBack set, the primary database restored from a snapshot.
+  const { withFailBack } = await import("../../src/config/fail-back-example");
+  const restorePrimaryOutdir = join(root, "cdktf.out-restore-primary");
+  buildApp({ outdir: restorePrimaryOutdir, configs: { production: withFailBack(environments.production) } }).synth();
   // And each supported account layout besides separate accounts.
   const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
   const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).map(([layout, configs]) => {
@@ -322,8 +345,11 @@ async function prove(argv: string[]): Promise<number> {
   const cutoverJobs = jobsOf(cutoverOutdir, "json", cutoverOutdir)
     .filter((job) => job.stack.endsWith("-dr-app"))
     .map((job) => ({ ...job, name: `${job.stack}@cutover`, planVariant: CUTOVER }));
+  const restorePrimaryJobs = jobsOf(restorePrimaryOutdir, "json", restorePrimaryOutdir)
+    .filter((job) => job.stack.endsWith("-data"))
+    .map((job) => ({ ...job, name: `${job.stack}@restore-primary`, planVariant: RESTORE_PRIMARY }));
   const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) => jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })));
-  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...restorePrimaryJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
   // A fresh environment: the app stack planned against the release state the registry seeds.
   const staging = everyJob.find((job) => job.name === "auth-staging-app");
   if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY }, { ...staging, name: "auth-staging-app@released", planVariant: RELEASED });

@@ -30,6 +30,27 @@ export const disasterRecoverySchema = z.strictObject({
       natGatewayCount: z.number().int().min(1).describe("NAT gateways of the DR VPC; 1 keeps the idle pilot light cheap"),
     })
     .describe("The DR VPC (auth-<env>-dr-network); flow log retention and IPv6 follow network"),
+  failBack: z
+    .strictObject({
+      snapshot: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?[a-zA-Z][a-zA-Z0-9-]{0,254}$/, "must be a DB snapshot identifier or its ARN")
+        .describe("DB snapshot in aws.region, copied back from aws.drRegion and encrypted with the data key, that the restored primary starts from (npm run dr:restore-primary checks it)"),
+      generation: z
+        .number()
+        .int()
+        .min(2, "must be at least 2: generation 1 is the instance the environment was created with")
+        .describe("Number of the restored primary: its instance is auth-<env>-postgres-<generation>; each fail back adds one"),
+      previousMasterSecretArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:rds!db-[\w-]+$/, "must be the ARN of an RDS-managed master secret (secret:rds!db-...)")
+        .describe("Master secret of the instance the restore replaces (npm run dr:restore-primary prints it): the service login's next rotation adopts the versions that name it"),
+      promotedSecretsDeleted: z
+        .boolean()
+        .describe("true once the promoted secrets in aws.drRegion are deleted (fail back step 5): the data stack declares its secret replicas again, which Secrets Manager refuses over a standalone secret of the same name"),
+    })
+    .optional()
+    .describe("The last fail back: the primary database restored from a snapshot as a new instance; the old one is forgotten by Terraform, never destroyed, and kept for the operator to delete after verification"),
 });
 
 export type DisasterRecoveryConfig = z.infer<typeof disasterRecoverySchema>;
@@ -37,6 +58,11 @@ export type DisasterRecoveryConfig = z.infer<typeof disasterRecoverySchema>;
 /** The DR site must be a different, complete place: its own region, zones, non-overlapping VPC and its own state bucket. */
 export function checkDisasterRecoveryRules(config: EnvironmentConfig, issue: IssueReporter): void {
   const { dr, aws, state } = config;
+  if (dr.failBack && !dr.pilotLight) issue(["dr", "failBack"], "needs dr.pilotLight: a fail back restores what ran in aws.drRegion");
+  const snapshotRegion = dr.failBack?.snapshot.match(/^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):/);
+  if (snapshotRegion && (snapshotRegion[1] !== aws.region || snapshotRegion[2] !== aws.accountId)) {
+    issue(["dr", "failBack", "snapshot"], `must be a snapshot in aws.region (${aws.region}) of aws.accountId (${aws.accountId}); copy it there first (docs/disaster-recovery.md, Fail back)`);
+  }
   // aws.drRegion already has its own message; the DR site cannot be checked against it.
   if (aws.drRegion === aws.region) return;
   if (config.production && !dr.pilotLight) issue(["dr", "pilotLight"], "must be true in a production environment (the 4-hour RTO needs images, secrets and state already in aws.drRegion)");

@@ -35,7 +35,7 @@ export interface CiPolicyInputs extends ArnScope {
   /** Names (patterns) of roles this identity may create without the boundary: the CI identities, for the platform identity. @default none */
   readonly unboundedRoles?: readonly string[];
   /** Which protections apply (protections()). @default all */
-  readonly protect?: Pick<ProtectionInputs, "protectCiRoles" | "protectBoundary" | "protectDetection">;
+  readonly protect?: Pick<ProtectionInputs, "protectCiRoles" | "protectBoundary" | "protectDetection" | "otherBoundaryArns">;
 }
 
 /** AWS's quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
@@ -104,7 +104,15 @@ export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
       if (kind === "anyResource") statements.push({ ...base, Resource: ["*"], ...condition(regional) });
     }
   }
-  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }));
+  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }), {
+    // A role it creates may trust it (it may write trust policies), and in one account a trust policy
+    // naming the caller needs no identity grant: only an explicit deny keeps the identity from
+    // taking on a workload role's runtime powers (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+    Sid: "DenyAssumingRoles",
+    Effect: "Deny",
+    Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+    Resource: [`arn:aws:iam::${inputs.accountId}:role/*`],
+  });
   return statements;
 }
 
@@ -167,6 +175,8 @@ export type ProtectionInputs = Pick<CiPolicyInputs, "accountId" | "environment" 
   readonly protectBoundary?: boolean;
   /** Deny stopping the trail, threat detection, the recorder and the analyzer. @default true */
   readonly protectDetection?: boolean;
+  /** Other boundary policies protected like boundaryArn (the platform roles' boundary). @default none */
+  readonly otherBoundaryArns?: readonly string[];
 };
 
 export function protections(inputs: ProtectionInputs): PolicyStatement[] {
@@ -175,7 +185,7 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
   const { buckets, keyAliases } = inputs.protectedInventory;
   const statements: PolicyStatement[] = [{ Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] }];
   if (inputs.protectBoundary !== false) {
-    statements.push({ Sid: "DenyBoundaryChanges", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: [inputs.boundaryArn] });
+    statements.push({ Sid: "DenyBoundaryChanges", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: [inputs.boundaryArn, ...(inputs.otherBoundaryArns ?? [])] });
   }
   if (inputs.protectDetection !== false) {
     statements.push({ Sid: "DenyDetectionTampering", Effect: "Deny", Action: ["guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "access-analyzer:DeleteAnalyzer"], Resource: ["*"] });
@@ -205,10 +215,11 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
 }
 
 /**
- * The permissions boundary of every role the stacks create: a ceiling, not a grant (each role's
- * own policies grant). Under it no role may change IAM at all, assume a CI identity, or do what
- * protections() denies the deploy identity; so no deploy identity can make a role that does more
- * to IAM or to the platform's resources than it can itself.
+ * The permissions boundary of the roles the platform layers create (state replication, trail
+ * delivery, Config): a ceiling, not a grant (each role's own policies grant), because those roles
+ * reach the platform's own buckets. Under it no role may change IAM at all, assume a CI identity,
+ * stop the trail or detection, or rewrite a boundary. The deploy identity cannot give it to a role:
+ * its CreateRole requires the workload boundary (workload-boundary.ts).
  */
 export function boundaryDocument(inputs: Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory">): PolicyDocument {
   const iamWrites = ["Add", "Attach", "Create", "Delete", "Detach", "Pass", "Put", "Remove", "Set", "Tag", "Untag", "Update", "Upload", "Change", "Reset", "Enable", "Deactivate", "Resync"].map((verb) => `iam:${verb}*`);

@@ -1,15 +1,19 @@
 import { ROUTE53_METRICS_REGION } from "../stacks/outside-in-checks";
 import type { EnvironmentConfig } from "../config/schema";
-import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, PLATFORM_LAYERS } from "../stacks/naming";
+import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, platformBoundaryArn, PLATFORM_LAYERS } from "../stacks/naming";
 import { boundaryDocument, identityStatements, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import { recordedInventory, type InventoryFile } from "./inventory-store";
 import type { LayerInventory } from "./layer-inventory";
+import { workloadBoundaryDocument } from "./workload-boundary";
 
 /** The generated policies of an environment's applying identities and its permissions boundary. */
 export interface EnvironmentPolicies {
   readonly deploy: readonly PolicyStatement[];
   readonly platform: readonly PolicyStatement[];
+  /** The boundary of every role the deploy identity's stacks create (workload-boundary.ts). */
   readonly boundary: PolicyDocument;
+  /** The boundary of the roles the platform layers create (boundaryDocument). */
+  readonly platformBoundary: PolicyDocument;
   /** The inventories they were generated from. */
   readonly inventories: { readonly deploy: LayerInventory; readonly platform: LayerInventory };
 }
@@ -17,7 +21,7 @@ export interface EnvironmentPolicies {
 /** The layers an applying identity applies. */
 export const layersOf = (identity: "deploy" | "platform") => ALL_LAYERS.filter((layer) => applyingIdentity(layer) === identity);
 
-const EMPTY: LayerInventory = { resources: [], dataSources: [], passedRoles: [], managedPolicies: [], roles: [], buckets: [], keyAliases: [] };
+const EMPTY: LayerInventory = { resources: [], dataSources: [], passedRoles: [], managedPolicies: [], roles: [], buckets: [], keyAliases: [], roleActions: [], roleActionsOnAnyResource: [] };
 
 export function environmentPolicies(config: EnvironmentConfig, file?: InventoryFile): EnvironmentPolicies {
   const deploy = recordedInventory(config, layersOf("deploy"), file);
@@ -28,12 +32,14 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
     repositoryName: config.registry.repositoryName,
     boundaryArn: permissionsBoundaryArn(config),
   };
+  const platformBoundary = platformBoundaryArn(config);
   // The outside-in checks' health-check alarms, their topic and its key live in us-east-1.
   const regions = [...new Set([config.aws.region, config.aws.drRegion, config.state.region, ...(config.outsideIn ? [ROUTE53_METRICS_REGION] : [])])];
   return {
-    deploy: identityStatements({ ...base, regions, inventory: deploy, protectedInventory: platform, extras: ["provider", "release"] }),
+    deploy: identityStatements({ ...base, regions, inventory: deploy, protectedInventory: platform, extras: ["provider", "release"], protect: { otherBoundaryArns: [platformBoundary] } }),
     platform: identityStatements({
       ...base,
+      boundaryArn: platformBoundary,
       regions,
       inventory: platform,
       // The platform identity maintains the boundary, the trail and the CI roles, but never its own role.
@@ -42,7 +48,8 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
       unboundedRoles: ciRolePrefixes(config.environment).map((prefix) => `${prefix}*`),
       extras: ["provider"],
     }),
-    boundary: boundaryDocument({ ...base, protectedInventory: platform }),
+    boundary: workloadBoundaryDocument({ ...base, otherBoundaryArns: [platformBoundary], inventory: deploy, protectedInventory: platform }),
+    platformBoundary: boundaryDocument({ ...base, boundaryArn: platformBoundary, protectedInventory: platform }),
     inventories: { deploy, platform },
   };
 }

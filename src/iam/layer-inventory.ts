@@ -22,6 +22,10 @@ export interface LayerInventory {
   readonly buckets: readonly string[];
   /** KMS aliases (alias/...) the stack creates. */
   readonly keyAliases: readonly string[];
+  /** Actions the stack's roles' own policies (inline and aws_iam_role_policy) allow on named resources: what the workload boundary allows on the environment's resources. */
+  readonly roleActions: readonly string[];
+  /** Actions those policies allow on "*": what the workload boundary allows on any resource (a test checks each has no resource type). */
+  readonly roleActionsOnAnyResource: readonly string[];
 }
 
 type Blocks = Record<string, Record<string, Record<string, any>>>;
@@ -42,6 +46,7 @@ export function layerInventory(json: { resource?: Blocks; data?: Blocks }): Laye
       if (type === "aws_iam_instance_profile" || match[2] === "arn") passed.add(roleNames.get(match[1]) ?? match[1]);
     }
   }
+  const grants = roleGrants(json);
   const names = (type: string, attribute: string) => Object.values(resources[type] ?? {}).map((block) => String(block[attribute]));
   return {
     resources: sorted(Object.keys(resources)),
@@ -51,12 +56,38 @@ export function layerInventory(json: { resource?: Blocks; data?: Blocks }): Laye
     roles: sorted(roleNames.values()),
     buckets: sorted(names("aws_s3_bucket", "bucket")),
     keyAliases: sorted(names("aws_kms_alias", "name")),
+    roleActions: sorted(grants.named),
+    roleActionsOnAnyResource: sorted(grants.anyResource),
   };
+}
+
+const POLICY_DOCUMENT = /data\.aws_iam_policy_document\.([\w-]+)\.json/;
+
+/** The Allow statements' actions of the policies a stack puts on its roles, split by whether they name a resource or "*". */
+function roleGrants(json: { resource?: Blocks; data?: Blocks }): { named: string[]; anyResource: string[] } {
+  const resources = json.resource ?? {};
+  const documents = json.data?.aws_iam_policy_document ?? {};
+  const policies = [
+    ...Object.values(resources.aws_iam_role_policy ?? {}).map((block) => block.policy),
+    ...Object.values(resources.aws_iam_role ?? {}).flatMap((block) => [].concat(block.inline_policy ?? []).map((inline: Record<string, any>) => inline.policy)),
+  ];
+  const named: string[] = [];
+  const anyResource: string[] = [];
+  for (const policy of policies) {
+    const reference = POLICY_DOCUMENT.exec(String(policy));
+    if (!reference) throw new Error(`a role policy that is not an aws_iam_policy_document: ${String(policy).slice(0, 80)}`);
+    for (const statement of [].concat(documents[reference[1]]?.statement ?? []) as Record<string, any>[]) {
+      if ((statement.effect ?? "Allow") !== "Allow") continue;
+      const onAny = JSON.stringify(statement.resources) === '["*"]';
+      (onAny ? anyResource : named).push(...(statement.actions as string[]));
+    }
+  }
+  return { named, anyResource };
 }
 
 /** Inventories of several stacks of one identity, merged. */
 export function mergeInventories(inventories: readonly LayerInventory[]): LayerInventory {
-  const merge = (key: keyof LayerInventory) => sorted(inventories.flatMap((inventory) => inventory[key]));
+  const merge = (key: keyof LayerInventory) => sorted(inventories.flatMap((inventory) => inventory[key] ?? []));
   return {
     resources: merge("resources"),
     dataSources: merge("dataSources"),
@@ -65,5 +96,7 @@ export function mergeInventories(inventories: readonly LayerInventory[]): LayerI
     roles: merge("roles"),
     buckets: merge("buckets"),
     keyAliases: merge("keyAliases"),
+    roleActions: merge("roleActions"),
+    roleActionsOnAnyResource: merge("roleActionsOnAnyResource"),
   };
 }

@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { enforceCompliance } from "../compliance/enforce";
 import type { EnvironmentConfig } from "../config/schema";
 import { RoleBoundary } from "../constructs/ci/role-boundary";
-import { ciRolePrefixes, Layer, permissionsBoundaryArn, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
+import { ciRolePrefixes, Layer, layerBoundaryArn, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "./naming";
 
 /**
  * Terraform releases the synthesized JSON is written for: the write-only `secret_string_wo` needs
@@ -40,7 +40,7 @@ export class BaseStack extends TerraformStack {
     this.provider = awsProvider(this, "aws", config, props.region ?? config.aws.region);
     this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     enforceCompliance(this, config.production ? "production" : "baseline");
-    this.roleBoundary = new RoleBoundary(permissionsBoundaryArn(config), ciRolePrefixes(config.environment));
+    this.roleBoundary = new RoleBoundary(layerBoundaryArn(config, props.layer), ciRolePrefixes(config.environment));
     Aspects.of(this).add(this.roleBoundary);
     if (props.localStateFile) {
       new LocalBackend(this, { path: props.localStateFile });

@@ -15,7 +15,7 @@ import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { environmentPolicies } from "../iam/environment-policies";
-import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, PLATFORM_LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
+import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, platformBoundaryName, PLATFORM_LAYERS, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "./naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -46,8 +46,19 @@ export class BootstrapStack extends BaseStack {
     }
     // Least privilege, generated: src/iam/action-map.ts joined with what each identity's layers synthesize.
     const generated = environmentPolicies(config);
-    const boundary = new PermissionsBoundaryPolicy(this, "role-boundary", { name: permissionsBoundaryName(config.environment), document: generated.boundary });
-    this.roleBoundary.boundaryArn = boundary.policy.arn;
+    // The deploy identity's stacks' roles carry the workload boundary; this stack's own roles the platform one.
+    new PermissionsBoundaryPolicy(this, "role-boundary", {
+      name: permissionsBoundaryName(config.environment),
+      description: "Permissions boundary of every role the deploy identity's stacks create: the environment's workload actions on the environment's own resources, nothing to IAM or the platform (src/iam/workload-boundary.ts)",
+      document: generated.boundary,
+    });
+    const platformBoundary = new PermissionsBoundaryPolicy(this, "platform-role-boundary", {
+      name: platformBoundaryName(config.environment),
+      description: "Permissions boundary of the roles the platform layers create: a ceiling that grants nothing by itself, without IAM changes or detection tampering",
+      document: generated.platformBoundary,
+      ceiling: true,
+    });
+    this.roleBoundary.boundaryArn = platformBoundary.policy.arn;
     const deployPolicies = new CiManagedPolicies(this, "deploy-policies", { name: ciRoleName(config.environment, "deploy"), statements: generated.deploy });
     const platformPolicies = new CiManagedPolicies(this, "platform-policies", { name: ciRoleName(config.environment, "platform"), statements: generated.platform });
     const ci = new GithubDeployRoles(this, "ci", {

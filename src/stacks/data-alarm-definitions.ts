@@ -1,12 +1,18 @@
 import { maxConnectionsOf } from "../config/postgres-instance-classes";
 import type { EnvironmentConfig } from "../config/schema";
+import { instanceIdentifier } from "../constructs/data/postgres-database";
 import { redisMembers } from "../constructs/data/redis-cache";
 import type { AlarmDefinition } from "../constructs/monitoring/alarm-factory";
 import { dataAlarmDefinitions } from "../constructs/monitoring/data-alarms";
 
-/** Identifier of an environment's database instance (the DBInstanceIdentifier dimension). */
-export function databaseIdentifier(config: EnvironmentConfig): string {
+/** Base name of an environment's database: its first instance's identifier, and the name of its subnet and parameter groups. */
+export function databaseName(config: EnvironmentConfig): string {
   return `auth-${config.environment}-postgres`;
+}
+
+/** Identifier of an environment's database instance (the DBInstanceIdentifier dimension): after a fail back, the restored one's. */
+export function databaseIdentifier(config: EnvironmentConfig): string {
+  return instanceIdentifier(databaseName(config), config.dr.failBack?.generation);
 }
 
 /** Replication group id of an environment's cache. */

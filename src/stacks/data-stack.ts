@@ -3,7 +3,7 @@ import type { EnvironmentConfig } from "../config/schema";
 import { AppSecret } from "../constructs/data/app-secret";
 import { DatabaseBackupPlan } from "../constructs/data/database-backup-plan";
 import { DatabaseServiceCredentials } from "../constructs/data/database-service-credentials";
-import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { PER_INSTANCE_TYPES, PostgresDatabase, PostgresDatabaseProps } from "../constructs/data/postgres-database";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { replicateSecrets } from "../constructs/data/secret-replicas";
@@ -13,8 +13,10 @@ import { logsCanUseKey } from "../constructs/monitoring/encrypted-log-group";
 import { databaseFailedLogins } from "../constructs/monitoring/database-failed-logins";
 import { LogEventAlarm } from "../constructs/monitoring/log-event-alarm";
 import { EncryptionKey } from "../constructs/security/encryption-key";
+import { RESTORE_CREATE_TIMEOUT_MINUTES } from "../config/restore-budget";
 import { BaseStack, awsProvider } from "./base-stack";
-import { dataAlarmDefinitionsOf, databaseIdentifier, cacheReplicationGroupId } from "./data-alarm-definitions";
+import { dataAlarmDefinitionsOf, databaseName, cacheReplicationGroupId } from "./data-alarm-definitions";
+import { forgetResources } from "./forget-resources";
 import { dataHandover } from "./data-handover";
 import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { HandoverReader, publishHandover } from "./handover";
@@ -50,9 +52,9 @@ export class DataStack extends BaseStack {
       : undefined;
 
     const { postgres: db, redis } = data;
-    const database = new PostgresDatabase(this, "postgres", {
+    const databaseProps: PostgresDatabaseProps = {
       ...databasePropsFromConfig(config, {
-        identifier: databaseIdentifier(config),
+        identifier: databaseName(config),
         subnetIds: network.list("isolated_subnet_ids"),
         securityGroupIds: [network.string("db_security_group_id")],
         kmsKeyArn: dataKey.arn,
@@ -61,12 +63,33 @@ export class DataStack extends BaseStack {
         drProvider && drKey && db.crossRegionBackupRetentionDays !== undefined
           ? { provider: drProvider, kmsKeyArn: drKey.arn, retentionDays: db.crossRegionBackupRetentionDays }
           : undefined,
+    };
+    const { failBack } = config.dr;
+    const database = new PostgresDatabase(this, "postgres", {
+      ...databaseProps,
+      ...(failBack
+        ? {
+            // Fail back: a new instance from the snapshot copied back from the DR region, beside the old one.
+            generation: failBack.generation,
+            restoreFrom: { snapshotIdentifier: failBack.snapshot },
+            // A restore takes as long as the data needs; timing out would leave a tainted instance
+            // that prevent_destroy then blocks (see restore-budget.ts).
+            createTimeoutMinutes: RESTORE_CREATE_TIMEOUT_MINUTES,
+          }
+        : {}),
     });
+    if (failBack) {
+      // The instance it replaces (and its log groups, master rotation and backup replication) leave
+      // the state and keep running: the operator deletes them after verification, never a plan.
+      forgetResources(this, (scope) => new PostgresDatabase(scope, "postgres", { ...databaseProps, generation: failBack.generation - 1 }), PER_INSTANCE_TYPES);
+    }
     const serviceCredentials = new DatabaseServiceCredentials(this, "db-service-credentials", {
       name,
       kmsKeyArn: dataKey.arn,
       recoveryWindowDays: data.secrets.recoveryWindowDays,
       masterSecretArn: database.masterSecretArn,
+      // After a fail back the login still names the replaced instance's master secret until its next rotation.
+      adoptableMasterSecretArns: failBack ? [failBack.previousMasterSecretArn] : undefined,
       host: database.instance.address,
       port: database.instance.port,
       databaseName: db.databaseName,
@@ -125,7 +148,9 @@ export class DataStack extends BaseStack {
       logRetentionDays: data.logRetentionDays,
     });
 
-    if (config.dr.pilotLight && drKey) {
+    // After a failover the DR region holds the promoted secrets under the same names until fail back
+    // deletes them; Secrets Manager refuses a replica over them (ForceOverwriteReplicaSecret).
+    if (config.dr.pilotLight && drKey && (!failBack || failBack.promotedSecretsDeleted)) {
       // The secrets a restore promotes: the service's login (the restored database knows its
       // passwords) and the signing keys (sessions survive). Not the Redis token: the restored cache
       // starts empty with a token of its own (DrDataStack), so a copy would be a live credential

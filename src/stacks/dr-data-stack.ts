@@ -4,6 +4,7 @@ import { suppressFinding } from "../compliance/suppress";
 import { RESTORE_CREATE_TIMEOUT_MINUTES } from "../config/restore-budget";
 import type { EnvironmentConfig } from "../config/schema";
 import { PostgresDatabase } from "../constructs/data/postgres-database";
+import { PromotedSecretsRotation } from "../constructs/data/promoted-secrets-rotation";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
 import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
@@ -36,8 +37,9 @@ export function replicaArn(primaryArn: string, primaryRegion: string, replicaReg
 /**
  * auth-<env>-dr-data, restore mode only: PostgreSQL restored in aws.drRegion from the automated
  * backups the data stack replicates there, Redis as an empty cache with its AUTH token rotation,
- * the data handover contract the app needs, pointing at the replicated secrets, and the DR trail with
- * the CIS metric filters and alarms on its events.
+ * rotation of the promoted secret replicas (promote them before this deploy), the data handover
+ * contract the app needs, pointing at the promoted secrets, and the DR trail with the CIS metric
+ * filters and alarms on its events.
  *
  * It reads no state from the primary bucket: the pilot light's own state, and the REPLICA of the
  * primary data stack's state in the DR bucket, for ARNs fixed at the primary's first apply.
@@ -132,6 +134,32 @@ export class DrDataStack extends BaseStack {
     }
 
     const inDrRegion = (arn: string) => replicaArn(arn, aws.region, aws.drRegion);
+    const serviceSecretArn = inDrRegion(primary.string("db_service_secret_arn"));
+    const appSecretArn = inDrRegion(primary.string("app_secret_arn"));
+    // The promoted replicas rotate here, and their first rotation points the login at this database.
+    new PromotedSecretsRotation(this, "promoted-secrets-rotation", {
+      name,
+      serviceSecretArn,
+      appSecretArn,
+      primaryMasterSecretArn: primary.string("db_master_secret_arn"),
+      database: {
+        host: database.instance.address,
+        port: database.instance.port,
+        databaseName: db.databaseName,
+        masterSecretArn: database.masterSecretArn,
+        username: db.serviceUsername,
+        schema: db.serviceSchema,
+        dependable: database.instance,
+      },
+      serviceRotationDays: db.serviceCredentialRotationDays,
+      appRotationDays: data.secrets.appSecretRotationDays,
+      kmsKeyArn,
+      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("db_rotation_security_group_id")] },
+      logRetentionDays: data.logRetentionDays,
+      // A drill never promotes (docs/disaster-recovery.md), and a replica cannot rotate.
+      promoted: !restore.drill,
+    });
+
     publishHandover(this, dataHandover, {
       db_endpoint: database.instance.address,
       db_port: database.instance.port,
@@ -139,11 +167,11 @@ export class DrDataStack extends BaseStack {
       db_master_secret_arn: database.masterSecretArn,
       // The service's login and signing keys as they were replicated: promoted, not recreated,
       // so sessions signed before the outage stay valid and the restored roles' passwords match.
-      db_service_secret_arn: inDrRegion(primary.string("db_service_secret_arn")),
+      db_service_secret_arn: serviceSecretArn,
       redis_endpoint: cache.endpoint,
       redis_port: cache.port,
       redis_auth_secret_arn: cache.authSecret.arn,
-      app_secret_arn: inDrRegion(primary.string("app_secret_arn")),
+      app_secret_arn: appSecretArn,
       data_kms_key_arn: kmsKeyArn,
       // The restored instance is not replicated again; fail-back starts from a fresh primary.
       db_backups_replica_arn: "",

@@ -36,12 +36,12 @@ export const pilotLightHandover = {
   trail_log_group_arn: {
     type: "string",
     description: "CloudWatch Logs group the DR trail delivers to, without the :* suffix (empty in organization mode)",
-    example: "arn:aws:logs:eu-central-1:111111111111:log-group:/aws/cloudtrail/auth-production-dr-trail",
+    example: "arn:aws:logs:eu-central-1:111111111111:log-group:/auth/production-dr/cloudtrail",
   },
   trail_log_group_name: {
     type: "string",
     description: "Name of that log group, which the restore's CIS metric filters read (empty in organization mode)",
-    example: "/aws/cloudtrail/auth-production-dr-trail",
+    example: "/auth/production-dr/cloudtrail",
   },
   trail_role_arn: {
     type: "string",

@@ -11,7 +11,7 @@ import { pilotLightHandover } from "./dr-handovers";
 import { DrSecurityBaseline } from "./dr-security-baseline";
 import { forgetResources } from "./forget-resources";
 import { drTrailStored } from "./dr-trail";
-import { drSiteName, drTrailName, securityFindingRulePrefix } from "./naming";
+import { drSiteName, drTrailLogGroupName, drTrailName, securityFindingRulePrefix } from "./naming";
 import { AuditTrail } from "../constructs/security/audit-trail";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
@@ -96,6 +96,7 @@ export class DrNetworkStack extends NetworkStack {
       logRetentionDays: config.security.trail.logRetentionDays,
       archiveAfterDays: config.security.trail.archiveAfterDays,
       expireAfterDays: config.security.trail.expireAfterDays,
+      logGroupName: drTrailLogGroupName(config.environment),
       recording: false,
     };
     const drTrail = drTrailStored(config) ? new AuditTrail(this, "trail-store", trailProps) : undefined;

@@ -117,6 +117,11 @@ export function securityAlertTopicName(environment: string): string {
 /** The generated workflow that runs the scheduled checks (drift, DR preflight, certificates, cost). */
 export const SCHEDULED_CHECKS_WORKFLOW = ".github/workflows/scheduled-checks.yml";
 
+/** Name of the secret holding the service's PostgreSQL login (DatabaseServiceCredentials, under the data stack's name prefix). */
+export function databaseServiceSecretName(environment: string): string {
+  return `auth-${environment}/db-service`;
+}
+
 /** What every stack name of the environment starts with (for patterns such as artifact names and matrices). */
 export function stackNamePrefix(environment: string): string {
   return stackName(environment, "bootstrap").slice(0, -"bootstrap".length);
@@ -153,6 +158,21 @@ export function permissionsBoundaryArn(config: Pick<EnvironmentConfig, "environm
   return `arn:aws:iam::${config.aws.accountId}:policy/${permissionsBoundaryName(config.environment)}`;
 }
 
+/** Name of the boundary of the roles the platform layers create (state replication, trail delivery, Config): they must reach the platform's own buckets, which the workload boundary denies. */
+export function platformBoundaryName(environment: string): string {
+  return `auth-${environment}-platform-role-boundary`;
+}
+
+/** ARN of that boundary. */
+export function platformBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">): string {
+  return `arn:aws:iam::${config.aws.accountId}:policy/${platformBoundaryName(config.environment)}`;
+}
+
+/** The boundary of the roles a layer creates: the platform layers' own, else the workload boundary. */
+export function layerBoundaryArn(config: Pick<EnvironmentConfig, "environment" | "aws">, layer: Layer): string {
+  return applyingIdentity(layer) === "platform" ? platformBoundaryArn(config) : permissionsBoundaryArn(config);
+}
+
 /** Role name prefixes of the CI identities (GitHub and Terraform Cloud): created by the platform layers, without the boundary. */
 export function ciRolePrefixes(environment: string): string[] {
   return [`auth-${environment}-ci-`, `auth-${environment}-tfc-`];
@@ -176,6 +196,14 @@ export function securityFindingRulePrefix(environment: string, site: "primary" |
 /** The DR region's trail: its store is the pilot light's, the trail itself runs only in restore mode. */
 export function drTrailName(environment: string): string {
   return `auth-${environment}-dr-trail`;
+}
+
+/**
+ * The DR trail's log group. Not under /aws/cloudtrail/: the workload role boundary denies every log
+ * group there (the platform's trail), and this one's delivery role is a deploy-layer role under it.
+ */
+export function drTrailLogGroupName(environment: string): string {
+  return `/auth/${environment}-dr/cloudtrail`;
 }
 
 /** Prefix of the DR site's names in aws.drRegion (its alert topic is `<prefix>-alerts`); IAM names are global, so they stay apart from the primary's. */

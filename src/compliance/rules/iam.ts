@@ -1,5 +1,6 @@
+import { MANAGED_POLICY_NEEDS } from "../../iam/managed-policy-needs";
 import { EXTRA_ACTIONS, DATA_SOURCE_ACTIONS, RESOURCE_ACTIONS } from "../../iam/action-map";
-import { isCiRoleName } from "../../stacks/naming";
+import { applyingIdentity, isCiRoleName, parseStackName } from "../../stacks/naming";
 import { asArray, Block, Element, StackModel, Statement } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 
@@ -45,7 +46,7 @@ export const ACTIONS_WITHOUT_RESOURCE_TYPES: readonly RegExp[] = [
 ];
 
 /** The action map's actions that take "*" only: __tests__/iam-catalogue.test.ts checks each against the AWS action catalogue. */
-const MAPPED_WILDCARD_ONLY = new Set([RESOURCE_ACTIONS, DATA_SOURCE_ACTIONS, EXTRA_ACTIONS].flatMap((table) => Object.values(table)).flatMap((entry) => entry.anyResource ?? []));
+const MAPPED_WILDCARD_ONLY = new Set([RESOURCE_ACTIONS, DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, MANAGED_POLICY_NEEDS].flatMap((table) => Object.values(table)).flatMap((entry) => entry.anyResource ?? []));
 
 const isWildcardAction = (action: string) => action === "*" || /^[\w-]+:\*$/.test(action);
 const scopable = (action: string) => !ACTIONS_WITHOUT_RESOURCE_TYPES.some((pattern) => pattern.test(action)) && !MAPPED_WILDCARD_ONLY.has(action);
@@ -136,11 +137,19 @@ export const iamRolesHaveBoundary = defineRule({
   profile: "baseline",
   maps: maps([], [], []),
   rationale: "The deploy identity may create roles only with the boundary; a role without it could hold more than the identity that made it (docs/explanation/least-privilege-delivery.md).",
-  fix: "Create the role in a stack derived from BaseStack (its RoleBoundary aspect sets permissions_boundary), or set permissions_boundary to permissionsBoundaryArn(config).",
+  fix: "Create the role in a stack derived from BaseStack (its RoleBoundary aspect sets permissions_boundary), or set permissions_boundary to layerBoundaryArn(config, layer).",
   targets: ofType("aws_iam_role"),
-  check: (element) =>
+  check: (element, stack) => {
     // The CI identities are the documented exception: the boundary protects them (naming.ts ciRolePrefixes).
-    when(!isCiRoleName(String(element.body.name ?? "")) && !/:policy\/auth-[a-z][a-z0-9]*-role-boundary\b|aws_iam_policy\.role-boundary/.test(String(element.body.permissions_boundary ?? "")), "has no permissions boundary"),
+    if (isCiRoleName(String(element.body.name ?? ""))) return [];
+    const boundary = String(element.body.permissions_boundary ?? "");
+    // The platform layers' roles carry the platform boundary; every other layer's the workload boundary, which alone the deploy identity may give.
+    const layer = parseStackName(stack.name)?.layer;
+    const platform = layer !== undefined && applyingIdentity(layer) === "platform";
+    const expected = platform ? /:policy\/auth-[a-z][a-z0-9]*-platform-role-boundary$|^\$\{aws_iam_policy\.platform-role-boundary_/ : /:policy\/auth-[a-z][a-z0-9]*-role-boundary$|^\$\{aws_iam_policy\.role-boundary_/;
+    if (boundary === "") return ["has no permissions boundary"];
+    return when(!expected.test(boundary) || (!platform && boundary.includes("platform-role-boundary")), `carries ${boundary}, not the ${platform ? "platform" : "workload"} boundary of its layer`);
+  },
 });
 
 /**

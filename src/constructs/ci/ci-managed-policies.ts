@@ -39,24 +39,27 @@ export class CiManagedPolicies extends Construct {
 }
 
 export interface PermissionsBoundaryPolicyProps {
-  /** Name of the boundary policy (permissionsBoundaryName in naming.ts). */
+  /** Name of the boundary policy (naming.ts). */
   readonly name: string;
-  /** The boundary document (boundaryDocument in src/iam/ci-policies.ts). */
+  /** What it is for, in the policy's description. */
+  readonly description: string;
+  /** The boundary document (src/iam/workload-boundary.ts or boundaryDocument in ci-policies.ts). */
   readonly document: PolicyDocument;
+  /** The document allows "*" as a ceiling (the platform roles' boundary): record why with the compliance pack. @default false */
+  readonly ceiling?: boolean;
 }
 
-/** The permissions boundary policy; its "*" is a ceiling, and the reason is recorded with it. */
+/** A permissions boundary policy: a ceiling that grants nothing by itself. */
 export class PermissionsBoundaryPolicy extends Construct {
   readonly policy: IamPolicy;
 
   constructor(scope: Construct, id: string, props: PermissionsBoundaryPolicyProps) {
     super(scope, id);
-    this.policy = new IamPolicy(this, "policy", {
-      name: props.name,
-      description: "Permissions boundary of every role the stacks create: a ceiling that grants nothing by itself",
-      policy: JSON.stringify(props.document),
-    });
-    const reason = 'a permissions boundary is a ceiling, not a grant: "*" caps a role at what its own policies allow, and the boundary\'s Deny statements remove IAM changes and the platform\'s resources from every role under it';
+    // A role carries one boundary: it cannot be split over several policies as the CI identities' are.
+    if (policyChars(props.document) > IAM_LIMITS.managedPolicyChars) throw new Error(`${props.name}: ${policyChars(props.document)} characters, more than the ${IAM_LIMITS.managedPolicyChars} IAM allows a managed policy`);
+    this.policy = new IamPolicy(this, "policy", { name: props.name, description: props.description, policy: JSON.stringify(props.document) });
+    if (!props.ceiling) return;
+    const reason = 'a permissions boundary is a ceiling, not a grant: "*" caps a role at what its own policies allow, and the boundary\'s Deny statements remove IAM changes and detection tampering from every role under it';
     for (const rule of ["iam-no-wildcard-actions", "iam-no-wildcard-resource", "iam-no-admin-access"] as const) suppressFinding(this.policy, rule, reason);
   }
 }

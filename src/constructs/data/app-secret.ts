@@ -1,11 +1,10 @@
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Construct } from "constructs";
 import { NodeFunction } from "../compute/node-function";
-import { GeneratedSecret, secretRotationStatement } from "./generated-secret";
+import { APP_SECRET_EXCLUDED_CHARACTERS, APP_SECRET_KEYS, APP_SECRET_VALUE_LENGTH, appSecretRotation } from "./app-secret-rotation";
+import { GeneratedSecret } from "./generated-secret";
 
-/** Keys of the app secret: what the service signs tokens with and encrypts sessions with. */
-export const APP_SECRET_KEYS = ["signing_key", "session_secret"] as const;
+export { APP_SECRET_KEYS };
+
 /**
  * Every key is a ring of three: the service signs (and encrypts) with `<key>`, and accepts
  * `<key>_previous` and `<key>_next` as well. A rotation shifts the ring by one (next becomes
@@ -14,9 +13,6 @@ export const APP_SECRET_KEYS = ["signing_key", "session_secret"] as const;
  * replaces them.
  */
 export const APP_SECRET_FIELDS = APP_SECRET_KEYS.flatMap((key) => [key, `${key}_previous`, `${key}_next`]);
-const VALUE_LENGTH = 64;
-/** Characters kept out of generated values so they pass unquoted through shells and env files. */
-const EXCLUDED_CHARACTERS = "\"'`\\$ /@";
 
 export interface AppSecretProps {
   /** Prefix of the secret and rotation function names, e.g. auth-production. */
@@ -49,42 +45,16 @@ export class AppSecret extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       recoveryWindowDays: props.recoveryWindowDays,
       fields: APP_SECRET_FIELDS,
-      length: VALUE_LENGTH,
-      excludeCharacters: EXCLUDED_CHARACTERS,
+      length: APP_SECRET_VALUE_LENGTH,
+      excludeCharacters: APP_SECRET_EXCLUDED_CHARACTERS,
     });
     this.arn = this.secret.arn;
 
-    this.rotationFunction = new NodeFunction(this, "rotation", {
-      functionName: `${props.name}-app-secret-rotation`,
-      description: "Rotates the auth service's signing key and session secret",
-      sourceDirectory: "lambda/secret-rotation",
-      environment: {
-        SECRET_KEYS: APP_SECRET_KEYS.join(","),
-        SECRET_LENGTH: String(VALUE_LENGTH),
-        EXCLUDE_CHARACTERS: EXCLUDED_CHARACTERS,
-      },
-      permissions: [
-        secretRotationStatement([this.arn], "RotateThisSecretOnly"),
-        // GetRandomPassword acts on no resource, so IAM only accepts "*" here.
-        { sid: "GenerateValues", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
-        { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
-      ],
-      logRetentionDays: props.logRetentionDays,
-      kmsKeyArn: props.kmsKeyArn,
-    });
-    const permission = new LambdaPermission(this, "secrets-manager-invokes", {
-      statementId: "SecretsManagerRotation",
-      action: "lambda:InvokeFunction",
-      functionName: this.rotationFunction.function.functionName,
-      principal: "secretsmanager.amazonaws.com",
-      sourceArn: this.arn,
-    });
-    new SecretsmanagerSecretRotation(this, "rotation-schedule", {
-      secretId: this.arn,
-      rotationLambdaArn: this.rotationFunction.function.arn,
-      rotationRules: { automaticallyAfterDays: props.rotationDays },
-      // Rotation starts immediately: the first value and the function's permissions must exist.
-      dependsOn: [permission, this.secret.version, this.rotationFunction.permissions],
-    });
+    this.rotationFunction = appSecretRotation(this, {
+      ...props,
+      secretArn: this.arn,
+      // Rotation starts immediately: the first value must exist.
+      scheduleDependsOn: [this.secret.version],
+    }).rotationFunction;
   }
 }

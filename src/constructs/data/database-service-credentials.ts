@@ -1,14 +1,13 @@
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn, Token } from "cdktf";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { INITIAL_VERSION_LABEL, secretReadStatement, secretRotationStatement } from "./generated-secret";
+import { INITIAL_VERSION_LABEL } from "./generated-secret";
+import { LAMBDA_RUNTIME_CA_BUNDLE, postgresRotation } from "./postgres-rotation";
 import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
-/** Where Lambda's Node.js runtimes keep the Amazon CA certificates, RDS's included. */
-export const LAMBDA_RUNTIME_CA_BUNDLE = "/var/runtime/ca-cert.pem";
+export { LAMBDA_RUNTIME_CA_BUNDLE };
 
 /** The fields of the secret's first version: where to connect and as whom, never a password. */
 export const CONNECTION_FIELDS = ["engine", "host", "port", "dbname", "username", "masterarn"] as const;
@@ -26,6 +25,8 @@ export interface DatabaseServiceCredentialsProps {
   readonly recoveryWindowDays?: number;
   /** The RDS-managed master secret; only the rotation function reads it. */
   readonly masterSecretArn: string;
+  /** Master secrets the login's versions may name that its rotation adopts (a replaced instance's). @default none */
+  readonly adoptableMasterSecretArns?: string[];
   /** Database endpoint address. */
   readonly host: string;
   /** Database port. */
@@ -83,49 +84,13 @@ export class DatabaseServiceCredentials extends Construct {
       lifecycle: { ignoreChanges: ["secret_string", "version_stages"] },
     });
 
-    this.rotationFunction = new NodeFunction(this, "rotation", {
-      functionName: `${props.name}-db-service-rotation`,
-      description: "Rotates the auth service's PostgreSQL login (alternating users)",
-      bundleEntryPoint: "lambda/postgres-rotation/index.ts",
-      environment: {
-        MASTER_SECRET_ARN: props.masterSecretArn,
-        DB_HOST: props.host,
-        DB_PORT: Token.asString(props.port),
-        DB_NAME: props.databaseName,
-        DB_USERNAME: props.username,
-        DB_SCHEMA: props.schema,
-        DB_CA_BUNDLE: props.caBundlePath ?? LAMBDA_RUNTIME_CA_BUNDLE,
-      },
-      permissions: [
-        secretRotationStatement([this.arn], "RotateServiceSecret"),
-        secretReadStatement([props.masterSecretArn], "ReadMasterSecret"),
-        {
-          sid: "UseDataKeyThroughSecretsManager",
-          actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-          resources: [props.kmsKeyArn],
-          condition: [{ test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] }],
-        },
-      ],
-      network: props.network,
-      // setSecret may open three connections (pending, current, master), each with a 5 s timeout.
-      timeoutSeconds: 60,
-      logRetentionDays: props.logRetentionDays,
-      kmsKeyArn: props.kmsKeyArn,
+    const rotation = postgresRotation(this, {
+      ...props,
+      secretArn: this.arn,
+      // The first rotation creates the role: the first version must exist by then.
+      scheduleDependsOn: [connectionFields],
     });
-    const invoke = new LambdaPermission(this, "secrets-manager-invokes", {
-      statementId: "SecretsManagerRotation",
-      action: "lambda:InvokeFunction",
-      functionName: this.rotationFunction.function.functionName,
-      principal: "secretsmanager.amazonaws.com",
-      sourceArn: this.arn,
-    });
-    this.rotation = new SecretsmanagerSecretRotation(this, "rotation-schedule", {
-      secretId: this.arn,
-      rotationLambdaArn: this.rotationFunction.function.arn,
-      rotationRules: { automaticallyAfterDays: props.rotationDays },
-      // The first rotation starts immediately and creates the role: the first version, the
-      // function's permissions and its right to be invoked must exist by then.
-      dependsOn: [invoke, connectionFields, this.rotationFunction.permissions],
-    });
+    this.rotationFunction = rotation.rotationFunction;
+    this.rotation = rotation.rotation!; // scheduled: `schedule` is left at its default
   }
 }

@@ -43,10 +43,29 @@ export interface CrossRegionBackupReplication {
 
 /** Where a restored instance comes from: automated backups replicated into this region. */
 export interface PointInTimeRestore {
+  readonly snapshotIdentifier?: undefined;
   /** ARN of the replicated automated backups (the source instance's aws_db_instance_automated_backups_replication id). */
   readonly automatedBackupsArn: string;
   /** UTC time to restore to, e.g. 2026-11-30T03:15:00Z. @default the latest restorable time */
   readonly restoreTime?: string;
+}
+
+/** Where a restored instance comes from: a DB snapshot in this region, encrypted with kmsKeyArn (fail back). */
+export interface SnapshotRestore {
+  /** Identifier or ARN of the snapshot. */
+  readonly snapshotIdentifier: string;
+}
+
+/**
+ * The resource types that belong to one instance rather than to the database's shared companions
+ * (subnet group, parameter group, monitoring role): a new generation declares its own, and the
+ * stack forgets the previous generation's (src/stacks/forget-resources.ts).
+ */
+export const PER_INSTANCE_TYPES = ["aws_db_instance", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_rotation", "aws_db_instance_automated_backups_replication"] as const;
+
+/** The identifier of an instance of a generation: the base name, then <name>-<generation>. */
+export function instanceIdentifier(name: string, generation = 1): string {
+  return generation > 1 ? `${name}-${generation}` : name;
 }
 
 export interface PostgresDatabaseProps {
@@ -99,7 +118,13 @@ export interface PostgresDatabaseProps {
   /** Replicate automated backups (and so PITR) into another region. @default none */
   readonly crossRegionBackups?: CrossRegionBackupReplication;
   /** Start from a point in time of replicated automated backups instead of an empty database; databaseName and masterUsername then come from the backup. @default a new, empty database */
-  readonly restoreFrom?: PointInTimeRestore;
+  readonly restoreFrom?: PointInTimeRestore | SnapshotRestore;
+  /**
+   * Which instance of the database this is. A fail back restores a new instance beside the old one
+   * (identifier <identifier>-<generation>, its own log groups and construct ids), sharing the subnet
+   * group, parameter group and monitoring role, so no plan replaces the old one. @default 1
+   */
+  readonly generation?: number;
   /** Terraform's create timeout in minutes (a restore can outlast the provider's 40). @default the provider's */
   readonly createTimeoutMinutes?: number;
 }
@@ -121,6 +146,10 @@ export class PostgresDatabase extends Construct {
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
     const name = props.identifier;
+    const generation = props.generation ?? 1;
+    // The instance and what belongs to it alone carry the generation, in their names and their ids.
+    const instanceName = instanceIdentifier(name, generation);
+    const own = (id: string) => (generation > 1 ? `${id}-${generation}` : id);
     const monitoringInterval = props.enhancedMonitoringIntervalSeconds ?? 60;
     validateProps(this, [
       { prop: "maxAllocatedStorageGb", values: [props.allocatedStorageGb, props.maxAllocatedStorageGb], problem: () => storageAutoscalingProblem(props.allocatedStorageGb, props.maxAllocatedStorageGb) },
@@ -149,29 +178,35 @@ export class PostgresDatabase extends Construct {
     });
     const logGroups = EXPORTED_POSTGRES_LOGS.map(
       (log) =>
-        new EncryptedLogGroup(this, `${log}-logs`, {
-          name: `/aws/rds/instance/${name}/${log}`,
+        new EncryptedLogGroup(this, own(`${log}-logs`), {
+          name: `/aws/rds/instance/${instanceName}/${log}`,
           retentionInDays: props.logRetentionDays,
           kmsKeyArn: props.kmsKeyArn,
         }),
     );
     this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
-    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, props.accountId) : undefined;
+    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, generation, props.accountId) : undefined;
+    const restore = props.restoreFrom;
+    const pointInTime = restore && restore.snapshotIdentifier === undefined ? restore : undefined;
 
-    this.instance = new DbInstance(this, "instance", {
-      identifier: name,
+    this.instance = new DbInstance(this, own("instance"), {
+      identifier: instanceName,
       engine: "postgres",
       engineVersion: String(props.majorVersion),
       autoMinorVersionUpgrade: true,
       instanceClass: props.instanceClass,
       // A restored instance keeps the backup's database and master user; RDS gives it a new managed password.
-      dbName: props.restoreFrom ? undefined : props.databaseName,
-      username: props.restoreFrom ? undefined : props.masterUsername,
-      restoreToPointInTime: props.restoreFrom && {
-        sourceDbInstanceAutomatedBackupsArn: props.restoreFrom.automatedBackupsArn,
-        restoreTime: props.restoreFrom.restoreTime,
-        useLatestRestorableTime: props.restoreFrom.restoreTime === undefined ? true : undefined,
+      dbName: restore ? undefined : props.databaseName,
+      username: restore ? undefined : props.masterUsername,
+      restoreToPointInTime: pointInTime && {
+        sourceDbInstanceAutomatedBackupsArn: pointInTime.automatedBackupsArn,
+        restoreTime: pointInTime.restoreTime,
+        useLatestRestorableTime: pointInTime.restoreTime === undefined ? true : undefined,
       },
+      // The snapshot's key must be kmsKeyArn, or the plan would want to replace the instance.
+      snapshotIdentifier: restore?.snapshotIdentifier,
+      // With a restore, the provider turns the managed password on right after creating the instance
+      // (hashicorp/terraform-provider-aws#33699).
       manageMasterUserPassword: true,
       masterUserSecretKmsKeyId: props.kmsKeyArn,
       // Off: every login is a password from Secrets Manager (the service's rotated by the alternating-users
@@ -195,7 +230,7 @@ export class PostgresDatabase extends Construct {
       copyTagsToSnapshot: true,
       deleteAutomatedBackups: false,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${name}-final`,
+      finalSnapshotIdentifier: `${instanceName}-final`,
       deletionProtection: props.deletionProtection ?? true,
       enabledCloudwatchLogsExports: [...EXPORTED_POSTGRES_LOGS],
       monitoringInterval,
@@ -212,13 +247,13 @@ export class PostgresDatabase extends Construct {
 
     if (props.masterPasswordRotationDays !== undefined) {
       // RDS-managed secrets rotate without a Lambda; this only sets the schedule.
-      new SecretsmanagerSecretRotation(this, "master-password-rotation", {
+      new SecretsmanagerSecretRotation(this, own("master-password-rotation"), {
         secretId: this.masterSecretArn,
         rotationRules: { automaticallyAfterDays: props.masterPasswordRotationDays },
       });
     }
     if (props.crossRegionBackups) {
-      this.backupsReplica = new DbInstanceAutomatedBackupsReplication(this, "cross-region-backups", {
+      this.backupsReplica = new DbInstanceAutomatedBackupsReplication(this, own("cross-region-backups"), {
         provider: props.crossRegionBackups.provider,
         sourceDbInstanceArn: this.instance.arn,
         kmsKeyId: props.crossRegionBackups.kmsKeyArn,
@@ -227,7 +262,7 @@ export class PostgresDatabase extends Construct {
     }
   }
 
-  private enhancedMonitoringRole(name: string, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
+  private enhancedMonitoringRole(name: string, generation: number, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
     // RDS's confused-deputy guard: only this account's instance of this name may have RDS assume it
     // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
@@ -237,7 +272,8 @@ export class PostgresDatabase extends Construct {
           principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-            { test: "StringLike", variable: "aws:SourceArn", values: [`arn:aws:rds:*:${accountId}:db:${name}`] },
+            // Both instances while a fail back's old one is kept for verification.
+            { test: "StringLike", variable: "aws:SourceArn", values: [...new Set([name, instanceIdentifier(name, generation - 1), instanceIdentifier(name, generation)])].map((db) => `arn:aws:rds:*:${accountId}:db:${db}`) },
           ],
         },
       ],

@@ -30,6 +30,8 @@ export interface AuditTrailProps {
    * started at restore). @default true
    */
   readonly recording?: boolean;
+  /** Name of the CloudWatch Logs copy. @default /aws/cloudtrail/<name> */
+  readonly logGroupName?: string;
 }
 
 /** Where a trail delivers: what recordingTrail() needs from an AuditTrail's store. */
@@ -88,7 +90,7 @@ export class AuditTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
     const thisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
     const bucketName = `${name}-${accountId}`;
-    const logGroupName = `/aws/cloudtrail/${name}`;
+    const logGroupName = props.logGroupName ?? `/aws/cloudtrail/${name}`;
 
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts the ${name} CloudTrail log files and their CloudWatch Logs copy`,
