@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { evaluateStack } from "../src/compliance/evaluate";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config";
-import { organizationMemberLayout } from "../src/config/layouts";
+import { organizationMemberLayout, sharedAccountLayout } from "../src/config/layouts";
 import type { EnvironmentConfig } from "../src/config/schema";
 import { validateConfigs } from "../src/config/validate";
 import { GithubDeployRoles } from "../src/constructs/ci/github-deploy-roles";
@@ -148,6 +148,19 @@ describe("a bad layout fails synth naming the field", () => {
     const message = rejected({ staging: environments.staging, production: { ...environments.production, aws: { ...environments.production.aws, accountId: environments.staging.aws.accountId } } });
     expect(message).toContain("production: aws.region: eu-west-1 holds staging's ECR repository auth-service in account 111111111111 already; one account with one region is not a supported layout");
     expect(message).toContain("production: accounts.githubOidcProvider.mode: creating the GitHub OIDC provider is already staging's");
+  });
+
+  test("one account, two regions: a pilot light in the other environment's region would create a second detector there", () => {
+    const staging = sharedAccountLayout.staging as any;
+    const production = sharedAccountLayout.production as any;
+    // Production's DR region moved onto staging's primary region, both in create mode.
+    const dr = { ...production.dr, network: { ...production.dr.network, availabilityZones: staging.network.availabilityZones } };
+    const message = rejected({ staging, production: { ...production, aws: { ...production.aws, drRegion: staging.aws.region }, dr } });
+    expect(message).toContain(`production: accounts.guardDuty.mode: creating a GuardDuty detector in ${staging.aws.region} (its aws.drRegion) is already staging's`);
+    // Staging runs no Security Hub (security.securityHub false): no claim on that one.
+    expect(staging.security.securityHub).toBe(false);
+    expect(message).not.toContain("accounts.securityHub.mode");
+    expect(rejected(sharedAccountLayout as Record<string, unknown>)).toBe("accepted");
   });
 
   test("an organisation member that creates a singleton, or filters an organisation trail's log group", () => {

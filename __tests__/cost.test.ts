@@ -9,6 +9,8 @@ import { estimateEnvironment, priceStack } from "../src/cost/estimate";
 import { FREE_TYPES } from "../src/cost/free-types";
 import { PRICED_TYPES } from "../src/cost/price-resource";
 import { estimateJson } from "../src/cost/render";
+import { Testing } from "cdktf";
+import { DrDataStack } from "../src/stacks/dr-data-stack";
 import { runCapturing } from "./support/run-tool";
 import { ENVIRONMENTS, referenceTo, SYNTH_DIR, synthEnvironment, validConfig } from "./support/synth";
 
@@ -93,6 +95,28 @@ describe("pricing a known small stack", () => {
     expect(byCategory).toBeCloseTo(estimate.total, 1);
     expect(byStack).toBeCloseTo(estimate.total, 1);
     expect(estimate.fixed + estimate.usage).toBeCloseTo(estimate.total, 2);
+  });
+});
+
+describe("the DR trail: a second copy of the management events, priced per restore day", () => {
+  const config = validConfig("production");
+  const restoreStacks = { ...stacks, "auth-production-dr-data": JSON.parse(Testing.synth(new DrDataStack(Testing.app(), config, { drill: false }))) };
+  const estimate = estimateEnvironment(config, restoreStacks);
+
+  test("the restore's trail pays for every management event at the second-copy price; the primary's trail is the free first copy", () => {
+    const trail = estimate.restore!.items.find((item) => item.type === "aws_cloudtrail")!;
+    const events = config.cost.usage.cloudTrailMillionEventsPerMonth * 1_000_000;
+    expect(trail.usage).toBeCloseTo((events / 100_000) * unitPrice("cloudtrail:management-events-copy-100k", config.aws.drRegion).usd, 2);
+    expect(estimate.items.filter((item) => item.type === "aws_cloudtrail")).toEqual([]);
+  });
+
+  test("it is in the restore's cost per day, with the CIS alarms, and not in the monthly estimate", () => {
+    const restoreTypes = new Set(estimate.restore!.items.map((item) => item.type));
+    expect([...restoreTypes]).toEqual(expect.arrayContaining(["aws_cloudtrail", "aws_cloudwatch_metric_alarm"]));
+    const withoutTrail = estimateEnvironment(config, { ...restoreStacks, "auth-production-dr-data": { ...restoreStacks["auth-production-dr-data"], resource: { ...restoreStacks["auth-production-dr-data"].resource, aws_cloudtrail: {} } } });
+    const trailMonthly = estimate.restore!.items.find((item) => item.type === "aws_cloudtrail")!.monthly;
+    expect(estimate.restore!.perDay - withoutTrail.restore!.perDay).toBeCloseTo((trailMonthly / 730) * 24, 2);
+    expect(estimate.total).toBeCloseTo(withoutTrail.total, 2);
   });
 });
 

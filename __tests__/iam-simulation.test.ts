@@ -1,6 +1,6 @@
 import { packPolicies } from "../src/iam/ci-policies";
 import { environmentPolicies } from "../src/iam/environment-policies";
-import { ciRoleName, permissionsBoundaryArn, stackName, stateKey, stateKeyAlias } from "../src/stacks/naming";
+import { ciRoleName, drTrailName, permissionsBoundaryArn, stackName, stateKey, stateKeyAlias } from "../src/stacks/naming";
 import { documentJson, simulate, type Identity } from "./support/iam-simulator";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 
@@ -116,6 +116,15 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
       ["suspend the state bucket's versioning", "s3:PutBucketVersioning", stateBucket],
     ])("cannot %s", async (_, action, resource) => {
       expect(await simulate(deploy, { action, resource, context: inRegion })).toBe("ExplicitlyDenied");
+    });
+
+    test("may delete only the DR trail restore mode starts (a drill's teardown deletes it), where there is a pilot light; every other trail of the account stays out of reach", async () => {
+      const drTrail = `arn:aws:cloudtrail:${config.aws.drRegion}:${account}:trail/${drTrailName(env)}`;
+      const inDr = { ...inRegion, "aws:RequestedRegion": config.aws.drRegion };
+      expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: drTrail, context: inDr })).toBe(config.dr.pilotLight ? "Allowed" : "ImplicitlyDenied");
+      for (const other of [trail, `arn:aws:cloudtrail:${config.aws.drRegion}:${account}:trail/landing-zone`]) {
+        expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: other, context: inDr })).toBe("ExplicitlyDenied");
+      }
     });
 
     test("cannot schedule deletion of the state key, though it manages its own stacks' keys (tagged for the environment)", async () => {

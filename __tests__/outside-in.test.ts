@@ -1,7 +1,9 @@
-import { readFileSync } from "fs";
-import { join } from "path";
+import { execFileSync } from "child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { dirname, join } from "path";
 import { inflateRawSync } from "zlib";
-import { CANARY_SOURCE } from "../src/constructs/monitoring/login-canary";
+import { CANARY_HANDLER, CANARY_PACKAGE_FOLDER, CANARY_SOURCE } from "../src/constructs/monitoring/login-canary";
 import { canaryName, globalSiteName, heartbeatRuleNames } from "../src/stacks/naming";
 import { validateConfigs } from "../src/config/validate";
 import { editedConfig, referenceTo, SYNTH_DIR, synthEveryStack, validConfig } from "./support/synth";
@@ -82,7 +84,8 @@ describe("the login canary: from the DR region against the primary endpoint, on 
     expect(dr.json.provider.aws[0].region).toBe(production.aws.drRegion);
   });
 
-  test("its package holds exactly the canary sources, zipped deterministically (fixed timestamps)", () => {
+  /** The entries of the canary's zip, by path, read with the local-header fields the deterministic zip writes. */
+  const packageEntries = (): Record<string, string> => {
     const zip = readFileSync(join(SYNTH_DIR, "stacks", "auth-production-dr-network", canary.zip_file));
     const entries: Record<string, string> = {};
     for (let offset = 0; zip.readUInt32LE(offset) === 0x04034b50; ) {
@@ -93,9 +96,33 @@ describe("the login canary: from the DR region against the primary endpoint, on 
       entries[name] = inflateRawSync(zip.subarray(offset + 30 + nameLength, offset + 30 + nameLength + size)).toString();
       offset += 30 + nameLength + size;
     }
-    expect(Object.keys(entries)).toEqual(["canary.js", "probe.js"]);
-    for (const name of Object.keys(entries)) expect(entries[name]).toBe(readFileSync(join(__dirname, "..", CANARY_SOURCE, name), "utf8"));
+    return entries;
+  };
+
+  test("its package holds exactly the canary sources, zipped deterministically (fixed timestamps)", () => {
+    const entries = packageEntries();
+    expect(Object.keys(entries)).toEqual(["canary.js", "probe.js"].map((name) => `${CANARY_PACKAGE_FOLDER}/${name}`));
+    for (const name of Object.keys(entries)) expect(entries[name]).toBe(readFileSync(join(__dirname, "..", CANARY_SOURCE, name.slice(CANARY_PACKAGE_FOLDER.length + 1)), "utf8"));
     expect(canary.zip_file).toMatch(/login-canary-[0-9a-f]{16}\.zip$/);
+  });
+
+  test("the package has the documented Node.js layout: the handler's file resolves in nodejs/node_modules and exports the function, with its own requires", () => {
+    // The runtime unpacks the zip under /opt and requires /opt/nodejs/node_modules/<file> (login-canary.ts cites the docs).
+    expect(CANARY_PACKAGE_FOLDER).toBe("nodejs/node_modules");
+    expect(canary.handler).toBe(CANARY_HANDLER);
+    const [file, exported] = canary.handler.split(".");
+    const opt = mkdtempSync(join(tmpdir(), "canary-opt-"));
+    try {
+      for (const [name, content] of Object.entries(packageEntries())) {
+        mkdirSync(dirname(join(opt, name)), { recursive: true });
+        writeFileSync(join(opt, name), content);
+      }
+      // A separate Node with no NODE_PATH, from another directory: only what the zip holds can resolve.
+      const type = execFileSync(process.execPath, ["-e", "process.stdout.write(typeof require(process.argv[1])[process.argv[2]])", join(opt, "nodejs", "node_modules", file), exported], { cwd: tmpdir(), env: { PATH: process.env.PATH } }).toString();
+      expect(type).toBe("function");
+    } finally {
+      rmSync(opt, { recursive: true, force: true });
+    }
   });
 
   test("artifacts go to a private bucket, encrypted with the canary's own KMS key", () => {
@@ -154,7 +181,7 @@ describe("the primary region's heartbeat: silence in the DR region pages", () =>
   });
 
   test("the DR rule matches exactly the sender's scheduled events, and the alarm fires on their absence", () => {
-    const rule = dr.resource("aws_cloudwatch_event_rule");
+    const rule = dr.resourceList("aws_cloudwatch_event_rule").find((candidate) => candidate.name === names.receiver)!;
     expect(JSON.parse(rule.event_pattern)).toEqual({
       source: ["aws.events"],
       "detail-type": ["Scheduled Event"],

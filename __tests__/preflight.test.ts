@@ -28,7 +28,12 @@ function fakeAccount(world: Partial<{ detector: DetectorView; recorders: { name:
 
 const [standalone] = validateConfigs({ production: environments.production });
 const [member] = validateConfigs(organizationMemberLayout);
-const problemsOf = async (config: EnvironmentConfig, account: AccountReader) => Object.fromEntries((await preflight(config, account)).map((check) => [check.singleton, check.problems]));
+/** The problems in aws.region, by singleton (the DR region reads the same fake account unless given its own). */
+const problemsOf = async (config: EnvironmentConfig, account: AccountReader, drAccount: AccountReader = account) =>
+  Object.fromEntries((await preflight(config, account, drAccount)).filter((check) => check.region === config.aws.region).map((check) => [check.singleton, check.problems]));
+/** The problems in aws.drRegion, by singleton. */
+const drProblemsOf = async (config: EnvironmentConfig, account: AccountReader, drAccount: AccountReader) =>
+  Object.fromEntries((await preflight(config, account, drAccount)).filter((check) => check.region === config.aws.drRegion).map((check) => [check.singleton, check.problems]));
 const oidcArn = (config: EnvironmentConfig) => `arn:aws:iam::${config.aws.accountId}:oidc-provider/token.actions.githubusercontent.com`;
 const asConfigured = (config: EnvironmentConfig, change: Record<string, string> = {}): DetectorView => ({
   id: "d1",
@@ -47,7 +52,7 @@ describe("preflight: create mode needs an empty account", () => {
       standalone,
       fakeAccount({ detector: asConfigured(standalone), recorders: [{ name: "aws-controltower-BaselineConfigRecorder", recording: true }], standards: [], analyzers: [{ arn: "arn:aws:access-analyzer:eu-west-1:222222222222:analyzer/x", type: "ACCOUNT" }], oidc: { [oidcArn(standalone)]: ["sts.amazonaws.com"] } }),
     );
-    expect(problems.guardDuty).toEqual([expect.stringMatching(/already has detector d1.*choose existing or organization/)]);
+    expect(problems.guardDuty).toEqual([expect.stringMatching(/eu-west-1 already has detector d1.*choose existing or organization/)]);
     expect(problems.configRecorder).toEqual([expect.stringMatching(/already has recorder aws-controltower-BaselineConfigRecorder/)]);
     expect(problems.securityHub).toEqual([expect.stringMatching(/already subscribed/)]);
     expect(problems.accessAnalyzer).toEqual([expect.stringMatching(/already has account analyzer/)]);
@@ -85,5 +90,39 @@ describe("preflight: existing mode", () => {
     const ok = fakeAccount({ trails: [{ arn: staging.accounts.cloudTrail.trailArn!, multiRegion: true, organizationTrail: false, logging: true }], oidc: { [oidcArn(staging)]: ["sts.amazonaws.com"] } });
     expect((await problemsOf(staging, ok)).cloudTrail).toEqual([]);
     expect((await problemsOf(staging, fakeAccount({}))).cloudTrail).toEqual([`trail ${staging.accounts.cloudTrail.trailArn} is not visible from this account`]);
+  });
+});
+
+describe("preflight: the pilot light's region (GuardDuty and Security Hub are regional, and the pilot light runs them there too)", () => {
+  test("the DR region is checked for exactly the regional services the pilot light runs, in their modes", async () => {
+    const checks = (await preflight(standalone, fakeAccount({}), fakeAccount({}))).filter((check) => check.region === standalone.aws.drRegion);
+    expect(checks.map((check) => [check.singleton, check.mode])).toEqual([
+      ["guardDuty", standalone.accounts.guardDuty.mode],
+      ["securityHub", standalone.accounts.securityHub.mode],
+    ]);
+  });
+
+  test("create: a detector or hub subscription already in the DR region would make the pilot light's apply fail, and is named with its region", async () => {
+    const problems = await drProblemsOf(standalone, fakeAccount({}), fakeAccount({ detector: asConfigured(standalone), standards: [] }));
+    expect(problems.guardDuty).toEqual([expect.stringContaining(`${standalone.aws.drRegion} already has detector d1`)]);
+    expect(problems.securityHub).toEqual([expect.stringContaining(`subscribed to Security Hub in ${standalone.aws.drRegion}`)]);
+  });
+
+  test("organization: the administrator enabled the member in aws.region only; the DR region is refused (auto-enable is set per region)", async () => {
+    const primaryOk = fakeAccount({ detector: asConfigured(member), standards: [fsbpStandardArn(member.aws.region)] });
+    const problems = await drProblemsOf(member, primaryOk, fakeAccount({}));
+    expect(problems.guardDuty).toEqual([`no detector in ${member.aws.drRegion}: the delegated administrator has not enabled this account`]);
+    expect(problems.securityHub).toEqual([`the account is not subscribed to Security Hub in ${member.aws.drRegion}`]);
+    // FSBP is a regional standard: the primary region's ARN does not count in the DR region.
+    const wrongStandard = await drProblemsOf(member, primaryOk, fakeAccount({ detector: asConfigured(member), standards: [fsbpStandardArn(member.aws.region)] }));
+    expect(wrongStandard.securityHub).toEqual([expect.stringMatching(/Foundational Security Best Practices standard is not enabled/)]);
+    const covered = await drProblemsOf(member, primaryOk, fakeAccount({ detector: asConfigured(member), standards: [fsbpStandardArn(member.aws.drRegion)] }));
+    expect(Object.values(covered).flat()).toEqual([]);
+  });
+
+  test("an environment without a pilot light is checked in aws.region only", async () => {
+    const [staging] = validateConfigs({ staging: environments.staging });
+    expect(staging.dr.pilotLight).toBe(false);
+    expect(new Set((await preflight(staging, fakeAccount({}))).map((check) => check.region))).toEqual(new Set([staging.aws.region]));
   });
 });

@@ -1,4 +1,5 @@
-import { Page, readPagingWorld, simulate } from "./support/paging-world";
+import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
+import { Page, PagingWorld, PUBLISHER, readPagingWorld, simulate, Topic } from "./support/paging-world";
 import { synthEveryStack, validConfig } from "./support/synth";
 
 /**
@@ -25,7 +26,22 @@ describe("the world the simulation reads (not vacuous)", () => {
     // Every topic that carries a page has the on-call subscription.
     for (const alarm of world.alarms) expect([alarm.name, alarm.topic.subscribers]).toEqual([alarm.name, oncall]);
   });
+
+  test("every topic that carries a page is encrypted with a key that lets its publisher encrypt: CloudWatch for alarms, EventBridge for rules", () => {
+    for (const alarm of world.alarms) expect([alarm.name, alarm.topic.encryption?.keyGrants.includes(PUBLISHER.alarm)]).toEqual([alarm.name, true]);
+    for (const rule of world.rules) expect([rule.name, rule.topic.encryption?.keyGrants.includes(PUBLISHER.rule)]).toEqual([rule.name, true]);
+    // The grants are read from each key's policy, not assumed: the primary alert topic admits no rule, and its key grants EventBridge nothing.
+    const primaryTopic = world.alarms.find((alarm) => alarm.topic.name === "auth-production-alerts")!.topic;
+    expect(primaryTopic.encryption!.keyGrants).toContain(PUBLISHER.alarm);
+    expect(primaryTopic.encryption!.keyGrants).not.toContain(PUBLISHER.rule);
+  });
 });
+
+/** The world with one topic's key no longer granting `service` (the key policy statement dropped). */
+function withoutKeyGrant(world: PagingWorld, topicName: string, service: string): PagingWorld {
+  const strip = (topic: Topic): Topic => (topic.name === topicName ? { ...topic, encryption: { keyGrants: topic.encryption!.keyGrants.filter((grant) => grant !== service) } } : topic);
+  return { ...world, alarms: world.alarms.map((alarm) => ({ ...alarm, topic: strip(alarm.topic) })), rules: world.rules.map((rule) => ({ ...rule, topic: strip(rule.topic) })) };
+}
 
 describe("losing the primary region: no data from it, its topics unreachable", () => {
   const outage = { lostRegions: [primary], canarySuccessPercent: 0, healthCheckStatus: 0 as const };
@@ -43,7 +59,17 @@ describe("losing the primary region: no data from it, its topics unreachable", (
 
   test("no alarm, rule or topic of the primary region takes part: what pages lives elsewhere", () => {
     expect(pages.filter((page) => page.region === primary || page.topicRegion === primary)).toEqual([]);
-    expect(world.rules.every((rule) => rule.region === primary)).toBe(true);
+    // The finding rules: the security stack's in the primary region, the pilot light's in the DR region.
+    expect(new Set(world.rules.map((rule) => rule.region))).toEqual(new Set([primary, config.aws.drRegion]));
+  });
+
+  test("a topic key that does not let CloudWatch encrypt loses the page: the DR topic's key without its grant leaves only us-east-1's", () => {
+    const broken = withoutKeyGrant(world, "auth-production-dr-alerts", PUBLISHER.alarm);
+    const stillDelivered = delivered(simulate(broken, outage, 30));
+    expect(stillDelivered.map((page) => page.topic)).toEqual(["auth-production-global-alerts"]);
+    const lost = simulate(withoutKeyGrant(broken, "auth-production-global-alerts", PUBLISHER.alarm), outage, 30);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(delivered(lost)).toEqual([]);
   });
 
   test("without the outside-in alarms nobody would be paged (the gap this closes)", () => {
@@ -93,5 +119,54 @@ describe("users locked out while every internal alarm stays green", () => {
     const pages = simulate(world, { lostRegions: [], canarySuccessPercent: 0, healthCheckStatus: 0, metrics: quietPrimary }, 30);
     expect(internal(pages)).toEqual([]);
     expect(delivered(pages).map((page) => page.alarm)).toEqual(["auth-production-global-endpoint-unhealthy", "auth-production-dr-canary-login-failed"]);
+  });
+});
+
+describe("security findings in the DR region during a primary outage", () => {
+  // Sample events in the shapes the finding rules document (src/constructs/monitoring/security-finding-alerts.ts).
+  const guardDutyFinding = {
+    source: "aws.guardduty",
+    "detail-type": "GuardDuty Finding",
+    region: config.aws.drRegion,
+    detail: { severity: GUARDDUTY_SEVERITY_FLOOR[config.security.guardDuty.alertAtSeverity], type: "UnauthorizedAccess:EC2/SSHBruteForce" },
+  };
+  const criticalControl = {
+    source: "aws.securityhub",
+    "detail-type": "Security Hub Findings - Imported",
+    region: config.aws.drRegion,
+    detail: { findings: [{ Severity: { Label: "CRITICAL" }, RecordState: "ACTIVE", Workflow: { Status: "NEW" } }] },
+  };
+  const outage = {
+    lostRegions: [primary],
+    canarySuccessPercent: 0,
+    healthCheckStatus: 0 as const,
+    events: [
+      { region: config.aws.drRegion, atMinute: 12, event: guardDutyFinding },
+      { region: config.aws.drRegion, atMinute: 20, event: criticalControl },
+    ],
+  };
+  const findingPages = (pages: Page[]) => pages.filter((page) => page.rule);
+
+  test("a GuardDuty finding and a critical Security Hub finding page on-call through the DR topic", () => {
+    expect(delivered(findingPages(simulate(world, outage, 30)))).toEqual([
+      { alarm: "auth-production-dr-security-findings-guardduty", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: 12, rule: true },
+      { alarm: "auth-production-dr-security-findings-securityhub-critical", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: 20, rule: true },
+    ]);
+  });
+
+  test("a finding below the configured severity floor pages nobody", () => {
+    const low = { ...outage, events: [{ region: config.aws.drRegion, atMinute: 5, event: { ...guardDutyFinding, detail: { ...guardDutyFinding.detail, severity: 1 } } }] };
+    expect(findingPages(simulate(world, low, 30))).toEqual([]);
+  });
+
+  test("without the pilot light's finding rules (the gap this closes), the DR region's findings page nobody: the primary's rules are lost with their region", () => {
+    const before = { ...world, rules: world.rules.filter((rule) => rule.region !== config.aws.drRegion) };
+    expect(findingPages(simulate(before, outage, 30))).toEqual([]);
+  });
+
+  test("a DR topic key that does not let EventBridge encrypt loses the findings", () => {
+    const pages = findingPages(simulate(withoutKeyGrant(world, "auth-production-dr-alerts", PUBLISHER.rule), outage, 30));
+    expect(pages).toHaveLength(2);
+    expect(delivered(pages)).toEqual([]);
   });
 });

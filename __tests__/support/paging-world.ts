@@ -1,3 +1,4 @@
+import { matchesEventPattern } from "./event-pattern";
 import { alarmState, AlarmState, compositeState, MetricData, Series } from "./fake-cloudwatch-alarms";
 import type { Block, Synthesized } from "./synth";
 
@@ -16,7 +17,20 @@ export interface Topic {
   readonly name: string;
   readonly region: string;
   readonly subscribers: string[];
+  /**
+   * The topic's server-side encryption: undefined when it has none; otherwise the service principals
+   * the key policy lets encrypt messages (kms:GenerateDataKey* and kms:Decrypt). A service publishing
+   * to an encrypted topic needs both on the key, or SNS refuses the message and the page never arrives
+   * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "Enable compatibility between
+   * event sources from AWS services and encrypted topics"); an AWS managed key (alias/aws/sns) grants
+   * no service, so CloudWatch alarms cannot publish to a topic under it
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html).
+   */
+  readonly encryption?: { readonly keyGrants: string[] };
 }
+
+/** The services that publish pages: CloudWatch for alarms, EventBridge for rules. */
+export const PUBLISHER = { alarm: "cloudwatch.amazonaws.com", rule: "events.amazonaws.com" } as const;
 
 export interface WorldAlarm {
   readonly name: string;
@@ -32,6 +46,8 @@ export interface PageSourceRule {
   readonly stack: string;
   readonly region: string;
   readonly topic: Topic;
+  /** The rule's event pattern; undefined when Terraform functions build it (not evaluable offline). */
+  readonly pattern?: Record<string, unknown>;
 }
 
 export interface PagingWorld {
@@ -54,6 +70,45 @@ function regionOf(stack: Synthesized, block: Block): string {
   return provider.region;
 }
 
+const KEY_REFERENCE = /^\$\{aws_kms_key\.([\w-]+)\.(arn|key_id|id)\}$/;
+/** The condition keys whose values the simulation knows for a service publishing in the topic's account. */
+const SOURCE_ACCOUNT = "aws:SourceAccount";
+
+/**
+ * Reads the topic key's policy (the policy document data source it names) and lists the services it
+ * lets both generate data keys and decrypt. A statement counts only when its conditions are ones the
+ * publishing service satisfies: aws:SourceAccount equal to the key's account. Any other condition key
+ * (aws:SourceArn, for one) is not known here, and SNS documents that it is not supplied to the key
+ * policy for some publishers, so such a statement is read as no grant: a simulation that errs towards
+ * "the page never arrives".
+ */
+function encryptionOf(stackName: string, stack: Synthesized, topic: Block): Topic["encryption"] {
+  const keyId: string | undefined = topic.kms_master_key_id;
+  if (!keyId) return undefined;
+  const local = KEY_REFERENCE.exec(keyId);
+  if (!local) return { keyGrants: [] }; // alias/aws/sns or a key of another stack: nothing here grants a service.
+  const key = stack.resources("aws_kms_key")[local[1]];
+  const account = /^arn:aws:iam::(\d{12}):root$/;
+  const document = stack.policyDocument(key.policy);
+  const owner = document.statement.flatMap((statement: Block) => statement.principals ?? []).flatMap((principal: Block) => principal.identifiers).map((id: string) => account.exec(id)?.[1]).find(Boolean);
+  const allows = (actions: string[], wanted: string) => actions.some((action) => new RegExp(`^${action.replace(/\*/g, ".*")}$`, "i").test(wanted));
+  const grants = new Set<string>();
+  for (const statement of document.statement as Block[]) {
+    if ((statement.effect ?? "Allow") !== "Allow") continue;
+    if (!allows(statement.actions ?? [], "kms:GenerateDataKey") || !allows(statement.actions ?? [], "kms:Decrypt")) continue;
+    const conditionsHold = (statement.condition ?? []).every((condition: Block) => condition.variable === SOURCE_ACCOUNT && condition.test === "StringEquals" && condition.values.includes(owner));
+    if (!conditionsHold) continue;
+    for (const principal of statement.principals ?? []) if (principal.type === "Service") for (const service of principal.identifiers) grants.add(service);
+  }
+  if (!owner) throw new Error(`${stackName}: the key of topic ${topic.name} names no account root`);
+  return { keyGrants: [...grants].sort() };
+}
+
+/** True when `service` can publish to `topic`: unencrypted, or its key lets the service encrypt. */
+export function canPublish(topic: Topic, service: string): boolean {
+  return !topic.encryption || topic.encryption.keyGrants.includes(service);
+}
+
 /** Reads the paging path of every stack of one environment's synth output, keyed by stack name. */
 export function readPagingWorld(stacks: Record<string, Synthesized>): PagingWorld {
   const byStateKey = (key: string) => Object.entries(stacks).find(([name]) => key.endsWith(`/${name}.tfstate`));
@@ -70,7 +125,7 @@ export function readPagingWorld(stacks: Record<string, Synthesized>): PagingWorl
     if (!local) throw new Error(`${stackName}: cannot follow the alarm action ${reference}`);
     const block = stack.resources("aws_sns_topic")[local[2]];
     const subscribers = stack.resourceList("aws_sns_topic_subscription").filter((subscription) => subscription.topic_arn === reference).map((subscription) => `${subscription.protocol}:${subscription.endpoint}`);
-    return { name: block.name, region: regionOf(stack, block), subscribers };
+    return { name: block.name, region: regionOf(stack, block), subscribers, encryption: encryptionOf(stackName, stack, block) };
   };
   const world: PagingWorld = { alarms: [], rules: [], healthChecks: [], canaries: [], heartbeats: [] };
   for (const [name, stack] of Object.entries(stacks)) {
@@ -83,7 +138,7 @@ export function readPagingWorld(stacks: Record<string, Synthesized>): PagingWorl
     }
     for (const target of stack.resourceList("aws_cloudwatch_event_target").filter((candidate) => REFERENCE.test(candidate.arn))) {
       const rule = Object.entries(stack.resources("aws_cloudwatch_event_rule")).find(([logical]) => target.rule === `\${aws_cloudwatch_event_rule.${logical}.name}`)![1];
-      world.rules.push({ name: rule.name, stack: name, region: regionOf(stack, rule), topic: topic(name, target.arn) });
+      world.rules.push({ name: rule.name, stack: name, region: regionOf(stack, rule), topic: topic(name, target.arn), pattern: rule.event_pattern?.startsWith("{") ? JSON.parse(rule.event_pattern) : undefined });
     }
     world.healthChecks.push(...stack.resourceList("aws_route53_health_check"));
     world.canaries.push(...stack.resourceList("aws_synthetics_canary").map((canary) => ({ name: canary.name, region: regionOf(stack, canary) })));
@@ -109,6 +164,8 @@ export interface Scenario {
   readonly healthCheckStatus: 0 | 1;
   /** Per-minute values of the live regions' own metrics during the incident, by metric name; unlisted ones stay at their healthy baseline. */
   readonly metrics?: Record<string, number>;
+  /** Events put on a region's default event bus during the incident (security findings), at a minute. */
+  readonly events?: readonly { readonly region: string; readonly atMinute: number; readonly event: Record<string, unknown> }[];
 }
 
 /** A page: an alarm that fired, where, and whether its notification reached a subscriber. */
@@ -118,8 +175,10 @@ export interface Page {
   readonly topic: string;
   readonly topicRegion: string;
   readonly delivered: boolean;
-  /** Minutes after the incident began when the alarm went to ALARM. */
+  /** Minutes after the incident began when the alarm went to ALARM (or the rule matched an event). */
   readonly afterMinutes: number;
+  /** Set when an EventBridge rule sent the page (then `alarm` is the rule's name). @default an alarm */
+  readonly rule?: true;
 }
 
 /**
@@ -195,9 +254,18 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
     for (const [name, state] of Object.entries(states)) if (state === "ALARM" && !firedAt.has(name)) firedAt.set(name, minute);
   }
   for (const alarm of live.filter((candidate) => firedAt.has(candidate.name))) {
-    // An alarm can only notify a topic of its own region, and a lost region's topic delivers nothing.
-    const delivered = alarm.topic.region === alarm.region && !lost.has(alarm.topic.region) && alarm.topic.subscribers.length > 0;
+    // An alarm can only notify a topic of its own region, a lost region's topic delivers nothing, and
+    // an encrypted topic whose key does not let CloudWatch encrypt refuses the notification.
+    const delivered = alarm.topic.region === alarm.region && !lost.has(alarm.topic.region) && canPublish(alarm.topic, PUBLISHER.alarm) && alarm.topic.subscribers.length > 0;
     pages.push({ alarm: alarm.name, region: alarm.region, topic: alarm.topic.name, topicRegion: alarm.topic.region, delivered, afterMinutes: firedAt.get(alarm.name)! });
+  }
+  // EventBridge delivers an event to the matching rules of the bus it was put on, in that region only.
+  for (const { region, atMinute, event } of scenario.events ?? []) {
+    if (silentEvents.has(region) || atMinute > minutes) continue;
+    for (const rule of world.rules.filter((candidate) => candidate.region === region && candidate.pattern && matchesEventPattern(candidate.pattern, event))) {
+      const delivered = rule.topic.region === rule.region && !lost.has(rule.topic.region) && canPublish(rule.topic, PUBLISHER.rule) && rule.topic.subscribers.length > 0;
+      pages.push({ alarm: rule.name, region: rule.region, topic: rule.topic.name, topicRegion: rule.topic.region, delivered, afterMinutes: atMinute, rule: true });
+    }
   }
   return pages.sort((a, b) => a.afterMinutes - b.afterMinutes || a.alarm.localeCompare(b.alarm));
 }

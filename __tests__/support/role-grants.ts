@@ -100,6 +100,9 @@ function resolver(stacks: Stacks, stack: string, accountId: string): (reference:
       if (!source) throw new Error(`${stack}: no stack outputs ${remote[1]}`);
       return resolver(stacks, source, accountId)(String(stacks[source].output[remote[1]].value));
     }
+    // ${replace(<reference>, ":<region>:", ":<region>:")}: a replica's ARN (dr-data-stack.ts replicaArn).
+    const replaced = /^\$\{replace\((\S+), "([^"]*)", "([^"]*)"\)\}$/.exec(reference);
+    if (replaced) return self(`\${${replaced[1]}}`).split(replaced[2]).join(replaced[3]);
     const master = /^\$\{aws_db_instance\.[\w-]+\.master_user_secret\[0\]\.secret_arn\}$/.exec(reference);
     if (master) return `arn:aws:secretsmanager:${region}:${accountId}:secret:rds!db-0a1b2c3d-AbCdEf`;
     const match = /^\$\{(aws_[\w]+)\.([\w-]+)\.(arn|id)\}$/.exec(reference);

@@ -18,6 +18,7 @@ import { organizationMemberLayout } from "../../src/config/layouts";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { validateConfigs } from "../../src/config/validate";
 import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
+import { DrNetworkStack } from "../../src/stacks/dr-network-stack";
 import { SecurityStack } from "../../src/stacks/security-stack";
 
 const missing = missingToolchain();
@@ -53,6 +54,8 @@ function stateOf(owned: readonly string[], schemaVersions: Record<string, number
 const cases = [
   { stack: "security", build: (config: EnvironmentConfig) => new SecurityStack(Testing.app(), config), singletons: ["aws_guardduty_detector", "aws_securityhub_account", "aws_config_configuration_recorder", "aws_cloudtrail", "aws_accessanalyzer_analyzer"] },
   { stack: "bootstrap", build: (config: EnvironmentConfig) => new BootstrapStack(Testing.app(), config), singletons: ["aws_iam_openid_connect_provider"] },
+  // The pilot light's DR-region detector and hub, and the DR trail's store (an organisation trail needs none).
+  { stack: "dr-network", build: (config: EnvironmentConfig) => new DrNetworkStack(Testing.app(), config), singletons: ["aws_guardduty_detector", "aws_guardduty_detector_feature", "aws_securityhub_account", "aws_s3_bucket"] },
 ] as const;
 
 (missing ? describe.skip : describe)("create -> organization on a deployed environment, planned by Terraform", () => {

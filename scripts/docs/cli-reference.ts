@@ -27,6 +27,8 @@ export function scriptHelp(name: string, command: string): string | undefined {
   const file = /^(?:\w+=\S*\s+)*tsx (scripts\/\S+\.ts)$/.exec(command)?.[1];
   // Only files built on the shared CLI model (scripts/cli) are loaded: any other script runs on import.
   if (!file || !/from "(?:\.\.?\/)+cli\/command-line"/.test(readFileSync(join(root, file), "utf8"))) return undefined;
+  // Synchronous on purpose: toolsOf() collects what the file hands main() while it loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tools = (loaded[file] ??= toolsOf(() => require(join(root, file))));
   const tool = tools.find((candidate) => candidate.name === name) ?? tools[0];
   if (!tool) throw new Error(`${file} (npm run ${name}) defines no tool`);

@@ -7,7 +7,8 @@ import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
 import type { EnvironmentConfig } from "../../src/config/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, finalSnapshotName, stackName } from "../../src/stacks/naming";
+import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, drTrailName, finalSnapshotName, stackName } from "../../src/stacks/naming";
+import { drTrailStored } from "../../src/stacks/dr-trail";
 
 export interface DrillStep {
   /** Short name, as the runbook's drill table names it. */
@@ -61,6 +62,9 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `secret ${cacheAuthSecretName(drCache)} and its rotation function (the first rotation sets the token)`,
         `rotation functions ${site}-db-service-rotation and ${site}-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
+        ...(drTrailStored(config)
+          ? [`trail ${drTrailName(environment)} (every region, a paid second copy of the management events) into the pilot light's store, and the CIS metric filters and alarms on its events, paging ${drResourcePrefix(environment)}-alerts`]
+          : []),
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
       onTimeout: `npm run dr:untaint -- --env ${environment} --drill`,
@@ -91,7 +95,7 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       title: "Tear down the restored app and data tiers (the app first: it reads the data tier)",
       command: `npm run dr:teardown -- --env ${environment} ${drApp} ${drData}`,
       creates: [`final snapshots ${finalSnapshotName(drDb)} and ${finalSnapshotName(drCache)} (the drill's evidence)`],
-      removes: [`everything ${drApp} created, then everything ${drData} created`],
+      removes: [`everything ${drApp} created, then everything ${drData} created (the DR trail stops; its logs stay in the pilot light's bucket)`],
       budgetMinutes: 40,
     },
     {

@@ -14,7 +14,8 @@ const USAGE = `usage: npm run preflight -- --env <name>
 
 Checks, read-only with the credentials of the environment's account, that every account singleton
 (GuardDuty, AWS Config, Security Hub, CloudTrail, Access Analyzer, GitHub OIDC provider) can be
-handled as its accounts.<singleton>.mode says, before the first deploy.
+handled as its accounts.<singleton>.mode says, before the first deploy. With a pilot light,
+GuardDuty and Security Hub are checked in aws.drRegion too (the pilot light runs them there).
 
 Exit codes: 0 every mode fits, 1 at least one does not, 2 usage or unknown environment, 3 AWS failed.`;
 
@@ -31,7 +32,7 @@ main({
         throw new UsageError((error as Error).message.replace(/\s+/g, " "));
       }
     })();
-    const checks = await preflight(config, awsAccountReader(config.aws.region));
+    const checks = await preflight(config, awsAccountReader(config.aws.region), config.dr.pilotLight ? awsAccountReader(config.aws.drRegion) : undefined);
     console.log(renderPreflight(config.environment, checks));
     return checks.some((check) => check.problems.length > 0) ? EXIT.refused : EXIT.ok;
   },

@@ -15,6 +15,8 @@ import type { AccountReader } from "./ports";
 export interface SingletonCheck {
   readonly singleton: Singleton;
   readonly mode: string;
+  /** The region checked: aws.region, or aws.drRegion for the regional services the pilot light runs there too. */
+  readonly region: string;
   /** What does not fit the mode; empty when the mode will work. */
   readonly problems: readonly string[];
   /** What was found, or what could not be verified from this account, for the report. */
@@ -23,20 +25,41 @@ export interface SingletonCheck {
 
 const status = (on: boolean) => (on ? "ENABLED" : "DISABLED");
 
-export async function preflight(config: EnvironmentConfig, account: AccountReader): Promise<SingletonCheck[]> {
-  const check = async (singleton: Singleton, run: (mode: string, problems: string[], notes: string[]) => Promise<void>): Promise<SingletonCheck> => {
+/**
+ * Checks every singleton in aws.region and, with a pilot light, GuardDuty and Security Hub again in
+ * aws.drRegion through `drAccount`: they are regional (one detector and one hub subscription per
+ * account and region), the pilot light runs them there in the same mode, and a delegated
+ * administrator's auto-enable is configured region by region
+ * (the organisation configuration belongs to the administrator's detector "in the current Region",
+ * https://docs.aws.amazon.com/guardduty/latest/APIReference/API_UpdateOrganizationConfiguration.html;
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html).
+ */
+export async function preflight(config: EnvironmentConfig, account: AccountReader, drAccount?: AccountReader): Promise<SingletonCheck[]> {
+  const primary = await preflightRegion(config, account, config.aws.region, ["guardDuty", "configRecorder", "securityHub", "cloudTrail", "accessAnalyzer", "githubOidcProvider"]);
+  if (!config.dr.pilotLight) return primary;
+  if (!drAccount) throw new Error(`${config.environment} has a pilot light in ${config.aws.drRegion}: the preflight needs a reader of that region too`);
+  return [...primary, ...(await preflightRegion(config, drAccount, config.aws.drRegion, DR_REGION_SINGLETONS))];
+}
+
+/** The singletons the pilot light runs in aws.drRegion as well (src/stacks/dr-security-baseline.ts). */
+export const DR_REGION_SINGLETONS: readonly Singleton[] = ["guardDuty", "securityHub"];
+
+async function preflightRegion(config: EnvironmentConfig, account: AccountReader, region: string, singletons: readonly Singleton[]): Promise<SingletonCheck[]> {
+  const check = async (singleton: Singleton, run: (mode: string, problems: string[], notes: string[]) => Promise<void>): Promise<SingletonCheck | undefined> => {
+    if (!singletons.includes(singleton)) return undefined;
     const problems: string[] = [];
     const notes: string[] = [];
     const mode = modeOf(config, singleton);
     await run(mode, problems, notes);
-    return { singleton, mode, problems, notes };
+    return { singleton, mode, region, problems, notes };
   };
-  const { accounts, security, aws } = config;
-  return Promise.all([
+  const { accounts, security } = config;
+  const aws = { ...config.aws, region };
+  const checks = await Promise.all([
     check("guardDuty", async (mode, problems, notes) => {
       const detector = await account.detector();
       if (mode === "create") {
-        if (detector) problems.push(`the region already has detector ${detector.id} (one per account and region): create would fail; choose existing or organization`);
+        if (detector) problems.push(`${aws.region} already has detector ${detector.id} (one per account and region): create would fail; choose existing or organization`);
         return;
       }
       if (!detector) return void problems.push(`no detector in ${aws.region}: ${mode === "organization" ? "the delegated administrator has not enabled this account" : "enable GuardDuty or choose create"}`);
@@ -69,7 +92,7 @@ export async function preflight(config: EnvironmentConfig, account: AccountReade
       if (!security.securityHub) return void notes.push("security.securityHub is false: not needed");
       const standards = await account.securityHubStandards();
       if (mode === "create") {
-        if (standards) problems.push("the account is already subscribed to Security Hub in this region: create would fail; choose existing or organization");
+        if (standards) problems.push(`the account is already subscribed to Security Hub in ${aws.region}: create would fail; choose existing or organization`);
         return;
       }
       if (!standards) return void problems.push(`the account is not subscribed to Security Hub in ${aws.region}`);
@@ -115,13 +138,14 @@ export async function preflight(config: EnvironmentConfig, account: AccountReade
       else notes.push(`${arn} present`);
     }),
   ]);
+  return checks.filter((check): check is SingletonCheck => check !== undefined);
 }
 
 /** One line per singleton: ok or the problems, then what was found. */
 export function renderPreflight(environment: string, checks: readonly SingletonCheck[]): string {
   return checks
     .map((check) => {
-      const head = `${check.problems.length === 0 ? "ok  " : "FAIL"}  ${environment} accounts.${check.singleton} (${check.mode})`;
+      const head = `${check.problems.length === 0 ? "ok  " : "FAIL"}  ${environment} accounts.${check.singleton} (${check.mode}) in ${check.region}`;
       return [head, ...check.problems.map((problem) => `      - ${problem}`), ...check.notes.map((note) => `      ${note}`)].join("\n");
     })
     .join("\n");

@@ -77,6 +77,19 @@ export function checkSharedAccounts(configs: readonly Claimant[]): string[] {
       "exactly one region of an account should record them (each region would record IAM again): set false",
     );
     once("creating a trail", "accounts.cloudTrail.mode", (config) => config.accounts.cloudTrail.mode === "create", "a second trail is a paid second copy of the management events: set \"existing\" with that trail's ARN");
+    // GuardDuty and Security Hub are regional: the security stack creates them in aws.region and the
+    // pilot light in aws.drRegion; two environments creating them in one region of one account collide.
+    for (const [singleton, label] of [["guardDuty", "a GuardDuty detector"], ["securityHub", "a Security Hub subscription"]] as const) {
+      const owners = new Map<string, string>();
+      for (const { name, config } of members) {
+        if (config.accounts[singleton].mode !== "create" || (singleton === "securityHub" && !config.security.securityHub)) continue;
+        for (const [region, field] of [[config.aws.region, "aws.region"], ...(config.dr.pilotLight ? [[config.aws.drRegion, "aws.drRegion"]] : [])] as const) {
+          const owner = owners.get(region);
+          if (owner) problems.push(`${name}: accounts.${singleton}.mode: creating ${label} in ${region} (its ${field}) is already ${owner}'s in account ${account}; one per account and region: set "existing"`);
+          else owners.set(region, name);
+        }
+      }
+    }
     const repositories = new Map<string, string>();
     for (const { name, config } of members) {
       const regions = [config.aws.region, ...(config.dr.pilotLight ? [config.aws.drRegion] : [])];

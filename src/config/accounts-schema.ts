@@ -52,7 +52,7 @@ export const accountsSchema = z.strictObject({
     .enum(ACCOUNT_LAYOUTS)
     .describe("dedicated-account: the environment has the account to itself; shared-account: another environment shares it, in another region; organization-member: an AWS Organizations member whose singletons the organisation runs"),
   guardDuty: z.strictObject({
-    mode: mode.describe("Who runs the region's GuardDuty detector and sets its protection plans"),
+    mode: mode.describe("Who runs the GuardDuty detector and sets its protection plans, in aws.region and (with a pilot light) aws.drRegion"),
     features: featureDecisions.describe("Every detector feature, on or off with the reason: written in create mode, compared with the account by npm run preflight otherwise"),
     runtimeAgents: agentDecisions.describe("Who installs the Runtime Monitoring agent per compute type (GuardDuty when enabled); all off when RUNTIME_MONITORING is"),
   }),
@@ -60,7 +60,7 @@ export const accountsSchema = z.strictObject({
     mode: mode.describe("Who runs the region's AWS Config recorder and delivery channel"),
     includeGlobalResourceTypes: z.boolean().describe("create mode: record IAM and other global types; exactly one region of an account should"),
   }),
-  securityHub: z.strictObject({ mode: mode.describe("Who subscribes the region to Security Hub and its standards (FSBP)") }),
+  securityHub: z.strictObject({ mode: mode.describe("Who subscribes the account to Security Hub and its standards (FSBP), in aws.region and (with a pilot light) aws.drRegion") }),
   cloudTrail: z.strictObject({
     mode: mode.describe("Who runs the trail that records this account"),
     trailArn: trailArn.optional().describe("existing/organization: the trail that records the account (checked by npm run preflight, published as trail_arn)"),

@@ -26,7 +26,7 @@ const usage = z.strictObject({
   databaseChangedGbPerMonth: amount.default(5).describe("GB of database changes a month (snapshots and transaction logs shipped to the DR region)"),
   lambdaMillionRequestsPerFunction: amount.default(0.001).describe("Millions of invocations each function gets a month (rotation functions run a few times a month)"),
   agentMetricsPerInstance: z.number().int().min(0).default(8).describe("Custom metrics the CloudWatch agent publishes per instance (memory, disk, process metrics)"),
-  cloudTrailMillionEventsPerMonth: amount.default(0.5).describe("Millions of CloudTrail management events GuardDuty analyses a month"),
+  cloudTrailMillionEventsPerMonth: amount.default(0.5).describe("Millions of CloudTrail management events of the account a month: what GuardDuty analyses, and what a DR trail copies during a restore (second copy, paid)"),
   flowAndDnsLogGbPerMonth: amount.default(5).describe("GB of VPC flow and DNS logs GuardDuty analyses a month"),
   guardDutyRuntimeVcpus: amount.default(4).describe("EC2 vCPUs GuardDuty runtime monitoring covers (2 x t3.medium: 4)"),
   s3MillionDataEventsPerMonth: amount.default(0.2).describe("Millions of S3 data events GuardDuty S3 protection analyses a month"),

@@ -9,7 +9,7 @@ const cidr = z.string().refine((value) => parseCidr(value) !== undefined, {
 export const disasterRecoverySchema = z.strictObject({
   pilotLight: z
     .boolean()
-    .describe("Keep a pilot light in aws.drRegion: DR state bucket with state replication, auth-<env>-dr-network, image and secret replicas, certificate; must be true in production"),
+    .describe("Keep a pilot light in aws.drRegion: DR state bucket with state replication, auth-<env>-dr-network, image and secret replicas, certificate, the region's GuardDuty and Security Hub (per accounts.*.mode) and the DR trail's store; must be true in production"),
   stateBucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lowercase characters)")

@@ -4,7 +4,12 @@
  * read, so a budget cannot change in one place and not the others.
  */
 
-/** Minutes the data tier (PostgreSQL restored from the replicated backups, an empty Redis) may take. */
+/**
+ * Minutes the data tier (PostgreSQL restored from the replicated backups, an empty Redis) may take.
+ * The same apply starts the DR trail and its CIS alarms (seconds each, created in parallel with the
+ * stores); GuardDuty and Security Hub already run in the DR region from the pilot light, so the
+ * security baseline adds nothing else to the RTO (docs/how-to/disaster-recovery.md, Security in the DR region).
+ */
 export const DATA_TIER_RESTORE_BUDGET_MINUTES = 90;
 
 /** The failover runbook's margin to the 4-hour RTO (240 minutes against a 180-minute budget). */

@@ -97,6 +97,7 @@ export type PriceKey =
   | "ecr:storage-gb"
   | "transfer:inter-region-gb"
   | "cloudtrail:data-events-100k"
+  | "cloudtrail:management-events-copy-100k"
   | "guardduty:cloudtrail-million-events"
   | "guardduty:flow-dns-gb"
   | "guardduty:runtime-vcpu"
@@ -147,6 +148,8 @@ const ROWS: readonly Row[] = [
   ["ecr:storage-gb", "GB-month", "ecr", 0.1, 0.1],
   ["transfer:inter-region-gb", "GB transferred out to another AWS region", "transfer", 0.02, 0.02],
   ["cloudtrail:data-events-100k", "100,000 data events", "cloudtrail", 0.1, 0.1],
+  // The first copy of management events is free; each further trail recording them pays per event.
+  ["cloudtrail:management-events-copy-100k", "100,000 management events delivered by a second (or further) trail", "cloudtrail", 2, 2, "https://aws.amazon.com/cloudtrail/pricing/"],
   ["guardduty:cloudtrail-million-events", "million CloudTrail management events analysed", "guardduty", 4.4, 4.8],
   ["guardduty:flow-dns-gb", "GB of VPC flow and DNS logs analysed (first 500 GB)", "guardduty", 1.1, 1.2],
   ["guardduty:runtime-vcpu", "EC2 vCPU-month of runtime monitoring (first 500)", "guardduty", 1.5, 1.5],

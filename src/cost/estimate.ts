@@ -84,7 +84,7 @@ export function priceStack(stack: string, stackJson: Attributes, config: Environ
   for (const [type, blocks] of Object.entries<Record<string, Attributes>>(stackJson.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
       const region = regionOf(stackJson, block);
-      const price = priceResource(type, block, { region, usage: config.cost.usage, zones, launchTemplate });
+      const price = priceResource(type, block, { region, usage: config.cost.usage, zones, launchTemplate, managementEventsRecordedElsewhere: drSite });
       if (!price) continue;
       // Everything of the DR site is DR, whatever its type.
       const category: Category = drSite ? "DR" : price.category;

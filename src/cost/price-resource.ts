@@ -44,6 +44,13 @@ export interface PricingContext {
   readonly zones: number;
   /** The instance type and root volume of the launch template an auto scaling group names. */
   readonly launchTemplate: (group: Attributes) => { instanceType: string; rootVolumeGb: number; detailedMonitoring: boolean } | undefined;
+  /**
+   * Another trail already delivers the account's management events, so a trail here is a paid second
+   * copy (https://aws.amazon.com/cloudtrail/pricing/: "The first copy of management events is delivered
+   * free of charge"; https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-manage-costs.html).
+   * True in the DR stacks: the account's own trail (the security stack's, or accounts.cloudTrail.trailArn) records first. @default false
+   */
+  readonly managementEventsRecordedElsewhere?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resource's Terraform attributes, any resource type.
@@ -235,9 +242,13 @@ export function priceResource(type: string, values: Attributes, context: Pricing
       return { category: "networking", lines: [line(true, "route53:hosted-zone", 1, "hosted zone")] };
     case "aws_cloudtrail": {
       const dataEvents = list(values.event_selector).some((selector) => list(selector.data_resource).length > 0) || list(values.advanced_event_selector).length > 0;
-      return dataEvents
-        ? { category: "security and monitoring", lines: [line(false, "cloudtrail:data-events-100k", usage.cloudTrailHundredThousandDataEventsPerMonth, "data events")], note: "the first copy of management events is free" }
-        : undefined;
+      const lines = [
+        ...(dataEvents ? [line(false, "cloudtrail:data-events-100k", usage.cloudTrailHundredThousandDataEventsPerMonth, "data events")] : []),
+        // A multi-region trail copies every region's management events; the account's count is cloudTrailMillionEventsPerMonth.
+        ...(context.managementEventsRecordedElsewhere ? [line(false, "cloudtrail:management-events-copy-100k", usage.cloudTrailMillionEventsPerMonth * 10, "second copy of the management events")] : []),
+      ];
+      if (lines.length === 0) return undefined;
+      return { category: "security and monitoring", lines, note: context.managementEventsRecordedElsewhere ? "a second copy of management events: the account's trail delivers the first, free" : "the first copy of management events is free" };
     }
     case "aws_guardduty_detector":
       if (values.enable === false || values.enable === "false") return undefined;

@@ -1,3 +1,4 @@
+import { drTrailName } from "../stacks/naming";
 /**
  * The environment's own ARNs per IAM service prefix: what the "named" actions of the action map
  * may act on. Every name the stacks give starts with auth-<env> (naming.ts); the region is left
@@ -78,7 +79,8 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
       ...own(`arn:aws:elasticloadbalancing:*:${account}:loadbalancer/app/`, "/*"),
     ],
     backup: own(`arn:aws:backup:*:${account}:backup-vault:`),
-    cloudtrail: [`arn:aws:cloudtrail:*:${account}:trail/${prefix}-*`],
+    // The DR trail apart: it is the one trail the deploy identity may also update and delete (ci-policies.ts, DenyTrailTampering).
+    cloudtrail: [`arn:aws:cloudtrail:*:${account}:trail/${prefix}-*`, `arn:aws:cloudtrail:*:${account}:trail/${drTrailName(environment)}`],
     "access-analyzer": own(`arn:aws:access-analyzer:*:${account}:analyzer/`),
     securityhub: [`arn:aws:securityhub:*:${account}:hub/default`, "arn:aws:securityhub:*::standards/*", `arn:aws:securityhub:*:${account}:subscription/*`],
     config: [`arn:aws:config:*:${account}:configuration-recorder/*/*`],

@@ -2,6 +2,7 @@ import { ciRolePrefixes, resourcePrefix } from "../stacks/naming";
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "./action-map";
 import { arnPatterns, GLOBAL_SERVICES, type ArnScope } from "./arn-patterns";
 import type { LayerInventory } from "./layer-inventory";
+import { drTrailName } from "../stacks/naming";
 
 /**
  * The CI identities' policies, generated from the action map (action-map.ts) and the inventory
@@ -9,13 +10,12 @@ import type { LayerInventory } from "./layer-inventory";
  * Plain JSON (no Terraform references), so tests simulate exactly what is synthesized.
  */
 
-export interface PolicyStatement {
+export type PolicyStatement = {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
   readonly Action: string[];
-  readonly Resource: string[];
   readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
+} & ({ readonly Resource: string[]; readonly NotResource?: never } | { readonly NotResource: string[]; readonly Resource?: never });
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -188,7 +188,12 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
   if (inputs.protectBoundary !== false) {
     statements.push({ Sid: "DenyBoundaryChanges", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: [inputs.boundaryArn, ...(inputs.otherBoundaryArns ?? [])] });
   }
-  if (inputs.protectDetection !== false) statements.push({ Sid: "DenyTrailAndDetectionTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "access-analyzer:DeleteAnalyzer"], Resource: ["*"] });
+  if (inputs.protectDetection !== false) {
+    statements.push({ Sid: "DenyDetectionTampering", Effect: "Deny", Action: ["guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "access-analyzer:DeleteAnalyzer"], Resource: ["*"] });
+    // Every trail of the account, the organisation's included, except the DR trail restore mode starts
+    // and a drill's or decommission's teardown deletes (its logs stay in the pilot light's bucket).
+    statements.push({ Sid: "DenyTrailTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], NotResource: [`arn:aws:cloudtrail:*:${account}:trail/${drTrailName(inputs.environment)}`] });
+  }
   if (roles.length > 0) statements.push({ Sid: "DenyProtectedRoleChanges", Effect: "Deny", Action: ROLE_WRITES, Resource: roles.map((name) => `arn:aws:iam::${account}:role/${name}`) });
   if (buckets.length > 0) {
     statements.push({

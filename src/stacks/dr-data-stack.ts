@@ -7,10 +7,16 @@ import { PostgresDatabase } from "../constructs/data/postgres-database";
 import { PromotedSecretsRotation } from "../constructs/data/promoted-secrets-rotation";
 import { RedisAuthRotation } from "../constructs/data/redis-auth-rotation";
 import { RedisCache } from "../constructs/data/redis-cache";
+import { AlarmFactory } from "../constructs/monitoring/alarm-factory";
+import { CisTrailAlarms } from "../constructs/monitoring/cis-trail-alarms";
+import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
+import { recordingTrail } from "../constructs/security/audit-trail";
 import { BaseStack } from "./base-stack";
 import { dataHandover } from "./data-handover";
 import { cachePropsFromConfig, databasePropsFromConfig } from "./data-store-props";
 import { drNetworkHandover } from "./dr-handovers";
+import { drTrailStored } from "./dr-trail";
+import { drTrailName } from "./naming";
 import { HandoverReader, publishHandover } from "./handover";
 import { cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix } from "./naming";
 
@@ -32,8 +38,9 @@ export function replicaArn(primaryArn: string, primaryRegion: string, replicaReg
 /**
  * auth-<env>-dr-data, restore mode only: PostgreSQL restored in aws.drRegion from the automated
  * backups the data stack replicates there, Redis as an empty cache with its AUTH token rotation,
- * rotation of the promoted secret replicas (promote them before this deploy), and the data
- * handover contract the app needs, pointing at the promoted secrets.
+ * rotation of the promoted secret replicas (promote them before this deploy), the data handover
+ * contract the app needs, pointing at the promoted secrets, and the DR trail with the CIS metric
+ * filters and alarms on its events.
  *
  * It reads no state from the primary bucket: the pilot light's own state, and the REPLICA of the
  * primary data stack's state in the DR bucket, for ARNs fixed at the primary's first apply.
@@ -108,6 +115,24 @@ export class DrDataStack extends BaseStack {
       network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
       dependsOn: [cache.replicationGroup],
     });
+
+    // The DR trail and the CIS alarms on its events: the primary's trail delivers to aws.region's log
+    // group, which the outage takes away. Its store (bucket, key, log group, role) is the pilot light's,
+    // so tearing the restore down stops the trail and keeps its logs.
+    if (drTrailStored(config)) {
+      recordingTrail(this, "trail", {
+        name: drTrailName(config.environment),
+        bucketName: network.string("trail_bucket"),
+        keyArn: network.string("trail_key_arn"),
+        logGroupArn: network.string("trail_log_group_arn"),
+        roleArn: network.string("trail_role_arn"),
+      });
+      new CisTrailAlarms(this, "cis-alarms", {
+        alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository)),
+        trailLogGroupName: network.string("trail_log_group_name"),
+        unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
+      });
+    }
 
     const inDrRegion = (arn: string) => replicaArn(arn, aws.region, aws.drRegion);
     const serviceSecretArn = inDrRegion(primary.string("db_service_secret_arn"));

@@ -8,20 +8,35 @@ import { ReplicationDestination } from "../constructs/registry/image-replication
 import { EncryptionKey } from "../constructs/security/encryption-key";
 import { releaseTagPrefix } from "../release/image-protection";
 import { pilotLightHandover } from "./dr-handovers";
+import { DrSecurityBaseline } from "./dr-security-baseline";
+import { forgetResources } from "./forget-resources";
+import { drTrailStored } from "./dr-trail";
+import { drResourcePrefix, drTrailLogGroupName, drTrailName, securityFindingRulePrefix } from "./naming";
+import { AuditTrail } from "../constructs/security/audit-trail";
 import { OutsideInChecks } from "./outside-in-checks";
 import { publishHandover } from "./handover";
 import { NetworkSite, NetworkStack } from "./network-stack";
-import { drResourcePrefix } from "./naming";
 
 /** The DR site: dr.network in aws.drRegion, named apart from the primary site. */
 export function drSite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "dr-network", region: config.aws.drRegion, name: drResourcePrefix(config.environment), network: config.dr.network };
+  const { environment, aws } = config;
+  return {
+    layer: "dr-network",
+    region: aws.drRegion,
+    name: drResourcePrefix(environment),
+    network: config.dr.network,
+    // The DR region's security findings page on the DR topic (DrSecurityBaseline).
+    eventRuleArns: [`arn:aws:events:${aws.drRegion}:${aws.accountId}:rule/${securityFindingRulePrefix(environment, "dr")}-*`],
+  };
 }
 
 /**
  * auth-<env>-dr-network, the pilot light in aws.drRegion: the network stack's VPC, security groups,
  * endpoints, flow logs and alert topic, plus what a restore cannot wait for: the repository the
- * images replicate into and a validated certificate, kept in use (so ACM renews it) by a listener.
+ * images replicate into, a validated certificate, kept in use (so ACM renews it) by a listener, and
+ * the region's security baseline (GuardDuty, Security Hub with FSBP, findings to the DR topic), and
+ * the store of the DR trail that restore mode starts (key, buckets, log group: empty and all but free
+ * until then; kept when a restore is torn down, so the incident's or drill's trail logs stay).
  * It reads no other stack's state, so it can be planned and applied while the primary region is down.
  */
 export class DrNetworkStack extends NetworkStack {
@@ -70,13 +85,34 @@ export class DrNetworkStack extends NetworkStack {
       accountId: aws.accountId,
       accessLogExpiryDays: app.accessLogExpiryDays,
     });
+    // Always on, not only at restore: GuardDuty keeps its baseline and the RTO does not wait for it.
+    new DrSecurityBaseline(this, "security-baseline", { config, topicArn: this.alertTopicArn, alarms: this.alarms });
     const { outsideIn } = config;
     if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
+    const trailProps = {
+      name: drTrailName(config.environment),
+      accountId: aws.accountId,
+      region: aws.drRegion,
+      logRetentionDays: config.security.trail.logRetentionDays,
+      archiveAfterDays: config.security.trail.archiveAfterDays,
+      expireAfterDays: config.security.trail.expireAfterDays,
+      logGroupName: drTrailLogGroupName(config.environment),
+      recording: false,
+    };
+    const drTrail = drTrailStored(config) ? new AuditTrail(this, "trail-store", trailProps) : undefined;
+    // Moved to an organisation trail: forget the store, never delete it with the logs of past restores.
+    if (!drTrail) forgetResources(this, (scope) => new AuditTrail(scope, "trail-store", trailProps));
+    const trailStore = drTrail?.store;
     publishHandover(this, pilotLightHandover, {
       repository_url: repository.repository.repositoryUrl,
       repository_arn: repository.repository.arn,
       registry_key_arn: registryKey.arn,
       certificate_arn: certificate.certificateArn,
+      trail_bucket: trailStore?.bucketName ?? "",
+      trail_key_arn: trailStore?.keyArn ?? "",
+      trail_log_group_arn: trailStore?.logGroupArn ?? "",
+      trail_log_group_name: drTrail?.logGroup.name ?? "",
+      trail_role_arn: trailStore?.roleArn ?? "",
     });
   }
 }

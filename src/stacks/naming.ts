@@ -236,3 +236,26 @@ export function isCiRoleName(name: string): boolean {
   const match = /^auth-([a-z][a-z0-9]*)-/.exec(name);
   return match !== null && ciRolePrefixes(match[1]).some((prefix) => name.startsWith(prefix));
 }
+
+/**
+ * Prefix of the EventBridge rules that forward security findings to an alert topic: the security
+ * stack's in aws.region, the pilot light's in aws.drRegion. Rule names are regional, but the topic
+ * policies admit `<prefix>-*`, so the two stay apart.
+ */
+export function securityFindingRulePrefix(environment: string, site: "primary" | "dr"): string {
+  return `auth-${environment}${site === "dr" ? "-dr" : ""}-security-findings`;
+}
+
+/** The DR region's trail: its store is the pilot light's, the trail itself runs only in restore mode. */
+export function drTrailName(environment: string): string {
+  return `auth-${environment}-dr-trail`;
+}
+
+/**
+ * The DR trail's log group. Not under /aws/cloudtrail/: the workload role boundary denies every log
+ * group there (the platform's trail), and this one's delivery role is a deploy-layer role under it.
+ */
+export function drTrailLogGroupName(environment: string): string {
+  return `/auth/${environment}-dr/cloudtrail`;
+}
+

@@ -26,6 +26,8 @@ export interface NetworkSite {
   readonly network: Pick<EnvironmentConfig["network"], "vpcCidr" | "availabilityZones" | "subnets" | "natGatewayCount">;
   /** The environment's budget and anomaly alerts, on the site whose alert topic receives them. @default none */
   readonly cost?: EnvironmentConfig["cost"];
+  /** EventBridge rules (ARN patterns) that may publish to the site's alert topic, e.g. the DR region's security findings. @default none */
+  readonly eventRuleArns?: string[];
 }
 
 /** The primary site: config.network in aws.region. */
@@ -39,6 +41,8 @@ export class NetworkStack extends BaseStack {
   protected readonly network: Network;
   /** The site's alert topic and the factory of its alarms (the DR site adds the outside-in and certificate alarms to them). */
   protected readonly alarms: AlarmFactory;
+  /** The site's alert topic (auth-<env>-alerts or auth-<env>-dr-alerts). */
+  protected readonly alertTopicArn: string;
 
   constructor(scope: Construct, config: EnvironmentConfig, site: NetworkSite = primarySite(config)) {
     super(scope, { config, layer: site.layer, region: site.region });
@@ -94,7 +98,9 @@ export class NetworkStack extends BaseStack {
       accountId: aws.accountId,
       emails: config.alarms.emails,
       costAlerts: site.cost !== undefined,
+      eventRuleArns: site.eventRuleArns,
     });
+    this.alertTopicArn = alerts.arn;
     if (site.cost) {
       new CostAlerts(this, "cost-alerts", {
         name,

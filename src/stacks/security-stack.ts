@@ -11,12 +11,13 @@ import { runbookDocumentUrl } from "../constructs/monitoring/runbooks";
 import { SecurityFindingAlerts } from "../constructs/monitoring/security-finding-alerts";
 import { AuditTrail, AuditTrailProps } from "../constructs/security/audit-trail";
 import { ConfigRecorder } from "../constructs/security/config-recorder";
-import { ThreatDetection, ThreatDetectionProps } from "../constructs/security/threat-detection";
+import { ThreatDetection } from "../constructs/security/threat-detection";
 import { BaseStack } from "./base-stack";
 import { forgetResources } from "./forget-resources";
 import { publishHandover } from "./handover";
 import { securityHandover } from "./security-handover";
-import { resourcePrefix, securityAlertTopicName, trailName } from "./naming";
+import { threatDetectionProps } from "./threat-detection-props";
+import { resourcePrefix, securityAlertTopicName, securityFindingRulePrefix, trailName } from "./naming";
 
 /** Key prefix of the AWS Config deliveries in the trail bucket (the trail writes under AWSLogs/). */
 const CONFIG_PREFIX = "config";
@@ -79,13 +80,7 @@ export class SecurityStack extends BaseStack {
       securityHub: security.securityHub && accounts.securityHub.mode === "create",
       accessAnalyzer: accounts.accessAnalyzer.mode === "create",
     };
-    const detectionProps: ThreatDetectionProps = {
-      name,
-      region: aws.region,
-      features: Object.fromEntries(Object.entries(accounts.guardDuty.features).map(([feature, { enabled }]) => [feature, enabled])) as ThreatDetectionProps["features"],
-      runtimeAgents: Object.fromEntries(Object.entries(accounts.guardDuty.runtimeAgents).map(([agent, { enabled }]) => [agent, enabled])) as ThreatDetectionProps["runtimeAgents"],
-      findingPublishingFrequency: security.guardDuty.findingPublishingFrequency,
-    };
+    const detectionProps = threatDetectionProps(config, aws.region);
     const detection = new ThreatDetection(this, "threat-detection", { ...detectionProps, ...created });
     const forgotten = {
       guardDuty: accounts.guardDuty.mode !== "create",
@@ -96,7 +91,7 @@ export class SecurityStack extends BaseStack {
     // A member account has its own detector even under a delegated administrator (one per account and region).
     const detectorId = detection.detector?.id ?? new DataAwsGuarddutyDetector(this, "guardduty-detector").id;
 
-    const findingRulePrefix = `${name}-security-findings`;
+    const findingRulePrefix = securityFindingRulePrefix(config.environment, "primary");
     const alerts = new AlertTopic(this, "security-alerts", {
       name: securityAlertTopicName(config.environment),
       accountId: aws.accountId,
@@ -127,7 +122,7 @@ export class SecurityStack extends BaseStack {
 
     this.declareControls(config, trailLogGroup !== undefined);
     publishHandover(this, securityHandover, {
-      trail_arn: trail?.trail.arn ?? accounts.cloudTrail.trailArn!,
+      trail_arn: trail?.trail?.arn ?? accounts.cloudTrail.trailArn!,
       security_alert_topic_arn: alerts.arn,
       guardduty_detector_id: detectorId,
     });

@@ -20,6 +20,18 @@ import { logWriteStatement } from "./encrypted-log-group";
 export const CANARY_SOURCE = "lambda/login-canary";
 const CANARY_FILES = ["canary.js", "probe.js"];
 
+/**
+ * Where a Node.js canary's scripts sit in its zip: "For Node.js canaries, the folder structure must be
+ * nodejs/node_modules/myCanaryFilename.js" (https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CanaryCodeInput.html;
+ * Packaging your Node.js canary files, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_WritingCanary_Nodejs_Pup.html).
+ * The runtime unpacks the zip as a Lambda layer under /opt and loads the handler's file from
+ * /opt/nodejs/node_modules; a script elsewhere fails every run with "Cannot find module
+ * '/opt/nodejs/node_modules/<file>'" (https://repost.aws/knowledge-center/cloudwatch-fix-failing-canary).
+ */
+export const CANARY_PACKAGE_FOLDER = "nodejs/node_modules";
+/** `<file>.<exported function>`, the file resolved in CANARY_PACKAGE_FOLDER (canary.js exports handler). */
+export const CANARY_HANDLER = "canary.handler";
+
 /** Synthetics' own metric namespace, the only one the canary may publish to (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_metrics.html). */
 export const SYNTHETICS_NAMESPACE = "CloudWatchSynthetics";
 
@@ -56,7 +68,7 @@ export interface LoginCanaryProps {
 
 /** The canary package: the same bytes for the same sources, so plans show a change only when the code changed. */
 function canaryPackage(): string {
-  const archive = deterministicZip(CANARY_FILES.map((name) => ({ name, content: readFileSync(join(projectRoot(), CANARY_SOURCE, name)) })));
+  const archive = deterministicZip(CANARY_FILES.map((name) => ({ name: `${CANARY_PACKAGE_FOLDER}/${name}`, content: readFileSync(join(projectRoot(), CANARY_SOURCE, name)) })));
   const hash = createHash("sha256").update(archive).digest("hex").slice(0, 16);
   const directory = join(tmpdir(), "auth-infra-assets");
   mkdirSync(directory, { recursive: true });
@@ -131,9 +143,8 @@ export class LoginCanary extends Construct {
       name: props.name,
       runtimeVersion: props.runtimeVersion,
       executionRoleArn: role.arn,
-      // Since syn-nodejs-puppeteer-11.0 the script may sit at the root of the zip
-      // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Library_nodejs_puppeteer.html).
-      handler: "canary.handler",
+      // Resolved in nodejs/node_modules of the package, where canaryPackage() puts the scripts.
+      handler: CANARY_HANDLER,
       // The package's path carries its content hash, so a code change is a change of zip_file in the plan.
       zipFile: new TerraformAsset(this, "code", { path: canaryPackage(), type: AssetType.FILE }).path,
       artifactS3Location: `s3://${this.bucket.bucket.bucket}/`,

@@ -1,6 +1,7 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { EncryptedLogGroup, logsCanUseKey } from "../monitoring/encrypted-log-group";
 import { PrivateBucket } from "../storage/private-bucket";
@@ -23,6 +24,46 @@ export interface AuditTrailProps {
   readonly expireAfterDays?: number;
   /** Also let AWS Config deliver into the trail bucket under this key prefix. @default none */
   readonly configDeliveryPrefix?: string;
+  /**
+   * Create the trail itself. false builds only its store (key, buckets, log group, delivery role), for
+   * a trail another stack starts later with recordingTrail() (the DR trail: stored by the pilot light,
+   * started at restore). @default true
+   */
+  readonly recording?: boolean;
+  /** Name of the CloudWatch Logs copy. @default /aws/cloudtrail/<name> */
+  readonly logGroupName?: string;
+}
+
+/** Where a trail delivers: what recordingTrail() needs from an AuditTrail's store. */
+export interface TrailStore {
+  /** Trail name; the store's key, bucket and role policies admit only this trail. */
+  readonly name: string;
+  readonly bucketName: string;
+  readonly keyArn: string;
+  /** ARN of the CloudWatch Logs group, without the `:*` suffix. */
+  readonly logGroupArn: string;
+  readonly roleArn: string;
+}
+
+/**
+ * The trail on its store: every region, global service events, log file validation, encrypted with
+ * the store's key, copied to its log group. Created after the store's bucket and key policies exist
+ * (CreateTrail checks both).
+ */
+export function recordingTrail(scope: Construct, id: string, store: TrailStore, dependsOn?: ITerraformDependable[]): Cloudtrail {
+  return new Cloudtrail(scope, id, {
+    name: store.name,
+    s3BucketName: store.bucketName,
+    isMultiRegionTrail: true,
+    includeGlobalServiceEvents: true,
+    enableLogFileValidation: true,
+    enableLogging: true,
+    kmsKeyId: store.keyArn,
+    // CloudTrail wants the log group ARN with its log-stream wildcard.
+    cloudWatchLogsGroupArn: `${store.logGroupArn}:*`,
+    cloudWatchLogsRoleArn: store.roleArn,
+    dependsOn,
+  });
 }
 
 /**
@@ -34,7 +75,10 @@ export interface AuditTrailProps {
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html).
  */
 export class AuditTrail extends Construct {
-  readonly trail: Cloudtrail;
+  /** The trail; undefined when only the store is built (recording: false). */
+  readonly trail?: Cloudtrail;
+  /** What a trail on this store needs (recordingTrail). */
+  readonly store: TrailStore;
   readonly key: EncryptionKey;
   readonly bucket: PrivateBucket;
   readonly logGroup: EncryptedLogGroup;
@@ -46,7 +90,7 @@ export class AuditTrail extends Construct {
     const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
     const thisTrail = { test: "StringEquals", variable: "aws:SourceArn", values: [trailArn] };
     const bucketName = `${name}-${accountId}`;
-    const logGroupName = `/aws/cloudtrail/${name}`;
+    const logGroupName = props.logGroupName ?? `/aws/cloudtrail/${name}`;
 
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts the ${name} CloudTrail log files and their CloudWatch Logs copy`,
@@ -137,19 +181,8 @@ export class AuditTrail extends Construct {
       inlinePolicy: [{ name: "deliver-trail-events", policy: delivery.json }],
     });
 
-    this.trail = new Cloudtrail(this, "trail", {
-      name,
-      s3BucketName: this.bucket.bucket.bucket,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
-      enableLogging: true,
-      kmsKeyId: this.key.arn,
-      // CloudTrail wants the log group ARN with its log-stream wildcard.
-      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
-      cloudWatchLogsRoleArn: role.arn,
-      // Creating the trail checks the bucket policy and the key policy: both must exist first.
-      dependsOn: [this.bucket.policy, this.key.key],
-    });
+    this.store = { name, bucketName: this.bucket.bucket.bucket, keyArn: this.key.arn, logGroupArn: this.logGroup.arn, roleArn: role.arn };
+    // Creating the trail checks the bucket policy and the key policy: both must exist first.
+    if (props.recording ?? true) this.trail = recordingTrail(this, "trail", this.store, [this.bucket.policy, this.key.key]);
   }
 }
