@@ -43,7 +43,8 @@ import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examp
 import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
 import { MIRROR, SharedInit, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
-import { parallelismFrom, runInOrder } from "./schedule";
+import { parallelismFrom, runInOrderShared } from "./schedule";
+import { contentKey } from "./content-key";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
 
 const run = promisify(execFile);
@@ -93,29 +94,50 @@ interface StackResult {
   readonly detail?: string;
   readonly plan?: StackPlan;
   readonly changes?: PlannedChanges;
+  /** The variant whose Terraform run this one shares (the same content key), if not its own. */
+  readonly sharedWith?: string;
 }
 
 /** File of the stand-ins' locals, variables and checks beside an HCL copy (Terraform merges it with cdk.tf). */
 const HCL_STAND_INS = "proof_stand_ins.tf.json";
 
-async function proveStack(job: StackJob, workDir: string, stateDir: string, env: NodeJS.ProcessEnv, init: SharedInit): Promise<StackResult> {
+/** A stack variant's directory with its overrides written: what Terraform will see, and its key. */
+interface Prepared {
+  readonly job: StackJob;
+  readonly dir: string;
+  readonly twin: TerraformJson;
+  readonly standIns: string[];
+  readonly markers: readonly string[];
+  /** Files the HCL copy gets after its validation with the real blocks, before its plan. */
+  readonly afterValidate: ReadonlyArray<readonly [string, string]>;
+  /** contentKey of everything Terraform reads and the commands it runs: variants with equal keys share one run. */
+  readonly key: string;
+  /** Why it could not be prepared. */
+  readonly error?: string;
+}
+
+/** What Terraform's runs on one prepared directory gave. */
+interface Outcome {
+  readonly seconds: number;
+  readonly summary?: string;
+  readonly planJson?: string;
+  readonly error?: string;
+}
+
+function prepareStack(job: StackJob, workDir: string, stateDir: string): Prepared {
   const dir = join(workDir, job.name.replace("@", "--"));
-  cpSync(job.dir, dir, { recursive: true });
-  const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
-  const standIns: string[] = [];
+  const failed = (error: unknown): Prepared => ({ job, dir, twin: {} as TerraformJson, standIns: [], markers: [], afterValidate: [], key: `unprepared ${job.name}`, error: (error as Error).message });
   try {
+    cpSync(job.dir, dir, { recursive: true });
+    const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
     if (job.variant === "terraform-cloud") {
-      await init.install(dir, twin.terraform.required_providers, { backend: false, hasModules: twin.module !== undefined });
-      await terraform(dir, env, "validate");
-      const kept = `cloud block (${twin.terraform.cloud.organization}/${twin.terraform.cloud.workspaces.name}) and remote-state sources kept`;
-      return { job, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}` };
+      return { job, dir, twin, standIns: [], markers: [], afterValidate: [], key: contentKey(dir, "init -backend=false,validate") };
     }
-    standIns.push("local backend", "mock credentials");
+    const standIns = ["local backend", "mock credentials"];
     const { stack: withoutRandom, replaced } = standInRandomProvider(twin);
     if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
     const dataSources = standInDataSources(withoutRandom, job.planVariant?.examples ?? DATA_SOURCE_EXAMPLES);
     const ephemeral = standInEphemeralPasswords(dataSources.stack);
-    if (job.variant === "json" && dataSources.stack !== twin) writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(dataSources.stack, null, 2));
     // The harness's overrides are JSON files: Terraform merges them into an HCL configuration just the same.
     writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify(backendOverride()));
     writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(twin)));
@@ -128,20 +150,16 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
       writeFileSync(join(dir, "remote_state_override.tf.json"), JSON.stringify(remoteState));
       standIns.push(`upstream outputs of ${[...producers].join(", ")} from handover examples`);
     }
-
-    await init.install(dir, withoutRandom.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
-    // The HCL copy is validated with every real block; its stand-ins, the JSON twin's, follow for the plan.
-    // A JSON copy is validated by its plan, which "includes an implied validation check"
-    // (https://developer.hashicorp.com/terraform/cli/commands/validate): one provider start-up less.
-    if (job.variant === "hcl") await terraform(dir, env, "validate");
     if (dataSources.replaced.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.replaced.join(", ")})`);
     const { markers, tfvars } = ephemeral;
     const edits = [dataSources.edit, ephemeral.edit].filter((edit) => edit.drops.length > 0);
+    const afterValidate: Array<readonly [string, string]> = [];
     if (job.variant === "hcl" && edits.length > 0) {
-      writeFileSync(join(dir, "cdk.tf"), edits.reduce((text, edit) => editedHcl(text, edit), readFileSync(join(dir, "cdk.tf"), "utf8")));
-      writeFileSync(join(dir, HCL_STAND_INS), JSON.stringify(additionsOf(edits), null, 2));
-    } else if (job.variant === "json" && markers.length > 0) {
-      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(ephemeral.stack, null, 2));
+      // The HCL copy is validated with every real block first; its stand-ins, the JSON twin's, follow for the plan.
+      afterValidate.push(["cdk.tf", edits.reduce((text, edit) => editedHcl(text, edit), readFileSync(join(dir, "cdk.tf"), "utf8"))]);
+      afterValidate.push([HCL_STAND_INS, JSON.stringify(additionsOf(edits), null, 2)]);
+    } else if (job.variant === "json" && (markers.length > 0 || dataSources.stack !== twin)) {
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(markers.length > 0 ? ephemeral.stack : dataSources.stack, null, 2));
     }
     if (markers.length > 0) {
       writeFileSync(join(dir, "ephemeral_stand_ins.auto.tfvars.json"), JSON.stringify(tfvars));
@@ -149,25 +167,67 @@ async function proveStack(job: StackJob, workDir: string, stateDir: string, env:
         `ephemeral aws_secretsmanager_random_password -> ephemeral variables set to markers for the plan (${markers.length}; Terraform cannot open them offline; validated with the real blocks)`,
       );
     }
-    const { json: planJson, summary } = await planAsJson(dir, env, { initialized: true });
-    const leaked = markers.filter((marker) => planJson.includes(marker));
-    if (leaked.length > 0) {
-      return { job, ok: false, line: `FAIL  ${job.name}`, detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}` };
-    }
-    if (markers.length > 0) standIns.push("no marker in terraform show -json");
-    const plan = JSON.parse(planJson);
-    const problem = job.planVariant?.check(plan);
-    if (problem) return { job, ok: false, line: `FAIL  ${job.name}`, detail: problem };
-    return {
-      job,
-      ok: true,
-      line: `ok    ${job.name}: validated and planned (${summary})${job.planVariant ? `; ${job.planVariant.proves}` : ""}; stood in: ${standIns.join(", ")}`,
-      plan: parsePlan(job.stack, plan, guardPolicyFor(job.stack)),
-      changes: plannedChanges(plan),
-    };
+    const commands = job.variant === "hcl" ? "init,validate,plan,show -json" : "init,plan,show -json";
+    const key = contentKey(dir, commands, afterValidate, [...producers].map((layer) => join(stateDir, `${layer}.tfstate`)));
+    return { job, dir, twin, standIns, markers, afterValidate, key };
   } catch (error) {
-    return { job, ok: false, line: `FAIL  ${job.name}`, detail: (error as Error).message };
+    return failed(error);
   }
+}
+
+/** Terraform's runs on a prepared directory: once per distinct key, however many variants share it. */
+async function runTerraform(prepared: Prepared, env: NodeJS.ProcessEnv, init: SharedInit): Promise<Outcome> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  if (prepared.error) return { seconds: 0, error: prepared.error };
+  const { job, dir, twin } = prepared;
+  try {
+    if (job.variant === "terraform-cloud") {
+      await init.install(dir, twin.terraform.required_providers, { backend: false, hasModules: twin.module !== undefined });
+      await terraform(dir, env, "validate");
+      return { seconds: seconds() };
+    }
+    await init.install(dir, standInRandomProvider(twin).stack.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
+    // A JSON copy is validated by its plan, which "includes an implied validation check"
+    // (https://developer.hashicorp.com/terraform/cli/commands/validate): one provider start-up less.
+    if (job.variant === "hcl") await terraform(dir, env, "validate");
+    for (const [file, text] of prepared.afterValidate) writeFileSync(join(dir, file), text);
+    const { json: planJson, summary } = await planAsJson(dir, env, { initialized: true });
+    return { seconds: seconds(), planJson, summary };
+  } catch (error) {
+    return { seconds: seconds(), error: (error as Error).message };
+  }
+}
+
+/** A variant's verdict from the Terraform outcome of its key; `first` is the variant that ran it. */
+function verdictOf(prepared: Prepared, outcome: Outcome, first: Prepared): StackResult {
+  const { job, markers } = prepared;
+  const shared = first.job.name === job.name ? {} : { sharedWith: first.job.name };
+  const seconds = first.job.name === job.name ? outcome.seconds : 0;
+  const sameAs = first.job.name === job.name ? "" : `; same Terraform input as ${first.job.name} (sha256 ${prepared.key.slice(0, 12)}), its run shared`;
+  if (outcome.error) return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: outcome.error };
+  if (job.variant === "terraform-cloud") {
+    const kept = `cloud block (${prepared.twin.terraform.cloud.organization}/${prepared.twin.terraform.cloud.workspaces.name}) and remote-state sources kept`;
+    return { job, seconds, ...shared, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}${sameAs}` };
+  }
+  const planJson = outcome.planJson!;
+  const leaked = markers.filter((marker) => planJson.includes(marker));
+  if (leaked.length > 0) {
+    return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}` };
+  }
+  const standIns = markers.length > 0 ? [...prepared.standIns, "no marker in terraform show -json"] : prepared.standIns;
+  const plan = JSON.parse(planJson);
+  const problem = job.planVariant?.check(plan);
+  if (problem) return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: problem };
+  return {
+    job,
+    seconds,
+    ...shared,
+    ok: true,
+    line: `ok    ${job.name}: validated and planned (${outcome.summary})${job.planVariant ? `; ${job.planVariant.proves}` : ""}; stood in: ${standIns.join(", ")}${sameAs}`,
+    plan: parsePlan(job.stack, plan, guardPolicyFor(job.stack)),
+    changes: plannedChanges(plan),
+  };
 }
 
 /** Before the first release both colours must plan with no instance, no image lookup, and say why. */
@@ -277,6 +337,11 @@ async function prove(argv: string[]): Promise<number> {
     import("../../src/stacks/dr-handovers"),
     import("../../src/stacks/naming"),
   ]);
+  // The same app as HCL, the way `cdktf synth --hcl` makes it, in its own process: started first,
+  // it runs on the other core while this one synthesizes the other variants.
+  const hclOutdir = join(root, "cdktf.out-hcl");
+  const hclSynthesized = await startHclSynthesis(hclOutdir);
+  hclSynthesized.catch(() => undefined);
   buildApp({ outdir }).synth();
   // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
   const restoreOutdir = join(root, "cdktf.out-restore");
@@ -285,10 +350,6 @@ async function prove(argv: string[]): Promise<number> {
   buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
   const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
   buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
-  // The same app as HCL, the way `cdktf synth --hcl` makes it: the bundle run with SYNTH_HCL_OUTPUT
-  // (cdktf 0.21 reads it when each stack is created; App's hclOutput option only renames the file).
-  const hclOutdir = join(root, "cdktf.out-hcl");
-  await synthesizeHcl(hclOutdir);
   // And with Terraform Cloud as the state home.
   const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
   const { environments } = await import("../../src/config");
@@ -300,6 +361,8 @@ async function prove(argv: string[]): Promise<number> {
     buildApp({ outdir: layoutOutdir, configs }).synth();
     return [layout, layoutOutdir] as const;
   });
+
+  await hclSynthesized;
 
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
@@ -337,20 +400,22 @@ async function prove(argv: string[]): Promise<number> {
 
   const init = new SharedInit(join(root, "init"), env);
   const proofStarted = Date.now();
-  const finished = await runInOrder(
-    jobs,
+  const prepared = jobs.map((job) => prepareStack(job, workDir, stateDir));
+  const distinct = new Set(prepared.map((stack) => stack.key)).size;
+  console.log(`terraform proof: ${distinct} distinct Terraform inputs among ${jobs.length} stack variants (the others share a run: same bytes, same plan)`);
+  const finished = await runInOrderShared(
+    prepared,
+    (stack) => stack.key,
     PARALLELISM,
-    async (job) => {
-      const started = Date.now();
-      return { ...(await proveStack(job, workDir, stateDir, env, init)), seconds: (Date.now() - started) / 1000 };
-    },
+    (stack) => runTerraform(stack, env, init),
+    verdictOf,
     (result) => {
       if (result.job.variant !== "hcl" || !result.ok) printResult(result);
     },
   );
   const stackTime = (variant: Variant) => Math.round(finished.filter((result) => result.job.variant === variant).reduce((sum, result) => sum + (result.seconds ?? 0), 0));
   console.log(
-    `terraform proof: ${Math.round((Date.now() - proofStarted) / 1000)} s for ${jobs.length} stacks, ${PARALLELISM} at a time, ${init.inits} terraform init (one per provider set and backend); ` +
+    `terraform proof: ${Math.round((Date.now() - proofStarted) / 1000)} s for ${jobs.length} stacks (${distinct} distinct runs), ${PARALLELISM} at a time, ${init.inits} terraform init (one per provider set and backend); ` +
       `Terraform time summed over stacks: JSON ${stackTime("json")} s, HCL ${stackTime("hcl")} s, Terraform Cloud ${stackTime("terraform-cloud")} s`,
   );
   const compared = finished.filter((result) => result.job.variant === "hcl" && result.ok).map((result) => compareWithJson(result, finished));
@@ -366,7 +431,7 @@ async function prove(argv: string[]): Promise<number> {
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (process.env.PROOF_RESULTS) {
-    const verdicts = results.map((result) => ({ stack: result.job.name, variant: result.job.name.split("@")[1] ?? "json", ok: result.ok, line: result.line, seconds: result.seconds }));
+    const verdicts = results.map((result) => ({ stack: result.job.name, variant: result.job.name.split("@")[1] ?? "json", ok: result.ok, line: result.line, seconds: result.seconds, sharedWith: result.sharedWith }));
     writeFileSync(process.env.PROOF_RESULTS, JSON.stringify(verdicts, null, 2));
   }
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
@@ -374,14 +439,19 @@ async function prove(argv: string[]): Promise<number> {
   return failed > 0 ? EXIT.refused : EXIT.ok;
 }
 
-async function synthesizeHcl(outdir: string): Promise<void> {
+/**
+ * Starts the bundle with SYNTH_HCL_OUTPUT (cdktf 0.21 reads it when each stack is created; App's
+ * hclOutput option only renames the file) and returns, once its process runs, the promise of it
+ * and the formatting after.
+ */
+async function startHclSynthesis(outdir: string): Promise<Promise<void>> {
   const build = await import(pathToFileURL(join(__dirname, "..", "build.mjs")).href);
   if (build.bundleIsStale()) await build.bundle();
-  await run(process.execPath, [build.entryPath], {
+  const synthesized = run(process.execPath, [build.entryPath], {
     env: { ...process.env, SYNTH_HCL_OUTPUT: "true", CDKTF_OUTDIR: outdir, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "" },
   });
   // The CLI formats what the app wrote, as `cdktf synth --hcl` does.
-  await run(TERRAFORM, ["fmt", "-recursive", outdir]);
+  return synthesized.then(async () => void (await run(TERRAFORM, ["fmt", "-recursive", outdir])));
 }
 
 function printResult(result: StackResult): void {
