@@ -16,6 +16,9 @@ const USAGE = `usage: npm run validate -- [STACK]...
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
   Stacks run PROOF_PARALLELISM at a time (default: one per core); results print in stack order.
+  Variants whose prepared directories are byte-identical share one Terraform run (each keeps its own
+  verdict and checks, and says which variant's run it shares); named stacks synthesize only the
+  variants they need.
   Environment: TERRAFORM_BINARY, TERRAFORM_PROVIDER_MIRROR, PROOF_PARALLELISM,
   PROOF_KEEP=1 keeps the work folder, PROOF_RESULTS=FILE writes each stack's verdict line as JSON.`;
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
@@ -337,59 +340,81 @@ async function prove(argv: string[]): Promise<number> {
     import("../../src/stacks/dr-handovers"),
     import("../../src/stacks/naming"),
   ]);
-  // The same app as HCL, the way `cdktf synth --hcl` makes it, in its own process: started first,
-  // it runs on the other core while this one synthesizes the other variants.
-  const hclOutdir = join(root, "cdktf.out-hcl");
-  const hclSynthesized = await startHclSynthesis(hclOutdir);
-  hclSynthesized.catch(() => undefined);
-  buildApp({ outdir }).synth();
-  // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
-  const restoreOutdir = join(root, "cdktf.out-restore");
-  buildApp({ outdir: restoreOutdir, restore: { drill: false } }).synth();
-  const cutoverOutdir = join(root, "cdktf.out-cutover");
-  buildApp({ outdir: cutoverOutdir, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth();
-  const pointInTimeOutdir = join(root, "cdktf.out-point-in-time");
-  buildApp({ outdir: pointInTimeOutdir, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth();
-  // And with Terraform Cloud as the state home.
-  const cloudOutdir = join(root, "cdktf.out-terraform-cloud");
   const { environments } = await import("../../src/config");
-  buildApp({ outdir: cloudOutdir, configs: { staging: withTerraformCloud(environments.staging) } }).synth();
-  // And each supported account layout besides separate accounts.
   const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
-  const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).map(([layout, configs]) => {
-    const layoutOutdir = join(root, `cdktf.out-${layout}`);
-    buildApp({ outdir: layoutOutdir, configs }).synth();
-    return [layout, layoutOutdir] as const;
-  });
-
-  await hclSynthesized;
-
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }
   const env = offlineEnvironment(join(root, "terraform.rc"));
 
-  const jobsOf = (directory: string, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir : outdir): StackJob[] =>
-    Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
-      name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
-      stack: entry.name,
-      variant,
-      dir: resolve(directory, entry.workingDirectory),
-      jsonTwin: join(jsonDirectory, "stacks", entry.name, "cdk.tf.json"),
-    }));
-  const isRestoreStack = (job: StackJob) => (RESTORE_LAYERS as readonly string[]).some((layer) => job.stack.endsWith(`-${layer}`));
-  const restoreJobs = jobsOf(restoreOutdir, "json", restoreOutdir).filter(isRestoreStack);
-  const pointInTimeJobs = jobsOf(pointInTimeOutdir, "json", pointInTimeOutdir)
-    .filter((job) => job.stack.endsWith("-dr-data"))
-    .map((job) => ({ ...job, name: `${job.stack}@point-in-time`, planVariant: POINT_IN_TIME_RESTORE }));
-  const cutoverJobs = jobsOf(cutoverOutdir, "json", cutoverOutdir)
-    .filter((job) => job.stack.endsWith("-dr-app"))
-    .map((job) => ({ ...job, name: `${job.stack}@cutover`, planVariant: CUTOVER }));
-  const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) => jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })));
-  const everyJob = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
-  // A fresh environment: the app stack planned against the release state the registry seeds.
-  const staging = everyJob.find((job) => job.name === "auth-staging-app");
-  if (staging) everyJob.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY }, { ...staging, name: "auth-staging-app@released", planVariant: RELEASED });
+  // Named stacks synthesize only the variants they come from (every variant when a name is not
+  // recognised, so the usage error lists every known stack).
+  const isRestoreName = (name: string) => !name.includes("@") && (RESTORE_LAYERS as readonly string[]).some((layer) => name.endsWith(`-${layer}`));
+  const SUFFIXES = ["hcl", "terraform-cloud", "point-in-time", "cutover", "first-deploy", "released", ...Object.keys(LAYOUT_EXAMPLES)];
+  const recognised = (name: string) => !name.includes("@") || SUFFIXES.includes(name.slice(name.indexOf("@") + 1));
+  const variantsFor = async (everything: boolean, base: string): Promise<StackJob[]> => {
+    const needs = (test: (name: string) => boolean) => everything || only.some(test);
+    const suffixed = (suffix: string) => (name: string) => name.endsWith(`@${suffix}`);
+    const outdir = join(base, "cdktf.out");
+    mkdirSync(base, { recursive: true });
+    const synthesized = (name: string, needed: boolean, configure: (directory: string) => void): string | undefined => {
+      if (!needed) return undefined;
+      const directory = join(base, name);
+      configure(directory);
+      return directory;
+    };
+    // The same app as HCL, the way `cdktf synth --hcl` makes it, in its own process: started first,
+    // it runs on the other core while this one synthesizes the other variants.
+    const hclOutdir = needs(suffixed("hcl")) ? join(base, "cdktf.out-hcl") : undefined;
+    const hclSynthesized = hclOutdir ? (await startHclSynthesis(hclOutdir)).done : Promise.resolve();
+    hclSynthesized.catch(() => undefined);
+    buildApp({ outdir }).synth();
+    // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
+    const restoreOutdir = synthesized("cdktf.out-restore", needs(isRestoreName), (directory) => buildApp({ outdir: directory, restore: { drill: false } }).synth());
+    const cutoverOutdir = synthesized("cdktf.out-cutover", needs(suffixed("cutover")), (directory) =>
+      buildApp({ outdir: directory, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth(),
+    );
+    const pointInTimeOutdir = synthesized("cdktf.out-point-in-time", needs(suffixed("point-in-time")), (directory) =>
+      buildApp({ outdir: directory, restore: { drill: false, pointInTime: POINT_IN_TIME } }).synth(),
+    );
+    // And with Terraform Cloud as the state home.
+    const cloudOutdir = synthesized("cdktf.out-terraform-cloud", needs(suffixed("terraform-cloud")), (directory) =>
+      buildApp({ outdir: directory, configs: { staging: withTerraformCloud(environments.staging) } }).synth(),
+    );
+    // And each supported account layout besides separate accounts.
+    const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).flatMap(([layout, configs]) => {
+      const directory = synthesized(`cdktf.out-${layout}`, needs(suffixed(layout)), (target) => buildApp({ outdir: target, configs }).synth());
+      return directory ? [[layout, directory] as const] : [];
+    });
+    await hclSynthesized;
+
+    const jobsOf = (directory: string | undefined, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir! : outdir): StackJob[] =>
+      directory === undefined
+        ? []
+        : Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
+            name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
+            stack: entry.name,
+            variant,
+            dir: resolve(directory, entry.workingDirectory),
+            jsonTwin: join(jsonDirectory, "stacks", entry.name, "cdk.tf.json"),
+          }));
+    const restoreJobs = jobsOf(restoreOutdir, "json", restoreOutdir).filter((job) => isRestoreName(job.stack));
+    const pointInTimeJobs = jobsOf(pointInTimeOutdir, "json", pointInTimeOutdir)
+      .filter((job) => job.stack.endsWith("-dr-data"))
+      .map((job) => ({ ...job, name: `${job.stack}@point-in-time`, planVariant: POINT_IN_TIME_RESTORE }));
+    const cutoverJobs = jobsOf(cutoverOutdir, "json", cutoverOutdir)
+      .filter((job) => job.stack.endsWith("-dr-app"))
+      .map((job) => ({ ...job, name: `${job.stack}@cutover`, planVariant: CUTOVER }));
+    const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) => jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })));
+    const every = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+    // A fresh environment: the app stack planned against the release state the registry seeds.
+    const staging = every.find((job) => job.name === "auth-staging-app");
+    if (staging) every.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY }, { ...staging, name: "auth-staging-app@released", planVariant: RELEASED });
+    return every;
+  };
+  const everything = only.length === 0 || !only.every(recognised);
+  let everyJob = await variantsFor(everything, root);
+  if (!everything && only.some((name) => !everyJob.some((job) => job.name === name))) everyJob = await variantsFor(true, join(root, "every-variant"));
   const unknown = only.filter((name) => !everyJob.some((job) => job.name === name));
   if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyJob.map((job) => job.name).join(", ")})`);
   // An HCL stack is compared with its JSON twin's plan, so naming one proves the twin too.
@@ -442,16 +467,20 @@ async function prove(argv: string[]): Promise<number> {
 /**
  * Starts the bundle with SYNTH_HCL_OUTPUT (cdktf 0.21 reads it when each stack is created; App's
  * hclOutput option only renames the file) and returns, once its process runs, the promise of it
- * and the formatting after.
+ * and the formatting after (`done`).
  */
-async function startHclSynthesis(outdir: string): Promise<Promise<void>> {
+async function startHclSynthesis(outdir: string): Promise<{ done: Promise<void> }> {
   const build = await import(pathToFileURL(join(__dirname, "..", "build.mjs")).href);
   if (build.bundleIsStale()) await build.bundle();
   const synthesized = run(process.execPath, [build.entryPath], {
     env: { ...process.env, SYNTH_HCL_OUTPUT: "true", CDKTF_OUTDIR: outdir, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "" },
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error) => {
+    throw new Error(`the HCL synthesis failed (exit ${error.code ?? error.signal}): ${String(error.stderr || error.message).slice(-3000)}`);
   });
   // The CLI formats what the app wrote, as `cdktf synth --hcl` does.
-  return synthesized.then(async () => void (await run(TERRAFORM, ["fmt", "-recursive", outdir])));
+  // Wrapped: an async function's returned promise would be awaited along with it.
+  return { done: synthesized.then(async () => void (await run(TERRAFORM, ["fmt", "-recursive", outdir]))) };
 }
 
 function printResult(result: StackResult): void {
