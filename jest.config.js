@@ -9,8 +9,6 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
-  // V8 code cache across test files (see the file for why it matters and what it shares).
-  runtime: "<rootDir>/__tests__/support/code-cache-runtime.js",
   moduleFileExtensions: ["ts", "js", "json"],
   // No test may lean on jest's 5 s default: on a loaded 2-core machine a child process alone can take that.
   // `npm run test:contention` runs this suite with every core busy to prove it.

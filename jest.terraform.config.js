@@ -10,8 +10,6 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   testTimeout: 120000,
-  // V8 code cache across test files (see the file for why it matters and what it shares).
-  runtime: "<rootDir>/__tests__/support/code-cache-runtime.js",
   // jest's default keeps a core for itself: one worker on this 2-core machine, suites one after
   // another while each waits on Terraform or a server. Two run at once.
   maxWorkers: 2,
