@@ -327,7 +327,6 @@ async function prove(argv: string[]): Promise<number> {
   }
 
   const root = mkdtempSync(join(tmpdir(), "auth-terraform-proof-"));
-  const outdir = join(root, "cdktf.out");
   const workDir = join(root, "work");
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
