@@ -34,6 +34,14 @@ describe("npm run bench: regressions against an earlier file", () => {
     expect(regressions(report({ tiny: 0.01 }), report({ tiny: 0.04 }))).toEqual([]);
   });
 
+  test("CPU seconds are compared too: more work shows even when the machine was quieter", () => {
+    const withCpu = (wall: number, cpu: number): BenchReport => ({ ...report({ [STAGE.proof]: wall }), cpuStages: { [STAGE.proof]: figures(cpu) } });
+    expect(regressions(withCpu(300, 600), withCpu(250, 800))).toEqual([{ stage: `${STAGE.proof} (CPU)`, before: 600, after: 800, change: 800 / 600 - 1 }]);
+    expect(regressions(withCpu(300, 600), withCpu(300, 700))).toEqual([]);
+    // A file from before CPU was kept compares its wall seconds only.
+    expect(regressions(report({ [STAGE.proof]: 300 }), withCpu(300, 800))).toEqual([]);
+  });
+
   test("the threshold can be given", () => {
     expect(regressions(report({ a: 10 }), report({ a: 11 }), 0.05)).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import { parallelismFrom, runInOrder, synthesesFor } from "../scripts/terraform-proof/schedule";
+import { parallelismFrom, runInOrder, runInOrderShared, synthesesFor } from "../scripts/terraform-proof/schedule";
 
 /** Jobs that finish in another order than they start: a later one is quicker. */
 const JOBS = [
@@ -73,3 +73,49 @@ describe("named stacks synthesize only what they need", () => {
     expect(layout.layout("shared-account")).toBe(false);
   });
 });
+
+describe("the proof's scheduler: variants with the same Terraform input share one run", () => {
+  /** Layout variants: two with the plain stack's bytes, one that differs. */
+  const VARIANTS = [
+    { name: "auth-production-network", key: "a", ms: 20 },
+    { name: "auth-production-security", key: "b", ms: 5 },
+    { name: "auth-production-network@shared-account", key: "c", ms: 1 },
+    { name: "auth-production-network@organization-member", key: "a", ms: 1 },
+    { name: "auth-production-security@shared-account", key: "b", ms: 1 },
+  ];
+  type Variant = (typeof VARIANTS)[number];
+  const shared = (parallelism: number, ran: string[] = [], printed: string[] = []) =>
+    runInOrderShared(
+      VARIANTS,
+      (variant) => variant.key,
+      parallelism,
+      async (variant: Variant) => {
+        ran.push(variant.name);
+        await new Promise((resolve) => setTimeout(resolve, variant.ms));
+        return `plan of ${variant.key}`;
+      },
+      (variant, outcome, first) => `${variant.name}: ${outcome}${first === variant ? "" : ` (shared with ${first.name})`}`,
+      (line, index) => printed.push(`${index} ${line}`),
+    );
+
+  test("runs each distinct input once, and gives every variant its own verdict in variant order", async () => {
+    const ran: string[] = [];
+    const printed: string[] = [];
+    const results = await shared(2, ran, printed);
+    expect(ran.sort()).toEqual(["auth-production-network", "auth-production-network@shared-account", "auth-production-security"]);
+    expect(results).toEqual([
+      "auth-production-network: plan of a",
+      "auth-production-security: plan of b",
+      "auth-production-network@shared-account: plan of c",
+      "auth-production-network@organization-member: plan of a (shared with auth-production-network)",
+      "auth-production-security@shared-account: plan of b (shared with auth-production-security)",
+    ]);
+    expect(printed).toEqual(results.map((line, index) => `${index} ${line}`));
+  });
+
+  test("serial and parallel give the same results", async () => {
+    const serial = await shared(1);
+    for (const parallelism of [2, 3, 50]) expect(await shared(parallelism)).toEqual(serial);
+  });
+});
+

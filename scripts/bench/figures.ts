@@ -23,6 +23,11 @@ export interface BenchReport {
   readonly commit?: string;
   readonly cores: number;
   readonly stages: Readonly<Record<string, StageFigures>>;
+  /**
+   * Each stage's CPU seconds (user + system, its child processes included). On this shared machine
+   * wall time follows the other engineers' load; CPU time follows the work done.
+   */
+  readonly cpuStages?: Readonly<Record<string, StageFigures>>;
   readonly slowTests: readonly SlowTest[];
 }
 
@@ -67,16 +72,19 @@ export interface Regression {
 }
 
 /**
- * Stages whose median grew by more than `threshold` (0.2: 20%) since `before`. Stages only one
- * side has are not compared; nor are ones under `floorSeconds` in both, where noise dominates.
+ * Stages whose median grew by more than `threshold` (0.2: 20%) since `before`, in wall seconds and
+ * (named "<stage> (CPU)") in CPU seconds. Stages only one side has are not compared; nor are ones
+ * under `floorSeconds` in both, where noise dominates.
  */
 export function regressions(before: BenchReport, after: BenchReport, threshold = 0.2, floorSeconds = 0.05): Regression[] {
-  return Object.entries(after.stages).flatMap(([stage, figures]) => {
-    const earlier = before.stages[stage];
-    if (!earlier || (earlier.median < floorSeconds && figures.median < floorSeconds)) return [];
-    const change = figures.median / earlier.median - 1;
-    return change > threshold ? [{ stage, before: earlier.median, after: figures.median, change }] : [];
-  });
+  const compare = (earlierStages: Readonly<Record<string, StageFigures>>, laterStages: Readonly<Record<string, StageFigures>>, suffix: string): Regression[] =>
+    Object.entries(laterStages).flatMap(([stage, figures]) => {
+      const earlier = earlierStages[stage];
+      if (!earlier || (earlier.median < floorSeconds && figures.median < floorSeconds)) return [];
+      const change = figures.median / earlier.median - 1;
+      return change > threshold ? [{ stage: `${stage}${suffix}`, before: earlier.median, after: figures.median, change }] : [];
+    });
+  return [...compare(before.stages, after.stages, ""), ...compare(before.cpuStages ?? {}, after.cpuStages ?? {}, " (CPU)")];
 }
 
 export interface BudgetVerdict {

@@ -72,3 +72,33 @@ export function synthesesFor(only: readonly string[]): {
     layout: (layout) => variants.includes(layout),
   };
 }
+
+/**
+ * runInOrder for jobs of which several may share one piece of work: `work` runs once per distinct
+ * key (for the first job with it, PARALLELISM distinct keys at a time), and `finish` turns that
+ * one outcome into each job's own result. Results are handed on in the jobs' order, as runInOrder does.
+ */
+export async function runInOrderShared<Job, Outcome, Result>(
+  jobs: readonly Job[],
+  keyOf: (job: Job) => string,
+  parallelism: number,
+  work: (job: Job) => Promise<Outcome>,
+  finish: (job: Job, outcome: Outcome, first: Job) => Result,
+  onResult: (result: Result, index: number) => void = () => undefined,
+): Promise<Result[]> {
+  const keys = jobs.map(keyOf);
+  const firsts = [...new Map(keys.map((key, index) => [key, index] as const).reverse()).values()].sort((a, b) => a - b);
+  const results: Result[] = new Array(jobs.length);
+  const done: boolean[] = new Array(jobs.length).fill(false);
+  let reported = 0;
+  await runInOrder(firsts, parallelism, async (first) => {
+    const outcome = await work(jobs[first]);
+    keys.forEach((key, index) => {
+      if (key !== keys[first]) return;
+      results[index] = finish(jobs[index], outcome, jobs[first]);
+      done[index] = true;
+    });
+    while (reported < jobs.length && done[reported]) onResult(results[reported], reported++);
+  });
+  return results;
+}
