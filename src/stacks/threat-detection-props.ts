@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../config/schema";
 import type { ThreatDetectionProps } from "../constructs/security/threat-detection";
+import { resourcePrefix } from "./naming";
 
 /**
  * The threat-detection settings of an environment in one region, from accounts.guardDuty and
@@ -9,7 +10,7 @@ import type { ThreatDetectionProps } from "../constructs/security/threat-detecti
 export function threatDetectionProps(config: EnvironmentConfig, region: string): ThreatDetectionProps {
   const { accounts, security } = config;
   return {
-    name: `auth-${config.environment}`,
+    name: resourcePrefix(config.environment),
     region,
     features: Object.fromEntries(Object.entries(accounts.guardDuty.features).map(([feature, { enabled }]) => [feature, enabled])) as ThreatDetectionProps["features"],
     runtimeAgents: Object.fromEntries(Object.entries(accounts.guardDuty.runtimeAgents).map(([agent, { enabled }]) => [agent, enabled])) as ThreatDetectionProps["runtimeAgents"],
