@@ -1,7 +1,7 @@
 import { buildApp } from "./src/app";
 import { restoreModeFrom } from "./src/config/restore-mode";
 import { selectedEnvironment } from "./src/config/selected-environment";
-import { ConfigError } from "./src/config/validate";
+import { ConfigError } from "./src/config/rules/validate";
 
 try {
   buildApp({

@@ -2,15 +2,15 @@ import { Testing } from "cdktf";
 import { evaluateStack } from "../src/compliance/evaluate";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config";
-import { organizationMemberLayout, sharedAccountLayout } from "../src/config/layouts";
-import type { EnvironmentConfig } from "../src/config/schema";
-import { validateConfigs } from "../src/config/validate";
+import { organizationMemberLayout, sharedAccountLayout } from "../src/config/environments/layouts";
+import type { EnvironmentConfig } from "../src/config/schema/schema";
+import { validateConfigs } from "../src/config/rules/validate";
 import { GithubDeployRoles } from "../src/constructs/ci/github-deploy-roles";
 import { LEGACY_PROVIDER_ID } from "../src/constructs/ci/github-oidc-provider";
-import { CIS_METRIC_FILTERS } from "../src/constructs/monitoring/filter-patterns";
-import { BootstrapStack } from "../src/stacks/bootstrap-stack";
-import { addressesDeclaredBy } from "../src/stacks/forget-resources";
-import { SecurityStack } from "../src/stacks/security-stack";
+import { CIS_METRIC_FILTERS } from "../src/compliance/filter-patterns";
+import { BootstrapStack } from "../src/stacks/bootstrap/bootstrap-stack";
+import { addressesDeclaredBy } from "../src/stacks/shared/forget-resources";
+import { SecurityStack } from "../src/stacks/security/security-stack";
 import { Synthesized, synthEnvironment } from "./support/synth";
 
 /** Resource types that are an account or region singleton, or exist only to serve one. */

@@ -1,4 +1,4 @@
-import { maxConnectionsOf } from "../src/config/catalogue";
+import { maxConnectionsOf } from "../src/config/schema/catalogue";
 import { alarmState, AlarmState, compositeState, evaluatedSeries, MetricData, Series } from "./support/fake-cloudwatch-alarms";
 import { synthEnvironment, validConfig } from "./support/synth";
 

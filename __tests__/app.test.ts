@@ -3,7 +3,7 @@ import { NO_IMAGE_STATUS } from "../src/constructs/release/release-state-reader"
 import { TARGET_GROUP_ALARMS, targetGroupAlarmName } from "../src/constructs/monitoring/alarm-names";
 import { releaseStateParameterName } from "../src/release/release-state";
 import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../src/release/release-store";
-import { releaseTableName } from "../src/stacks/naming";
+import { releaseTableName } from "../src/config/naming";
 import { COUNTED_MANAGED_RULES, MANAGED_RULE_GROUPS } from "../src/constructs/edge/web-application-firewall";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 

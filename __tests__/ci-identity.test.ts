@@ -1,5 +1,5 @@
 import { githubSubject, SUBJECT_CLAIM_KEYS } from "../src/constructs/ci/github-oidc-subject";
-import { CI_IDENTITIES } from "../src/stacks/naming";
+import { CI_IDENTITIES } from "../src/config/naming";
 import { ENVIRONMENTS, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 /**

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
-import { validateConfigs } from "../src/config/validate";
-import { AppStack } from "../src/stacks/app-stack";
-import { NetworkStack } from "../src/stacks/network-stack";
+import { validateConfigs } from "../src/config/rules/validate";
+import { AppStack } from "../src/stacks/app/app-stack";
+import { NetworkStack } from "../src/stacks/network/network-stack";
 import { ENVIRONMENTS, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 /**

@@ -3,11 +3,11 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config";
-import { CATALOGUE } from "../src/config/catalogue";
-import { checkCatalogue } from "../src/config/catalogue-rules";
-import { PRODUCTION_MINIMUM_DAYS } from "../src/config/production-rules";
-import { environmentConfigSchema } from "../src/config/schema";
-import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/validate";
+import { CATALOGUE } from "../src/config/schema/catalogue";
+import { checkCatalogue } from "../src/config/rules/catalogue-rules";
+import { PRODUCTION_MINIMUM_DAYS } from "../src/config/rules/production-rules";
+import { environmentConfigSchema } from "../src/config/schema/schema";
+import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/rules/validate";
 import { editedConfig, validConfig } from "./support/synth";
 
 function problemsOf(raw: Record<string, unknown>): string[] {
@@ -295,7 +295,7 @@ describe("config guardrails", () => {
       [/^staging: data\.redis\.nodeType: cache\.t3\.mirco is not a known ElastiCache node type \(did you mean cache\.t3\.micro\?\)/],
     ],
     // Regions and their availability zones.
-    ["a region outside the curated list", "production", (c: any) => (c.aws.drRegion = "eu-south-2"), [/^production: aws\.drRegion: eu-south-2 is not a supported region \(.*\); add it to src\/config\/regions\.ts$/]],
+    ["a region outside the curated list", "production", (c: any) => (c.aws.drRegion = "eu-south-2"), [/^production: aws\.drRegion: eu-south-2 is not a supported region \(.*\); add it to src\/config\/schema\/regions\.ts$/]],
     [
       "an availability zone the region does not have",
       "production",

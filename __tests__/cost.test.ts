@@ -10,7 +10,7 @@ import { FREE_TYPES } from "../src/cost/free-types";
 import { PRICED_TYPES } from "../src/cost/price-resource";
 import { estimateJson } from "../src/cost/render";
 import { Testing } from "cdktf";
-import { DrDataStack } from "../src/stacks/dr-data-stack";
+import { DrDataStack } from "../src/stacks/dr/dr-data-stack";
 import { runCapturing } from "./support/run-tool";
 import { ENVIRONMENTS, referenceTo, SYNTH_DIR, synthEnvironment, validConfig } from "./support/synth";
 

@@ -1,4 +1,4 @@
-import { DB_INSTANCE_CLASSES, maxConnectionsOf } from "../src/config/catalogue";
+import { DB_INSTANCE_CLASSES, maxConnectionsOf } from "../src/config/schema/catalogue";
 import { catalogueProblem } from "../src/constructs/monitoring/metric-catalog";
 import { ENVIRONMENTS, Synthesized, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 

@@ -6,7 +6,7 @@ import { bundleFunction } from "../src/constructs/compute/lambda-bundle";
 import { NodeFunction } from "../src/constructs/compute/node-function";
 import { LAMBDA_NODE_RUNTIME } from "../src/constructs/compute/lambda-runtime";
 import { INITIAL_VERSION_LABEL, LAMBDA_RUNTIME_CA_BUNDLE } from "../src/constructs/data/database-service-credentials";
-import { ConfigError, validateConfigs } from "../src/config/validate";
+import { ConfigError, validateConfigs } from "../src/config/rules/validate";
 import { editedConfig, ENVIRONMENTS, referenceTo, SYNTH_DIR, synthEnvironment, validConfig } from "./support/synth";
 
 // The service logs in to PostgreSQL with its own rotated credentials (lambda/postgres-rotation,

@@ -3,8 +3,8 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { drillSteps } from "../scripts/dr-drill/drill";
 import { RESTORE_SWITCHES } from "../src/config/restore-mode";
-import { environmentConfigSchema } from "../src/config/schema";
-import { LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
+import { environmentConfigSchema } from "../src/config/schema/schema";
+import { LAYERS, PILOT_LIGHT_LAYERS, RESTORE_LAYERS } from "../src/config/naming";
 import packageJson from "../package.json";
 import { validConfig } from "./support/synth";
 

@@ -5,12 +5,12 @@ import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { replicateSecrets } from "../src/constructs/data/secret-replicas";
-import { dataHandover } from "../src/stacks/data-handover";
-import { DrDataStack } from "../src/stacks/dr-data-stack";
-import { drNetworkHandover } from "../src/stacks/dr-handovers";
-import { stateKeyAlias } from "../src/stacks/naming";
+import { dataHandover } from "../src/stacks/data/data-handover";
+import { DrDataStack } from "../src/stacks/dr/dr-data-stack";
+import { drNetworkHandover } from "../src/stacks/dr/dr-handovers";
+import { stateKeyAlias } from "../src/config/naming";
 import { Block, SYNTH_DIR, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
-import { validateConfigs } from "../src/config/validate";
+import { validateConfigs } from "../src/config/rules/validate";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES, RESTORE_CREATE_TIMEOUT_MINUTES, RTO_MARGIN_MINUTES } from "../src/config/restore-budget";
 import { drillSteps, renderDrill } from "../scripts/dr-drill/drill";
 

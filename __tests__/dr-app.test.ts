@@ -4,8 +4,8 @@ import { Testing } from "cdktf";
 import { RestoreMode, restoreModeFrom } from "../src/config/restore-mode";
 import { repairHclRendering } from "../src/hcl-output";
 import { AL2023_AMI_PARAMETER } from "../src/release/release-state";
-import { appHandover } from "../src/stacks/app-handover";
-import { DrAppStack } from "../src/stacks/dr-app-stack";
+import { appHandover } from "../src/stacks/app/app-handover";
+import { DrAppStack } from "../src/stacks/dr/dr-app-stack";
 import { Block, SYNTH_DIR, Synthesized, synthEnvironment, validConfig } from "./support/synth";
 
 const production = validConfig("production");

@@ -3,7 +3,7 @@ import { drillSteps, renderDrill } from "../scripts/dr-drill/drill";
 import { EXIT } from "../scripts/cli/command-line";
 import { runCapturing } from "./support/run-tool";
 import { validConfig } from "./support/synth";
-import { databaseIdentifierOf, drResourcePrefix, stackName } from "../src/stacks/naming";
+import { databaseIdentifierOf, drResourcePrefix, stackName } from "../src/config/naming";
 
 async function run(argv: string[]) {
   const { code, out, err } = await runCapturing(drDrillTool, argv);

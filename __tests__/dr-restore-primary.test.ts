@@ -1,7 +1,7 @@
 import { environments } from "../src/config";
-import { withFailBack } from "../src/config/fail-back-example";
-import { validateConfigs } from "../src/config/validate";
-import { databaseIdentifier } from "../src/stacks/data-alarm-definitions";
+import { withFailBack } from "../src/config/environments/fail-back-example";
+import { validateConfigs } from "../src/config/rules/validate";
+import { databaseIdentifier } from "../src/stacks/data/data-alarm-definitions";
 import { runTool } from "../scripts/cli/command-line";
 import { drRestorePrimaryTool } from "../scripts/dr-restore-primary/cli";
 import { InstanceFacts, planPrimaryRestore, RdsPort, SnapshotFacts } from "../scripts/dr-restore-primary/restore-primary";
@@ -123,7 +123,7 @@ describe("npm run dr:restore-primary: checks the snapshot a fail back restores, 
       expect(await runTool(tool, ["--env", "nowhere", "--snapshot", "x"])).toBe(2);
       expect(await runTool(tool, ["--env", "production", "--snapshot", "auth-production-missing"])).toBe(1);
       expect(await runTool(tool, ["--env", "production", "--snapshot", "auth-production-failback"])).toBe(0);
-      expect(output.join("\n")).toContain("dr:restore-primary: 1. Set dr.failBack in src/config/production.ts");
+      expect(output.join("\n")).toContain("dr:restore-primary: 1. Set dr.failBack in src/config/environments/production.ts");
     } finally {
       for (const spy of [...spies, write]) spy.mockRestore();
     }

@@ -1,15 +1,15 @@
 import { Testing } from "cdktf";
 import { environments } from "../src/config";
-import { GUARDDUTY_FEATURES } from "../src/config/accounts-schema";
-import { organizationMemberLayout } from "../src/config/layouts";
-import type { EnvironmentConfig } from "../src/config/schema";
-import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
-import { validateConfigs } from "../src/config/validate";
-import { CIS_METRIC_FILTERS } from "../src/constructs/monitoring/filter-patterns";
+import { GUARDDUTY_FEATURES } from "../src/config/schema/accounts-schema";
+import { organizationMemberLayout } from "../src/config/environments/layouts";
+import type { EnvironmentConfig } from "../src/config/schema/schema";
+import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/schema/security-schema";
+import { validateConfigs } from "../src/config/rules/validate";
+import { CIS_METRIC_FILTERS } from "../src/compliance/filter-patterns";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
-import { DrDataStack } from "../src/stacks/dr-data-stack";
-import { DrNetworkStack } from "../src/stacks/dr-network-stack";
-import { drTrailLogGroupName, drTrailName } from "../src/stacks/naming";
+import { DrDataStack } from "../src/stacks/dr/dr-data-stack";
+import { DrNetworkStack } from "../src/stacks/dr/dr-network-stack";
+import { drTrailLogGroupName, drTrailName } from "../src/config/naming";
 import { drillSteps } from "../scripts/dr-drill/drill";
 import { Block, Synthesized, synthEveryStack, validConfig } from "./support/synth";
 

@@ -1,9 +1,9 @@
 import { Testing } from "cdktf";
 import { environments } from "../src/config";
-import { withFailBack } from "../src/config/fail-back-example";
+import { withFailBack } from "../src/config/environments/fail-back-example";
 import { RESTORE_CREATE_TIMEOUT_MINUTES } from "../src/config/restore-budget";
-import { validateConfigs } from "../src/config/validate";
-import { DataStack } from "../src/stacks/data-stack";
+import { validateConfigs } from "../src/config/rules/validate";
+import { DataStack } from "../src/stacks/data/data-stack";
 import { Block, Synthesized, editedConfig, referenceTo, synthEnvironment } from "./support/synth";
 
 // Fail back: the primary database restored from a snapshot copied back from the DR region, as a

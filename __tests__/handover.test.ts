@@ -1,5 +1,5 @@
-import { appHandover } from "../src/stacks/app-handover";
-import { readHandover } from "../src/stacks/handover";
+import { appHandover } from "../src/stacks/app/app-handover";
+import { readHandover } from "../src/stacks/shared/handover";
 import { handovers } from "../src/stacks/handovers";
 import { ENVIRONMENTS, LAYERS, SYNTH_DIR, synthEnvironment } from "./support/synth";
 import { readFileSync } from "fs";

@@ -3,7 +3,7 @@ import { join } from "path";
 import { comparePowers, identityPowers, renderPowers, type IdentityPowers } from "../scripts/iam/powers";
 import { iamTool } from "../scripts/iam/cli";
 import { renderIamSection, renderReport } from "../scripts/plan-report/report";
-import { ciRoleName, stackName } from "../src/stacks/naming";
+import { ciRoleName, stackName } from "../src/config/naming";
 import { runCapturing } from "./support/run-tool";
 import { SYNTH_DIR } from "./support/synth";
 

@@ -1,6 +1,6 @@
 import { packPolicies } from "../src/iam/ci-policies";
 import { environmentPolicies } from "../src/iam/environment-policies";
-import { ciRoleName, drTrailName, permissionsBoundaryArn, stackName, stateKey, stateKeyAlias } from "../src/stacks/naming";
+import { ciRoleName, drTrailName, permissionsBoundaryArn, stackName, stateKey, stateKeyAlias } from "../src/config/naming";
 import { documentJson, simulate, type Identity } from "./support/iam-simulator";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 

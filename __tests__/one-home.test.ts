@@ -23,35 +23,35 @@ describe("one home per release fact: a copy that reappears fails here", () => {
     expect(definingFiles(/greenTrafficPercent\s*<=?\s*\d|green_traffic_percent\s*<=?\s*\d/)).toEqual(["src/release/release-state.ts"]);
   });
 
-  test("stack names: only stackName() in src/stacks/naming.ts builds them; no file spells one out", () => {
+  test("stack names: only stackName() in src/config/naming.ts builds them; no file spells one out", () => {
     expect(definingFiles(/auth-\$\{[^}]+\}-(bootstrap|security|registry|network|data|app)\b/)).toEqual([]);
-    expect(definingFiles(/`\$\{resourcePrefix\(environment\)\}-\$\{layer\}`/)).toEqual(["src/stacks/naming.ts"]);
+    expect(definingFiles(/`\$\{resourcePrefix\(environment\)\}-\$\{layer\}`/)).toEqual(["src/config/naming.ts"]);
     // Reading one back is parseStackName()'s job, beside it.
-    expect(definingFiles(/\^auth-/)).toEqual(["src/stacks/naming.ts"]);
+    expect(definingFiles(/\^auth-/)).toEqual(["src/config/naming.ts"]);
   });
 
-  test("resource names: only src/stacks/naming.ts joins the service prefix and an environment; src/ and scripts/ call its functions", () => {
+  test("resource names: only src/config/naming.ts joins the service prefix and an environment; src/ and scripts/ call its functions", () => {
     // `auth-${environment}-postgres`, `/auth/${env}/service`, "auth-" + env: each rebuilds a name naming.ts owns.
     const rebuilt = /`[^`\n]*(\bauth-|\/auth\/)\$\{[^`\n]*`|["']auth-["']\s*\+|["']\/auth\/["']\s*\+/;
-    const offenders = files.filter(({ path }) => path !== "src/stacks/naming.ts").flatMap(({ path, text }) =>
+    const offenders = files.filter(({ path }) => path !== "src/config/naming.ts").flatMap(({ path, text }) =>
       text.split("\n").flatMap((line, index) => (rebuilt.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
     );
     expect(offenders).toEqual([]);
     // The one home itself still builds them (so the pattern above is the shape naming.ts uses).
-    expect(rebuilt.test(files.find(({ path }) => path === "src/stacks/naming.ts")!.text)).toBe(true);
+    expect(rebuilt.test(files.find(({ path }) => path === "src/config/naming.ts")!.text)).toBe(true);
   });
 
-  test("the instance classes: one table, DB_INSTANCE_CLASSES in src/config/catalogue.ts (validation, max_connections and the alarms read it)", () => {
-    expect(definingFiles(/["']db\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
-    expect(definingFiles(/["']cache\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/catalogue.ts"]);
+  test("the instance classes: one table, DB_INSTANCE_CLASSES in src/config/schema/catalogue.ts (validation, max_connections and the alarms read it)", () => {
+    expect(definingFiles(/["']db\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/schema/catalogue.ts"]);
+    expect(definingFiles(/["']cache\.[a-z0-9]+\.[a-z0-9]+["']\s*:/)).toEqual(["src/config/schema/catalogue.ts"]);
   });
 
-  test("the layer list: LAYERS in src/stacks/naming.ts", () => {
-    expect(definingFiles(/["']bootstrap["'],\s*["'](security|registry|network)["']/)).toEqual(["src/stacks/naming.ts"]);
+  test("the layer list: LAYERS in src/config/naming.ts", () => {
+    expect(definingFiles(/["']bootstrap["'],\s*["'](security|registry|network)["']/)).toEqual(["src/config/naming.ts"]);
   });
 
-  test("the image digest pattern: DIGEST_PATTERN in src/release/release-state.ts", () => {
-    expect(definingFiles(/sha256:\[0-9a-f\]\{64\}/)).toEqual(["src/release/release-state.ts"]);
+  test("the image digest pattern: DIGEST_PATTERN in src/config/schema/image-references.ts", () => {
+    expect(definingFiles(/sha256:\[0-9a-f\]\{64\}/)).toEqual(["src/config/schema/image-references.ts"]);
   });
 
   test("the service port: app.port in the config; no source file names a port number for the service", () => {

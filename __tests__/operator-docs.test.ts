@@ -7,11 +7,11 @@ import { generatedFiles, sections } from "../scripts/docs/pages";
 import { diagramEnvironment, stackGraphOf } from "../scripts/docs/stack-graph";
 import { markdownFiles } from "./support/markdown";
 import { buildApp } from "../src/app";
-import { deployOrder } from "../src/stacks/deploy-order";
+import { deployOrder } from "../src/stacks/shared/deploy-order";
 import versions from "../versions.json";
 import { LAMBDA_NODE_BUNDLE_TARGET, LAMBDA_NODE_RUNTIME } from "../src/constructs/compute/lambda-runtime";
 import { ENVIRONMENTS, LAYERS, SYNTH_DIR, synthEnvironment, synthEveryStack, validConfig } from "./support/synth";
-import { ALL_LAYERS, RESTORE_LAYERS, stackName } from "../src/stacks/naming";
+import { ALL_LAYERS, RESTORE_LAYERS, stackName } from "../src/config/naming";
 
 const read = (path: string) => readFileSync(join(__dirname, "..", path), "utf8");
 

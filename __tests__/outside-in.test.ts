@@ -4,8 +4,8 @@ import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { inflateRawSync } from "zlib";
 import { CANARY_HANDLER, CANARY_PACKAGE_FOLDER, CANARY_SOURCE } from "../src/constructs/monitoring/login-canary";
-import { canaryName, globalSiteName, heartbeatRuleNames } from "../src/stacks/naming";
-import { validateConfigs } from "../src/config/validate";
+import { canaryName, globalSiteName, heartbeatRuleNames } from "../src/config/naming";
+import { validateConfigs } from "../src/config/rules/validate";
 import { editedConfig, referenceTo, SYNTH_DIR, synthEveryStack, validConfig } from "./support/synth";
 
 /**

@@ -1,7 +1,7 @@
-import { GUARDDUTY_FEATURES } from "../src/config/accounts-schema";
-import { organizationMemberLayout, sharedAccountLayout } from "../src/config/layouts";
-import type { EnvironmentConfig } from "../src/config/schema";
-import { validateConfigs } from "../src/config/validate";
+import { GUARDDUTY_FEATURES } from "../src/config/schema/accounts-schema";
+import { organizationMemberLayout, sharedAccountLayout } from "../src/config/environments/layouts";
+import type { EnvironmentConfig } from "../src/config/schema/schema";
+import { validateConfigs } from "../src/config/rules/validate";
 import { environments } from "../src/config";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import type { AccountReader, DetectorView, TrailView } from "../scripts/preflight/ports";

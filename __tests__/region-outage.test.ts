@@ -1,4 +1,4 @@
-import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
+import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/schema/security-schema";
 import { Page, PagingWorld, PUBLISHER, readPagingWorld, simulate, Topic } from "./support/paging-world";
 import { synthEveryStack, validConfig } from "./support/synth";
 

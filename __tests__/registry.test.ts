@@ -2,7 +2,7 @@ import { movedLease } from "../src/constructs/release/release-state-table";
 import { PROTECTED_IMAGES_KEPT, releaseTagPrefix } from "../src/release/image-protection";
 import { AL2023_AMI_PARAMETER, releaseLeaseParameterName, releaseStateParameterName } from "../src/release/release-state";
 import { RELEASE_TABLE_HASH_KEY, seededReleaseItem } from "../src/release/release-store";
-import { releaseTableName } from "../src/stacks/naming";
+import { releaseTableName } from "../src/config/naming";
 import { callerSubject, IMAGE_WORKFLOW } from "../src/constructs/ci/reusable-workflow-subject";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 

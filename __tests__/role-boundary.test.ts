@@ -1,5 +1,5 @@
 import { environmentPolicies } from "../src/iam/environment-policies";
-import { applyingIdentity, ciRoleName, parseStackName, permissionsBoundaryArn, platformBoundaryArn, stateKeyAlias } from "../src/stacks/naming";
+import { applyingIdentity, ciRoleName, parseStackName, permissionsBoundaryArn, platformBoundaryArn, stateKeyAlias } from "../src/config/naming";
 import { simulate, type Identity } from "./support/iam-simulator";
 import { ENVIRONMENTS, synthEveryStack, validConfig } from "./support/synth";
 

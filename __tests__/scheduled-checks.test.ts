@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { validateConfigs } from "../src/config/validate";
+import { validateConfigs } from "../src/config/rules/validate";
 import { CostSnapshot, costFindings } from "../scripts/scheduled/cost-check";
-import { databaseIdentifier } from "../src/stacks/data-alarm-definitions";
+import { databaseIdentifier } from "../src/stacks/data/data-alarm-definitions";
 import type { AccountCertificate } from "../scripts/scheduled/certificates";
 import { checkCertificates, CERTIFICATE_WARNING_DAYS } from "../scripts/scheduled/certificates";
 import { runCheck, scheduledCheckTool } from "../scripts/scheduled/cli";

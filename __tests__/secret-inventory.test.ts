@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
-import { DrAppStack } from "../src/stacks/dr-app-stack";
-import { DrDataStack } from "../src/stacks/dr-data-stack";
+import { DrAppStack } from "../src/stacks/dr/dr-app-stack";
+import { DrDataStack } from "../src/stacks/dr/dr-data-stack";
 import { ENVIRONMENTS, Synthesized, synthEnvironment, validConfig } from "./support/synth";
 
 /** One secret of an environment: where it is handed over, what rotates it, what alerts on its failed rotations. */

@@ -1,8 +1,8 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/security-schema";
-import { ConfigError, validateConfigs } from "../src/config/validate";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../src/constructs/monitoring/filter-patterns";
+import { GUARDDUTY_SEVERITY_FLOOR } from "../src/config/schema/security-schema";
+import { ConfigError, validateConfigs } from "../src/config/rules/validate";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../src/compliance/filter-patterns";
 import { fsbpStandardArn } from "../src/constructs/security/threat-detection";
 import { matchesEventPattern } from "./support/event-pattern";
 import { alarmState, MetricData } from "./support/fake-cloudwatch-alarms";

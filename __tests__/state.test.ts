@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { addEnvironment } from "../src/app";
-import { validateConfigs } from "../src/config/validate";
-import { BootstrapStack } from "../src/stacks/bootstrap-stack";
+import { validateConfigs } from "../src/config/rules/validate";
+import { BootstrapStack } from "../src/stacks/bootstrap/bootstrap-stack";
 import { ENVIRONMENTS, Synthesized, editedConfig, referenceTo, synthEnvironment, validConfig } from "./support/synth";
 
 describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {

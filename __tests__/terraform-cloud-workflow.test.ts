@@ -4,7 +4,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { parse } from "yaml";
 import { environments } from "../src/config";
-import { LAYERS } from "../src/stacks/naming";
+import { LAYERS } from "../src/config/naming";
 
 /** The registered environments in promotion order (src/config/index.ts): the matrices are generated from them. */
 const ENVIRONMENTS = Object.keys(environments);

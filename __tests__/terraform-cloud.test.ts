@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
-import { validateConfigs } from "../src/config/validate";
-import { applyingIdentity, LAYERS } from "../src/stacks/naming";
-import { BootstrapStack } from "../src/stacks/bootstrap-stack";
+import { validateConfigs } from "../src/config/rules/validate";
+import { applyingIdentity, LAYERS } from "../src/config/naming";
+import { BootstrapStack } from "../src/stacks/bootstrap/bootstrap-stack";
 import { Block, Synthesized, editedConfig, referenceTo, synthEnvironment } from "./support/synth";
 
 /**

@@ -14,7 +14,7 @@ import {
   stateWithOutputs,
 } from "../scripts/terraform-proof/overrides";
 import { EXAMPLE_AMI_ID, EXAMPLE_RELEASE_STATE, parseReleaseState } from "../src/release/release-state";
-import { dataHandover } from "../src/stacks/data-handover";
+import { dataHandover } from "../src/stacks/data/data-handover";
 import { ENVIRONMENTS, SYNTH_DIR, synthEnvironment } from "./support/synth";
 
 describe("offline proof harness: overrides written into the stack copies", () => {

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { Testing } from "cdktf";
-import { REQUIRED_TERRAFORM_VERSION } from "../src/stacks/base-stack";
-import { DrAppStack } from "../src/stacks/dr-app-stack";
-import { DrDataStack } from "../src/stacks/dr-data-stack";
+import { REQUIRED_TERRAFORM_VERSION } from "../src/stacks/shared/base-stack";
+import { DrAppStack } from "../src/stacks/dr/dr-app-stack";
+import { DrDataStack } from "../src/stacks/dr/dr-data-stack";
 import { SYNTH_DIR, validConfig } from "./support/synth";
 
 /**

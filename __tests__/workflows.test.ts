@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 import { environments } from "../src/config";
-import { ALL_LAYERS, applyingIdentity, LAYERS, PILOT_LIGHT_LAYERS, PLATFORM_LAYERS, RESTORE_LAYERS } from "../src/stacks/naming";
+import { ALL_LAYERS, applyingIdentity, LAYERS, PILOT_LIGHT_LAYERS, PLATFORM_LAYERS, RESTORE_LAYERS } from "../src/config/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** The registered environments, in promotion order: what the generated jobs and matrices list. */

@@ -3,7 +3,7 @@
 // print the app's stderr twice), and no file is written.
 import { environments } from "../src/config";
 import { selectedEnvironment } from "../src/config/selected-environment";
-import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/validate";
+import { ConfigError, selectEnvironments, validateConfigs } from "../src/config/rules/validate";
 
 try {
   selectEnvironments(validateConfigs(environments), selectedEnvironment());

@@ -4,8 +4,8 @@ import { mkdtempSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { buildApp } from "../src/app";
-import { ConfigError } from "../src/config/validate";
-import { deployOrder } from "../src/stacks/deploy-order";
+import { ConfigError } from "../src/config/rules/validate";
+import { deployOrder } from "../src/stacks/shared/deploy-order";
 import { EXIT, UsageError, main, parseCommandLine } from "./cli/command-line";
 
 const USAGE = `usage: npm run stacks [-- --env ENV]

@@ -1,22 +1,22 @@
 import { App } from "cdktf";
 import { join, resolve } from "path";
 import { environments } from "./config";
-import type { EnvironmentConfig } from "./config/schema";
+import type { EnvironmentConfig } from "./config/schema/schema";
 import type { RestoreMode } from "./config/restore-mode";
-import { selectEnvironments, validateConfigs } from "./config/validate";
+import { selectEnvironments, validateConfigs } from "./config/rules/validate";
 import { repairHclRendering } from "./hcl-output";
 import { projectRoot } from "./project-root";
-import { AppStack } from "./stacks/app-stack";
-import { stackName } from "./stacks/naming";
-import { BootstrapStack } from "./stacks/bootstrap-stack";
-import { DataStack } from "./stacks/data-stack";
-import { DrAppStack } from "./stacks/dr-app-stack";
-import { DrDataStack } from "./stacks/dr-data-stack";
-import { DrNetworkStack } from "./stacks/dr-network-stack";
-import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/local-state";
-import { NetworkStack } from "./stacks/network-stack";
-import { RegistryStack } from "./stacks/registry-stack";
-import { SecurityStack } from "./stacks/security-stack";
+import { AppStack } from "./stacks/app/app-stack";
+import { stackName } from "./config/naming";
+import { BootstrapStack } from "./stacks/bootstrap/bootstrap-stack";
+import { DataStack } from "./stacks/data/data-stack";
+import { DrAppStack } from "./stacks/dr/dr-app-stack";
+import { DrDataStack } from "./stacks/dr/dr-data-stack";
+import { DrNetworkStack } from "./stacks/dr/dr-network-stack";
+import { LOCAL_STATE_FOLDER, localStateFile } from "./stacks/shared/local-state";
+import { NetworkStack } from "./stacks/network/network-stack";
+import { RegistryStack } from "./stacks/registry/registry-stack";
+import { SecurityStack } from "./stacks/security/security-stack";
 
 export interface AppOptions {
   /** Name of the one environment to synthesize; all when unset. */

@@ -2,7 +2,7 @@ import { AlarmFactory } from "../../src/constructs/monitoring/alarm-factory";
 import { AlertTopic } from "../../src/constructs/monitoring/alert-topic";
 import { CisTrailAlarms } from "../../src/constructs/monitoring/cis-trail-alarms";
 import { EncryptedLogGroup, logsCanUseKey } from "../../src/constructs/monitoring/encrypted-log-group";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../../src/constructs/monitoring/filter-patterns";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../../src/compliance/filter-patterns";
 import { LogEventAlarm } from "../../src/constructs/monitoring/log-event-alarm";
 import { natGatewayAlarmDefinitions } from "../../src/constructs/monitoring/nat-gateway-alarms";
 import { SecurityFindingAlerts } from "../../src/constructs/monitoring/security-finding-alerts";

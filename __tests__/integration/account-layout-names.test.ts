@@ -11,8 +11,8 @@ import { join } from "path";
 import { App } from "cdktf";
 import { addEnvironment, buildApp } from "../../src/app";
 import { environments } from "../../src/config";
-import { sharedAccountLayout } from "../../src/config/layouts";
-import { checkedEnvironmentConfigSchema } from "../../src/config/environment-rules";
+import { sharedAccountLayout } from "../../src/config/environments/layouts";
+import { checkedEnvironmentConfigSchema } from "../../src/config/rules/environment-rules";
 
 /** Top-level attributes that name a resource in its scope. */
 const NAME_ATTRIBUTES = ["name", "name_prefix", "bucket", "analyzer_name", "alarm_name", "function_name", "dashboard_name", "identifier", "replication_group_id", "url", "vault_name", "plan_name", "role_name"];

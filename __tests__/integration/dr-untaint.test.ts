@@ -14,8 +14,8 @@ import { drUntaintTool, untaintTarget } from "../../scripts/dr-untaint/cli";
 import { RESTORED_STORE_TYPES, untaintRestoredStores } from "../../scripts/dr-untaint/untaint";
 import { missingToolchain } from "../../scripts/terraform-proof/terraform";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { DrDataStack } from "../../src/stacks/dr-data-stack";
-import { stackName } from "../../src/stacks/naming";
+import { DrDataStack } from "../../src/stacks/dr/dr-data-stack";
+import { stackName } from "../../src/config/naming";
 import { runCapturing } from "../support/run-tool";
 import { validConfig } from "../support/synth";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { buildApp } from "../../src/app";
 import { environments } from "../../src/config";
-import { validateConfigs } from "../../src/config/validate";
+import { validateConfigs } from "../../src/config/rules/validate";
 import { mappedActions, packPolicies } from "../../src/iam/ci-policies";
 import { arnPatterns, GLOBAL_SERVICES } from "../../src/iam/arn-patterns";
 import { environmentPolicies, layersOf } from "../../src/iam/environment-policies";

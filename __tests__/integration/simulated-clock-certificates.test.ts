@@ -6,9 +6,9 @@
  */
 import { Testing } from "cdktf";
 import { environments } from "../../src/config";
-import { validateConfigs } from "../../src/config/validate";
-import { AppStack } from "../../src/stacks/app-stack";
-import { DrNetworkStack } from "../../src/stacks/dr-network-stack";
+import { validateConfigs } from "../../src/config/rules/validate";
+import { AppStack } from "../../src/stacks/app/app-stack";
+import { DrNetworkStack } from "../../src/stacks/dr/dr-network-stack";
 import { daysToExpiry, evaluateAlarm, FakeAlarm, FakeCertificate, PUBLIC_VALIDITY_DAYS, RENEWAL_WINDOW_DAYS, renewIfEligible } from "../support/fake-acm";
 
 const DAY = 86_400_000;

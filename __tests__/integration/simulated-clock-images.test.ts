@@ -8,13 +8,13 @@
  */
 import { Testing } from "cdktf";
 import { environments } from "../../src/config";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { validateConfigs } from "../../src/config/validate";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { validateConfigs } from "../../src/config/rules/validate";
 import { imageRegions, releaseTagPrefix } from "../../src/release/image-protection";
 import { ReleaseState, seedReleaseState } from "../../src/release/release-state";
 import { referencedDigests } from "../../src/release/image-protection";
-import { DrNetworkStack } from "../../src/stacks/dr-network-stack";
-import { RegistryStack } from "../../src/stacks/registry-stack";
+import { DrNetworkStack } from "../../src/stacks/dr/dr-network-stack";
+import { RegistryStack } from "../../src/stacks/registry/registry-stack";
 import { EnvironmentFacts, runRelease } from "../../scripts/release/orchestrator";
 import { releaseTagger } from "../../scripts/release/release-tags";
 import { EXIT } from "../../scripts/cli/command-line";

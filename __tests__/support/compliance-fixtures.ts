@@ -1,7 +1,7 @@
 import type { Block, TerraformJson } from "../../src/compliance/model";
 import type { RuleId } from "../../src/compliance/rules";
-import { GUARDDUTY_FEATURES } from "../../src/config/accounts-schema";
-import { CIS_METRIC_FILTERS } from "../../src/constructs/monitoring/filter-patterns";
+import { GUARDDUTY_FEATURES } from "../../src/config/schema/accounts-schema";
+import { CIS_METRIC_FILTERS } from "../../src/compliance/filter-patterns";
 
 /**
  * For every rule: a small compliant stack (as cdk.tf.json would hold it) and the edit that

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { environments } from "../../src/config";
-import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema";
-import { ALL_LAYERS, LAYERS, Layer, stackName } from "../../src/stacks/naming";
-import { validateConfigs } from "../../src/config/validate";
+import type { EnvironmentConfig, EnvironmentConfigInput } from "../../src/config/schema/schema";
+import { ALL_LAYERS, LAYERS, Layer, stackName } from "../../src/config/naming";
+import { validateConfigs } from "../../src/config/rules/validate";
 
 /** A resource or data block as it appears in cdk.tf.json. */
 export type Block = Record<string, any>;
@@ -76,8 +76,8 @@ export function editedConfig(name: keyof typeof environments, edit: (config: Env
   return copy;
 }
 
-// The one layer list (src/stacks/naming.ts), in deploy order.
-export { LAYERS } from "../../src/stacks/naming";
+// The one layer list (src/config/naming.ts), in deploy order.
+export { LAYERS } from "../../src/config/naming";
 export type LayerName = Layer;
 
 /** Where the global setup synthesized the app (the real bundle, all environments). */

@@ -3,7 +3,7 @@ import { join } from "path";
 import { parse } from "yaml";
 import { addEnvironment } from "../../scripts/mutation/add-environment";
 import { scratchCopy, ScratchCopy } from "../../scripts/mutation/scratch-copy";
-import { LAYERS, stackName } from "../../src/stacks/naming";
+import { LAYERS, stackName } from "../../src/config/naming";
 
 /**
  * Adding an environment is one step in code (docs/how-to/add-an-environment.md): in a scratch copy
@@ -35,10 +35,10 @@ describe("adding an environment is a config file and a registration line; workfl
 
   test("the change is exactly the config file and the registration", () => {
     // The copy is not a repository: compare its config folder with the original's.
-    const added = readdirSync(join(copy.dir, "src", "config")).filter((file) => !existsSync(join(ROOT, "src", "config", file)));
+    const added = readdirSync(join(copy.dir, "src", "config", "environments")).filter((file) => !existsSync(join(ROOT, "src", "config", "environments", file)));
     expect(added).toEqual([`${NAME}.ts`]);
     const index = readFileSync(join(copy.dir, "src", "config", "index.ts"), "utf8");
-    expect(index).toContain(`import { ${NAME} } from "./${NAME}";`);
+    expect(index).toContain(`import { ${NAME} } from "./environments/${NAME}";`);
     expect(index).toMatch(new RegExp(`export const environments = \\{ ${NAME}, `));
   });
 

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { affectedTests, applyEdits, productionMutation } from "../../scripts/mutation/config-mutation";
 import { scratchCopy, ScratchCopy } from "../../scripts/mutation/scratch-copy";
-import { stackName } from "../../src/stacks/naming";
+import { stackName } from "../../src/config/naming";
 
 /**
  * One home for every value (issue #26): in a scratch copy, the production DB instance class and two

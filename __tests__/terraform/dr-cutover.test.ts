@@ -12,8 +12,8 @@ import { Testing } from "cdktf";
 import { providerOverride, TerraformJson } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { environments } from "../../src/config";
-import { validateConfigs } from "../../src/config/validate";
-import { DrAppStack } from "../../src/stacks/dr-app-stack";
+import { validateConfigs } from "../../src/config/rules/validate";
+import { DrAppStack } from "../../src/stacks/dr/dr-app-stack";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`DR cutover tests need Terraform: ${missing}`);

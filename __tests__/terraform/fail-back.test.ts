@@ -15,7 +15,7 @@ import { Construct } from "constructs";
 import { backendOverride, providerOverride, TerraformJson } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { PER_INSTANCE_TYPES, PostgresDatabase, PostgresDatabaseProps } from "../../src/constructs/data/postgres-database";
-import { forgetResources } from "../../src/stacks/forget-resources";
+import { forgetResources } from "../../src/stacks/shared/forget-resources";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`fail back tests need Terraform: ${missing}`);

@@ -13,7 +13,7 @@ import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/t
 import { NO_IMAGE_STATUS, ReleaseStateReader } from "../../src/constructs/release/release-state-reader";
 import { EXAMPLE_AMI_ID, ReleaseState, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
 import { RELEASE_ITEM } from "../../src/release/release-store";
-import { releaseTableName } from "../../src/stacks/naming";
+import { releaseTableName } from "../../src/config/naming";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`release state tests need Terraform: ${missing}`);

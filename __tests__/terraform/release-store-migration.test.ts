@@ -14,7 +14,7 @@ import { providerOverride, TerraformJson } from "../../scripts/terraform-proof/o
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { movedLease, ReleaseStateTable } from "../../src/constructs/release/release-state-table";
 import { EXAMPLE_RELEASE_STATE, releaseLeaseParameterName, releaseStateParameterName, serializeReleaseState } from "../../src/release/release-state";
-import { releaseTableName } from "../../src/stacks/naming";
+import { releaseTableName } from "../../src/config/naming";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`release store migration tests need Terraform: ${missing}`);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { environmentPolicies } from "../../src/iam/environment-policies";
-import { applyingIdentity, parseStackName } from "../../src/stacks/naming";
+import { applyingIdentity, parseStackName } from "../../src/config/naming";
 import { simulate, type Identity } from "../support/iam-simulator";
 import { roleRequests } from "../support/role-grants";
 import { ENVIRONMENTS, validConfig } from "../support/synth";

@@ -14,12 +14,12 @@ import { DATA_SOURCE_EXAMPLES } from "../../scripts/terraform-proof/data-source-
 import { backendOverride, providerOverride, standInDataSources, TerraformJson } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { environments } from "../../src/config";
-import { organizationMemberLayout } from "../../src/config/layouts";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { validateConfigs } from "../../src/config/validate";
-import { BootstrapStack } from "../../src/stacks/bootstrap-stack";
-import { DrNetworkStack } from "../../src/stacks/dr-network-stack";
-import { SecurityStack } from "../../src/stacks/security-stack";
+import { organizationMemberLayout } from "../../src/config/environments/layouts";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { validateConfigs } from "../../src/config/rules/validate";
+import { BootstrapStack } from "../../src/stacks/bootstrap/bootstrap-stack";
+import { DrNetworkStack } from "../../src/stacks/dr/dr-network-stack";
+import { SecurityStack } from "../../src/stacks/security/security-stack";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`singleton mode migration tests need Terraform: ${missing}`);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { stackNamePrefix } from "../../src/stacks/naming";
+import { stackNamePrefix } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { alarmRows, AlarmRow, renderMarkdown, renderTable } from "./catalog";
 

@@ -6,10 +6,10 @@ import { execFile, spawn } from "child_process";
 import { join } from "path";
 import { promisify } from "util";
 import { environments } from "../../src/config";
-import { selectEnvironments, validateConfigs, ConfigError } from "../../src/config/validate";
+import { selectEnvironments, validateConfigs, ConfigError } from "../../src/config/rules/validate";
 import { projectRoot } from "../../src/project-root";
-import { stackName } from "../../src/stacks/naming";
-import { LOCAL_STATE_FOLDER, localStateFile } from "../../src/stacks/local-state";
+import { stackName } from "../../src/config/naming";
+import { LOCAL_STATE_FOLDER, localStateFile } from "../../src/stacks/shared/local-state";
 import { EXIT, UsageError, main, parseCommandLine } from "../cli/command-line";
 import { migrateLocalState } from "./migrate";
 

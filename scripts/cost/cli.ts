@@ -9,7 +9,7 @@ import { join } from "path";
 import { environments, validateConfigs } from "../../src/config";
 import { estimateEnvironment } from "../../src/cost/estimate";
 import { Format, FORMATS, render } from "../../src/cost/render";
-import { parseStackName } from "../../src/stacks/naming";
+import { parseStackName } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 
 const USAGE = `usage: npm run cost -- --env ENV [--format table|json|markdown] [--synth-dir DIR]

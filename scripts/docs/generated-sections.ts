@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "fs";
 import { join, relative } from "path";
 import { z } from "zod";
 import { environments } from "../../src/config";
-import { environmentConfigSchema } from "../../src/config/schema";
-import { validateConfigs } from "../../src/config/validate";
+import { environmentConfigSchema } from "../../src/config/schema/schema";
+import { validateConfigs } from "../../src/config/rules/validate";
 import versions from "../../versions.json";
 
 type JsonSchema = Record<string, any>;

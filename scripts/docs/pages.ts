@@ -16,6 +16,7 @@ import { COST_KNOBS_PAGE, costKnobsPage } from "./cost-knobs";
 import { configReference, testCatalog, versionTable, withGeneratedSections } from "./generated-sections";
 import { helpText } from "./npm-scripts";
 import { stackDiagram, stackGraph, StackNode, stacksPage } from "./stack-graph";
+import { roomsTable } from "../import-cycles/rooms";
 
 export const ALARMS_PAGE = "docs/reference/alarms.md";
 
@@ -57,6 +58,7 @@ export function sections(graph: () => readonly StackNode[]): Record<string, { re
     versions: { file: "docs/reference/versions.md", render: versionTable },
     tests: { file: "docs/reference/tests.md", render: () => testCatalog() },
     "compliance-rules": { file: "docs/reference/compliance-rules.md", render: () => renderRuleCatalogue(RULES) },
+    rooms: { file: "docs/explanation/architecture.md", render: () => roomsTable() },
   };
 }
 

@@ -1,6 +1,6 @@
 /** npm run dr:drill -- --env ENV --dry-run: prints the quarterly DR drill's steps, what each creates, and its budget. */
 import { environments } from "../../src/config";
-import { ConfigError, validateConfigs } from "../../src/config/validate";
+import { ConfigError, validateConfigs } from "../../src/config/rules/validate";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { drillSteps, renderDrill } from "./drill";
 

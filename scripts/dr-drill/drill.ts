@@ -3,12 +3,12 @@
  * down. Pure: everything comes from the environment's config, so `--dry-run` needs no AWS and the
  * runbook test can hold docs/how-to/disaster-recovery.md to the same steps and budgets.
  */
-import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
-import type { EnvironmentConfig } from "../../src/config/schema";
+import { databaseIdentifier } from "../../src/stacks/data/data-alarm-definitions";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, drTrailName, finalSnapshotName, stackName } from "../../src/stacks/naming";
-import { drTrailStored } from "../../src/stacks/dr-trail";
+import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, drTrailName, finalSnapshotName, stackName } from "../../src/config/naming";
+import { drTrailStored } from "../../src/stacks/dr/dr-trail";
 
 export interface DrillStep {
   /** Short name, as the runbook's drill table names it. */

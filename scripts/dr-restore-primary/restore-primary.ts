@@ -5,10 +5,10 @@
  * and forgets the instance it replaces without destroying it). It changes nothing itself: the
  * restore is a reviewed config change and a planned deploy, like every other change.
  */
-import type { EnvironmentConfig } from "../../src/config/schema";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
 import { EXPORTED_POSTGRES_LOGS, instanceIdentifier } from "../../src/constructs/data/postgres-database";
-import { databaseIdentifier, databaseName } from "../../src/stacks/data-alarm-definitions";
-import { databaseServiceSecretName, stackName } from "../../src/stacks/naming";
+import { databaseIdentifier, databaseName } from "../../src/stacks/data/data-alarm-definitions";
+import { databaseServiceSecretName, stackName } from "../../src/config/naming";
 import { EXIT, ExitCode } from "../cli/command-line";
 
 /** What DescribeDBSnapshots says about a snapshot (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBSnapshot.html). */
@@ -91,7 +91,7 @@ export async function planPrimaryRestore(config: EnvironmentConfig, snapshotArgu
       `snapshot ${snapshot.arn}: available, PostgreSQL ${snapshot.engineVersion}, encrypted with the data key of ${replacedId}`,
       `${replacedId} (${replaced.status}) is replaced by a new instance ${restoredId}; Terraform forgets ${replacedId} and never destroys it`,
       "",
-      `1. Set dr.failBack in src/config/${environment}.ts, and commit it for review:`,
+      `1. Set dr.failBack in src/config/environments/${environment}.ts, and commit it for review:`,
       "",
       "   failBack: {",
       `     snapshot: "${snapshot.arn}",`,

@@ -4,7 +4,7 @@ import { join } from "path";
 import { promisify } from "util";
 import { environments } from "../../src/config";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { stackName } from "../../src/stacks/naming";
+import { stackName } from "../../src/config/naming";
 import { main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { untaintRestoredStores } from "./untaint";
 

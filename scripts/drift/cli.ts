@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { environments } from "../../src/config";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { parseStackName, securityAlertTopicName, stateBucketOf, stateKey } from "../../src/stacks/naming";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { parseStackName, securityAlertTopicName, stateBucketOf, stateKey } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { terraformCli } from "../plan-job/adapters";
 import { guardPolicyFor } from "../plan-report/policy";

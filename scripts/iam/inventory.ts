@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { environments } from "../../src/config";
-import { validateConfigs } from "../../src/config/validate";
+import { validateConfigs } from "../../src/config/rules/validate";
 import { inventoryFile } from "../../src/iam/inventory-store";
 import { projectRoot } from "../../src/project-root";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";

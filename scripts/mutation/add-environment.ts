@@ -14,10 +14,10 @@ export const ENVIRONMENTS_INDEX = "src/config/index.ts";
  * (A real one is usually a copy of staging.ts edited in place; the proof only needs a valid one.)
  */
 export function environmentConfigFile(name: string, accountId: string): string {
-  return `import type { EnvironmentConfigInput } from "./schema";
+  return `import type { EnvironmentConfigInput } from "../schema/schema";
 import { staging } from "./staging";
 
-// Its own account: one account holds one environment per region (src/config/validate.ts says why).
+// Its own account: one account holds one environment per region (src/config/rules/validate.ts says why).
 const { replicateTo: _promotedByStaging, ...registry } = staging.registry;
 
 /** ${name}: a throwaway environment, staging's shape in its own account, state and GitHub environments. */
@@ -44,11 +44,11 @@ export function registerEnvironment(root: string, name: string): void {
   const text = readFileSync(path, "utf8");
   const list = /export const environments = \{ ([^}]*) \} as const;/;
   if (!list.test(text)) throw new Error(`${ENVIRONMENTS_INDEX}: no "export const environments = { ... } as const;" line to register ${name} in`);
-  writeFileSync(path, `import { ${name} } from "./${name}";\n${text.replace(list, (_, names: string) => `export const environments = { ${name}, ${names} } as const;`)}`);
+  writeFileSync(path, `import { ${name} } from "./environments/${name}";\n${text.replace(list, (_, names: string) => `export const environments = { ${name}, ${names} } as const;`)}`);
 }
 
 /** Both steps: the config file and the registration. */
 export function addEnvironment(root: string, name: string, accountId = "333333333333"): void {
-  writeFileSync(join(root, "src", "config", `${name}.ts`), environmentConfigFile(name, accountId));
+  writeFileSync(join(root, "src", "config", "environments", `${name}.ts`), environmentConfigFile(name, accountId));
   registerEnvironment(root, name);
 }

@@ -7,9 +7,9 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "fs";
 import { join, relative } from "path";
-import { DB_INSTANCE_CLASSES } from "../../src/config/catalogue";
-import { validateConfigs } from "../../src/config/validate";
-import { production } from "../../src/config/production";
+import { DB_INSTANCE_CLASSES } from "../../src/config/schema/catalogue";
+import { validateConfigs } from "../../src/config/rules/validate";
+import { production } from "../../src/config/environments/production";
 import { CATALOGUE as PRICES } from "../../src/cost/catalogue";
 
 /** One textual edit of a config file, and what it changes (for picking the tests it can reach). */
@@ -29,13 +29,13 @@ export function productionMutation(): ConfigEdit[] {
   const current = config.data.postgres.instanceClass;
   // Another catalogued class the offline price catalogue prices, so `npm run cost` keeps working.
   const next = Object.keys(DB_INSTANCE_CLASSES).find((name) => name !== current && PRICES.has(`rds-postgres:${name}` as never));
-  if (!next) throw new Error("no second DB instance class is both catalogued and priced (src/config/catalogue.ts, src/cost/catalogue.ts)");
+  if (!next) throw new Error("no second DB instance class is both catalogued and priced (src/config/schema/catalogue.ts, src/cost/catalogue.ts)");
   const { dbConnectionsPercent, dbFreeStoragePercent } = config.alarms.data;
   const thresholds = { dbConnectionsPercent: dbConnectionsPercent - 10, dbFreeStoragePercent: dbFreeStoragePercent + 5 };
   return [
-    { file: "src/config/production.ts", from: `instanceClass: "${current}",`, to: `instanceClass: "${next}",`, keys: ["instanceClass"], oldValues: [current] },
+    { file: "src/config/environments/production.ts", from: `instanceClass: "${current}",`, to: `instanceClass: "${next}",`, keys: ["instanceClass"], oldValues: [current] },
     {
-      file: "src/config/production.ts",
+      file: "src/config/environments/production.ts",
       from: "data: dataAlarmThresholds,",
       to: `data: { ...dataAlarmThresholds, dbConnectionsPercent: ${thresholds.dbConnectionsPercent}, dbFreeStoragePercent: ${thresholds.dbFreeStoragePercent} },`,
       keys: Object.keys(thresholds),

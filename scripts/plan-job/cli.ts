@@ -5,7 +5,7 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { environments } from "../../src/config";
-import { parseStackName, stateKeyAlias } from "../../src/stacks/naming";
+import { parseStackName, stateKeyAlias } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { guardPolicyFor } from "../plan-report/policy";
 import { stateBucketStore, terraformCli } from "./adapters";

@@ -3,7 +3,7 @@
  * changes, from each stack's plan cost (src/cost/plan-delta.ts). Clearly an estimate.
  */
 import type { PlanCost } from "../../src/cost/plan-delta";
-import { parseStackName } from "../../src/stacks/naming";
+import { parseStackName } from "../../src/config/naming";
 
 /** What the section needs of a stack's plan. */
 export interface CostedPlan {

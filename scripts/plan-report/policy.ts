@@ -1,6 +1,6 @@
 /** The guard policy of a stack's environment, read from its config (`ci.guard`). */
 import { environments } from "../../src/config";
-import { parseStackName } from "../../src/stacks/naming";
+import { parseStackName } from "../../src/config/naming";
 import { DEFAULT_POLICY, GuardPolicy } from "./guard";
 
 /** auth-<env>-<layer> → that environment's `ci.guard`; other names get the default (0 days is always blocked). */

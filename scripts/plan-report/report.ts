@@ -10,7 +10,7 @@ import { SUMMARY_FORMAT, SUMMARY_VERSION } from "./plan-input";
 import { renderCostSection } from "./cost-section";
 import type { PlanCost } from "../../src/cost/plan-delta";
 
-import { ALL_LAYERS, parseStackName } from "../../src/stacks/naming";
+import { ALL_LAYERS, parseStackName } from "../../src/config/naming";
 export { STATEFUL_TYPES } from "./guard";
 export type { Action, GuardPolicy, Risk } from "./guard";
 

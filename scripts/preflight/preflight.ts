@@ -5,9 +5,9 @@
  * `existing` and `organization` need it present and as the config expects (GuardDuty's features,
  * the trail logging, FSBP enabled). Pure logic over the AccountReader port.
  */
-import { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT, Singleton, modeOf } from "../../src/config/accounts-schema";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { trailName } from "../../src/stacks/naming";
+import { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT, Singleton, modeOf } from "../../src/config/schema/accounts-schema";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { trailName } from "../../src/config/naming";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../src/constructs/ci/github-oidc-provider";
 import { fsbpStandardArn } from "../../src/constructs/security/threat-detection";
 import type { AccountReader } from "./ports";
@@ -41,7 +41,7 @@ export async function preflight(config: EnvironmentConfig, account: AccountReade
   return [...primary, ...(await preflightRegion(config, drAccount, config.aws.drRegion, DR_REGION_SINGLETONS))];
 }
 
-/** The singletons the pilot light runs in aws.drRegion as well (src/stacks/dr-security-baseline.ts). */
+/** The singletons the pilot light runs in aws.drRegion as well (src/stacks/dr/dr-security-baseline.ts). */
 export const DR_REGION_SINGLETONS: readonly Singleton[] = ["guardDuty", "securityHub"];
 
 async function preflightRegion(config: EnvironmentConfig, account: AccountReader, region: string, singletons: readonly Singleton[]): Promise<SingletonCheck[]> {

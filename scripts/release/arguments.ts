@@ -1,5 +1,5 @@
 /** The release tool's command line, checked before anything touches AWS. Pure. */
-import { DIGEST_PATTERN } from "../../src/release/release-state";
+import { DIGEST_PATTERN } from "../../src/config/schema/image-references";
 import { integerListOption, integerOption, parseCommandLine, UsageError } from "../cli/command-line";
 import type { ReleaseRequest } from "./orchestrator";
 import { parseCheck, SmokeCheck } from "./smoke";

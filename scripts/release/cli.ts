@@ -2,11 +2,11 @@
 import { hostname, userInfo } from "os";
 import { randomUUID } from "crypto";
 import { environments } from "../../src/config";
-import { validateConfigs } from "../../src/config/validate";
+import { validateConfigs } from "../../src/config/rules/validate";
 import { alarmPrefix } from "../../src/constructs/monitoring/alarm-names";
-import { appHandover } from "../../src/stacks/app-handover";
-import { readHandover } from "../../src/stacks/handover";
-import { stackName } from "../../src/stacks/naming";
+import { appHandover } from "../../src/stacks/app/app-handover";
+import { readHandover } from "../../src/stacks/shared/handover";
+import { stackName } from "../../src/config/naming";
 import { EXIT, main, UsageError } from "../cli/command-line";
 import { imageRegions } from "../../src/release/image-protection";
 import { parseReleaseArguments, USAGE } from "./arguments";

@@ -14,7 +14,7 @@
 import { AttributeValue, DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { parseReleaseState, ReleaseState, serializeReleaseState } from "../../src/release/release-state";
 import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../../src/release/release-store";
-import { releaseTableName, stackName } from "../../src/stacks/naming";
+import { releaseTableName, stackName } from "../../src/config/naming";
 import { HeldLease, LeaseAttempt, LeaseLostError, LeaseRecord, ReleaseStore } from "./ports";
 
 export type Item = Record<string, AttributeValue>;

@@ -1,5 +1,5 @@
 /** The scan gate: which findings of an image's scan stop a release. Pure; the findings come from ECR. */
-import { SEVERITIES } from "../../src/config/schema";
+import { SEVERITIES } from "../../src/config/schema/schema";
 
 export type Severity = (typeof SEVERITIES)[number];
 

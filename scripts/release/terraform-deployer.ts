@@ -1,7 +1,7 @@
 /** The app stack, applied with plain Terraform from its synthesized directory. */
 import { spawn } from "child_process";
 import { join } from "path";
-import { stackName } from "../../src/stacks/naming";
+import { stackName } from "../../src/config/naming";
 import type { Deployer } from "./ports";
 
 /** How long an apply waits for another holder of the state lock (a plain deploy, say) before failing. */

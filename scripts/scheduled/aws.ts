@@ -5,7 +5,7 @@ import { DescribeDBInstanceAutomatedBackupsCommand, RDSClient } from "@aws-sdk/c
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { parseReleaseState } from "../../src/release/release-state";
 import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../../src/release/release-store";
-import { releaseTableName } from "../../src/stacks/naming";
+import { releaseTableName } from "../../src/config/naming";
 import type { AccountCertificate, CertificatePort } from "./certificates";
 import type { DrPreflightPort, ReplicatedBackup } from "./dr-preflight";
 

@@ -3,8 +3,8 @@
  * Thin shell over dr-preflight.ts and certificates.ts; see the usage text.
  */
 import { environments } from "../../src/config";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { databaseIdentifier } from "../../src/stacks/data-alarm-definitions";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { databaseIdentifier } from "../../src/stacks/data/data-alarm-definitions";
 import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-line";
 import { githubIssues, syncIssue } from "../drift/issues";
 import { acmCertificates, drPreflightAws } from "./aws";

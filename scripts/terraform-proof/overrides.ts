@@ -1,4 +1,4 @@
-import type { HandoverOutput, HandoverSpec } from "../../src/stacks/handover";
+import type { HandoverOutput, HandoverSpec } from "../../src/stacks/shared/handover";
 
 /** cdk.tf.json as far as the harness needs to read it. */
 export type TerraformJson = Record<string, any>;

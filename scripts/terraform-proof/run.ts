@@ -14,7 +14,7 @@ const USAGE = `usage: npm run validate -- [--validate-only] [STACK]...
   auth-production-dr-app@cutover (AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST set) or
   auth-production-data@restore-primary (fail back: dr.failBack restores the primary database from a
   snapshot as a new instance, the old one forgotten) or
-  auth-production-security@organization-member (an account layout of src/config/layouts.ts). The restore
+  auth-production-security@organization-member (an account layout of src/config/environments/layouts.ts). The restore
   stacks exist only in restore mode: the suite synthesizes the app a second time with it on.
   --validate-only: init and terraform validate each stack, no plan (one provider start-up a stack).
   Exit 0 all proven, 1 a stack failed, 2 usage (unknown stack), 3 unexpected failure.
@@ -30,7 +30,7 @@ import { availableParallelism, tmpdir } from "os";
 import { promisify } from "util";
 import { pathToFileURL } from "url";
 import { join, resolve } from "path";
-import type { Layer } from "../../src/stacks/naming";
+import type { Layer } from "../../src/config/naming";
 import { guardPolicyFor } from "../plan-report/policy";
 import { blockers, parsePlan, renderReport, StackPlan } from "../plan-report/report";
 import {
@@ -296,7 +296,7 @@ const POINT_IN_TIME_RESTORE: PlanVariant = {
 const PINNED_DIGEST = `sha256:${"cd".repeat(32)}`;
 
 /** Restore mode with AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST: the DR app takes the alias records over and runs the given digest. */
-/** Fail back (dr.failBack, src/config/fail-back-example.ts): the primary database restored from the snapshot as a new instance, nothing destroyed. */
+/** Fail back (dr.failBack, src/config/environments/fail-back-example.ts): the primary database restored from the snapshot as a new instance, nothing destroyed. */
 const RESTORE_PRIMARY: PlanVariant = {
   examples: DATA_SOURCE_EXAMPLES,
   proves: "the primary database restores from the fail back's snapshot as auth-<env>-postgres-2, with the restore timeout, and the plan destroys nothing",
@@ -365,12 +365,12 @@ async function prove(argv: string[]): Promise<number> {
   const [{ buildApp }, { handovers }, { drNetworkHandover }, { RESTORE_LAYERS }] = await Promise.all([
     import("../../src/app"),
     import("../../src/stacks/handovers"),
-    import("../../src/stacks/dr-handovers"),
-    import("../../src/stacks/naming"),
+    import("../../src/stacks/dr/dr-handovers"),
+    import("../../src/config/naming"),
   ]);
   const { environments } = await import("../../src/config");
-  const { LAYOUT_EXAMPLES } = await import("../../src/config/layouts");
-  const { withFailBack } = await import("../../src/config/fail-back-example");
+  const { LAYOUT_EXAMPLES } = await import("../../src/config/environments/layouts");
+  const { withFailBack } = await import("../../src/config/environments/fail-back-example");
   for (const [layer, spec] of Object.entries({ ...handovers, "dr-network": drNetworkHandover })) {
     if (spec) writeFileSync(join(stateDir, `${layer as Layer}.tfstate`), JSON.stringify(stateWithOutputs(spec)));
   }

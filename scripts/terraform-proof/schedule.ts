@@ -2,7 +2,7 @@
  * Runs jobs a few at a time and hands their results on in the jobs' own order, each as soon as it
  * and every job before it are done: the output reads the same however many run at once.
  */
-import { parseStackName, RESTORE_LAYERS } from "../../src/stacks/naming";
+import { parseStackName, RESTORE_LAYERS } from "../../src/config/naming";
 
 export async function runInOrder<Job, Result>(
   jobs: readonly Job[],

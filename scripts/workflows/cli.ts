@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { environments } from "../../src/config";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { SCHEDULED_CHECKS_WORKFLOW } from "../../src/stacks/naming";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { SCHEDULED_CHECKS_WORKFLOW } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool } from "../cli/command-line";
 import { ENVIRONMENT_WORKFLOWS, mainWorkflow, pullRequestWorkflow, releaseWorkflow, terraformCloudWorkflow } from "./environment-workflows";
 import { scheduledChecksWorkflow } from "./scheduled-checks";

@@ -6,7 +6,7 @@
  * so comments and layout around them survive (a round trip of the committed files is exact).
  */
 import { type Document, parseDocument, type ToStringOptions, YAMLMap, YAMLSeq } from "yaml";
-import { LAYERS, PILOT_LIGHT_LAYERS } from "../../src/stacks/naming";
+import { LAYERS, PILOT_LIGHT_LAYERS } from "../../src/config/naming";
 
 /** The workflows whose environment lists are generated, by path from the repository root. */
 export const ENVIRONMENT_WORKFLOWS = {

@@ -4,8 +4,8 @@
  * fails when the committed file is stale (npm run workflows regenerates it).
  */
 import { stringify } from "yaml";
-import type { EnvironmentConfig } from "../../src/config/schema";
-import { LAYERS, PILOT_LIGHT_LAYERS, stackNamePrefix } from "../../src/stacks/naming";
+import type { EnvironmentConfig } from "../../src/config/schema/schema";
+import { LAYERS, PILOT_LIGHT_LAYERS, stackNamePrefix } from "../../src/config/naming";
 
 /** Actions pinned to full commit SHAs, the same versions the other workflows use. */
 export const ACTIONS = {

@@ -1,5 +1,5 @@
-import { DIGEST_PATTERN } from "../release/release-state";
-import { ConfigError } from "./validate";
+import { DIGEST_PATTERN } from "./schema/image-references";
+import { ConfigError } from "./rules/validate";
 
 /** The switches of restore mode, read from the environment of `npm run synth|diff|deploy`. */
 export const RESTORE_SWITCHES = {

@@ -1,6 +1,6 @@
 import { Token } from "cdktf";
 import { IConstruct } from "constructs";
-import type { Problem } from "../config/combination-rules";
+import type { Problem } from "../config/rules/combination-rules";
 
 /** One rule on a construct's props: the prop it reports at, the values it reads, and the check. */
 export interface PropRule {
@@ -11,7 +11,7 @@ export interface PropRule {
 }
 
 /**
- * Checks a construct's props with the rules the config schema uses (src/config/combination-rules.ts),
+ * Checks a construct's props with the rules the config schema uses (src/config/rules/combination-rules.ts),
  * when cdktf synthesizes, so a construct used without the config is just as safe. A broken rule
  * fails synth with `[construct path] <prop>: <problem>`.
  */

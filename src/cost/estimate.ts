@@ -3,8 +3,8 @@
  * stack, per category, fixed apart from usage-based. The restore-mode DR stacks are priced apart,
  * as a cost per day of a restore; the blue/green fleets in steady state and during a release.
  */
-import type { EnvironmentConfig } from "../config/schema";
-import { isDrLayer, Layer, parseStackName, RESTORE_LAYERS } from "../stacks/naming";
+import type { EnvironmentConfig } from "../config/schema/schema";
+import { isDrLayer, Layer, parseStackName, RESTORE_LAYERS } from "../config/naming";
 import { catalogueDate } from "./catalogue";
 import { Attributes, CATEGORIES, Category, CostLine, HOURS_PER_MONTH, priceResource, PricingContext } from "./price-resource";
 

@@ -4,8 +4,8 @@
  * it in memory; pull-request plans are never saved). Only dollar figures and addresses leave it.
  */
 import { environments, validateConfigs } from "../config";
-import { DEFAULT_USAGE, UsageAssumptions } from "../config/cost-schema";
-import { parseStackName } from "../stacks/naming";
+import { DEFAULT_USAGE, UsageAssumptions } from "../config/schema/cost-schema";
+import { parseStackName } from "../config/naming";
 import { catalogueDate, MissingPriceError } from "./catalogue";
 import { Attributes, priceResource, PricingContext } from "./price-resource";
 

@@ -5,7 +5,7 @@
  * gateways, keys, alarms); usage lines come from the stated assumptions. A figure the catalogue
  * lacks is an error naming it, never a guess.
  */
-import type { UsageAssumptions } from "../config/cost-schema";
+import type { UsageAssumptions } from "../config/schema/cost-schema";
 import { MissingPriceError, PriceKey, unitPrice } from "./catalogue";
 import { FREE_TYPES } from "./free-types";
 

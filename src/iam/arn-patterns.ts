@@ -1,4 +1,4 @@
-import { drTrailName } from "../stacks/naming";
+import { drTrailName } from "../config/naming";
 /**
  * The environment's own ARNs per IAM service prefix: what the "named" actions of the action map
  * may act on. Every name the stacks give starts with auth-<env> (naming.ts); the region is left
@@ -6,7 +6,7 @@ import { drTrailName } from "../stacks/naming";
  * Authorization Reference's resource types of each service,
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
-import { pathPrefix, resourcePrefix } from "../stacks/naming";
+import { pathPrefix, resourcePrefix } from "../config/naming";
 
 /** What the patterns are built from. */
 export interface ArnScope {

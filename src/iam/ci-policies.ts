@@ -1,8 +1,8 @@
-import { ciRolePrefixes, resourcePrefix } from "../stacks/naming";
+import { ciRolePrefixes, resourcePrefix } from "../config/naming";
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "./action-map";
 import { arnPatterns, GLOBAL_SERVICES, type ArnScope } from "./arn-patterns";
 import type { LayerInventory } from "./layer-inventory";
-import { drTrailName } from "../stacks/naming";
+import { drTrailName } from "../config/naming";
 
 /**
  * The CI identities' policies, generated from the action map (action-map.ts) and the inventory

@@ -1,6 +1,6 @@
-import { ROUTE53_METRICS_REGION } from "../stacks/outside-in-checks";
-import type { EnvironmentConfig } from "../config/schema";
-import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, platformBoundaryArn, PLATFORM_LAYERS } from "../stacks/naming";
+import { ROUTE53_METRICS_REGION } from "../config/schema/regions";
+import type { EnvironmentConfig } from "../config/schema/schema";
+import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, platformBoundaryArn, PLATFORM_LAYERS } from "../config/naming";
 import { boundaryDocument, identityStatements, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import { recordedInventory, type InventoryFile } from "./inventory-store";
 import type { LayerInventory } from "./layer-inventory";

@@ -1,5 +1,5 @@
-import type { EnvironmentConfig } from "../config/schema";
-import { ALL_LAYERS, type Layer, parseStackName, resourcePrefix } from "../stacks/naming";
+import type { EnvironmentConfig } from "../config/schema/schema";
+import { ALL_LAYERS, type Layer, parseStackName, resourcePrefix } from "../config/naming";
 import { layerInventory, mergeInventories, type LayerInventory } from "./layer-inventory";
 import recorded from "./layer-inventory.json";
 

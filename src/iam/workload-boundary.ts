@@ -1,4 +1,4 @@
-import { pathPrefix, resourcePrefix } from "../stacks/naming";
+import { pathPrefix, resourcePrefix } from "../config/naming";
 import { arnPatterns, type ArnScope } from "./arn-patterns";
 import { ciRolePattern, protections, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import type { LayerInventory } from "./layer-inventory";

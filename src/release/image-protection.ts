@@ -4,7 +4,7 @@
  * those repositories' lifecycle policy keeps images carrying such a tag ahead of every other rule.
  * This module is the one home shared by the construct (the lifecycle rule) and the tool (the tags).
  */
-import type { EnvironmentConfig } from "../config/schema";
+import type { EnvironmentConfig } from "../config/schema/schema";
 import type { ReleaseState } from "./release-state";
 
 /** Tags the release tool writes start with this; an image pipeline's build tags must not. */

@@ -5,15 +5,12 @@
  * three share, and the one home of the colour rules (which colour is live, which is idle).
  */
 import { z } from "zod";
-import { pathPrefix } from "../stacks/naming";
+import { pathPrefix } from "../config/naming";
+import { AMI_ID_PATTERN, DIGEST_PATTERN } from "../config/schema/image-references";
 
 export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
 
-/** An image digest as ECR reports it. */
-export const DIGEST_PATTERN = "^sha256:[0-9a-f]{64}$";
-/** An EC2 AMI id. */
-export const AMI_ID_PATTERN = "^ami-[0-9a-f]{8,17}$";
 
 /** Public SSM parameter AWS keeps pointing at the newest Amazon Linux 2023 AMI; read when a release starts. */
 export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";

@@ -1,12 +1,12 @@
-import type { Layer } from "./naming";
-import type { HandoverSpec } from "./handover";
-import { appHandover } from "./app-handover";
-import { bootstrapHandover } from "./bootstrap-handover";
-import { dataHandover } from "./data-handover";
-import { drNetworkHandover } from "./dr-handovers";
-import { networkHandover } from "./network-handover";
-import { registryHandover } from "./registry-handover";
-import { securityHandover } from "./security-handover";
+import type { Layer } from "../config/naming";
+import type { HandoverSpec } from "./shared/handover";
+import { appHandover } from "./app/app-handover";
+import { bootstrapHandover } from "./bootstrap/bootstrap-handover";
+import { dataHandover } from "./data/data-handover";
+import { drNetworkHandover } from "./dr/dr-handovers";
+import { networkHandover } from "./network/network-handover";
+import { registryHandover } from "./registry/registry-handover";
+import { securityHandover } from "./security/security-handover";
 
 /** The outputs every layer publishes, for tools that need every contract at once. */
 export const handovers: Record<Layer, HandoverSpec> = {

@@ -1,5 +1,5 @@
-import { GUARDDUTY_FEATURES } from "../../config/accounts-schema";
-import { CIS_METRIC_FILTERS } from "../../constructs/monitoring/filter-patterns";
+import { GUARDDUTY_FEATURES } from "../../config/schema/accounts-schema";
+import { CIS_METRIC_FILTERS } from "../filter-patterns";
 import { accountControlTargets } from "../account-controls";
 import { isTrue } from "../model";
 import { defineRule, maps, when } from "../rule";

@@ -1,6 +1,6 @@
 import { MANAGED_POLICY_NEEDS } from "../../iam/managed-policy-needs";
 import { EXTRA_ACTIONS, DATA_SOURCE_ACTIONS, RESOURCE_ACTIONS } from "../../iam/action-map";
-import { applyingIdentity, isCiRoleName, parseStackName } from "../../stacks/naming";
+import { applyingIdentity, isCiRoleName, parseStackName } from "../../config/naming";
 import { asArray, Block, Element, StackModel, Statement } from "../model";
 import { defineRule, maps, ofType, when } from "../rule";
 

@@ -4,7 +4,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Fn, ITerraformDependable, TerraformResourceLifecycle } from "cdktf";
 import { Construct } from "constructs";
-import { capacityProblem, slowStartProblem } from "../../config/combination-rules";
+import { capacityProblem, slowStartProblem } from "../../config/rules/combination-rules";
 import { validateProps } from "../validate-props";
 
 /** Group metrics published to CloudWatch (the in-service alarm needs GroupInServiceInstances). */

@@ -8,10 +8,10 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { enhancedMonitoringProblem, maintenanceOverlapProblem, performanceInsightsProblem, storageAutoscalingProblem } from "../../config/combination-rules";
+import { enhancedMonitoringProblem, maintenanceOverlapProblem, performanceInsightsProblem, storageAutoscalingProblem } from "../../config/rules/combination-rules";
 import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
-import { finalSnapshotName } from "../../stacks/naming";
+import { finalSnapshotName } from "../../config/naming";
 
 /**
  * The query-logging policy: slow statements, every connection and disconnection, and schema and
@@ -60,7 +60,7 @@ export interface SnapshotRestore {
 /**
  * The resource types that belong to one instance rather than to the database's shared companions
  * (subnet group, parameter group, monitoring role): a new generation declares its own, and the
- * stack forgets the previous generation's (src/stacks/forget-resources.ts).
+ * stack forgets the previous generation's (src/stacks/shared/forget-resources.ts).
  */
 export const PER_INSTANCE_TYPES = ["aws_db_instance", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_rotation", "aws_db_instance_automated_backups_replication"] as const;
 

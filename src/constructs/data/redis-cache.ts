@@ -4,10 +4,10 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { maintenanceOverlapProblem, redisShardsProblem } from "../../config/combination-rules";
+import { maintenanceOverlapProblem, redisShardsProblem } from "../../config/rules/combination-rules";
 import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
-import { cacheAuthSecretName, finalSnapshotName } from "../../stacks/naming";
+import { cacheAuthSecretName, finalSnapshotName } from "../../config/naming";
 
 export interface RedisCacheProps {
   /** Replication group id (at most 40 characters); names the member clusters, logs and secret. */

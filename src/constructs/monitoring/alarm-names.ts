@@ -3,7 +3,7 @@
  * release): defined once here, used by the alarms that create them and by every reader.
  */
 import type { Colour } from "../../release/release-state";
-import { resourcePrefix } from "../../stacks/naming";
+import { resourcePrefix } from "../../config/naming";
 
 /** Per-target-group alarms every colour has. */
 export const TARGET_GROUP_ALARMS = ["5xx-rate", "p99-latency", "unhealthy-hosts"] as const;

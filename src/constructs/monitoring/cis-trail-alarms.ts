@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AlarmFactory } from "./alarm-factory";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "./filter-patterns";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../../compliance/filter-patterns";
 import { LogEventAlarm } from "./log-event-alarm";
 
 export interface CisTrailAlarmsProps {

@@ -1,4 +1,4 @@
-import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
+import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../../compliance/filter-patterns";
 import type { LogEventSpec } from "./log-event-alarm";
 
 /**

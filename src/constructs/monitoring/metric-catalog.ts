@@ -1,5 +1,5 @@
 import { AGENT_DIMENSIONS } from "../compute/cloudwatch-agent-config";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../../compliance/filter-patterns";
 
 /**
  * Every CloudWatch namespace, metric and dimension set this project alarms on or charts, each
@@ -113,7 +113,7 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     metrics: metrics(["FailedInvocations"], [["RuleName"]]),
   },
   {
-    // Our metric filters (src/constructs/monitoring/filter-patterns.ts) publish these without dimensions:
+    // Our metric filters (src/compliance/filter-patterns.ts) publish these without dimensions:
     // a metric filter's dimensions are only the ones its transformation names.
     namespace: CIS_NAMESPACE,
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",

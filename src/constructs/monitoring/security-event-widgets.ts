@@ -1,6 +1,6 @@
 import type { AlarmDefinition } from "./alarm-factory";
 import { alarmGraph, DashboardWidget, metricGraph, metricRow } from "./dashboard";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "./filter-patterns";
+import { CIS_METRIC_FILTERS, CIS_NAMESPACE } from "../../compliance/filter-patterns";
 
 export interface SecurityEventWidgetsProps {
   /** Prefix of the alarm names, e.g. auth-production. */

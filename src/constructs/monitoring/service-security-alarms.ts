@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { WebAclRuleMetric } from "../edge/web-application-firewall";
 import { AlarmDefinition, AlarmFactory, thresholdDefinition } from "./alarm-factory";
-import { jsonFieldIsAnyOf, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "./filter-patterns";
+import { jsonFieldIsAnyOf, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../../compliance/filter-patterns";
 import { LogEventAlarm } from "./log-event-alarm";
 
 /** A security event as the service logs it: a JSON field and the values that mean this event. */

@@ -3,7 +3,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { suppressFinding } from "../../compliance/suppress";
-import { testListenerCidrProblem } from "../../config/combination-rules";
+import { testListenerCidrProblem } from "../../config/rules/combination-rules";
 import { validateProps } from "../validate-props";
 
 export interface ServiceSecurityGroupsProps {

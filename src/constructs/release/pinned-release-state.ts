@@ -1,6 +1,7 @@
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Construct } from "constructs";
-import { AL2023_AMI_PARAMETER, AMI_ID_PATTERN } from "../../release/release-state";
+import { AMI_ID_PATTERN } from "../../config/schema/image-references";
+import { AL2023_AMI_PARAMETER } from "../../release/release-state";
 import { ReleaseStateView } from "./release-state-reader";
 
 export interface PinnedReleaseStateProps {

@@ -2,7 +2,8 @@ import { DataAwsEcrImage } from "@cdktf/provider-aws/lib/data-aws-ecr-image";
 import { DataAwsDynamodbTableItem } from "@cdktf/provider-aws/lib/data-aws-dynamodb-table-item";
 import { Fn, IResolvable, Op, TerraformLocal, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { AMI_ID_PATTERN, Colour, COLOURS, DIGEST_PATTERN, IDLE_IS_GREEN_AT_OR_BELOW } from "../../release/release-state";
+import { AMI_ID_PATTERN, DIGEST_PATTERN } from "../../config/schema/image-references";
+import { Colour, COLOURS, IDLE_IS_GREEN_AT_OR_BELOW } from "../../release/release-state";
 import { RELEASE_ITEM, RELEASE_ITEM_KEY } from "../../release/release-store";
 
 export interface ReleaseStateReaderProps {

@@ -4,9 +4,9 @@ import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-dete
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { Construct } from "constructs";
-import { GUARDDUTY_FEATURES, GuardDutyFeature, RUNTIME_AGENT_MANAGEMENT, RuntimeAgentManagement } from "../../config/accounts-schema";
+import { GUARDDUTY_FEATURES, GuardDutyFeature, RUNTIME_AGENT_MANAGEMENT, RuntimeAgentManagement } from "../../config/schema/accounts-schema";
 
-/** Feature names as the GuardDuty API and aws_guardduty_detector_feature take them (src/config/accounts-schema.ts). */
+/** Feature names as the GuardDuty API and aws_guardduty_detector_feature take them (src/config/schema/accounts-schema.ts). */
 export { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT };
 
 /** The AWS Foundational Security Best Practices standard, in the region the hub runs in. */
