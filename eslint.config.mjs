@@ -9,11 +9,36 @@ import tseslint from "typescript-eslint";
 
 /** Node.js globals the plain JavaScript files use (TypeScript files get theirs from @types/node). */
 const node = Object.fromEntries(
-  ["process", "console", "Buffer", "URL", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "fetch", "performance", "structuredClone"].map((name) => [name, "readonly"]),
+  [
+    "process",
+    "console",
+    "Buffer",
+    "URL",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "fetch",
+    "performance",
+    "structuredClone",
+  ].map((name) => [name, "readonly"]),
 );
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", "coverage/", ".gen/", ".jest-synth/", ".synth-diff/", "cdktf.hcl.out/", "templates/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      "coverage/",
+      ".gen/",
+      ".jest-synth/",
+      ".synth-diff/",
+      "cdktf.hcl.out/",
+      "templates/",
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -30,7 +55,17 @@ export default tseslint.config(
   {
     // CommonJS files (loaders, jest configs and setup): require is how they import.
     files: ["**/*.cjs", "**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { ...node, require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        ...node,
+        require: "readonly",
+        module: "writable",
+        exports: "writable",
+        __dirname: "readonly",
+        __filename: "readonly",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {

@@ -6,7 +6,10 @@ module.exports = {
   // Tests that run Terraform, a real server or a tool in its own process belong to jest.terraform.config.js.
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/terraform/", "<rootDir>/__tests__/integration/"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
   globalSetup: "<rootDir>/__tests__/support/global-setup.js",
   moduleFileExtensions: ["ts", "js", "json"],

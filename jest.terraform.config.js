@@ -7,7 +7,10 @@ module.exports = {
   roots: ["<rootDir>/__tests__/terraform", "<rootDir>/__tests__/integration"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
   testTimeout: 120000,
   // jest's default keeps a core for itself: one worker on this 2-core machine, suites one after

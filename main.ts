@@ -11,7 +11,8 @@ try {
   }).synth();
 } catch (error) {
   // A bad config, or an unsuppressed compliance finding (cdktf's stack validation): one message, no stack trace.
-  const expected = error instanceof ConfigError || (error instanceof Error && error.message.startsWith("Validation failed"));
+  const expected =
+    error instanceof ConfigError || (error instanceof Error && error.message.startsWith("Validation failed"));
   if (!expected) throw error;
   console.error((error as Error).message);
   process.exitCode = 1;

@@ -16,7 +16,10 @@ describe("npm run alarms: the alarm catalog", () => {
     const stacks = synthEnvironment(env);
     for (const layer of LAYERS) {
       const json = stacks[layer].json;
-      const names = [...Object.values<any>(json.resource?.aws_cloudwatch_metric_alarm ?? {}), ...Object.values<any>(json.resource?.aws_cloudwatch_composite_alarm ?? {})].map((alarm) => alarm.alarm_name);
+      const names = [
+        ...Object.values<any>(json.resource?.aws_cloudwatch_metric_alarm ?? {}),
+        ...Object.values<any>(json.resource?.aws_cloudwatch_composite_alarm ?? {}),
+      ].map((alarm) => alarm.alarm_name);
       for (const name of names) expect(out).toMatch(new RegExp(`^${name} +\\S`, "m"));
       if (names.length > 0) expect(out).toContain(`auth-${env}-${layer} (${names.length} alarms)`);
     }
@@ -32,25 +35,43 @@ describe("npm run alarms: the alarm catalog", () => {
       threshold: "> 70 in 12 periods of 300 s (missing data: notBreaching)",
       runbook: "fleet-capacity",
     });
-    expect(row("alb-5xx-rate").metric).toMatch(/^IF\(.*\) where target = AWS\/ApplicationELB HTTPCode_Target_5XX_Count Sum \(LoadBalancer\); elb = AWS\/ApplicationELB HTTPCode_ELB_5XX_Count Sum/);
-    expect(row("service-down")).toMatchObject({ metric: 'composite: ALARM("auth-staging-alb-elb-5xx") OR ALARM("auth-staging-live-no-healthy-targets")', runbook: "service-down" });
-    expect(renderMarkdown([row("service-down")])).toContain("| auth-staging-app | `auth-staging-service-down` | composite: ALARM(\"auth-staging-alb-elb-5xx\") OR ALARM(\"auth-staging-live-no-healthy-targets\") | when the rule is true | [service-down](docs/how-to/runbooks.md#service-down) |");
+    expect(row("alb-5xx-rate").metric).toMatch(
+      /^IF\(.*\) where target = AWS\/ApplicationELB HTTPCode_Target_5XX_Count Sum \(LoadBalancer\); elb = AWS\/ApplicationELB HTTPCode_ELB_5XX_Count Sum/,
+    );
+    expect(row("service-down")).toMatchObject({
+      metric: 'composite: ALARM("auth-staging-alb-elb-5xx") OR ALARM("auth-staging-live-no-healthy-targets")',
+      runbook: "service-down",
+    });
+    expect(renderMarkdown([row("service-down")])).toContain(
+      '| auth-staging-app | `auth-staging-service-down` | composite: ALARM("auth-staging-alb-elb-5xx") OR ALARM("auth-staging-live-no-healthy-targets") | when the rule is true | [service-down](docs/how-to/runbooks.md#service-down) |',
+    );
   });
 
   test("an alarm without a runbook link shows as (none)", () => {
     expect(runbookOf("Something broke")).toBe("(none)");
-    expect(runbookOf("Broke. Runbook: https://github.com/o/r/blob/main/docs/how-to/runbooks.md#service-errors")).toBe("service-errors");
+    expect(runbookOf("Broke. Runbook: https://github.com/o/r/blob/main/docs/how-to/runbooks.md#service-errors")).toBe(
+      "service-errors",
+    );
   });
 
   test("bad input exits 2 with one line: no synth output, no stack of the environment, an unknown flag, a file that is not JSON", async () => {
     const missing = await run([join(tmpdir(), "no-such-synth-output")]);
-    expect(missing).toMatchObject({ code: EXIT.usage, err: [expect.stringMatching(/^alarms: .*stacks does not exist: run npm run synth first/)] });
-    expect(await run(["--env", "qa", SYNTH_DIR])).toMatchObject({ code: EXIT.usage, err: [expect.stringMatching(/^alarms: no stack of environment qa/)] });
+    expect(missing).toMatchObject({
+      code: EXIT.usage,
+      err: [expect.stringMatching(/^alarms: .*stacks does not exist: run npm run synth first/)],
+    });
+    expect(await run(["--env", "qa", SYNTH_DIR])).toMatchObject({
+      code: EXIT.usage,
+      err: [expect.stringMatching(/^alarms: no stack of environment qa/)],
+    });
     expect(await run(["--colour", "blue"])).toMatchObject({ code: EXIT.usage });
     const dir = mkdtempSync(join(tmpdir(), "alarms-cli-"));
     mkdirSync(join(dir, "stacks", "auth-x-app"), { recursive: true });
     writeFileSync(join(dir, "stacks", "auth-x-app", "cdk.tf.json"), "{ not json");
-    expect(await run([dir])).toMatchObject({ code: EXIT.usage, err: [expect.stringMatching(/cdk\.tf\.json is not valid JSON/)] });
+    expect(await run([dir])).toMatchObject({
+      code: EXIT.usage,
+      err: [expect.stringMatching(/cdk\.tf\.json is not valid JSON/)],
+    });
     expect((await run(["--help"])).code).toBe(EXIT.ok);
   });
 });

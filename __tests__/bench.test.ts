@@ -1,4 +1,15 @@
-import { BUDGETS, BenchReport, NPM_TEST_STAGES, STAGE, StageFigures, budgetVerdicts, regressions, slowTests, suiteSeconds, summarize } from "../scripts/bench/figures";
+import {
+  BUDGETS,
+  BenchReport,
+  NPM_TEST_STAGES,
+  STAGE,
+  StageFigures,
+  budgetVerdicts,
+  regressions,
+  slowTests,
+  suiteSeconds,
+  summarize,
+} from "../scripts/bench/figures";
 
 const figures = (median: number): StageFigures => ({ median, min: median, max: median, runs: [median] });
 const report = (stages: Record<string, number>): BenchReport => ({
@@ -35,8 +46,13 @@ describe("npm run bench: regressions against an earlier file", () => {
   });
 
   test("CPU seconds are compared too: more work shows even when the machine was quieter", () => {
-    const withCpu = (wall: number, cpu: number): BenchReport => ({ ...report({ [STAGE.proof]: wall }), cpuStages: { [STAGE.proof]: figures(cpu) } });
-    expect(regressions(withCpu(300, 600), withCpu(250, 800))).toEqual([{ stage: `${STAGE.proof} (CPU)`, before: 600, after: 800, change: 800 / 600 - 1 }]);
+    const withCpu = (wall: number, cpu: number): BenchReport => ({
+      ...report({ [STAGE.proof]: wall }),
+      cpuStages: { [STAGE.proof]: figures(cpu) },
+    });
+    expect(regressions(withCpu(300, 600), withCpu(250, 800))).toEqual([
+      { stage: `${STAGE.proof} (CPU)`, before: 600, after: 800, change: 800 / 600 - 1 },
+    ]);
     expect(regressions(withCpu(300, 600), withCpu(300, 700))).toEqual([]);
     // A file from before CPU was kept compares its wall seconds only.
     expect(regressions(report({ [STAGE.proof]: 300 }), withCpu(300, 800))).toEqual([]);
@@ -51,15 +67,30 @@ describe("npm run bench: budgets", () => {
   test("npm test is the sum of its stages' medians, at most 240 s", () => {
     const stages = Object.fromEntries(NPM_TEST_STAGES.map((stage) => [stage, figures(40)]));
     const verdict = budgetVerdicts(stages).find((candidate) => candidate.name === "npm test")!;
-    expect(verdict).toMatchObject({ budget: 240, seconds: 40 * NPM_TEST_STAGES.length, holds: 40 * NPM_TEST_STAGES.length <= 240 });
-    const over = budgetVerdicts({ ...stages, [STAGE.proof]: figures(200) }).find((candidate) => candidate.name === "npm test")!;
+    expect(verdict).toMatchObject({
+      budget: 240,
+      seconds: 40 * NPM_TEST_STAGES.length,
+      holds: 40 * NPM_TEST_STAGES.length <= 240,
+    });
+    const over = budgetVerdicts({ ...stages, [STAGE.proof]: figures(200) }).find(
+      (candidate) => candidate.name === "npm test",
+    )!;
     expect(over.holds).toBe(false);
   });
 
   test("unit <= 10 s and synth <= 1.5 s hold at the bound; test:quick must stay under 30 s", () => {
-    const verdicts = budgetVerdicts({ [STAGE.unit]: figures(10), [STAGE.synth]: figures(1.5), [STAGE.quick]: figures(30) });
+    const verdicts = budgetVerdicts({
+      [STAGE.unit]: figures(10),
+      [STAGE.synth]: figures(1.5),
+      [STAGE.quick]: figures(30),
+    });
     const holds = Object.fromEntries(verdicts.map((verdict) => [verdict.name, verdict.holds]));
-    expect(holds).toEqual({ "npm test": undefined, "unit tests": true, "npm run synth": true, "npm run test:quick": false });
+    expect(holds).toEqual({
+      "npm test": undefined,
+      "unit tests": true,
+      "npm run synth": true,
+      "npm run test:quick": false,
+    });
   });
 
   test("a budget whose stages were not run says which are missing instead of a verdict", () => {
@@ -85,13 +116,25 @@ describe("npm run bench: slow tests and suites from jest's --json results", () =
         name: "/repo/__tests__/app.test.ts",
         startTime: 1000,
         endTime: 3500,
-        assertionResults: Object.entries(durations).map(([fullName, duration]) => ({ fullName, title: fullName, duration })),
+        assertionResults: Object.entries(durations).map(([fullName, duration]) => ({
+          fullName,
+          title: fullName,
+          duration,
+        })),
       },
     ],
   });
 
   test("slowest first, each test's median over the runs, paths relative to the project", () => {
-    const slow = slowTests([run({ quick: 5, slow: 900, middling: 300 }), run({ quick: 7, slow: 1100, middling: 100 }), run({ quick: 6, slow: 1000, middling: 200 })], 2, "/repo");
+    const slow = slowTests(
+      [
+        run({ quick: 5, slow: 900, middling: 300 }),
+        run({ quick: 7, slow: 1100, middling: 100 }),
+        run({ quick: 6, slow: 1000, middling: 200 }),
+      ],
+      2,
+      "/repo",
+    );
     expect(slow).toEqual([
       { file: "__tests__/app.test.ts", test: "slow", seconds: 1 },
       { file: "__tests__/app.test.ts", test: "middling", seconds: 0.2 },

@@ -3,7 +3,10 @@ import { join } from "path";
 import { pathToFileURL } from "url";
 
 type Parsed = { command: string; environment?: string; passThrough: string[] } | { error: string };
-type ParseArguments = (argv: string[], env?: Record<string, string>) => { command: string; environment?: string; passThrough: string[] };
+type ParseArguments = (
+  argv: string[],
+  env?: Record<string, string>,
+) => { command: string; environment?: string; passThrough: string[] };
 
 /** The wrapper is an ES module with top-level await, which jest's CommonJS runtime cannot load: one node run parses every case. */
 function parseAll(cases: ReadonlyArray<readonly [string[], Record<string, string>]>): Parsed[] {
@@ -11,7 +14,9 @@ function parseAll(cases: ReadonlyArray<readonly [string[], Record<string, string
     const { parseArguments } = await import(${JSON.stringify(pathToFileURL(join(__dirname, "..", "scripts", "cdktf.mjs")).href)});
     const cases = JSON.parse(process.argv[1]);
     console.log(JSON.stringify(cases.map(([argv, env]) => { try { return parseArguments(argv, env); } catch (error) { return { error: error.message }; } })));`;
-  return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script, JSON.stringify(cases)], { encoding: "utf8" }));
+  return JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", script, JSON.stringify(cases)], { encoding: "utf8" }),
+  );
 }
 
 describe("npm run deploy | destroy | dr:cutover: what reaches the cdktf CLI", () => {
@@ -44,7 +49,10 @@ describe("npm run deploy | destroy | dr:cutover: what reaches the cdktf CLI", ()
       environment: "staging",
       passThrough: ["auth-staging-network", "--ignore-missing-stack-dependencies"],
     });
-    expect(parseArguments(["deploy", "auth-staging-app", "--ignore-missing-stack-dependencies"]).passThrough).toEqual(["auth-staging-app", "--ignore-missing-stack-dependencies"]);
+    expect(parseArguments(["deploy", "auth-staging-app", "--ignore-missing-stack-dependencies"]).passThrough).toEqual([
+      "auth-staging-app",
+      "--ignore-missing-stack-dependencies",
+    ]);
   });
 
   test("a wildcard deploys in dependency order, with cdktf's check left on", () => {
@@ -53,12 +61,22 @@ describe("npm run deploy | destroy | dr:cutover: what reaches the cdktf CLI", ()
   });
 
   test("destroy takes only the DR restore stacks, by name", () => {
-    expect(() => parseArguments(["destroy", "auth-production-data"])).toThrow(/only takes the DR restore stacks by name/);
-    expect(parseArguments(["destroy", "auth-production-dr-app", "auth-production-dr-data"]).passThrough).toEqual(["auth-production-dr-app", "auth-production-dr-data"]);
+    expect(() => parseArguments(["destroy", "auth-production-data"])).toThrow(
+      /only takes the DR restore stacks by name/,
+    );
+    expect(parseArguments(["destroy", "auth-production-dr-app", "auth-production-dr-data"]).passThrough).toEqual([
+      "auth-production-dr-app",
+      "auth-production-dr-data",
+    ]);
   });
 
   test("a cutover deploys exactly the DR app stack", () => {
-    expect(() => parseArguments(["deploy", "auth-production-app"], { AUTH_DR_CUTOVER: "1" })).toThrow(/deploys exactly one stack, auth-ENV-dr-app/);
-    expect(parseArguments(["deploy", "auth-production-dr-app"], { AUTH_DR_CUTOVER: "1" }).passThrough).toEqual(["auth-production-dr-app", "--ignore-missing-stack-dependencies"]);
+    expect(() => parseArguments(["deploy", "auth-production-app"], { AUTH_DR_CUTOVER: "1" })).toThrow(
+      /deploys exactly one stack, auth-ENV-dr-app/,
+    );
+    expect(parseArguments(["deploy", "auth-production-dr-app"], { AUTH_DR_CUTOVER: "1" }).passThrough).toEqual([
+      "auth-production-dr-app",
+      "--ignore-missing-stack-dependencies",
+    ]);
   });
 });

@@ -28,7 +28,10 @@ const GITHUB_ENVIRONMENTS = Object.values(environments).map(({ ci, scheduledChec
   drift: scheduledChecks.githubEnvironment,
 }));
 /** What the workflows read in each kind of environment. */
-const REQUIRED = variablesByRole(repositoryWorkflows(join(__dirname, "..")), GITHUB_ENVIRONMENTS.map((names) => names.drift));
+const REQUIRED = variablesByRole(
+  repositoryWorkflows(join(__dirname, "..")),
+  GITHUB_ENVIRONMENTS.map((names) => names.drift),
+);
 /** Set once on the repository in the documented setup: every environment inherits it. */
 const REPOSITORY_WIDE = "AWS_REGION";
 
@@ -72,7 +75,10 @@ class FakeGithub {
     const params = new URLSearchParams(query ?? "");
     const perPage = Math.min(Number(params.get("per_page") ?? 30), 30);
     const page = Number(params.get("page") ?? 1);
-    const listing = (names: string[]) => ({ total_count: names.length, variables: names.slice((page - 1) * perPage, page * perPage).map((name) => ({ name, value: `value-of-${name}` })) });
+    const listing = (names: string[]) => ({
+      total_count: names.length,
+      variables: names.slice((page - 1) * perPage, page * perPage).map((name) => ({ name, value: `value-of-${name}` })),
+    });
     if (url === `${prefix}/actions/variables`) return send(200, listing(this.repositoryVariables));
     if (url === `${prefix}/actions/organization-variables`) return send(200, listing(this.organizationVariables));
     if (url === `${prefix}/actions/oidc/customization/sub`) return send(200, this.subjectTemplate);
@@ -82,9 +88,20 @@ class FakeGithub {
     const environment = match && this.environments[decodeURIComponent(match[1])];
     if (!environment) return send(404, { message: "Not Found" });
     if (match[2] === "/variables") return send(200, listing(environment.variables));
-    if (match[2]) return send(200, { total_count: environment.branches.length, branch_policies: environment.branches.map((name) => ({ name, type: "branch" })) });
-    const protectionRules = environment.reviewers.length > 0 ? [{ type: "required_reviewers", prevent_self_review: true, reviewers: environment.reviewers }] : [];
-    return send(200, { name: match[1], protection_rules: protectionRules, deployment_branch_policy: environment.branchPolicy });
+    if (match[2])
+      return send(200, {
+        total_count: environment.branches.length,
+        branch_policies: environment.branches.map((name) => ({ name, type: "branch" })),
+      });
+    const protectionRules =
+      environment.reviewers.length > 0
+        ? [{ type: "required_reviewers", prevent_self_review: true, reviewers: environment.reviewers }]
+        : [];
+    return send(200, {
+      name: match[1],
+      protection_rules: protectionRules,
+      deployment_branch_policy: environment.branchPolicy,
+    });
   }
 
   /** The settings docs/how-to/add-an-environment.md asks for, for every registered environment. */
@@ -116,7 +133,9 @@ async function check(apiUrl: string, token: string | undefined, ...args: string[
   if (token === undefined) delete process.env.GH_TOKEN;
   else process.env.GH_TOKEN = token;
   const log = jest.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
-  const error = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
+  const error = jest
+    .spyOn(console, "error")
+    .mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
   try {
     const code = await runTool(checkGithubTool, ["--api-url", apiUrl, ...args]);
     return { code, output: out.join("\n") };
@@ -144,15 +163,24 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
   test("a fresh repository fails every check, each with the command that fixes it", async () => {
     const { code, output } = await check(url, TOKEN);
     expect(code).toBe(1);
-    expect(output).toContain(`FAIL  ${REPOSITORY}: OIDC subject template is repo, context, job_workflow_ref: found the default template`);
-    expect(output).toContain(`gh api -X PUT repos/${REPOSITORY}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo'`);
+    expect(output).toContain(
+      `FAIL  ${REPOSITORY}: OIDC subject template is repo, context, job_workflow_ref: found the default template`,
+    );
+    expect(output).toContain(
+      `gh api -X PUT repos/${REPOSITORY}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo'`,
+    );
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production exists: missing.`);
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-plan exists`);
-    for (const caller of CALLERS) expect(output).toContain(`FAIL  ${caller}: OIDC subject template is repo, context, job_workflow_ref (image push role): found the default template`);
+    for (const caller of CALLERS)
+      expect(output).toContain(
+        `FAIL  ${caller}: OIDC subject template is repo, context, job_workflow_ref (image push role): found the default template`,
+      );
     expect(output).toContain(`FAIL  ${REPOSITORY}: environment production-platform exists: missing.`);
     // Per environment: deploy and platform (exists), plan (exists), and the variables of its four GitHub environments.
     expect(output).toContain(`check-github: 0 ok, ${1 + GITHUB_ENVIRONMENTS.length * 7 + CALLERS.length} to fix`);
-    expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${GITHUB_ENVIRONMENTS[0].drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): the environment is missing.`);
+    expect(output).toContain(
+      `FAIL  ${REPOSITORY}: environment ${GITHUB_ENVIRONMENTS[0].drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): the environment is missing.`,
+    );
   }, 10_000);
 
   test("after the documented setup every check passes", async () => {
@@ -160,25 +188,52 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     const { code, output } = await check(url, TOKEN);
     expect(output).toContain(`check-github: ${1 + GITHUB_ENVIRONMENTS.length * 9 + CALLERS.length} ok, 0 to fix`);
     // The platform identity's environment has its own reviewers and deploys from main only, like the deploy environment.
-    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform requires a reviewer: 1 reviewer(s), self-review prevented`);
-    expect(output).toContain(`ok    ${REPOSITORY}: environment production-platform deploys from main only: branch rule main`);
-    expect(output).toContain(`ok    ${REPOSITORY}: environment production requires a reviewer: 1 reviewer(s), self-review prevented`);
+    expect(output).toContain(
+      `ok    ${REPOSITORY}: environment production-platform requires a reviewer: 1 reviewer(s), self-review prevented`,
+    );
+    expect(output).toContain(
+      `ok    ${REPOSITORY}: environment production-platform deploys from main only: branch rule main`,
+    );
+    expect(output).toContain(
+      `ok    ${REPOSITORY}: environment production requires a reviewer: 1 reviewer(s), self-review prevented`,
+    );
     expect(output).toContain(`ok    ${REPOSITORY}: environment production deploys from main only: branch rule main`);
     expect(code).toBe(0);
   }, 10_000);
 
   test.each([
-    ["no reviewers", (environment: FakeEnvironment) => (environment.reviewers = []), "requires a reviewer: no required reviewers"],
-    ["any protected branch", (environment: FakeEnvironment) => (environment.branchPolicy = { protected_branches: true, custom_branch_policies: false }), "deploys from main only: found all protected branches"],
-    ["a second branch rule", (environment: FakeEnvironment) => environment.branches.push("release/*"), "deploys from main only: found [branch:main, branch:release/*]"],
-    ["no branch rule", (environment: FakeEnvironment) => (environment.branchPolicy = null), "deploys from main only: found any branch"],
-  ])("a production environment with %s fails", async (_, edit, expected) => {
-    github.configureAsDocumented();
-    edit(github.environments.production);
-    const { code, output } = await check(url, TOKEN, "--env", "production");
-    expect(code).toBe(1);
-    expect(output).toContain(`FAIL  ${REPOSITORY}: environment production ${expected}`);
-  }, 10_000);
+    [
+      "no reviewers",
+      (environment: FakeEnvironment) => (environment.reviewers = []),
+      "requires a reviewer: no required reviewers",
+    ],
+    [
+      "any protected branch",
+      (environment: FakeEnvironment) =>
+        (environment.branchPolicy = { protected_branches: true, custom_branch_policies: false }),
+      "deploys from main only: found all protected branches",
+    ],
+    [
+      "a second branch rule",
+      (environment: FakeEnvironment) => environment.branches.push("release/*"),
+      "deploys from main only: found [branch:main, branch:release/*]",
+    ],
+    [
+      "no branch rule",
+      (environment: FakeEnvironment) => (environment.branchPolicy = null),
+      "deploys from main only: found any branch",
+    ],
+  ])(
+    "a production environment with %s fails",
+    async (_, edit, expected) => {
+      github.configureAsDocumented();
+      edit(github.environments.production);
+      const { code, output } = await check(url, TOKEN, "--env", "production");
+      expect(code).toBe(1);
+      expect(output).toContain(`FAIL  ${REPOSITORY}: environment production ${expected}`);
+    },
+    10_000,
+  );
 
   describe("the variables the workflows read, in each GitHub environment of every registered environment", () => {
     test("the workflows' needs: each role ARN in its own environment, the region everywhere, defaults not required", () => {
@@ -193,10 +248,14 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     test("a missing variable fails, naming it and the command that sets it; its value is never printed", async () => {
       github.configureAsDocumented();
       const { deploy } = GITHUB_ENVIRONMENTS[0];
-      github.environments[deploy].variables = github.environments[deploy].variables.filter((name) => name !== "DEPLOY_ROLE_ARN");
+      github.environments[deploy].variables = github.environments[deploy].variables.filter(
+        (name) => name !== "DEPLOY_ROLE_ARN",
+      );
       const { code, output } = await check(url, TOKEN);
       expect(code).toBe(1);
-      expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${deploy} has the variables its workflows read (${REQUIRED.deploy.join(", ")}): missing DEPLOY_ROLE_ARN`);
+      expect(output).toContain(
+        `FAIL  ${REPOSITORY}: environment ${deploy} has the variables its workflows read (${REQUIRED.deploy.join(", ")}): missing DEPLOY_ROLE_ARN`,
+      );
       expect(output).toContain(`gh variable set DEPLOY_ROLE_ARN --repo ${REPOSITORY} --env ${deploy} --body <value>`);
       expect(output).not.toContain("value-of-");
     }, 10_000);
@@ -211,14 +270,19 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
       github.environments[deploy].variables.push(REPOSITORY_WIDE);
       const { code, output } = await check(url, TOKEN);
       expect(code).toBe(1);
-      expect(output).toContain(`FAIL  ${REPOSITORY}: environment ${drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): missing ${REPOSITORY_WIDE}`);
+      expect(output).toContain(
+        `FAIL  ${REPOSITORY}: environment ${drift} has the variables its workflows read (${REQUIRED.drift.join(", ")}): missing ${REPOSITORY_WIDE}`,
+      );
     }, 10_000);
 
     test("more variables than one page holds are all read", async () => {
       github.configureAsDocumented();
       const { plan } = GITHUB_ENVIRONMENTS[0];
       // The required ones last, on the second page.
-      github.environments[plan].variables = [...Array.from({ length: 35 }, (_, index) => `OTHER_${index}`), ...github.environments[plan].variables];
+      github.environments[plan].variables = [
+        ...Array.from({ length: 35 }, (_, index) => `OTHER_${index}`),
+        ...github.environments[plan].variables,
+      ];
       expect((await check(url, TOKEN)).code).toBe(0);
     }, 10_000);
   });
@@ -238,7 +302,9 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
       github.callerTemplates[CALLERS[0]] = { use_default: false, include_claim_keys: ["repo", "context"] };
       const { code, output } = await check(url, TOKEN, "--env", "staging");
       expect(code).toBe(1);
-      expect(output).toContain(`FAIL  ${CALLERS[0]}: OIDC subject template is repo, context, job_workflow_ref (image push role): found [repo, context]`);
+      expect(output).toContain(
+        `FAIL  ${CALLERS[0]}: OIDC subject template is repo, context, job_workflow_ref (image push role): found [repo, context]`,
+      );
       expect(output).toContain(`gh api -X PUT repos/${CALLERS[0]}/actions/oidc/customization/sub -F use_default=false`);
     }, 10_000);
 
@@ -258,7 +324,9 @@ describe("npm run check-github: the GitHub settings the deploy roles rely on", (
     expect(none.output).toMatch(/^check-github: set GH_TOKEN/);
     const bad = await check(url, "ghp_wrong");
     expect(bad.code).toBe(3);
-    expect(bad.output).toBe(`check-github: GitHub API /repos/${REPOSITORY}/actions/oidc/customization/sub: 401, the token is invalid or expired`);
+    expect(bad.output).toBe(
+      `check-github: GitHub API /repos/${REPOSITORY}/actions/oidc/customization/sub: 401, the token is invalid or expired`,
+    );
     const good = await check(url, TOKEN);
     for (const output of [none.output, bad.output, good.output]) expect(output).not.toContain("ghp_");
   }, 10_000);

@@ -1,10 +1,21 @@
-import { EXIT, UsageError, integerListOption, integerOption, parseCommandLine, runTool } from "../scripts/cli/command-line";
+import {
+  EXIT,
+  UsageError,
+  integerListOption,
+  integerOption,
+  parseCommandLine,
+  runTool,
+} from "../scripts/cli/command-line";
 
 function capture(run: () => Promise<number>) {
   const out: string[] = [];
   const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
+  const stdout = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: any) => (out.push(String(chunk)), true));
+  const stderr = jest
+    .spyOn(console, "error")
+    .mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
   return run().then((code) => {
     stdout.mockRestore();
     stderr.mockRestore();
@@ -25,7 +36,10 @@ describe("one command-line model for every tool", () => {
 
   test("a usage error is one line on stderr and exit 2", async () => {
     const { code, err } = await capture(() =>
-      runTool(tool((argv) => (parseCommandLine(argv, { count: { type: "string" } }), EXIT.ok)), ["--colour", "blue"]),
+      runTool(
+        tool((argv) => (parseCommandLine(argv, { count: { type: "string" } }), EXIT.ok)),
+        ["--colour", "blue"],
+      ),
     );
     expect(code).toBe(EXIT.usage);
     expect(err).toHaveLength(1);

@@ -16,7 +16,10 @@ import { runCapturing } from "./support/run-tool";
 import { RULE_FIXTURES } from "./support/compliance-fixtures";
 import { SYNTH_DIR } from "./support/synth";
 
-const asProduction = (json: TerraformJson): TerraformJson => ({ ...json, "//": { ...json["//"], compliance: { ...json["//"]?.compliance, profile: "production" } } });
+const asProduction = (json: TerraformJson): TerraformJson => ({
+  ...json,
+  "//": { ...json["//"], compliance: { ...json["//"]?.compliance, profile: "production" } },
+});
 
 describe("every rule of the pack", () => {
   test("carries an id, control mappings, a severity, a rationale and a fix", () => {
@@ -33,7 +36,9 @@ describe("every rule of the pack", () => {
   });
 
   test("is listed in docs/reference/compliance-rules.md exactly as npm run compliance -- --rules prints it", () => {
-    expect(readFileSync(join(__dirname, "..", "docs", "reference", "compliance-rules.md"), "utf8")).toContain(renderRuleCatalogue(RULES));
+    expect(readFileSync(join(__dirname, "..", "docs", "reference", "compliance-rules.md"), "utf8")).toContain(
+      renderRuleCatalogue(RULES),
+    );
   });
 
   test("has a violating and a compliant fixture", () => {
@@ -62,7 +67,11 @@ describe("every rule of the pack", () => {
 
 describe("iam-role-boundary: the boundary of the role's layer", () => {
   const rule = RULES.find((candidate) => candidate.id === "iam-role-boundary")!;
-  const role = (boundary: string) => ({ resource: { aws_iam_role: { r: { name: "auth-staging-x", assume_role_policy: "{}", permissions_boundary: boundary } } } });
+  const role = (boundary: string) => ({
+    resource: {
+      aws_iam_role: { r: { name: "auth-staging-x", assume_role_policy: "{}", permissions_boundary: boundary } },
+    },
+  });
   const workload = "arn:aws:iam::111111111111:policy/auth-staging-role-boundary";
   const platform = "arn:aws:iam::111111111111:policy/auth-staging-platform-role-boundary";
 
@@ -119,16 +128,24 @@ describe("suppressions: per resource, next to the construct, with a reason", () 
   const rule = RULES.find((candidate) => candidate.id === "rds-storage-encrypted")!;
 
   test("a suppressed finding does not block and is listed with its reason", () => {
-    const report = evaluateStack("s", unencrypted([{ rule: rule.id, reason: "restored from an unencrypted snapshot, migration ticket OPS-12" }]), [rule]);
+    const report = evaluateStack(
+      "s",
+      unencrypted([{ rule: rule.id, reason: "restored from an unencrypted snapshot, migration ticket OPS-12" }]),
+      [rule],
+    );
     expect(blockingFindings([report])).toEqual([]);
     expect(report.results[0].suppressed).toHaveLength(2);
-    expect(renderReport([report], [rule])).toContain("Reason: restored from an unencrypted snapshot, migration ticket OPS-12");
+    expect(renderReport([report], [rule])).toContain(
+      "Reason: restored from an unencrypted snapshot, migration ticket OPS-12",
+    );
   });
 
   test("a suppression without a real reason is not honoured and is reported", () => {
     const report = evaluateStack("s", unencrypted([{ rule: rule.id, reason: "ok" }]), [rule]);
     expect(blockingFindings([report])).toHaveLength(2);
-    expect(report.stale).toEqual([expect.objectContaining({ rule: rule.id, problem: expect.stringMatching(/gives no reason/) })]);
+    expect(report.stale).toEqual([
+      expect.objectContaining({ rule: rule.id, problem: expect.stringMatching(/gives no reason/) }),
+    ]);
   });
 
   test("a suppression that names no rule, or silences nothing, is reported as stale", () => {
@@ -137,7 +154,11 @@ describe("suppressions: per resource, next to the construct, with a reason", () 
       { rule: "no-such-rule", reason: "a typo in the rule id should not go unnoticed" },
     ];
     const compliant = {
-      resource: { aws_db_instance: { db: { "//": { compliance: { suppressions } }, storage_encrypted: true, kms_key_id: "${aws_kms_key.k.arn}" } } },
+      resource: {
+        aws_db_instance: {
+          db: { "//": { compliance: { suppressions } }, storage_encrypted: true, kms_key_id: "${aws_kms_key.k.arn}" },
+        },
+      },
     };
     expect(evaluateStack("s", compliant, [rule]).stale.map((entry) => entry.problem)).toEqual([
       expect.stringMatching(/suppresses nothing/),
@@ -149,7 +170,11 @@ describe("suppressions: per resource, next to the construct, with a reason", () 
     const stack = new TerraformStack(Testing.app(), "s");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     const key = new KmsKey(stack, "signing", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" });
-    suppressFinding(key, "kms-key-rotation", "asymmetric keys cannot rotate automatically; rotated by issuing a new key");
+    suppressFinding(
+      key,
+      "kms-key-rotation",
+      "asymmetric keys cannot rotate automatically; rotated by issuing a new key",
+    );
     const json: any = stack.toTerraform();
     expect(Object.values<any>(json.resource.aws_kms_key)[0]["//"].compliance.suppressions).toEqual([
       { rule: "kms-key-rotation", reason: "asymmetric keys cannot rotate automatically; rotated by issuing a new key" },
@@ -159,7 +184,9 @@ describe("suppressions: per resource, next to the construct, with a reason", () 
   test("suppressFinding refuses a suppression without a reason", () => {
     const stack = new TerraformStack(Testing.app(), "s");
     const key = new KmsKey(stack, "key", {});
-    expect(() => suppressFinding(key, "kms-key-rotation", "  ")).toThrow(new RegExp(`needs a reason of at least ${MIN_REASON_LENGTH} characters`));
+    expect(() => suppressFinding(key, "kms-key-rotation", "  ")).toThrow(
+      new RegExp(`needs a reason of at least ${MIN_REASON_LENGTH} characters`),
+    );
   });
 });
 
@@ -176,11 +203,19 @@ describe("at synth time", () => {
 
   test("an unsuppressed error fails synth, naming the rule, the resource, the construct and the fix", () => {
     const synth = synthesize((stack) => unrotatedKey(stack));
-    expect(synth).toThrow(/compliance kms-key-rotation: aws_kms_key\.key \(auth-test-data\/key\): enable_key_rotation is not true\. Fix: Set enable_key_rotation = true/);
+    expect(synth).toThrow(
+      /compliance kms-key-rotation: aws_kms_key\.key \(auth-test-data\/key\): enable_key_rotation is not true\. Fix: Set enable_key_rotation = true/,
+    );
   });
 
   test("a suppressed finding lets synth through", () => {
-    const synth = synthesize((stack) => suppressFinding(unrotatedKey(stack), "kms-key-rotation", "imported key material cannot rotate automatically; rotated by hand"));
+    const synth = synthesize((stack) =>
+      suppressFinding(
+        unrotatedKey(stack),
+        "kms-key-rotation",
+        "imported key material cannot rotate automatically; rotated by hand",
+      ),
+    );
     expect(synth).not.toThrow();
   });
 });
@@ -190,7 +225,12 @@ describe("both environments as synthesized", () => {
 
   test("every stack is checked, production stacks with the production profile", () => {
     expect(reports.map((report) => `${report.stack} ${report.profile}`)).toEqual(
-      expect.arrayContaining(["auth-production-data production", "auth-production-app production", "auth-staging-data baseline", "auth-staging-app baseline"]),
+      expect.arrayContaining([
+        "auth-production-data production",
+        "auth-production-app production",
+        "auth-staging-data baseline",
+        "auth-staging-app baseline",
+      ]),
     );
   });
 
@@ -202,7 +242,9 @@ describe("both environments as synthesized", () => {
   // The production pilot light's network is the network stack in the DR region, port 80 redirect included.
   test("suppress only what is justified (log buckets, the permissions boundary's ceiling, port 80 redirect)", () => {
     // The trail bucket's access-log bucket is exempt for the same reasons as every access-log bucket.
-    const suppressed = reports.flatMap((report) => report.results.flatMap((result) => result.suppressed.map((finding) => `${finding.stack} ${finding.rule.id}`)));
+    const suppressed = reports.flatMap((report) =>
+      report.results.flatMap((result) => result.suppressed.map((finding) => `${finding.stack} ${finding.rule.id}`)),
+    );
     expect(new Set(suppressed)).toEqual(
       new Set(
         ["staging", "production"].flatMap((env) => [
@@ -247,14 +289,22 @@ describe("npm run compliance", () => {
     const { code, out } = await run([SYNTH_DIR]);
     expect(code).toBe(EXIT.ok);
     const header = out.split("\n").find((line) => line.startsWith("| control"))!;
-    for (const stack of ["auth-staging-bootstrap", "auth-staging-app", "auth-production-data", "auth-production-network"]) expect(header).toContain(stack);
+    for (const stack of [
+      "auth-staging-bootstrap",
+      "auth-staging-app",
+      "auth-production-data",
+      "auth-production-network",
+    ])
+      expect(header).toContain(stack);
     for (const rule of RULES) expect(out).toMatch(new RegExp(`^\\| ${rule.id} `, "m"));
     expect(out).toContain("## Open findings (0)");
     expect(out).toMatch(/iam-no-admin-access auth-production-bootstrap .*Reason: /);
   });
 
   test("an open error exits 1 and prints the finding with its fix", async () => {
-    const dir = synthOutput({ "auth-x-data": JSON.stringify({ resource: { aws_kms_key: { k: { enable_key_rotation: false } } } }) });
+    const dir = synthOutput({
+      "auth-x-data": JSON.stringify({ resource: { aws_kms_key: { k: { enable_key_rotation: false } } } }),
+    });
     const { code, out } = await run([dir]);
     expect(code).toBe(EXIT.refused);
     expect(out).toMatch(/ERROR kms-key-rotation auth-x-data aws_kms_key\.k: enable_key_rotation is not true\. Fix: /);

@@ -15,7 +15,10 @@ const [variant] = validateConfigs({
   }),
 });
 const variantApp = Testing.app();
-const variantStacks = { network: Synthesized.of(new NetworkStack(variantApp, variant)), app: Synthesized.of(new AppStack(variantApp, variant)) };
+const variantStacks = {
+  network: Synthesized.of(new NetworkStack(variantApp, variant)),
+  app: Synthesized.of(new AppStack(variantApp, variant)),
+};
 
 /**
  * Every place the service port shows up in the synthesized Terraform: the load balancer's egress
@@ -52,10 +55,13 @@ function expectEverywhere(ports: ReturnType<typeof servicePorts>, port: number) 
 }
 
 describe("the service port has one home: app.port", () => {
-  test.each(ENVIRONMENTS)("auth-%s: the load balancer -> instance rules, target groups, health checks and container agree on app.port", (env) => {
-    const stacks = synthEnvironment(env);
-    expectEverywhere(servicePorts(stacks.network, stacks.app), validConfig(env).app.port);
-  });
+  test.each(ENVIRONMENTS)(
+    "auth-%s: the load balancer -> instance rules, target groups, health checks and container agree on app.port",
+    (env) => {
+      const stacks = synthEnvironment(env);
+      expectEverywhere(servicePorts(stacks.network, stacks.app), validConfig(env).app.port);
+    },
+  );
 
   test("a non-default port (8080) reaches the security groups, target groups, health checks and user data alike", () => {
     expectEverywhere(servicePorts(variantStacks.network, variantStacks.app), 8080);
@@ -66,7 +72,9 @@ describe("the service port has one home: app.port", () => {
   });
 
   test("a port outside 1024-65535 fails the config at app.port", () => {
-    expect(() => validateConfigs({ staging: editedConfig("staging", (input) => (input.app.port = 80)) })).toThrow(/app\.port/);
+    expect(() => validateConfigs({ staging: editedConfig("staging", (input) => (input.app.port = 80)) })).toThrow(
+      /app\.port/,
+    );
   });
 });
 
@@ -79,7 +87,9 @@ describe("dns.hostedZoneId decides whether the app stack creates the zone", () =
     const records = json.resourceList("aws_route53_record");
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) expect(record.zone_id).toBe(zoneId);
-    expect(json.outputs().hosted_zone_name_servers.value).toBe(referenceTo(json, "aws_route53_zone", zone, "name_servers"));
+    expect(json.outputs().hosted_zone_name_servers.value).toBe(
+      referenceTo(json, "aws_route53_zone", zone, "name_servers"),
+    );
   });
 
   test("set (both shipped environments): no zone is created and nothing asks for delegation", () => {

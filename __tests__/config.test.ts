@@ -25,7 +25,12 @@ describe("environment config validation", () => {
     expect(problemsOf(environments)).toEqual([]);
   });
 
-  type BadConfigCase = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp];
+  type BadConfigCase = [
+    description: string,
+    env: "staging" | "production",
+    edit: (config: any) => unknown,
+    expected: RegExp,
+  ];
   const badConfigs: BadConfigCase[] = [
     [
       "backups shorter than the plan guard's floor",
@@ -261,7 +266,12 @@ describe("environment config validation", () => {
 });
 
 describe("config guardrails", () => {
-  type GuardrailCase = [description: string, env: "staging" | "production", edit: (config: any) => unknown, expected: RegExp[]];
+  type GuardrailCase = [
+    description: string,
+    env: "staging" | "production",
+    edit: (config: any) => unknown,
+    expected: RegExp[],
+  ];
   const guardrails: GuardrailCase[] = [
     // Strict objects: a stray key is an error that names it, with the closest known key.
     [
@@ -271,7 +281,10 @@ describe("config guardrails", () => {
         c.data.postgres.multiAZ = c.data.postgres.multiAz;
         delete c.data.postgres.multiAz;
       },
-      [/^production: data\.postgres\.multiAz: is required \(boolean\)$/, /^production: data\.postgres\.multiAZ: unknown key \(did you mean multiAz\?\)$/],
+      [
+        /^production: data\.postgres\.multiAz: is required \(boolean\)$/,
+        /^production: data\.postgres\.multiAZ: unknown key \(did you mean multiAz\?\)$/,
+      ],
     ],
     ["an unknown top-level key", "staging", (c: any) => (c.regoin = "eu-west-1"), [/^staging: regoin: unknown key$/]],
     // Curated instance types, DB classes and cache node types.
@@ -279,31 +292,56 @@ describe("config guardrails", () => {
       "an EC2 instance type typo (t3.mediun)",
       "staging",
       (c: any) => (c.app.instanceType = "t3.mediun"),
-      [/^staging: app\.instanceType: t3\.mediun is not a known EC2 instance type \(did you mean t3\.medium\?\); known: /],
+      [
+        /^staging: app\.instanceType: t3\.mediun is not a known EC2 instance type \(did you mean t3\.medium\?\); known: /,
+      ],
     ],
-    ["an arm64 instance type under the x86_64 AMI", "staging", (c: any) => (c.app.instanceType = "t4g.medium"), [/^staging: app\.instanceType: t4g\.medium is arm64, but the app's AMI is x86_64$/]],
+    [
+      "an arm64 instance type under the x86_64 AMI",
+      "staging",
+      (c: any) => (c.app.instanceType = "t4g.medium"),
+      [/^staging: app\.instanceType: t4g\.medium is arm64, but the app's AMI is x86_64$/],
+    ],
     [
       "an RDS class typo (db.t3.mirco)",
       "production",
       (c: any) => (c.data.postgres.instanceClass = "db.t3.mirco"),
-      [/^production: data\.postgres\.instanceClass: db\.t3\.mirco is not a known RDS instance class \(did you mean db\.t3\.micro\?\)/],
+      [
+        /^production: data\.postgres\.instanceClass: db\.t3\.mirco is not a known RDS instance class \(did you mean db\.t3\.micro\?\)/,
+      ],
     ],
     [
       "an unknown cache node type",
       "staging",
       (c: any) => (c.data.redis.nodeType = "cache.t3.mirco"),
-      [/^staging: data\.redis\.nodeType: cache\.t3\.mirco is not a known ElastiCache node type \(did you mean cache\.t3\.micro\?\)/],
+      [
+        /^staging: data\.redis\.nodeType: cache\.t3\.mirco is not a known ElastiCache node type \(did you mean cache\.t3\.micro\?\)/,
+      ],
     ],
     // Regions and their availability zones.
-    ["a region outside the curated list", "production", (c: any) => (c.aws.drRegion = "eu-south-2"), [/^production: aws\.drRegion: eu-south-2 is not a supported region \(.*\); add it to src\/config\/schema\/regions\.ts$/]],
+    [
+      "a region outside the curated list",
+      "production",
+      (c: any) => (c.aws.drRegion = "eu-south-2"),
+      [
+        /^production: aws\.drRegion: eu-south-2 is not a supported region \(.*\); add it to src\/config\/schema\/regions\.ts$/,
+      ],
+    ],
     [
       "an availability zone the region does not have",
       "production",
       (c: any) => (c.network.availabilityZones[2] = "eu-west-1d"),
-      [/^production: network\.availabilityZones\[2\]: eu-west-1d is not an availability zone of eu-west-1 \(eu-west-1a, eu-west-1b, eu-west-1c\)$/],
+      [
+        /^production: network\.availabilityZones\[2\]: eu-west-1d is not an availability zone of eu-west-1 \(eu-west-1a, eu-west-1b, eu-west-1c\)$/,
+      ],
     ],
     // Every environment.
-    ["capacity 0/0/4", "staging", (c: any) => (c.app.capacity = { min: 0, desired: 0, max: 4 }), [/^staging: app\.capacity\.min: a colour that takes traffic needs at least one instance$/]],
+    [
+      "capacity 0/0/4",
+      "staging",
+      (c: any) => (c.app.capacity = { min: 0, desired: 0, max: 4 }),
+      [/^staging: app\.capacity\.min: a colour that takes traffic needs at least one instance$/],
+    ],
     [
       "a test listener open to 0.0.0.0/0",
       "staging",
@@ -317,7 +355,12 @@ describe("config guardrails", () => {
       [/^staging: state\.bucket: must be at most 58 characters: its access-log bucket is named <bucket>-logs$/],
     ],
     // production: true
-    ["production without Multi-AZ", "production", (c: any) => (c.data.postgres.multiAz = false), [/^production: data\.postgres\.multiAz: must be true in a production environment$/]],
+    [
+      "production without Multi-AZ",
+      "production",
+      (c: any) => (c.data.postgres.multiAz = false),
+      [/^production: data\.postgres\.multiAz: must be true in a production environment$/],
+    ],
     [
       "production Redis without cluster mode",
       "production",
@@ -328,25 +371,64 @@ describe("config guardrails", () => {
       "production Redis with no replicas",
       "production",
       (c: any) => (c.data.redis.replicasPerShard = 0),
-      [/^production: data\.redis\.shards: cluster mode needs at least 2 shards/, /^production: data\.redis\.replicasPerShard: must be at least 1 \(a replica in another zone for automatic failover\) in a production environment$/],
+      [
+        /^production: data\.redis\.shards: cluster mode needs at least 2 shards/,
+        /^production: data\.redis\.replicasPerShard: must be at least 1 \(a replica in another zone for automatic failover\) in a production environment$/,
+      ],
     ],
-    ["production with backups disabled", "production", (c: any) => (c.data.backup.enabled = false), [/^production: data\.backup\.enabled: must be true \(daily AWS Backup with a copy in aws\.drRegion\) in a production environment$/]],
+    [
+      "production with backups disabled",
+      "production",
+      (c: any) => (c.data.backup.enabled = false),
+      [
+        /^production: data\.backup\.enabled: must be true \(daily AWS Backup with a copy in aws\.drRegion\) in a production environment$/,
+      ],
+    ],
     [
       "production without DR copies of the database backups",
       "production",
       (c: any) => delete c.data.postgres.crossRegionBackupRetentionDays,
-      [/^production: data\.postgres\.crossRegionBackupRetentionDays: must be set \(backups replicated to aws\.drRegion\) in a production environment$/],
+      [
+        /^production: data\.postgres\.crossRegionBackupRetentionDays: must be set \(backups replicated to aws\.drRegion\) in a production environment$/,
+      ],
     ],
-    ["production with a single instance per colour", "production", (c: any) => (c.app.capacity.min = 1), [/^production: app\.capacity\.min: must be at least 2 \(got 1\) in a production environment$/]],
-    ["production with preventDestroy: false", "production", (c: any) => (c.data.postgres.preventDestroy = false), [/^production: data\.postgres\.preventDestroy: must be true in a production environment$/]],
-    ["production without deletion protection", "production", (c: any) => (c.data.postgres.deletionProtection = false), [/^production: data\.postgres\.deletionProtection: must be true in a production environment$/]],
-    ["production without ALB deletion protection", "production", (c: any) => (c.app.albDeletionProtection = false), [/^production: app\.albDeletionProtection: must be true in a production environment$/]],
-    ["production sharing one NAT gateway", "production", (c: any) => (c.network.natGatewayCount = 1), [/^production: network\.natGatewayCount: must be one per availability zone \(3\) in a production environment$/]],
+    [
+      "production with a single instance per colour",
+      "production",
+      (c: any) => (c.app.capacity.min = 1),
+      [/^production: app\.capacity\.min: must be at least 2 \(got 1\) in a production environment$/],
+    ],
+    [
+      "production with preventDestroy: false",
+      "production",
+      (c: any) => (c.data.postgres.preventDestroy = false),
+      [/^production: data\.postgres\.preventDestroy: must be true in a production environment$/],
+    ],
+    [
+      "production without deletion protection",
+      "production",
+      (c: any) => (c.data.postgres.deletionProtection = false),
+      [/^production: data\.postgres\.deletionProtection: must be true in a production environment$/],
+    ],
+    [
+      "production without ALB deletion protection",
+      "production",
+      (c: any) => (c.app.albDeletionProtection = false),
+      [/^production: app\.albDeletionProtection: must be true in a production environment$/],
+    ],
+    [
+      "production sharing one NAT gateway",
+      "production",
+      (c: any) => (c.network.natGatewayCount = 1),
+      [/^production: network\.natGatewayCount: must be one per availability zone \(3\) in a production environment$/],
+    ],
     [
       "production keeping flow logs for 30 days",
       "production",
       (c: any) => (c.network.flowLogRetentionDays = 30),
-      [/^production: network\.flowLogRetentionDays: must be at least 365 days in a production environment \(a year of flow logs for investigations\), got 30$/],
+      [
+        /^production: network\.flowLogRetentionDays: must be at least 365 days in a production environment \(a year of flow logs for investigations\), got 30$/,
+      ],
     ],
     [
       "production keeping superseded state versions for a week",
@@ -354,7 +436,12 @@ describe("config guardrails", () => {
       (c: any) => (c.state.noncurrentVersionRetentionDays = 7),
       [/^production: state\.noncurrentVersionRetentionDays: must be at least 30 days in a production environment/],
     ],
-    ["production with a short key deletion window", "production", (c: any) => (c.data.keyDeletionWindowDays = 7), [/^production: data\.keyDeletionWindowDays: must be at least 30 days in a production environment/]],
+    [
+      "production with a short key deletion window",
+      "production",
+      (c: any) => (c.data.keyDeletionWindowDays = 7),
+      [/^production: data\.keyDeletionWindowDays: must be at least 30 days in a production environment/],
+    ],
   ];
 
   test.each(guardrails)("rejects %s, one line per problem naming the field and the rule", (_, env, edit, expected) => {
@@ -370,7 +457,8 @@ describe("config guardrails", () => {
       if (def.type === "object") {
         if (def.catchall?._zod.def.type !== "never") loose.push(path || "(root)");
         for (const [key, value] of Object.entries(def.shape)) walk(value, path ? `${path}.${key}` : key);
-      } else if (def.type === "optional" || def.type === "nullable" || def.type === "default") walk(def.innerType, path);
+      } else if (def.type === "optional" || def.type === "nullable" || def.type === "default")
+        walk(def.innerType, path);
       else if (def.type === "array") walk(def.element, `${path}[]`);
     };
     walk(environmentConfigSchema, "");
@@ -381,7 +469,10 @@ describe("config guardrails", () => {
     // No listed type lacks these today; a catalogue entry added later might.
     const catalogue = {
       ...CATALOGUE,
-      dbInstanceClasses: { ...CATALOGUE.dbInstanceClasses, "db.x1.legacy": { performanceInsights: false, encryption: false, memoryGib: 1 } },
+      dbInstanceClasses: {
+        ...CATALOGUE.dbInstanceClasses,
+        "db.x1.legacy": { performanceInsights: false, encryption: false, memoryGib: 1 },
+      },
       cacheNodeTypes: { ...CATALOGUE.cacheNodeTypes, "cache.x1.legacy": { encryption: false, clusterMode: false } },
     };
     const config = validConfig("production");
@@ -407,7 +498,13 @@ describe("config guardrails", () => {
           path.slice(0, -1).reduce((parent, key) => parent[key], c)[path.at(-1)!] = below;
         }),
       });
-      expect(problems).toEqual([expect.stringMatching(new RegExp(`^production: ${field.replace(/\./g, "\\.")}: must be at least ${days} days in a production environment \\(.+\\), got ${below}$`))]);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^production: ${field.replace(/\./g, "\\.")}: must be at least ${days} days in a production environment \\(.+\\), got ${below}$`,
+          ),
+        ),
+      ]);
     },
   );
 
@@ -416,11 +513,16 @@ describe("config guardrails", () => {
       staging: editedConfig("staging", (c: any) => (c.state.bucket = environments.production.state.bucket)),
       production: environments.production,
     });
-    expect(problems).toEqual([`production: state.bucket: ${environments.production.state.bucket} is already staging's; every environment needs its own`]);
+    expect(problems).toEqual([
+      `production: state.bucket: ${environments.production.state.bucket} is already staging's; every environment needs its own`,
+    ]);
   });
 
   test("rejects two environments with the same name", () => {
-    const problems = problemsOf({ staging: environments.staging, qa: editedConfig("staging", (c: any) => (c.state.bucket = "auth-qa-tfstate-111111111111")) });
+    const problems = problemsOf({
+      staging: environments.staging,
+      qa: editedConfig("staging", (c: any) => (c.state.bucket = "auth-qa-tfstate-111111111111")),
+    });
     expect(problems).toEqual(["qa: environment: staging is already staging's; every environment needs its own"]);
   });
 

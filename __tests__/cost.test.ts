@@ -16,14 +16,19 @@ import { ENVIRONMENTS, referenceTo, SYNTH_DIR, synthEnvironment, validConfig } f
 
 /** Every stack the global setup synthesized (all environments), by name. */
 const stacks: Record<string, any> = Object.fromEntries(
-  readdirSync(join(SYNTH_DIR, "stacks")).map((name) => [name, JSON.parse(readFileSync(join(SYNTH_DIR, "stacks", name, "cdk.tf.json"), "utf8"))]),
+  readdirSync(join(SYNTH_DIR, "stacks")).map((name) => [
+    name,
+    JSON.parse(readFileSync(join(SYNTH_DIR, "stacks", name, "cdk.tf.json"), "utf8")),
+  ]),
 );
 
 describe("the price catalogue", () => {
   test("every synthesized resource type is priced or listed as free with a reason", () => {
     // Restore mode's types are checked on a restore-mode synth in __tests__/terraform/cost-cli.test.ts.
     const types = new Set(Object.values(stacks).flatMap((json) => Object.keys(json.resource ?? {})));
-    const unaccounted = [...types].filter((type) => !(PRICED_TYPES as readonly string[]).includes(type) && !FREE_TYPES[type]);
+    const unaccounted = [...types].filter(
+      (type) => !(PRICED_TYPES as readonly string[]).includes(type) && !FREE_TYPES[type],
+    );
     expect(unaccounted).toEqual([]);
     for (const reason of Object.values(FREE_TYPES)) expect(reason.length).toBeGreaterThan(10);
   });
@@ -31,7 +36,8 @@ describe("the price catalogue", () => {
   test("every priced resource of every environment finds its figures, in the regions its config uses", () => {
     for (const name of ENVIRONMENTS) {
       const config = validConfig(name);
-      for (const region of [config.aws.region, config.aws.drRegion, config.state.region]) expect(CATALOGUE_REGIONS).toContain(region);
+      for (const region of [config.aws.region, config.aws.drRegion, config.state.region])
+        expect(CATALOGUE_REGIONS).toContain(region);
       expect(() => estimateEnvironment(config, stacks)).not.toThrow();
     }
   });
@@ -53,7 +59,10 @@ describe("the price catalogue", () => {
     expect(catalogueAge("2026-12-07", new Date("2027-06-07T00:00:00Z")).stale).toBe(true);
     const readOn = [...CATALOGUE.values()][0]["eu-west-1"].readOn;
     const later = new Date(Date.parse(`${readOn}T00:00:00Z`) + 200 * 86_400_000);
-    const run = await runCapturing(catalogueAgeTool(() => later), []);
+    const run = await runCapturing(
+      catalogueAgeTool(() => later),
+      [],
+    );
     expect(run.code).toBe(0);
     expect(run.err).toEqual([expect.stringMatching(/^warning: the price catalogue is 200 days old/)]);
   });
@@ -72,7 +81,16 @@ describe("pricing a known small stack", () => {
     const total = (key: "fixed" | "usage") => items.reduce((sum, item) => sum + item[key], 0);
     expect(total("fixed")).toBeCloseTo(fixed, 2);
     expect(total("usage")).toBeCloseTo(usage, 2);
-    expect(items.map((item) => item.type).sort()).toEqual(["aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_metric_alarm", "aws_eip", "aws_kms_key", "aws_kms_key", "aws_nat_gateway", "aws_vpc_endpoint"]);
+    expect(items.map((item) => item.type).sort()).toEqual([
+      "aws_cloudwatch_log_group",
+      "aws_cloudwatch_metric_alarm",
+      "aws_cloudwatch_metric_alarm",
+      "aws_eip",
+      "aws_kms_key",
+      "aws_kms_key",
+      "aws_nat_gateway",
+      "aws_vpc_endpoint",
+    ]);
   });
 
   test("the fleets: steady state prices one live colour and one idle colour, a release both full", () => {
@@ -81,15 +99,24 @@ describe("pricing a known small stack", () => {
     const groups = app.filter((item) => item.type === "aws_autoscaling_group");
     const perInstance = 730 * 0.0456 + 30 * 0.088 + 7 * 0.3; // t3.medium, 30 GB gp3 root, detailed monitoring
     const { desired } = config.app.capacity;
-    expect(groups.reduce((sum, item) => sum + item.fixed, 0)).toBeCloseTo((desired + config.cost.usage.idleCapacity) * perInstance, 1);
+    expect(groups.reduce((sum, item) => sum + item.fixed, 0)).toBeCloseTo(
+      (desired + config.cost.usage.idleCapacity) * perInstance,
+      1,
+    );
     const agent = config.cost.usage.agentMetricsPerInstance * 0.3;
-    expect(groups.reduce((sum, item) => sum + item.duringRelease!, 0)).toBeCloseTo(2 * desired * (perInstance + agent), 1);
+    expect(groups.reduce((sum, item) => sum + item.duringRelease!, 0)).toBeCloseTo(
+      2 * desired * (perInstance + agent),
+      1,
+    );
   });
 
   test("a secret's replicas count as DR; the environment totals add up by category and by stack", () => {
     const estimate = estimateEnvironment(validConfig("production"), stacks);
     const secret = estimate.items.find((item) => item.type === "aws_secretsmanager_secret")!;
-    expect(secret.lines.map((line) => [line.what, line.category ?? secret.category])).toEqual([["secret", "data"], ["replica in eu-central-1", "DR"]]);
+    expect(secret.lines.map((line) => [line.what, line.category ?? secret.category])).toEqual([
+      ["secret", "data"],
+      ["replica in eu-central-1", "DR"],
+    ]);
     const byCategory = Object.values(estimate.byCategory).reduce((sum, value) => sum + value, 0);
     const byStack = Object.values(estimate.byStack).reduce((sum, value) => sum + value, 0);
     expect(byCategory).toBeCloseTo(estimate.total, 1);
@@ -100,20 +127,32 @@ describe("pricing a known small stack", () => {
 
 describe("the DR trail: a second copy of the management events, priced per restore day", () => {
   const config = validConfig("production");
-  const restoreStacks = { ...stacks, "auth-production-dr-data": JSON.parse(Testing.synth(new DrDataStack(Testing.app(), config, { drill: false }))) };
+  const restoreStacks = {
+    ...stacks,
+    "auth-production-dr-data": JSON.parse(Testing.synth(new DrDataStack(Testing.app(), config, { drill: false }))),
+  };
   const estimate = estimateEnvironment(config, restoreStacks);
 
   test("the restore's trail pays for every management event at the second-copy price; the primary's trail is the free first copy", () => {
     const trail = estimate.restore!.items.find((item) => item.type === "aws_cloudtrail")!;
     const events = config.cost.usage.cloudTrailMillionEventsPerMonth * 1_000_000;
-    expect(trail.usage).toBeCloseTo((events / 100_000) * unitPrice("cloudtrail:management-events-copy-100k", config.aws.drRegion).usd, 2);
+    expect(trail.usage).toBeCloseTo(
+      (events / 100_000) * unitPrice("cloudtrail:management-events-copy-100k", config.aws.drRegion).usd,
+      2,
+    );
     expect(estimate.items.filter((item) => item.type === "aws_cloudtrail")).toEqual([]);
   });
 
   test("it is in the restore's cost per day, with the CIS alarms, and not in the monthly estimate", () => {
     const restoreTypes = new Set(estimate.restore!.items.map((item) => item.type));
     expect([...restoreTypes]).toEqual(expect.arrayContaining(["aws_cloudtrail", "aws_cloudwatch_metric_alarm"]));
-    const withoutTrail = estimateEnvironment(config, { ...restoreStacks, "auth-production-dr-data": { ...restoreStacks["auth-production-dr-data"], resource: { ...restoreStacks["auth-production-dr-data"].resource, aws_cloudtrail: {} } } });
+    const withoutTrail = estimateEnvironment(config, {
+      ...restoreStacks,
+      "auth-production-dr-data": {
+        ...restoreStacks["auth-production-dr-data"],
+        resource: { ...restoreStacks["auth-production-dr-data"].resource, aws_cloudtrail: {} },
+      },
+    });
     const trailMonthly = estimate.restore!.items.find((item) => item.type === "aws_cloudtrail")!.monthly;
     expect(estimate.restore!.perDay - withoutTrail.restore!.perDay).toBeCloseTo((trailMonthly / 730) * 24, 2);
     expect(estimate.total).toBeCloseTo(withoutTrail.total, 2);
@@ -125,18 +164,32 @@ describe("npm run cost", () => {
     const run = await runCapturing(costTool, ["--env", "staging", "--format", "json", "--synth-dir", SYNTH_DIR]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.out);
-    expect(json).toMatchObject({ currency: "USD", total: expect.any(Number), fixed: expect.any(Number), usage: expect.any(Number) });
+    expect(json).toMatchObject({
+      currency: "USD",
+      total: expect.any(Number),
+      fixed: expect.any(Number),
+      usage: expect.any(Number),
+    });
     expect(json.total).toBeCloseTo(json.fixed + json.usage, 2);
     expect(json.items.length).toBeGreaterThan(20);
     for (const item of json.items) {
-      expect(item).toMatchObject({ stack: expect.stringMatching(/^auth-staging-/), address: expect.stringContaining(`${item.type}.`), type: expect.stringMatching(/^aws_/), monthly: expect.any(Number), fixed: expect.any(Number) });
+      expect(item).toMatchObject({
+        stack: expect.stringMatching(/^auth-staging-/),
+        address: expect.stringContaining(`${item.type}.`),
+        type: expect.stringMatching(/^aws_/),
+        monthly: expect.any(Number),
+        fixed: expect.any(Number),
+      });
     }
     expect(json).toEqual(JSON.parse(JSON.stringify(estimateJson(estimateEnvironment(validConfig("staging"), stacks)))));
   });
 
   test.each([
     [["--env", "nope", "--synth-dir", SYNTH_DIR], /^cost: unknown environment "nope" \(known: staging, production\)/],
-    [["--env", "staging", "--format", "xml", "--synth-dir", SYNTH_DIR], /^cost: unknown format "xml" \(known: table, json, markdown\)/],
+    [
+      ["--env", "staging", "--format", "xml", "--synth-dir", SYNTH_DIR],
+      /^cost: unknown format "xml" \(known: table, json, markdown\)/,
+    ],
     [["--format", "json"], /^cost: --env is required/],
     [["--env", "staging", "--synth-dir", "/nonexistent"], /^cost: \/nonexistent\/stacks does not exist/],
   ])("bad input %j exits 2 with one line", async (argv, message) => {
@@ -154,13 +207,15 @@ describe("npm run cost", () => {
       expect(run.code).toBe(0);
       expect(run.out).toMatch(/offline catalogue of \d{4}-\d{2}-\d{2}/);
       expect(run.out).toContain("During a release (both colours full)");
-      for (const category of ["compute", "data", "networking", "security and monitoring", "DR"]) expect(run.out).toContain(category);
+      for (const category of ["compute", "data", "networking", "security and monitoring", "DR"])
+        expect(run.out).toContain(category);
     }
   });
 });
 
 test("every shipped environment states a budget", () => {
-  for (const name of Object.keys(environments) as (keyof typeof environments)[]) expect(validConfig(name).cost.budget.monthlyLimitUsd).toBeGreaterThan(0);
+  for (const name of Object.keys(environments) as (keyof typeof environments)[])
+    expect(validConfig(name).cost.budget.monthlyLimitUsd).toBeGreaterThan(0);
 });
 
 describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
@@ -171,8 +226,19 @@ describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
 
   test("a monthly cost budget from config alerts the alert topic at each threshold and on the forecast", () => {
     const budget = network.resource("aws_budgets_budget");
-    expect(budget).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_unit: "USD", limit_amount: config.cost.budget.monthlyLimitUsd.toFixed(2) });
-    expect(budget.notification.map((entry: any) => [entry.notification_type, entry.threshold, entry.subscriber_sns_topic_arns])).toEqual([
+    expect(budget).toMatchObject({
+      budget_type: "COST",
+      time_unit: "MONTHLY",
+      limit_unit: "USD",
+      limit_amount: config.cost.budget.monthlyLimitUsd.toFixed(2),
+    });
+    expect(
+      budget.notification.map((entry: any) => [
+        entry.notification_type,
+        entry.threshold,
+        entry.subscriber_sns_topic_arns,
+      ]),
+    ).toEqual([
       ...config.cost.budget.actualThresholdsPercent.map((threshold) => ["ACTUAL", threshold, [topicArn]]),
       ["FORECASTED", config.cost.budget.forecastThresholdPercent, [topicArn]],
     ]);
@@ -180,21 +246,32 @@ describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
 
   test("a Cost Anomaly Detection monitor sends anomalies above the configured impact to the alert topic", () => {
     expect(config.cost.anomalyDetection.monitor).toBe("create");
-    expect(network.resource("aws_ce_anomaly_monitor")).toMatchObject({ monitor_type: "DIMENSIONAL", monitor_dimension: "SERVICE" });
+    expect(network.resource("aws_ce_anomaly_monitor")).toMatchObject({
+      monitor_type: "DIMENSIONAL",
+      monitor_dimension: "SERVICE",
+    });
     const subscription = network.resource("aws_ce_anomaly_subscription");
     expect(subscription.subscriber).toEqual([{ type: "SNS", address: topicArn }]);
-    expect(subscription.threshold_expression.dimension.values).toEqual([String(config.cost.anomalyDetection.minimumImpactUsd)]);
+    expect(subscription.threshold_expression.dimension.values).toEqual([
+      String(config.cost.anomalyDetection.minimumImpactUsd),
+    ]);
   });
 
   test("budgets.amazonaws.com and costalerts.amazonaws.com may publish to the topic, from this account, and use its key", () => {
     const topicPolicy = network.policyDocument(network.named("aws_sns_topic_policy", "alerts").policy);
     const statement = (sid: string) => topicPolicy.statement.find((entry: any) => entry.sid === sid);
-    expect(statement("BudgetsPublish")).toMatchObject({ principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }], actions: ["sns:Publish"] });
+    expect(statement("BudgetsPublish")).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+      actions: ["sns:Publish"],
+    });
     expect(statement("BudgetsPublish").condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: [config.aws.accountId] },
       { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${config.aws.accountId}:*`] },
     ]);
-    expect(statement("CostAnomalyDetectionPublish")).toMatchObject({ principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }], condition: [{ variable: "aws:SourceAccount", values: [config.aws.accountId] }] });
+    expect(statement("CostAnomalyDetectionPublish")).toMatchObject({
+      principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }],
+      condition: [{ variable: "aws:SourceAccount", values: [config.aws.accountId] }],
+    });
     const key = network.named("aws_kms_key", "alerts_key");
     const keyPolicy = network.policyDocument(key.policy);
     for (const service of ["budgets.amazonaws.com", "costalerts.amazonaws.com"]) {
@@ -205,7 +282,11 @@ describe.each(ENVIRONMENTS)("budgets and anomaly alerts (%s)", (name) => {
 
   test("the DR site's network stack has no second budget", () => {
     const stacks = readdirSync(join(SYNTH_DIR, "stacks")).filter((stack) => stack.startsWith(`auth-${name}-`));
-    expect(stacks.filter((stack) => readFileSync(join(SYNTH_DIR, "stacks", stack, "cdk.tf.json"), "utf8").includes('"aws_budgets_budget"'))).toEqual([`auth-${name}-network`]);
+    expect(
+      stacks.filter((stack) =>
+        readFileSync(join(SYNTH_DIR, "stacks", stack, "cdk.tf.json"), "utf8").includes('"aws_budgets_budget"'),
+      ),
+    ).toEqual([`auth-${name}-network`]);
   });
 });
 
@@ -215,6 +296,15 @@ describe("knobs with figures", () => {
     expect(readFileSync(join(__dirname, "..", COST_KNOBS_PAGE), "utf8")).toBe(page);
     const nat = (unitPrice("nat:hour", "eu-west-1").usd + unitPrice("ipv4:hour", "eu-west-1").usd) * 730;
     expect(page).toContain(`| \`network.natGatewayCount\` | $${nat.toFixed(2)} a month per gateway`);
-    for (const setting of ["interface endpoints", "app.instanceType", "data.postgres.instanceClass", "data.postgres.multiAz", "alarm count", "dr.pilotLight", "logRetentionDays"]) expect(page).toContain(setting);
+    for (const setting of [
+      "interface endpoints",
+      "app.instanceType",
+      "data.postgres.instanceClass",
+      "data.postgres.multiAz",
+      "alarm count",
+      "dr.pilotLight",
+      "logRetentionDays",
+    ])
+      expect(page).toContain(setting);
   });
 });

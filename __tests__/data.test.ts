@@ -17,7 +17,10 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
   describe("keys", () => {
     test("the data key rotates, has an alias and the configured deletion window", () => {
-      expect(dataKey).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: config.data.keyDeletionWindowDays });
+      expect(dataKey).toMatchObject({
+        enable_key_rotation: true,
+        deletion_window_in_days: config.data.keyDeletionWindowDays,
+      });
       expect(json.resourceList("aws_kms_alias").map((alias) => alias.name)).toContain(`alias/auth-${env}-data`);
     });
 
@@ -45,7 +48,11 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
   describe("PostgreSQL", () => {
     test(`runs postgres ${db.majorVersion} on ${db.instanceClass} with a matching parameter group family`, () => {
-      expect(rds).toMatchObject({ engine: "postgres", engine_version: String(db.majorVersion), instance_class: db.instanceClass });
+      expect(rds).toMatchObject({
+        engine: "postgres",
+        engine_version: String(db.majorVersion),
+        instance_class: db.instanceClass,
+      });
       expect(json.resource("aws_db_parameter_group").family).toBe(`postgres${db.majorVersion}`);
       expect([16, 17]).toContain(db.majorVersion);
     });
@@ -73,13 +80,19 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     });
 
     test("its master password is managed by RDS in Secrets Manager, encrypted with the data key", () => {
-      expect(rds).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: dataKeyArn, username: db.masterUsername });
+      expect(rds).toMatchObject({
+        manage_master_user_password: true,
+        master_user_secret_kms_key_id: dataKeyArn,
+        username: db.masterUsername,
+      });
       expect(rds.password).toBeUndefined();
       expect(JSON.stringify(json.json)).not.toMatch(/"password":/);
     });
 
     test(`rotates the master password ${db.masterPasswordRotationDays ? `every ${db.masterPasswordRotationDays} days` : "on RDS's default schedule"}`, () => {
-      const rotations = json.resourceList("aws_secretsmanager_secret_rotation").filter((rotation) => /master_user_secret/.test(rotation.secret_id));
+      const rotations = json
+        .resourceList("aws_secretsmanager_secret_rotation")
+        .filter((rotation) => /master_user_secret/.test(rotation.secret_id));
       if (db.masterPasswordRotationDays === undefined) {
         expect(rotations).toEqual([]);
       } else {
@@ -101,13 +114,16 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     });
 
     test("audits connections and schema and role changes with pgaudit, never logging a password or user data", () => {
-      const parameters: { name: string; value: string; apply_method?: string }[] = json.resource("aws_db_parameter_group").parameter;
+      const parameters: { name: string; value: string; apply_method?: string }[] =
+        json.resource("aws_db_parameter_group").parameter;
       const value = (name: string) => parameters.find((parameter) => parameter.name === name)?.value;
       expect(value("log_connections")).toBe("1");
       expect(value("log_disconnections")).toBe("1");
       expect(value("pgaudit.log")).toBe("ddl,role");
       expect(value("shared_preload_libraries")?.split(",")).toContain("pgaudit");
-      expect(parameters.find((parameter) => parameter.name === "shared_preload_libraries")?.apply_method).toBe("pending-reboot");
+      expect(parameters.find((parameter) => parameter.name === "shared_preload_libraries")?.apply_method).toBe(
+        "pending-reboot",
+      );
       // log_statement = ddl would print ALTER ROLE ... PASSWORD in clear text; mod/all would print user data.
       expect(value("log_statement")).toBe("none");
       expect(value("pgaudit.log_parameter")).toBe("0");
@@ -120,15 +136,21 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     test("exports postgresql and upgrade logs into encrypted log groups with retention", () => {
       expect(rds.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
       for (const log of ["postgresql", "upgrade"]) {
-        const group = json.resourceList("aws_cloudwatch_log_group").find((candidate) => candidate.name === `/aws/rds/instance/auth-${env}-postgres/${log}`);
+        const group = json
+          .resourceList("aws_cloudwatch_log_group")
+          .find((candidate) => candidate.name === `/aws/rds/instance/auth-${env}-postgres/${log}`);
         expect(group).toMatchObject({ retention_in_days: config.data.logRetentionDays, kms_key_id: dataKeyArn });
       }
     });
 
     test("is created only after its log groups and its monitoring role's policy exist", () => {
-      expect(rds.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_cloudwatch_log_group\.postgres_postgresql-logs/)]));
+      expect(rds.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/aws_cloudwatch_log_group\.postgres_postgresql-logs/)]),
+      );
       if (db.enhancedMonitoringIntervalSeconds > 0) {
-        expect(rds.depends_on).toContainEqual(expect.stringMatching(/aws_iam_role_policy_attachment\.postgres_monitoring-policy/));
+        expect(rds.depends_on).toContainEqual(
+          expect.stringMatching(/aws_iam_role_policy_attachment\.postgres_monitoring-policy/),
+        );
       }
     });
 
@@ -184,16 +206,29 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
         expect(vaults).toEqual([]);
         return;
       }
-      const [primary, dr] = [json.named("aws_backup_vault", /^backup_vault_/), json.named("aws_backup_vault", "dr-vault")];
+      const [primary, dr] = [
+        json.named("aws_backup_vault", /^backup_vault_/),
+        json.named("aws_backup_vault", "dr-vault"),
+      ];
       expect(primary.kms_key_arn).toBe(dataKeyArn);
-      expect(dr).toMatchObject({ provider: "aws.dr", kms_key_arn: referenceTo(json, "aws_kms_key", json.named("aws_kms_key", "dr-data-key"), "arn") });
+      expect(dr).toMatchObject({
+        provider: "aws.dr",
+        kms_key_arn: referenceTo(json, "aws_kms_key", json.named("aws_kms_key", "dr-data-key"), "arn"),
+      });
       const [rule] = json.resource("aws_backup_plan").rule;
       expect(rule).toMatchObject({
         schedule: config.data.backup.schedule,
         lifecycle: { delete_after: config.data.backup.retentionDays },
-        copy_action: [{ destination_vault_arn: referenceTo(json, "aws_backup_vault", dr, "arn"), lifecycle: { delete_after: config.data.backup.drRetentionDays } }],
+        copy_action: [
+          {
+            destination_vault_arn: referenceTo(json, "aws_backup_vault", dr, "arn"),
+            lifecycle: { delete_after: config.data.backup.drRetentionDays },
+          },
+        ],
       });
-      expect(json.resource("aws_backup_selection").resources).toEqual([referenceTo(json, "aws_db_instance", rds, "arn")]);
+      expect(json.resource("aws_backup_selection").resources).toEqual([
+        referenceTo(json, "aws_db_instance", rds, "arn"),
+      ]);
     });
   });
 
@@ -201,7 +236,12 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     const group = json.resource("aws_elasticache_replication_group");
 
     test(`runs redis ${redis.engineVersion} on ${redis.nodeType}`, () => {
-      expect(group).toMatchObject({ engine: "redis", engine_version: redis.engineVersion, node_type: redis.nodeType, port: 6379 });
+      expect(group).toMatchObject({
+        engine: "redis",
+        engine_version: redis.engineVersion,
+        node_type: redis.nodeType,
+        port: 6379,
+      });
       expect(redis.engineVersion).toMatch(/^7\./);
     });
 
@@ -229,7 +269,12 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
           expect(redis.replicasPerShard).toBeGreaterThanOrEqual(1);
           expect(parameters.parameter).toEqual([{ name: "cluster-enabled", value: "yes" }]);
         } else {
-          expect(group).toMatchObject({ cluster_mode: "disabled", num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+          expect(group).toMatchObject({
+            cluster_mode: "disabled",
+            num_cache_clusters: 1,
+            automatic_failover_enabled: false,
+            multi_az_enabled: false,
+          });
           expect(parameters.parameter).toEqual([{ name: "cluster-enabled", value: "no" }]);
         }
       },
@@ -253,12 +298,16 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     });
 
     test("delivers slow and engine logs to encrypted log groups with retention", () => {
-      expect(group.log_delivery_configuration.map((delivery: any) => [delivery.log_type, delivery.destination_type])).toEqual([
+      expect(
+        group.log_delivery_configuration.map((delivery: any) => [delivery.log_type, delivery.destination_type]),
+      ).toEqual([
         ["slow-log", "cloudwatch-logs"],
         ["engine-log", "cloudwatch-logs"],
       ]);
       for (const logType of ["slow-log", "engine-log"]) {
-        const logGroup = json.resourceList("aws_cloudwatch_log_group").find((candidate) => candidate.name === `/aws/elasticache/auth-${env}-redis/${logType}`);
+        const logGroup = json
+          .resourceList("aws_cloudwatch_log_group")
+          .find((candidate) => candidate.name === `/aws/elasticache/auth-${env}-redis/${logType}`);
         expect(logGroup).toMatchObject({ retention_in_days: config.data.logRetentionDays, kms_key_id: dataKeyArn });
       }
     });
@@ -272,7 +321,9 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     test("every alarm notifies the network stack's alert topic on ALARM and OK", () => {
       expect(alarms.length).toBeGreaterThan(0);
       for (const alarm of alarms) {
-        expect(alarm.alarm_actions).toEqual([expect.stringMatching(/terraform_remote_state\.network.*outputs\.alert_topic_arn/)]);
+        expect(alarm.alarm_actions).toEqual([
+          expect.stringMatching(/terraform_remote_state\.network.*outputs\.alert_topic_arn/),
+        ]);
         expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
       }
     });
@@ -294,12 +345,18 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
 
     test("capacity: max_connections is pinned in the parameter group, and the connections alarm is a share of that number", () => {
       // LEAST({DBInstanceClassMemory/9531392}, 5000), worked by hand for two sizes: 1 GiB gives 112 connections, 16 GiB 1802.
-      const classOf = (gib: number) => Object.keys(DB_INSTANCE_CLASSES).find((name) => DB_INSTANCE_CLASSES[name].memoryGib === gib)!;
+      const classOf = (gib: number) =>
+        Object.keys(DB_INSTANCE_CLASSES).find((name) => DB_INSTANCE_CLASSES[name].memoryGib === gib)!;
       expect(maxConnectionsOf(classOf(1))).toBe(112);
       expect(maxConnectionsOf(classOf(16))).toBe(1802);
       // Every class the config may choose has a size, so no valid config fails to synthesize here.
-      for (const instanceClass of Object.keys(DB_INSTANCE_CLASSES)) expect(maxConnectionsOf(instanceClass)).toBeGreaterThan(0);
-      const pinned = Number(json.resource("aws_db_parameter_group").parameter.find((parameter: { name: string; value: string }) => parameter.name === "max_connections")?.value);
+      for (const instanceClass of Object.keys(DB_INSTANCE_CLASSES))
+        expect(maxConnectionsOf(instanceClass)).toBeGreaterThan(0);
+      const pinned = Number(
+        json
+          .resource("aws_db_parameter_group")
+          .parameter.find((parameter: { name: string; value: string }) => parameter.name === "max_connections")?.value,
+      );
       expect(pinned).toBe(maxConnectionsOf(db.instanceClass));
       expect(byName("db-connections")).toMatchObject({
         namespace: "AWS/RDS",
@@ -324,7 +381,9 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       const pad = (value: number, width: number) => String(value).padStart(width, "0");
       const nodes = Array.from({ length: 1 + redis.replicasPerShard }, (_, index) => pad(index + 1, 3));
       const expectedMembers = redis.clusterMode
-        ? Array.from({ length: redis.shards }, (_, shard) => nodes.map((node) => `auth-${env}-redis-${pad(shard + 1, 4)}-${node}`)).flat()
+        ? Array.from({ length: redis.shards }, (_, shard) =>
+            nodes.map((node) => `auth-${env}-redis-${pad(shard + 1, 4)}-${node}`),
+          ).flat()
         : nodes.map((node) => `auth-${env}-redis-${node}`);
       const redisAlarms = alarms.filter((alarm) => alarm.namespace === "AWS/ElastiCache");
       const members = new Set(redisAlarms.map((alarm) => alarm.dimensions.CacheClusterId));
@@ -339,19 +398,30 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       ["evictions", "Evictions", thresholds.redisEvictions],
       ["connections", "CurrConnections", thresholds.redisConnections],
     ])("Redis %s watches %s on every member", (suffix, metric, threshold) => {
-      const matching = alarms.filter((alarm) => alarm.alarm_name.endsWith(`-${suffix}`) && alarm.namespace === "AWS/ElastiCache");
+      const matching = alarms.filter(
+        (alarm) => alarm.alarm_name.endsWith(`-${suffix}`) && alarm.namespace === "AWS/ElastiCache",
+      );
       expect(matching.length).toBe(redis.shards * (1 + redis.replicasPerShard));
-      for (const alarm of matching) expect(alarm).toMatchObject({ metric_name: metric, threshold, comparison_operator: "GreaterThanThreshold" });
+      for (const alarm of matching)
+        expect(alarm).toMatchObject({ metric_name: metric, threshold, comparison_operator: "GreaterThanThreshold" });
     });
 
-    test(redis.replicasPerShard > 0 ? "replication lag is watched on every replica" : "no replication lag alarm without replicas", () => {
-      const lag = alarms.filter((alarm) => alarm.metric_name === "ReplicationLag");
-      expect(lag).toHaveLength(redis.shards * redis.replicasPerShard);
-      for (const alarm of lag) {
-        expect(alarm.dimensions.CacheClusterId).not.toMatch(/-001$/);
-        expect(alarm).toMatchObject({ threshold: thresholds.redisReplicationLagSeconds, treat_missing_data: "notBreaching" });
-      }
-    });
+    test(
+      redis.replicasPerShard > 0
+        ? "replication lag is watched on every replica"
+        : "no replication lag alarm without replicas",
+      () => {
+        const lag = alarms.filter((alarm) => alarm.metric_name === "ReplicationLag");
+        expect(lag).toHaveLength(redis.shards * redis.replicasPerShard);
+        for (const alarm of lag) {
+          expect(alarm.dimensions.CacheClusterId).not.toMatch(/-001$/);
+          expect(alarm).toMatchObject({
+            threshold: thresholds.redisReplicationLagSeconds,
+            treat_missing_data: "notBreaching",
+          });
+        }
+      },
+    );
 
     test("every alarm reads a metric its namespace publishes, with the dimensions it is published with (the metric catalog)", () => {
       // The metric-filter namespaces (failed logins) are ours; the metric catalog test covers them.
@@ -372,7 +442,9 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
       expect(outputs.db_master_secret_arn.value).toMatch(/aws_db_instance\..*\.master_user_secret\[0\]\.secret_arn/);
       const group = json.resource("aws_elasticache_replication_group");
       const endpoint = redis.clusterMode ? "configuration_endpoint_address" : "primary_endpoint_address";
-      expect(outputs.redis_endpoint.value).toBe(referenceTo(json, "aws_elasticache_replication_group", group, endpoint));
+      expect(outputs.redis_endpoint.value).toBe(
+        referenceTo(json, "aws_elasticache_replication_group", group, endpoint),
+      );
       expect(outputs.redis_port.value).toBe(6379);
       expect(outputs.redis_auth_secret_arn.value).toMatch(/aws_secretsmanager_secret\..*auth-token.*\.arn/);
       expect(outputs.app_secret_arn.value).toMatch(/aws_secretsmanager_secret\..*app-secret.*\.arn/);
@@ -380,7 +452,8 @@ describe.each(ENVIRONMENTS)("data stack auth-%s-data", (env) => {
     });
 
     test("no output carries a secret value", () => {
-      for (const output of Object.values(outputs)) expect(JSON.stringify(output.value)).not.toMatch(/random_password|secret_string|auth_token/);
+      for (const output of Object.values(outputs))
+        expect(JSON.stringify(output.value)).not.toMatch(/random_password|secret_string|auth_token/);
     });
 
     test("reads the network stack's outputs from its state in the S3 bucket", () => {

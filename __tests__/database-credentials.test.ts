@@ -18,19 +18,28 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
   const { postgres: db } = config.data;
   const stacks = synthEnvironment(env);
   const data = stacks.data;
-  const secret = data.resourceList("aws_secretsmanager_secret").find((candidate) => candidate.name === `auth-${env}/db-service`)!;
+  const secret = data
+    .resourceList("aws_secretsmanager_secret")
+    .find((candidate) => candidate.name === `auth-${env}/db-service`)!;
   const secretArn = referenceTo(data, "aws_secretsmanager_secret", secret, "arn");
-  const rotationFunction = data.resourceList("aws_lambda_function").find((candidate) => candidate.function_name === `auth-${env}-db-service-rotation`)!;
+  const rotationFunction = data
+    .resourceList("aws_lambda_function")
+    .find((candidate) => candidate.function_name === `auth-${env}-db-service-rotation`)!;
   const functionArn = referenceTo(data, "aws_lambda_function", rotationFunction, "arn");
   const rds = `aws_db_instance.${Object.keys(data.resources("aws_db_instance"))[0]}`;
   const masterSecretArn = `\${${rds}.master_user_secret[0].secret_arn}`;
 
   describe("the service secret", () => {
-    const version = data.resourceList("aws_secretsmanager_secret_version").find((candidate) => candidate.secret_id.includes("db-service-credentials"))!;
+    const version = data
+      .resourceList("aws_secretsmanager_secret_version")
+      .find((candidate) => candidate.secret_id.includes("db-service-credentials"))!;
 
     test("is encrypted with the data key and restorable for the configured window", () => {
       const dataKey = data.named("aws_kms_key", /^data-key_/);
-      expect(secret).toMatchObject({ kms_key_id: referenceTo(data, "aws_kms_key", dataKey, "arn"), recovery_window_in_days: config.data.secrets.recoveryWindowDays });
+      expect(secret).toMatchObject({
+        kms_key_id: referenceTo(data, "aws_kms_key", dataKey, "arn"),
+        recovery_window_in_days: config.data.secrets.recoveryWindowDays,
+      });
     });
 
     test("starts with where to connect and as whom: no password, which only the rotation generates", () => {
@@ -47,8 +56,13 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
     });
 
     test(`rotates every ${db.serviceCredentialRotationDays} days (data.postgres.serviceCredentialRotationDays) through the rotation function`, () => {
-      const rotation = data.resourceList("aws_secretsmanager_secret_rotation").find((candidate) => candidate.secret_id === secretArn);
-      expect(rotation).toMatchObject({ rotation_lambda_arn: functionArn, rotation_rules: { automatically_after_days: db.serviceCredentialRotationDays } });
+      const rotation = data
+        .resourceList("aws_secretsmanager_secret_rotation")
+        .find((candidate) => candidate.secret_id === secretArn);
+      expect(rotation).toMatchObject({
+        rotation_lambda_arn: functionArn,
+        rotation_rules: { automatically_after_days: db.serviceCredentialRotationDays },
+      });
       // Secrets Manager rotates at once: the first version and the function's rights come first.
       expect(rotation!.depends_on).toEqual(
         expect.arrayContaining([
@@ -83,9 +97,13 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
     test("runs in the private subnets with the rotation security group, and waits for its network rights", () => {
       expect(rotationFunction.vpc_config).toEqual({
         subnet_ids: expect.stringMatching(/terraform_remote_state\.network.*\.outputs\.private_subnet_ids/),
-        security_group_ids: [expect.stringMatching(/terraform_remote_state\.network.*\.outputs\.db_rotation_security_group_id/)],
+        security_group_ids: [
+          expect.stringMatching(/terraform_remote_state\.network.*\.outputs\.db_rotation_security_group_id/),
+        ],
       });
-      expect(rotationFunction.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\.db-service-credentials_rotation/)]));
+      expect(rotationFunction.depends_on).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^aws_iam_role_policy\.db-service-credentials_rotation/)]),
+      );
     });
 
     test("is configured with the database, the service user and schema, the master secret and the RDS CA bundle", () => {
@@ -103,17 +121,34 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
 
     test("may rotate the service secret, read the master secret, use the data key only through Secrets Manager, and manage its network interfaces", () => {
       expect(bySid.RotateServiceSecret).toMatchObject({
-        actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+        actions: [
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+        ],
         resources: [secretArn],
       });
-      expect(bySid.ReadMasterSecret).toMatchObject({ actions: ["secretsmanager:GetSecretValue"], resources: [masterSecretArn] });
-      expect(bySid.UseDataKeyThroughSecretsManager.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] }]);
+      expect(bySid.ReadMasterSecret).toMatchObject({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [masterSecretArn],
+      });
+      expect(bySid.UseDataKeyThroughSecretsManager.condition).toEqual([
+        { test: "StringLike", variable: "kms:ViaService", values: ["secretsmanager.*.amazonaws.com"] },
+      ]);
       // Network interfaces only in the function's own subnets and group; only the Describe actions on "*".
       expect(bySid.CreateNetworkInterfacesInOwnSubnets.actions).toEqual(["ec2:CreateNetworkInterface"]);
-      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(/formatlist\("arn:aws:ec2:\*:\*:subnet\/%s", data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids\)/);
-      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(/security-group\/%s", \[data\.terraform_remote_state\.[\w-]+\.outputs\.db_rotation_security_group_id\]/);
+      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(
+        /formatlist\("arn:aws:ec2:\*:\*:subnet\/%s", data\.terraform_remote_state\.[\w-]+\.outputs\.private_subnet_ids\)/,
+      );
+      expect(bySid.CreateNetworkInterfacesInOwnSubnets.resources).toMatch(
+        /security-group\/%s", \[data\.terraform_remote_state\.[\w-]+\.outputs\.db_rotation_security_group_id\]/,
+      );
       expect(bySid.ManageOwnNetworkInterfaces.resources).toEqual(["arn:aws:ec2:*:*:network-interface/*"]);
-      expect(bySid.DescribeNetworkInterfaces).toMatchObject({ actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources: ["*"] });
+      expect(bySid.DescribeNetworkInterfaces).toMatchObject({
+        actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+        resources: ["*"],
+      });
       expect(Object.keys(bySid).sort()).toEqual([
         "CreateNetworkInterfacesInOwnSubnets",
         "DescribeNetworkInterfaces",
@@ -127,7 +162,11 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
 
     test("ships as one bundled index.js with pg inside and only the runtime's modules outside", () => {
       const zip = join(SYNTH_DIR, "stacks", `auth-${env}-data`, rotationFunction.filename);
-      const listing = execFileSync("python3", ["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.namelist()); sys.stdout.write(z.read('index.js').decode())", zip]).toString();
+      const listing = execFileSync("python3", [
+        "-c",
+        "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.namelist()); sys.stdout.write(z.read('index.js').decode())",
+        zip,
+      ]).toString();
       const [names, code] = [listing.slice(0, listing.indexOf("\n")), listing.slice(listing.indexOf("\n") + 1)];
       expect(names).toBe("['index.js']");
       expect(code).toContain("node_modules/pg/lib/client.js");
@@ -140,7 +179,8 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
   describe("the network path", () => {
     const network = stacks.network;
     const groups = network.resources("aws_security_group");
-    const groupRef = (tier: string) => `\${aws_security_group.${Object.entries(groups).find(([, group]) => group.name === `auth-${env}-${tier}`)![0]}.id}`;
+    const groupRef = (tier: string) =>
+      `\${aws_security_group.${Object.entries(groups).find(([, group]) => group.name === `auth-${env}-${tier}`)![0]}.id}`;
     const rules = (direction: "ingress" | "egress", tier: string) =>
       network
         .resourceList(`aws_vpc_security_group_${direction}_rule`)
@@ -167,7 +207,9 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
     });
 
     test("the endpoint accepts HTTPS from the app tier and the rotation functions only", () => {
-      expect(rules("ingress", "api-endpoints")).toEqual([`443 ${groupRef("app")}`, `443 ${groupRef("cache-rotation")}`, `443 ${groupRef("db-rotation")}`].sort());
+      expect(rules("ingress", "api-endpoints")).toEqual(
+        [`443 ${groupRef("app")}`, `443 ${groupRef("cache-rotation")}`, `443 ${groupRef("db-rotation")}`].sort(),
+      );
       expect(rules("egress", "api-endpoints")).toEqual([]);
     });
 
@@ -189,7 +231,9 @@ describe.each(ENVIRONMENTS)("database credentials in %s", (env) => {
       const naming = Object.values<any>(rules).filter((rule) => rule.event_pattern.includes("db_master_secret_arn"));
       expect(naming.map((rule) => rule.name)).toEqual([`auth-${env}-master-secret-rotation-failed`]);
       for (const template of app.resourceList("aws_launch_template")) {
-        expect(template.user_data).toMatch(/"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_service_secret_arn/);
+        expect(template.user_data).toMatch(
+          /"db_secret_arn" = data\.terraform_remote_state\.data.*\.outputs\.db_service_secret_arn/,
+        );
       }
     });
   });
@@ -207,10 +251,26 @@ describe("database credentials config", () => {
   };
 
   test.each([
-    ["the master user as the service user", (c: any) => (c.data.postgres.serviceUsername = "auth_admin"), /^staging: data\.postgres\.serviceUsername: must differ from masterUsername \(auth_admin\)/],
-    ["a service user too long for its _clone", (c: any) => (c.data.postgres.serviceUsername = `a${"b".repeat(57)}`), /^staging: data\.postgres\.serviceUsername: must be a PostgreSQL identifier of 1-57/],
-    ["a rotation period of 0 days", (c: any) => (c.data.postgres.serviceCredentialRotationDays = 0), /^staging: data\.postgres\.serviceCredentialRotationDays: /],
-    ["no rotation period", (c: any) => delete c.data.postgres.serviceCredentialRotationDays, /^staging: data\.postgres\.serviceCredentialRotationDays: /],
+    [
+      "the master user as the service user",
+      (c: any) => (c.data.postgres.serviceUsername = "auth_admin"),
+      /^staging: data\.postgres\.serviceUsername: must differ from masterUsername \(auth_admin\)/,
+    ],
+    [
+      "a service user too long for its _clone",
+      (c: any) => (c.data.postgres.serviceUsername = `a${"b".repeat(57)}`),
+      /^staging: data\.postgres\.serviceUsername: must be a PostgreSQL identifier of 1-57/,
+    ],
+    [
+      "a rotation period of 0 days",
+      (c: any) => (c.data.postgres.serviceCredentialRotationDays = 0),
+      /^staging: data\.postgres\.serviceCredentialRotationDays: /,
+    ],
+    [
+      "no rotation period",
+      (c: any) => delete c.data.postgres.serviceCredentialRotationDays,
+      /^staging: data\.postgres\.serviceCredentialRotationDays: /,
+    ],
   ])("rejects %s, naming the field", (_, edit, expected) => {
     const problems = problemsOf(edit);
     expect(problems).toHaveLength(1);
@@ -220,18 +280,37 @@ describe("database credentials config", () => {
 
 describe("rotation function bundle", () => {
   test("is byte-for-byte what another process (the synth) built: plans change only when the code does", () => {
-    const rotationFunction = synthEnvironment("staging").data.resourceList("aws_lambda_function").find((fn) => fn.function_name === "auth-staging-db-service-rotation")!;
+    const rotationFunction = synthEnvironment("staging")
+      .data.resourceList("aws_lambda_function")
+      .find((fn) => fn.function_name === "auth-staging-db-service-rotation")!;
     const zip = join(SYNTH_DIR, "stacks", "auth-staging-data", rotationFunction.filename);
-    const shipped = execFileSync("python3", ["-c", "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('index.js'))", zip]);
+    const shipped = execFileSync("python3", [
+      "-c",
+      "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('index.js'))",
+      zip,
+    ]);
     expect(bundleFunction("lambda/postgres-rotation/index.ts").equals(shipped)).toBe(true);
   }, 15_000);
 
   test("a function takes exactly one source: a directory to zip or an entry point to bundle", () => {
     const stack = new TerraformStack(Testing.app(), "functions");
-    const props = { functionName: "auth-test-fn", description: "test", permissions: [], logRetentionDays: 1, kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/x" };
-    expect(() => new NodeFunction(stack, "neither", props)).toThrow(/auth-test-fn: set exactly one of sourceDirectory or bundleEntryPoint/);
-    expect(() => new NodeFunction(stack, "both", { ...props, sourceDirectory: "lambda/secret-rotation", bundleEntryPoint: "lambda/postgres-rotation/index.ts" })).toThrow(
-      /exactly one of/,
+    const props = {
+      functionName: "auth-test-fn",
+      description: "test",
+      permissions: [],
+      logRetentionDays: 1,
+      kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/x",
+    };
+    expect(() => new NodeFunction(stack, "neither", props)).toThrow(
+      /auth-test-fn: set exactly one of sourceDirectory or bundleEntryPoint/,
     );
+    expect(
+      () =>
+        new NodeFunction(stack, "both", {
+          ...props,
+          sourceDirectory: "lambda/secret-rotation",
+          bundleEntryPoint: "lambda/postgres-rotation/index.ts",
+        }),
+    ).toThrow(/exactly one of/);
   });
 });

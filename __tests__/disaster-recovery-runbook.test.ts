@@ -28,7 +28,12 @@ const tableRows = (text: string) =>
     .split("\n")
     .filter((line) => line.startsWith("|") && !/^\|[-| ]+\|$/.test(line))
     .slice(1)
-    .map((line) => line.slice(1, -1).split("|").map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split("|")
+        .map((cell) => cell.trim()),
+    );
 
 describe("docs/how-to/disaster-recovery.md: every command it gives exists", () => {
   test("every npm script it runs is in package.json", () => {
@@ -39,7 +44,10 @@ describe("docs/how-to/disaster-recovery.md: every command it gives exists", () =
 
   test("every stack an npm command names is a stack of a known layer", () => {
     const layers: readonly string[] = [...LAYERS, ...PILOT_LIGHT_LAYERS, ...RESTORE_LAYERS];
-    const named = [...runbook.matchAll(/npm run [\w:-]+ -- --env (\w+) ([^\s`-][^\s`]*)/g)].map((match) => [match[1], match[2].replace(/^'|'$/g, "")]);
+    const named = [...runbook.matchAll(/npm run [\w:-]+ -- --env (\w+) ([^\s`-][^\s`]*)/g)].map((match) => [
+      match[1],
+      match[2].replace(/^'|'$/g, ""),
+    ]);
     expect(named.length).toBeGreaterThan(5);
     for (const [environment, stack] of named) {
       if (stack === `auth-${environment}-*`) continue;
@@ -53,7 +61,9 @@ describe("docs/how-to/disaster-recovery.md: every command it gives exists", () =
   });
 
   test("every config field it names exists in the schema", () => {
-    const fields = [...runbook.matchAll(/`((?:aws|dr|state|data|registry|dns|app|network)\.[\w.]+)`/g)].map((match) => match[1]);
+    const fields = [...runbook.matchAll(/`((?:aws|dr|state|data|registry|dns|app|network)\.[\w.]+)`/g)].map(
+      (match) => match[1],
+    );
     expect(fields.length).toBeGreaterThan(5);
     for (const field of fields) {
       let schema: any = environmentConfigSchema;
@@ -72,7 +82,15 @@ describe("docs/how-to/disaster-recovery.md: the failover fits the 4-hour RTO", (
   const total = rows.find(([step]) => step === "")!;
 
   test("the seven steps, in order: declare, decide, restore (data, app), verify, cut over, communicate", () => {
-    expect(steps.map(([, what]) => what)).toEqual(["Declare", "Decide", "Restore the data tier", "Restore the app tier", "Verify", "Cut over", "Communicate"]);
+    expect(steps.map(([, what]) => what)).toEqual([
+      "Declare",
+      "Decide",
+      "Restore the data tier",
+      "Restore the app tier",
+      "Verify",
+      "Cut over",
+      "Communicate",
+    ]);
     expect(runbook).toContain("### Fail back");
   });
 
@@ -91,7 +109,11 @@ describe("docs/how-to/disaster-recovery.md: the failover fits the 4-hour RTO", (
 describe("docs/how-to/disaster-recovery.md: the quarterly drill", () => {
   test("is exactly what npm run dr:drill prints: the same commands and budgets, in order", () => {
     const rows = tableRows(section("## Quarterly drill"));
-    const printed = drillSteps(production).map((step, index) => [String(index + 1), `\`${step.command}\``, String(step.budgetMinutes)]);
+    const printed = drillSteps(production).map((step, index) => [
+      String(index + 1),
+      `\`${step.command}\``,
+      String(step.budgetMinutes),
+    ]);
     expect(rows).toEqual(printed);
   });
 
@@ -104,20 +126,31 @@ describe("docs/how-to/disaster-recovery.md: the quarterly drill", () => {
 describe("docs/how-to/disaster-recovery.md: the app tier, the cutover and the teardown are commands", () => {
   test("restoring the app tier deploys auth-<env>-dr-app, a restore layer", () => {
     expect(RESTORE_LAYERS).toContain("dr-app");
-    expect(section("### 4. Restore the app tier (30 min)")).toContain("AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app");
+    expect(section("### 4. Restore the app tier (30 min)")).toContain(
+      "AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-app",
+    );
   });
 
   test("the cutover is one npm script: restore mode with AUTH_DR_CUTOVER=1, deploying the DR app only", () => {
-    expect(section("### 6. Cut over (10 min)")).toContain("npm run dr:cutover -- --env production auth-production-dr-app");
+    expect(section("### 6. Cut over (10 min)")).toContain(
+      "npm run dr:cutover -- --env production auth-production-dr-app",
+    );
     const script = packageJson.scripts["dr:cutover"];
     expect(script).toContain(`${RESTORE_SWITCHES.restore}=1 ${RESTORE_SWITCHES.cutover}=1`);
     expect(script).toMatch(/scripts\/cdktf\.mjs deploy\b/);
     // The script's own guard: any other stack is refused before cdktf starts.
-    const refused = spawnSync(process.execPath, [join(__dirname, "..", "scripts", "cdktf.mjs"), "deploy", "auth-production-app"], {
-      env: { ...process.env, [RESTORE_SWITCHES.cutover]: "1" },
-      encoding: "utf8",
-    });
-    expect([refused.status, refused.stderr.trim()]).toEqual([2, expect.stringMatching(/deploys exactly one stack, auth-ENV-dr-app/)]);
+    const refused = spawnSync(
+      process.execPath,
+      [join(__dirname, "..", "scripts", "cdktf.mjs"), "deploy", "auth-production-app"],
+      {
+        env: { ...process.env, [RESTORE_SWITCHES.cutover]: "1" },
+        encoding: "utf8",
+      },
+    );
+    expect([refused.status, refused.stderr.trim()]).toEqual([
+      2,
+      expect.stringMatching(/deploys exactly one stack, auth-ENV-dr-app/),
+    ]);
   });
 
   test("fail back restores the primary database (npm run dr:restore-primary, then the data stack) and rotates its login onto it, cuts DNS back with the primary app stack, releases the records from the DR app, decommissions the restore, deletes the promoted secrets, then recreates the replicas", () => {
@@ -139,7 +172,9 @@ describe("docs/how-to/disaster-recovery.md: the app tier, the cutover and the te
 
   test("the failover promotes the secret replicas before restore mode deploys the data tier that turns their rotation on", () => {
     const restore = section("### 3. Restore the data tier (90 min)");
-    const promote = restore.indexOf("aws secretsmanager stop-replication-to-replica --region eu-central-1 --secret-id auth-production/db-service");
+    const promote = restore.indexOf(
+      "aws secretsmanager stop-replication-to-replica --region eu-central-1 --secret-id auth-production/db-service",
+    );
     const deploy = restore.indexOf("AUTH_DR_RESTORE=1 npm run deploy -- --env production auth-production-dr-data");
     expect(promote).toBeGreaterThanOrEqual(0);
     expect(deploy).toBeGreaterThan(promote);
@@ -149,7 +184,8 @@ describe("docs/how-to/disaster-recovery.md: the app tier, the cutover and the te
     const teardowns = [...runbook.matchAll(/npm run dr:(teardown|decommission) -- --env (\w+) ([^`\n]+)/g)];
     // The drill's teardown and, after fail back, the real restore's decommission.
     expect(new Set(teardowns.map(([, kind]) => kind))).toEqual(new Set(["teardown", "decommission"]));
-    for (const [, , environment, stacks] of teardowns) expect(stacks.trim()).toBe(`auth-${environment}-dr-app auth-${environment}-dr-data`);
+    for (const [, , environment, stacks] of teardowns)
+      expect(stacks.trim()).toBe(`auth-${environment}-dr-app auth-${environment}-dr-data`);
   });
 
   test("nothing is left as a manual step or a gap that the code now covers", () => {

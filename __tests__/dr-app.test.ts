@@ -13,7 +13,9 @@ const primary = synthEnvironment("production").app;
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 /** The DR app on its own (it reads other stacks only through remote state), with the compliance pack run as cdktf synth runs it. */
-function drApp(restore: Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">> = {}): Synthesized {
+function drApp(
+  restore: Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">> = {},
+): Synthesized {
   // One synthesis per restore mode for the whole file: the app stack is the largest there is.
   const key = JSON.stringify(restore);
   const known = synthesized.get(key);
@@ -32,7 +34,8 @@ const pinned = drApp({ imageDigest: DIGEST });
 const text = (json: Synthesized) => JSON.stringify(json.json);
 /** The remote-state data source reading a given state key, by its logical name. */
 const remoteStateOf = (json: Synthesized, key: string) => {
-  const [name] = Object.entries(json.dataSources("terraform_remote_state")).find(([, source]) => source.config.key === key) ?? [];
+  const [name] =
+    Object.entries(json.dataSources("terraform_remote_state")).find(([, source]) => source.config.key === key) ?? [];
   if (!name) throw new Error(`no remote state of ${key}`);
   return `data.terraform_remote_state.${name}.outputs`;
 };
@@ -47,8 +50,16 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
 
   test("runs in the DR region with its state in the DR bucket, and reads only that bucket: pilot light, restored data tier, replica of the primary app state", () => {
     expect(standby.json.provider.aws).toEqual([expect.objectContaining({ region: production.aws.drRegion })]);
-    expect(standby.json.terraform.backend.s3).toMatchObject({ bucket: production.dr.stateBucket, region: production.aws.drRegion, key: "production/auth-production-dr-app.tfstate" });
-    const sources = Object.values(standby.dataSources("terraform_remote_state")).map((source) => [source.config.bucket, source.config.region, source.config.key]);
+    expect(standby.json.terraform.backend.s3).toMatchObject({
+      bucket: production.dr.stateBucket,
+      region: production.aws.drRegion,
+      key: "production/auth-production-dr-app.tfstate",
+    });
+    const sources = Object.values(standby.dataSources("terraform_remote_state")).map((source) => [
+      source.config.bucket,
+      source.config.region,
+      source.config.key,
+    ]);
     expect(sources.sort()).toEqual([
       [production.dr.stateBucket, production.aws.drRegion, "production/auth-production-app.tfstate"],
       [production.dr.stateBucket, production.aws.drRegion, "production/auth-production-dr-data.tfstate"],
@@ -58,7 +69,13 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
   });
 
   test("builds the same service as the primary: ALB, WAF, both colours' fleets, alarms, dashboard, secret convergence", () => {
-    for (const type of ["aws_lb", "aws_wafv2_web_acl", "aws_wafv2_web_acl_association", "aws_cloudwatch_dashboard", "aws_lambda_function"]) {
+    for (const type of [
+      "aws_lb",
+      "aws_wafv2_web_acl",
+      "aws_wafv2_web_acl_association",
+      "aws_cloudwatch_dashboard",
+      "aws_lambda_function",
+    ]) {
       expect([type, standby.resourceList(type).length]).toEqual([type, primary.resourceList(type).length]);
     }
     expect(standby.resourceList("aws_autoscaling_group")).toHaveLength(2);
@@ -69,7 +86,9 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
     const userData = standby.resourceList("aws_launch_template").map((template) => template.user_data as string);
     for (const data of userData) {
       expect(data).toContain(`"repository_url" = ${drNetworkOutputs}.repository_url`);
-      expect(data).toContain(`"registry" = "${production.aws.accountId}.dkr.ecr.${production.aws.drRegion}.amazonaws.com"`);
+      expect(data).toContain(
+        `"registry" = "${production.aws.accountId}.dkr.ecr.${production.aws.drRegion}.amazonaws.com"`,
+      );
     }
     const instancePolicy = JSON.stringify(standby.dataSources("aws_iam_policy_document"));
     expect(instancePolicy).toContain(`\${${drNetworkOutputs}.repository_arn}`);
@@ -79,10 +98,16 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
 
   test("reads the replicated secrets: the ARNs the restored data tier's contract points at", () => {
     const [data] = standby.resourceList("aws_launch_template").map((template) => template.user_data as string);
-    for (const [variable, output] of [["db_secret_arn", "db_service_secret_arn"], ["app_secret_arn", "app_secret_arn"], ["redis_secret_arn", "redis_auth_secret_arn"]]) {
+    for (const [variable, output] of [
+      ["db_secret_arn", "db_service_secret_arn"],
+      ["app_secret_arn", "app_secret_arn"],
+      ["redis_secret_arn", "redis_auth_secret_arn"],
+    ]) {
       expect(data).toContain(`"${variable}" = ${drDataOutputs}.${output}`);
     }
-    expect(JSON.stringify(standby.dataSources("aws_iam_policy_document"))).toContain(`\${${drDataOutputs}.app_secret_arn}`);
+    expect(JSON.stringify(standby.dataSources("aws_iam_policy_document"))).toContain(
+      `\${${drDataOutputs}.app_secret_arn}`,
+    );
   });
 
   test("runs the digest the primary was serving, from the replica of its app state, on the DR region's Amazon Linux AMI", () => {
@@ -96,16 +121,23 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
     expect(ami[1].name).toBe(AL2023_AMI_PARAMETER);
     expect(release.blue.amiId).toBe(`\${data.aws_ssm_parameter.${ami[0]}.insecure_value}`);
     // The image must be in the DR repository before instances boot on it.
-    expect(Object.values<Block>(standby.dataSources("aws_ecr_image")).map((image) => image.repository_name)).toEqual([production.registry.repositoryName, production.registry.repositoryName]);
+    expect(Object.values<Block>(standby.dataSources("aws_ecr_image")).map((image) => image.repository_name)).toEqual([
+      production.registry.repositoryName,
+      production.registry.repositoryName,
+    ]);
   });
 
   test("or the digest given in AUTH_DR_IMAGE_DIGEST, without reading the primary app state", () => {
     expect(pinned.json.locals.release_state.blue.digest).toBe(DIGEST);
-    expect(Object.values(pinned.dataSources("terraform_remote_state")).map((source) => source.config.key)).not.toContain("production/auth-production-app.tfstate");
+    expect(
+      Object.values(pinned.dataSources("terraform_remote_state")).map((source) => source.config.key),
+    ).not.toContain("production/auth-production-app.tfstate");
   });
 
   test("publishes the app contract", () => {
-    const required = Object.entries(appHandover).filter(([, output]) => !("optional" in output)).map(([name]) => name);
+    const required = Object.entries(appHandover)
+      .filter(([, output]) => !("optional" in output))
+      .map(([name]) => name);
     expect(Object.keys(standby.outputs()).sort()).toEqual(required.sort());
     expect(standby.outputs().dashboard_url.value).toContain(`region=${production.aws.drRegion}#dashboards/dashboard/`);
   });
@@ -114,7 +146,8 @@ describe("restore mode: auth-<env>-dr-app is the app stack in aws.drRegion", () 
 describe("DNS: the DR app leaves the service's names alone until the cutover", () => {
   /** The primary's alias records (its certificate's validation records are CNAMEs it may overwrite). */
   const primaryAliases = () => primary.resourceList("aws_route53_record").filter((record) => record.alias);
-  const recordAddresses = (json: Synthesized) => Object.keys(json.resources("aws_route53_record")).map((name) => `aws_route53_record.${name}`);
+  const recordAddresses = (json: Synthesized) =>
+    Object.keys(json.resources("aws_route53_record")).map((name) => `aws_route53_record.${name}`);
 
   test("without AUTH_DR_CUTOVER: no record, no hosted zone, no certificate of its own; the listener uses the pilot light's certificate", () => {
     expect(standby.resources("aws_route53_record")).toEqual({});
@@ -127,24 +160,37 @@ describe("DNS: the DR app leaves the service's names alone until the cutover", (
 
   test("with AUTH_DR_CUTOVER=1: it takes over A and AAAA of every service name, pointing at its own load balancer", () => {
     const records = cutover.resourceList("aws_route53_record");
-    expect(records.map((record) => `${record.name} ${record.type}`).sort()).toEqual(names.flatMap((name) => [`${name} A`, `${name} AAAA`]).sort());
+    expect(records.map((record) => `${record.name} ${record.type}`).sort()).toEqual(
+      names.flatMap((name) => [`${name} A`, `${name} AAAA`]).sort(),
+    );
     const [lb] = Object.keys(cutover.resources("aws_lb"));
     for (const record of records) {
-      expect(record).toMatchObject({ zone_id: production.dns.hostedZoneId, allow_overwrite: true, alias: { name: `\${aws_lb.${lb}.dns_name}`, zone_id: `\${aws_lb.${lb}.zone_id}`, evaluate_target_health: true } });
+      expect(record).toMatchObject({
+        zone_id: production.dns.hostedZoneId,
+        allow_overwrite: true,
+        alias: { name: `\${aws_lb.${lb}.dns_name}`, zone_id: `\${aws_lb.${lb}.zone_id}`, evaluate_target_health: true },
+      });
     }
     // The same alias records the primary app stack owns.
-    expect(primaryAliases().map((record) => `${record.name} ${record.type}`).sort()).toEqual(records.map((record) => `${record.name} ${record.type}`).sort());
+    expect(
+      primaryAliases()
+        .map((record) => `${record.name} ${record.type}`)
+        .sort(),
+    ).toEqual(records.map((record) => `${record.name} ${record.type}`).sort());
     expect(cutover.json.removed).toBeUndefined();
   });
 
   test("after a cutover, a deploy without it forgets the records instead of deleting the live ones (removed blocks, destroy = false)", () => {
-    expect(standby.json.removed).toEqual(recordAddresses(cutover).map((from) => ({ from, lifecycle: { destroy: false } })));
+    expect(standby.json.removed).toEqual(
+      recordAddresses(cutover).map((from) => ({ from, lifecycle: { destroy: false } })),
+    );
   });
 
   test("the removed blocks survive HCL synthesis (npm run synth:hcl), with a bare resource address as HCL requires", () => {
     repairHclRendering();
     const hcl = new DrAppStack(Testing.app(), production, {}).toHclTerraform().hcl;
-    for (const from of recordAddresses(cutover)) expect(hcl).toContain(`removed {\n  from = ${from}\n  lifecycle {\n    destroy = false\n  }\n}`);
+    for (const from of recordAddresses(cutover))
+      expect(hcl).toContain(`removed {\n  from = ${from}\n  lifecycle {\n    destroy = false\n  }\n}`);
   });
 
   test("the primary app stack neither overwrites records nor forgets any: it stays their owner", () => {
@@ -197,7 +243,9 @@ describe("the DR app's names do not collide with the primary's", () => {
     aws_ssm_parameter: "name",
   };
   const namesOf = (json: Synthesized) =>
-    Object.entries(NAMED).flatMap(([type, attribute]) => json.resourceList(type).map((resource) => `${type} ${resource[attribute]}`));
+    Object.entries(NAMED).flatMap(([type, attribute]) =>
+      json.resourceList(type).map((resource) => `${type} ${resource[attribute]}`),
+    );
 
   test("no resource of the DR app has a primary resource's name", () => {
     const dr = namesOf(cutover);
@@ -207,7 +255,10 @@ describe("the DR app's names do not collide with the primary's", () => {
   });
 
   test("alarms and the dashboard are prefixed auth-<env>-dr", () => {
-    const alarms = [...cutover.resourceList("aws_cloudwatch_metric_alarm"), ...cutover.resourceList("aws_cloudwatch_composite_alarm")].map((alarm) => alarm.alarm_name as string);
+    const alarms = [
+      ...cutover.resourceList("aws_cloudwatch_metric_alarm"),
+      ...cutover.resourceList("aws_cloudwatch_composite_alarm"),
+    ].map((alarm) => alarm.alarm_name as string);
     for (const alarm of alarms) expect(alarm).toMatch(/^auth-production-dr-/);
     expect(cutover.resource("aws_cloudwatch_dashboard").dashboard_name).toBe("auth-production-dr");
   });
@@ -215,15 +266,29 @@ describe("the DR app's names do not collide with the primary's", () => {
 
 describe("restore mode switches of the DR app", () => {
   test("AUTH_DR_CUTOVER=1 and AUTH_DR_IMAGE_DIGEST are read in restore mode only", () => {
-    expect(restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_CUTOVER: "1", AUTH_DR_IMAGE_DIGEST: DIGEST })).toEqual({ drill: false, pointInTime: undefined, cutover: true, imageDigest: DIGEST });
-    expect(() => restoreModeFrom({ AUTH_DR_CUTOVER: "1" })).toThrow(/AUTH_DR_CUTOVER: only take effect with AUTH_DR_RESTORE=1/);
+    expect(restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_CUTOVER: "1", AUTH_DR_IMAGE_DIGEST: DIGEST })).toEqual({
+      drill: false,
+      pointInTime: undefined,
+      cutover: true,
+      imageDigest: DIGEST,
+    });
+    expect(() => restoreModeFrom({ AUTH_DR_CUTOVER: "1" })).toThrow(
+      /AUTH_DR_CUTOVER: only take effect with AUTH_DR_RESTORE=1/,
+    );
   });
 
   test("a drill never cuts over", () => {
-    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_DRILL: "1", AUTH_DR_CUTOVER: "1" })).toThrow(/AUTH_DR_CUTOVER: a drill \(AUTH_DR_DRILL=1\) never cuts over/);
+    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_DRILL: "1", AUTH_DR_CUTOVER: "1" })).toThrow(
+      /AUTH_DR_CUTOVER: a drill \(AUTH_DR_DRILL=1\) never cuts over/,
+    );
   });
 
-  test.each(["latest", "sha256:abc", `sha256:${"AB".repeat(32)}`])("rejects the digest %s with one line naming the switch", (digest) => {
-    expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_IMAGE_DIGEST: digest })).toThrow(/^Invalid configuration:\n {2}- AUTH_DR_IMAGE_DIGEST: must be an image digest sha256:<64 hex digits>/);
-  });
+  test.each(["latest", "sha256:abc", `sha256:${"AB".repeat(32)}`])(
+    "rejects the digest %s with one line naming the switch",
+    (digest) => {
+      expect(() => restoreModeFrom({ AUTH_DR_RESTORE: "1", AUTH_DR_IMAGE_DIGEST: digest })).toThrow(
+        /^Invalid configuration:\n {2}- AUTH_DR_IMAGE_DIGEST: must be an image digest sha256:<64 hex digits>/,
+      );
+    },
+  );
 });

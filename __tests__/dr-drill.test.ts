@@ -19,10 +19,14 @@ describe("npm run dr:drill -- --env ENV --dry-run", () => {
       expect(out).toContain(`${index + 1}. ${step.title} [budget ${step.budgetMinutes} min]`);
       expect(out).toContain(`   $ ${step.command}`);
     }
-    expect(out).toContain(`AUTH_DR_RESTORE=1 AUTH_DR_DRILL=1 npm run deploy -- --env production ${stackName("production", "dr-data")}`);
+    expect(out).toContain(
+      `AUTH_DR_RESTORE=1 AUTH_DR_DRILL=1 npm run deploy -- --env production ${stackName("production", "dr-data")}`,
+    );
     const { instanceClass, multiAz } = validConfig("production").data.postgres;
     const restored = databaseIdentifierOf(drResourcePrefix("production"));
-    expect(out).toContain(`PostgreSQL ${restored} (${instanceClass}${multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups`);
+    expect(out).toContain(
+      `PostgreSQL ${restored} (${instanceClass}${multiAz ? ", Multi-AZ" : ""}) restored from the replicated automated backups`,
+    );
     expect(out).toContain(`Total budget: ${steps.reduce((sum, step) => sum + step.budgetMinutes, 0)} min.`);
   });
 
@@ -47,12 +51,15 @@ describe("npm run dr:drill -- --env ENV --dry-run", () => {
     expect(() => drillSteps(validConfig("staging"))).toThrow(/no pilot light/);
   });
 
-  test.each([[["--dry-run"]], [["--env", "nowhere", "--dry-run"]], [["--env", "production", "--dry-run", "--force"]]])("bad usage %j: exit 2, one line", async (argv) => {
-    const { code, err, out } = await run(argv);
-    expect(code).toBe(EXIT.usage);
-    expect(err.split("\n")).toHaveLength(1);
-    expect(out).toBe("");
-  });
+  test.each([[["--dry-run"]], [["--env", "nowhere", "--dry-run"]], [["--env", "production", "--dry-run", "--force"]]])(
+    "bad usage %j: exit 2, one line",
+    async (argv) => {
+      const { code, err, out } = await run(argv);
+      expect(code).toBe(EXIT.usage);
+      expect(err.split("\n")).toHaveLength(1);
+      expect(out).toBe("");
+    },
+  );
 
   test("--help exits 0 and names the flags", async () => {
     const { code, out } = await run(["--help"]);
@@ -61,6 +68,8 @@ describe("npm run dr:drill -- --env ENV --dry-run", () => {
   });
 
   test("renders a step that deletes as such", () => {
-    expect(renderDrill("x", [{ title: "t", command: "c", creates: [], removes: ["r"], budgetMinutes: 1 }])).toContain("   creates: nothing\n   removes:\n     - r");
+    expect(renderDrill("x", [{ title: "t", command: "c", creates: [], removes: ["r"], budgetMinutes: 1 }])).toContain(
+      "   creates: nothing\n   removes:\n     - r",
+    );
   });
 });

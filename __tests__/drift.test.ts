@@ -4,7 +4,12 @@ import { parse } from "yaml";
 import { environments } from "../src/config";
 import type { EnvironmentConfig } from "../src/config/schema/schema";
 import { validateConfigs } from "../src/config/rules/validate";
-import { driftRoleName, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stackNamePrefix } from "../src/config/naming";
+import {
+  driftRoleName,
+  SCHEDULED_CHECKS_WORKFLOW,
+  securityAlertTopicName,
+  stackNamePrefix,
+} from "../src/config/naming";
 import { classifyStack, StackDrift } from "../scripts/drift/classify";
 import { BOT_AUTHOR, fitIssueBody, IssuePort, issueMarker, syncIssue, TrackedIssue } from "../scripts/drift/issues";
 import { needsAttention, renderDriftReport, securityAlert } from "../scripts/drift/report";
@@ -41,7 +46,9 @@ describe("scheduled checks: the workflow is generated from config", () => {
 
   test("every job assumes only the read-only drift role; only the jobs that report may write issues", () => {
     for (const [name, job] of Object.entries<any>(workflow.jobs)) {
-      const roles = job.steps.filter((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials")).map((step: any) => step.with["role-to-assume"]);
+      const roles = job.steps
+        .filter((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"))
+        .map((step: any) => step.with["role-to-assume"]);
       if (!name.startsWith("cost-")) expect(roles).toEqual(["${{ vars.DRIFT_ROLE_ARN }}"]);
       if (name.startsWith("cost-")) {
         // Offline: it prices the synthesized app and reads the last run's artifact; no AWS identity at all.
@@ -51,70 +58,134 @@ describe("scheduled checks: the workflow is generated from config", () => {
         continue;
       }
       const reports = name.endsWith("-report") || /^(dr-preflight|certificates)-/.test(name);
-      expect(job.permissions).toEqual(reports ? { contents: "read", "id-token": "write", issues: "write" } : { contents: "read", "id-token": "write" });
+      expect(job.permissions).toEqual(
+        reports
+          ? { contents: "read", "id-token": "write", issues: "write" }
+          : { contents: "read", "id-token": "write" },
+      );
       expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
     }
   });
 
-  test.each(ENVIRONMENTS)("%s: the DR preflight runs weekly where there is a pilot light, certificates monthly, on their configured schedules", (name) => {
-    const config = validConfig(name);
-    const preflight = workflow.jobs[`dr-preflight-${name}`];
-    expect(preflight !== undefined).toBe(config.dr.pilotLight);
-    if (preflight) expect(preflight.if).toContain(`github.event.schedule == '${config.scheduledChecks.drPreflight!.schedule}'`);
-    expect(workflow.jobs[`certificates-${name}`].if).toContain(`github.event.schedule == '${config.scheduledChecks.certificates}'`);
-    expect(workflow.jobs[`cost-${name}`].if).toContain(`github.event.schedule == '${config.scheduledChecks.cost.schedule}'`);
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: the DR preflight runs weekly where there is a pilot light, certificates monthly, on their configured schedules",
+    (name) => {
+      const config = validConfig(name);
+      const preflight = workflow.jobs[`dr-preflight-${name}`];
+      expect(preflight !== undefined).toBe(config.dr.pilotLight);
+      if (preflight)
+        expect(preflight.if).toContain(`github.event.schedule == '${config.scheduledChecks.drPreflight!.schedule}'`);
+      expect(workflow.jobs[`certificates-${name}`].if).toContain(
+        `github.event.schedule == '${config.scheduledChecks.certificates}'`,
+      );
+      expect(workflow.jobs[`cost-${name}`].if).toContain(
+        `github.event.schedule == '${config.scheduledChecks.cost.schedule}'`,
+      );
+    },
+  );
 
   test("jobs upload only redacted verdicts and cost estimates; drift plans take no lock and are never saved", () => {
     const text = readFileSync(join(ROOT, SCHEDULED_CHECKS_WORKFLOW), "utf8");
-    const uploads = Object.values<any>(workflow.jobs).flatMap((job) => job.steps.filter((step: any) => step.uses?.startsWith("actions/upload-artifact")));
-    for (const upload of uploads) expect(["drift-review/*.drift.json", "cost-review/estimate.json"]).toContain(upload.with.path);
+    const uploads = Object.values<any>(workflow.jobs).flatMap((job) =>
+      job.steps.filter((step: any) => step.uses?.startsWith("actions/upload-artifact")),
+    );
+    for (const upload of uploads)
+      expect(["drift-review/*.drift.json", "cost-review/estimate.json"]).toContain(upload.with.path);
     expect(text).not.toMatch(/plan-job|--save-plan|\.tfplan|show -json|lock-timeout/);
   });
 
   test("a schedule GitHub cannot run fails config validation naming the field", () => {
     const bad = editedConfig("staging", (config: any) => (config.scheduledChecks.drift = "*/2 * * * *"));
-    expect(() => validateConfigs({ staging: bad })).toThrow(/staging: scheduledChecks\.drift: must not run more often than every 5 minutes/);
+    expect(() => validateConfigs({ staging: bad })).toThrow(
+      /staging: scheduledChecks\.drift: must not run more often than every 5 minutes/,
+    );
     const short = editedConfig("staging", (config: any) => (config.scheduledChecks.drift = "0 3 * *"));
-    expect(() => validateConfigs({ staging: short })).toThrow(/staging: scheduledChecks\.drift: must be five cron fields/);
+    expect(() => validateConfigs({ staging: short })).toThrow(
+      /staging: scheduledChecks\.drift: must be five cron fields/,
+    );
   });
 });
 
 describe("scheduled checks: the read-only drift identity", () => {
-  test.each(ENVIRONMENTS)("%s: trusts only the scheduled-checks workflow from main, in its GitHub environment", (name) => {
-    const config = validConfig(name);
-    const bootstrap = synthEnvironment(name).bootstrap;
-    const role = bootstrap.resourceList("aws_iam_role").find((candidate) => candidate.name === driftRoleName(name))!;
-    const trust = bootstrap.policyDocument(role.assume_role_policy).statement[0];
-    const subject = trust.condition.find((condition: any) => condition.variable.endsWith(":sub"));
-    expect(subject.test).toBe("StringEquals");
-    expect(subject.values).toEqual([
-      `repo:${config.ci.githubRepository}:environment:${config.scheduledChecks.githubEnvironment}:job_workflow_ref:${config.ci.githubRepository}/${SCHEDULED_CHECKS_WORKFLOW}@refs/heads/main`,
-    ]);
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: trusts only the scheduled-checks workflow from main, in its GitHub environment",
+    (name) => {
+      const config = validConfig(name);
+      const bootstrap = synthEnvironment(name).bootstrap;
+      const role = bootstrap.resourceList("aws_iam_role").find((candidate) => candidate.name === driftRoleName(name))!;
+      const trust = bootstrap.policyDocument(role.assume_role_policy).statement[0];
+      const subject = trust.condition.find((condition: any) => condition.variable.endsWith(":sub"));
+      expect(subject.test).toBe("StringEquals");
+      expect(subject.values).toEqual([
+        `repo:${config.ci.githubRepository}:environment:${config.scheduledChecks.githubEnvironment}:job_workflow_ref:${config.ci.githubRepository}/${SCHEDULED_CHECKS_WORKFLOW}@refs/heads/main`,
+      ]);
+    },
+  );
 
-  test.each(ENVIRONMENTS)("%s: reads state and secret metadata, writes no lock, plan or state, reads no secret value, may page", (name) => {
-    const config = validConfig(name);
-    const bootstrap = synthEnvironment(name).bootstrap;
-    const policy = bootstrap.resourceList("aws_iam_role_policy").find((candidate) => JSON.stringify(candidate.role).includes("ci-drift"))!;
-    const statements: any[] = bootstrap.policyDocument(policy.policy).statement;
-    const sid = (id: string) => statements.find((statement) => statement.sid === id);
-    expect(sid("DenyStateWrites")).toMatchObject({ effect: "Deny", actions: expect.arrayContaining(["s3:PutObject", "s3:DeleteObject"]) });
-    expect(sid("DenySecretValues")).toMatchObject({ effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] });
-    expect(statements.filter((statement) => statement.effect !== "Deny").flatMap((statement) => statement.actions).filter((action: string) => /Put|Delete|Create|Update/.test(action))).toEqual([]);
-    expect(sid("PublishSecurityDrift").resources).toEqual([`arn:aws:sns:${config.aws.region}:${config.aws.accountId}:${securityAlertTopicName(name)}`]);
-    expect(sid("EncryptAlertThroughSns").condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${config.aws.region}.amazonaws.com`] }]);
-    expect(synthEnvironment(name).security.resourceList("aws_sns_topic").map((topic) => topic.name)).toContain(securityAlertTopicName(name));
-    const attachments = bootstrap.resourceList("aws_iam_role_policy_attachment").filter((attachment) => JSON.stringify(attachment.role).includes("ci-drift"));
-    expect(attachments.map((attachment) => attachment.policy_arn)).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
-  });
+  test.each(ENVIRONMENTS)(
+    "%s: reads state and secret metadata, writes no lock, plan or state, reads no secret value, may page",
+    (name) => {
+      const config = validConfig(name);
+      const bootstrap = synthEnvironment(name).bootstrap;
+      const policy = bootstrap
+        .resourceList("aws_iam_role_policy")
+        .find((candidate) => JSON.stringify(candidate.role).includes("ci-drift"))!;
+      const statements: any[] = bootstrap.policyDocument(policy.policy).statement;
+      const sid = (id: string) => statements.find((statement) => statement.sid === id);
+      expect(sid("DenyStateWrites")).toMatchObject({
+        effect: "Deny",
+        actions: expect.arrayContaining(["s3:PutObject", "s3:DeleteObject"]),
+      });
+      expect(sid("DenySecretValues")).toMatchObject({
+        effect: "Deny",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+        resources: ["*"],
+      });
+      expect(
+        statements
+          .filter((statement) => statement.effect !== "Deny")
+          .flatMap((statement) => statement.actions)
+          .filter((action: string) => /Put|Delete|Create|Update/.test(action)),
+      ).toEqual([]);
+      expect(sid("PublishSecurityDrift").resources).toEqual([
+        `arn:aws:sns:${config.aws.region}:${config.aws.accountId}:${securityAlertTopicName(name)}`,
+      ]);
+      expect(sid("EncryptAlertThroughSns").condition).toEqual([
+        { test: "StringEquals", variable: "kms:ViaService", values: [`sns.${config.aws.region}.amazonaws.com`] },
+      ]);
+      expect(
+        synthEnvironment(name)
+          .security.resourceList("aws_sns_topic")
+          .map((topic) => topic.name),
+      ).toContain(securityAlertTopicName(name));
+      const attachments = bootstrap
+        .resourceList("aws_iam_role_policy_attachment")
+        .filter((attachment) => JSON.stringify(attachment.role).includes("ci-drift"));
+      expect(attachments.map((attachment) => attachment.policy_arn)).toEqual([
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+      ]);
+    },
+  );
 });
 
 describe("scheduled checks: drift classification", () => {
-  const update = (address: string, type: string, before: object, after: object) => ({ address, type, mode: "managed", change: { actions: ["update"], before, after, before_sensitive: {}, after_sensitive: {} } });
+  const update = (address: string, type: string, before: object, after: object) => ({
+    address,
+    type,
+    mode: "managed",
+    change: { actions: ["update"], before, after, before_sensitive: {}, after_sensitive: {} },
+  });
 
   test("the security-relevant list covers security groups, IAM, KMS, CloudTrail, GuardDuty, deletion protection and backups", () => {
-    for (const type of ["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_iam_role_policy", "aws_kms_key", "aws_cloudtrail", "aws_guardduty_detector_feature", "aws_backup_plan"]) {
+    for (const type of [
+      "aws_security_group",
+      "aws_vpc_security_group_ingress_rule",
+      "aws_iam_role_policy",
+      "aws_kms_key",
+      "aws_cloudtrail",
+      "aws_guardduty_detector_feature",
+      "aws_backup_plan",
+    ]) {
       expect(securityRelevance(type, [])).toBeDefined();
     }
     expect(securityRelevance("aws_db_instance", ["deletion_protection"])).toBe("deletion_protection changed");
@@ -125,21 +196,65 @@ describe("scheduled checks: drift classification", () => {
   test("drift outranks pending; a deploy that would revert a protection the guard blocks says so", () => {
     const stack = classifyStack(
       "auth-staging-data",
-      { resource_drift: [update("aws_db_instance.db", "aws_db_instance", { deletion_protection: true, backup_retention_period: 7 }, { deletion_protection: true, backup_retention_period: 0 })] },
-      { resource_changes: [update("aws_cloudwatch_log_group.x", "aws_cloudwatch_log_group", { retention_in_days: 30 }, { retention_in_days: 90 })] },
+      {
+        resource_drift: [
+          update(
+            "aws_db_instance.db",
+            "aws_db_instance",
+            { deletion_protection: true, backup_retention_period: 7 },
+            { deletion_protection: true, backup_retention_period: 0 },
+          ),
+        ],
+      },
+      {
+        resource_changes: [
+          update(
+            "aws_cloudwatch_log_group.x",
+            "aws_cloudwatch_log_group",
+            { retention_in_days: 30 },
+            { retention_in_days: 90 },
+          ),
+        ],
+      },
     );
     expect(stack.status).toBe("drifted");
     expect(stack.pending).toEqual(["aws_cloudwatch_log_group.x"]);
     // Reverting 0 -> 7 raises retention: the guard has nothing to block.
     expect(stack.drift[0]).toMatchObject({ securityRelevant: "backup_retention_period changed", revertBlockedBy: [] });
-    const loosened = classifyStack("auth-staging-data", { resource_drift: [update("aws_db_instance.db", "aws_db_instance", { deletion_protection: false }, { deletion_protection: true })] }, {});
+    const loosened = classifyStack(
+      "auth-staging-data",
+      {
+        resource_drift: [
+          update(
+            "aws_db_instance.db",
+            "aws_db_instance",
+            { deletion_protection: false },
+            { deletion_protection: true },
+          ),
+        ],
+      },
+      {},
+    );
     // Someone turned protection on by hand: a deploy would turn it off again, which the guard blocks.
     expect(loosened.drift[0].revertBlockedBy).toEqual(["deletion-protection"]);
   });
 
   test("a resource deleted outside Terraform is drift; a stateful one is security-relevant", () => {
-    const deleted = (address: string, type: string) => ({ address, type, change: { actions: ["delete"], before: {}, after: null } });
-    const stack = classifyStack("auth-staging-data", { resource_drift: [deleted("aws_db_instance.db", "aws_db_instance"), deleted("aws_cloudwatch_metric_alarm.a", "aws_cloudwatch_metric_alarm")] }, {});
+    const deleted = (address: string, type: string) => ({
+      address,
+      type,
+      change: { actions: ["delete"], before: {}, after: null },
+    });
+    const stack = classifyStack(
+      "auth-staging-data",
+      {
+        resource_drift: [
+          deleted("aws_db_instance.db", "aws_db_instance"),
+          deleted("aws_cloudwatch_metric_alarm.a", "aws_cloudwatch_metric_alarm"),
+        ],
+      },
+      {},
+    );
     expect(stack.drift.map((resource) => [resource.action, resource.securityRelevant])).toEqual([
       ["delete", "aws_db_instance deleted outside Terraform"],
       ["delete", undefined],
@@ -147,14 +262,32 @@ describe("scheduled checks: drift classification", () => {
   });
 
   test("only drift and failures need attention; pending alone does not open an issue", () => {
-    const of = (status: StackDrift["status"]): StackDrift => ({ stack: "auth-staging-app", status, drift: [], pending: [] });
+    const of = (status: StackDrift["status"]): StackDrift => ({
+      stack: "auth-staging-app",
+      status,
+      drift: [],
+      pending: [],
+    });
     expect(needsAttention([of("in-sync"), of("pending")])).toBe(false);
     expect(needsAttention([of("in-sync"), of("failed")])).toBe(true);
     expect(needsAttention([of("drifted")])).toBe(true);
   });
 
   test("the alert names addresses and attributes, never values", () => {
-    const stack = classifyStack("auth-staging-data", { resource_drift: [update("aws_kms_key.k", "aws_kms_key", { enable_key_rotation: true, policy: "SECRET-ISH" }, { enable_key_rotation: false, policy: "SECRET-ISH-2" })] }, {});
+    const stack = classifyStack(
+      "auth-staging-data",
+      {
+        resource_drift: [
+          update(
+            "aws_kms_key.k",
+            "aws_kms_key",
+            { enable_key_rotation: true, policy: "SECRET-ISH" },
+            { enable_key_rotation: false, policy: "SECRET-ISH-2" },
+          ),
+        ],
+      },
+      {},
+    );
     const alert = securityAlert("staging", [stack], "https://example.invalid/run")!;
     expect(alert.message).toContain("aws_kms_key.k changed (enable_key_rotation, policy)");
     expect(alert.message).not.toMatch(/SECRET-ISH|true|false/);
@@ -163,8 +296,17 @@ describe("scheduled checks: drift classification", () => {
   });
 
   test("the report lists failures as failures, never as in sync", () => {
-    const failed: StackDrift = { stack: "auth-staging-data", status: "failed", drift: [], pending: [], failure: "no state at s3://b/k" };
-    const text = renderDriftReport("staging", [failed], { url: "https://example.invalid/run", at: "2026-12-07T03:00:00Z" });
+    const failed: StackDrift = {
+      stack: "auth-staging-data",
+      status: "failed",
+      drift: [],
+      pending: [],
+      failure: "no state at s3://b/k",
+    };
+    const text = renderDriftReport("staging", [failed], {
+      url: "https://example.invalid/run",
+      at: "2026-12-07T03:00:00Z",
+    });
     expect(text).toContain("| auth-staging-data | **failed to check** | 0 | 0 |");
     expect(text).toContain("no state at s3://b/k");
     expect(text).toContain("docs/how-to/handle-drift.md");
@@ -194,7 +336,13 @@ class FakeIssues implements IssuePort {
 }
 
 describe("scheduled checks: one issue per environment and check", () => {
-  const update = (attention: boolean, body = "report") => ({ check: "drift", environment: "staging", title: "Drift in staging", body, attention });
+  const update = (attention: boolean, body = "report") => ({
+    check: "drift",
+    environment: "staging",
+    title: "Drift in staging",
+    body,
+    attention,
+  });
 
   test("opened on drift, updated in place while it lasts, closed when it is gone, never duplicated", async () => {
     const github = new FakeIssues();
@@ -210,10 +358,20 @@ describe("scheduled checks: one issue per environment and check", () => {
 
   test("environments and checks have their own issue; a marker pasted by someone else is ignored", async () => {
     const github = new FakeIssues();
-    github.issues.push({ number: 1, title: "mine", body: `${issueMarker("drift", "staging")}\nfake`, labels: ["scheduled-check"], author: "someone", open: true, comments: [] });
+    github.issues.push({
+      number: 1,
+      title: "mine",
+      body: `${issueMarker("drift", "staging")}\nfake`,
+      labels: ["scheduled-check"],
+      author: "someone",
+      open: true,
+      comments: [],
+    });
     await syncIssue(github, update(true));
     await syncIssue(github, { ...update(true), environment: "production" });
-    expect(github.issues.filter((issue) => issue.author === BOT_AUTHOR).map((issue) => issue.body.split("\n")[0])).toEqual([issueMarker("drift", "staging"), issueMarker("drift", "production")]);
+    expect(
+      github.issues.filter((issue) => issue.author === BOT_AUTHOR).map((issue) => issue.body.split("\n")[0]),
+    ).toEqual([issueMarker("drift", "staging"), issueMarker("drift", "production")]);
     expect(github.issues[0].body).toBe(`${issueMarker("drift", "staging")}\nfake`);
   });
 
@@ -233,10 +391,26 @@ describe("scheduled checks: one issue per environment and check", () => {
 });
 
 test("every environment has scheduled checks in its config", () => {
-  for (const config of Object.values(environments as Record<string, EnvironmentConfig>)) expect(config.scheduledChecks).toBeDefined();
+  for (const config of Object.values(environments as Record<string, EnvironmentConfig>))
+    expect(config.scheduledChecks).toBeDefined();
 });
 
 test("an update in which no attribute differs is neither drift nor pending (Terraform plans one for every secret version)", () => {
-  const same = { address: "aws_secretsmanager_secret_version.app", type: "aws_secretsmanager_secret_version", mode: "managed", change: { actions: ["update"], before: { version_id: "v1" }, after: { version_id: "v1" }, before_sensitive: {}, after_sensitive: {} } };
-  expect(classifyStack("auth-staging-data", { resource_drift: [same] }, { resource_changes: [same] })).toMatchObject({ status: "in-sync", drift: [], pending: [] });
+  const same = {
+    address: "aws_secretsmanager_secret_version.app",
+    type: "aws_secretsmanager_secret_version",
+    mode: "managed",
+    change: {
+      actions: ["update"],
+      before: { version_id: "v1" },
+      after: { version_id: "v1" },
+      before_sensitive: {},
+      after_sensitive: {},
+    },
+  };
+  expect(classifyStack("auth-staging-data", { resource_drift: [same] }, { resource_changes: [same] })).toMatchObject({
+    status: "in-sync",
+    drift: [],
+    pending: [],
+  });
 });

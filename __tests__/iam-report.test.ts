@@ -15,11 +15,15 @@ describe("npm run iam", () => {
   beforeAll(async () => {
     powers = await identityPowers(stack, json);
   });
-  const of = (identity: "plan-pr" | "plan" | "deploy" | "platform") => powers.find((candidate) => candidate.identity === ciRoleName("staging", identity))!;
-  const service = (identity: "plan-pr" | "plan" | "deploy" | "platform", name: string) => of(identity).services.find((candidate) => candidate.service === name);
+  const of = (identity: "plan-pr" | "plan" | "deploy" | "platform") =>
+    powers.find((candidate) => candidate.identity === ciRoleName("staging", identity))!;
+  const service = (identity: "plan-pr" | "plan" | "deploy" | "platform", name: string) =>
+    of(identity).services.find((candidate) => candidate.service === name);
 
   test("lists the four identities; only the plan roles carry an AWS managed policy, ReadOnlyAccess", () => {
-    expect(powers.map((identity) => identity.identity)).toEqual(["plan-pr", "plan", "deploy", "platform"].map((identity) => ciRoleName("staging", identity as never)));
+    expect(powers.map((identity) => identity.identity)).toEqual(
+      ["plan-pr", "plan", "deploy", "platform"].map((identity) => ciRoleName("staging", identity as never)),
+    );
     expect(of("plan-pr").managed).toEqual(["ReadOnlyAccess"]);
     expect(of("deploy").managed).toEqual([]);
     expect(of("platform").managed).toEqual([]);
@@ -32,10 +36,14 @@ describe("npm run iam", () => {
   });
 
   test("permissions management is spelled out: the deploy role's IAM changes are only the ones the boundary conditions allow", () => {
-    expect(service("deploy", "iam")!.granted["permissions management"]).toEqual(expect.arrayContaining(["PutRolePolicy", "AttachRolePolicy"]));
+    expect(service("deploy", "iam")!.granted["permissions management"]).toEqual(
+      expect.arrayContaining(["PutRolePolicy", "AttachRolePolicy"]),
+    );
     expect(service("deploy", "iam")!.granted["permissions management"]).not.toContain("CreatePolicyVersion");
     expect(service("deploy", "cloudtrail")!.granted.write).toEqual([]);
-    expect(renderPowers(powers)).toMatch(/^ {2}iam: read \d+, write \d+, permissions management \d+ \[permissions management: .*AttachRolePolicy/m);
+    expect(renderPowers(powers)).toMatch(
+      /^ {2}iam: read \d+, write \d+, permissions management \d+ \[permissions management: .*AttachRolePolicy/m,
+    );
   });
 
   test("--compare shows the powers a change adds and removes", async () => {
@@ -61,7 +69,9 @@ describe("IAM powers in the plan report", () => {
     // The same bootstrap stack, with the PR plan role's inline policy granting one more write.
     const widened = JSON.parse(JSON.stringify(json));
     const documents = widened.data.aws_iam_policy_document as Record<string, any>;
-    const [name] = Object.keys(documents).filter((key) => JSON.stringify(documents[key]).includes("DenySecretValues") && key.includes("plan-pr"));
+    const [name] = Object.keys(documents).filter(
+      (key) => JSON.stringify(documents[key]).includes("DenySecretValues") && key.includes("plan-pr"),
+    );
     documents[name].statement.push({ sid: "Widened", effect: "Allow", actions: ["sns:Publish"], resources: ["*"] });
     const comparison = comparePowers(before, await identityPowers(stack, widened));
     const report = renderReport([], { iamChanges: comparison });
@@ -71,13 +81,17 @@ describe("IAM powers in the plan report", () => {
   });
 
   test("no change says so; the section is left out when the workflow gives none", () => {
-    expect(renderIamSection("No change in the CI identities' IAM powers.\n")).toBe("### IAM powers\n\nNo change in the CI identities' IAM powers.");
+    expect(renderIamSection("No change in the CI identities' IAM powers.\n")).toBe(
+      "### IAM powers\n\nNo change in the CI identities' IAM powers.",
+    );
     expect(renderReport([], {})).not.toContain("### IAM powers");
   });
 
   test("the pull request workflow computes it against the base commit and hands it to the report", () => {
     const workflow = readFileSync(join(__dirname, "..", ".github", "workflows", "pull-request.yml"), "utf8");
-    expect(workflow).toContain('npm run --silent iam -- --compare "$RUNNER_TEMP/base-synth" cdktf.out > cdktf.out/iam-powers.md');
+    expect(workflow).toContain(
+      'npm run --silent iam -- --compare "$RUNNER_TEMP/base-synth" cdktf.out > cdktf.out/iam-powers.md',
+    );
     expect(workflow).toContain('git archive "$BASE_SHA"');
     expect(workflow).toContain("--iam-changes cdktf.out/iam-powers.md");
   });

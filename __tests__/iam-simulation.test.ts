@@ -1,6 +1,13 @@
 import { packPolicies } from "../src/iam/ci-policies";
 import { environmentPolicies } from "../src/iam/environment-policies";
-import { ciRoleName, drTrailName, permissionsBoundaryArn, stackName, stateKey, stateKeyAlias } from "../src/config/naming";
+import {
+  ciRoleName,
+  drTrailName,
+  permissionsBoundaryArn,
+  stackName,
+  stateKey,
+  stateKeyAlias,
+} from "../src/config/naming";
 import { documentJson, simulate, type Identity } from "./support/iam-simulator";
 import { ENVIRONMENTS, synthEnvironment, validConfig } from "./support/synth";
 
@@ -30,10 +37,16 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
     throw new Error(`unresolved ${reference}`);
   };
   const inline = (name: string, role: string) => {
-    const policy = json.resourceList("aws_iam_role_policy").find((candidate) => candidate.name === name && String(candidate.role).includes(role))!;
+    const policy = json
+      .resourceList("aws_iam_role_policy")
+      .find((candidate) => candidate.name === name && String(candidate.role).includes(role))!;
     return documentJson(json.policyDocument(policy.policy), resolve);
   };
-  const identity = (name: "plan-pr" | "plan" | "deploy", policies: unknown[]): Identity => ({ accountId: account, roleArn: `arn:aws:iam::${account}:role/${ciRoleName(env, name)}`, policies });
+  const identity = (name: "plan-pr" | "plan" | "deploy", policies: unknown[]): Identity => ({
+    accountId: account,
+    roleArn: `arn:aws:iam::${account}:role/${ciRoleName(env, name)}`,
+    policies,
+  });
   const planPr = identity("plan-pr", [inline("state-read-only", "plan-pr-role"), ANYTHING_ELSE]);
   const plan = identity("plan", [inline("state-no-secrets", "ci_plan-role_")]);
   const deploy = identity("deploy", [...packPolicies(generated.deploy), inline("state", "deploy-role")]);
@@ -52,7 +65,9 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
     });
 
     test("reads state, which planning needs", async () => {
-      expect(await simulate(planPr, { action: "s3:GetObject", resource: `${stateBucket}/${stateKey(env, "data")}` })).toBe("Allowed");
+      expect(
+        await simulate(planPr, { action: "s3:GetObject", resource: `${stateBucket}/${stateKey(env, "data")}` }),
+      ).toBe("Allowed");
     });
   });
 
@@ -71,37 +86,86 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
     const own = `arn:aws:iam::${account}:role/${ciRoleName(env, "deploy")}`;
 
     test("creates a role of its stacks with the boundary; without it, or with another, it cannot", async () => {
-      expect(await simulate(deploy, { action: "iam:CreateRole", resource: role, context: { "iam:PermissionsBoundary": boundaryArn } })).toBe("Allowed");
+      expect(
+        await simulate(deploy, {
+          action: "iam:CreateRole",
+          resource: role,
+          context: { "iam:PermissionsBoundary": boundaryArn },
+        }),
+      ).toBe("Allowed");
       expect(await simulate(deploy, { action: "iam:CreateRole", resource: role })).toBe("ImplicitlyDenied");
-      expect(await simulate(deploy, { action: "iam:CreateRole", resource: role, context: { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/other` } })).toBe("ImplicitlyDenied");
+      expect(
+        await simulate(deploy, {
+          action: "iam:CreateRole",
+          resource: role,
+          context: { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/other` },
+        }),
+      ).toBe("ImplicitlyDenied");
       expect(await simulate(deploy, { action: "iam:PutRolePolicy", resource: role })).toBe("ImplicitlyDenied");
     });
 
     test("attaches only the AWS managed policies its stacks attach", async () => {
       const context = { "iam:PermissionsBoundary": boundaryArn };
       const managed = generated.inventories.deploy.managedPolicies[0];
-      expect(await simulate(deploy, { action: "iam:AttachRolePolicy", resource: role, context: { ...context, "iam:PolicyARN": managed } })).toBe("Allowed");
-      expect(await simulate(deploy, { action: "iam:AttachRolePolicy", resource: role, context: { ...context, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } })).toBe("ImplicitlyDenied");
+      expect(
+        await simulate(deploy, {
+          action: "iam:AttachRolePolicy",
+          resource: role,
+          context: { ...context, "iam:PolicyARN": managed },
+        }),
+      ).toBe("Allowed");
+      expect(
+        await simulate(deploy, {
+          action: "iam:AttachRolePolicy",
+          resource: role,
+          context: { ...context, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" },
+        }),
+      ).toBe("ImplicitlyDenied");
     });
 
-    test.each(["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:UpdateAssumeRolePolicy"])(
-      "cannot %s on its own role, even naming the boundary",
+    test.each([
+      "iam:PutRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:UpdateAssumeRolePolicy",
+    ])("cannot %s on its own role, even naming the boundary", async (action) => {
+      expect(
+        await simulate(deploy, {
+          action,
+          resource: own,
+          context: {
+            "iam:PermissionsBoundary": boundaryArn,
+            "iam:PolicyARN": generated.inventories.deploy.managedPolicies[0],
+          },
+        }),
+      ).toBe("ExplicitlyDenied");
+    });
+
+    test.each(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"])(
+      "cannot %s on the boundary",
       async (action) => {
-        expect(await simulate(deploy, { action, resource: own, context: { "iam:PermissionsBoundary": boundaryArn, "iam:PolicyARN": generated.inventories.deploy.managedPolicies[0] } })).toBe("ExplicitlyDenied");
+        expect(await simulate(deploy, { action, resource: boundaryArn })).toBe("ExplicitlyDenied");
       },
     );
 
-    test.each(["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"])("cannot %s on the boundary", async (action) => {
-      expect(await simulate(deploy, { action, resource: boundaryArn })).toBe("ExplicitlyDenied");
-    });
-
     test("cannot assume a role it created, even one whose trust policy names it", async () => {
-      const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: own }, Action: "sts:AssumeRole" }] };
-      expect(await simulate(deploy, { action: "sts:AssumeRole", resource: role, resourcePolicy: trust })).toBe("ExplicitlyDenied");
+      const trust = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: own }, Action: "sts:AssumeRole" }],
+      };
+      expect(await simulate(deploy, { action: "sts:AssumeRole", resource: role, resourcePolicy: trust })).toBe(
+        "ExplicitlyDenied",
+      );
     });
 
     test("cannot rewrite its own managed policies", async () => {
-      expect(await simulate(deploy, { action: "iam:CreatePolicyVersion", resource: `arn:aws:iam::${account}:policy/${ciRoleName(env, "deploy")}-1` })).not.toBe("Allowed");
+      expect(
+        await simulate(deploy, {
+          action: "iam:CreatePolicyVersion",
+          resource: `arn:aws:iam::${account}:policy/${ciRoleName(env, "deploy")}-1`,
+        }),
+      ).not.toBe("Allowed");
     });
   });
 
@@ -121,26 +185,65 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
     test("may delete only the DR trail restore mode starts (a drill's teardown deletes it), where there is a pilot light; every other trail of the account stays out of reach", async () => {
       const drTrail = `arn:aws:cloudtrail:${config.aws.drRegion}:${account}:trail/${drTrailName(env)}`;
       const inDr = { ...inRegion, "aws:RequestedRegion": config.aws.drRegion };
-      expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: drTrail, context: inDr })).toBe(config.dr.pilotLight ? "Allowed" : "ImplicitlyDenied");
+      expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: drTrail, context: inDr })).toBe(
+        config.dr.pilotLight ? "Allowed" : "ImplicitlyDenied",
+      );
       for (const other of [trail, `arn:aws:cloudtrail:${config.aws.drRegion}:${account}:trail/landing-zone`]) {
-        expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: other, context: inDr })).toBe("ExplicitlyDenied");
+        expect(await simulate(deploy, { action: "cloudtrail:DeleteTrail", resource: other, context: inDr })).toBe(
+          "ExplicitlyDenied",
+        );
       }
     });
 
     test("cannot schedule deletion of the state key, though it manages its own stacks' keys (tagged for the environment)", async () => {
       // The stacks' key policies delegate to the account, so identity policies decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
-      const resourcePolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
-      const keyContext = (alias: string) => ({ ...inRegion, "aws:ResourceTag/Environment": env, "kms:ResourceAliases": [`alias/${alias}`] });
-      expect(await simulate(deploy, { action: "kms:ScheduleKeyDeletion", resource: stateKeyArn, context: keyContext(stateKeyAlias(config.state.bucket)), resourcePolicy })).toBe("ExplicitlyDenied");
-      expect(await simulate(deploy, { action: "kms:PutKeyPolicy", resource: stateKeyArn, context: keyContext(stateKeyAlias(config.state.bucket)), resourcePolicy })).toBe("ExplicitlyDenied");
-      expect(await simulate(deploy, { action: "kms:ScheduleKeyDeletion", resource: stateKeyArn, context: keyContext(`auth-${env}-app`), resourcePolicy })).toBe("Allowed");
+      const resourcePolicy = {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        ],
+      };
+      const keyContext = (alias: string) => ({
+        ...inRegion,
+        "aws:ResourceTag/Environment": env,
+        "kms:ResourceAliases": [`alias/${alias}`],
+      });
+      expect(
+        await simulate(deploy, {
+          action: "kms:ScheduleKeyDeletion",
+          resource: stateKeyArn,
+          context: keyContext(stateKeyAlias(config.state.bucket)),
+          resourcePolicy,
+        }),
+      ).toBe("ExplicitlyDenied");
+      expect(
+        await simulate(deploy, {
+          action: "kms:PutKeyPolicy",
+          resource: stateKeyArn,
+          context: keyContext(stateKeyAlias(config.state.bucket)),
+          resourcePolicy,
+        }),
+      ).toBe("ExplicitlyDenied");
+      expect(
+        await simulate(deploy, {
+          action: "kms:ScheduleKeyDeletion",
+          resource: stateKeyArn,
+          context: keyContext(`auth-${env}-app`),
+          resourcePolicy,
+        }),
+      ).toBe("Allowed");
     });
   });
 
   describe("scoped by tag and region", () => {
     const vpc = `arn:aws:ec2:${region}:${account}:vpc/vpc-1`;
     test("creates a VPC only tagged for its environment, only in the primary and DR regions", async () => {
-      const create = (tag: string, requested: string) => simulate(deploy, { action: "ec2:CreateVpc", resource: vpc, context: { "aws:RequestTag/Environment": tag, "aws:RequestedRegion": requested } });
+      const create = (tag: string, requested: string) =>
+        simulate(deploy, {
+          action: "ec2:CreateVpc",
+          resource: vpc,
+          context: { "aws:RequestTag/Environment": tag, "aws:RequestedRegion": requested },
+        });
       expect(await create(env, region)).toBe("Allowed");
       expect(await create(env, config.aws.drRegion)).toBe("Allowed");
       expect(await create(env, "us-east-2")).toBe("ImplicitlyDenied");
@@ -149,7 +252,12 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
   });
 
   describe("a role under the boundary cannot do more to IAM or the platform than the deploy role", () => {
-    const workload: Identity = { accountId: account, roleArn: `arn:aws:iam::${account}:role/auth-${env}-service`, policies: [ANYTHING_ELSE], boundary: generated.boundary };
+    const workload: Identity = {
+      accountId: account,
+      roleArn: `arn:aws:iam::${account}:role/auth-${env}-service`,
+      policies: [ANYTHING_ELSE],
+      boundary: generated.boundary,
+    };
     test.each([
       ["iam:CreateRole", `arn:aws:iam::${account}:role/auth-${env}-escalate`],
       ["iam:PutRolePolicy", `arn:aws:iam::${account}:role/auth-${env}-service`],
@@ -163,7 +271,13 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
 
     // What its own policies grant still works, on the environment's resources only: role-boundary.test.ts.
     test("while what its workloads do on the environment's resources still works", async () => {
-      expect(await simulate(workload, { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${region}:${account}:secret:auth-${env}/app-AbCdEf`, context: { "aws:ResourceTag/Environment": env } })).toBe("Allowed");
+      expect(
+        await simulate(workload, {
+          action: "secretsmanager:GetSecretValue",
+          resource: `arn:aws:secretsmanager:${region}:${account}:secret:auth-${env}/app-AbCdEf`,
+          context: { "aws:ResourceTag/Environment": env },
+        }),
+      ).toBe("Allowed");
     });
   });
 });

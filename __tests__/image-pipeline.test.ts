@@ -26,7 +26,13 @@ describe("image pipeline (a reusable workflow the application repository calls)"
   });
 
   test("unit tests, then docker build, then push by digest, then the scan, then the release dispatch with that digest", () => {
-    const order = [/npm test/, /docker build/, /docker push/, /aws ecr wait image-scan-complete/, /gh workflow run release\.yml/].map(runIndex);
+    const order = [
+      /npm test/,
+      /docker build/,
+      /docker push/,
+      /aws ecr wait image-scan-complete/,
+      /gh workflow run release\.yml/,
+    ].map(runIndex);
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const push = job.steps[order[2]];
@@ -53,7 +59,8 @@ describe("the example service under examples/ (what the pipeline builds)", () =>
     expect(instructions.find(([name]) => name === "HEALTHCHECK")![1]).toContain(`http://127.0.0.1:${port}/health`);
     expect(instructions.at(-1)).toEqual(["CMD", '["node", "server.js"]']);
     // Every instruction is one Docker knows.
-    for (const [name] of instructions) expect(["FROM", "ENV", "WORKDIR", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]).toContain(name);
+    for (const [name] of instructions)
+      expect(["FROM", "ENV", "WORKDIR", "COPY", "RUN", "USER", "EXPOSE", "HEALTHCHECK", "CMD"]).toContain(name);
   });
 
   test("its unit tests are what the pipeline's first step (npm test) runs; they run in __tests__/integration/example-service.test.ts", () => {
@@ -63,7 +70,9 @@ describe("the example service under examples/ (what the pipeline builds)", () =>
 
   test("it answers /health with 200 on a real loopback server", async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the example app is plain CommonJS, loaded by path.
-    const { createServer: serviceServer } = require(join(EXAMPLE, "server.js")) as { createServer: typeof createServer };
+    const { createServer: serviceServer } = require(join(EXAMPLE, "server.js")) as {
+      createServer: typeof createServer;
+    };
     const server = serviceServer().listen(0, "127.0.0.1");
     await new Promise((resolve) => server.once("listening", resolve));
     try {
@@ -76,12 +85,20 @@ describe("the example service under examples/ (what the pipeline builds)", () =>
   });
 
   test("docker build succeeds where a Docker engine exists (skipped with the reason where none does)", () => {
-    const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8", timeout: 20_000 });
+    const engine = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     if (engine.status !== 0) {
-      console.log(`docker build of examples/auth-service-minimal SKIPPED: no Docker engine here (${(engine.error?.message ?? engine.stderr).trim().split("\n")[0]})`);
+      console.log(
+        `docker build of examples/auth-service-minimal SKIPPED: no Docker engine here (${(engine.error?.message ?? engine.stderr).trim().split("\n")[0]})`,
+      );
       return;
     }
-    const build = spawnSync("docker", ["build", "--tag", "auth-service-minimal:test", EXAMPLE], { encoding: "utf8", timeout: 600_000 });
+    const build = spawnSync("docker", ["build", "--tag", "auth-service-minimal:test", EXAMPLE], {
+      encoding: "utf8",
+      timeout: 600_000,
+    });
     expect(build.status).toBe(0);
   }, 620_000);
 });

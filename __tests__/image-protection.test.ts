@@ -1,6 +1,12 @@
 import { readFileSync } from "fs";
 import { join } from "path";
-import { imageRegions, RELEASE_TOOL_ECR_ACTIONS, referencedDigests, releaseTag, releaseTagPrefix } from "../src/release/image-protection";
+import {
+  imageRegions,
+  RELEASE_TOOL_ECR_ACTIONS,
+  referencedDigests,
+  releaseTag,
+  releaseTagPrefix,
+} from "../src/release/image-protection";
 import { seedReleaseState } from "../src/release/release-state";
 import { ENVIRONMENTS, SYNTH_DIR, Synthesized, synthEnvironment, validConfig } from "./support/synth";
 
@@ -9,7 +15,11 @@ const digest = (hex: string) => `sha256:${hex.repeat(32)}`;
 
 describe("which digests a release state keeps alive", () => {
   test("live and idle colour; during a release also the new image and both colours it would roll back to", () => {
-    const finished = { ...seedReleaseState(AMI), blue: { digest: digest("0a"), amiId: AMI }, green: { digest: digest("1b"), amiId: AMI } };
+    const finished = {
+      ...seedReleaseState(AMI),
+      blue: { digest: digest("0a"), amiId: AMI },
+      green: { digest: digest("1b"), amiId: AMI },
+    };
     expect(referencedDigests(finished)).toEqual([digest("0a"), digest("1b")]);
     const inFlight = {
       ...finished,
@@ -41,8 +51,13 @@ describe("the release tool's ECR permissions", () => {
   test("RELEASE_TOOL_ECR_ACTIONS lists exactly the ECR commands the release tool sends", () => {
     const source = readFileSync(join(__dirname, "..", "scripts", "release", "aws.ts"), "utf8");
     const ecrImport = /import \{([^}]+)\} from "@aws-sdk\/client-ecr"/.exec(source)![1];
-    const commands = ecrImport.split(",").map((name) => name.trim()).filter((name) => name.endsWith("Command"));
-    const sent = commands.filter((command) => source.includes(`new ${command}(`)).map((command) => `ecr:${command.replace(/Command$/, "")}`);
+    const commands = ecrImport
+      .split(",")
+      .map((name) => name.trim())
+      .filter((name) => name.endsWith("Command"));
+    const sent = commands
+      .filter((command) => source.includes(`new ${command}(`))
+      .map((command) => `ecr:${command.replace(/Command$/, "")}`);
     expect([...RELEASE_TOOL_ECR_ACTIONS].sort()).toEqual(sent.sort());
   });
 
@@ -56,15 +71,24 @@ describe("the release tool's ECR permissions", () => {
       const [statement, ...others] = json.policyDocument(policy.policy).statement;
       expect(others).toEqual([]);
       expect(statement.actions).toEqual([...RELEASE_TOOL_ECR_ACTIONS]);
-      expect(statement.resources).toEqual(imageRegions(config).map((region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`));
+      expect(statement.resources).toEqual(
+        imageRegions(config).map(
+          (region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`,
+        ),
+      );
       expect(statement.actions).not.toContain("ecr:InitiateLayerUpload");
     });
   });
 
   test("the pilot light's repository keeps production's referenced images like the primary's", () => {
     const production = validConfig("production");
-    const drNetwork = new Synthesized(JSON.parse(readFileSync(join(SYNTH_DIR, "stacks", "auth-production-dr-network", "cdk.tf.json"), "utf8")));
+    const drNetwork = new Synthesized(
+      JSON.parse(readFileSync(join(SYNTH_DIR, "stacks", "auth-production-dr-network", "cdk.tf.json"), "utf8")),
+    );
     const policy = JSON.parse(drNetwork.resource("aws_ecr_lifecycle_policy").policy);
-    expect(policy.rules[0]).toMatchObject({ rulePriority: 1, selection: { tagStatus: "tagged", tagPrefixList: [releaseTagPrefix(production.environment)] } });
+    expect(policy.rules[0]).toMatchObject({
+      rulePriority: 1,
+      selection: { tagStatus: "tagged", tagPrefixList: [releaseTagPrefix(production.environment)] },
+    });
   });
 });

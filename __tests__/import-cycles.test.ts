@@ -14,7 +14,12 @@ describe("import cycle check", () => {
       ["config/schema.ts", ["config/dr-schema.ts"]],
       ["config/dr-schema.ts", ["config/schema.ts"]],
     ]);
-    expect(findCycles(graph)).toEqual([{ modules: ["config/dr-schema.ts", "config/schema.ts"], loop: ["config/dr-schema.ts", "config/schema.ts", "config/dr-schema.ts"] }]);
+    expect(findCycles(graph)).toEqual([
+      {
+        modules: ["config/dr-schema.ts", "config/schema.ts"],
+        loop: ["config/dr-schema.ts", "config/schema.ts", "config/dr-schema.ts"],
+      },
+    ]);
   });
 
   test("reads every kind of import as an edge: import type, export from, require and import()", () => {

@@ -16,7 +16,9 @@ const BUNDLED = {
 
 function shippedFunctions() {
   return Object.entries(synthEveryStack("staging")).flatMap(([stack, json]) =>
-    json.resourceList("aws_lambda_function").map((fn) => ({ name: fn.function_name as string, zip: join(SYNTH_DIR, "stacks", stack, fn.filename) })),
+    json
+      .resourceList("aws_lambda_function")
+      .map((fn) => ({ name: fn.function_name as string, zip: join(SYNTH_DIR, "stacks", stack, fn.filename) })),
   );
 }
 
@@ -24,11 +26,13 @@ function shippedFunctions() {
 function zipEntries(zip: string): Record<string, string> {
   const archive = readFileSync(zip);
   const entries: Record<string, string> = {};
-  for (let at = 0; archive.readUInt32LE(at) === 0x04034b50; ) {
+  for (let at = 0; archive.readUInt32LE(at) === 0x04034b50;) {
     const size = archive.readUInt32LE(at + 18);
     const nameLength = archive.readUInt16LE(at + 26);
     const start = at + 30 + nameLength + archive.readUInt16LE(at + 28);
-    entries[archive.toString("utf8", at + 30, at + 30 + nameLength)] = inflateRawSync(archive.subarray(start, start + size)).toString("utf8");
+    entries[archive.toString("utf8", at + 30, at + 30 + nameLength)] = inflateRawSync(
+      archive.subarray(start, start + size),
+    ).toString("utf8");
     at = start + size;
   }
   return entries;
@@ -36,7 +40,8 @@ function zipEntries(zip: string): Record<string, string> {
 
 describe("Lambda function bundles", () => {
   const functions = shippedFunctions();
-  const bundleOf = (suffix: string) => zipEntries(functions.find((fn) => fn.name.endsWith(`-${suffix}`))!.zip)["index.js"];
+  const bundleOf = (suffix: string) =>
+    zipEntries(functions.find((fn) => fn.name.endsWith(`-${suffix}`))!.zip)["index.js"];
 
   test.each(Object.entries(BUNDLED))("the %s function ships one bundle of %s", (suffix) => {
     const shipped = functions.find((fn) => fn.name.endsWith(`-${suffix}`));
@@ -48,7 +53,9 @@ describe("Lambda function bundles", () => {
     for (const suffix of Object.keys(BUNDLED)) {
       const code = bundleOf(suffix);
       const required = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]);
-      const outside = required.filter((id) => !id.startsWith("@aws-sdk/") && !builtinModules.includes(id.replace(/^node:/, "")) && id !== "pg-native");
+      const outside = required.filter(
+        (id) => !id.startsWith("@aws-sdk/") && !builtinModules.includes(id.replace(/^node:/, "")) && id !== "pg-native",
+      );
       expect({ suffix, outside }).toEqual({ suffix, outside: [] });
       expect(code).toMatch(/\bhandler: \(\) => handler\b/);
     }
@@ -58,7 +65,12 @@ describe("Lambda function bundles", () => {
     for (const suffix of ["app-secret-rotation", "redis-auth-rotation", "db-service-rotation"]) {
       expect(bundleOf(suffix)).toContain("// lambda/shared/secrets-manager.ts");
     }
-    const sdkImports = execFileSync("grep", ["-rl", "@aws-sdk/client-secrets-manager", "lambda"], { cwd: join(__dirname, ".."), encoding: "utf8" }).trim().split("\n");
+    const sdkImports = execFileSync("grep", ["-rl", "@aws-sdk/client-secrets-manager", "lambda"], {
+      cwd: join(__dirname, ".."),
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n");
     expect(sdkImports).toEqual(["lambda/shared/secrets-manager.ts"]);
   });
 });

@@ -40,7 +40,9 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
         }
       }
       const ipv6Routes = json.resourceList("aws_route").filter((route) => route.destination_ipv6_cidr_block === "::/0");
-      expect(ipv6Routes.map((route) => route.gateway_id)).toEqual(config.network.publicIpv6 ? [expect.stringMatching(/aws_internet_gateway/)] : []);
+      expect(ipv6Routes.map((route) => route.gateway_id)).toEqual(
+        config.network.publicIpv6 ? [expect.stringMatching(/aws_internet_gateway/)] : [],
+      );
     });
   });
 
@@ -60,7 +62,9 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       const publicTables = new Set(subnetNames("public").map(tableOf));
       expect(publicTables.size).toBe(1);
       const [table] = [...publicTables];
-      expect(routes).toContainEqual(expect.objectContaining({ route_table_id: table, gateway_id: igw, destination_cidr_block: "0.0.0.0/0" }));
+      expect(routes).toContainEqual(
+        expect.objectContaining({ route_table_id: table, gateway_id: igw, destination_cidr_block: "0.0.0.0/0" }),
+      );
     });
 
     test(`NAT gateways: ${config.network.natGatewayCount} in the public subnets, each with an Elastic IP`, () => {
@@ -75,7 +79,10 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       expect(privateTables.size).toBe(config.network.natGatewayCount);
       for (const table of privateTables) {
         const defaultRoute = routes.find((route) => route.route_table_id === table);
-        expect(defaultRoute).toMatchObject({ destination_cidr_block: "0.0.0.0/0", nat_gateway_id: expect.stringMatching(/aws_nat_gateway/) });
+        expect(defaultRoute).toMatchObject({
+          destination_cidr_block: "0.0.0.0/0",
+          nat_gateway_id: expect.stringMatching(/aws_nat_gateway/),
+        });
       }
     });
 
@@ -89,7 +96,10 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
 
     test("an S3 gateway endpoint serves the private and isolated route tables", () => {
       const endpoint = json.named("aws_vpc_endpoint", "s3-endpoint");
-      expect(endpoint).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: `com.amazonaws.${config.aws.region}.s3` });
+      expect(endpoint).toMatchObject({
+        vpc_endpoint_type: "Gateway",
+        service_name: `com.amazonaws.${config.aws.region}.s3`,
+      });
       const expected = [...new Set([...subnetNames("private").map(tableOf), ...subnetNames("isolated").map(tableOf)])];
       expect([...endpoint.route_table_ids].sort()).toEqual(expected.sort());
     });
@@ -145,11 +155,15 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
           })),
         ].sort(byPortThenPeer),
       );
-      expect(rules("egress", "alb")).toEqual([{ port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("app") }]);
+      expect(rules("egress", "alb")).toEqual([
+        { port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("app") },
+      ]);
     });
 
     test("app: the service port from the alb only; egress to db, cache and HTTPS only", () => {
-      expect(rules("ingress", "app")).toEqual([{ port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("alb") }]);
+      expect(rules("ingress", "app")).toEqual([
+        { port: config.app.port, to: config.app.port, protocol: "tcp", peer: groupRef("alb") },
+      ]);
       expect(rules("egress", "app")).toEqual([
         { port: 443, to: 443, protocol: "tcp", peer: "0.0.0.0/0" },
         { port: 5432, to: 5432, protocol: "tcp", peer: groupRef("db") },
@@ -249,7 +263,10 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
       ]);
       const policy = json.policyDocument(json.named("aws_iam_role_policy", "flow-logs").policy);
       expect(policy.statement).toHaveLength(1);
-      expect(policy.statement[0].resources).toEqual([expect.stringMatching(/aws_cloudwatch_log_group/), expect.stringMatching(/aws_cloudwatch_log_group.*:\*$/)]);
+      expect(policy.statement[0].resources).toEqual([
+        expect.stringMatching(/aws_cloudwatch_log_group/),
+        expect.stringMatching(/aws_cloudwatch_log_group.*:\*$/),
+      ]);
     });
   });
 
@@ -272,17 +289,31 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
     test("lets CloudWatch alarms, budgets and cost anomaly alerts of this account publish and refuses publishing without TLS", () => {
       const policy = json.policyDocument(json.resource("aws_sns_topic_policy").policy);
       expect(policy.statement).toEqual([
-        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }] }),
+        expect.objectContaining({
+          actions: ["sns:Publish"],
+          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        }),
         // The statements' conditions are asserted in __tests__/cost.test.ts (budgets and anomaly alerts).
-        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }] }),
-        expect.objectContaining({ actions: ["sns:Publish"], principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }] }),
-        expect.objectContaining({ effect: "Deny", condition: [expect.objectContaining({ variable: "aws:SecureTransport", values: ["false"] })] }),
+        expect.objectContaining({
+          actions: ["sns:Publish"],
+          principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+        }),
+        expect.objectContaining({
+          actions: ["sns:Publish"],
+          principals: [{ type: "Service", identifiers: ["costalerts.amazonaws.com"] }],
+        }),
+        expect.objectContaining({
+          effect: "Deny",
+          condition: [expect.objectContaining({ variable: "aws:SecureTransport", values: ["false"] })],
+        }),
       ]);
     });
 
     test("subscribes every configured e-mail address", () => {
       const subscriptions = json.resourceList("aws_sns_topic_subscription");
-      expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual(config.alarms.emails.map((email) => ["email", email]));
+      expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual(
+        config.alarms.emails.map((email) => ["email", email]),
+      );
     });
   });
 
@@ -298,11 +329,22 @@ describe.each(ENVIRONMENTS)("network stack auth-%s-network", (env) => {
         expect(gateway).toBeDefined();
         expect(watching.map((alarm) => [alarm.alarm_name, alarm.metric_name, alarm.threshold]).sort()).toEqual([
           [`auth-${env}-nat-${zone}-packets-dropped`, "PacketsDropCount", config.alarms.network.natPacketsDropped],
-          [`auth-${env}-nat-${zone}-port-allocation-errors`, "ErrorPortAllocation", config.alarms.network.natPortAllocationErrors],
+          [
+            `auth-${env}-nat-${zone}-port-allocation-errors`,
+            "ErrorPortAllocation",
+            config.alarms.network.natPortAllocationErrors,
+          ],
         ]);
         for (const alarm of watching) {
-          expect(alarm).toMatchObject({ namespace: "AWS/NATGateway", statistic: "Sum", comparison_operator: "GreaterThanThreshold", treat_missing_data: "notBreaching" });
-          expect(alarm.alarm_actions).toEqual([referenceTo(json, "aws_sns_topic", json.resource("aws_sns_topic"), "arn")]);
+          expect(alarm).toMatchObject({
+            namespace: "AWS/NATGateway",
+            statistic: "Sum",
+            comparison_operator: "GreaterThanThreshold",
+            treat_missing_data: "notBreaching",
+          });
+          expect(alarm.alarm_actions).toEqual([
+            referenceTo(json, "aws_sns_topic", json.resource("aws_sns_topic"), "arn"),
+          ]);
           expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
         }
       }
@@ -339,23 +381,37 @@ describe.each(ENVIRONMENTS)("functions in the VPC of %s reach what they call", (
     const output = /outputs\.(\w+)\}$/.exec(reference)![1];
     return /^\$\{aws_security_group\.([\w-]+)\.id\}$/.exec(stacks.network.outputs()[output].value)![1];
   };
-  const endpointGroup = Object.entries(stacks.network.resources("aws_security_group")).find(([, group]) => group.name === `auth-${env}-api-endpoints`)![0];
+  const endpointGroup = Object.entries(stacks.network.resources("aws_security_group")).find(
+    ([, group]) => group.name === `auth-${env}-api-endpoints`,
+  )![0];
 
   test("there are functions in the VPC (the rotation functions)", () => {
-    expect(inVpc.map(([name]) => name).sort()).toEqual([expect.stringMatching(/^db-service-credentials_rotation/), expect.stringMatching(/^redis-auth-rotation/)]);
+    expect(inVpc.map(([name]) => name).sort()).toEqual([
+      expect.stringMatching(/^db-service-credentials_rotation/),
+      expect.stringMatching(/^redis-auth-rotation/),
+    ]);
   });
 
-  test.each(inVpc.map(([name, fn]) => [name, fn] as const))("%s may connect to the Secrets Manager endpoint, which admits its group", (_, fn) => {
-    // With private DNS on the endpoint, every Secrets Manager call from the VPC goes through it.
-    for (const reference of fn.vpc_config.security_group_ids) {
-      const group = groupBehind(reference);
-      const rules = (type: string) => stacks.network.resourceList(type).filter((rule) => rule.from_port === 443);
-      expect(rules("aws_vpc_security_group_egress_rule")).toContainEqual(
-        expect.objectContaining({ security_group_id: `\${aws_security_group.${group}.id}`, referenced_security_group_id: `\${aws_security_group.${endpointGroup}.id}` }),
-      );
-      expect(rules("aws_vpc_security_group_ingress_rule")).toContainEqual(
-        expect.objectContaining({ security_group_id: `\${aws_security_group.${endpointGroup}.id}`, referenced_security_group_id: `\${aws_security_group.${group}.id}` }),
-      );
-    }
-  });
+  test.each(inVpc.map(([name, fn]) => [name, fn] as const))(
+    "%s may connect to the Secrets Manager endpoint, which admits its group",
+    (_, fn) => {
+      // With private DNS on the endpoint, every Secrets Manager call from the VPC goes through it.
+      for (const reference of fn.vpc_config.security_group_ids) {
+        const group = groupBehind(reference);
+        const rules = (type: string) => stacks.network.resourceList(type).filter((rule) => rule.from_port === 443);
+        expect(rules("aws_vpc_security_group_egress_rule")).toContainEqual(
+          expect.objectContaining({
+            security_group_id: `\${aws_security_group.${group}.id}`,
+            referenced_security_group_id: `\${aws_security_group.${endpointGroup}.id}`,
+          }),
+        );
+        expect(rules("aws_vpc_security_group_ingress_rule")).toContainEqual(
+          expect.objectContaining({
+            security_group_id: `\${aws_security_group.${endpointGroup}.id}`,
+            referenced_security_group_id: `\${aws_security_group.${group}.id}`,
+          }),
+        );
+      }
+    },
+  );
 });

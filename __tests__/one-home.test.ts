@@ -9,10 +9,17 @@ function sources(directory: string): string[] {
     return statSync(path).isDirectory() ? sources(path) : path.endsWith(".ts") ? [path] : [];
   });
 }
-const files = [...sources(join(ROOT, "src")), ...sources(join(ROOT, "scripts"))].map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, "utf8") }));
+const files = [...sources(join(ROOT, "src")), ...sources(join(ROOT, "scripts"))].map((path) => ({
+  path: relative(ROOT, path),
+  text: readFileSync(path, "utf8"),
+}));
 // The test support too: it reads what the stacks write, so it must not keep its own copy of a fact.
-const supportFiles = sources(join(ROOT, "__tests__", "support")).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, "utf8") }));
-const definingFiles = (pattern: RegExp) => [...files, ...supportFiles].filter(({ text }) => pattern.test(text)).map(({ path }) => path);
+const supportFiles = sources(join(ROOT, "__tests__", "support")).map((path) => ({
+  path: relative(ROOT, path),
+  text: readFileSync(path, "utf8"),
+}));
+const definingFiles = (pattern: RegExp) =>
+  [...files, ...supportFiles].filter(({ text }) => pattern.test(text)).map(({ path }) => path);
 
 describe("one home per release fact: a copy that reappears fails here", () => {
   test("the Colour type and the colour list: src/release/release-state.ts", () => {
@@ -20,7 +27,9 @@ describe("one home per release fact: a copy that reappears fails here", () => {
   });
 
   test("the idle-colour rule: src/release/release-state.ts (the app stack renders it from there)", () => {
-    expect(definingFiles(/greenTrafficPercent\s*<=?\s*\d|green_traffic_percent\s*<=?\s*\d/)).toEqual(["src/release/release-state.ts"]);
+    expect(definingFiles(/greenTrafficPercent\s*<=?\s*\d|green_traffic_percent\s*<=?\s*\d/)).toEqual([
+      "src/release/release-state.ts",
+    ]);
   });
 
   test("stack names: only stackName() in src/config/naming.ts builds them; no file spells one out", () => {
@@ -33,9 +42,11 @@ describe("one home per release fact: a copy that reappears fails here", () => {
   test("resource names: only src/config/naming.ts joins the service prefix and an environment; src/ and scripts/ call its functions", () => {
     // `auth-${environment}-postgres`, `/auth/${env}/service`, "auth-" + env: each rebuilds a name naming.ts owns.
     const rebuilt = /`[^`\n]*(\bauth-|\/auth\/)\$\{[^`\n]*`|["']auth-["']\s*\+|["']\/auth\/["']\s*\+/;
-    const offenders = files.filter(({ path }) => path !== "src/config/naming.ts").flatMap(({ path, text }) =>
-      text.split("\n").flatMap((line, index) => (rebuilt.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
-    );
+    const offenders = files
+      .filter(({ path }) => path !== "src/config/naming.ts")
+      .flatMap(({ path, text }) =>
+        text.split("\n").flatMap((line, index) => (rebuilt.test(line) ? [`${path}:${index + 1}: ${line.trim()}`] : [])),
+      );
     expect(offenders).toEqual([]);
     // The one home itself still builds them (so the pattern above is the shape naming.ts uses).
     expect(rebuilt.test(files.find(({ path }) => path === "src/config/naming.ts")!.text)).toBe(true);
@@ -68,7 +79,11 @@ describe("resources offer the statements others need: a hand-written copy fails 
   test.each([
     ["the log group's write statement", "logs:PutLogEvents", "src/constructs/monitoring/encrypted-log-group.ts"],
     ["the registry's pull statement", "ecr:GetDownloadUrlForLayer", "src/constructs/compute/container-registry.ts"],
-    ["the secret's rotation statement", "secretsmanager:UpdateSecretVersionStage", "src/constructs/data/generated-secret.ts"],
+    [
+      "the secret's rotation statement",
+      "secretsmanager:UpdateSecretVersionStage",
+      "src/constructs/data/generated-secret.ts",
+    ],
   ])("%s: %s is written only in %s", (_, action, home) => {
     // src/iam/action-map.ts lists what Terraform's provider calls, a different fact: what the CI identities need to apply;
     // src/iam/managed-policy-needs.ts what an AWS managed policy is used for, which the workload boundary lets through.
@@ -77,7 +92,9 @@ describe("resources offer the statements others need: a hand-written copy fails 
   });
 
   test("the secret's read statement: every grant of secretsmanager:GetSecretValue is secretReadStatement/secretRotationStatement (denials aside)", () => {
-    const grants = files.filter(({ text }) => /actions: \[[^\]]*"secretsmanager:GetSecretValue"/.test(text.replace(/effect: "Deny",[^}]*/g, "")));
+    const grants = files.filter(({ text }) =>
+      /actions: \[[^\]]*"secretsmanager:GetSecretValue"/.test(text.replace(/effect: "Deny",[^}]*/g, "")),
+    );
     expect(grants.map(({ path }) => path)).toEqual(["src/constructs/data/generated-secret.ts"]);
   });
 });

@@ -34,13 +34,15 @@ function world(initialToken = BOOTSTRAP) {
     elastiCache,
     ports,
     current: () => tokenOf(secretsManager.current()),
-    step: (step: string, token: string) => rotate({ SecretId: SECRET, ClientRequestToken: token, Step: step }, ports, settings),
+    step: (step: string, token: string) =>
+      rotate({ SecretId: SECRET, ClientRequestToken: token, Step: step }, ports, settings),
     retire: () => rotate({ SecretId: SECRET, Action: "retirePreviousToken" }, ports, settings),
     /** What Secrets Manager does on a schedule: a new pending version, then the four steps. */
     async rotation() {
       const token = `version-${++rotations}`;
       secretsManager.startRotation(token);
-      for (const step of STEPS) await rotate({ SecretId: SECRET, ClientRequestToken: token, Step: step }, ports, settings);
+      for (const step of STEPS)
+        await rotate({ SecretId: SECRET, ClientRequestToken: token, Step: step }, ports, settings);
       return tokenOf(secretsManager.values[token]) as string;
     },
   };
@@ -101,7 +103,9 @@ describe("Redis AUTH token rotation: ROTATE, converge, then SET", () => {
     await w.step("createSecret", "next");
     await w.step("setSecret", "next");
     w.elastiCache.tokens = w.elastiCache.tokens.slice(1); // someone ran SET by hand too early
-    await expect(w.step("testSecret", "next")).rejects.toThrow(/refuses the current AUTH token .* running instances would lose Redis/);
+    await expect(w.step("testSecret", "next")).rejects.toThrow(
+      /refuses the current AUTH token .* running instances would lose Redis/,
+    );
   });
 });
 
@@ -155,7 +159,9 @@ describe("Redis AUTH token rotation: replication group states that refuse Modify
     w.elastiCache.busyFor("modifying", 1000);
     w.secretsManager.startRotation("next");
     await w.step("createSecret", "next");
-    await expect(w.step("setSecret", "next")).rejects.toThrow(`replication group ${GROUP} is still modifying after 60 s; Secrets Manager retries the rotation`);
+    await expect(w.step("setSecret", "next")).rejects.toThrow(
+      `replication group ${GROUP} is still modifying after 60 s; Secrets Manager retries the rotation`,
+    );
     expect(w.elastiCache.tokens).toEqual([first]);
     w.elastiCache.busyFor("available", 0);
     for (const step of STEPS) await w.step(step, "next");
@@ -179,7 +185,9 @@ describe("Redis AUTH token rotation: no token in any log line or error", () => {
   test("a whole rotation, failures included, writes no token anywhere", async () => {
     const lines: string[] = [];
     const spies = (["log", "info", "warn", "error", "debug"] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" "))),
+      jest
+        .spyOn(console, method)
+        .mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" "))),
     );
     try {
       const w = world();
@@ -193,7 +201,8 @@ describe("Redis AUTH token rotation: no token in any log line or error", () => {
       await w.step("testSecret", "next").catch((error: Error) => errors.push(error.message));
       const tokens = Object.values(w.secretsManager.values).map((value) => JSON.parse(value).auth_token as string);
       expect(errors).toHaveLength(2);
-      for (const text of [...lines, ...errors]) for (const token of [...tokens, BOOTSTRAP]) expect(text).not.toContain(token);
+      for (const text of [...lines, ...errors])
+        for (const token of [...tokens, BOOTSTRAP]) expect(text).not.toContain(token);
     } finally {
       spies.forEach((spy) => spy.mockRestore());
     }
@@ -208,8 +217,29 @@ describe("Redis probe: AUTH against a real TLS server on loopback", () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), "redis-tls-"));
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-      "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      { stdio: "ignore" },
+    );
     ca = readFileSync(join(dir, "cert.pem"));
     // Answers AUTH the way Redis 7 does.
     server = createServer({ key: readFileSync(join(dir, "key.pem")), cert: ca }, (socket) => {
@@ -218,7 +248,11 @@ describe("Redis probe: AUTH against a real TLS server on loopback", () => {
         request += chunk.toString();
         const parts = request.split("\r\n");
         if (parts.length < 6) return;
-        socket.end(parts[2] === "AUTH" && parts[4] === LIVE ? "+OK\r\n" : "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+        socket.end(
+          parts[2] === "AUTH" && parts[4] === LIVE
+            ? "+OK\r\n"
+            : "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -17,19 +17,25 @@ const OUTSIDE_IN = /-(endpoint-unhealthy|canary-login-failed|primary-region-sile
 
 describe("the world the simulation reads (not vacuous)", () => {
   test("alarms in three regions, the health check, the canary, the heartbeat and the security rules", () => {
-    expect(new Set(world.alarms.map((alarm) => alarm.region))).toEqual(new Set([primary, config.aws.drRegion, "us-east-1"]));
+    expect(new Set(world.alarms.map((alarm) => alarm.region))).toEqual(
+      new Set([primary, config.aws.drRegion, "us-east-1"]),
+    );
     expect(world.alarms.filter((alarm) => alarm.region === primary).length).toBeGreaterThan(50);
     expect(world.healthChecks).toHaveLength(1);
     expect(world.canaries).toEqual([{ name: "auth-production-login", region: config.aws.drRegion }]);
-    expect(world.heartbeats).toEqual([{ ruleName: "auth-production-primary-heartbeat", region: config.aws.drRegion, senderRegion: primary }]);
+    expect(world.heartbeats).toEqual([
+      { ruleName: "auth-production-primary-heartbeat", region: config.aws.drRegion, senderRegion: primary },
+    ]);
     expect(world.rules.length).toBeGreaterThan(0);
     // Every topic that carries a page has the on-call subscription.
     for (const alarm of world.alarms) expect([alarm.name, alarm.topic.subscribers]).toEqual([alarm.name, oncall]);
   });
 
   test("every topic that carries a page is encrypted with a key that lets its publisher encrypt: CloudWatch for alarms, EventBridge for rules", () => {
-    for (const alarm of world.alarms) expect([alarm.name, alarm.topic.encryption?.keyGrants.includes(PUBLISHER.alarm)]).toEqual([alarm.name, true]);
-    for (const rule of world.rules) expect([rule.name, rule.topic.encryption?.keyGrants.includes(PUBLISHER.rule)]).toEqual([rule.name, true]);
+    for (const alarm of world.alarms)
+      expect([alarm.name, alarm.topic.encryption?.keyGrants.includes(PUBLISHER.alarm)]).toEqual([alarm.name, true]);
+    for (const rule of world.rules)
+      expect([rule.name, rule.topic.encryption?.keyGrants.includes(PUBLISHER.rule)]).toEqual([rule.name, true]);
     // The grants are read from each key's policy, not assumed: the primary alert topic admits no rule, and its key grants EventBridge nothing.
     const primaryTopic = world.alarms.find((alarm) => alarm.topic.name === "auth-production-alerts")!.topic;
     expect(primaryTopic.encryption!.keyGrants).toContain(PUBLISHER.alarm);
@@ -39,8 +45,15 @@ describe("the world the simulation reads (not vacuous)", () => {
 
 /** The world with one topic's key no longer granting `service` (the key policy statement dropped). */
 function withoutKeyGrant(world: PagingWorld, topicName: string, service: string): PagingWorld {
-  const strip = (topic: Topic): Topic => (topic.name === topicName ? { ...topic, encryption: { keyGrants: topic.encryption!.keyGrants.filter((grant) => grant !== service) } } : topic);
-  return { ...world, alarms: world.alarms.map((alarm) => ({ ...alarm, topic: strip(alarm.topic) })), rules: world.rules.map((rule) => ({ ...rule, topic: strip(rule.topic) })) };
+  const strip = (topic: Topic): Topic =>
+    topic.name === topicName
+      ? { ...topic, encryption: { keyGrants: topic.encryption!.keyGrants.filter((grant) => grant !== service) } }
+      : topic;
+  return {
+    ...world,
+    alarms: world.alarms.map((alarm) => ({ ...alarm, topic: strip(alarm.topic) })),
+    rules: world.rules.map((rule) => ({ ...rule, topic: strip(rule.topic) })),
+  };
 }
 
 describe("losing the primary region: no data from it, its topics unreachable", () => {
@@ -51,9 +64,30 @@ describe("losing the primary region: no data from it, its topics unreachable", (
     const { unhealthyMinutes } = config.outsideIn!.healthCheck;
     const { scheduleMinutes, failedRunsToAlarm } = config.outsideIn!.canary;
     expect(delivered(pages)).toEqual([
-      { alarm: "auth-production-global-endpoint-unhealthy", region: "us-east-1", topic: "auth-production-global-alerts", topicRegion: "us-east-1", delivered: true, afterMinutes: unhealthyMinutes },
-      { alarm: "auth-production-dr-canary-login-failed", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: scheduleMinutes * failedRunsToAlarm },
-      { alarm: "auth-production-dr-primary-region-silent", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: config.outsideIn!.silentPrimaryMinutes },
+      {
+        alarm: "auth-production-global-endpoint-unhealthy",
+        region: "us-east-1",
+        topic: "auth-production-global-alerts",
+        topicRegion: "us-east-1",
+        delivered: true,
+        afterMinutes: unhealthyMinutes,
+      },
+      {
+        alarm: "auth-production-dr-canary-login-failed",
+        region: config.aws.drRegion,
+        topic: "auth-production-dr-alerts",
+        topicRegion: config.aws.drRegion,
+        delivered: true,
+        afterMinutes: scheduleMinutes * failedRunsToAlarm,
+      },
+      {
+        alarm: "auth-production-dr-primary-region-silent",
+        region: config.aws.drRegion,
+        topic: "auth-production-dr-alerts",
+        topicRegion: config.aws.drRegion,
+        delivered: true,
+        afterMinutes: config.outsideIn!.silentPrimaryMinutes,
+      },
     ]);
   });
 
@@ -85,14 +119,26 @@ describe("losing the primary region: no data from it, its topics unreachable", (
       region: config.aws.drRegion,
       composite: false,
       topic: drTopic,
-      block: { alarm_name: "auth-production-dr-certificate-days-to-expiry", namespace: "AWS/CertificateManager", metric_name: "DaysToExpiry", statistic: "Minimum", period: 86400, evaluation_periods: 1, threshold: 30, comparison_operator: "LessThanThreshold", treat_missing_data: "breaching" },
+      block: {
+        alarm_name: "auth-production-dr-certificate-days-to-expiry",
+        namespace: "AWS/CertificateManager",
+        metric_name: "DaysToExpiry",
+        statistic: "Minimum",
+        period: 86400,
+        evaluation_periods: 1,
+        threshold: 30,
+        comparison_operator: "LessThanThreshold",
+        treat_missing_data: "breaching",
+      },
     };
     expect(delivered(simulate({ ...world, alarms: [...world.alarms, expiry] }, outage, 30))).toEqual(delivered(pages));
   });
 
   test("CloudWatch and EventBridge impaired in the primary region while the service still answers: the heartbeat alone pages", () => {
     const blind = { lostRegions: [primary], canarySuccessPercent: 100, healthCheckStatus: 1 as const };
-    expect(delivered(simulate(world, blind, 30)).map((page) => [page.alarm, page.topic])).toEqual([["auth-production-dr-primary-region-silent", "auth-production-dr-alerts"]]);
+    expect(delivered(simulate(world, blind, 30)).map((page) => [page.alarm, page.topic])).toEqual([
+      ["auth-production-dr-primary-region-silent", "auth-production-dr-alerts"],
+    ]);
   });
 });
 
@@ -101,7 +147,12 @@ describe("users locked out while every internal alarm stays green", () => {
   // web ACL blocks a trickle (low traffic: under waf-blocked-requests' threshold), targets are healthy.
   // The certificate users get is not one a DaysToExpiry alarm watches (its metric stays healthy here):
   // an ACM certificate of the stacks that lapses also pages from its own region, where such alarms exist.
-  const quietPrimary = { RequestCount: 3, HTTPCode_Target_5XX_Count: 0, HTTPCode_ELB_5XX_Count: 0, BlockedRequests: 12 };
+  const quietPrimary = {
+    RequestCount: 3,
+    HTTPCode_Target_5XX_Count: 0,
+    HTTPCode_ELB_5XX_Count: 0,
+    BlockedRequests: 12,
+  };
   const internal = (pages: Page[]) => pages.filter((page) => !OUTSIDE_IN.test(page.alarm));
 
   test("the WAF blocks at low traffic: under its own alarm's threshold", () => {
@@ -110,15 +161,28 @@ describe("users locked out while every internal alarm stays green", () => {
   });
 
   test("an expired certificate: the canary pages from the DR region; Route 53 (no certificate check) and every internal alarm stay green", () => {
-    const pages = simulate(world, { lostRegions: [], canarySuccessPercent: 0, healthCheckStatus: 1, metrics: quietPrimary }, 30);
+    const pages = simulate(
+      world,
+      { lostRegions: [], canarySuccessPercent: 0, healthCheckStatus: 1, metrics: quietPrimary },
+      30,
+    );
     expect(internal(pages)).toEqual([]);
-    expect(delivered(pages).map((page) => [page.alarm, page.region, page.topic])).toEqual([["auth-production-dr-canary-login-failed", config.aws.drRegion, "auth-production-dr-alerts"]]);
+    expect(delivered(pages).map((page) => [page.alarm, page.region, page.topic])).toEqual([
+      ["auth-production-dr-canary-login-failed", config.aws.drRegion, "auth-production-dr-alerts"],
+    ]);
   });
 
   test("a web ACL that blocks everyone: the canary and the health check (403) page; every internal alarm stays green", () => {
-    const pages = simulate(world, { lostRegions: [], canarySuccessPercent: 0, healthCheckStatus: 0, metrics: quietPrimary }, 30);
+    const pages = simulate(
+      world,
+      { lostRegions: [], canarySuccessPercent: 0, healthCheckStatus: 0, metrics: quietPrimary },
+      30,
+    );
     expect(internal(pages)).toEqual([]);
-    expect(delivered(pages).map((page) => page.alarm)).toEqual(["auth-production-global-endpoint-unhealthy", "auth-production-dr-canary-login-failed"]);
+    expect(delivered(pages).map((page) => page.alarm)).toEqual([
+      "auth-production-global-endpoint-unhealthy",
+      "auth-production-dr-canary-login-failed",
+    ]);
   });
 });
 
@@ -128,7 +192,10 @@ describe("security findings in the DR region during a primary outage", () => {
     source: "aws.guardduty",
     "detail-type": "GuardDuty Finding",
     region: config.aws.drRegion,
-    detail: { severity: GUARDDUTY_SEVERITY_FLOOR[config.security.guardDuty.alertAtSeverity], type: "UnauthorizedAccess:EC2/SSHBruteForce" },
+    detail: {
+      severity: GUARDDUTY_SEVERITY_FLOOR[config.security.guardDuty.alertAtSeverity],
+      type: "UnauthorizedAccess:EC2/SSHBruteForce",
+    },
   };
   const criticalControl = {
     source: "aws.securityhub",
@@ -149,13 +216,38 @@ describe("security findings in the DR region during a primary outage", () => {
 
   test("a GuardDuty finding and a critical Security Hub finding page on-call through the DR topic", () => {
     expect(delivered(findingPages(simulate(world, outage, 30)))).toEqual([
-      { alarm: "auth-production-dr-security-findings-guardduty", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: 12, rule: true },
-      { alarm: "auth-production-dr-security-findings-securityhub-critical", region: config.aws.drRegion, topic: "auth-production-dr-alerts", topicRegion: config.aws.drRegion, delivered: true, afterMinutes: 20, rule: true },
+      {
+        alarm: "auth-production-dr-security-findings-guardduty",
+        region: config.aws.drRegion,
+        topic: "auth-production-dr-alerts",
+        topicRegion: config.aws.drRegion,
+        delivered: true,
+        afterMinutes: 12,
+        rule: true,
+      },
+      {
+        alarm: "auth-production-dr-security-findings-securityhub-critical",
+        region: config.aws.drRegion,
+        topic: "auth-production-dr-alerts",
+        topicRegion: config.aws.drRegion,
+        delivered: true,
+        afterMinutes: 20,
+        rule: true,
+      },
     ]);
   });
 
   test("a finding below the configured severity floor pages nobody", () => {
-    const low = { ...outage, events: [{ region: config.aws.drRegion, atMinute: 5, event: { ...guardDutyFinding, detail: { ...guardDutyFinding.detail, severity: 1 } } }] };
+    const low = {
+      ...outage,
+      events: [
+        {
+          region: config.aws.drRegion,
+          atMinute: 5,
+          event: { ...guardDutyFinding, detail: { ...guardDutyFinding.detail, severity: 1 } },
+        },
+      ],
+    };
     expect(findingPages(simulate(world, low, 30))).toEqual([]);
   });
 
@@ -165,7 +257,9 @@ describe("security findings in the DR region during a primary outage", () => {
   });
 
   test("a DR topic key that does not let EventBridge encrypt loses the findings", () => {
-    const pages = findingPages(simulate(withoutKeyGrant(world, "auth-production-dr-alerts", PUBLISHER.rule), outage, 30));
+    const pages = findingPages(
+      simulate(withoutKeyGrant(world, "auth-production-dr-alerts", PUBLISHER.rule), outage, 30),
+    );
     expect(pages).toHaveLength(2);
     expect(delivered(pages)).toEqual([]);
   });

@@ -13,7 +13,12 @@ import { RELEASE_ITEM, RELEASE_STORE_ACTIONS, seededReleaseItem } from "../src/r
 import { blueLive, DIGEST, FACTS, ReleaseWorld } from "./support/release-world";
 import { FakeReleaseItem } from "./support/fake-release-item";
 
-const lease = (runId: string, expiresAt = "2026-01-01T11:00:00Z"): LeaseRecord => ({ runId, holder: `holder of ${runId}`, acquiredAt: "2026-01-01T10:00:00Z", expiresAt });
+const lease = (runId: string, expiresAt = "2026-01-01T11:00:00Z"): LeaseRecord => ({
+  runId,
+  holder: `holder of ${runId}`,
+  acquiredAt: "2026-01-01T10:00:00Z",
+  expiresAt,
+});
 
 describe("the release store: one item, conditional writes only", () => {
   test("each acquisition raises the fencing token; a second holder is refused and told who holds it", async () => {
@@ -33,8 +38,12 @@ describe("the release store: one item, conditional writes only", () => {
     const attempt = await store.acquire(lease("a"));
     if (!attempt.acquired) throw new Error("not acquired");
     const before = structuredClone(table.item);
-    await expect(store.write({ ...blueLive(), greenTrafficPercent: 50 }, { ...attempt.held, fence: attempt.held.fence - 1 })).rejects.toThrow(LeaseLostError);
-    await expect(store.write({ ...blueLive(), greenTrafficPercent: 50 }, { ...attempt.held, runId: "someone-else" })).rejects.toThrow(/lost the lease of staging to holder of a/);
+    await expect(
+      store.write({ ...blueLive(), greenTrafficPercent: 50 }, { ...attempt.held, fence: attempt.held.fence - 1 }),
+    ).rejects.toThrow(LeaseLostError);
+    await expect(
+      store.write({ ...blueLive(), greenTrafficPercent: 50 }, { ...attempt.held, runId: "someone-else" }),
+    ).rejects.toThrow(/lost the lease of staging to holder of a/);
     expect(table.item).toEqual(before);
     await store.write({ ...blueLive(), idleCapacity: 1 }, attempt.held);
     expect(table.item![RELEASE_ITEM.revision]).toEqual({ N: "1" });
@@ -56,7 +65,9 @@ describe("the release store: one item, conditional writes only", () => {
   test("a table the registry stack has not seeded: acquire says which stack to deploy and creates nothing", async () => {
     const table = new FakeReleaseItem();
     const store = dynamoDbStore(table, "staging");
-    await expect(store.acquire(lease("a"))).rejects.toThrow("auth-staging-release holds no release item: deploy auth-staging-registry first");
+    await expect(store.acquire(lease("a"))).rejects.toThrow(
+      "auth-staging-release holds no release item: deploy auth-staging-registry first",
+    );
     await expect(store.read()).rejects.toThrow("deploy auth-staging-registry first");
     expect(table.item).toBeUndefined();
   });
@@ -84,13 +95,21 @@ describe("the release tool's AWS calls", () => {
       send.mockRestore();
     }
     expect([...new Set(sent.map((call) => call.action))].sort()).toEqual([...RELEASE_STORE_ACTIONS.releaseTool].sort());
-    for (const { input } of sent) expect(input).toMatchObject({ TableName: "auth-staging-release", Key: { id: { S: "release" } } });
-    expect(sent.filter((call) => call.action === "dynamodb:GetItem").every((call) => call.input.ConsistentRead === true)).toBe(true);
+    for (const { input } of sent)
+      expect(input).toMatchObject({ TableName: "auth-staging-release", Key: { id: { S: "release" } } });
+    expect(
+      sent.filter((call) => call.action === "dynamodb:GetItem").every((call) => call.input.ConsistentRead === true),
+    ).toBe(true);
   });
 });
 
 describe("a paused holder whose lease expired and was taken over", () => {
-  const options = (runId: string, extra: Partial<RunOptions> = {}): RunOptions => ({ runId, holder: `tester ${runId}`, leaseSeconds: 3600, ...extra });
+  const options = (runId: string, extra: Partial<RunOptions> = {}): RunOptions => ({
+    runId,
+    holder: `tester ${runId}`,
+    leaseSeconds: 3600,
+    ...extra,
+  });
 
   test("resumes, fails at its next write, and rolls nothing forward: the state and the infrastructure stay as the new holder left them", async () => {
     const world = new ReleaseWorld();
@@ -117,8 +136,17 @@ describe("a paused holder whose lease expired and was taken over", () => {
     // Its lease expires; B takes it over and rolls the release back.
     world.now = new Date(world.now.getTime() + 2 * 3600_000);
     const log: string[] = [];
-    const holderB = await runRelease({ action: "rollback" }, FACTS, world.ports({}, log), options("b", { takeOverStaleLease: true }), new AbortController().signal);
-    expect(holderB).toMatchObject({ exitCode: EXIT.ok, message: `rolled back: blue runs ${DIGEST.old} with all traffic` });
+    const holderB = await runRelease(
+      { action: "rollback" },
+      FACTS,
+      world.ports({}, log),
+      options("b", { takeOverStaleLease: true }),
+      new AbortController().signal,
+    );
+    expect(holderB).toMatchObject({
+      exitCode: EXIT.ok,
+      message: `rolled back: blue runs ${DIGEST.old} with all traffic`,
+    });
     expect(log[0]).toMatch(/^taking over the lease of tester a/);
     const afterB = { state: world.state(), applied: world.applied.length, item: structuredClone(world.table.item) };
     expect(afterB.state).toEqual(blueLive());
@@ -127,7 +155,9 @@ describe("a paused holder whose lease expired and was taken over", () => {
     resume();
     const outcomeA = await holderA;
     expect(outcomeA.exitCode).toBe(EXIT.failed);
-    expect(outcomeA.message).toMatch(/^lost the lease of staging to nobody \(fencing token 1 is stale\); not writing the release state; stopped without rolling anything forward or back$/);
+    expect(outcomeA.message).toMatch(
+      /^lost the lease of staging to nobody \(fencing token 1 is stale\); not writing the release state; stopped without rolling anything forward or back$/,
+    );
     expect(world.state()).toEqual(afterB.state);
     expect(world.applied).toHaveLength(afterB.applied);
     expect(world.table.item).toEqual(afterB.item);
@@ -159,11 +189,16 @@ describe("a paused holder whose lease expired and was taken over", () => {
     const holderB = await runRelease(
       { action: "resume", bakeMilliseconds: 1000 },
       FACTS,
-      world.ports({ onBake: async (share) => void (share === 10 && !outcomeA && (resume(), (outcomeA = await holderA))) }),
+      world.ports({
+        onBake: async (share) => void (share === 10 && !outcomeA && (resume(), (outcomeA = await holderA))),
+      }),
       options("b", { takeOverStaleLease: true }),
       new AbortController().signal,
     );
-    expect(outcomeA).toMatchObject({ exitCode: EXIT.failed, message: expect.stringMatching(/^lost the lease of staging to tester b \(fencing token 1 is stale\)/) });
+    expect(outcomeA).toMatchObject({
+      exitCode: EXIT.failed,
+      message: expect.stringMatching(/^lost the lease of staging to tester b \(fencing token 1 is stale\)/),
+    });
     expect(holderB).toMatchObject({ exitCode: EXIT.ok, message: `released ${DIGEST.next} on green` });
     expect(world.table.item![RELEASE_ITEM.fence]).toEqual({ N: "2" });
     expect(world.leaseHeld()).toBe(false);

@@ -11,19 +11,41 @@ import { idleColourOf, ReleaseState, seedReleaseState } from "../src/release/rel
 import { AMI, blueLive, DIGEST, FACTS, neverChangedALiveColour, ReleaseWorld, RunHooks } from "./support/release-world";
 
 let runs = 0;
-const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ runId: `run-${++runs}`, holder: `tester-${runs}`, leaseSeconds: 3600, ...extra });
-const release = (digest = DIGEST.next, steps = [10, 50, 100]): ReleaseRequest => ({ action: "release", digest, steps, bakeMilliseconds: 1000 });
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({
+  runId: `run-${++runs}`,
+  holder: `tester-${runs}`,
+  leaseSeconds: 3600,
+  ...extra,
+});
+const release = (digest = DIGEST.next, steps = [10, 50, 100]): ReleaseRequest => ({
+  action: "release",
+  digest,
+  steps,
+  bakeMilliseconds: 1000,
+});
 const resume: ReleaseRequest = { action: "resume", bakeMilliseconds: 1000 };
 const rollback: ReleaseRequest = { action: "rollback" };
 
-async function run(world: ReleaseWorld, request: ReleaseRequest, hooks: RunHooks = {}, extra: Partial<RunOptions> = {}, signal = new AbortController().signal) {
+async function run(
+  world: ReleaseWorld,
+  request: ReleaseRequest,
+  hooks: RunHooks = {},
+  extra: Partial<RunOptions> = {},
+  signal = new AbortController().signal,
+) {
   const log: string[] = [];
   const outcome = await runRelease(request, FACTS, world.ports(hooks, log), options(extra), signal);
   return { ...outcome, log };
 }
 
 /** What a finished release of DIGEST.next from blue to green leaves behind. */
-const releasedOnGreen = { ...blueLive(), green: { digest: DIGEST.next, amiId: AMI.latest }, greenTrafficPercent: 100, idleCapacity: 0, inFlight: null };
+const releasedOnGreen = {
+  ...blueLive(),
+  green: { digest: DIGEST.next, amiId: AMI.latest },
+  greenTrafficPercent: 100,
+  idleCapacity: 0,
+  inFlight: null,
+};
 const greenShares = (world: ReleaseWorld) => world.applied.slice(1).map((state) => state.greenTrafficPercent);
 
 describe("release: the normal path", () => {
@@ -32,8 +54,20 @@ describe("release: the normal path", () => {
     const outcome = await run(world, release());
     expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `released ${DIGEST.next} on green` });
     expect(world.state()).toEqual(releasedOnGreen);
-    expect(world.live()).toMatchObject({ green: { digest: DIGEST.next, amiId: AMI.latest }, greenTrafficPercent: 100, idleCapacity: 0 });
-    expect(world.events).toEqual(["apply green=0 idle=3", "healthy green 3", "smoke", "apply green=10 idle=3", "apply green=50 idle=3", "apply green=100 idle=3", "apply green=100 idle=0"]);
+    expect(world.live()).toMatchObject({
+      green: { digest: DIGEST.next, amiId: AMI.latest },
+      greenTrafficPercent: 100,
+      idleCapacity: 0,
+    });
+    expect(world.events).toEqual([
+      "apply green=0 idle=3",
+      "healthy green 3",
+      "smoke",
+      "apply green=10 idle=3",
+      "apply green=50 idle=3",
+      "apply green=100 idle=3",
+      "apply green=100 idle=0",
+    ]);
     expect(neverChangedALiveColour(world.applied)).toEqual([]);
     expect(world.leaseHeld()).toBe(false);
   });
@@ -50,7 +84,10 @@ describe("release: the normal path", () => {
     await run(world, release());
     const applies = world.applied.length;
     const outcome = await run(world, release());
-    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `nothing to do: ${DIGEST.next} is live on green with all traffic` });
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.ok,
+      message: `nothing to do: ${DIGEST.next} is live on green with all traffic`,
+    });
     expect(world.applied.length).toBe(applies);
     expect(world.table.item!.revision.N).toBe("6");
   });
@@ -60,7 +97,12 @@ describe("release: the normal path", () => {
     const outcome = await run(world, release());
     expect(outcome.exitCode).toBe(EXIT.ok);
     expect(greenShares(world)).toEqual([0, 100, 100]);
-    expect(world.state()).toMatchObject({ blue: { digest: "" }, green: { digest: DIGEST.next }, greenTrafficPercent: 100, idleCapacity: 0 });
+    expect(world.state()).toMatchObject({
+      blue: { digest: "" },
+      green: { digest: DIGEST.next },
+      greenTrafficPercent: 100,
+      idleCapacity: 0,
+    });
   });
 
   test("an idle colour that still runs instances is emptied first, so only new-image targets count as healthy", async () => {
@@ -80,7 +122,13 @@ describe("release: the images a release state references carry a protecting tag"
       writes,
       ports: {
         ...ports,
-        store: { ...ports.store, write: async (state: ReleaseState, held: HeldLease) => (writes.push(referencedDigests(state).every((digest) => world.protectedDigests.has(digest))), ports.store.write(state, held)) },
+        store: {
+          ...ports.store,
+          write: async (state: ReleaseState, held: HeldLease) => (
+            writes.push(referencedDigests(state).every((digest) => world.protectedDigests.has(digest))),
+            ports.store.write(state, held)
+          ),
+        },
       },
     };
   };
@@ -89,7 +137,9 @@ describe("release: the images a release state references carry a protecting tag"
     const world = new ReleaseWorld(releasedOnGreen);
     world.protectedDigests.add(DIGEST.vulnerable); // left by an earlier release
     const { ports, writes } = recordingPorts(world);
-    expect((await runRelease(release(DIGEST.old), FACTS, ports, options(), new AbortController().signal)).exitCode).toBe(EXIT.ok);
+    expect(
+      (await runRelease(release(DIGEST.old), FACTS, ports, options(), new AbortController().signal)).exitCode,
+    ).toBe(EXIT.ok);
     expect(writes.length).toBeGreaterThan(0);
     expect(writes.every(Boolean)).toBe(true);
     expect([...world.protectedDigests].sort()).toEqual([DIGEST.old, DIGEST.next].sort());
@@ -108,19 +158,33 @@ describe("release: the images a release state references carry a protecting tag"
     const world = new ReleaseWorld();
     const log: string[] = [];
     const ports = world.ports({}, log);
-    const failing = { ...ports, releaseTags: { ...ports.releaseTags, prune: async () => Promise.reject(new Error("AccessDeniedException")) } };
-    expect((await runRelease(release(), FACTS, failing, options(), new AbortController().signal)).exitCode).toBe(EXIT.ok);
-    expect(log).toContainEqual(expect.stringContaining("could not untag superseded releases (npm run release -- --protect-images retries): AccessDeniedException"));
+    const failing = {
+      ...ports,
+      releaseTags: { ...ports.releaseTags, prune: async () => Promise.reject(new Error("AccessDeniedException")) },
+    };
+    expect((await runRelease(release(), FACTS, failing, options(), new AbortController().signal)).exitCode).toBe(
+      EXIT.ok,
+    );
+    expect(log).toContainEqual(
+      expect.stringContaining(
+        "could not untag superseded releases (npm run release -- --protect-images retries): AccessDeniedException",
+      ),
+    );
   });
 
   test("--protect-images tags what an environment deployed before protection references, and untags the rest", async () => {
     const world = new ReleaseWorld(releasedOnGreen);
     world.protectedDigests.add(DIGEST.vulnerable);
     const outcome = await run(world, { action: "protect-images" });
-    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `protected ${[DIGEST.old, DIGEST.next].sort().join(", ")}` });
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.ok,
+      message: `protected ${[DIGEST.old, DIGEST.next].sort().join(", ")}`,
+    });
     expect([...world.protectedDigests].sort()).toEqual([DIGEST.old, DIGEST.next].sort());
     expect(world.applied.length).toBe(1);
-    expect(parseReleaseArguments(["--env", "staging", "--protect-images"], ["staging"]).request).toEqual({ action: "protect-images" });
+    expect(parseReleaseArguments(["--env", "staging", "--protect-images"], ["staging"]).request).toEqual({
+      action: "protect-images",
+    });
   });
 });
 
@@ -128,7 +192,10 @@ describe("release: failures roll back", () => {
   test("a failed smoke test moves no traffic, restores the state from before and exits 1", async () => {
     const world = new ReleaseWorld();
     const outcome = await run(world, release(), { smokeFails: true });
-    expect(outcome).toMatchObject({ exitCode: EXIT.refused, message: "smoke test failed: /health answered 503, expected 200; rolled back" });
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.refused,
+      message: "smoke test failed: /health answered 503, expected 200; rolled back",
+    });
     expect(world.applied.every((state) => state.greenTrafficPercent === 0)).toBe(true);
     expect(world.state()).toEqual(blueLive());
     expect(world.live()).toEqual(blueLive());
@@ -138,7 +205,10 @@ describe("release: failures roll back", () => {
     const world = new ReleaseWorld();
     world.firing = ["auth-staging-green-5xx-rate", "auth-staging-db-cpu"];
     const outcome = await run(world, release());
-    expect(outcome).toMatchObject({ exitCode: EXIT.refused, message: "alarms firing at 10%: auth-staging-green-5xx-rate; rolled back" });
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.refused,
+      message: "alarms firing at 10%: auth-staging-green-5xx-rate; rolled back",
+    });
     expect(greenShares(world)).toEqual([0, 10, 0, 0]);
   });
 
@@ -147,24 +217,34 @@ describe("release: failures roll back", () => {
     world.firing = ["auth-staging-db-cpu"];
     expect((await run(world, release())).exitCode).toBe(EXIT.ok);
     const next = new ReleaseWorld();
-    const outcome = await run(next, release(), { onBake: (share) => void (share === 50 && next.firing.push("auth-staging-alb-p99-latency")) });
+    const outcome = await run(next, release(), {
+      onBake: (share) => void (share === 50 && next.firing.push("auth-staging-alb-p99-latency")),
+    });
     expect(outcome.message).toBe("alarms firing at 50%: auth-staging-alb-p99-latency; rolled back");
   });
 
   test("refuses, before any change, when the new colour's target-group alarms do not exist", async () => {
     const world = new ReleaseWorld();
     world.missingAlarms = ["auth-staging-green-p99-latency"];
-    expect(await run(world, release())).toMatchObject({ exitCode: EXIT.refused, message: expect.stringContaining("auth-staging-green-p99-latency") });
+    expect(await run(world, release())).toMatchObject({
+      exitCode: EXIT.refused,
+      message: expect.stringContaining("auth-staging-green-p99-latency"),
+    });
     expect(world.applied).toHaveLength(1);
   });
 
   test("refuses, before any change, when the app stack has infrastructure changes no reviewed deploy applied", async () => {
     const world = new ReleaseWorld();
     const before = world.applied.length;
-    world.unappliedChanges = ["aws_wafv2_web_acl.edge_waf_1A2B3C4D", "aws_iam_role_policy.instance-role_policy_5E6F7A8B"];
+    world.unappliedChanges = [
+      "aws_wafv2_web_acl.edge_waf_1A2B3C4D",
+      "aws_iam_role_policy.instance-role_policy_5E6F7A8B",
+    ];
     expect(await run(world, release())).toMatchObject({
       exitCode: EXIT.refused,
-      message: expect.stringMatching(/^the app stack has changes no deploy has applied \(aws_wafv2_web_acl\.edge_waf_1A2B3C4D, aws_iam_role_policy\.instance-role_policy_5E6F7A8B\): deploy them/),
+      message: expect.stringMatching(
+        /^the app stack has changes no deploy has applied \(aws_wafv2_web_acl\.edge_waf_1A2B3C4D, aws_iam_role_policy\.instance-role_policy_5E6F7A8B\): deploy them/,
+      ),
     });
     expect(world.applied).toHaveLength(before);
   });
@@ -172,43 +252,66 @@ describe("release: failures roll back", () => {
   test("refuses a digest the registry does not hold", async () => {
     const world = new ReleaseWorld();
     const missing = `sha256:${"9f".repeat(32)}`;
-    expect(await run(world, release(missing))).toMatchObject({ exitCode: EXIT.refused, message: `${missing} is not in the repository: push it first` });
+    expect(await run(world, release(missing))).toMatchObject({
+      exitCode: EXIT.refused,
+      message: `${missing} is not in the repository: push it first`,
+    });
   });
 });
 
 describe("release: signals", () => {
-  test.each(["SIGTERM", "SIGINT"])("%s in the middle of the traffic shift: traffic back to blue, state restored, lease released, exit 130", async () => {
-    const world = new ReleaseWorld();
-    const controller = new AbortController();
-    const outcome = await run(world, release(), { onBake: (share) => void (share === 50 && controller.abort()) }, {}, controller.signal);
-    expect(outcome).toMatchObject({ exitCode: EXIT.interrupted, message: "interrupted; rolled back" });
-    expect(greenShares(world)).toEqual([0, 10, 50, 0, 0]);
-    expect(world.state()).toEqual(blueLive());
-    expect(world.leaseHeld()).toBe(false);
-    expect(neverChangedALiveColour(world.applied)).toEqual([]);
-  });
+  test.each(["SIGTERM", "SIGINT"])(
+    "%s in the middle of the traffic shift: traffic back to blue, state restored, lease released, exit 130",
+    async () => {
+      const world = new ReleaseWorld();
+      const controller = new AbortController();
+      const outcome = await run(
+        world,
+        release(),
+        { onBake: (share) => void (share === 50 && controller.abort()) },
+        {},
+        controller.signal,
+      );
+      expect(outcome).toMatchObject({ exitCode: EXIT.interrupted, message: "interrupted; rolled back" });
+      expect(greenShares(world)).toEqual([0, 10, 50, 0, 0]);
+      expect(world.state()).toEqual(blueLive());
+      expect(world.leaseHeld()).toBe(false);
+      expect(neverChangedALiveColour(world.applied)).toEqual([]);
+    },
+  );
 });
 
 describe("release: a crash at each step, then a resume", () => {
   // A full release makes 11 writes and applies; the run dies instead of making the n-th.
-  test.each(Array.from({ length: 11 }, (_, index) => index + 1))("killed at write/apply %i: a later run with --resume (taking over the stale lease) finishes the release", async (dieAt) => {
-    const world = new ReleaseWorld();
-    await run(world, release(), { dieAt });
-    expect(world.leaseHeld()).toBe(true);
-    // A dead holder's lease blocks everyone until it expires; then it may be taken over, explicitly.
-    expect((await run(world, resume)).message).toMatch(/holds the lease: tester-\d+ since .* \(until /);
-    world.now = new Date(world.now.getTime() + 2 * 3600_000);
-    expect((await run(world, resume)).message).toMatch(/\(expired .*; if that run is dead, add --take-over-stale-lease\)$/);
-    // Never the colour carrying traffic as idle: a new release is refused while one is recorded.
-    const recorded = world.state().inFlight;
-    if (recorded) expect(await run(world, release(DIGEST.old), {}, { takeOverStaleLease: true })).toMatchObject({ exitCode: EXIT.refused, message: expect.stringContaining("--resume or --rollback") });
-    const finish = recorded ? await run(world, resume, {}, { takeOverStaleLease: true }) : await run(world, release(), {}, { takeOverStaleLease: true });
-    expect(finish.exitCode).toBe(EXIT.ok);
-    expect(world.state()).toEqual(releasedOnGreen);
-    expect(world.live()).toMatchObject({ green: releasedOnGreen.green, greenTrafficPercent: 100, idleCapacity: 0 });
-    expect(neverChangedALiveColour(world.applied)).toEqual([]);
-    expect(world.leaseHeld()).toBe(false);
-  });
+  test.each(Array.from({ length: 11 }, (_, index) => index + 1))(
+    "killed at write/apply %i: a later run with --resume (taking over the stale lease) finishes the release",
+    async (dieAt) => {
+      const world = new ReleaseWorld();
+      await run(world, release(), { dieAt });
+      expect(world.leaseHeld()).toBe(true);
+      // A dead holder's lease blocks everyone until it expires; then it may be taken over, explicitly.
+      expect((await run(world, resume)).message).toMatch(/holds the lease: tester-\d+ since .* \(until /);
+      world.now = new Date(world.now.getTime() + 2 * 3600_000);
+      expect((await run(world, resume)).message).toMatch(
+        /\(expired .*; if that run is dead, add --take-over-stale-lease\)$/,
+      );
+      // Never the colour carrying traffic as idle: a new release is refused while one is recorded.
+      const recorded = world.state().inFlight;
+      if (recorded)
+        expect(await run(world, release(DIGEST.old), {}, { takeOverStaleLease: true })).toMatchObject({
+          exitCode: EXIT.refused,
+          message: expect.stringContaining("--resume or --rollback"),
+        });
+      const finish = recorded
+        ? await run(world, resume, {}, { takeOverStaleLease: true })
+        : await run(world, release(), {}, { takeOverStaleLease: true });
+      expect(finish.exitCode).toBe(EXIT.ok);
+      expect(world.state()).toEqual(releasedOnGreen);
+      expect(world.live()).toMatchObject({ green: releasedOnGreen.green, greenTrafficPercent: 100, idleCapacity: 0 });
+      expect(neverChangedALiveColour(world.applied)).toEqual([]);
+      expect(world.leaseHeld()).toBe(false);
+    },
+  );
 
   test("--resume at a split bakes and checks the current share before moving on", async () => {
     const world = new ReleaseWorld();
@@ -228,8 +331,16 @@ describe("release: a crash at each step, then a resume", () => {
     world.events.length = 0;
     world.now = new Date(world.now.getTime() + 2 * 3600_000);
     const outcome = await run(world, rollback, {}, { takeOverStaleLease: true });
-    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `rolled back: blue runs ${DIGEST.old} with all traffic` });
-    expect(world.events).toEqual(["apply green=100 idle=3", "healthy blue 3", "apply green=0 idle=3", "apply green=0 idle=0"]);
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.ok,
+      message: `rolled back: blue runs ${DIGEST.old} with all traffic`,
+    });
+    expect(world.events).toEqual([
+      "apply green=100 idle=3",
+      "healthy blue 3",
+      "apply green=0 idle=3",
+      "apply green=0 idle=0",
+    ]);
     expect(world.state()).toEqual(blueLive());
   });
 });
@@ -239,15 +350,23 @@ describe("release: CI clean-up after a cancelled job", () => {
     const world = new ReleaseWorld();
     const job = "https://github.com/o/r/actions/runs/1/attempts/1 release";
     await run(world, release(), { dieAt: 6 }, { holder: job });
-    expect((await run(world, { action: "abort" }, {}, { holder: "someone-else", takeOverStaleLease: true })).exitCode).toBe(EXIT.refused);
+    expect(
+      (await run(world, { action: "abort" }, {}, { holder: "someone-else", takeOverStaleLease: true })).exitCode,
+    ).toBe(EXIT.refused);
     const outcome = await run(world, { action: "abort" }, {}, { holder: job, takeOverStaleLease: true });
-    expect(outcome).toMatchObject({ exitCode: EXIT.ok, message: `rolled back: blue runs ${DIGEST.old} with all traffic` });
+    expect(outcome).toMatchObject({
+      exitCode: EXIT.ok,
+      message: `rolled back: blue runs ${DIGEST.old} with all traffic`,
+    });
     expect(world.state()).toEqual(blueLive());
   });
 
   test("--abort with nothing interrupted changes nothing (a finished release is never rolled back by the clean-up)", async () => {
     const world = new ReleaseWorld(releasedOnGreen);
-    expect(await run(world, { action: "abort" })).toMatchObject({ exitCode: EXIT.ok, message: "nothing to abort: no interrupted release is recorded" });
+    expect(await run(world, { action: "abort" })).toMatchObject({
+      exitCode: EXIT.ok,
+      message: "nothing to abort: no interrupted release is recorded",
+    });
     expect(world.applied).toHaveLength(1);
   });
 });
@@ -256,8 +375,13 @@ describe("release: the lease", () => {
   test("two concurrent releases of one environment: the second is refused while the first runs, and the first finishes", async () => {
     const world = new ReleaseWorld();
     let second: Awaited<ReturnType<typeof run>> | undefined;
-    const first = await run(world, release(), { onBake: async (share) => void (share === 10 && (second = await run(world, release(DIGEST.old)))) });
-    expect(second).toMatchObject({ exitCode: EXIT.refused, message: expect.stringContaining("another release of staging holds the lease") });
+    const first = await run(world, release(), {
+      onBake: async (share) => void (share === 10 && (second = await run(world, release(DIGEST.old)))),
+    });
+    expect(second).toMatchObject({
+      exitCode: EXIT.refused,
+      message: expect.stringContaining("another release of staging holds the lease"),
+    });
     expect(first.exitCode).toBe(EXIT.ok);
     expect(world.leaseHeld()).toBe(false);
   });
@@ -287,27 +411,57 @@ describe("release: the lease", () => {
     const world = new ReleaseWorld(releasedOnGreen);
     world.images.set(DIGEST.old, [{ name: "CVE-2025-1111", severity: "CRITICAL" }]);
     expect((await run(world, rollback)).exitCode).toBe(EXIT.ok);
-    expect(world.state()).toMatchObject({ blue: { digest: DIGEST.old }, greenTrafficPercent: 0, idleCapacity: 0, inFlight: null });
+    expect(world.state()).toMatchObject({
+      blue: { digest: DIGEST.old },
+      greenTrafficPercent: 0,
+      idleCapacity: 0,
+      inFlight: null,
+    });
   });
 });
 
 describe("scan gate", () => {
-  const policy = { failAt: "HIGH" as const, exceptions: [{ finding: "CVE-2024-9999", reason: "not reachable: the vulnerable parser is never loaded" }] };
+  const policy = {
+    failAt: "HIGH" as const,
+    exceptions: [{ finding: "CVE-2024-9999", reason: "not reachable: the vulnerable parser is never loaded" }],
+  };
 
   test("findings at or above the configured severity block; lower ones do not; unrated ones block", () => {
-    expect(scanGate([{ name: "a", severity: "MEDIUM" }, { name: "b", severity: "HIGH" }, { name: "c", severity: "CRITICAL" }, { name: "d", severity: "UNDEFINED" }], { failAt: "HIGH", exceptions: [] }).blocking.map((finding) => finding.name)).toEqual(["b", "c", "d"]);
+    expect(
+      scanGate(
+        [
+          { name: "a", severity: "MEDIUM" },
+          { name: "b", severity: "HIGH" },
+          { name: "c", severity: "CRITICAL" },
+          { name: "d", severity: "UNDEFINED" },
+        ],
+        { failAt: "HIGH", exceptions: [] },
+      ).blocking.map((finding) => finding.name),
+    ).toEqual(["b", "c", "d"]);
   });
 
   test("a listed exception lets its finding through, with its reason", () => {
-    expect(scanGate([{ name: "CVE-2024-9999", severity: "HIGH" }], policy)).toEqual({ blocking: [], accepted: [{ finding: { name: "CVE-2024-9999", severity: "HIGH" }, reason: policy.exceptions[0].reason }] });
+    expect(scanGate([{ name: "CVE-2024-9999", severity: "HIGH" }], policy)).toEqual({
+      blocking: [],
+      accepted: [{ finding: { name: "CVE-2024-9999", severity: "HIGH" }, reason: policy.exceptions[0].reason }],
+    });
   });
 
   test("the release refuses an image with a HIGH finding before any change, and takes it once excepted", async () => {
     const world = new ReleaseWorld();
-    expect(await run(world, release(DIGEST.vulnerable))).toMatchObject({ exitCode: EXIT.refused, message: "scan gate: 1 finding(s) at or above HIGH: CVE-2024-9999 (HIGH)" });
+    expect(await run(world, release(DIGEST.vulnerable))).toMatchObject({
+      exitCode: EXIT.refused,
+      message: "scan gate: 1 finding(s) at or above HIGH: CVE-2024-9999 (HIGH)",
+    });
     expect(world.applied).toHaveLength(1);
     const log: string[] = [];
-    const outcome = await runRelease(release(DIGEST.vulnerable), { ...FACTS, scanGate: policy }, world.ports({}, log), options(), new AbortController().signal);
+    const outcome = await runRelease(
+      release(DIGEST.vulnerable),
+      { ...FACTS, scanGate: policy },
+      world.ports({}, log),
+      options(),
+      new AbortController().signal,
+    );
     expect(outcome.exitCode).toBe(EXIT.ok);
     expect(log).toContain(`scan: CVE-2024-9999 (HIGH) accepted: ${policy.exceptions[0].reason}`);
   });
@@ -329,21 +483,49 @@ describe("release: arguments", () => {
     [["--env", "prod", "--digest", digest], '--env: unknown environment "prod" (known: staging, production)'],
     [["--env", "staging", "--digest", "1.5.0"], '--digest must be sha256:<64 lowercase hex digits>, got "1.5.0"'],
     [["--env", "staging", "--digest", digest, "--steps", "10,50"], "--steps must end at 100, got 10,50"],
-    [["--env", "staging", "--digest", digest, "--steps", "50,10,100"], "--steps must be strictly increasing, got 50,10,100"],
+    [
+      ["--env", "staging", "--digest", digest, "--steps", "50,10,100"],
+      "--steps must be strictly increasing, got 50,10,100",
+    ],
     [["--env", "staging", "--digest", digest, "--steps", "0,100"], "--steps must be at least 1, got 0"],
-    [["--env", "staging", "--digest", digest, "--bake-seconds", "abc"], '--bake-seconds must be a whole number, got "abc"'],
+    [
+      ["--env", "staging", "--digest", digest, "--bake-seconds", "abc"],
+      '--bake-seconds must be a whole number, got "abc"',
+    ],
     [["--env", "staging", "--digest", digest, "--bake-seconds", "0"], "--bake-seconds must be at least 1, got 0"],
     [["--env", "staging", "--resume", "--rollback"], "--resume and --rollback exclude each other"],
     [["--env", "staging"], "--digest is required (or --resume / --rollback / --abort / --protect-images)"],
-    [["--env", "staging", "--rollback", "--digest", digest], "--rollback takes no --digest or --steps: the recorded release decides"],
-    [["--env", "staging", "--digest", digest, "--check", "health"], '--check: bad check "health": expected /path or /path=STATUS'],
+    [
+      ["--env", "staging", "--rollback", "--digest", digest],
+      "--rollback takes no --digest or --steps: the recorded release decides",
+    ],
+    [
+      ["--env", "staging", "--digest", digest, "--check", "health"],
+      '--check: bad check "health": expected /path or /path=STATUS',
+    ],
     [["--env", "staging", "--image-tag", "1.5.0"], "Unknown option '--image-tag'"],
   ])("%j -> %s", (argv, message) => {
     expect(() => parseReleaseArguments(argv, known)).toThrow(message);
   });
 
   test("good arguments become a request", () => {
-    expect(parseReleaseArguments(["--env", "production", "--digest", digest, "--steps", "25,100", "--bake-seconds", "60", "--check", "/login=200"], known)).toEqual({
+    expect(
+      parseReleaseArguments(
+        [
+          "--env",
+          "production",
+          "--digest",
+          digest,
+          "--steps",
+          "25,100",
+          "--bake-seconds",
+          "60",
+          "--check",
+          "/login=200",
+        ],
+        known,
+      ),
+    ).toEqual({
       environment: "production",
       checks: [{ path: "/login", status: 200 }],
       takeOverStaleLease: false,
@@ -371,13 +553,20 @@ describe("smoke test through the test listener", () => {
 
   test("every check passes: each path is asked once", async () => {
     const listener = await testListener(() => 200);
-    await httpSmokeTest(listener.url, [parseCheck("/health"), parseCheck("/login=200")], { attempts: 2, pauseMs: 10 }).run(new AbortController().signal);
+    await httpSmokeTest(listener.url, [parseCheck("/health"), parseCheck("/login=200")], {
+      attempts: 2,
+      pauseMs: 10,
+    }).run(new AbortController().signal);
     expect(listener.paths).toEqual(["/health", "/login"]);
   });
 
   test("a failing check is retried, then reported with what it answered", async () => {
     const listener = await testListener((path) => (path === "/health" ? 503 : 200));
-    await expect(httpSmokeTest(listener.url, [parseCheck("/health")], { attempts: 2, pauseMs: 10 }).run(new AbortController().signal)).rejects.toThrow("/health answered 503, expected 200");
+    await expect(
+      httpSmokeTest(listener.url, [parseCheck("/health")], { attempts: 2, pauseMs: 10 }).run(
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow("/health answered 503, expected 200");
     expect(listener.paths).toEqual(["/health", "/health"]);
   });
 

@@ -58,14 +58,21 @@ const issued = (days: number, eligible = true): AccountCertificate => ({
 /** A healthy DR region: backups minutes behind, every released image replicated, a renewable certificate. */
 function healthy(): FakeAccount {
   const account = new FakeAccount();
-  account.backups = [{ status: "replicating", earliest: new Date(now.getTime() - production.data.postgres.backupRetentionDays * DAY), latest: new Date(now.getTime() - 12 * MINUTE) }];
+  account.backups = [
+    {
+      status: "replicating",
+      earliest: new Date(now.getTime() - production.data.postgres.backupRetentionDays * DAY),
+      latest: new Date(now.getTime() - 12 * MINUTE),
+    },
+  ];
   account.released = [digest(1), digest(2)];
   account.drImages = new Set([digest(1), digest(2)]);
   account.certs = { [production.aws.drRegion]: [issued(150)] };
   return account;
 }
 
-const preflight = (account: FakeAccount, at = now) => runCheck("dr-preflight", production, at, { dr: account, acm: account });
+const preflight = (account: FakeAccount, at = now) =>
+  runCheck("dr-preflight", production, at, { dr: account, acm: account });
 
 describe("scheduled checks: the weekly DR preflight", () => {
   test("a healthy DR region passes, read from the DR region for the production database, repository and domain", async () => {
@@ -84,16 +91,23 @@ describe("scheduled checks: the weekly DR preflight", () => {
     const lag = production.scheduledChecks.drPreflight!.maxBackupLagMinutes;
     expect(needsAttention(await preflight(account, new Date(now.getTime() + (lag - 13) * MINUTE)))).toBe(false);
     const later = await preflight(account, new Date(now.getTime() + (lag - 11) * MINUTE));
-    expect(later.find((finding) => !finding.ok)).toMatchObject({ check: "replicated backups: latest restorable time", detail: `${lag + 1} min behind now (RPO ${lag} min)` });
+    expect(later.find((finding) => !finding.ok)).toMatchObject({
+      check: "replicated backups: latest restorable time",
+      detail: `${lag + 1} min behind now (RPO ${lag} min)`,
+    });
   });
 
   test("no replicated backup at all, or too little history, needs attention", async () => {
     const none = healthy();
     none.backups = [];
-    expect((await preflight(none)).find((finding) => !finding.ok)?.detail).toMatch(/no replicating automated backup .* there is nothing to restore from/);
+    expect((await preflight(none)).find((finding) => !finding.ok)?.detail).toMatch(
+      /no replicating automated backup .* there is nothing to restore from/,
+    );
     const short = healthy();
     short.backups = [{ ...short.backups[0], earliest: new Date(now.getTime() - DAY) }];
-    expect((await preflight(short)).find((finding) => !finding.ok)?.check).toBe("replicated backups: earliest restorable time");
+    expect((await preflight(short)).find((finding) => !finding.ok)?.check).toBe(
+      "replicated backups: earliest restorable time",
+    );
   });
 
   test("a released digest missing from the DR repository is named", async () => {
@@ -115,7 +129,10 @@ describe("scheduled checks: the weekly DR preflight", () => {
   test("the issue text lists every finding and marks what needs attention", async () => {
     const account = healthy();
     account.drImages.clear();
-    const text = renderFindings("DR preflight of **production**", await preflight(account), { url: "https://example.invalid/run", at: now.toISOString() });
+    const text = renderFindings("DR preflight of **production**", await preflight(account), {
+      url: "https://example.invalid/run",
+      at: now.toISOString(),
+    });
     expect(text).toContain("| **needs attention** | DR images |");
     expect(text).toContain("| ok | replicated backups: latest restorable time | 12 min behind now (RPO 30 min) |");
   });
@@ -145,10 +162,19 @@ describe("scheduled checks: monthly certificate expiry", () => {
 
 describe("scheduled checks: config and command line", () => {
   test("the DR preflight exists exactly where there is a pilot light", () => {
-    expect(() => validateConfigs({ staging: editedConfig("staging", (config: any) => (config.scheduledChecks.drPreflight = { schedule: "1 4 * * 1", maxBackupLagMinutes: 30 })) })).toThrow(
-      /staging: scheduledChecks\.drPreflight: must be absent when dr\.pilotLight is false/,
-    );
-    expect(() => validateConfigs({ production: editedConfig("production", (config: any) => delete config.scheduledChecks.drPreflight) })).toThrow(/production: scheduledChecks\.drPreflight: is required when dr\.pilotLight is true/);
+    expect(() =>
+      validateConfigs({
+        staging: editedConfig(
+          "staging",
+          (config: any) => (config.scheduledChecks.drPreflight = { schedule: "1 4 * * 1", maxBackupLagMinutes: 30 }),
+        ),
+      }),
+    ).toThrow(/staging: scheduledChecks\.drPreflight: must be absent when dr\.pilotLight is false/);
+    expect(() =>
+      validateConfigs({
+        production: editedConfig("production", (config: any) => delete config.scheduledChecks.drPreflight),
+      }),
+    ).toThrow(/production: scheduledChecks\.drPreflight: is required when dr\.pilotLight is true/);
   });
 
   test.each([
@@ -164,13 +190,20 @@ describe("scheduled checks: config and command line", () => {
 });
 
 describe("scheduled checks: monthly cost", () => {
-  const snapshot = (total: number, catalogueDate = "2026-12-07"): CostSnapshot => ({ environment: "production", currency: "USD", total, catalogueDate });
+  const snapshot = (total: number, catalogueDate = "2026-12-07"): CostSnapshot => ({
+    environment: "production",
+    currency: "USD",
+    total,
+    catalogueDate,
+  });
   const limit = production.scheduledChecks.cost.maxMonthlyChangePercent;
 
   test("a fresh catalogue and an estimate within the configured change need nothing", () => {
     const findings = costFindings(snapshot(478.78 * (1 + (limit - 1) / 100)), snapshot(478.78), now, limit);
     expect(needsAttention(findings)).toBe(false);
-    expect(findings[1].detail).toMatch(/^USD 478\.78 -> USD \d+\.\d\d \(\+USD \d+\.\d\d, \+\d+\.\d%; attention above 10%\)$/);
+    expect(findings[1].detail).toMatch(
+      /^USD 478\.78 -> USD \d+\.\d\d \(\+USD \d+\.\d\d, \+\d+\.\d%; attention above 10%\)$/,
+    );
   });
 
   test("a change beyond the configured share, either way, needs attention", () => {
@@ -190,8 +223,18 @@ describe("scheduled checks: monthly cost", () => {
     const dir = mkdtempSync(join(tmpdir(), "cost-check-"));
     writeFileSync(join(dir, "staging.json"), JSON.stringify({ ...snapshot(1), environment: "staging" }));
     writeFileSync(join(dir, "junk.json"), "{");
-    for (const [file, message] of [["staging.json", /prices staging, not production/], ["junk.json", /is not npm run cost's JSON output/]] as const) {
-      const run = await runCapturing(scheduledCheckTool, ["--check", "cost", "--env", "production", "--current", join(dir, file)]);
+    for (const [file, message] of [
+      ["staging.json", /prices staging, not production/],
+      ["junk.json", /is not npm run cost's JSON output/],
+    ] as const) {
+      const run = await runCapturing(scheduledCheckTool, [
+        "--check",
+        "cost",
+        "--env",
+        "production",
+        "--current",
+        join(dir, file),
+      ]);
       expect(run.code).toBe(2);
       expect(run.err).toHaveLength(1);
       expect(run.err[0]).toMatch(message);

@@ -5,7 +5,13 @@ const { handle } = require("../lambda/secret-convergence/convergence");
 const APP_SECRET = "arn:aws:secretsmanager:eu-west-1:222222222222:secret:auth-production/app-AbCdEf";
 const REDIS_SECRET = "arn:aws:secretsmanager:eu-west-1:222222222222:secret:auth-production-redis/auth-token-AbCdEf";
 const GROUPS = ["auth-production-blue", "auth-production-green"];
-const settings = { groupNames: GROUPS, redisSecretArn: REDIS_SECRET, redisRotationFunction: "auth-production-redis-auth-rotation", waitSeconds: 600, pollSeconds: 20 };
+const settings = {
+  groupNames: GROUPS,
+  redisSecretArn: REDIS_SECRET,
+  redisRotationFunction: "auth-production-redis-auth-rotation",
+  waitSeconds: 600,
+  pollSeconds: 20,
+};
 
 /** A rotation as EventBridge delivers it from CloudTrail (https://docs.aws.amazon.com/secretsmanager/latest/userguide/cloudtrail_log_entries.html). */
 const rotationEvent = (eventName: string, secretId: string, at: number) => ({
@@ -18,7 +24,10 @@ const rotationEvent = (eventName: string, secretId: string, at: number) => ({
 function world(live: { blue: number; green: number } = { blue: 2, green: 0 }) {
   let now = Date.parse("2026-11-30T03:00:00Z");
   let secret = "v1";
-  const autoScaling = new FakeAutoScaling(() => secret, () => now);
+  const autoScaling = new FakeAutoScaling(
+    () => secret,
+    () => now,
+  );
   autoScaling.addGroup(GROUPS[0], live.blue);
   autoScaling.addGroup(GROUPS[1], live.green);
   const invocations: Array<[string, object]> = [];
@@ -40,7 +49,8 @@ function world(live: { blue: number; green: number } = { blue: 2, green: 0 }) {
       return now;
     },
     later: (ms: number) => (now += ms),
-    secretsHeld: () => Object.values(autoScaling.groups).flatMap((group) => group.instances.map((instance) => instance.secret)),
+    secretsHeld: () =>
+      Object.values(autoScaling.groups).flatMap((group) => group.instances.map((instance) => instance.secret)),
   };
 }
 
@@ -49,7 +59,9 @@ describe("convergence: after a rotation every running instance gets the new valu
     const w = world();
     const at = w.rotate("v2");
     await handle(rotationEvent("RotationSucceeded", APP_SECRET, at), w.ports, settings);
-    expect(w.autoScaling.started).toEqual([{ group: GROUPS[0], preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 } }]);
+    expect(w.autoScaling.started).toEqual([
+      { group: GROUPS[0], preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200 } },
+    ]);
     await w.autoScaling.describeInstanceRefreshes(GROUPS[0]);
     await w.autoScaling.describeInstanceRefreshes(GROUPS[0]);
     expect(w.secretsHeld()).toEqual(["v2", "v2"]);
@@ -88,9 +100,9 @@ describe("convergence: after a rotation every running instance gets the new valu
     const w = world();
     w.autoScaling.refreshDescribes = 10_000;
     w.autoScaling.startedElsewhere(GROUPS[0], Date.parse("2026-11-30T02:50:00Z"));
-    await expect(handle(rotationEvent("RotationSucceeded", APP_SECRET, w.rotate("v2")), w.ports, settings)).rejects.toThrow(
-      "auth-production-blue: an earlier instance refresh is still running after 600 s",
-    );
+    await expect(
+      handle(rotationEvent("RotationSucceeded", APP_SECRET, w.rotate("v2")), w.ports, settings),
+    ).rejects.toThrow("auth-production-blue: an earlier instance refresh is still running after 600 s");
   });
 });
 
@@ -99,7 +111,9 @@ describe("convergence: the old Redis token is retired only once every instance r
     const w = world();
     await handle(rotationEvent("RotationSucceeded", REDIS_SECRET, w.rotate("token-2")), w.ports, settings);
     expect(w.secretsHeld()).toEqual(["token-2", "token-2"]);
-    expect(w.invocations).toEqual([["auth-production-redis-auth-rotation", { SecretId: REDIS_SECRET, Action: "retirePreviousToken" }]]);
+    expect(w.invocations).toEqual([
+      ["auth-production-redis-auth-rotation", { SecretId: REDIS_SECRET, Action: "retirePreviousToken" }],
+    ]);
   });
 
   test("a failed refresh keeps the old token valid and fails the invocation", async () => {
@@ -124,12 +138,21 @@ describe("convergence: failures are reported", () => {
     const w = world();
     await handle(rotationEvent("RotationFailed", APP_SECRET, w.rotate("v1")), w.ports, settings);
     expect(w.autoScaling.started).toEqual([]);
-    expect(w.logs).toEqual([`error secret rotation failed: see the rotation function's logs {"secretId":"${APP_SECRET}"}`]);
+    expect(w.logs).toEqual([
+      `error secret rotation failed: see the rotation function's logs {"secretId":"${APP_SECRET}"}`,
+    ]);
   });
 
   test("a failed refresh is logged as an error", async () => {
     const w = world();
-    await handle({ "detail-type": "EC2 Auto Scaling Instance Refresh Failed", detail: { AutoScalingGroupName: GROUPS[0], InstanceRefreshId: "r-1" } }, w.ports, settings);
+    await handle(
+      {
+        "detail-type": "EC2 Auto Scaling Instance Refresh Failed",
+        detail: { AutoScalingGroupName: GROUPS[0], InstanceRefreshId: "r-1" },
+      },
+      w.ports,
+      settings,
+    );
     expect(w.logs[0]).toMatch(/^error instance refresh failed/);
   });
 });

@@ -41,19 +41,32 @@ function fakeSecretsManager(versions: Versions, values: Record<string, string> =
 }
 
 const shape = { keys: ["signing_key", "session_secret"], length: 64, excludeCharacters: "\"'" };
-const ring = (key: string, value: Record<string, string>) => [value[`${key}_previous`], value[key], value[`${key}_next`]];
+const ring = (key: string, value: Record<string, string>) => [
+  value[`${key}_previous`],
+  value[key],
+  value[`${key}_next`],
+];
 /** What an instance holding this version signs with and accepts. */
 const instance = (version: string) => {
   const value = JSON.parse(version);
   return { signs: value.signing_key as string, accepts: new Set(ring("signing_key", value)) };
 };
-const initial = JSON.stringify(Object.fromEntries(["signing_key", "session_secret"].flatMap((key) => [[key, `${key}-0`.padEnd(64, "0")], [`${key}_previous`, `${key}-p`.padEnd(64, "0")], [`${key}_next`, `${key}-1`.padEnd(64, "0")]])));
+const initial = JSON.stringify(
+  Object.fromEntries(
+    ["signing_key", "session_secret"].flatMap((key) => [
+      [key, `${key}-0`.padEnd(64, "0")],
+      [`${key}_previous`, `${key}-p`.padEnd(64, "0")],
+      [`${key}_next`, `${key}-1`.padEnd(64, "0")],
+    ]),
+  ),
+);
 const event = (step: string) => ({ SecretId: "auth-production/app", ClientRequestToken: "new", Step: step });
 
 describe("app secret rotation function", () => {
   test("runs the four steps: each ring shifts by one (next becomes current, current becomes previous), then AWSCURRENT moves", async () => {
     const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: initial });
-    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) await rotate(event(step), secretsManager, shape);
+    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"])
+      await rotate(event(step), secretsManager, shape);
     const before = JSON.parse(initial);
     const after = JSON.parse(secretsManager.values.new);
     for (const key of shape.keys) {
@@ -68,7 +81,8 @@ describe("app secret rotation function", () => {
 
   test("instances that booted on either side of a rotation accept each other's signatures", async () => {
     const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: initial });
-    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) await rotate(event(step), secretsManager, shape);
+    for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"])
+      await rotate(event(step), secretsManager, shape);
     const before = instance(secretsManager.values.old);
     const after = instance(secretsManager.values.new);
     expect(after.signs).not.toBe(before.signs);
@@ -77,13 +91,19 @@ describe("app secret rotation function", () => {
   });
 
   test("a retried createSecret does not replace the pending value", async () => {
-    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { old: "{}", new: '{"signing_key":"kept"}' });
+    const secretsManager = fakeSecretsManager(
+      { old: ["AWSCURRENT"], new: ["AWSPENDING"] },
+      { old: "{}", new: '{"signing_key":"kept"}' },
+    );
     await rotate(event("createSecret"), secretsManager, shape);
     expect(secretsManager.calls).toEqual([]);
   });
 
   test("testSecret rejects a pending value that lacks a field", async () => {
-    const secretsManager = fakeSecretsManager({ old: ["AWSCURRENT"], new: ["AWSPENDING"] }, { new: JSON.stringify({ ...JSON.parse(initial), session_secret_next: "short" }) });
+    const secretsManager = fakeSecretsManager(
+      { old: ["AWSCURRENT"], new: ["AWSPENDING"] },
+      { new: JSON.stringify({ ...JSON.parse(initial), session_secret_next: "short" }) },
+    );
     await expect(rotate(event("testSecret"), secretsManager, shape)).rejects.toThrow(/lacks session_secret_next/);
   });
 

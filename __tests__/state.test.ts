@@ -70,7 +70,10 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       expect(key.enable_key_rotation).toBe(true);
       expect(json.named("aws_s3_bucket_server_side_encryption_configuration", "state_storage").rule).toEqual([
         {
-          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: referenceTo(json, "aws_kms_key", key, "arn") },
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: "aws:kms",
+            kms_master_key_id: referenceTo(json, "aws_kms_key", key, "arn"),
+          },
           bucket_key_enabled: true,
         },
       ]);
@@ -84,7 +87,9 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(json.named("aws_s3_bucket_ownership_controls", "state_storage").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+      expect(json.named("aws_s3_bucket_ownership_controls", "state_storage").rule).toEqual({
+        object_ownership: "BucketOwnerEnforced",
+      });
     });
 
     test("denies any request made without TLS", () => {
@@ -103,13 +108,19 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
       const logBucket = json.named("aws_s3_bucket", "state_access-logs");
       expect(logBucket.bucket).toBe(`${config.state.bucket}-logs`);
       expect(json.named("aws_s3_bucket_logging", "state_storage")).toEqual(
-        expect.objectContaining({ bucket: bucketId, target_bucket: referenceTo(json, "aws_s3_bucket", logBucket, "bucket"), target_prefix: "state/" }),
+        expect.objectContaining({
+          bucket: bucketId,
+          target_bucket: referenceTo(json, "aws_s3_bucket", logBucket, "bucket"),
+          target_prefix: "state/",
+        }),
       );
       // S3 log delivery cannot write into a bucket whose default encryption is SSE-KMS.
       expect(json.named("aws_s3_bucket_server_side_encryption_configuration", "state_access-logs").rule).toEqual([
         { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
       ]);
-      const delivery = json.policyDocument(json.named("aws_s3_bucket_policy", "state_access-logs").policy).statement.find((statement: any) => statement.sid === "S3ServerAccessLogDelivery");
+      const delivery = json
+        .policyDocument(json.named("aws_s3_bucket_policy", "state_access-logs").policy)
+        .statement.find((statement: any) => statement.sid === "S3ServerAccessLogDelivery");
       expect(delivery).toMatchObject({
         principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
         actions: ["s3:PutObject"],
@@ -118,7 +129,10 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
           { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:s3:::${config.state.bucket}`] },
         ],
       });
-      expect(json.named("aws_s3_bucket_public_access_block", "state_access-logs")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+      expect(json.named("aws_s3_bucket_public_access_block", "state_access-logs")).toMatchObject({
+        block_public_acls: true,
+        restrict_public_buckets: true,
+      });
     });
 
     test("expires superseded state versions after the configured days", () => {
@@ -131,9 +145,13 @@ describe.each(ENVIRONMENTS)("Terraform state of %s", (env) => {
   });
 
   test("the bootstrap stack's first apply can keep its own state in a local file", () => {
-    const stack = new BootstrapStack(Testing.app(), config, { localStateFile: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate` });
+    const stack = new BootstrapStack(Testing.app(), config, {
+      localStateFile: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate`,
+    });
     const json = Synthesized.of(stack).json;
-    expect(json.terraform.backend).toEqual({ local: { path: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate` } });
+    expect(json.terraform.backend).toEqual({
+      local: { path: `/project/.bootstrap-state/auth-${env}-bootstrap.tfstate` },
+    });
   });
 });
 
@@ -146,15 +164,18 @@ describe("Terraform Cloud as the state home (state.backend = terraform-cloud)", 
   });
   const stacks = addEnvironment(Testing.app(), config);
 
-  test.each(Object.keys(stacks) as (keyof typeof stacks)[])("the %s stack uses one named workspace of the organization", (layer) => {
-    const json = Synthesized.of(stacks[layer]).json;
-    expect(json.terraform.backend).toBeUndefined();
-    expect(json.terraform.cloud).toEqual({
-      hostname: "app.terraform.io",
-      organization: "example-org",
-      workspaces: { name: `tfc-auth-staging-${layer}` },
-    });
-  });
+  test.each(Object.keys(stacks) as (keyof typeof stacks)[])(
+    "the %s stack uses one named workspace of the organization",
+    (layer) => {
+      const json = Synthesized.of(stacks[layer]).json;
+      expect(json.terraform.backend).toBeUndefined();
+      expect(json.terraform.cloud).toEqual({
+        hostname: "app.terraform.io",
+        organization: "example-org",
+        workspaces: { name: `tfc-auth-staging-${layer}` },
+      });
+    },
+  );
 
   test("cross-stack handover reads the producer's workspace", () => {
     const sources = Object.values(Synthesized.of(stacks.app).dataSources("terraform_remote_state"));
@@ -166,8 +187,8 @@ describe("Terraform Cloud as the state home (state.backend = terraform-cloud)", 
   });
 
   test("the organization is required", () => {
-    expect(() => validateConfigs({ staging: editedConfig("staging", (c: any) => (c.state.backend = "terraform-cloud")) })).toThrow(
-      /staging: state\.terraformCloud: is required when state\.backend is "terraform-cloud"/,
-    );
+    expect(() =>
+      validateConfigs({ staging: editedConfig("staging", (c: any) => (c.state.backend = "terraform-cloud")) }),
+    ).toThrow(/staging: state\.terraformCloud: is required when state\.backend is "terraform-cloud"/);
   });
 });

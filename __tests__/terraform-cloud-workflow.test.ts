@@ -27,13 +27,19 @@ describe("Terraform Cloud workflow (CLI-driven)", () => {
     expect(plan.strategy.matrix).toEqual({ environment: ENVIRONMENTS, layer: [...LAYERS] });
     const terraform = plan.steps.find((step: any) => step.uses?.startsWith("hashicorp/setup-terraform"));
     expect(terraform.with.cli_config_credentials_token).toBe("${{ secrets.TF_API_TOKEN }}");
-    expect(runs(plan)).toContain('scripts/terraform-cloud-run.sh plan "auth-${{ matrix.environment }}-${{ matrix.layer }}"');
+    expect(runs(plan)).toContain(
+      'scripts/terraform-cloud-run.sh plan "auth-${{ matrix.environment }}-${{ matrix.layer }}"',
+    );
   });
 
   test("main applies the environments in promotion order, each environment's stacks in deploy order, never two at once", () => {
     const apply = workflow.jobs.apply;
     expect(apply.if).toBe("${{ github.event_name != 'pull_request' }}");
-    expect(apply.strategy).toMatchObject({ "fail-fast": true, "max-parallel": 1, matrix: { environment: ENVIRONMENTS } });
+    expect(apply.strategy).toMatchObject({
+      "fail-fast": true,
+      "max-parallel": 1,
+      matrix: { environment: ENVIRONMENTS },
+    });
     expect(apply.environment).toBe("${{ matrix.environment }}");
     expect(apply.concurrency["cancel-in-progress"]).toBe(false);
     expect(runs(apply)).toContain(`apply ${LAYERS.map((layer) => `"auth-$AUTH_ENV-${layer}"`).join(" ")}`);
@@ -53,21 +59,32 @@ describe("Terraform Cloud workflow (CLI-driven)", () => {
     const fakeBin = join(dir, "bin");
     mkdirSync(fakeBin);
     // A stand-in terraform that records its arguments: the script's choice is what is under test.
-    writeFileSync(join(fakeBin, "terraform"), `#!/usr/bin/env bash\necho "terraform $*" >> "${dir}/calls"\n`, { mode: 0o755 });
+    writeFileSync(join(fakeBin, "terraform"), `#!/usr/bin/env bash\necho "terraform $*" >> "${dir}/calls"\n`, {
+      mode: 0o755,
+    });
     const stack = (name: string, resource: object) => {
       mkdirSync(join(dir, "cdktf.out", "stacks", name), { recursive: true });
-      writeFileSync(join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"), JSON.stringify({ terraform: { cloud: {} }, resource }));
+      writeFileSync(
+        join(dir, "cdktf.out", "stacks", name, "cdk.tf.json"),
+        JSON.stringify({ terraform: { cloud: {} }, resource }),
+      );
     };
     stack("auth-staging-data", { aws_secretsmanager_secret_version: { v: {} } });
     stack("auth-staging-network", { aws_vpc: { v: {} } });
-    const result = spawnSync("bash", [join(__dirname, "..", "scripts", "terraform-cloud-run.sh"), "plan", "auth-staging-data", "auth-staging-network"], {
-      cwd: dir,
-      env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` },
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      "bash",
+      [join(__dirname, "..", "scripts", "terraform-cloud-run.sh"), "plan", "auth-staging-data", "auth-staging-network"],
+      {
+        cwd: dir,
+        env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` },
+        encoding: "utf8",
+      },
+    );
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("auth-staging-data: planned without refresh");
-    const plans = readFileSync(join(dir, "calls"), "utf8").split("\n").filter((line) => line.includes(" plan "));
+    const plans = readFileSync(join(dir, "calls"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes(" plan "));
     expect(plans).toEqual([
       "terraform -chdir=cdktf.out/stacks/auth-staging-data plan -input=false -refresh=false",
       "terraform -chdir=cdktf.out/stacks/auth-staging-network plan -input=false",

@@ -4,10 +4,15 @@ import { join } from "path";
 import { contentKey } from "../scripts/terraform-proof/content-key";
 
 /** A prepared stack directory as the proof writes it: the stack, its overrides, an asset. */
-function stackDir(stack: object = { resource: { aws_sns_topic: { alerts: { name: "auth-staging-alerts" } } } }): string {
+function stackDir(
+  stack: object = { resource: { aws_sns_topic: { alerts: { name: "auth-staging-alerts" } } } },
+): string {
   const dir = mkdtempSync(join(tmpdir(), "content-key-"));
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stack));
-  writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+  writeFileSync(
+    join(dir, "backend_override.tf.json"),
+    JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }),
+  );
   mkdirSync(join(dir, "assets", "rotation"), { recursive: true });
   writeFileSync(join(dir, "assets", "rotation", "index.zip"), Buffer.from([0x50, 0x4b, 1, 2, 3]));
   return dir;
@@ -26,7 +31,9 @@ describe("the proof's content key: a stack variant shares a run only with byte-i
   test("one differing byte anywhere in the stack's files gives another key", () => {
     const plain = stackDir();
     const key = contentKey(plain, COMMANDS);
-    expect(contentKey(stackDir({ resource: { aws_sns_topic: { alerts: { name: "auth-staging-alertz" } } } }), COMMANDS)).not.toBe(key);
+    expect(
+      contentKey(stackDir({ resource: { aws_sns_topic: { alerts: { name: "auth-staging-alertz" } } } }), COMMANDS),
+    ).not.toBe(key);
     const asset = stackDir();
     writeFileSync(join(asset, "assets", "rotation", "index.zip"), Buffer.from([0x50, 0x4b, 1, 2, 4]));
     expect(contentKey(asset, COMMANDS)).not.toBe(key);

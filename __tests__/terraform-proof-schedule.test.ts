@@ -16,7 +16,8 @@ const prove = async (job: (typeof JOBS)[number]) => {
 describe("the proof's scheduler: stacks at once, results in stack order", () => {
   test("serial and parallel runs give the same verdicts for the same stacks, in the same order", async () => {
     const serial = await runInOrder(JOBS, 1, prove);
-    for (const parallelism of [2, 3, JOBS.length, 50]) expect(await runInOrder(JOBS, parallelism, prove)).toEqual(serial);
+    for (const parallelism of [2, 3, JOBS.length, 50])
+      expect(await runInOrder(JOBS, parallelism, prove)).toEqual(serial);
     expect(serial).toEqual(JOBS.map((job) => `${job.ok ? "ok  " : "FAIL"}  ${job.name}`));
   });
 
@@ -41,7 +42,8 @@ describe("the proof's scheduler: stacks at once, results in stack order", () => 
     expect(parallelismFrom(undefined, 2)).toBe(2);
     expect(parallelismFrom("", 8)).toBe(8);
     expect(parallelismFrom("3", 2)).toBe(3);
-    for (const bad of ["0", "-1", "1.5", "two"]) expect(() => parallelismFrom(bad, 2)).toThrow(/PROOF_PARALLELISM must be a whole number from 1/);
+    for (const bad of ["0", "-1", "1.5", "two"])
+      expect(() => parallelismFrom(bad, 2)).toThrow(/PROOF_PARALLELISM must be a whole number from 1/);
   });
 });
 
@@ -55,7 +57,14 @@ describe("named stacks synthesize only what they need", () => {
 
   test("plain stacks of one environment: that environment's plain synthesis, nothing else", () => {
     const one = synthesesFor(["auth-dev-bootstrap", "auth-dev-app"]);
-    expect(one).toMatchObject({ environment: "dev", restore: false, cutover: false, pointInTime: false, hcl: false, terraformCloud: false });
+    expect(one).toMatchObject({
+      environment: "dev",
+      restore: false,
+      cutover: false,
+      pointInTime: false,
+      hcl: false,
+      terraformCloud: false,
+    });
     expect(one.layout("organization-member")).toBe(false);
   });
 
@@ -66,7 +75,10 @@ describe("named stacks synthesize only what they need", () => {
     expect(synthesesFor(["auth-production-dr-data@point-in-time"])).toMatchObject({ pointInTime: true });
     expect(synthesesFor(["auth-staging-data@hcl"])).toMatchObject({ environment: "staging", hcl: true });
     expect(synthesesFor(["auth-staging-app@first-deploy"])).toMatchObject({ environment: "staging", hcl: false });
-    expect(synthesesFor(["auth-staging-data@terraform-cloud"])).toMatchObject({ environment: undefined, terraformCloud: true });
+    expect(synthesesFor(["auth-staging-data@terraform-cloud"])).toMatchObject({
+      environment: undefined,
+      terraformCloud: true,
+    });
     const layout = synthesesFor(["auth-production-security@organization-member"]);
     expect(layout.environment).toBeUndefined();
     expect(layout.layout("organization-member")).toBe(true);
@@ -94,7 +106,8 @@ describe("the proof's scheduler: variants with the same Terraform input share on
         await new Promise((resolve) => setTimeout(resolve, variant.ms));
         return `plan of ${variant.key}`;
       },
-      (variant, outcome, first) => `${variant.name}: ${outcome}${first === variant ? "" : ` (shared with ${first.name})`}`,
+      (variant, outcome, first) =>
+        `${variant.name}: ${outcome}${first === variant ? "" : ` (shared with ${first.name})`}`,
       (line, index) => printed.push(`${index} ${line}`),
     );
 
@@ -102,7 +115,11 @@ describe("the proof's scheduler: variants with the same Terraform input share on
     const ran: string[] = [];
     const printed: string[] = [];
     const results = await shared(2, ran, printed);
-    expect(ran.sort()).toEqual(["auth-production-network", "auth-production-network@shared-account", "auth-production-security"]);
+    expect(ran.sort()).toEqual([
+      "auth-production-network",
+      "auth-production-network@shared-account",
+      "auth-production-security",
+    ]);
     expect(results).toEqual([
       "auth-production-network: plan of a",
       "auth-production-security: plan of b",
@@ -118,4 +135,3 @@ describe("the proof's scheduler: variants with the same Terraform input share on
     for (const parallelism of [2, 3, 50]) expect(await shared(parallelism)).toEqual(serial);
   });
 });
-

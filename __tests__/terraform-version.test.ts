@@ -12,10 +12,22 @@ import { SYNTH_DIR, validConfig } from "./support/synth";
  * resources and the S3 backend's `use_lockfile` 1.10, `removed` blocks 1.7, `import` and `check`
  * blocks 1.5, `moved` blocks 1.1.
  */
-const FEATURES: ReadonlyArray<{ readonly feature: string; readonly since: string; readonly uses: (json: Record<string, any>) => boolean }> = [
-  { feature: "write-only attributes (*_wo)", since: "1.11.0", uses: (json) => /"[a-z0-9_]+_wo":/.test(JSON.stringify(json.resource ?? {})) },
+const FEATURES: ReadonlyArray<{
+  readonly feature: string;
+  readonly since: string;
+  readonly uses: (json: Record<string, any>) => boolean;
+}> = [
+  {
+    feature: "write-only attributes (*_wo)",
+    since: "1.11.0",
+    uses: (json) => /"[a-z0-9_]+_wo":/.test(JSON.stringify(json.resource ?? {})),
+  },
   { feature: "ephemeral resources", since: "1.10.0", uses: (json) => json.ephemeral !== undefined },
-  { feature: "S3 native locking (use_lockfile)", since: "1.10.0", uses: (json) => json.terraform?.backend?.s3?.use_lockfile === true },
+  {
+    feature: "S3 native locking (use_lockfile)",
+    since: "1.10.0",
+    uses: (json) => json.terraform?.backend?.s3?.use_lockfile === true,
+  },
   { feature: "removed blocks", since: "1.7.0", uses: (json) => json.removed !== undefined },
   { feature: "import blocks", since: "1.5.0", uses: (json) => json.import !== undefined },
   { feature: "check blocks", since: "1.5.0", uses: (json) => json.check !== undefined },
@@ -32,12 +44,14 @@ const compare = (a: string, b: string) => {
 /** Every stack of every environment as cdktf synth wrote it, and the restore-mode stacks. */
 function everyStack(): Array<[string, Record<string, any>]> {
   const stacksDir = join(SYNTH_DIR, "stacks");
-  const synthesized = readdirSync(stacksDir).map((name): [string, Record<string, any>] => [name, JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8"))]);
-  const production = validConfig("production");
-  const restore = [new DrDataStack(Testing.app(), production), new DrAppStack(Testing.app(), production, {})].map((stack): [string, Record<string, any>] => [
-    `${stack.node.id} (restore mode)`,
-    JSON.parse(Testing.synth(stack)),
+  const synthesized = readdirSync(stacksDir).map((name): [string, Record<string, any>] => [
+    name,
+    JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")),
   ]);
+  const production = validConfig("production");
+  const restore = [new DrDataStack(Testing.app(), production), new DrAppStack(Testing.app(), production, {})].map(
+    (stack): [string, Record<string, any>] => [`${stack.node.id} (restore mode)`, JSON.parse(Testing.synth(stack))],
+  );
   return [...synthesized, ...restore];
 }
 
@@ -52,8 +66,13 @@ describe("required_version matches the language features the synthesized JSON us
 
   test("the minimum is the newest feature's release: lower would accept a Terraform that cannot run a stack, higher would exclude one that can", () => {
     const used = FEATURES.filter((feature) => stacks.some(([, json]) => feature.uses(json)));
-    const newest = used.reduce((latest, feature) => (compare(feature.since, latest) > 0 ? feature.since : latest), "0.0.0");
-    expect(used.map((feature) => feature.feature)).toEqual(expect.arrayContaining(["write-only attributes (*_wo)", "removed blocks"]));
+    const newest = used.reduce(
+      (latest, feature) => (compare(feature.since, latest) > 0 ? feature.since : latest),
+      "0.0.0",
+    );
+    expect(used.map((feature) => feature.feature)).toEqual(
+      expect.arrayContaining(["write-only attributes (*_wo)", "removed blocks"]),
+    );
     expect(minimum).toBe(newest);
   });
 });

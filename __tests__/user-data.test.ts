@@ -1,7 +1,13 @@
 import { execFileSync } from "child_process";
 import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
-import { placeholdersOf, readUserDataTemplate, renderUserData, toTerraformTemplate, UserDataValues } from "../src/constructs/compute/user-data";
+import {
+  placeholdersOf,
+  readUserDataTemplate,
+  renderUserData,
+  toTerraformTemplate,
+  UserDataValues,
+} from "../src/constructs/compute/user-data";
 import { SYNTH_DIR } from "./support/synth";
 
 const values: UserDataValues = {
@@ -29,7 +35,9 @@ const values: UserDataValues = {
 };
 const script = renderUserData(values);
 const environmentFile = /cat > "\$ENV_FILE" <<ENVIRONMENT\n([\s\S]*?)\nENVIRONMENT/.exec(script)![1];
-const environment = Object.fromEntries(environmentFile.split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+const environment = Object.fromEntries(
+  environmentFile.split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+);
 
 describe("user data: the boot script", () => {
   test("is valid bash", () => {
@@ -45,7 +53,8 @@ describe("user data: the boot script", () => {
   });
 
   test("reads the db, redis and app secrets from Secrets Manager by ARN, with the instance role", () => {
-    for (const arn of [values.db_secret_arn, values.redis_secret_arn, values.app_secret_arn]) expect(script).toContain(`secret "${arn}"`);
+    for (const arn of [values.db_secret_arn, values.redis_secret_arn, values.app_secret_arn])
+      expect(script).toContain(`secret "${arn}"`);
     expect(script).toContain("aws secretsmanager get-secret-value");
     expect(script).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
   });
@@ -86,7 +95,9 @@ describe("user data: the boot script", () => {
 
   test("gives the container its region's RDS CA bundle, read-only, for verify-full", () => {
     expect(script).toContain(`RDS_CA_IN_CONTAINER=/etc/ssl/rds/ca-bundle.pem`);
-    expect(script).toMatch(/curl --fail [^\n]*--proto '=https' [^\n]*"https:\/\/truststore\.pki\.rds\.amazonaws\.com\/\$REGION\/\$REGION-bundle\.pem"/);
+    expect(script).toMatch(
+      /curl --fail [^\n]*--proto '=https' [^\n]*"https:\/\/truststore\.pki\.rds\.amazonaws\.com\/\$REGION\/\$REGION-bundle\.pem"/,
+    );
     expect(script.indexOf("truststore.pki.rds")).toBeLessThan(script.indexOf("docker run"));
     expect(script.slice(script.indexOf("docker run"))).toContain(`--volume "$RDS_CA:$RDS_CA_IN_CONTAINER:ro"`);
   });

@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 import { environments } from "../src/config";
-import { ALL_LAYERS, applyingIdentity, LAYERS, PILOT_LIGHT_LAYERS, PLATFORM_LAYERS, RESTORE_LAYERS } from "../src/config/naming";
+import {
+  ALL_LAYERS,
+  applyingIdentity,
+  LAYERS,
+  PILOT_LIGHT_LAYERS,
+  PLATFORM_LAYERS,
+  RESTORE_LAYERS,
+} from "../src/config/naming";
 
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 /** The registered environments, in promotion order: what the generated jobs and matrices list. */
@@ -28,7 +35,9 @@ describe("GitHub Actions workflows", () => {
   });
 
   test.each(files.map(({ name }) => name))("%s runs Node 22", (name) => {
-    for (const step of steps(workflows[name]).filter((candidate: any) => candidate.uses?.startsWith("actions/setup-node"))) {
+    for (const step of steps(workflows[name]).filter((candidate: any) =>
+      candidate.uses?.startsWith("actions/setup-node"),
+    )) {
       expect(step.with["node-version"]).toBe(22);
     }
   });
@@ -48,10 +57,17 @@ describe("GitHub Actions workflows", () => {
     const uploadPaths = (job: any) =>
       (job.steps ?? [])
         .filter((step: any) => step.uses?.startsWith("actions/upload-artifact"))
-        .flatMap((step: any) => String(step.with.path).split("\n").map((line) => line.trim()).filter(Boolean));
+        .flatMap((step: any) =>
+          String(step.with.path)
+            .split("\n")
+            .map((line) => line.trim())
+            .filter(Boolean),
+        );
 
     test("jobs that plan upload only the redacted summaries and Markdown", () => {
-      const planning = Object.values<any>(workflows).flatMap((workflow) => Object.values<any>(workflow.jobs)).filter((job) => JSON.stringify(job.steps ?? []).includes("plan-job"));
+      const planning = Object.values<any>(workflows)
+        .flatMap((workflow) => Object.values<any>(workflow.jobs))
+        .filter((job) => JSON.stringify(job.steps ?? []).includes("plan-job"));
       expect(planning).toHaveLength(2);
       for (const job of planning) expect(uploadPaths(job)).toEqual(["plan-review/*.summary.json", "plan-review/*.md"]);
     });
@@ -75,17 +91,24 @@ describe("GitHub Actions workflows", () => {
   });
 
   describe("state locks", () => {
-    const runs = (workflow: string, job: string) => workflows[workflow].jobs[job].steps.map((step: any) => step.run ?? "").join("\n");
+    const runs = (workflow: string, job: string) =>
+      workflows[workflow].jobs[job].steps.map((step: any) => step.run ?? "").join("\n");
 
     test("pull request plans never take the lock", () => {
-      expect(runs("pull-request.yml", "plan")).toContain('npm run --silent plan-job -- --stack "$STACK" --out-dir plan-review --no-lock');
+      expect(runs("pull-request.yml", "plan")).toContain(
+        'npm run --silent plan-job -- --stack "$STACK" --out-dir plan-review --no-lock',
+      );
     });
 
     test("deploy plans, applies and release deploys wait for it", () => {
       expect(runs("deploy.yml", "plan")).toContain("--lock-timeout 10m");
-      expect(readFileSync(join("scripts", "guarded-apply.sh"), "utf8")).toContain("apply -input=false -lock-timeout=10m");
+      expect(readFileSync(join("scripts", "guarded-apply.sh"), "utf8")).toContain(
+        "apply -input=false -lock-timeout=10m",
+      );
       // The release tool applies the app stack itself, with the same lock timeout.
-      expect(readFileSync(join("scripts", "release", "terraform-deployer.ts"), "utf8")).toContain('"apply", "-input=false", "-auto-approve", `-lock-timeout=${LOCK_TIMEOUT}`');
+      expect(readFileSync(join("scripts", "release", "terraform-deployer.ts"), "utf8")).toContain(
+        '"apply", "-input=false", "-auto-approve", `-lock-timeout=${LOCK_TIMEOUT}`',
+      );
     });
   });
 
@@ -94,17 +117,28 @@ describe("GitHub Actions workflows", () => {
 
     test("plan every stack of both environments under the plan role, in the plan environment", () => {
       const plan = pr.jobs.plan;
-      expect(plan.strategy.matrix).toEqual({ environment: [...ENVIRONMENTS], layer: [...LAYERS, ...PILOT_LIGHT_LAYERS] });
+      expect(plan.strategy.matrix).toEqual({
+        environment: [...ENVIRONMENTS],
+        layer: [...LAYERS, ...PILOT_LIGHT_LAYERS],
+      });
       // An environment without a pilot light has no dr-network stack: its job says so and plans nothing.
-      expect(plan.steps.find((step: any) => step.run?.includes("plan-job")).run).toContain('if [ ! -d "cdktf.out/stacks/$STACK" ]; then');
+      expect(plan.steps.find((step: any) => step.run?.includes("plan-job")).run).toContain(
+        'if [ ! -d "cdktf.out/stacks/$STACK" ]; then',
+      );
       const reportStep = pr.jobs.report.steps.find((step: any) => step.id === "report");
       // The stacks the report expects: every layer of every environment, from the generated lists.
       expect(reportStep.env).toMatchObject({ ENVIRONMENTS: ENVIRONMENTS.join(" "), LAYERS: LAYERS.join(" ") });
-      expect(reportStep.run).toContain('for environment in $ENVIRONMENTS; do\n  for layer in $LAYERS; do expect+=(--expect "auth-$environment-$layer"); done');
+      expect(reportStep.run).toContain(
+        'for environment in $ENVIRONMENTS; do\n  for layer in $LAYERS; do expect+=(--expect "auth-$environment-$layer"); done',
+      );
       const report = pr.jobs.report.steps.map((step: any) => step.run ?? "").join("\n");
-      expect(report).toContain('if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi');
+      expect(report).toContain(
+        'if [ -d "cdktf.out/stacks/auth-$environment-dr-network" ]; then expect+=(--expect "auth-$environment-dr-network"); fi',
+      );
       expect(plan.environment).toBe("${{ matrix.environment }}-plan");
-      const credentials = plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
+      const credentials = plan.steps.find((step: any) =>
+        step.uses?.startsWith("aws-actions/configure-aws-credentials"),
+      );
       // The PR plan role: reads, never locks or saves a plan (auth-<env>-ci-plan-pr).
       expect(credentials.with["role-to-assume"]).toBe("${{ vars.PLAN_PR_ROLE_ARN }}");
     });
@@ -129,7 +163,12 @@ describe("GitHub Actions workflows", () => {
       const scan = pr.jobs["security-scan"];
       expect(scan.needs).toBe("test");
       const commands: string[] = scan.steps.map((step: any) => step.run).filter(Boolean);
-      expect(commands.map((command) => command.trim().split("\n")[0])).toEqual(["npm ci", "status=0", "npm audit --omit=dev --audit-level=high", "npx tsx scripts/lint-workflows.ts"]);
+      expect(commands.map((command) => command.trim().split("\n")[0])).toEqual([
+        "npm ci",
+        "status=0",
+        "npm audit --omit=dev --audit-level=high",
+        "npx tsx scripts/lint-workflows.ts",
+      ]);
       // The pack's report goes to the run summary; its exit status (1 on open findings) fails the job.
       expect(commands[1]).toContain("npm run compliance -- --out compliance-report.md cdktf.out || status=$?");
       expect(commands[1]).toContain('>> "$GITHUB_STEP_SUMMARY"');
@@ -170,13 +209,17 @@ describe("GitHub Actions workflows", () => {
     test("a plan job under the plan role puts the guarded report in the run summary", () => {
       const plan = workflows["deploy.yml"].jobs.plan;
       expect(plan.environment).toBe("${{ inputs.environment }}-plan");
-      expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLAN_ROLE_ARN }}");
+      expect(plan.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe(
+        "${{ vars.PLAN_ROLE_ARN }}",
+      );
       const runs = plan.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain(`for layer in ${LAYERS.join(" ")}; do`);
       expect(runs).toContain('if [ -d "cdktf.out/stacks/auth-$AUTH_ENV-dr-network" ]; then');
       expect(runs).not.toMatch(/dr-data|AUTH_DR_RESTORE/);
       expect(runs).toContain('--save-plan "plans/$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT"');
-      expect(runs).toContain('npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json');
+      expect(runs).toContain(
+        'npm run --silent plan-report -- "${allow[@]}" --out plan-review/report.md plan-review/*.summary.json',
+      );
       expect(runs).toContain('>> "$GITHUB_STEP_SUMMARY"');
     });
 
@@ -185,9 +228,13 @@ describe("GitHub Actions workflows", () => {
       expect(platform.needs).toBe("plan");
       expect(platform.environment).toBe("${{ inputs.environment }}-platform");
       expect(platform.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
-      expect(platform.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.PLATFORM_ROLE_ARN }}");
+      expect(platform.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe(
+        "${{ vars.PLATFORM_ROLE_ARN }}",
+      );
       const runs = platform.steps.map((step: any) => step.run ?? "").join("\n");
-      expect(runs).toContain(`scripts/guarded-apply.sh plan-review ${PLATFORM_LAYERS.map((layer) => `"auth-$AUTH_ENV-${layer}"`).join(" ")}`);
+      expect(runs).toContain(
+        `scripts/guarded-apply.sh plan-review ${PLATFORM_LAYERS.map((layer) => `"auth-$AUTH_ENV-${layer}"`).join(" ")}`,
+      );
       // Output changes stop the workload layers, as between stacks in guarded-apply.sh.
       expect(runs).toContain("map(.outputChanges | length) | add");
     });
@@ -197,16 +244,28 @@ describe("GitHub Actions workflows", () => {
       expect(apply.needs).toBe("apply-platform");
       expect(apply.environment).toBe("${{ inputs.environment }}");
       expect(apply.concurrency).toEqual({ group: "deploy-${{ inputs.environment }}", "cancel-in-progress": false });
-      expect(apply.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe("${{ vars.DEPLOY_ROLE_ARN }}");
-      expect(apply.steps.find((step: any) => step.uses?.startsWith("actions/download-artifact")).with.name).toBe("plan-review-${{ inputs.environment }}");
+      expect(apply.steps.find((step: any) => step.uses?.startsWith("aws-actions/")).with["role-to-assume"]).toBe(
+        "${{ vars.DEPLOY_ROLE_ARN }}",
+      );
+      expect(apply.steps.find((step: any) => step.uses?.startsWith("actions/download-artifact")).with.name).toBe(
+        "plan-review-${{ inputs.environment }}",
+      );
       const runs = apply.steps.map((step: any) => step.run ?? "").join("\n");
       expect(runs).toContain("scripts/guarded-apply.sh plan-review");
       expect(runs).not.toMatch(/terraform (plan|apply)|cdktf deploy/);
       // Every workload layer in deploy order, the pilot light (where the plan job planned one) in its place; never a platform layer.
-      const deployed = ALL_LAYERS.filter((layer) => !(RESTORE_LAYERS as readonly string[]).includes(layer) && applyingIdentity(layer) === "deploy");
-      expect(runs).toContain(deployed.map((layer) => (layer === "dr-network" ? '"${pilot_light[@]}"' : `"auth-$AUTH_ENV-${layer}"`)).join(" "));
+      const deployed = ALL_LAYERS.filter(
+        (layer) => !(RESTORE_LAYERS as readonly string[]).includes(layer) && applyingIdentity(layer) === "deploy",
+      );
+      expect(runs).toContain(
+        deployed
+          .map((layer) => (layer === "dr-network" ? '"${pilot_light[@]}"' : `"auth-$AUTH_ENV-${layer}"`))
+          .join(" "),
+      );
       for (const layer of PLATFORM_LAYERS) expect(runs).not.toContain(`auth-$AUTH_ENV-${layer}`);
-      expect(runs).toContain('if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi');
+      expect(runs).toContain(
+        'if [ -f "plan-review/auth-$AUTH_ENV-dr-network.summary.json" ]; then pilot_light=("auth-$AUTH_ENV-dr-network"); fi',
+      );
       // Releases are release.yml's: a deploy never changes which image runs.
       expect(runs).not.toContain("release");
       expect(JSON.stringify(workflows["main.yml"])).not.toMatch(/image_tag|RELEASE_IMAGE_TAG/);
@@ -215,7 +274,10 @@ describe("GitHub Actions workflows", () => {
 
   test("promotion: each environment releases exactly the digest the one before it released, handed over as its output", () => {
     const { jobs } = workflows["release.yml"];
-    expect(workflows["release.yml"].on.workflow_dispatch.inputs.digest).toMatchObject({ required: true, type: "string" });
+    expect(workflows["release.yml"].on.workflow_dispatch.inputs.digest).toMatchObject({
+      required: true,
+      type: "string",
+    });
     expect(Object.keys(jobs)).toEqual([...ENVIRONMENTS]);
     ENVIRONMENTS.forEach((environment, index) => {
       const previous = ENVIRONMENTS[index - 1];
@@ -232,13 +294,21 @@ describe("GitHub Actions workflows", () => {
     const job = reusable.jobs.release;
     expect(job.outputs.digest).toBe("${{ steps.released.outputs.digest }}");
     expect(job.env.DIGEST).toBe("${{ inputs.digest }}");
-    const releaseIndex = job.steps.findIndex((step: any) => /scripts\/release\/cli\.ts --env "\$RELEASE_ENV" --digest "\$DIGEST"/.test(step.run ?? ""));
+    const releaseIndex = job.steps.findIndex((step: any) =>
+      /scripts\/release\/cli\.ts --env "\$RELEASE_ENV" --digest "\$DIGEST"/.test(step.run ?? ""),
+    );
     const released = job.steps.findIndex((step: any) => step.id === "released");
     expect(releaseIndex).toBeGreaterThan(0);
     // Right after the release and only on its success (no `if`): a failed staging release hands nothing on.
     expect(released).toBe(releaseIndex + 1);
-    expect(job.steps[released]).toEqual({ name: expect.any(String), id: "released", run: 'echo "digest=$DIGEST" >> "$GITHUB_OUTPUT"' });
-    expect(JSON.stringify(workflows["release.yml"]) + JSON.stringify(reusable)).not.toMatch(/vars\.[A-Z_]*(IMAGE_TAG|DIGEST)/);
+    expect(job.steps[released]).toEqual({
+      name: expect.any(String),
+      id: "released",
+      run: 'echo "digest=$DIGEST" >> "$GITHUB_OUTPUT"',
+    });
+    expect(JSON.stringify(workflows["release.yml"]) + JSON.stringify(reusable)).not.toMatch(
+      /vars\.[A-Z_]*(IMAGE_TAG|DIGEST)/,
+    );
   });
 
   test("a release runs the tool with exec (it gets the cancel signal), shares the deploy lock, and cleans up with --abort", () => {
@@ -247,14 +317,20 @@ describe("GitHub Actions workflows", () => {
     expect(job.environment).toBe("${{ inputs.environment }}");
     const release = job.steps.find((step: any) => /--digest/.test(step.run ?? ""));
     expect(release.run).toMatch(/^exec node_modules\/\.bin\/tsx scripts\/release\/cli\.ts /);
-    expect(job.steps.at(-1)).toMatchObject({ if: "${{ failure() || cancelled() }}", run: 'exec node_modules/.bin/tsx scripts/release/cli.ts --env "$RELEASE_ENV" --abort --take-over-stale-lease' });
+    expect(job.steps.at(-1)).toMatchObject({
+      if: "${{ failure() || cancelled() }}",
+      run: 'exec node_modules/.bin/tsx scripts/release/cli.ts --env "$RELEASE_ENV" --abort --take-over-stale-lease',
+    });
     const setupNode = job.steps.find((step: any) => step.uses?.startsWith("actions/setup-node"));
     expect(setupNode.with["node-version"]).toBe(22);
   });
 
   test("Dependabot keeps the actions and the npm packages current", () => {
     const dependabot = parse(readFileSync(join(WORKFLOWS, "..", "dependabot.yml"), "utf8"));
-    expect(dependabot.updates.map((update: any) => update["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
+    expect(dependabot.updates.map((update: any) => update["package-ecosystem"]).sort()).toEqual([
+      "github-actions",
+      "npm",
+    ]);
   });
 
   test.each(["guarded-apply.sh"])("scripts/%s is valid bash", (script) => {

@@ -7,7 +7,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { availableParallelism, tmpdir } from "os";
 import { join, resolve } from "path";
 import { EXIT, UsageError, integerOption, main, parseCommandLine } from "./cli/command-line";
-import { BenchReport, NPM_TEST_STAGES, STAGE, StageFigures, budgetVerdicts, regressions, slowTests, suiteSeconds, summarize } from "./bench/figures";
+import {
+  BenchReport,
+  NPM_TEST_STAGES,
+  STAGE,
+  StageFigures,
+  budgetVerdicts,
+  regressions,
+  slowTests,
+  suiteSeconds,
+  summarize,
+} from "./bench/figures";
 
 const STAGES = {
   typecheck: STAGE.typeCheck,
@@ -51,8 +61,14 @@ function measure(command: string[], env: NodeJS.ProcessEnv = {}): Run {
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (result.status !== 0) throw new Error(`${command.join(" ")} failed (exit ${result.status}):\n${String(result.stderr).slice(-4000)}`);
-  const [wall, user, system, kilobytes] = readFileSync(report, "utf8").trim().split("\n").pop()!.split(/\s+/).map(Number);
+  if (result.status !== 0)
+    throw new Error(`${command.join(" ")} failed (exit ${result.status}):\n${String(result.stderr).slice(-4000)}`);
+  const [wall, user, system, kilobytes] = readFileSync(report, "utf8")
+    .trim()
+    .split("\n")
+    .pop()!
+    .split(/\s+/)
+    .map(Number);
   return { wall, cpu: user + system, peakMb: kilobytes / 1024 };
 }
 
@@ -90,34 +106,59 @@ function stageRun(key: StageKey, output: string): StageRun {
     case "suites":
       return {
         command: [bin("jest"), "-c", "jest.terraform.config.js", "--silent", "--json", "--outputFile", output],
-        extra: (file) => Object.fromEntries(Object.entries(suiteSeconds(JSON.parse(readFileSync(file, "utf8")), ROOT)).map(([suite, seconds]) => [`  suite ${suite}`, seconds])),
+        extra: (file) =>
+          Object.fromEntries(
+            Object.entries(suiteSeconds(JSON.parse(readFileSync(file, "utf8")), ROOT)).map(([suite, seconds]) => [
+              `  suite ${suite}`,
+              seconds,
+            ]),
+          ),
       };
     case "compliance":
       return { command: ["npm", "run", "--silent", "compliance:synth"] };
     case "synth":
-      return { command: [process.execPath, join("scripts", "cdktf.mjs"), "synth", "--output", join(mkdtempSync(join(tmpdir(), "bench-synth-")), "cdktf.out")], warmUp: true };
+      return {
+        command: [
+          process.execPath,
+          join("scripts", "cdktf.mjs"),
+          "synth",
+          "--output",
+          join(mkdtempSync(join(tmpdir(), "bench-synth-")), "cdktf.out"),
+        ],
+        warmUp: true,
+      };
     case "quick":
       return { command: ["npm", "run", "--silent", "test:quick"], warmUp: true };
   }
 }
 
 function benchAll(argv: string[]): number {
-  const { values } = parseCommandLine(argv, { runs: { type: "string" }, stages: { type: "string" }, compare: { type: "string" }, output: { type: "string" } });
+  const { values } = parseCommandLine(argv, {
+    runs: { type: "string" },
+    stages: { type: "string" },
+    compare: { type: "string" },
+    output: { type: "string" },
+  });
   const runs = integerOption("--runs", values.runs ?? process.env.BENCH_RUNS, 3, { min: 1, max: 50 });
   const keys = (values.stages ? values.stages.split(",") : Object.keys(STAGES)) as StageKey[];
   const unknown = keys.filter((key) => !(key in STAGES));
-  if (unknown.length > 0) throw new UsageError(`unknown stage ${unknown.join(", ")} (one of ${Object.keys(STAGES).join(", ")})`);
+  if (unknown.length > 0)
+    throw new UsageError(`unknown stage ${unknown.join(", ")} (one of ${Object.keys(STAGES).join(", ")})`);
   if (!existsSync(TIME)) {
     console.error(`bench: ${TIME} (GNU time, Debian package "time") is needed`);
     return EXIT.failed;
   }
-  const comparePath = values.compare ?? (existsSync(join(ROOT, "bench-results", "latest.json")) ? join(ROOT, "bench-results", "latest.json") : undefined);
+  const comparePath =
+    values.compare ??
+    (existsSync(join(ROOT, "bench-results", "latest.json")) ? join(ROOT, "bench-results", "latest.json") : undefined);
   const previous: BenchReport | undefined = comparePath ? JSON.parse(readFileSync(comparePath, "utf8")) : undefined;
 
   const wall: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
   const unitRuns: any[] = [];
-  console.log(`bench: ${runs} runs per stage on ${availableParallelism()} cores; wall seconds median (min-max), CPU seconds median`);
+  console.log(
+    `bench: ${runs} runs per stage on ${availableParallelism()} cores; wall seconds median (min-max), CPU seconds median`,
+  );
   try {
     for (const key of keys) {
       const stage = STAGES[key];
@@ -138,10 +179,13 @@ function benchAll(argv: string[]): number {
     return EXIT.refused;
   }
 
-  const stages: Record<string, StageFigures> = Object.fromEntries(Object.entries(wall).map(([stage, seconds]) => [stage, summarize(seconds)]));
+  const stages: Record<string, StageFigures> = Object.fromEntries(
+    Object.entries(wall).map(([stage, seconds]) => [stage, summarize(seconds)]),
+  );
   const report: BenchReport = {
     date: new Date().toISOString(),
-    commit: spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || undefined,
+    commit:
+      spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() || undefined,
     cores: availableParallelism(),
     stages,
     cpuStages: Object.fromEntries(Object.entries(cpu).map(([stage, seconds]) => [stage, summarize(seconds)])),
@@ -150,7 +194,9 @@ function benchAll(argv: string[]): number {
   const figure = (value: number) => value.toFixed(value < 10 ? 2 : 1).padStart(7);
   for (const [stage, figures] of Object.entries(stages)) {
     const cpuFigure = cpu[stage] ? `  cpu ${figure(summarize(cpu[stage]).median)}` : "";
-    console.log(`${stage.padEnd(72)} ${figure(figures.median)} s (${figures.min.toFixed(1)}-${figures.max.toFixed(1)})${cpuFigure}`);
+    console.log(
+      `${stage.padEnd(72)} ${figure(figures.median)} s (${figures.min.toFixed(1)}-${figures.max.toFixed(1)})${cpuFigure}`,
+    );
   }
   if (report.slowTests.length > 0) {
     console.log("slowest unit tests (median seconds):");
@@ -158,23 +204,36 @@ function benchAll(argv: string[]): number {
   }
   for (const verdict of budgetVerdicts(stages)) {
     const bound = `${verdict.strict ? "<" : "<="} ${verdict.budget} s`;
-    if (verdict.seconds === undefined) console.log(`budget ${verdict.name} ${bound}: not measured (stages not run: ${verdict.missing.join(", ")})`);
-    else console.log(`budget ${verdict.name} ${bound}: ${verdict.holds ? "holds" : "MISSED"} at ${verdict.seconds.toFixed(1)} s (sum of medians)`);
+    if (verdict.seconds === undefined)
+      console.log(`budget ${verdict.name} ${bound}: not measured (stages not run: ${verdict.missing.join(", ")})`);
+    else
+      console.log(
+        `budget ${verdict.name} ${bound}: ${verdict.holds ? "holds" : "MISSED"} at ${verdict.seconds.toFixed(1)} s (sum of medians)`,
+      );
   }
-  const testCpu = NPM_TEST_STAGES.filter((stage) => report.cpuStages?.[stage]).map((stage) => report.cpuStages![stage].median);
+  const testCpu = NPM_TEST_STAGES.filter((stage) => report.cpuStages?.[stage]).map(
+    (stage) => report.cpuStages![stage].median,
+  );
   if (testCpu.length === NPM_TEST_STAGES.length) {
     const total = testCpu.reduce((sum, seconds) => sum + seconds, 0);
     // CPU seconds follow the work, not the neighbours' load: on a quiet machine npm test cannot take less wall time than this.
-    console.log(`npm test CPU: ${total.toFixed(1)} s (sum of medians), at least ${(total / report.cores).toFixed(1)} s wall on ${report.cores} cores`);
+    console.log(
+      `npm test CPU: ${total.toFixed(1)} s (sum of medians), at least ${(total / report.cores).toFixed(1)} s wall on ${report.cores} cores`,
+    );
   }
   if (previous) {
     const slower = regressions(previous, report);
-    console.log(`compared with ${comparePath} (${previous.date}${previous.commit ? `, ${previous.commit}` : ""}): ${slower.length} stages more than 20% slower`);
+    console.log(
+      `compared with ${comparePath} (${previous.date}${previous.commit ? `, ${previous.commit}` : ""}): ${slower.length} stages more than 20% slower`,
+    );
     for (const regression of slower) {
-      console.error(`bench: WARNING: regression: ${regression.stage.trim()}: ${regression.before.toFixed(2)} s -> ${regression.after.toFixed(2)} s (+${Math.round(regression.change * 100)}%)`);
+      console.error(
+        `bench: WARNING: regression: ${regression.stage.trim()}: ${regression.before.toFixed(2)} s -> ${regression.after.toFixed(2)} s (+${Math.round(regression.change * 100)}%)`,
+      );
     }
   }
-  for (const verdict of budgetVerdicts(stages).filter((candidate) => candidate.holds === false)) console.error(`bench: WARNING: budget missed: ${verdict.name}`);
+  for (const verdict of budgetVerdicts(stages).filter((candidate) => candidate.holds === false))
+    console.error(`bench: WARNING: budget missed: ${verdict.name}`);
 
   const outputPath = values.output ?? join(ROOT, "bench-results", `bench-${report.date.replace(/[:.]/g, "-")}.json`);
   mkdirSync(join(outputPath, ".."), { recursive: true });

@@ -28,7 +28,14 @@ export function bundleIsStale() {
   } catch {
     return true;
   }
-  const inputs = ["main.ts", "src", "package-lock.json", "scripts/build.mjs", "scripts/bundle-loader.cjs", "scripts/config-check.ts"].map((path) => join(root, path));
+  const inputs = [
+    "main.ts",
+    "src",
+    "package-lock.json",
+    "scripts/build.mjs",
+    "scripts/bundle-loader.cjs",
+    "scripts/config-check.ts",
+  ].map((path) => join(root, path));
   return Math.max(...inputs.map(newestSourceTime)) > bundleTime;
 }
 

@@ -18,7 +18,8 @@ if (!cachedData || script.cachedDataRejected) {
   // Written at exit, so the cache also holds the functions compiled while synthesizing.
   process.once("exit", () => {
     try {
-      for (const stale of readdirSync(__dirname).filter((name) => name.endsWith(".v8cache"))) rmSync(join(__dirname, stale));
+      for (const stale of readdirSync(__dirname).filter((name) => name.endsWith(".v8cache")))
+        rmSync(join(__dirname, stale));
       writeFileSync(cachePath, script.createCachedData());
     } catch {
       // A read-only checkout only loses the speed-up.
@@ -29,11 +30,13 @@ if (!cachedData || script.cachedDataRejected) {
 const bundleModule = new Module(bundlePath, module);
 bundleModule.filename = bundlePath;
 bundleModule.paths = Module._nodeModulePaths(dirname(bundlePath));
-script.runInThisContext().call(
-  bundleModule.exports,
-  bundleModule.exports,
-  (id) => bundleModule.require(id),
-  bundleModule,
-  bundlePath,
-  dirname(bundlePath),
-);
+script
+  .runInThisContext()
+  .call(
+    bundleModule.exports,
+    bundleModule.exports,
+    (id) => bundleModule.require(id),
+    bundleModule,
+    bundlePath,
+    dirname(bundlePath),
+  );

@@ -30,7 +30,14 @@ export function cdktfEnvironment(base = process.env) {
   const env = { ...base, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1" };
   // cdktf only leaves NODE_OPTIONS alone, silently, when it already sets the heap size.
   const codeCache = `--require=${join(root, "scripts", "cli-code-cache.cjs")}`;
-  env.NODE_OPTIONS = [base.NODE_OPTIONS, codeCache, "--max-old-space-size=4096", "--disable-warning=ExperimentalWarning"].filter(Boolean).join(" ");
+  env.NODE_OPTIONS = [
+    base.NODE_OPTIONS,
+    codeCache,
+    "--max-old-space-size=4096",
+    "--disable-warning=ExperimentalWarning",
+  ]
+    .filter(Boolean)
+    .join(" ");
   // Terraform warns on every call (and cdktf repeats it as an error) when this names a missing file.
   if (env.TF_CLI_CONFIG_FILE && !existsSync(env.TF_CLI_CONFIG_FILE)) delete env.TF_CLI_CONFIG_FILE;
   return env;
@@ -49,17 +56,27 @@ export function parseArguments(argv, env = process.env) {
       environment = rest[index].slice("--env=".length);
     } else passThrough.push(rest[index]);
   }
-  if (!COMMANDS.includes(command)) throw new Error(`unknown command "${command ?? ""}" (one of ${COMMANDS.join(", ")})`);
+  if (!COMMANDS.includes(command))
+    throw new Error(`unknown command "${command ?? ""}" (one of ${COMMANDS.join(", ")})`);
   const stacks = passThrough.filter((argument) => !argument.startsWith("-"));
   if (command === "destroy" && (stacks.length === 0 || !stacks.every((stack) => DESTROYABLE.test(stack)))) {
-    throw new Error("destroy only takes the DR restore stacks by name (auth-ENV-dr-app auth-ENV-dr-data): use npm run dr:teardown (a drill) or dr:decommission (a real restore, after fail back)");
+    throw new Error(
+      "destroy only takes the DR restore stacks by name (auth-ENV-dr-app auth-ENV-dr-data): use npm run dr:teardown (a drill) or dr:decommission (a real restore, after fail back)",
+    );
   }
   if (env.AUTH_DR_CUTOVER === "1" && (command !== "deploy" || stacks.length !== 1 || !CUTOVER_STACK.test(stacks[0]))) {
-    throw new Error("a cutover (AUTH_DR_CUTOVER=1) deploys exactly one stack, auth-ENV-dr-app: npm run dr:cutover -- --env ENV auth-ENV-dr-app");
+    throw new Error(
+      "a cutover (AUTH_DR_CUTOVER=1) deploys exactly one stack, auth-ENV-dr-app: npm run dr:cutover -- --env ENV auth-ENV-dr-app",
+    );
   }
   // The stacks read each other through remote state, so cdktf's dependency check only restates the
   // deploy order: naming stacks (after the ones they read from are applied) is the operator's order.
-  if (command === "deploy" && stacks.length > 0 && !stacks.some((stack) => stack.includes("*")) && !passThrough.includes(IGNORE_DEPENDENCIES)) {
+  if (
+    command === "deploy" &&
+    stacks.length > 0 &&
+    !stacks.some((stack) => stack.includes("*")) &&
+    !passThrough.includes(IGNORE_DEPENDENCIES)
+  ) {
     passThrough.push(IGNORE_DEPENDENCIES);
   }
   return { command, environment, passThrough };
@@ -81,13 +98,18 @@ async function main(argv) {
   if (parsed.environment) env.AUTH_ENV = parsed.environment;
   // synth runs the app in this process, as `cdktf synth` would run it, without the CLI's start-up;
   // options only the CLI knows (and CDKTF_SYNTH_VIA_CLI=1) go to the CLI.
-  const direct = parsed.command === "synth" && env.CDKTF_SYNTH_VIA_CLI !== "1" && directSynthArguments(parsed.passThrough);
+  const direct =
+    parsed.command === "synth" && env.CDKTF_SYNTH_VIA_CLI !== "1" && directSynthArguments(parsed.passThrough);
   if (direct) return synthDirect({ root, outdir: resolve(root, direct.output), hcl: direct.hcl, env });
   if (bundleIsStale()) await bundle();
   const check = spawnSync(process.execPath, [configCheckPath], { cwd: root, env, stdio: "inherit" });
   if (check.status !== 0) return 2;
 
-  const cli = spawn(join(root, "node_modules", ".bin", "cdktf"), [parsed.command, ...parsed.passThrough], { cwd: root, env, stdio: "inherit" });
+  const cli = spawn(join(root, "node_modules", ".bin", "cdktf"), [parsed.command, ...parsed.passThrough], {
+    cwd: root,
+    env,
+    stdio: "inherit",
+  });
   // CI cancels by signalling this process: pass it on so cdktf and Terraform can release locks.
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cli.kill(signal));
   return new Promise((resolve) => cli.on("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 143))));

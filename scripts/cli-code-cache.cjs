@@ -14,7 +14,11 @@ const compile = Module.prototype._compile;
 const pending = [];
 
 Module.prototype._compile = function compileWithCache(content, filename) {
-  if (!filename.endsWith(".js") || !filename.includes(`${sep}node_modules${sep}`) || /^\s*(import|export)\s/m.test(content.slice(0, 2000))) {
+  if (
+    !filename.endsWith(".js") ||
+    !filename.includes(`${sep}node_modules${sep}`) ||
+    /^\s*(import|export)\s/m.test(content.slice(0, 2000))
+  ) {
     return compile.call(this, content, filename);
   }
   const key = createHash("sha1").update(filename).update(content).digest("hex");

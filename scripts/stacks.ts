@@ -23,7 +23,9 @@ function printStacks(argv: string[]): number {
   }
   deployOrder(app).forEach((stack, index) => {
     const reads = (stack.dependencies as TerraformStack[]).map((dependency) => dependency.node.id);
-    console.log(`${String(index + 1).padStart(2)}. ${stack.node.id.padEnd(32)}${reads.length > 0 ? `after ${reads.join(", ")}` : ""}`);
+    console.log(
+      `${String(index + 1).padStart(2)}. ${stack.node.id.padEnd(32)}${reads.length > 0 ? `after ${reads.join(", ")}` : ""}`,
+    );
   });
   return EXIT.ok;
 }

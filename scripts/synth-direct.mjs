@@ -17,7 +17,8 @@ export function directSynthArguments(passThrough) {
   for (let index = 0; index < passThrough.length; index++) {
     const argument = passThrough[index];
     if (argument === "--hcl") options.hcl = true;
-    else if ((argument === "--output" || argument === "-o") && passThrough[index + 1]) options.output = passThrough[++index];
+    else if ((argument === "--output" || argument === "-o") && passThrough[index + 1])
+      options.output = passThrough[++index];
     else if (argument.startsWith("--output=")) options.output = argument.slice("--output=".length);
     else return undefined;
   }
@@ -51,7 +52,11 @@ export async function synthDirect({ root, outdir, hcl, env }) {
   if (process.exitCode === 2) return 2;
 
   const stacksFolder = join(outdir, "stacks");
-  const existing = existsSync(stacksFolder) ? readdirSync(stacksFolder).map((name) => join(stacksFolder, name)).filter((path) => statSync(path).isDirectory()) : [];
+  const existing = existsSync(stacksFolder)
+    ? readdirSync(stacksFolder)
+        .map((name) => join(stacksFolder, name))
+        .filter((path) => statSync(path).isDirectory())
+    : [];
   const appEnv = appEnvironment(process.env, { outdir, hcl, root });
   for (const key of Object.keys(process.env)) if (!(key in appEnv)) delete process.env[key];
   Object.assign(process.env, appEnv);

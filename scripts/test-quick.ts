@@ -18,12 +18,19 @@ const USAGE = `usage: npm run test:quick [-- --since REV]
 const ROOT = resolve(__dirname, "..");
 /** Files changed since `since` (HEAD: uncommitted work), untracked ones included. */
 export function changedFiles(since = "HEAD"): string[] {
-  const git = (...args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-  return [...new Set([...git("diff", "--name-only", since), ...git("ls-files", "--others", "--exclude-standard")])].filter((path) => existsSync(join(ROOT, path)));
+  const git = (...args: string[]) =>
+    spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  return [
+    ...new Set([...git("diff", "--name-only", since), ...git("ls-files", "--others", "--exclude-standard")]),
+  ].filter((path) => existsSync(join(ROOT, path)));
 }
 
 function exitOf(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  return new Promise((done) => spawn(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } }).on("close", (code) => done(code ?? 1)));
+  return new Promise((done) =>
+    spawn(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } }).on("close", (code) =>
+      done(code ?? 1),
+    ),
+  );
 }
 
 async function quick(argv: string[]): Promise<number> {
@@ -34,10 +41,15 @@ async function quick(argv: string[]): Promise<number> {
   console.log(`test:quick: ${changed.length} changed files; type check and related unit tests at once`);
   // tsconfig.json makes it incremental (dist/.tsbuildinfo), shared with npm run lint's type check.
   const typeCheck = exitOf(bin("tsc"), ["--noEmit"]);
-  const unit = inputs.length === 0 ? Promise.resolve(0) : exitOf(bin("jest"), ["--findRelatedTests", ...inputs, "--passWithNoTests"], { JEST_REUSE_SYNTH: "1" });
+  const unit =
+    inputs.length === 0
+      ? Promise.resolve(0)
+      : exitOf(bin("jest"), ["--findRelatedTests", ...inputs, "--passWithNoTests"], { JEST_REUSE_SYNTH: "1" });
   const [types, tests] = await Promise.all([typeCheck, unit]);
   if (inputs.length === 0) console.log("test:quick: no changed source: no unit test to run");
-  console.log(`test:quick: type check ${types === 0 ? "passed" : "FAILED"}, related unit tests ${tests === 0 ? "passed" : "FAILED"}`);
+  console.log(
+    `test:quick: type check ${types === 0 ? "passed" : "FAILED"}, related unit tests ${tests === 0 ? "passed" : "FAILED"}`,
+  );
   return types === 0 && tests === 0 ? EXIT.ok : EXIT.refused;
 }
 

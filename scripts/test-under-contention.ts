@@ -17,7 +17,9 @@ async function underContention(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, { workers: { type: "string" }, seconds: { type: "string" } });
   const workers = integerOption("--workers", values.workers, cpus().length, { min: 1, max: 64 });
   const seconds = integerOption("--seconds", values.seconds, 300, { min: 1, max: 3600 });
-  const busy: ChildProcess[] = Array.from({ length: workers }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  const busy: ChildProcess[] = Array.from({ length: workers }, () =>
+    spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }),
+  );
   const stopWorkers = () => busy.forEach((worker) => worker.kill("SIGKILL"));
   const deadline = setTimeout(stopWorkers, seconds * 1000);
   console.log(`test:contention: unit tests with ${workers} busy-loop processes on ${cpus().length} cores`);
@@ -25,7 +27,9 @@ async function underContention(argv: string[]): Promise<number> {
   try {
     const jest = spawn(process.execPath, ["node_modules/jest/bin/jest.js", "--silent"], { stdio: "inherit" });
     const code: number = await new Promise((resolve) => jest.on("exit", (status) => resolve(status ?? 1)));
-    console.log(`test:contention: jest exited ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s under contention`);
+    console.log(
+      `test:contention: jest exited ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s under contention`,
+    );
     return code === 0 ? EXIT.ok : EXIT.refused;
   } finally {
     clearTimeout(deadline);

@@ -34,10 +34,16 @@ export interface AppOptions {
 }
 
 /** Adds the stacks of one environment in deploy order: bootstrap -> security -> [dr-network] -> registry -> network -> data -> app. */
-export function addEnvironment(app: App, config: EnvironmentConfig, options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder" | "restore"> = {}) {
+export function addEnvironment(
+  app: App,
+  config: EnvironmentConfig,
+  options: Pick<AppOptions, "bootstrapLocalState" | "localStateFolder" | "restore"> = {},
+) {
   const folder = () => resolve(options.localStateFolder ?? join(projectRoot(), LOCAL_STATE_FOLDER));
   const bootstrap = new BootstrapStack(app, config, {
-    localStateFile: options.bootstrapLocalState ? localStateFile(folder(), stackName(config.environment, "bootstrap")) : undefined,
+    localStateFile: options.bootstrapLocalState
+      ? localStateFile(folder(), stackName(config.environment, "bootstrap"))
+      : undefined,
   });
   // The trail and threat detection watch the account before anything else is created in it.
   const security = new SecurityStack(app, config);

@@ -14,7 +14,11 @@ export function terraformBlockRendersAttributes(): boolean {
 }
 
 const SKIPPED_WARNING = "# Warning: The following attribute is of an unexpected type";
-const probeResource = () => ({ probe: { probe: { statement: { value: { byte_match: {} }, isBlock: false, type: "simple", storageClassType: "Probe" } } } });
+const probeResource = () => ({
+  probe: {
+    probe: { statement: { value: { byte_match: {} }, isBlock: false, type: "simple", storageClassType: "Probe" } },
+  },
+});
 
 /** True while cdktf renders attributes the provider bindings left untyped as nested blocks. */
 export function skippedAttributesRenderAsBlocks(): boolean {
@@ -35,12 +39,17 @@ function asBlocks(value: unknown): unknown {
     }
     return { value: value.map(blockBody), isBlock: true, type: "list" };
   }
-  if (typeof value === "object" && value !== null) return { value: blockBody(value as Fragment), isBlock: true, type: "simple" };
+  if (typeof value === "object" && value !== null)
+    return { value: blockBody(value as Fragment), isBlock: true, type: "simple" };
   return { value, type: "simple", storageClassType: typeof value };
 }
 
 function blockBody(body: Fragment): Fragment {
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined && value !== null).map(([key, value]) => [key, asBlocks(value)]));
+  return Object.fromEntries(
+    Object.entries(body)
+      .filter(([, value]) => value !== undefined && value !== null)
+      .map(([key, value]) => [key, asBlocks(value)]),
+  );
 }
 
 function isSkippedAttribute(node: Fragment): boolean {
@@ -55,7 +64,9 @@ function isSkippedAttribute(node: Fragment): boolean {
 
 /** True while cdktf escapes backslashes in quoted HCL strings (it writes `"a\$b"` for a\$b, which HCL rejects). */
 export function backslashesAreEscaped(): boolean {
-  return render.renderResource({ probe: { probe: { x: { value: "a\\b", type: "simple", storageClassType: "string" } } } }).hcl.includes('"a\\\\b"');
+  return render
+    .renderResource({ probe: { probe: { x: { value: "a\\b", type: "simple", storageClassType: "string" } } } })
+    .hcl.includes('"a\\\\b"');
 }
 
 /**
@@ -72,8 +83,14 @@ function prepared(node: unknown, fixBlocks: boolean, fixBackslashes: boolean): u
   if (typeof node === "string") return fixBackslashes ? escapedLiteral(node) : node;
   if (Array.isArray(node)) return node.map((item) => prepared(item, fixBlocks, fixBackslashes));
   if (typeof node !== "object" || node === null) return node;
-  if (fixBlocks && isSkippedAttribute(node as Fragment)) return prepared(asBlocks((node as Fragment).value), false, fixBackslashes);
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === "//" ? value : prepared(value, fixBlocks, fixBackslashes)]));
+  if (fixBlocks && isSkippedAttribute(node as Fragment))
+    return prepared(asBlocks((node as Fragment).value), false, fixBackslashes);
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "//" ? value : prepared(value, fixBlocks, fixBackslashes),
+    ]),
+  );
 }
 
 /**
@@ -92,7 +109,11 @@ const ATTRIBUTES_AS_BLOCKS: Readonly<Record<string, readonly string[]>> = {
 
 /** True while cdktf keeps an empty attribute-as-blocks list (`egress = []`); it writes no blocks, which means "leave them alone". */
 export function emptyAttributeBlocksKept(): boolean {
-  const probe = { aws_default_security_group: { probe: { egress: { value: [], isBlock: true, type: "set", storageClassType: "DefaultSecurityGroupEgressList" } } } };
+  const probe = {
+    aws_default_security_group: {
+      probe: { egress: { value: [], isBlock: true, type: "set", storageClassType: "DefaultSecurityGroupEgressList" } },
+    },
+  };
   return /egress\s*=\s*\[/.test(render.renderResource(probe).hcl);
 }
 
@@ -106,7 +127,9 @@ function withEmptyAttributeBlocks(resource: Fragment): Fragment {
           name,
           Object.fromEntries(
             Object.entries(attributes as Fragment).map(([key, value]) =>
-              (ATTRIBUTES_AS_BLOCKS[type] ?? []).includes(key) && Array.isArray(value?.value) && value.value.length === 0
+              (ATTRIBUTES_AS_BLOCKS[type] ?? []).includes(key) &&
+              Array.isArray(value?.value) &&
+              value.value.length === 0
                 ? [key, { value: [], type: "list", storageClassType: "stringList" }]
                 : [key, value],
             ),
@@ -126,7 +149,9 @@ export function falsyDefaultsKept(): boolean {
 
 /** True while cdktf writes a lifecycle's precondition and postcondition as blocks; it writes `postcondition = [{...}]`, which Terraform rejects. */
 export function lifecycleConditionsRenderAsBlocks(): boolean {
-  const probe = { probe: { probe: { lifecycle: { postcondition: [{ condition: "${true}", error_message: "probe" }] } } } };
+  const probe = {
+    probe: { probe: { lifecycle: { postcondition: [{ condition: "${true}", error_message: "probe" }] } } },
+  };
   return /^\s*postcondition\s*\{/m.test(render.renderDatasource(probe).hcl);
 }
 
@@ -139,9 +164,18 @@ const CONDITION_BLOCKS = ["precondition", "postcondition"];
  */
 function withConditionBlocks(attributes: Fragment): Fragment {
   const lifecycle = attributes.lifecycle;
-  if (!lifecycle || typeof lifecycle !== "object" || "value" in lifecycle || !CONDITION_BLOCKS.some((name) => name in lifecycle)) return attributes;
+  if (
+    !lifecycle ||
+    typeof lifecycle !== "object" ||
+    "value" in lifecycle ||
+    !CONDITION_BLOCKS.some((name) => name in lifecycle)
+  )
+    return attributes;
   const typed = Object.fromEntries(
-    Object.entries(lifecycle as Fragment).map(([name, value]) => [name, CONDITION_BLOCKS.includes(name) ? { value, isBlock: true, type: "list" } : { value, type: "any" }]),
+    Object.entries(lifecycle as Fragment).map(([name, value]) => [
+      name,
+      CONDITION_BLOCKS.includes(name) ? { value, isBlock: true, type: "list" } : { value, type: "any" },
+    ]),
   );
   return { ...attributes, lifecycle: { value: typed, isBlock: true, type: "simple" } };
 }
@@ -149,7 +183,12 @@ function withConditionBlocks(attributes: Fragment): Fragment {
 /** Each block of a `{ type: { name: attributes } }` fragment passed through `change`. */
 function eachBlock(fragment: Fragment, change: (attributes: Fragment) => Fragment): Fragment {
   return Object.fromEntries(
-    Object.entries(fragment).map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName as Fragment).map(([name, attributes]) => [name, change(attributes as Fragment)]))]),
+    Object.entries(fragment).map(([type, byName]) => [
+      type,
+      Object.fromEntries(
+        Object.entries(byName as Fragment).map(([name, attributes]) => [name, change(attributes as Fragment)]),
+      ),
+    ]),
   );
 }
 
@@ -163,8 +202,12 @@ const OVERRIDE_BLOCKS = ["ephemeral", "removed"];
 function renderRemovedBlocks(blocks: readonly Fragment[], stackName: string): string[] {
   return blocks.map((block) => {
     const from = String(block.from);
-    if (!/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(from)) throw new Error(`${stackName}: a removed block's from is not a resource address: ${from}`);
-    const lifecycle = block.lifecycle === undefined ? "" : `\n  lifecycle {\n    destroy = ${block.lifecycle.destroy === false ? "false" : "true"}\n  }`;
+    if (!/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(from))
+      throw new Error(`${stackName}: a removed block's from is not a resource address: ${from}`);
+    const lifecycle =
+      block.lifecycle === undefined
+        ? ""
+        : `\n  lifecycle {\n    destroy = ${block.lifecycle.destroy === false ? "false" : "true"}\n  }`;
     return `removed {\n  from = ${from}${lifecycle}\n}`;
   });
 }
@@ -183,13 +226,19 @@ export function stackOverrideBlocksRendered(): boolean {
  */
 function renderOverrideBlocks(overrides: Fragment, stackName: string): string {
   const unknown = Object.keys(overrides).filter((key) => !["terraform", "//", ...OVERRIDE_BLOCKS].includes(key));
-  if (unknown.length > 0) throw new Error(`${stackName}: HCL output cannot render the stack override(s) ${unknown.join(", ")}; use JSON synthesis or extend src/hcl-output.ts`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${stackName}: HCL output cannot render the stack override(s) ${unknown.join(", ")}; use JSON synthesis or extend src/hcl-output.ts`,
+    );
   const blocks = Object.entries<Fragment>(overrides.ephemeral ?? {}).flatMap(([type, byName]) =>
-    Object.entries<Fragment>(byName).map(([name, attributes]) => render.renderDatasource({ [type]: { [name]: attributes } }).hcl.replace(/^data "/, 'ephemeral "')),
+    Object.entries<Fragment>(byName).map(([name, attributes]) =>
+      render.renderDatasource({ [type]: { [name]: attributes } }).hcl.replace(/^data "/, 'ephemeral "'),
+    ),
   );
   blocks.push(...renderRemovedBlocks(overrides.removed ?? [], stackName));
   const text = blocks.map((block) => `\n${block}`).join("");
-  if (Token.isUnresolved(text)) throw new Error(`${stackName}: an ephemeral block holds a token, which HCL output cannot resolve here`);
+  if (Token.isUnresolved(text))
+    throw new Error(`${stackName}: an ephemeral block holds a token, which HCL output cannot resolve here`);
   return text;
 }
 
@@ -221,7 +270,9 @@ export function repairHclRendering(): void {
     const original = TerraformVariable.prototype.synthesizeHclAttributes as HclAttributes;
     TerraformVariable.prototype.synthesizeHclAttributes = function (this: TerraformVariable) {
       const attributes = original.call(this);
-      return this.default === undefined || "default" in attributes ? attributes : { default: { value: this.default, type: "any" }, ...attributes };
+      return this.default === undefined || "default" in attributes
+        ? attributes
+        : { default: { value: this.default, type: "any" }, ...attributes };
     };
   }
   if (!emptyAttributeBlocksKept()) {
@@ -231,7 +282,8 @@ export function repairHclRendering(): void {
   if (!lifecycleConditionsRenderAsBlocks()) {
     for (const name of ["renderResource", "renderDatasource"] as const) {
       const original = render[name] as (fragment: Fragment) => unknown;
-      (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) => original(eachBlock(fragment, withConditionBlocks));
+      (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) =>
+        original(eachBlock(fragment, withConditionBlocks));
     }
   }
   if (!stackOverrideBlocksRendered()) {
@@ -248,6 +300,7 @@ export function repairHclRendering(): void {
   if (!fixBlocks && !fixBackslashes) return;
   for (const name of ["renderResource", "renderDatasource", "renderProvider", "renderOutput"] as const) {
     const original = render[name] as (fragment: unknown) => unknown;
-    (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) => original(prepared(fragment, fixBlocks, fixBackslashes));
+    (render as Record<typeof name, unknown>)[name] = (fragment: Fragment) =>
+      original(prepared(fragment, fixBlocks, fixBackslashes));
   }
 }

@@ -43,7 +43,12 @@ describe("ColourFleet alone, with only the required props", () => {
   test("launch template: IMDSv2 with hop limit 1 (the container cannot reach metadata), encrypted 30 GiB gp3, no key, no public IP", () => {
     const template = json.resource("aws_launch_template");
     expect(template.metadata_options).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1 });
-    expect(template.block_device_mappings[0].ebs).toEqual({ volume_size: 30, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" });
+    expect(template.block_device_mappings[0].ebs).toEqual({
+      volume_size: 30,
+      volume_type: "gp3",
+      encrypted: "true",
+      delete_on_termination: "true",
+    });
     expect(template.key_name).toBeUndefined();
     expect(template.network_interfaces).toBeUndefined();
   });
@@ -52,20 +57,28 @@ describe("ColourFleet alone, with only the required props", () => {
     expect(json.resource("aws_autoscaling_group")).toMatchObject({
       health_check_grace_period: 300,
       default_instance_warmup: 300,
-      instance_refresh: { preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true } },
+      instance_refresh: {
+        preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200, auto_rollback: true },
+      },
     });
     // Request-count scaling needs the listener: only scaleOnRequestsPerTarget() adds it.
     expect(json.resourceList("aws_autoscaling_policy").map((policy) => policy.name)).toEqual(["svc-blue-cpu"]);
   });
 
   test("the container may reach instance metadata only when asked (hop limit 2)", () => {
-    expect(synthAlone(fleet({ containerNeedsInstanceMetadata: true })).resource("aws_launch_template").metadata_options.http_put_response_hop_limit).toBe(2);
+    expect(
+      synthAlone(fleet({ containerNeedsInstanceMetadata: true })).resource("aws_launch_template").metadata_options
+        .http_put_response_hop_limit,
+    ).toBe(2);
   });
 });
 
 describe("invalid prop combinations fail synth, with the rules the config schema uses", () => {
   test.each([
-    [{ minSize: 3, desiredCapacity: 2 }, "minSize/desiredCapacity/maxSize: must satisfy min <= desired <= max (got min 3, desired 2, max 4)"],
+    [
+      { minSize: 3, desiredCapacity: 2 },
+      "minSize/desiredCapacity/maxSize: must satisfy min <= desired <= max (got min 3, desired 2, max 4)",
+    ],
     [{ slowStartSeconds: 10 }, "slowStartSeconds: must be 0 or between 30 and 900"],
   ] as [Partial<ColourFleetProps>, string][])("%j", (props, message) => {
     expect(validationErrors(fleet(props))).toEqual([message]);

@@ -27,7 +27,11 @@ describe("ServiceTelemetry alone", () => {
 
   test("collects every 60 s by default, from a standard-tier parameter named by the agent's convention", () => {
     expect((telemetry.agentConfig.agent as Record<string, unknown>).metrics_collection_interval).toBe(60);
-    expect(json.resource("aws_ssm_parameter")).toMatchObject({ name: "AmazonCloudWatch-t", type: "String", tier: "Standard" });
+    expect(json.resource("aws_ssm_parameter")).toMatchObject({
+      name: "AmazonCloudWatch-t",
+      type: "String",
+      tier: "Standard",
+    });
     expect(json.resource("aws_ssm_parameter").value).toMatch(/^\$\{file\(/);
   });
 
@@ -42,15 +46,26 @@ describe("ServiceTelemetry alone", () => {
 
   test("the agent reads only its parameter and publishes only into CWAgent", () => {
     const statements = json.policyDocument(json.resource("aws_iam_role_policy").policy).statement;
-    expect(statements.map((statement: { sid: string }) => statement.sid)).toEqual(["ReadAgentConfig", "PublishAgentMetrics", "ReadInstanceTags", "SendTraces"]);
+    expect(statements.map((statement: { sid: string }) => statement.sid)).toEqual([
+      "ReadAgentConfig",
+      "PublishAgentMetrics",
+      "ReadInstanceTags",
+      "SendTraces",
+    ]);
     expect(statements[0].resources).toEqual(["arn:aws:ssm:eu-west-1:111122223333:parameter/AmazonCloudWatch-t"]);
-    expect(statements[1].condition).toEqual([{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["CWAgent"] }]);
+    expect(statements[1].condition).toEqual([
+      { test: "StringEquals", variable: "cloudwatch:namespace", values: ["CWAgent"] },
+    ]);
   });
 
   test("another interval, and the advanced tier once the configuration outgrows 4 KB (branches no shipped config takes)", () => {
     const stack = constructStack();
     const patterns = Array.from({ length: 60 }, (_, index) => `worker-process-number-${index}`);
-    const large = new ServiceTelemetry(stack, "telemetry", { ...MINIMAL, metricsIntervalSeconds: 10, processPatterns: patterns });
+    const large = new ServiceTelemetry(stack, "telemetry", {
+      ...MINIMAL,
+      metricsIntervalSeconds: 10,
+      processPatterns: patterns,
+    });
     expect((large.agentConfig.agent as Record<string, unknown>).metrics_collection_interval).toBe(10);
     expect(synthAlone(stack).resource("aws_ssm_parameter").tier).toBe("Advanced");
   });
@@ -70,7 +85,9 @@ describe("ReleaseStateSeed alone", () => {
     expect(Object.values(json.dataSources("aws_ssm_parameter"))[0].name).toBe(AL2023_AMI_PARAMETER);
     const ami = "data.aws_ssm_parameter.seed_al2023-ami_[0-9A-F]+.insecure_value";
     expect(parameter.insecure_value).toMatch(
-      new RegExp(`^\\$\\{jsonencode\\(\\{"version" = 1, "blue" = \\{"digest" = "", "amiId" = ${ami}\\}, "green" = \\{"digest" = "", "amiId" = ${ami}\\}, "greenTrafficPercent" = 0, "idleCapacity" = 0, "inFlight" = null\\}\\)\\}$`),
+      new RegExp(
+        `^\\$\\{jsonencode\\(\\{"version" = 1, "blue" = \\{"digest" = "", "amiId" = ${ami}\\}, "green" = \\{"digest" = "", "amiId" = ${ami}\\}, "greenTrafficPercent" = 0, "idleCapacity" = 0, "inFlight" = null\\}\\)\\}$`,
+      ),
     );
   });
 

@@ -17,18 +17,32 @@ describe("EncryptedLogGroup alone", () => {
   let json: Synthesized;
   beforeAll(() => {
     const stack = constructStack();
-    new EncryptedLogGroup(stack, "logs", { name: "/test/logs", retentionInDays: 30, kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k" });
+    new EncryptedLogGroup(stack, "logs", {
+      name: "/test/logs",
+      retentionInDays: 30,
+      kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/k",
+    });
     json = synthAlone(stack);
   });
 
   test("always has the given retention and customer-managed key", () => {
-    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({ name: "/test/logs", retention_in_days: 30, kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/k" });
+    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({
+      name: "/test/logs",
+      retention_in_days: 30,
+      kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/k",
+    });
   });
 
   test("the key statement lets CloudWatch Logs of one region use the key for this account's log groups only", () => {
     expect(logsCanUseKey("eu-west-1", ACCOUNT)).toMatchObject({
       principals: [{ type: "Service", identifiers: ["logs.eu-west-1.amazonaws.com"] }],
-      condition: [{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:eu-west-1:111122223333:log-group:*"] }],
+      condition: [
+        {
+          test: "ArnLike",
+          variable: "kms:EncryptionContext:aws:logs:arn",
+          values: ["arn:aws:logs:eu-west-1:111122223333:log-group:*"],
+        },
+      ],
     });
   });
 });
@@ -48,26 +62,50 @@ describe("AlertTopic alone", () => {
     expect(key.enable_key_rotation).toBe(true);
     expect(json.resource("aws_sns_topic").kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
     expect(json.resource("aws_kms_alias").name).toBe("alias/auth-test-alerts-sns");
-    expect(sids(json.policyDocument(key.policy).statement)).toEqual(["AccountAdministersKey", "CloudWatchAlarmsPublish"]);
+    expect(sids(json.policyDocument(key.policy).statement)).toEqual([
+      "AccountAdministersKey",
+      "CloudWatchAlarmsPublish",
+    ]);
   });
 
   test("by default: only CloudWatch alarms of the account publish, over TLS, and nobody is subscribed", () => {
     const statements = json.policyDocument(json.resource("aws_sns_topic_policy").policy).statement;
     expect(sids(statements)).toEqual(["CloudWatchAlarmsPublish", "DenyInsecureTransport"]);
-    expect(statements[0].condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] }]);
-    expect(statements[1]).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+    expect(statements[0].condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] },
+    ]);
+    expect(statements[1]).toMatchObject({
+      effect: "Deny",
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    });
     expect(json.resourceList("aws_sns_topic_subscription")).toEqual([]);
   });
 
   test("EventBridge rules and e-mail recipients when given: each may publish only under the topic and key policies", () => {
     const stack = constructStack();
-    new AlertTopic(stack, "alerts", { name: "t", accountId: ACCOUNT, emails: ["a@example.com", "b@example.com"], eventRuleArns: ["arn:aws:events:eu-west-1:111122223333:rule/findings-*"] });
+    new AlertTopic(stack, "alerts", {
+      name: "t",
+      accountId: ACCOUNT,
+      emails: ["a@example.com", "b@example.com"],
+      eventRuleArns: ["arn:aws:events:eu-west-1:111122223333:rule/findings-*"],
+    });
     const custom = synthAlone(stack);
     const topicPolicy = custom.policyDocument(custom.resource("aws_sns_topic_policy").policy).statement;
     expect(sids(topicPolicy)).toEqual(["CloudWatchAlarmsPublish", "EventBridgeRulesPublish", "DenyInsecureTransport"]);
-    expect(topicPolicy[1].condition).toEqual([{ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:events:eu-west-1:111122223333:rule/findings-*"] }]);
-    expect(sids(custom.policyDocument(custom.resource("aws_kms_key").policy).statement)).toEqual(["AccountAdministersKey", "CloudWatchAlarmsPublish", "EventBridgeRulesPublish"]);
-    expect(custom.resourceList("aws_sns_topic_subscription").map((subscription) => `${subscription.protocol}:${subscription.endpoint}`).sort()).toEqual(["email:a@example.com", "email:b@example.com"]);
+    expect(topicPolicy[1].condition).toEqual([
+      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:events:eu-west-1:111122223333:rule/findings-*"] },
+    ]);
+    expect(sids(custom.policyDocument(custom.resource("aws_kms_key").policy).statement)).toEqual([
+      "AccountAdministersKey",
+      "CloudWatchAlarmsPublish",
+      "EventBridgeRulesPublish",
+    ]);
+    expect(
+      custom
+        .resourceList("aws_sns_topic_subscription")
+        .map((subscription) => `${subscription.protocol}:${subscription.endpoint}`)
+        .sort(),
+    ).toEqual(["email:a@example.com", "email:b@example.com"]);
   });
 });
 
@@ -120,34 +158,67 @@ describe("AlarmFactory alone", () => {
   });
 
   test("every alarm notifies the topic on ALARM and OK and links its runbook section", () => {
-    for (const alarm of [...json.resourceList("aws_cloudwatch_metric_alarm"), ...json.resourceList("aws_cloudwatch_composite_alarm")]) {
+    for (const alarm of [
+      ...json.resourceList("aws_cloudwatch_metric_alarm"),
+      ...json.resourceList("aws_cloudwatch_composite_alarm"),
+    ]) {
       expect(alarm.alarm_actions).toEqual([TOPIC]);
       expect(alarm.ok_actions).toEqual([TOPIC]);
     }
-    expect(json.named("aws_cloudwatch_metric_alarm", "errors").alarm_description).toBe(`Too many errors. Runbook: ${RUNBOOKS}#service-errors`);
+    expect(json.named("aws_cloudwatch_metric_alarm", "errors").alarm_description).toBe(
+      `Too many errors. Runbook: ${RUNBOOKS}#service-errors`,
+    );
   });
 
   test("a below-threshold alarm with its own statistic, period and M of N", () => {
-    expect(json.named("aws_cloudwatch_metric_alarm", "healthy")).toMatchObject({ comparison_operator: "LessThanThreshold", statistic: "Minimum", period: 60, evaluation_periods: 5, datapoints_to_alarm: 2, treat_missing_data: "breaching" });
+    expect(json.named("aws_cloudwatch_metric_alarm", "healthy")).toMatchObject({
+      comparison_operator: "LessThanThreshold",
+      statistic: "Minimum",
+      period: 60,
+      evaluation_periods: 5,
+      datapoints_to_alarm: 2,
+      treat_missing_data: "breaching",
+    });
   });
 
   test("a composite alarm fires on any member, by literal name, after its members exist", () => {
     const composite = json.resource("aws_cloudwatch_composite_alarm");
     expect(composite.alarm_rule).toBe('ALARM("auth-test-errors") OR ALARM("auth-test-healthy")');
     expect(composite.depends_on).toHaveLength(2);
-    expect(factory.created.map((alarm) => alarm.name)).toEqual(["auth-test-errors", "auth-test-healthy", "auth-test-down"]);
+    expect(factory.created.map((alarm) => alarm.name)).toEqual([
+      "auth-test-errors",
+      "auth-test-healthy",
+      "auth-test-down",
+    ]);
   });
 
   test("refuses an empty composite, a foreign member and a runbook anchor that is not a heading anchor", () => {
     const stack = constructStack();
     const own = new AlarmFactory(stack, "a", TOPIC, RUNBOOKS);
-    const foreign = new AlarmFactory(stack, "b", TOPIC, RUNBOOKS).create("x", { description: "x", runbook: "x", treatMissingData: "missing", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1 });
-    expect(() => own.composite("empty", { description: "d", runbook: "r", anyOf: [] })).toThrow("composite alarm empty needs at least one alarm to watch");
-    expect(() => own.composite("foreign", { description: "d", runbook: "r", anyOf: [foreign] })).toThrow("a composite alarm can only watch alarms of its own factory");
-    expect(() => own.create("bad", { description: "d", runbook: "Service Errors", treatMissingData: "missing", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1 })).toThrow(/runbook anchor "Service Errors"/);
+    const foreign = new AlarmFactory(stack, "b", TOPIC, RUNBOOKS).create("x", {
+      description: "x",
+      runbook: "x",
+      treatMissingData: "missing",
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 1,
+    });
+    expect(() => own.composite("empty", { description: "d", runbook: "r", anyOf: [] })).toThrow(
+      "composite alarm empty needs at least one alarm to watch",
+    );
+    expect(() => own.composite("foreign", { description: "d", runbook: "r", anyOf: [foreign] })).toThrow(
+      "a composite alarm can only watch alarms of its own factory",
+    );
+    expect(() =>
+      own.create("bad", {
+        description: "d",
+        runbook: "Service Errors",
+        treatMissingData: "missing",
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+      }),
+    ).toThrow(/runbook anchor "Service Errors"/);
   });
 });
-
 
 describe("LogEventAlarm alone", () => {
   let json: Synthesized;
@@ -191,13 +262,25 @@ describe("LogEventAlarm alone", () => {
 describe("CisTrailAlarms alone", () => {
   test("one filter and one alarm per CIS recommendation on the trail's log group; only unauthorized calls have a threshold", () => {
     const stack = constructStack();
-    new CisTrailAlarms(stack, "cis", { alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS), trailLogGroupName: "/aws/cloudtrail/t", unauthorizedApiCallsThreshold: 5 });
+    new CisTrailAlarms(stack, "cis", {
+      alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS),
+      trailLogGroupName: "/aws/cloudtrail/t",
+      unauthorizedApiCallsThreshold: 5,
+    });
     const json = synthAlone(stack);
     const filters = json.resourceList("aws_cloudwatch_log_metric_filter");
     expect(filters).toHaveLength(CIS_METRIC_FILTERS.length);
-    for (const filter of filters) expect(filter).toMatchObject({ log_group_name: "/aws/cloudtrail/t", metric_transformation: { namespace: CIS_NAMESPACE } });
-    const thresholds = Object.fromEntries(json.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => [alarm.metric_name, alarm.threshold]));
-    expect(Object.entries(thresholds).filter(([, threshold]) => threshold !== 0)).toEqual([["UnauthorizedApiCalls", 5]]);
+    for (const filter of filters)
+      expect(filter).toMatchObject({
+        log_group_name: "/aws/cloudtrail/t",
+        metric_transformation: { namespace: CIS_NAMESPACE },
+      });
+    const thresholds = Object.fromEntries(
+      json.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => [alarm.metric_name, alarm.threshold]),
+    );
+    expect(Object.entries(thresholds).filter(([, threshold]) => threshold !== 0)).toEqual([
+      ["UnauthorizedApiCalls", 5],
+    ]);
   });
 });
 
@@ -205,7 +288,12 @@ describe("SecurityFindingAlerts alone", () => {
   let json: Synthesized;
   beforeAll(() => {
     const stack = constructStack();
-    new SecurityFindingAlerts(stack, "findings", { prefix: "t", topicArn: TOPIC, guardDutyMinimumSeverity: 7, alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS) });
+    new SecurityFindingAlerts(stack, "findings", {
+      prefix: "t",
+      topicArn: TOPIC,
+      guardDutyMinimumSeverity: 7,
+      alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS),
+    });
     json = synthAlone(stack);
   });
 
@@ -215,17 +303,25 @@ describe("SecurityFindingAlerts alone", () => {
       "detail-type": ["GuardDuty Finding"],
       detail: { severity: [{ numeric: [">=", 7] }] },
     });
-    expect(JSON.parse(json.named("aws_cloudwatch_event_rule", "securityhub").event_pattern).detail.findings).toEqual({ Severity: { Label: ["CRITICAL"] }, RecordState: ["ACTIVE"], Workflow: { Status: ["NEW"] } });
+    expect(JSON.parse(json.named("aws_cloudwatch_event_rule", "securityhub").event_pattern).detail.findings).toEqual({
+      Severity: { Label: ["CRITICAL"] },
+      RecordState: ["ACTIVE"],
+      Workflow: { Status: ["NEW"] },
+    });
   });
 
   test("targets retry for a day, then park undelivered findings in one dead-letter queue; a failed delivery and a parked finding each raise an alarm", () => {
     const queue = json.resource("aws_sqs_queue");
     for (const target of json.resourceList("aws_cloudwatch_event_target")) {
-      expect(target).toMatchObject({ arn: TOPIC, retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 } });
+      expect(target).toMatchObject({
+        arn: TOPIC,
+        retry_policy: { maximum_event_age_in_seconds: 86400, maximum_retry_attempts: 185 },
+      });
       expect(target.dead_letter_config.arn).toContain(".arn}");
     }
     expect(queue.sqs_managed_sse_enabled).toBe(true);
-    const watched = (alarm: Record<string, any>) => `${alarm.metric_name} ${alarm.dimensions.RuleName ?? "queue " + alarm.dimensions.QueueName}`;
+    const watched = (alarm: Record<string, any>) =>
+      `${alarm.metric_name} ${alarm.dimensions.RuleName ?? "queue " + alarm.dimensions.QueueName}`;
     expect(json.resourceList("aws_cloudwatch_metric_alarm").map(watched).sort()).toEqual([
       expect.stringMatching(/^ApproximateNumberOfMessagesVisible queue /),
       "FailedInvocations t-guardduty",
@@ -235,20 +331,45 @@ describe("SecurityFindingAlerts alone", () => {
 
   test("GuardDuty only, and one delivery alarm, when Security Hub is off", () => {
     const stack = constructStack();
-    new SecurityFindingAlerts(stack, "findings", { prefix: "t", topicArn: TOPIC, guardDutyMinimumSeverity: 4, securityHub: false, alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS) });
+    new SecurityFindingAlerts(stack, "findings", {
+      prefix: "t",
+      topicArn: TOPIC,
+      guardDutyMinimumSeverity: 4,
+      securityHub: false,
+      alarms: new AlarmFactory(stack, "t", TOPIC, RUNBOOKS),
+    });
     const custom = synthAlone(stack);
     expect(custom.resourceList("aws_cloudwatch_event_rule").map((rule) => rule.name)).toEqual(["t-guardduty"]);
-    expect(custom.resourceList("aws_cloudwatch_metric_alarm").map((alarm) => alarm.metric_name).sort()).toEqual(["ApproximateNumberOfMessagesVisible", "FailedInvocations"]);
+    expect(
+      custom
+        .resourceList("aws_cloudwatch_metric_alarm")
+        .map((alarm) => alarm.metric_name)
+        .sort(),
+    ).toEqual(["ApproximateNumberOfMessagesVisible", "FailedInvocations"]);
   });
 });
 
 describe("natGatewayAlarmDefinitions", () => {
   test("two alarms per gateway, named by its zone, on that gateway's id", () => {
-    const definitions = natGatewayAlarmDefinitions({ gateways: [{ zone: "eu-west-1a", id: "nat-1" }], portAllocationErrors: 0, packetsDropped: 100 });
-    expect(definitions.map((definition) => `${definition.name} ${definition.metricName} > ${definition.threshold} ${definition.statistic}/${definition.period}`)).toEqual([
+    const definitions = natGatewayAlarmDefinitions({
+      gateways: [{ zone: "eu-west-1a", id: "nat-1" }],
+      portAllocationErrors: 0,
+      packetsDropped: 100,
+    });
+    expect(
+      definitions.map(
+        (definition) =>
+          `${definition.name} ${definition.metricName} > ${definition.threshold} ${definition.statistic}/${definition.period}`,
+      ),
+    ).toEqual([
       "nat-eu-west-1a-port-allocation-errors ErrorPortAllocation > 0 Sum/300",
       "nat-eu-west-1a-packets-dropped PacketsDropCount > 100 Sum/300",
     ]);
-    for (const definition of definitions) expect(definition).toMatchObject({ namespace: "AWS/NATGateway", dimensions: { NatGatewayId: "nat-1" }, treatMissingData: "notBreaching" });
+    for (const definition of definitions)
+      expect(definition).toMatchObject({
+        namespace: "AWS/NATGateway",
+        dimensions: { NatGatewayId: "nat-1" },
+        treatMissingData: "notBreaching",
+      });
   });
 });

@@ -22,9 +22,19 @@ describe("NodeFunction alone, with only the required props", () => {
   const lambda = json.resource("aws_lambda_function");
 
   test(`${LAMBDA_NODE_RUNTIME} on arm64, index.handler, 30 s, environment encrypted with the key, JSON logs into its own encrypted group`, () => {
-    expect(lambda).toMatchObject({ runtime: LAMBDA_NODE_RUNTIME, architectures: ["arm64"], handler: "index.handler", timeout: 30, kms_key_arn: MINIMAL.kmsKeyArn });
+    expect(lambda).toMatchObject({
+      runtime: LAMBDA_NODE_RUNTIME,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      timeout: 30,
+      kms_key_arn: MINIMAL.kmsKeyArn,
+    });
     expect(lambda.logging_config.log_format).toBe("JSON");
-    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/lambda/svc-fn", retention_in_days: 30, kms_key_id: MINIMAL.kmsKeyArn });
+    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/lambda/svc-fn",
+      retention_in_days: 30,
+      kms_key_id: MINIMAL.kmsKeyArn,
+    });
     expect(lambda.vpc_config).toBeUndefined();
     expect(lambda.environment).toBeUndefined();
   });
@@ -35,6 +45,8 @@ describe("NodeFunction alone, with only the required props", () => {
   });
 
   test("exactly one source: a directory or a bundle entry point", () => {
-    expect(() => fn({ bundleEntryPoint: "lambda/postgres-rotation/index.ts" })).toThrow("svc-fn: set exactly one of sourceDirectory or bundleEntryPoint");
+    expect(() => fn({ bundleEntryPoint: "lambda/postgres-rotation/index.ts" })).toThrow(
+      "svc-fn: set exactly one of sourceDirectory or bundleEntryPoint",
+    );
   });
 });

@@ -49,9 +49,16 @@ describe("PostgresDatabase alone, with only the required props", () => {
     expect(instance.monitoring_role_arn).toMatch(/aws_iam_role\.db_monitoring-role.*\.arn/);
     expect(instance.performance_insights_enabled).toBe(false);
     expect(instance.performance_insights_kms_key_id).toBeUndefined();
-    expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({ name: "log_min_duration_statement", value: "500" });
+    expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({
+      name: "log_min_duration_statement",
+      value: "500",
+    });
     // Static in RDS for PostgreSQL: a changed value waits for the next reboot.
-    expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({ name: "max_connections", value: "112", apply_method: "pending-reboot" });
+    expect(json.resource("aws_db_parameter_group").parameter).toContainEqual({
+      name: "max_connections",
+      value: "112",
+      apply_method: "pending-reboot",
+    });
   });
 
   test("no master password rotation schedule and no cross-region replication unless asked", () => {
@@ -62,8 +69,14 @@ describe("PostgresDatabase alone, with only the required props", () => {
 
 describe("branches no shipped config takes", () => {
   test("Performance Insights on (a class that has it): encrypted with the database key, kept 7 days", () => {
-    const instance = synthAlone(database({ instanceClass: "db.m7g.large", performanceInsights: true })).resource("aws_db_instance");
-    expect(instance).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: MINIMAL.kmsKeyArn, performance_insights_retention_period: 7 });
+    const instance = synthAlone(database({ instanceClass: "db.m7g.large", performanceInsights: true })).resource(
+      "aws_db_instance",
+    );
+    expect(instance).toMatchObject({
+      performance_insights_enabled: true,
+      performance_insights_kms_key_id: MINIMAL.kmsKeyArn,
+      performance_insights_retention_period: 7,
+    });
   });
 
   test("enhanced monitoring at 0: no monitoring role, no role ARN", () => {
@@ -76,9 +89,15 @@ describe("branches no shipped config takes", () => {
 
 describe("invalid prop combinations fail synth, with the rules the config schema uses", () => {
   test.each([
-    [{ maxAllocatedStorageGb: 20 }, "maxAllocatedStorageGb: must exceed allocatedStorageGb (20) for storage autoscaling"],
+    [
+      { maxAllocatedStorageGb: 20 },
+      "maxAllocatedStorageGb: must exceed allocatedStorageGb (20) for storage autoscaling",
+    ],
     [{ backupWindow: "03:00-04:00" }, "backupWindow: 03:00-04:00 overlaps the maintenance window sun:03:00-sun:03:30"],
-    [{ enhancedMonitoringIntervalSeconds: 2 }, "enhancedMonitoringIntervalSeconds: must be one of 0, 1, 5, 10, 15, 30, 60"],
+    [
+      { enhancedMonitoringIntervalSeconds: 2 },
+      "enhancedMonitoringIntervalSeconds: must be one of 0, 1, 5, 10, 15, 30, 60",
+    ],
     [{ performanceInsights: true }, "performanceInsights: db.t3.micro does not support Performance Insights"],
   ] as [Partial<PostgresDatabaseProps>, string][])("%j", (props, message) => {
     expect(validationErrors(database(props))).toEqual([message]);

@@ -34,11 +34,21 @@ describe("construct props say what they are (one line each) and what an unset op
   });
 
   test("every prop has a description", () => {
-    const undocumented = members.filter(({ doc }) => doc.replace(/\/\*\*|\*\/|\*/g, "").replace(/@default[\s\S]*/, "").trim() === "").map(({ name }) => name);
+    const undocumented = members
+      .filter(
+        ({ doc }) =>
+          doc
+            .replace(/\/\*\*|\*\/|\*/g, "")
+            .replace(/@default[\s\S]*/, "")
+            .trim() === "",
+      )
+      .map(({ name }) => name);
     expect(undocumented).toEqual([]);
   });
 
   test("every optional prop names its @default", () => {
-    expect(members.filter(({ optional, doc }) => optional && !/@default/.test(doc)).map(({ name }) => name)).toEqual([]);
+    expect(members.filter(({ optional, doc }) => optional && !/@default/.test(doc)).map(({ name }) => name)).toEqual(
+      [],
+    );
   });
 });

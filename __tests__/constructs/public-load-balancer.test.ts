@@ -1,10 +1,15 @@
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { PublicLoadBalancer, PublicLoadBalancerProps, TLS_POLICY } from "../../src/constructs/edge/public-load-balancer";
+import {
+  PublicLoadBalancer,
+  PublicLoadBalancerProps,
+  TLS_POLICY,
+} from "../../src/constructs/edge/public-load-balancer";
 import { constructStack, synthAlone } from "../support/construct-stack";
 
 function loadBalancer(props: Partial<PublicLoadBalancerProps> = {}) {
   const stack = constructStack();
-  const group = (name: string) => new LbTargetGroup(stack, name, { name, port: 8080, protocol: "HTTP", vpcId: "vpc-1" });
+  const group = (name: string) =>
+    new LbTargetGroup(stack, name, { name, port: 8080, protocol: "HTTP", vpcId: "vpc-1" });
   new PublicLoadBalancer(stack, "edge", {
     name: "svc",
     subnetIds: ["subnet-1", "subnet-2"],
@@ -38,10 +43,14 @@ describe("PublicLoadBalancer alone, with only the required props", () => {
   });
 
   test("HTTP only redirects (301 to HTTPS); HTTPS and the test listener use the TLS 1.3 policy", () => {
-    expect(listener(80).default_action).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }]);
+    expect(listener(80).default_action).toEqual([
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } },
+    ]);
     expect(listener(443).ssl_policy).toBe(TLS_POLICY);
     expect(listener(8443).ssl_policy).toBe(TLS_POLICY);
-    expect(listener(443).default_action[0].forward.target_group.map((target: { weight: number }) => target.weight)).toEqual([100, 0]);
+    expect(
+      listener(443).default_action[0].forward.target_group.map((target: { weight: number }) => target.weight),
+    ).toEqual([100, 0]);
   });
 
   test("dual-stack when asked", () => {

@@ -51,18 +51,35 @@ describe("branches no shipped config takes", () => {
     const { stack, construct } = cache({ clusterMode: true, shards: 2, replicasPerShard: 1 });
     new TerraformOutput(stack, "endpoint", { value: construct.endpoint });
     const json = synthAlone(stack);
-    expect(json.resource("aws_elasticache_replication_group")).toMatchObject({ cluster_mode: "enabled", num_node_groups: 2, replicas_per_node_group: 1 });
-    expect(json.resource("aws_elasticache_parameter_group").parameter).toEqual([{ name: "cluster-enabled", value: "yes" }]);
+    expect(json.resource("aws_elasticache_replication_group")).toMatchObject({
+      cluster_mode: "enabled",
+      num_node_groups: 2,
+      replicas_per_node_group: 1,
+    });
+    expect(json.resource("aws_elasticache_parameter_group").parameter).toEqual([
+      { name: "cluster-enabled", value: "yes" },
+    ]);
     expect(json.outputs().endpoint.value).toMatch(/configuration_endpoint_address/);
-    expect(construct.memberClusterIds).toEqual(["cache-0001-001", "cache-0001-002", "cache-0002-001", "cache-0002-002"]);
+    expect(construct.memberClusterIds).toEqual([
+      "cache-0001-001",
+      "cache-0001-002",
+      "cache-0002-001",
+      "cache-0002-002",
+    ]);
   });
 });
 
 describe("invalid prop combinations fail synth, with the rules the config schema uses", () => {
   test.each([
     [{ shards: 2 }, "shards: must be 1 unless clusterMode is true"],
-    [{ clusterMode: true, shards: 2, replicasPerShard: 0 }, "shards: cluster mode needs at least 2 shards with at least 1 replica each"],
-    [{ snapshotWindow: "04:30-05:30" }, "snapshotWindow: 04:30-05:30 overlaps the maintenance window sun:04:00-sun:05:00"],
+    [
+      { clusterMode: true, shards: 2, replicasPerShard: 0 },
+      "shards: cluster mode needs at least 2 shards with at least 1 replica each",
+    ],
+    [
+      { snapshotWindow: "04:30-05:30" },
+      "snapshotWindow: 04:30-05:30 overlaps the maintenance window sun:04:00-sun:05:00",
+    ],
   ] as [Partial<RedisCacheProps>, string][])("%j", (props, message) => {
     expect(validationErrors(cache(props).stack)).toEqual([message]);
   });

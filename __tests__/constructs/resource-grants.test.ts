@@ -10,18 +10,35 @@ const KEY = "arn:aws:kms:eu-west-1:111111111111:key/1";
 const stack = constructStack();
 const logs = new EncryptedLogGroup(stack, "logs", { name: "/svc/logs", retentionInDays: 30, kmsKeyArn: KEY });
 const registry = new ContainerRegistry(stack, "registry", { name: "svc", kmsKeyArn: KEY });
-const secret = new GeneratedSecret(stack, "secret", { name: "svc/app", description: "App secret", kmsKeyArn: KEY, fields: ["key"] });
+const secret = new GeneratedSecret(stack, "secret", {
+  name: "svc/app",
+  description: "App secret",
+  kmsKeyArn: KEY,
+  fields: ["key"],
+});
 new DataAwsIamPolicyDocument(stack, "reader", {
-  statement: [logs.writeStatement("Write"), registry.pullStatement("Pull"), secret.readStatement("Read"), secretRotationStatement([secret.arn], "Rotate")],
+  statement: [
+    logs.writeStatement("Write"),
+    registry.pullStatement("Pull"),
+    secret.readStatement("Read"),
+    secretRotationStatement([secret.arn], "Rotate"),
+  ],
 });
 const json = synthAlone(stack);
 const arnOf = (type: string) => `\${${type}.${Object.keys(json.resources(type))[0]}.arn}`;
-const statement = (sid: string) => json.dataSources("aws_iam_policy_document").reader.statement.find((candidate: { sid: string }) => candidate.sid === sid);
+const statement = (sid: string) =>
+  json
+    .dataSources("aws_iam_policy_document")
+    .reader.statement.find((candidate: { sid: string }) => candidate.sid === sid);
 
 describe("resources offer the statements others need, scoped to themselves", () => {
   test("log group: create streams in it and put events into them, nothing else", () => {
     const arn = arnOf("aws_cloudwatch_log_group");
-    expect(statement("Write")).toEqual({ sid: "Write", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [arn, `${arn}:log-stream:*`] });
+    expect(statement("Write")).toEqual({
+      sid: "Write",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [arn, `${arn}:log-stream:*`],
+    });
   });
 
   test("registry: pull this repository's images (the account-wide login token is granted apart)", () => {
@@ -60,11 +77,18 @@ describe("their literal defaults", () => {
 
   test("secret: a 30-day recovery window, its first value written once through the write-only attribute", () => {
     expect(json.resource("aws_secretsmanager_secret")).toMatchObject({ recovery_window_in_days: 30, kms_key_id: KEY });
-    expect(json.resource("aws_secretsmanager_secret_version")).toMatchObject({ secret_string_wo_version: 1, lifecycle: { ignore_changes: ["version_stages"] } });
+    expect(json.resource("aws_secretsmanager_secret_version")).toMatchObject({
+      secret_string_wo_version: 1,
+      lifecycle: { ignore_changes: ["version_stages"] },
+    });
     expect(json.resource("aws_secretsmanager_secret_version").secret_string).toBeUndefined();
   });
 
   test("log group: the given retention and key, always", () => {
-    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({ name: "/svc/logs", retention_in_days: 30, kms_key_id: KEY });
+    expect(json.resource("aws_cloudwatch_log_group")).toMatchObject({
+      name: "/svc/logs",
+      retention_in_days: 30,
+      kms_key_id: KEY,
+    });
   });
 });

@@ -15,7 +15,21 @@ import { sharedAccountLayout } from "../../src/config/environments/layouts";
 import { checkedEnvironmentConfigSchema } from "../../src/config/rules/environment-rules";
 
 /** Top-level attributes that name a resource in its scope. */
-const NAME_ATTRIBUTES = ["name", "name_prefix", "bucket", "analyzer_name", "alarm_name", "function_name", "dashboard_name", "identifier", "replication_group_id", "url", "vault_name", "plan_name", "role_name"];
+const NAME_ATTRIBUTES = [
+  "name",
+  "name_prefix",
+  "bucket",
+  "analyzer_name",
+  "alarm_name",
+  "function_name",
+  "dashboard_name",
+  "identifier",
+  "replication_group_id",
+  "url",
+  "vault_name",
+  "plan_name",
+  "role_name",
+];
 /** Types whose names are unique per account (IAM) or globally (S3), not per region. */
 const ACCOUNT_WIDE = /^aws_(iam_|s3_bucket$)/;
 /** Sub-resources whose name is unique only within their parent, by the attribute naming the parent. */
@@ -44,14 +58,18 @@ function namedResources(outdir: string): NamedResource[] {
   return stacks.flatMap((stack) => {
     const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
     const environment = /^auth-([a-z0-9]+)-/.exec(stack)![1];
-    const providers: Record<string, string> = Object.fromEntries((json.provider?.aws ?? []).map((block: any) => [block.alias ? `aws.${block.alias}` : "aws", block.region]));
+    const providers: Record<string, string> = Object.fromEntries(
+      (json.provider?.aws ?? []).map((block: any) => [block.alias ? `aws.${block.alias}` : "aws", block.region]),
+    );
     return Object.entries<Record<string, any>>(json.resource ?? {}).flatMap(([type, blocks]) =>
       Object.entries(blocks).flatMap(([name, body]) => {
         const scope = ACCOUNT_WIDE.test(type) ? "account" : providers[body.provider ?? "aws"];
         const parentValue = PARENT[type] ? String(body[PARENT[type]]) : "";
         // A parent named by reference is a resource of this stack, so of this environment.
         const parent = parentValue.includes("${") ? `${stack}:${parentValue}` : parentValue;
-        return NAME_ATTRIBUTES.filter((attribute) => typeof body[attribute] === "string" && !body[attribute].includes("${")).map((attribute) => ({
+        return NAME_ATTRIBUTES.filter(
+          (attribute) => typeof body[attribute] === "string" && !body[attribute].includes("${"),
+        ).map((attribute) => ({
           environment,
           address: `${stack}/${type}.${name}`,
           key: `${type} ${scope} ${parent} ${attribute}=${body[attribute]}`,
@@ -66,7 +84,11 @@ function collisions(resources: readonly NamedResource[]): Record<string, string[
   const byKey = new Map<string, NamedResource[]>();
   for (const resource of resources) byKey.set(resource.key, [...(byKey.get(resource.key) ?? []), resource]);
   return Object.fromEntries(
-    [...byKey].filter(([key, claims]) => new Set(claims.map((claim) => claim.environment)).size > 1 && !DELIBERATELY_SHARED[key]).map(([key, claims]) => [key, claims.map((claim) => claim.address)]),
+    [...byKey]
+      .filter(
+        ([key, claims]) => new Set(claims.map((claim) => claim.environment)).size > 1 && !DELIBERATELY_SHARED[key],
+      )
+      .map(([key, claims]) => [key, claims.map((claim) => claim.address)]),
   );
 }
 
@@ -86,12 +108,23 @@ describe("names in one account", () => {
   test("one account with one region, which the config refuses, would collide: the check sees it", () => {
     const outdir = join(root, "single-region");
     const app = new App({ outdir });
-    const production = { ...environments.production, registry: { ...environments.production.registry, acceptReplicationFrom: undefined } };
+    const production = {
+      ...environments.production,
+      registry: { ...environments.production.registry, acceptReplicationFrom: undefined },
+    };
     // Each config is valid on its own; only the cross-environment rules refuse the pair.
-    const configs = [environments.staging, { ...production, aws: { ...production.aws, accountId: environments.staging.aws.accountId } }].map((config) => checkedEnvironmentConfigSchema.parse(config));
+    const configs = [
+      environments.staging,
+      { ...production, aws: { ...production.aws, accountId: environments.staging.aws.accountId } },
+    ].map((config) => checkedEnvironmentConfigSchema.parse(config));
     for (const config of configs) addEnvironment(app, config);
     app.synth();
     const found = Object.keys(collisions(namedResources(outdir)));
-    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_ecr_repository eu-west-1 {2}name=auth-service$/), expect.stringMatching(/^aws_iam_openid_connect_provider account {2}url=/)]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_ecr_repository eu-west-1 {2}name=auth-service$/),
+        expect.stringMatching(/^aws_iam_openid_connect_provider account {2}url=/),
+      ]),
+    );
   });
 });

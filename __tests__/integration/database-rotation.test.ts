@@ -22,18 +22,32 @@ let secrets: FakeSecretsManager;
 let settings: RotationSettings;
 /** Every line the function logged, and everything anything wrote to the console meanwhile. */
 const logLines: string[] = [];
-const log = (message: string, fields?: Record<string, unknown>) => logLines.push(JSON.stringify({ message, ...fields }));
+const log = (message: string, fields?: Record<string, unknown>) =>
+  logLines.push(JSON.stringify({ message, ...fields }));
 /** The credentials AWSCURRENT held after each rotation; [0] is the version Terraform writes. */
 const history: ServiceCredentials[] = [];
 
 async function connect(username: string, password: string, database = "auth"): Promise<Client> {
-  const client = new Client({ host: server.host, port: server.port, database, user: username, password, ssl: { ca: server.caBundle }, connectionTimeoutMillis: 5000 });
+  const client = new Client({
+    host: server.host,
+    port: server.port,
+    database,
+    user: username,
+    password,
+    ssl: { ca: server.caBundle },
+    connectionTimeoutMillis: 5000,
+  });
   client.on("error", () => undefined);
   await client.connect();
   return client;
 }
 
-async function run<T>(username: string, password: string, work: (client: Client) => Promise<T>, database?: string): Promise<T> {
+async function run<T>(
+  username: string,
+  password: string,
+  work: (client: Client) => Promise<T>,
+  database?: string,
+): Promise<T> {
   const client = await connect(username, password, database);
   try {
     return await work(client);
@@ -95,26 +109,50 @@ function credentialsAt(stage: string): ServiceCredentials {
 /** What Secrets Manager does on a schedule or on `aws secretsmanager rotate-secret`. */
 async function rotateOnce(secretId = SERVICE_SECRET, using = settings): Promise<void> {
   const token = secrets.startRotation(secretId);
-  for (const step of STEPS) await rotate({ SecretId: secretId, ClientRequestToken: token, Step: step }, secrets, using, log);
+  for (const step of STEPS)
+    await rotate({ SecretId: secretId, ClientRequestToken: token, Step: step }, secrets, using, log);
 }
 
 beforeAll(async () => {
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(" ")));
+    jest
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => void logLines.push(args.map(String).join(" ")));
   }
   server = await startLocalPostgres();
   // The RDS master user is no superuser: CREATEROLE and CREATEDB, owner of the service's database.
-  await run("postgres", server.superuserPassword, async (client) => {
-    await client.query(`CREATE ROLE ${MASTER_USER} WITH LOGIN CREATEROLE CREATEDB PASSWORD ${client.escapeLiteral(scramSha256Verifier(MASTER_PASSWORD))}`);
-    await client.query(`CREATE DATABASE auth OWNER ${MASTER_USER}`);
-  }, "postgres");
+  await run(
+    "postgres",
+    server.superuserPassword,
+    async (client) => {
+      await client.query(
+        `CREATE ROLE ${MASTER_USER} WITH LOGIN CREATEROLE CREATEDB PASSWORD ${client.escapeLiteral(scramSha256Verifier(MASTER_PASSWORD))}`,
+      );
+      await client.query(`CREATE DATABASE auth OWNER ${MASTER_USER}`);
+    },
+    "postgres",
+  );
   // Another team's data in the same database, which the service must not read.
-  await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("CREATE SCHEMA billing; CREATE TABLE billing.invoices (id int); INSERT INTO billing.invoices VALUES (1)"));
+  await run(MASTER_USER, MASTER_PASSWORD, (client) =>
+    client.query(
+      "CREATE SCHEMA billing; CREATE TABLE billing.invoices (id int); INSERT INTO billing.invoices VALUES (1)",
+    ),
+  );
 
   secrets = new FakeSecretsManager();
   secrets.createSecret(MASTER_SECRET, JSON.stringify({ username: MASTER_USER, password: MASTER_PASSWORD }));
   // What Terraform writes: where to connect and as whom, no password.
-  secrets.createSecret(SERVICE_SECRET, JSON.stringify({ engine: "postgres", host: server.host, port: server.port, dbname: "auth", username: "auth_app", masterarn: MASTER_SECRET }));
+  secrets.createSecret(
+    SERVICE_SECRET,
+    JSON.stringify({
+      engine: "postgres",
+      host: server.host,
+      port: server.port,
+      dbname: "auth",
+      username: "auth_app",
+      masterarn: MASTER_SECRET,
+    }),
+  );
   settings = {
     masterSecretArn: MASTER_SECRET,
     host: server.host,
@@ -160,32 +198,38 @@ describe("scheduled rotations alternate between auth_app and auth_app_clone", ()
     [1, "auth_app_clone"],
     [2, "auth_app"],
     [3, "auth_app_clone"],
-  ])("rotation %i sets a new password on %s; the previous credentials keep working", async (rotation, user) => {
-    await rotateOnce();
-    const current = credentialsAt("AWSCURRENT");
-    const previous = history[history.length - 1];
-    history.push(current);
-    expect(current.username).toBe(user);
-    expect(credentialsAt("AWSPREVIOUS")).toEqual(previous);
-    expect(await login(current)).toBe("ok");
-    // What every running instance holds until it is refreshed: still valid for a whole period.
-    expect(await login(previous)).toBe("ok");
-    expect(await privilegesOf(current)).toEqual(await privilegesOf(previous));
-    if (rotation >= 2) {
-      // Two rotations ago is the same user as now, with the password this rotation replaced.
-      const older = history[history.length - 3];
-      expect(older.username).toBe(current.username);
-      expect(older.password).not.toBe(current.password);
-      expect(await login(older)).toBe("28P01");
-    }
-  }, 30_000);
+  ])(
+    "rotation %i sets a new password on %s; the previous credentials keep working",
+    async (rotation, user) => {
+      await rotateOnce();
+      const current = credentialsAt("AWSCURRENT");
+      const previous = history[history.length - 1];
+      history.push(current);
+      expect(current.username).toBe(user);
+      expect(credentialsAt("AWSPREVIOUS")).toEqual(previous);
+      expect(await login(current)).toBe("ok");
+      // What every running instance holds until it is refreshed: still valid for a whole period.
+      expect(await login(previous)).toBe("ok");
+      expect(await privilegesOf(current)).toEqual(await privilegesOf(previous));
+      if (rotation >= 2) {
+        // Two rotations ago is the same user as now, with the password this rotation replaced.
+        const older = history[history.length - 3];
+        expect(older.username).toBe(current.username);
+        expect(older.password).not.toBe(current.password);
+        expect(await login(older)).toBe("28P01");
+      }
+    },
+    30_000,
+  );
 
   test("both users act as auth_app, so objects either creates belong to auth_app", async () => {
     const [clone, base] = [credentialsAt("AWSCURRENT"), credentialsAt("AWSPREVIOUS")];
     expect([clone.username, base.username]).toEqual(["auth_app_clone", "auth_app"]);
     await run(clone.username, clone.password!, (client) => client.query("CREATE TABLE sessions (id int)"));
     const owner = await run(base.username, base.password!, async (client) => {
-      const { rows } = await client.query("SELECT tableowner FROM pg_tables WHERE schemaname = 'auth' AND tablename = 'sessions'");
+      const { rows } = await client.query(
+        "SELECT tableowner FROM pg_tables WHERE schemaname = 'auth' AND tablename = 'sessions'",
+      );
       await client.query("DROP TABLE sessions");
       return rows[0].tableowner;
     });
@@ -197,7 +241,9 @@ describe("drift: every rotation repairs the service's privileges", () => {
   /** What a privilege check with both names together would hide: has_schema_privilege is true when either is held. */
   const schemaPrivileges = (credentials: ServiceCredentials) =>
     run(credentials.username, credentials.password!, async (client) => {
-      const { rows } = await client.query("SELECT has_schema_privilege('auth', 'USAGE') AS usage, has_schema_privilege('auth', 'CREATE') AS create");
+      const { rows } = await client.query(
+        "SELECT has_schema_privilege('auth', 'USAGE') AS usage, has_schema_privilege('auth', 'CREATE') AS create",
+      );
       return rows[0];
     });
 
@@ -221,7 +267,12 @@ describe("drift: every rotation repairs the service's privileges", () => {
 
   test("the clone's membership revoked: the rotation of the base user restores it", async () => {
     const isMember = () =>
-      run(MASTER_USER, MASTER_PASSWORD, async (client) => (await client.query("SELECT pg_has_role('auth_app_clone', 'auth_app', 'MEMBER') AS member")).rows[0].member);
+      run(
+        MASTER_USER,
+        MASTER_PASSWORD,
+        async (client) =>
+          (await client.query("SELECT pg_has_role('auth_app_clone', 'auth_app', 'MEMBER') AS member")).rows[0].member,
+      );
     await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("REVOKE auth_app FROM auth_app_clone"));
     const clone = credentialsAt("AWSCURRENT");
     expect(clone.username).toBe("auth_app_clone");
@@ -240,7 +291,11 @@ describe("drift: every rotation repairs the service's privileges", () => {
     const { servicePrivileges } = await import("../../lambda/postgres-rotation/database");
     await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("REVOKE CREATE ON SCHEMA auth FROM auth_app"));
     const current = credentialsAt("AWSCURRENT");
-    const privileges = await servicePrivileges({ ...settings, username: current.username, password: current.password! }, settings.trust, "auth");
+    const privileges = await servicePrivileges(
+      { ...settings, username: current.username, password: current.password! },
+      settings.trust,
+      "auth",
+    );
     expect(privileges).toMatchObject({ canUseSchema: true, canCreateInSchema: false });
     await run(MASTER_USER, MASTER_PASSWORD, (client) => client.query("GRANT CREATE ON SCHEMA auth TO auth_app"));
   }, 30_000);
@@ -250,7 +305,8 @@ describe("retries (Secrets Manager retries every step)", () => {
   test("each step can run again without changing the outcome", async () => {
     const previous = credentialsAt("AWSCURRENT");
     const token = secrets.startRotation(SERVICE_SECRET);
-    const step = (name: string) => rotate({ SecretId: SERVICE_SECRET, ClientRequestToken: token, Step: name }, secrets, settings, log);
+    const step = (name: string) =>
+      rotate({ SecretId: SERVICE_SECRET, ClientRequestToken: token, Step: name }, secrets, settings, log);
     const callsBefore = secrets.calls.length;
 
     await step("createSecret");
@@ -311,16 +367,29 @@ describe("the Lambda entry point", () => {
           }
         },
         DescribeSecretCommand: command((input) => secrets.describeSecret(input.SecretId)),
-        GetSecretValueCommand: command((input) => secrets.getSecretValue(input.SecretId, input.VersionStage, input.VersionId)),
-        PutSecretValueCommand: command((input) => secrets.putSecretValue(input.SecretId, input.ClientRequestToken, input.SecretString, input.VersionStages)),
+        GetSecretValueCommand: command((input) =>
+          secrets.getSecretValue(input.SecretId, input.VersionStage, input.VersionId),
+        ),
+        PutSecretValueCommand: command((input) =>
+          secrets.putSecretValue(input.SecretId, input.ClientRequestToken, input.SecretString, input.VersionStages),
+        ),
         UpdateSecretVersionStageCommand: command((input) =>
-          secrets.updateSecretVersionStage(input.SecretId, input.VersionStage, input.MoveToVersionId, input.RemoveFromVersionId),
+          secrets.updateSecretVersionStage(
+            input.SecretId,
+            input.VersionStage,
+            input.MoveToVersionId,
+            input.RemoveFromVersionId,
+          ),
         ),
       }),
       { virtual: true },
     );
     try {
-      let handler: (event: { SecretId: string; ClientRequestToken: string; Step: string }) => Promise<void> = async () => undefined;
+      let handler: (event: {
+        SecretId: string;
+        ClientRequestToken: string;
+        Step: string;
+      }) => Promise<void> = async () => undefined;
       jest.isolateModules(() => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy per test, with the SDK mock above.
         handler = require("../../lambda/postgres-rotation/index").handler;
@@ -337,7 +406,11 @@ describe("the Lambda entry point", () => {
       // One JSON line per event, as Lambda's JSON log format keeps them.
       const lines = logLines.slice(linesBefore).map((line) => JSON.parse(line));
       expect(lines.map((line) => line.step)).toEqual([...STEPS]);
-      expect(lines[0]).toMatchObject({ message: "created pending version", version: token, username: current.username });
+      expect(lines[0]).toMatchObject({
+        message: "created pending version",
+        version: token,
+        username: current.username,
+      });
     } finally {
       jest.dontMock("@aws-sdk/client-secrets-manager");
       process.env = saved;
@@ -358,8 +431,13 @@ describe("refusals", () => {
 
   test("a secret version that names another master secret or user is not used", async () => {
     const forged = `${SERVICE_SECRET}-forged`;
-    secrets.createSecret(forged, JSON.stringify({ ...credentialsAt("AWSCURRENT"), masterarn: `${MASTER_SECRET}-other`, username: "auth_admin" }));
-    await expect(rotateOnce(forged)).rejects.toThrow(/does not match this function's configuration \(username, masterarn\)/);
+    secrets.createSecret(
+      forged,
+      JSON.stringify({ ...credentialsAt("AWSCURRENT"), masterarn: `${MASTER_SECRET}-other`, username: "auth_admin" }),
+    );
+    await expect(rotateOnce(forged)).rejects.toThrow(
+      /does not match this function's configuration \(username, masterarn\)/,
+    );
     expect(secrets.valueAt(forged, "AWSPENDING")).toBeUndefined();
   }, 30_000);
 
@@ -370,14 +448,22 @@ describe("refusals", () => {
     const untrusting = { ...settings, trust: { caBundle: server.unrelatedCaBundle } };
     // Refused by certificate at 127.0.0.1, the configured host: the claimed host was never contacted.
     await expect(rotateOnce(stale, untrusting)).rejects.toThrow(/certificate/);
-    expect(JSON.parse(secrets.valueAt(stale, "AWSPENDING")!)).toMatchObject({ host: server.host, port: server.port, dbname: "auth" });
+    expect(JSON.parse(secrets.valueAt(stale, "AWSPENDING")!)).toMatchObject({
+      host: server.host,
+      port: server.port,
+      dbname: "auth",
+    });
   }, 30_000);
 });
 
 describe("logs", () => {
   test("no secret value appears in any log line, the server's statement log included", () => {
-    const generated = secrets.allValues(SERVICE_SECRET).map((value) => (JSON.parse(value) as ServiceCredentials).password);
-    const passwords = [MASTER_PASSWORD, server.superuserPassword, ...generated].filter((password): password is string => typeof password === "string");
+    const generated = secrets
+      .allValues(SERVICE_SECRET)
+      .map((value) => (JSON.parse(value) as ServiceCredentials).password);
+    const passwords = [MASTER_PASSWORD, server.superuserPassword, ...generated].filter(
+      (password): password is string => typeof password === "string",
+    );
     expect(passwords.length).toBeGreaterThanOrEqual(8);
     expect(logLines.length).toBeGreaterThan(0);
     const serverLog = server.serverLog();
@@ -401,7 +487,13 @@ describe("a secret promoted in the DR region (restore mode's rotation function a
     const current = credentialsAt("AWSCURRENT");
     secrets.createSecret(
       PROMOTED,
-      JSON.stringify({ ...current, host: "auth-staging-postgres.abc.eu-west-1.rds.amazonaws.com", port: 5432, password: "a-password-the-restored-copy-never-saw", masterarn: PRIMARY_MASTER }),
+      JSON.stringify({
+        ...current,
+        host: "auth-staging-postgres.abc.eu-west-1.rds.amazonaws.com",
+        port: 5432,
+        password: "a-password-the-restored-copy-never-saw",
+        masterarn: PRIMARY_MASTER,
+      }),
     );
   });
 

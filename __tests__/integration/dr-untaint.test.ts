@@ -36,9 +36,27 @@ function timedOutState(): { state: object; stores: string[]; other: string } {
   const resources = [...stores, other].map((address) => {
     const [type, name] = address.split(".");
     // Terraform writes "tainted" for a resource whose create failed or timed out.
-    return { mode: "managed", type, name, provider: AWS, instances: [{ status: "tainted", schema_version: 0, attributes: { id: name }, sensitive_attributes: [] }] };
+    return {
+      mode: "managed",
+      type,
+      name,
+      provider: AWS,
+      instances: [{ status: "tainted", schema_version: 0, attributes: { id: name }, sensitive_attributes: [] }],
+    };
   });
-  return { state: { version: 4, terraform_version: "1.11.4", serial: 7, lineage: "6f1c2d3e-0000-4000-8000-000000000021", outputs: {}, resources, check_results: null }, stores, other };
+  return {
+    state: {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 7,
+      lineage: "6f1c2d3e-0000-4000-8000-000000000021",
+      outputs: {},
+      resources,
+      check_results: null,
+    },
+    stores,
+    other,
+  };
 }
 
 describe("npm run dr:untaint: a restore that timed out can be deployed again", () => {
@@ -48,16 +66,24 @@ describe("npm run dr:untaint: a restore that timed out can be deployed again", (
     expect(stores.map((address) => address.split(".")[0]).sort()).toEqual([...RESTORED_STORE_TYPES].sort());
     writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
     const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-    const terraform = async (...args: string[]) => (await exec("terraform", [`-chdir=${dir}`, ...args], { env })).stdout;
-    const commands = { pull: () => terraform("state", "pull"), untaint: async (address: string) => void (await terraform("untaint", address)) };
+    const terraform = async (...args: string[]) =>
+      (await exec("terraform", [`-chdir=${dir}`, ...args], { env })).stdout;
+    const commands = {
+      pull: () => terraform("state", "pull"),
+      untaint: async (address: string) => void (await terraform("untaint", address)),
+    };
     const log: string[] = [];
 
     expect(await untaintRestoredStores(commands, (line) => log.push(line))).toBe(EXIT.ok);
     const after = JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8"));
-    const status = (address: string) => after.resources.find((resource: any) => `${resource.type}.${resource.name}` === address).instances[0].status;
+    const status = (address: string) =>
+      after.resources.find((resource: any) => `${resource.type}.${resource.name}` === address).instances[0].status;
     for (const store of stores) expect([store, status(store)]).toEqual([store, undefined]);
     expect(status(other)).toBe("tainted");
-    expect(log).toEqual([...stores.map((store) => `untainted ${store}`), expect.stringContaining("deploy the stack again")]);
+    expect(log).toEqual([
+      ...stores.map((store) => `untainted ${store}`),
+      expect.stringContaining("deploy the stack again"),
+    ]);
 
     const again: string[] = [];
     expect(await untaintRestoredStores(commands, (line) => again.push(line))).toBe(EXIT.ok);
@@ -67,11 +93,16 @@ describe("npm run dr:untaint: a restore that timed out can be deployed again", (
   test("usage: --env is required and must name an environment", async () => {
     expect(await runCapturing(drUntaintTool, [])).toMatchObject({ code: EXIT.usage });
     expect(await runCapturing(drUntaintTool, ["--env", "nowhere"])).toMatchObject({ code: EXIT.usage });
-    expect(await runCapturing(drUntaintTool, ["--env", "production", "--drill", "--primary"])).toMatchObject({ code: EXIT.usage });
+    expect(await runCapturing(drUntaintTool, ["--env", "production", "--drill", "--primary"])).toMatchObject({
+      code: EXIT.usage,
+    });
   });
 
   test("a fail back's restored primary is untainted in the primary data stack, without restore mode; a DR restore in dr-data with it", () => {
-    expect(untaintTarget("production", true, false)).toMatchObject({ stack: stackName("production", "data"), switches: {} });
+    expect(untaintTarget("production", true, false)).toMatchObject({
+      stack: stackName("production", "data"),
+      switches: {},
+    });
     expect(untaintTarget("production", false, true)).toMatchObject({
       stack: stackName("production", "dr-data"),
       switches: { [RESTORE_SWITCHES.restore]: "1", [RESTORE_SWITCHES.drill]: "1" },

@@ -24,7 +24,8 @@ describe("the recorded inventory is what the app synthesizes (restore mode inclu
     const outdir = mkdtempSync(join(tmpdir(), "iam-inventory-"));
     try {
       buildApp({ outdir, restore: { drill: false } }).synth();
-      const accountOf = (environment: string) => configs.find((config) => config.environment === environment)!.aws.accountId;
+      const accountOf = (environment: string) =>
+        configs.find((config) => config.environment === environment)!.aws.accountId;
       expect(inventoryFile(readStacks(outdir), accountOf)).toEqual(recorded);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
@@ -32,39 +33,76 @@ describe("the recorded inventory is what the app synthesizes (restore mode inclu
   });
 });
 
-describe.each(configs.map((config) => [config.environment, config] as const))("every mapped action of %s is granted to the identity that applies its layer", (_, config) => {
-  const generated = environmentPolicies(config);
-  const patterns = arnPatterns({ environment: config.environment, accountId: config.aws.accountId, repositoryName: config.registry.repositoryName });
-  // Concrete ARNs in a service's patterns, wildcards filled in; the simulator takes the one of the action's resource type.
-  const sampleArns = (service: string) => (patterns[service] ?? []).map((pattern) => pattern.replace(/^arn:aws:([\w-]+):\*:/, `arn:aws:$1:${config.aws.region}:`).replace(/\*/g, "sample"));
+describe.each(configs.map((config) => [config.environment, config] as const))(
+  "every mapped action of %s is granted to the identity that applies its layer",
+  (_, config) => {
+    const generated = environmentPolicies(config);
+    const patterns = arnPatterns({
+      environment: config.environment,
+      accountId: config.aws.accountId,
+      repositoryName: config.registry.repositoryName,
+    });
+    // Concrete ARNs in a service's patterns, wildcards filled in; the simulator takes the one of the action's resource type.
+    const sampleArns = (service: string) =>
+      (patterns[service] ?? []).map((pattern) =>
+        pattern.replace(/^arn:aws:([\w-]+):\*:/, `arn:aws:$1:${config.aws.region}:`).replace(/\*/g, "sample"),
+      );
 
-  test.each(["deploy", "platform"] as const)("%s", async (identityName) => {
-    const statements = identityName === "deploy" ? generated.deploy : generated.platform;
-    const identity: Identity = { accountId: config.aws.accountId, roleArn: `arn:aws:iam::${config.aws.accountId}:role/auth-${config.environment}-ci-${identityName}`, policies: packPolicies(statements) };
-    const actions = mappedActions(generated.inventories[identityName], identityName === "deploy" ? ["provider", "release"] : ["provider"]);
-    const keyPolicy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${config.aws.accountId}:root` }, Action: "kms:*", Resource: "*" }] };
-    const refused: string[] = [];
-    const decide = (action: string, resource: string, context: Record<string, string>) => {
-      const service = action.split(":")[0];
-      const regional: Record<string, string> = GLOBAL_SERVICES.includes(service) ? {} : { "aws:RequestedRegion": config.aws.region };
-      return simulate(identity, { action, resource, context: { ...regional, ...context }, resourcePolicy: service === "kms" ? keyPolicy : undefined });
-    };
-    const check = async (kind: string, action: string, resource: string, context: Record<string, string>) => {
-      const decision = await decide(action, resource, context);
-      if (decision !== "Allowed") refused.push(`${kind} ${action} on ${resource}: ${decision}`);
-    };
-    for (const action of actions.named) {
-      const decisions: string[] = [];
-      for (const resource of sampleArns(action.split(":")[0])) {
-        // The simulator refuses an ARN of another resource type than the action's: try the next pattern.
-        decisions.push(await decide(action, resource, {}).catch(() => "not its resource type"));
+    test.each(["deploy", "platform"] as const)("%s", async (identityName) => {
+      const statements = identityName === "deploy" ? generated.deploy : generated.platform;
+      const identity: Identity = {
+        accountId: config.aws.accountId,
+        roleArn: `arn:aws:iam::${config.aws.accountId}:role/auth-${config.environment}-ci-${identityName}`,
+        policies: packPolicies(statements),
+      };
+      const actions = mappedActions(
+        generated.inventories[identityName],
+        identityName === "deploy" ? ["provider", "release"] : ["provider"],
+      );
+      const keyPolicy = {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${config.aws.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+        ],
+      };
+      const refused: string[] = [];
+      const decide = (action: string, resource: string, context: Record<string, string>) => {
+        const service = action.split(":")[0];
+        const regional: Record<string, string> = GLOBAL_SERVICES.includes(service)
+          ? {}
+          : { "aws:RequestedRegion": config.aws.region };
+        return simulate(identity, {
+          action,
+          resource,
+          context: { ...regional, ...context },
+          resourcePolicy: service === "kms" ? keyPolicy : undefined,
+        });
+      };
+      const check = async (kind: string, action: string, resource: string, context: Record<string, string>) => {
+        const decision = await decide(action, resource, context);
+        if (decision !== "Allowed") refused.push(`${kind} ${action} on ${resource}: ${decision}`);
+      };
+      for (const action of actions.named) {
+        const decisions: string[] = [];
+        for (const resource of sampleArns(action.split(":")[0])) {
+          // The simulator refuses an ARN of another resource type than the action's: try the next pattern.
+          decisions.push(await decide(action, resource, {}).catch(() => "not its resource type"));
+        }
+        if (!decisions.includes("Allowed"))
+          refused.push(`named ${action}: ${decisions.join(", ") || "no ARN pattern"}`);
       }
-      if (!decisions.includes("Allowed")) refused.push(`named ${action}: ${decisions.join(", ") || "no ARN pattern"}`);
-    }
-    for (const action of actions.tagged) await check("tagged", action, "*", { "aws:ResourceTag/Environment": config.environment });
-    for (const action of actions.created) await check("created", action, "*", { "aws:RequestTag/Environment": config.environment });
-    for (const action of actions.anyResource) await check("anyResource", action, "*", {});
-    expect(refused).toEqual([]);
-    expect(layersOf(identityName).length).toBeGreaterThan(0);
-  });
-});
+      for (const action of actions.tagged)
+        await check("tagged", action, "*", { "aws:ResourceTag/Environment": config.environment });
+      for (const action of actions.created)
+        await check("created", action, "*", { "aws:RequestTag/Environment": config.environment });
+      for (const action of actions.anyResource) await check("anyResource", action, "*", {});
+      expect(refused).toEqual([]);
+      expect(layersOf(identityName).length).toBeGreaterThan(0);
+    });
+  },
+);

@@ -7,7 +7,15 @@ import { LocalPostgres, TestDatabase, startLocalPostgres } from "../support/loca
 let server: LocalPostgres;
 
 async function connect(as: TestDatabase, database = as.database): Promise<Client> {
-  const client = new Client({ host: server.host, port: server.port, database, user: as.user, password: as.password, ssl: { ca: server.caBundle }, connectionTimeoutMillis: 5000 });
+  const client = new Client({
+    host: server.host,
+    port: server.port,
+    database,
+    user: as.user,
+    password: as.password,
+    ssl: { ca: server.caBundle },
+    connectionTimeoutMillis: 5000,
+  });
   client.on("error", () => undefined);
   await client.connect();
   return client;
@@ -44,7 +52,9 @@ describe("a fresh database per test on one server", () => {
     expect(first.user).not.toBe(second.user);
     const client = await connect(first);
     try {
-      const { rows } = await client.query("SELECT current_database() AS database, current_user AS user, (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')::int AS tables");
+      const { rows } = await client.query(
+        "SELECT current_database() AS database, current_user AS user, (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')::int AS tables",
+      );
       expect(rows[0]).toEqual({ database: first.database, user: first.user, tables: 0 });
     } finally {
       await client.end();
@@ -72,6 +82,7 @@ describe("a fresh database per test on one server", () => {
   test("no password of a test database reaches the server's statement log", () => {
     const log = server.serverLog();
     expect(log).toMatch(/CREATE ROLE test_/);
-    for (const password of [first.password, second.password, server.superuserPassword]) expect(log.includes(password)).toBe(false);
+    for (const password of [first.password, second.password, server.superuserPassword])
+      expect(log.includes(password)).toBe(false);
   });
 });

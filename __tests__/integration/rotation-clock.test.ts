@@ -24,10 +24,22 @@ const START = Date.parse("2027-01-04T00:00:00Z");
 
 /** The secrets of the data stack, each with the handover output the app stack reads it by. */
 const SECRETS = {
-  service: { output: "db_service_secret_arn", arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/db-service-AbCdEf" },
-  master: { output: "db_master_secret_arn", arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-0a1b2c3d-AbCdEf" },
-  app: { output: "app_secret_arn", arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/app-AbCdEf" },
-  redis: { output: "redis_auth_secret_arn", arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production-redis/auth-token-AbCdEf" },
+  service: {
+    output: "db_service_secret_arn",
+    arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/db-service-AbCdEf",
+  },
+  master: {
+    output: "db_master_secret_arn",
+    arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:rds!db-0a1b2c3d-AbCdEf",
+  },
+  app: {
+    output: "app_secret_arn",
+    arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production/app-AbCdEf",
+  },
+  redis: {
+    output: "redis_auth_secret_arn",
+    arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-production-redis/auth-token-AbCdEf",
+  },
 } as const;
 type SecretName = keyof typeof SECRETS;
 
@@ -39,14 +51,23 @@ function rotationDays(): Record<SecretName, number> {
     if (found.length !== 1) throw new Error(`expected one rotation for ${pattern}, found ${found.length}`);
     return found[0].rotation_rules.automatically_after_days as number;
   };
-  return { service: find(/db-service/), master: find(/master_user_secret/), app: find(/app-secret/), redis: find(/redis_auth-token/) };
+  return {
+    service: find(/db-service/),
+    master: find(/master_user_secret/),
+    app: find(/app-secret/),
+    redis: find(/redis_auth-token/),
+  };
 }
 
 /** The app stack's HCL event patterns as JSON, the data stack's outputs replaced by the ARNs above. */
 function eventRules(): Array<{ name: string; pattern: Record<string, unknown> }> {
   return Object.values<any>(app.resource.aws_cloudwatch_event_rule).map((rule) => {
     let text: string = rule.event_pattern.replace(/^\$\{jsonencode\(/, "").replace(/\)\}$/, "");
-    for (const secret of Object.values(SECRETS)) text = text.replace(new RegExp(`data\\.terraform_remote_state\\.\\w+\\.outputs\\.${secret.output}`, "g"), JSON.stringify(secret.arn));
+    for (const secret of Object.values(SECRETS))
+      text = text.replace(
+        new RegExp(`data\\.terraform_remote_state\\.\\w+\\.outputs\\.${secret.output}`, "g"),
+        JSON.stringify(secret.arn),
+      );
     text = text.replace(/\b(aws_[a-z_]+\.[\w-]+\.name)\b/g, '"$1"').replace(/" = /g, '": ');
     return { name: rule.name, pattern: JSON.parse(text) };
   });
@@ -56,8 +77,15 @@ function eventRules(): Array<{ name: string; pattern: Record<string, unknown> }>
 function alarmsOfRule(ruleName: string): string[] {
   const rules: Record<string, any> = app.resource.aws_cloudwatch_event_rule;
   return Object.values<any>(app.resource.aws_cloudwatch_metric_alarm)
-    .filter((alarm) => alarm.namespace === "AWS/Events" && alarm.metric_name === "TriggeredRules" && alarm.actions_enabled !== false)
-    .filter((alarm) => rules[/aws_cloudwatch_event_rule\.([\w-]+)\.name/.exec(alarm.dimensions.RuleName)?.[1] ?? ""]?.name === ruleName)
+    .filter(
+      (alarm) =>
+        alarm.namespace === "AWS/Events" && alarm.metric_name === "TriggeredRules" && alarm.actions_enabled !== false,
+    )
+    .filter(
+      (alarm) =>
+        rules[/aws_cloudwatch_event_rule\.([\w-]+)\.name/.exec(alarm.dimensions.RuleName)?.[1] ?? ""]?.name ===
+        ruleName,
+    )
     .map((alarm) => alarm.alarm_name);
 }
 
@@ -102,10 +130,15 @@ class RotationClock {
       source: "aws.secretsmanager",
       "detail-type": "AWS Service Event via CloudTrail",
       time: new Date(START + day * DAY).toISOString(),
-      detail: { eventSource: "secretsmanager.amazonaws.com", eventName, additionalEventData: { SecretId: SECRETS[secret].arn } },
+      detail: {
+        eventSource: "secretsmanager.amazonaws.com",
+        eventName,
+        additionalEventData: { SecretId: SECRETS[secret].arn },
+      },
     };
     const matched = this.rules.filter((rule) => matchesEventPattern(rule.pattern, event));
-    if (eventName === "RotationSucceeded" && matched.some((rule) => rule.name.endsWith("-secret-rotated"))) this.refreshes.push({ day, secret });
+    if (eventName === "RotationSucceeded" && matched.some((rule) => rule.name.endsWith("-secret-rotated")))
+      this.refreshes.push({ day, secret });
     if (eventName !== "RotationFailed") return;
     const alarms = matched.flatMap((rule) => alarmsOfRule(rule.name));
     if (alarms.length === 0) this.unwatchedFailures.push({ day, secret });
@@ -119,7 +152,14 @@ const MASTER_PASSWORD = randomBytes(24).toString("base64url");
 let server: LocalPostgres;
 
 async function asMaster<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ host: server.host, port: server.port, database: "auth", user: MASTER_USER, password: MASTER_PASSWORD, ssl: { ca: server.caBundle } });
+  const client = new Client({
+    host: server.host,
+    port: server.port,
+    database: "auth",
+    user: MASTER_USER,
+    password: MASTER_PASSWORD,
+    ssl: { ca: server.caBundle },
+  });
   await client.connect();
   try {
     return await work(client);
@@ -130,9 +170,18 @@ async function asMaster<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   server = await startLocalPostgres();
-  const client = new Client({ host: server.host, port: server.port, database: "postgres", user: "postgres", password: server.superuserPassword, ssl: { ca: server.caBundle } });
+  const client = new Client({
+    host: server.host,
+    port: server.port,
+    database: "postgres",
+    user: "postgres",
+    password: server.superuserPassword,
+    ssl: { ca: server.caBundle },
+  });
   await client.connect();
-  await client.query(`CREATE ROLE ${MASTER_USER} WITH LOGIN CREATEROLE CREATEDB PASSWORD ${client.escapeLiteral(scramSha256Verifier(MASTER_PASSWORD))}`);
+  await client.query(
+    `CREATE ROLE ${MASTER_USER} WITH LOGIN CREATEROLE CREATEDB PASSWORD ${client.escapeLiteral(scramSha256Verifier(MASTER_PASSWORD))}`,
+  );
   await client.query(`CREATE DATABASE auth OWNER ${MASTER_USER}`);
   await client.end();
 }, 90_000);
@@ -154,7 +203,17 @@ describe("a year of production's rotation schedule, failures and drift injected"
   beforeAll(async () => {
     const secrets = new FakeSecretsManager();
     secrets.createSecret(SECRETS.master.arn, JSON.stringify({ username: MASTER_USER, password: MASTER_PASSWORD }));
-    secrets.createSecret(SECRETS.service.arn, JSON.stringify({ engine: "postgres", host: server.host, port: server.port, dbname: "auth", username: "auth_app", masterarn: SECRETS.master.arn }));
+    secrets.createSecret(
+      SECRETS.service.arn,
+      JSON.stringify({
+        engine: "postgres",
+        host: server.host,
+        port: server.port,
+        dbname: "auth",
+        username: "auth_app",
+        masterarn: SECRETS.master.arn,
+      }),
+    );
     const settings: RotationSettings = {
       masterSecretArn: SECRETS.master.arn,
       host: server.host,
@@ -177,15 +236,20 @@ describe("a year of production's rotation schedule, failures and drift injected"
         await asMaster((client) => client.query("REVOKE CREATE ON SCHEMA auth FROM auth_app"));
         driftDay = day;
       }
-      const using = day === serviceFailureDay ? { ...settings, masterSecretArn: `${SECRETS.master.arn}-gone` } : settings;
+      const using =
+        day === serviceFailureDay ? { ...settings, masterSecretArn: `${SECRETS.master.arn}-gone` } : settings;
       // A failed rotation keeps its AWSPENDING version; Secrets Manager reattempts it with the same token.
       const token = pendingToken ?? secrets.startRotation(SECRETS.service.arn);
       pendingToken = token;
-      for (const step of STEPS) await rotate({ SecretId: SECRETS.service.arn, ClientRequestToken: token, Step: step }, secrets, using, log);
+      for (const step of STEPS)
+        await rotate({ SecretId: SECRETS.service.arn, ClientRequestToken: token, Step: step }, secrets, using, log);
       pendingToken = undefined;
       const rotated = JSON.parse(secrets.valueAt(SECRETS.service.arn, "AWSCURRENT")!) as ServiceCredentials;
       if (driftDay !== undefined) {
-        const create = await asMaster(async (client) => (await client.query("SELECT has_schema_privilege('auth_app', 'auth', 'CREATE') AS c")).rows[0].c as boolean);
+        const create = await asMaster(
+          async (client) =>
+            (await client.query("SELECT has_schema_privilege('auth_app', 'auth', 'CREATE') AS c")).rows[0].c as boolean,
+        );
         repairs.push({ day, username: rotated.username, create });
       }
     });
@@ -203,14 +267,21 @@ describe("a year of production's rotation schedule, failures and drift injected"
 
   test("every failed rotation reaches an alarm, the RDS master secret's included", () => {
     expect(clock.unwatchedFailures).toEqual([]);
-    const expected = [...[...masterFailures].map((day): [number, string] => [day, "master"]), [serviceFailureDay, "service"] as [number, string]].sort((a, b) => a[0] - b[0]);
+    const expected = [
+      ...[...masterFailures].map((day): [number, string] => [day, "master"]),
+      [serviceFailureDay, "service"] as [number, string],
+    ].sort((a, b) => a[0] - b[0]);
     expect(clock.alerts.map((alert) => [alert.day, alert.secret])).toEqual(expected);
-    expect(clock.alerts.find((alert) => alert.secret === "master")!.alarms).toEqual(["auth-production-master-secret-rotation-failed"]);
+    expect(clock.alerts.find((alert) => alert.secret === "master")!.alarms).toEqual([
+      "auth-production-master-secret-rotation-failed",
+    ]);
   });
 
   test("every rotation of the service's login refreshes the fleet; the master secret's never do", () => {
     expect(clock.refreshes.some((refresh) => refresh.secret === "master")).toBe(false);
-    expect(clock.refreshes.filter((refresh) => refresh.secret === "service").length).toBeGreaterThanOrEqual(Math.floor(365 / days.service));
+    expect(clock.refreshes.filter((refresh) => refresh.secret === "service").length).toBeGreaterThanOrEqual(
+      Math.floor(365 / days.service),
+    );
   });
 
   test("a privilege revoked from auth_app is restored by the next rotation, which is the clone's", () => {

@@ -38,17 +38,26 @@ function synthesizedRegistries(now: () => Date): Map<string, FakeRepository> {
     if (policies.length !== 1) throw new Error(`expected one lifecycle policy for ${key(accountId, region)}`);
     const rules = JSON.parse(policies[0].policy).rules as LifecycleRule[];
     repositories.set(key(accountId, region), new FakeRepository(key(accountId, region), rules, now));
-    for (const configuration of Object.values(json.resource?.aws_ecr_replication_configuration ?? {}) as Json[]) replication.push([key(accountId, region), configuration]);
+    for (const configuration of Object.values(json.resource?.aws_ecr_replication_configuration ?? {}) as Json[])
+      replication.push([key(accountId, region), configuration]);
   };
   for (const config of configs) {
     add(config.aws.accountId, config.aws.region, JSON.parse(Testing.synth(new RegistryStack(Testing.app(), config))));
-    if (config.dr.pilotLight) add(config.aws.accountId, config.aws.drRegion, JSON.parse(Testing.synth(new DrNetworkStack(Testing.app(), config))));
+    if (config.dr.pilotLight)
+      add(
+        config.aws.accountId,
+        config.aws.drRegion,
+        JSON.parse(Testing.synth(new DrNetworkStack(Testing.app(), config))),
+      );
   }
   for (const [source, configuration] of replication) {
     for (const rule of configuration.replication_configuration.rule) {
       for (const destination of rule.destination) {
         const target = repositories.get(key(destination.registry_id, destination.region));
-        if (!target) throw new Error(`${source} replicates into ${key(destination.registry_id, destination.region)}, which no stack creates`);
+        if (!target)
+          throw new Error(
+            `${source} replicates into ${key(destination.registry_id, destination.region)}, which no stack creates`,
+          );
         repositories.get(source)!.replicatesTo.push(target);
       }
     }
@@ -99,7 +108,11 @@ class Environment {
 
   /** Referenced digests missing from a repository the environment pulls from. */
   missing(): string[] {
-    return referencedDigests(this.state()).flatMap((digest) => this.repositories.filter((repository) => !repository.has(digest)).map((repository) => `${digest} gone from ${repository.label}`));
+    return referencedDigests(this.state()).flatMap((digest) =>
+      this.repositories
+        .filter((repository) => !repository.has(digest))
+        .map((repository) => `${digest} gone from ${repository.label}`),
+    );
   }
 }
 
@@ -147,7 +160,8 @@ describe("a year on the simulated clock: referenced images never expire", () => 
       }
       clock.now = new Date(date.getTime() + 23 * 3600_000);
       for (const repository of registries.values()) repository.runLifecycle();
-      for (const environment of [staging, production]) for (const loss of environment.missing()) losses.push(`day ${day}: ${environment.config.environment} ${loss}`);
+      for (const environment of [staging, production])
+        for (const loss of environment.missing()) losses.push(`day ${day}: ${environment.config.environment} ${loss}`);
     }
     rollback = await production.run({ action: "rollback" }, clock.now);
   });
@@ -174,7 +188,9 @@ describe("a year on the simulated clock: referenced images never expire", () => 
       const config = configs.find((candidate) => label.startsWith(candidate.aws.accountId))!;
       // Whatever a repository holds beyond its tagged-image budget is protected, and only the referenced few are.
       expect({ label, size: repository.images.size <= config.registry.keepImages + 5 }).toEqual({ label, size: true });
-      const protectedHere = [...repository.images.values()].filter((image) => [...image.tags].some((tag) => tag.startsWith(releaseTagPrefix(config.environment))));
+      const protectedHere = [...repository.images.values()].filter((image) =>
+        [...image.tags].some((tag) => tag.startsWith(releaseTagPrefix(config.environment))),
+      );
       expect({ label, protected: protectedHere.length <= 5 }).toEqual({ label, protected: true });
     }
     expect(stagingSource.has(digestOf(1))).toBe(false);

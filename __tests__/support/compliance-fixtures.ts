@@ -45,7 +45,12 @@ const alb = (extra: Resources = {}, lb: Block = {}): TerraformJson =>
 
 const rolePolicy = (statement: Block[]): TerraformJson =>
   stack(
-    { aws_iam_role: { r: { name: "r" } }, aws_iam_role_policy: { p: { role: ref("aws_iam_role.r"), policy: ref("data.aws_iam_policy_document.d", "json") } } },
+    {
+      aws_iam_role: { r: { name: "r" } },
+      aws_iam_role_policy: {
+        p: { role: ref("aws_iam_role.r"), policy: ref("data.aws_iam_policy_document.d", "json") },
+      },
+    },
     { aws_iam_policy_document: { d: document(statement) } },
   );
 
@@ -59,7 +64,11 @@ const webAcl = (groups: string[]): Block => ({
 });
 
 /** A security stack that declares `control` created by itself, with `resource` as what provides it. */
-const createdControl = (control: string, resource: Resources): TerraformJson => ({ "//": { compliance: { accountControls: { [control]: { mode: "create" } } } }, resource, data: {} });
+const createdControl = (control: string, resource: Resources): TerraformJson => ({
+  "//": { compliance: { accountControls: { [control]: { mode: "create" } } } },
+  resource,
+  data: {},
+});
 
 const AUDITED = [
   { name: "log_min_duration_statement", value: "250" },
@@ -83,26 +92,48 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) => delete json.resource.aws_elasticache_replication_group.r.kms_key_id,
   },
   "elasticache-encrypted-in-transit": {
-    compliant: redis({ transit_encryption_enabled: true, transit_encryption_mode: "required", auth_token: "${random_password.t.result}" }),
+    compliant: redis({
+      transit_encryption_enabled: true,
+      transit_encryption_mode: "required",
+      auth_token: "${random_password.t.result}",
+    }),
     violate: (json) => (json.resource.aws_elasticache_replication_group.r.transit_encryption_mode = "preferred"),
   },
   "s3-encrypted-with-kms": {
     compliant: stack(
       bucket({
         aws_s3_bucket_server_side_encryption_configuration: {
-          e: { bucket: ref("aws_s3_bucket.b"), rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY } }] },
+          e: {
+            bucket: ref("aws_s3_bucket.b"),
+            rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY } }],
+          },
         },
       }),
     ),
     violate: (json) =>
-      (json.resource.aws_s3_bucket_server_side_encryption_configuration.e.rule = [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]),
+      (json.resource.aws_s3_bucket_server_side_encryption_configuration.e.rule = [
+        { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+      ]),
   },
   "s3-tls-only": {
-    compliant: stack(bucket({ aws_s3_bucket_policy: { p: { bucket: ref("aws_s3_bucket.b"), policy: ref("data.aws_iam_policy_document.d", "json") } } }), {
-      aws_iam_policy_document: {
-        d: document([{ effect: "Deny", actions: ["s3:*"], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }]),
+    compliant: stack(
+      bucket({
+        aws_s3_bucket_policy: {
+          p: { bucket: ref("aws_s3_bucket.b"), policy: ref("data.aws_iam_policy_document.d", "json") },
+        },
+      }),
+      {
+        aws_iam_policy_document: {
+          d: document([
+            {
+              effect: "Deny",
+              actions: ["s3:*"],
+              condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+            },
+          ]),
+        },
       },
-    }),
+    ),
     violate: (json) => (json.data.aws_iam_policy_document.d.statement[0].effect = "Allow"),
   },
   "secrets-encrypted-with-cmk": {
@@ -118,15 +149,24 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) => (json.resource.aws_sns_topic.t.kms_master_key_id = "alias/aws/sns"),
   },
   "launch-template-volumes-encrypted": {
-    compliant: stack({ aws_launch_template: { lt: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true" } }] } } }),
+    compliant: stack({
+      aws_launch_template: {
+        lt: { block_device_mappings: [{ device_name: "/dev/xvda", ebs: { encrypted: "true" } }] },
+      },
+    }),
     violate: (json) => (json.resource.aws_launch_template.lt.block_device_mappings[0].ebs.encrypted = "false"),
   },
   "ecr-encrypted-with-kms": {
-    compliant: stack({ aws_ecr_repository: { r: { encryption_configuration: [{ encryption_type: "KMS", kms_key: KEY }] } } }),
+    compliant: stack({
+      aws_ecr_repository: { r: { encryption_configuration: [{ encryption_type: "KMS", kms_key: KEY }] } },
+    }),
     violate: (json) => (json.resource.aws_ecr_repository.r.encryption_configuration = [{ encryption_type: "AES256" }]),
   },
   "backups-encrypted-with-cmk": {
-    compliant: stack({ aws_backup_vault: { v: { kms_key_arn: KEY } }, aws_db_instance_automated_backups_replication: { rep: { kms_key_id: KEY } } }),
+    compliant: stack({
+      aws_backup_vault: { v: { kms_key_arn: KEY } },
+      aws_db_instance_automated_backups_replication: { rep: { kms_key_id: KEY } },
+    }),
     violate: (json) => delete json.resource.aws_db_instance_automated_backups_replication.rep.kms_key_id,
   },
   "lambda-environment-encrypted": {
@@ -135,27 +175,47 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
   },
   "sg-no-world-ingress": {
     compliant: stack({
-      aws_vpc_security_group_ingress_rule: { https: { cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443, ip_protocol: "tcp" } },
-      aws_security_group: { sg: { ingress: [{ cidr_blocks: ["10.0.0.0/8"], from_port: 22, to_port: 22, protocol: "tcp" }] } },
+      aws_vpc_security_group_ingress_rule: {
+        https: { cidr_ipv4: "0.0.0.0/0", from_port: 443, to_port: 443, ip_protocol: "tcp" },
+      },
+      aws_security_group: {
+        sg: { ingress: [{ cidr_blocks: ["10.0.0.0/8"], from_port: 22, to_port: 22, protocol: "tcp" }] },
+      },
     }),
     violate: (json) => (json.resource.aws_security_group.sg.ingress[0].ipv6_cidr_blocks = ["::/0"]),
   },
   "default-sg-closed": {
-    compliant: stack({ aws_vpc: { v: {} }, aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v"), ingress: [], egress: [] } } }),
-    violate: (json) => (json.resource.aws_default_security_group.d.egress = [{ cidr_blocks: ["0.0.0.0/0"], protocol: "-1" }]),
+    compliant: stack({
+      aws_vpc: { v: {} },
+      aws_default_security_group: { d: { vpc_id: ref("aws_vpc.v"), ingress: [], egress: [] } },
+    }),
+    violate: (json) =>
+      (json.resource.aws_default_security_group.d.egress = [{ cidr_blocks: ["0.0.0.0/0"], protocol: "-1" }]),
   },
   "s3-public-access-blocked": {
     compliant: stack(
       bucket({
         aws_s3_bucket_public_access_block: {
-          p: { bucket: ref("aws_s3_bucket.b"), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+          p: {
+            bucket: ref("aws_s3_bucket.b"),
+            block_public_acls: true,
+            block_public_policy: true,
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+          },
         },
       }),
     ),
     violate: (json) => (json.resource.aws_s3_bucket_public_access_block.p.restrict_public_buckets = false),
   },
   "s3-acls-disabled": {
-    compliant: stack(bucket({ aws_s3_bucket_ownership_controls: { o: { bucket: ref("aws_s3_bucket.b"), rule: { object_ownership: "BucketOwnerEnforced" } } } })),
+    compliant: stack(
+      bucket({
+        aws_s3_bucket_ownership_controls: {
+          o: { bucket: ref("aws_s3_bucket.b"), rule: { object_ownership: "BucketOwnerEnforced" } },
+        },
+      }),
+    ),
     violate: (json) => (json.resource.aws_s3_bucket_ownership_controls.o.rule.object_ownership = "ObjectWriter"),
   },
   "rds-not-public": {
@@ -163,11 +223,19 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) => (json.resource.aws_db_instance.db.publicly_accessible = true),
   },
   "no-public-ip-on-launch": {
-    compliant: stack({ aws_subnet: { s: { map_public_ip_on_launch: false } }, aws_launch_template: { lt: { network_interfaces: [{ associate_public_ip_address: "false" }] } } }),
-    violate: (json) => (json.resource.aws_launch_template.lt.network_interfaces[0].associate_public_ip_address = "true"),
+    compliant: stack({
+      aws_subnet: { s: { map_public_ip_on_launch: false } },
+      aws_launch_template: { lt: { network_interfaces: [{ associate_public_ip_address: "false" }] } },
+    }),
+    violate: (json) =>
+      (json.resource.aws_launch_template.lt.network_interfaces[0].associate_public_ip_address = "true"),
   },
   "alb-behind-waf": {
-    compliant: alb({ aws_wafv2_web_acl_association: { a: { resource_arn: ref("aws_lb.alb", "arn"), web_acl_arn: ref("aws_wafv2_web_acl.w", "arn") } } }),
+    compliant: alb({
+      aws_wafv2_web_acl_association: {
+        a: { resource_arn: ref("aws_lb.alb", "arn"), web_acl_arn: ref("aws_wafv2_web_acl.w", "arn") },
+      },
+    }),
     violate: (json) => (json.resource.aws_wafv2_web_acl_association.a.resource_arn = ref("aws_lb.other", "arn")),
   },
   "alb-hardened-http": {
@@ -183,39 +251,64 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) => (json.resource.aws_lb.alb.access_logs.enabled = false),
   },
   "waf-logging": {
-    compliant: stack({ aws_wafv2_web_acl: { w: {} }, aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: ref("aws_wafv2_web_acl.w", "arn") } } }),
+    compliant: stack({
+      aws_wafv2_web_acl: { w: {} },
+      aws_wafv2_web_acl_logging_configuration: { l: { resource_arn: ref("aws_wafv2_web_acl.w", "arn") } },
+    }),
     violate: (json) => delete json.resource.aws_wafv2_web_acl_logging_configuration,
   },
   "cloudtrail-hardened": {
     compliant: stack({
-      aws_cloudtrail: { t: { is_multi_region_trail: true, enable_log_file_validation: true, kms_key_id: KEY, cloud_watch_logs_group_arn: "${aws_cloudwatch_log_group.t.arn}:*" } },
+      aws_cloudtrail: {
+        t: {
+          is_multi_region_trail: true,
+          enable_log_file_validation: true,
+          kms_key_id: KEY,
+          cloud_watch_logs_group_arn: "${aws_cloudwatch_log_group.t.arn}:*",
+        },
+      },
     }),
     violate: (json) => (json.resource.aws_cloudtrail.t.enable_log_file_validation = false),
   },
   "guardduty-enabled": {
     compliant: createdControl("guardduty", {
       aws_guardduty_detector: { d: { enable: true } },
-      aws_guardduty_detector_feature: Object.fromEntries(GUARDDUTY_FEATURES.map((name) => [name, { detector_id: ref("aws_guardduty_detector.d"), name, status: "DISABLED" }])),
+      aws_guardduty_detector_feature: Object.fromEntries(
+        GUARDDUTY_FEATURES.map((name) => [
+          name,
+          { detector_id: ref("aws_guardduty_detector.d"), name, status: "DISABLED" },
+        ]),
+      ),
     }),
     violate: (json) => delete json.resource.aws_guardduty_detector_feature.LAMBDA_NETWORK_LOGS,
   },
   "config-recording": {
-    compliant: createdControl("config", { aws_config_configuration_recorder_status: { s: { name: "r", is_enabled: true } } }),
+    compliant: createdControl("config", {
+      aws_config_configuration_recorder_status: { s: { name: "r", is_enabled: true } },
+    }),
     violate: (json) => (json.resource.aws_config_configuration_recorder_status.s.is_enabled = false),
   },
   "securityhub-fsbp": {
     compliant: createdControl("securityhub", {
-      aws_securityhub_standards_subscription: { fsbp: { standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0" } },
+      aws_securityhub_standards_subscription: {
+        fsbp: {
+          standards_arn: "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+        },
+      },
     }),
     violate: (json) => delete json.resource.aws_securityhub_standards_subscription,
   },
   "cloudtrail-logging": {
-    compliant: createdControl("cloudtrail", { aws_cloudtrail: { t: { is_multi_region_trail: true, enable_logging: true } } }),
+    compliant: createdControl("cloudtrail", {
+      aws_cloudtrail: { t: { is_multi_region_trail: true, enable_logging: true } },
+    }),
     violate: (json) => (json.resource.aws_cloudtrail.t.is_multi_region_trail = false),
   },
   "cis-metric-filters": {
     compliant: createdControl("cis-metric-filters", {
-      aws_cloudwatch_log_metric_filter: Object.fromEntries(CIS_METRIC_FILTERS.map((filter) => [filter.name, { metric_transformation: [{ name: filter.metricName }] }])),
+      aws_cloudwatch_log_metric_filter: Object.fromEntries(
+        CIS_METRIC_FILTERS.map((filter) => [filter.name, { metric_transformation: [{ name: filter.metricName }] }]),
+      ),
     }),
     violate: (json) => delete json.resource.aws_cloudwatch_log_metric_filter["cis-root-account-use"],
   },
@@ -226,14 +319,19 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
   "rds-query-logging": {
     compliant: postgres({}, AUDITED),
     // Slow statements alone (the policy before this pack) do not audit schema and role changes.
-    violate: (json) => (json.resource.aws_db_parameter_group.pg.parameter = [{ name: "log_min_duration_statement", value: "250" }]),
+    violate: (json) =>
+      (json.resource.aws_db_parameter_group.pg.parameter = [{ name: "log_min_duration_statement", value: "250" }]),
   },
   "redis-logs-delivered": {
     compliant: redis({ log_delivery_configuration: [{ log_type: "slow-log" }, { log_type: "engine-log" }] }),
     violate: (json) => json.resource.aws_elasticache_replication_group.r.log_delivery_configuration.pop(),
   },
   "s3-access-logging": {
-    compliant: stack(bucket({ aws_s3_bucket_logging: { l: { bucket: ref("aws_s3_bucket.b"), target_bucket: "logs", target_prefix: "b/" } } })),
+    compliant: stack(
+      bucket({
+        aws_s3_bucket_logging: { l: { bucket: ref("aws_s3_bucket.b"), target_bucket: "logs", target_prefix: "b/" } },
+      }),
+    ),
     violate: (json) => delete json.resource.aws_s3_bucket_logging,
   },
   "log-retention-set": {
@@ -267,7 +365,9 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
   "rds-cross-region-backups": {
     compliant: stack({
       aws_db_instance: { db: { engine: "postgres" } },
-      aws_db_instance_automated_backups_replication: { rep: { source_db_instance_arn: ref("aws_db_instance.db", "arn"), kms_key_id: KEY } },
+      aws_db_instance_automated_backups_replication: {
+        rep: { source_db_instance_arn: ref("aws_db_instance.db", "arn"), kms_key_id: KEY },
+      },
     }),
     violate: (json) => delete json.resource.aws_db_instance_automated_backups_replication,
   },
@@ -280,7 +380,13 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     violate: (json) => (json.resource.aws_elasticache_replication_group.r.replicas_per_node_group = 0),
   },
   "s3-versioning": {
-    compliant: stack(bucket({ aws_s3_bucket_versioning: { v: { bucket: ref("aws_s3_bucket.b"), versioning_configuration: { status: "Enabled" } } } })),
+    compliant: stack(
+      bucket({
+        aws_s3_bucket_versioning: {
+          v: { bucket: ref("aws_s3_bucket.b"), versioning_configuration: { status: "Enabled" } },
+        },
+      }),
+    ),
     violate: (json) => (json.resource.aws_s3_bucket_versioning.v.versioning_configuration.status = "Suspended"),
   },
   "alb-deletion-protection": {
@@ -303,15 +409,29 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
     compliant: stack({
       aws_iam_role_policy_attachment: { a: { role: "r", policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" } },
       // A literal JSON policy is read as well as a policy document data source.
-      aws_iam_policy: { p: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) } },
+      aws_iam_policy: {
+        p: {
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+          }),
+        },
+      },
     }),
     violate: (json) =>
-      (json.resource.aws_iam_policy.p.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })),
+      (json.resource.aws_iam_policy.p.policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+      })),
   },
   "iam-role-boundary": {
     compliant: stack({
       aws_iam_role: {
-        workload: { name: "auth-staging-service", assume_role_policy: "{}", permissions_boundary: "arn:aws:iam::111111111111:policy/auth-staging-role-boundary" },
+        workload: {
+          name: "auth-staging-service",
+          assume_role_policy: "{}",
+          permissions_boundary: "arn:aws:iam::111111111111:policy/auth-staging-role-boundary",
+        },
         // The CI identities are the documented exception: the boundary protects them.
         ci: { name: "auth-staging-ci-deploy", assume_role_policy: "{}" },
       },
@@ -325,18 +445,38 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
           name: "auth-staging-postgres-monitoring",
           assume_role_policy: JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }],
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Principal: { Service: "monitoring.rds.amazonaws.com" },
+                Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+              },
+            ],
           }),
         },
         // A listed exception: EC2 documents no guard for instance-profile roles.
-        instance: { name: "auth-staging-service", assume_role_policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }] }) },
+        instance: {
+          name: "auth-staging-service",
+          assume_role_policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ec2.amazonaws.com" } }],
+          }),
+        },
       },
     }),
     violate: (json) =>
-      (json.resource.aws_iam_role.monitoring.assume_role_policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" } }] })),
+      (json.resource.aws_iam_role.monitoring.assume_role_policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "monitoring.rds.amazonaws.com" } },
+        ],
+      })),
   },
   "imdsv2-required": {
-    compliant: stack({ aws_launch_template: { lt: { metadata_options: { http_endpoint: "enabled", http_tokens: "required" } } } }),
+    compliant: stack({
+      aws_launch_template: { lt: { metadata_options: { http_endpoint: "enabled", http_tokens: "required" } } },
+    }),
     violate: (json) => (json.resource.aws_launch_template.lt.metadata_options.http_tokens = "optional"),
   },
   "kms-key-rotation": {
@@ -346,14 +486,22 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
   "secret-rotation": {
     compliant: stack({
       aws_secretsmanager_secret: { s: { kms_key_id: KEY } },
-      aws_secretsmanager_secret_rotation: { r: { secret_id: ref("aws_secretsmanager_secret.s", "arn"), rotation_rules: { automatically_after_days: 30 } } },
+      aws_secretsmanager_secret_rotation: {
+        r: { secret_id: ref("aws_secretsmanager_secret.s", "arn"), rotation_rules: { automatically_after_days: 30 } },
+      },
     }),
-    violate: (json) => (json.resource.aws_secretsmanager_secret_rotation.r.rotation_rules.automatically_after_days = 180),
+    violate: (json) =>
+      (json.resource.aws_secretsmanager_secret_rotation.r.rotation_rules.automatically_after_days = 180),
   },
   "waf-managed-rule-groups": {
     compliant: stack({
       aws_wafv2_web_acl: {
-        w: webAcl(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesAnonymousIpList"]),
+        w: webAcl([
+          "AWSManagedRulesCommonRuleSet",
+          "AWSManagedRulesKnownBadInputsRuleSet",
+          "AWSManagedRulesAmazonIpReputationList",
+          "AWSManagedRulesAnonymousIpList",
+        ]),
       },
     }),
     // A group that only counts protects nothing.
@@ -362,13 +510,22 @@ export const RULE_FIXTURES: Record<RuleId, RuleFixture> = {
   "alb-https-only": {
     compliant: stack({
       aws_lb_listener: {
-        http: { port: 80, protocol: "HTTP", default_action: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", status_code: "HTTP_301" } }] },
+        http: {
+          port: 80,
+          protocol: "HTTP",
+          default_action: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", status_code: "HTTP_301" } }],
+        },
       },
     }),
-    violate: (json) => (json.resource.aws_lb_listener.http.default_action = [{ type: "forward", target_group_arn: "${aws_lb_target_group.t.arn}" }]),
+    violate: (json) =>
+      (json.resource.aws_lb_listener.http.default_action = [
+        { type: "forward", target_group_arn: "${aws_lb_target_group.t.arn}" },
+      ]),
   },
   "alb-tls-policy": {
-    compliant: stack({ aws_lb_listener: { https: { port: 443, protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } } }),
+    compliant: stack({
+      aws_lb_listener: { https: { port: 443, protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } },
+    }),
     violate: (json) => (json.resource.aws_lb_listener.https.ssl_policy = "ELBSecurityPolicy-2016-08"),
   },
   "lambda-supported-runtime": {

@@ -29,7 +29,13 @@ function acceptedValue(accepted: unknown, value: unknown): boolean {
   if (typeof value !== "number") return false;
   for (let index = 0; index < numeric.length; index += 2) {
     const [op, bound] = [numeric[index], numeric[index + 1] as number];
-    const holds = { ">": value > bound, ">=": value >= bound, "<": value < bound, "<=": value <= bound, "=": value === bound }[op as string];
+    const holds = {
+      ">": value > bound,
+      ">=": value >= bound,
+      "<": value < bound,
+      "<=": value <= bound,
+      "=": value === bound,
+    }[op as string];
     if (holds === undefined) throw new Error(`numeric operator ${op} outside the subset`);
     if (!holds) return false;
   }

@@ -69,7 +69,8 @@ export function evaluateAlarm(alarm: FakeAlarm, datapoint: number | undefined, d
     next = COMPARE[alarm.body.comparison_operator](datapoint, alarm.body.threshold) ? "ALARM" : "OK";
   }
   if (next !== alarm.state) {
-    const topics = next === "ALARM" ? alarm.body.alarm_actions ?? [] : next === "OK" ? alarm.body.ok_actions ?? [] : [];
+    const topics =
+      next === "ALARM" ? (alarm.body.alarm_actions ?? []) : next === "OK" ? (alarm.body.ok_actions ?? []) : [];
     alarm.notified.push({ day, state: next, topics });
   }
   alarm.state = next;

@@ -50,14 +50,23 @@ export class FakeAutoScaling {
   }
 
   async describeGroups(names: string[]) {
-    return names.filter((name) => name in this.groups).map((name) => ({ AutoScalingGroupName: name, DesiredCapacity: this.groups[name].desired }));
+    return names
+      .filter((name) => name in this.groups)
+      .map((name) => ({ AutoScalingGroupName: name, DesiredCapacity: this.groups[name].desired }));
   }
 
-  async startInstanceRefresh(group: string, preferences: { MinHealthyPercentage: number; MaxHealthyPercentage: number }) {
+  async startInstanceRefresh(
+    group: string,
+    preferences: { MinHealthyPercentage: number; MaxHealthyPercentage: number },
+  ) {
     const { MinHealthyPercentage: min, MaxHealthyPercentage: max } = preferences;
-    if (min < 0 || min > 100 || max < 100 || max > 200 || max - min > 100) throw fault("ValidationError", "Invalid refresh preferences.");
+    if (min < 0 || min > 100 || max < 100 || max > 200 || max - min > 100)
+      throw fault("ValidationError", "Invalid refresh preferences.");
     if (this.groups[group].refreshes.some((refresh) => RUNNING.includes(refresh.Status))) {
-      throw fault("InstanceRefreshInProgress", "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.");
+      throw fault(
+        "InstanceRefreshInProgress",
+        "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.",
+      );
     }
     this.started.push({ group, preferences });
     const refresh = this.newRefresh(this.now());
@@ -69,7 +78,12 @@ export class FakeAutoScaling {
     for (const refresh of this.groups[group].refreshes) {
       if (RUNNING.includes(refresh.Status) && --refresh.describesLeft <= 0) this.finish(group, refresh);
     }
-    return this.groups[group].refreshes.map(({ InstanceRefreshId, Status, StatusReason, StartTime }) => ({ InstanceRefreshId, Status, StatusReason, StartTime }));
+    return this.groups[group].refreshes.map(({ InstanceRefreshId, Status, StatusReason, StartTime }) => ({
+      InstanceRefreshId,
+      Status,
+      StatusReason,
+      StartTime,
+    }));
   }
 
   private finish(group: string, refresh: FakeRefresh): void {
@@ -84,7 +98,13 @@ export class FakeAutoScaling {
   }
 
   private newRefresh(at: number, fail?: boolean): FakeRefresh {
-    return { InstanceRefreshId: `refresh-${++this.ids}`, Status: "InProgress", StartTime: new Date(at), describesLeft: this.refreshDescribes, fail };
+    return {
+      InstanceRefreshId: `refresh-${++this.ids}`,
+      Status: "InProgress",
+      StartTime: new Date(at),
+      describesLeft: this.refreshDescribes,
+      fail,
+    };
   }
 
   private boot(): FakeInstance {

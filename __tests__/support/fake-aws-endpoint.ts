@@ -42,21 +42,57 @@ export async function startFakeAwsEndpoint(account: FakeAccount): Promise<FakeAw
   const calls: string[] = [];
   const answer = (target: string, body: any): [number, unknown] => {
     const operation = target.split(".")[1];
-    if (account.failing.includes(operation)) return [400, { __type: "AccessDeniedException", message: `not authorized to perform ${operation} (injected)` }];
+    if (account.failing.includes(operation))
+      return [400, { __type: "AccessDeniedException", message: `not authorized to perform ${operation} (injected)` }];
     switch (target) {
       case "Logs_20140328.DescribeLogGroups":
-        return [200, { logGroups: account.logGroups.filter((group) => group.name.startsWith(body.logGroupNamePrefix ?? "")).map((group) => ({ logGroupName: group.name, arn: `${group.arn}:*`, retentionInDays: group.retentionInDays, logGroupClass: "STANDARD" })) }];
+        return [
+          200,
+          {
+            logGroups: account.logGroups
+              .filter((group) => group.name.startsWith(body.logGroupNamePrefix ?? ""))
+              .map((group) => ({
+                logGroupName: group.name,
+                arn: `${group.arn}:*`,
+                retentionInDays: group.retentionInDays,
+                logGroupClass: "STANDARD",
+              })),
+          },
+        ];
       case "Logs_20140328.ListTagsForResource":
         return [200, { tags: {} }];
       case "TrentService.DescribeKey": {
         const key = account.keys.find((candidate) => candidate.keyId === body.KeyId || candidate.arn === body.KeyId);
         if (!key) return [400, { __type: "NotFoundException", message: `Key '${body.KeyId}' does not exist` }];
-        return [200, { KeyMetadata: { KeyId: key.keyId, Arn: key.arn, Enabled: true, KeyState: "Enabled", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT", CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", Origin: "AWS_KMS", KeyManager: "CUSTOMER", MultiRegion: false, Description: key.description } }];
+        return [
+          200,
+          {
+            KeyMetadata: {
+              KeyId: key.keyId,
+              Arn: key.arn,
+              Enabled: true,
+              KeyState: "Enabled",
+              KeyUsage: "ENCRYPT_DECRYPT",
+              KeySpec: "SYMMETRIC_DEFAULT",
+              CustomerMasterKeySpec: "SYMMETRIC_DEFAULT",
+              Origin: "AWS_KMS",
+              KeyManager: "CUSTOMER",
+              MultiRegion: false,
+              Description: key.description,
+            },
+          },
+        ];
       }
       case "TrentService.GetKeyPolicy":
         return [200, { Policy: account.keys.find((key) => key.keyId === body.KeyId)?.policy, PolicyName: "default" }];
       case "TrentService.GetKeyRotationStatus":
-        return [200, { KeyRotationEnabled: account.keys.find((key) => key.keyId === body.KeyId)?.rotationEnabled, RotationPeriodInDays: 365 }];
+        return [
+          200,
+          {
+            KeyRotationEnabled: account.keys.find((key) => key.keyId === body.KeyId)?.rotationEnabled,
+            RotationPeriodInDays: 365,
+          },
+        ];
       case "TrentService.ListResourceTags":
         return [200, { Tags: [], Truncated: false }];
       default:
@@ -76,5 +112,10 @@ export async function startFakeAwsEndpoint(account: FakeAccount): Promise<FakeAw
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, account, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    account,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

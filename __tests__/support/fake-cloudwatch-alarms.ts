@@ -15,7 +15,11 @@ export type Series = readonly (number | undefined)[];
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
 /** Metric data by "<metric name>" or "<metric name> <dimension values...>" key, as the scenario provides it. */
-export type MetricData = (metric: { namespace: string; metric_name: string; dimensions?: Record<string, string> }) => Series;
+export type MetricData = (metric: {
+  namespace: string;
+  metric_name: string;
+  dimensions?: Record<string, string>;
+}) => Series;
 
 const COMPARE: Record<string, (value: number, threshold: number) => boolean> = {
   GreaterThanThreshold: (value, threshold) => value > threshold,
@@ -25,7 +29,10 @@ const COMPARE: Record<string, (value: number, threshold: number) => boolean> = {
 };
 
 /** The expression as a JavaScript function of the query ids (only the grammar our alarms use). */
-function compile(expression: string, ids: string[]): (values: Record<string, number | undefined>) => number | undefined {
+function compile(
+  expression: string,
+  ids: string[],
+): (values: Record<string, number | undefined>) => number | undefined {
   const javascript = expression
     .replace(/\bIF\(/g, "iff(")
     .replace(/\bFILL\(/g, "fill(")
@@ -52,19 +59,28 @@ export function evaluatedSeries(alarm: Record<string, any>, data: MetricData): S
   const series: Record<string, Series> = Object.fromEntries(inputs.map((query) => [query.id, data(query.metric)]));
   const length = Math.max(...Object.values(series).map((values) => values.length));
   const result = queries.find((query) => query.return_data)!;
-  const evaluate = compile(result.expression, inputs.map((query) => query.id));
-  return Array.from({ length }, (_, index) => evaluate(Object.fromEntries(inputs.map((query) => [query.id, series[query.id][index]]))));
+  const evaluate = compile(
+    result.expression,
+    inputs.map((query) => query.id),
+  );
+  return Array.from({ length }, (_, index) =>
+    evaluate(Object.fromEntries(inputs.map((query) => [query.id, series[query.id][index]]))),
+  );
 }
 
 /** The state of a metric alarm after the last period of the data. */
 export function alarmState(alarm: Record<string, any>, data: MetricData): AlarmState {
   // The window always spans evaluation_periods; periods before the data began have none.
   const series = evaluatedSeries(alarm, data);
-  const window = Array.from({ length: alarm.evaluation_periods }, (_, index) => series[series.length - alarm.evaluation_periods + index]);
+  const window = Array.from(
+    { length: alarm.evaluation_periods },
+    (_, index) => series[series.length - alarm.evaluation_periods + index],
+  );
   const needed = alarm.datapoints_to_alarm ?? alarm.evaluation_periods;
   const breaches = (value: number) => COMPARE[alarm.comparison_operator](value, alarm.threshold);
   const present = window.filter((value): value is number => value !== undefined);
-  if (present.length === 0 && (alarm.treat_missing_data === "missing" || alarm.treat_missing_data === "ignore")) return "INSUFFICIENT_DATA";
+  if (present.length === 0 && (alarm.treat_missing_data === "missing" || alarm.treat_missing_data === "ignore"))
+    return "INSUFFICIENT_DATA";
   const missingBreach = alarm.treat_missing_data === "breaching" ? window.length - present.length : 0;
   const breaching = present.filter(breaches).length + missingBreach;
   return breaching >= needed ? "ALARM" : "OK";
@@ -72,9 +88,12 @@ export function alarmState(alarm: Record<string, any>, data: MetricData): AlarmS
 
 /** The state of a composite alarm whose rule is ALARM("name") joined by OR / AND. */
 export function compositeState(rule: string, states: Record<string, AlarmState>): AlarmState {
-  const javascript = rule.replace(/ALARM\("([^"]+)"\)/g, (_, name: string) => {
-    if (!(name in states)) throw new Error(`composite rule names an unknown alarm ${name}`);
-    return String(states[name] === "ALARM");
-  }).replace(/\bOR\b/g, "||").replace(/\bAND\b/g, "&&");
+  const javascript = rule
+    .replace(/ALARM\("([^"]+)"\)/g, (_, name: string) => {
+      if (!(name in states)) throw new Error(`composite rule names an unknown alarm ${name}`);
+      return String(states[name] === "ALARM");
+    })
+    .replace(/\bOR\b/g, "||")
+    .replace(/\bAND\b/g, "&&");
   return new Function(`return (${javascript});`)() ? "ALARM" : "OK";
 }

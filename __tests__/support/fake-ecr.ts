@@ -27,7 +27,12 @@ const DAY = 86_400_000;
 
 /** `*` matches any run of characters, as in tagPatternList. */
 function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 }
 
 /**
@@ -74,7 +79,9 @@ export class FakeRepository implements RepositoryTagApi {
   push(digest: string, tag: string): void {
     const image = this.images.get(digest);
     // An immutable repository refuses a tag that names another image.
-    for (const [other, stored] of this.images) if (other !== digest && stored.tags.has(tag)) throw Object.assign(new Error(`tag ${tag} is already on ${other}`), { name: "ImageTagAlreadyExistsException" });
+    for (const [other, stored] of this.images)
+      if (other !== digest && stored.tags.has(tag))
+        throw Object.assign(new Error(`tag ${tag} is already on ${other}`), { name: "ImageTagAlreadyExistsException" });
     if (image) image.tags.add(tag);
     else this.images.set(digest, { tags: new Set([tag]), pushedAt: this.now().getTime() });
     for (const destination of this.replicatesTo) destination.receive(digest, tag, this.images.get(digest)!.pushedAt);
@@ -119,7 +126,9 @@ export class FakeRepository implements RepositoryTagApi {
   // RepositoryTagApi, with the ECR API's documented behaviour.
 
   async taggedWith(prefix: string): Promise<TaggedImage[]> {
-    return [...this.images].filter(([, image]) => [...image.tags].some((tag) => tag.startsWith(prefix))).map(([digest, image]) => ({ digest, tags: [...image.tags] }));
+    return [...this.images]
+      .filter(([, image]) => [...image.tags].some((tag) => tag.startsWith(prefix)))
+      .map(([digest, image]) => ({ digest, tags: [...image.tags] }));
   }
 
   async addTag(digest: string, tag: string): Promise<void> {

@@ -50,11 +50,14 @@ export class FakeElastiCache {
   async describeReplicationGroup(id: string) {
     this.check(id);
     if (this.pending && --this.pending.describesLeft <= 0) this.apply();
-    if (this.busy && this.busy.describesLeft-- > 0) return { Status: this.busy.status, AuthTokenEnabled: this.tokens.length > 0, PendingModifiedValues: {} };
+    if (this.busy && this.busy.describesLeft-- > 0)
+      return { Status: this.busy.status, AuthTokenEnabled: this.tokens.length > 0, PendingModifiedValues: {} };
     return {
       Status: this.pending ? "modifying" : this.status,
       AuthTokenEnabled: this.tokens.length > 0,
-      PendingModifiedValues: this.pending ? { AuthTokenStatus: this.pending.strategy === "ROTATE" ? "ROTATING" : "SETTING" } : {},
+      PendingModifiedValues: this.pending
+        ? { AuthTokenStatus: this.pending.strategy === "ROTATE" ? "ROTATING" : "SETTING" }
+        : {},
     };
   }
 
@@ -64,9 +67,12 @@ export class FakeElastiCache {
       this.raceOnNextModify--;
       throw fault("InvalidReplicationGroupStateFault", "Replication group must be in available state to modify.");
     }
-    if (this.pending || this.status !== "available") throw fault("InvalidReplicationGroupStateFault", "Replication group must be in available state to modify.");
-    if (!/^[\x21-\x7e]{16,128}$/.test(token) || /[/"@%]/.test(token)) throw fault("InvalidParameterValueException", "Invalid AuthToken provided.");
-    if (strategy === "SET" && this.tokens.length === 0) throw fault("InvalidParameterCombinationException", "SET is allowed only after ROTATE.");
+    if (this.pending || this.status !== "available")
+      throw fault("InvalidReplicationGroupStateFault", "Replication group must be in available state to modify.");
+    if (!/^[\x21-\x7e]{16,128}$/.test(token) || /[/"@%]/.test(token))
+      throw fault("InvalidParameterValueException", "Invalid AuthToken provided.");
+    if (strategy === "SET" && this.tokens.length === 0)
+      throw fault("InvalidParameterCombinationException", "SET is allowed only after ROTATE.");
     if (strategy === "ROTATE" && this.tokens.length >= 2 && !this.tokens.includes(token)) {
       throw fault("InvalidParameterCombinationException", "At most two AUTH tokens can be in use.");
     }
@@ -86,7 +92,8 @@ export class FakeElastiCache {
   }
 
   private check(id: string): void {
-    if (id !== this.replicationGroupId) throw fault("ReplicationGroupNotFoundFault", `Replication group ${id} not found.`);
+    if (id !== this.replicationGroupId)
+      throw fault("ReplicationGroupNotFoundFault", `Replication group ${id} not found.`);
   }
 }
 

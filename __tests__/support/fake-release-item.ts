@@ -43,13 +43,21 @@ export class FakeReleaseItem implements ReleaseItemApi {
     const name = (token: string) => {
       if (!token.startsWith("#")) return token;
       const resolved = update.ExpressionAttributeNames?.[token];
-      if (resolved === undefined) throw awsError("ValidationException", `An expression attribute name used in the document path is not defined; attribute name: ${token}`);
+      if (resolved === undefined)
+        throw awsError(
+          "ValidationException",
+          `An expression attribute name used in the document path is not defined; attribute name: ${token}`,
+        );
       used.add(token);
       return resolved;
     };
     const value = (token: string): AttributeValue => {
       const resolved = update.ExpressionAttributeValues?.[token];
-      if (resolved === undefined) throw awsError("ValidationException", `An expression attribute value used in expression is not defined; attribute value: ${token}`);
+      if (resolved === undefined)
+        throw awsError(
+          "ValidationException",
+          `An expression attribute value used in expression is not defined; attribute value: ${token}`,
+        );
       used.add(token);
       return resolved;
     };
@@ -66,7 +74,9 @@ export class FakeReleaseItem implements ReleaseItemApi {
     });
     const holds = clauses.every(Boolean);
     const next: Item = structuredClone({ ...current, ...RELEASE_ITEM_KEY });
-    for (const [, action, body] of update.UpdateExpression.matchAll(/(SET|ADD|REMOVE)\s+(.*?)(?=\s+(?:SET|ADD|REMOVE)\s|$)/g)) {
+    for (const [, action, body] of update.UpdateExpression.matchAll(
+      /(SET|ADD|REMOVE)\s+(.*?)(?=\s+(?:SET|ADD|REMOVE)\s|$)/g,
+    )) {
       for (const part of body.split(",").map((text) => text.trim())) {
         if (action === "REMOVE") delete next[name(part)];
         else if (action === "SET") {
@@ -78,8 +88,15 @@ export class FakeReleaseItem implements ReleaseItemApi {
         }
       }
     }
-    const unused = [...Object.keys(update.ExpressionAttributeNames ?? {}), ...Object.keys(update.ExpressionAttributeValues ?? {})].filter((token) => !used.has(token));
-    if (unused.length > 0) throw awsError("ValidationException", `Value provided in ExpressionAttributeNames/Values unused in expressions: keys: {${unused.join(", ")}}`);
+    const unused = [
+      ...Object.keys(update.ExpressionAttributeNames ?? {}),
+      ...Object.keys(update.ExpressionAttributeValues ?? {}),
+    ].filter((token) => !used.has(token));
+    if (unused.length > 0)
+      throw awsError(
+        "ValidationException",
+        `Value provided in ExpressionAttributeNames/Values unused in expressions: keys: {${unused.join(", ")}}`,
+      );
     if (!holds) throw awsError("ConditionalCheckFailedException", "The conditional request failed");
     this.item = next;
     this.updates.push(update);

@@ -18,7 +18,10 @@ import { randomUUID } from "crypto";
  *   (https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html).
  */
 export class FakeSecretsManager {
-  private readonly secrets = new Map<string, { rotationEnabled: boolean; versions: Map<string, { value?: string; stages: Set<string> }> }>();
+  private readonly secrets = new Map<
+    string,
+    { rotationEnabled: boolean; versions: Map<string, { value?: string; stages: Set<string> }> }
+  >();
   /** Every call, for asserting what a step did; no values. */
   readonly calls: string[] = [];
 
@@ -34,7 +37,9 @@ export class FakeSecretsManager {
 
   /** Every value ever stored under the secret. */
   allValues(secretId: string): string[] {
-    return [...this.secret(secretId).versions.values()].flatMap((version) => (version.value === undefined ? [] : [version.value]));
+    return [...this.secret(secretId).versions.values()].flatMap((version) =>
+      version.value === undefined ? [] : [version.value],
+    );
   }
 
   /** RotateSecret's first half: the new AWSPENDING version the function then fills in. */
@@ -42,7 +47,10 @@ export class FakeSecretsManager {
     const secret = this.secret(secretId);
     for (const version of secret.versions.values()) {
       if (version.stages.has("AWSPENDING") && !version.stages.has("AWSCURRENT")) {
-        throw error("InvalidRequestException", `A previous rotation isn't complete. That rotation will be reattempted.`);
+        throw error(
+          "InvalidRequestException",
+          `A previous rotation isn't complete. That rotation will be reattempted.`,
+        );
       }
     }
     const token = randomUUID();
@@ -55,7 +63,8 @@ export class FakeSecretsManager {
     this.calls.push(`DescribeSecret ${secretId}`);
     const secret = this.secret(secretId);
     const VersionIdsToStages: Record<string, string[]> = {};
-    for (const [id, version] of secret.versions) if (version.stages.size > 0) VersionIdsToStages[id] = [...version.stages];
+    for (const [id, version] of secret.versions)
+      if (version.stages.size > 0) VersionIdsToStages[id] = [...version.stages];
     return { RotationEnabled: secret.rotationEnabled, VersionIdsToStages };
   }
 
@@ -66,7 +75,10 @@ export class FakeSecretsManager {
       ? secret.versions.get(versionId)
       : [...secret.versions.values()].find((version) => version.stages.has(stage ?? "AWSCURRENT"));
     if (!found || (stage && !found.stages.has(stage)) || found.value === undefined) {
-      throw error("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for staging label: ${stage ?? "AWSCURRENT"}`);
+      throw error(
+        "ResourceNotFoundException",
+        `Secrets Manager can't find the specified secret value for staging label: ${stage ?? "AWSCURRENT"}`,
+      );
     }
     return { SecretString: found.value };
   }
@@ -76,7 +88,11 @@ export class FakeSecretsManager {
     const secret = this.secret(secretId);
     const existing = secret.versions.get(token);
     if (existing?.value !== undefined) {
-      if (existing.value !== value) throw error("ResourceExistsException", `a version with ClientRequestToken ${token} already exists with a different value`);
+      if (existing.value !== value)
+        throw error(
+          "ResourceExistsException",
+          `a version with ClientRequestToken ${token} already exists with a different value`,
+        );
       return;
     }
     secret.versions.set(token, { value, stages: existing?.stages ?? new Set() });
@@ -106,7 +122,8 @@ export class FakeSecretsManager {
 
   private secret(secretId: string) {
     const secret = this.secrets.get(secretId);
-    if (!secret) throw error("ResourceNotFoundException", `Secrets Manager can't find the specified secret: ${secretId}`);
+    if (!secret)
+      throw error("ResourceNotFoundException", `Secrets Manager can't find the specified secret: ${secretId}`);
     return secret;
   }
 }

@@ -26,12 +26,14 @@ export class FakeSingleSecret {
   }
 
   async getSecretValue(_: string, versionId: string) {
-    if (!(versionId in this.values)) throw Object.assign(new Error("version not found"), { name: "ResourceNotFoundException" });
+    if (!(versionId in this.values))
+      throw Object.assign(new Error("version not found"), { name: "ResourceNotFoundException" });
     return { SecretString: this.values[versionId] };
   }
 
   async getPendingValue(_: string, versionId: string) {
-    if (!this.versions[versionId]?.includes("AWSPENDING")) throw Object.assign(new Error("not found"), { name: "ResourceNotFoundException" });
+    if (!this.versions[versionId]?.includes("AWSPENDING"))
+      throw Object.assign(new Error("not found"), { name: "ResourceNotFoundException" });
     return this.getSecretValue(_, versionId);
   }
 
@@ -44,8 +46,13 @@ export class FakeSingleSecret {
   async updateSecretVersionStage(_: string, stage: string, moveTo: string, removeFrom?: string) {
     this.calls.push(`move ${stage} ${removeFrom ?? "-"} -> ${moveTo}`);
     if (stage === "AWSCURRENT") {
-      for (const version of Object.keys(this.versions)) this.versions[version] = this.versions[version].filter((label) => label !== "AWSPREVIOUS");
-      if (removeFrom) this.versions[removeFrom] = [...this.versions[removeFrom].filter((label) => label !== "AWSCURRENT"), "AWSPREVIOUS"];
+      for (const version of Object.keys(this.versions))
+        this.versions[version] = this.versions[version].filter((label) => label !== "AWSPREVIOUS");
+      if (removeFrom)
+        this.versions[removeFrom] = [
+          ...this.versions[removeFrom].filter((label) => label !== "AWSCURRENT"),
+          "AWSPREVIOUS",
+        ];
     }
     this.versions[moveTo] = [...this.versions[moveTo].filter((label) => label !== "AWSPENDING"), stage];
   }

@@ -55,7 +55,8 @@ function parseJsonPattern(text: string): Node {
   const peek = () => tokens[index];
   const take = (expected?: string) => {
     const token = tokens[index++];
-    if (token === undefined || (expected !== undefined && token !== expected)) throw new Error(`expected ${expected ?? "a token"} at token ${index} of ${text}`);
+    if (token === undefined || (expected !== undefined && token !== expected))
+      throw new Error(`expected ${expected ?? "a token"} at token ${index} of ${text}`);
     return token;
   };
   // && binds tighter than ||; the patterns parenthesize every mixture anyway.
@@ -98,7 +99,10 @@ function parseJsonPattern(text: string): Node {
 }
 
 function select(event: Json, path: string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Json)[key] : undefined), event);
+  return path.reduce<unknown>(
+    (node, key) => (node !== null && typeof node === "object" ? (node as Json)[key] : undefined),
+    event,
+  );
 }
 
 function valueMatches(actual: string, expected: string): boolean {

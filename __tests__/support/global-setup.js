@@ -28,13 +28,25 @@ module.exports = async function synthesizeOnce() {
   if (bundleIsStale()) await bundle();
   // npm run test:quick (JEST_REUSE_SYNTH=1) keeps a synthesis none of whose inputs changed since;
   // npm test always synthesizes afresh.
-  if (process.env.JEST_REUSE_SYNTH === "1" && existsSync(stampPath) && readFileSync(stampPath, "utf8") === inputsStamp()) return;
+  if (
+    process.env.JEST_REUSE_SYNTH === "1" &&
+    existsSync(stampPath) &&
+    readFileSync(stampPath, "utf8") === inputsStamp()
+  )
+    return;
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(join(outdir, "hcl"), { recursive: true });
   const synth = (target, extra) =>
     promisify(execFile)(process.execPath, [entryPath], {
       cwd: root,
-      env: { ...process.env, CDKTF_OUTDIR: target, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "", SYNTH_HCL_OUTPUT: "", ...extra },
+      env: {
+        ...process.env,
+        CDKTF_OUTDIR: target,
+        AUTH_ENV: "",
+        CDKTF_CONTEXT_JSON: "",
+        SYNTH_HCL_OUTPUT: "",
+        ...extra,
+      },
     }).catch((error) => {
       process.stderr.write(error.stderr || error.message);
       throw error;

@@ -46,13 +46,15 @@ export async function simulate(identity: Identity, request: SimulatedRequest): P
     },
     {},
   );
-  if (result.resultType === "error") throw new Error(`${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
+  if (result.resultType === "error")
+    throw new Error(`${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult as Decision;
 }
 
 /** An aws_iam_policy_document block of the synthesized JSON as IAM JSON, its Terraform references replaced by `resolve`. */
 export function documentJson(block: Record<string, any>, resolve: (reference: string) => string): unknown {
-  const values = (list: unknown) => ([] as string[]).concat((list as string[]) ?? []).map((value) => value.replace(/\$\{[^}]+\}/g, resolve));
+  const values = (list: unknown) =>
+    ([] as string[]).concat((list as string[]) ?? []).map((value) => value.replace(/\$\{[^}]+\}/g, resolve));
   return {
     Version: "2012-10-17",
     Statement: ([] as any[]).concat(block.statement ?? []).map((statement) => ({
@@ -63,10 +65,12 @@ export function documentJson(block: Record<string, any>, resolve: (reference: st
       ...(statement.not_resources ? { NotResource: values(statement.not_resources) } : {}),
       ...(statement.condition
         ? {
-            Condition: ([] as any[]).concat(statement.condition).reduce<Record<string, Record<string, string[]>>>((all, condition) => {
-              (all[condition.test] ??= {})[condition.variable] = values(condition.values);
-              return all;
-            }, {}),
+            Condition: ([] as any[])
+              .concat(statement.condition)
+              .reduce<Record<string, Record<string, string[]>>>((all, condition) => {
+                (all[condition.test] ??= {})[condition.variable] = values(condition.values);
+                return all;
+              }, {}),
           }
         : {}),
     })),

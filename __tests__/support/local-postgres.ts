@@ -48,16 +48,67 @@ function freePort(): Promise<number> {
 }
 
 /** A CA and a server certificate for 127.0.0.1, made with openssl in `directory`. */
-function makeCertificates(directory: string): { certificate: string; key: string; caBundle: string; unrelatedCaBundle: string } {
+function makeCertificates(directory: string): {
+  certificate: string;
+  key: string;
+  caBundle: string;
+  unrelatedCaBundle: string;
+} {
   const run = (...args: string[]) => execFileSync("openssl", args, { cwd: directory, stdio: "pipe" });
   const ca = (name: string) =>
-    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", `/CN=${name}`,
-      "-keyout", `${name}.key`, "-out", `${name}.pem`);
+    run(
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${name}`,
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.pem`,
+    );
   ca("test-ca");
   ca("unrelated-ca");
-  run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
-  execFileSync("sh", ["-c", "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > server.ext"], { cwd: directory });
-  run("x509", "-req", "-in", "server.csr", "-CA", "test-ca.pem", "-CAkey", "test-ca.key", "-CAcreateserial", "-days", "1", "-extfile", "server.ext", "-out", "server.crt");
+  run(
+    "req",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-subj",
+    "/CN=127.0.0.1",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+  );
+  execFileSync("sh", ["-c", "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > server.ext"], {
+    cwd: directory,
+  });
+  run(
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "test-ca.pem",
+    "-CAkey",
+    "test-ca.key",
+    "-CAcreateserial",
+    "-days",
+    "1",
+    "-extfile",
+    "server.ext",
+    "-out",
+    "server.crt",
+  );
   return {
     certificate: join(directory, "server.crt"),
     key: join(directory, "server.key"),
@@ -82,7 +133,10 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   const logFile = join(directory, "server.log");
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(__dirname, "postgres-server.mjs"), JSON.stringify({ directory, port, certificate: certificates.certificate, key: certificates.key, logFile })],
+    [
+      join(__dirname, "postgres-server.mjs"),
+      JSON.stringify({ directory, port, certificate: certificates.certificate, key: certificates.key, logFile }),
+    ],
     { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, POSTGRES_SUPERUSER_PASSWORD: superuserPassword } },
   );
   let stderr = "";
@@ -99,7 +153,10 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`PostgreSQL did not start within ${READY_TIMEOUT_MS} ms`)),
+        READY_TIMEOUT_MS,
+      );
       child.stdout?.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("ready")) {
           clearTimeout(timer);
@@ -120,11 +177,20 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   const freshDatabase = async (): Promise<TestDatabase> => {
     const name = `test_${++databases}_${randomBytes(3).toString("hex")}`;
     const password = randomBytes(18).toString("base64url");
-    const client = new Client({ host: "127.0.0.1", port, database: "postgres", user: "postgres", password: superuserPassword, ssl: { ca: certificates.caBundle } });
+    const client = new Client({
+      host: "127.0.0.1",
+      port,
+      database: "postgres",
+      user: "postgres",
+      password: superuserPassword,
+      ssl: { ca: certificates.caBundle },
+    });
     await client.connect();
     try {
       // The SCRAM verifier, not the password: the server logs every statement.
-      await client.query(`CREATE ROLE ${name} WITH LOGIN PASSWORD ${client.escapeLiteral(scramSha256Verifier(password))}`);
+      await client.query(
+        `CREATE ROLE ${name} WITH LOGIN PASSWORD ${client.escapeLiteral(scramSha256Verifier(password))}`,
+      );
       await client.query(`CREATE DATABASE ${name} OWNER ${name} TEMPLATE template0`);
       await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${name} FROM PUBLIC`);
     } finally {

@@ -36,5 +36,8 @@ export function anchorsOf(markdown: string): Set<string> {
 /** Every inline link target of a document's prose: [text](target) and <a href="target">. */
 export function linkTargets(markdown: string): string[] {
   const text = prose(markdown);
-  return [...[...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]), ...[...text.matchAll(/<a\s+href="([^"]+)"/g)].map((match) => match[1])];
+  return [
+    ...[...text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]),
+    ...[...text.matchAll(/<a\s+href="([^"]+)"/g)].map((match) => match[1]),
+  ];
 }

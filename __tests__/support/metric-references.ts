@@ -13,10 +13,16 @@ export interface MetricReference {
 export function alarmMetrics(json: Synthesized): MetricReference[] {
   return json.resourceList("aws_cloudwatch_metric_alarm").flatMap((alarm) => {
     const where = `aws_cloudwatch_metric_alarm ${alarm.alarm_name}`;
-    if (alarm.metric_name) return [{ where, namespace: alarm.namespace, metricName: alarm.metric_name, dimensions: alarm.dimensions ?? {} }];
+    if (alarm.metric_name)
+      return [{ where, namespace: alarm.namespace, metricName: alarm.metric_name, dimensions: alarm.dimensions ?? {} }];
     return (alarm.metric_query ?? [])
       .filter((query: any) => query.metric)
-      .map((query: any) => ({ where: `${where} (${query.id})`, namespace: query.metric.namespace, metricName: query.metric.metric_name, dimensions: query.metric.dimensions ?? {} }));
+      .map((query: any) => ({
+        where: `${where} (${query.id})`,
+        namespace: query.metric.namespace,
+        metricName: query.metric.metric_name,
+        dimensions: query.metric.dimensions ?? {},
+      }));
   });
 }
 
@@ -41,7 +47,14 @@ export function dashboardMetrics(json: Synthesized): MetricReference[] {
           const [namespace, metricName, ...pairs] = resolved;
           const dimensions: Record<string, string> = {};
           for (let index = 0; index < pairs.length; index += 2) dimensions[pairs[index]] = pairs[index + 1];
-          return [{ where: `dashboard ${dashboard.dashboard_name} widget "${widget.properties.title}"`, namespace, metricName, dimensions }];
+          return [
+            {
+              where: `dashboard ${dashboard.dashboard_name} widget "${widget.properties.title}"`,
+              namespace,
+              metricName,
+              dimensions,
+            },
+          ];
         });
       });
   });

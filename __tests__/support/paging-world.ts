@@ -90,15 +90,25 @@ function encryptionOf(stackName: string, stack: Synthesized, topic: Block): Topi
   const key = stack.resources("aws_kms_key")[local[1]];
   const account = /^arn:aws:iam::(\d{12}):root$/;
   const document = stack.policyDocument(key.policy);
-  const owner = document.statement.flatMap((statement: Block) => statement.principals ?? []).flatMap((principal: Block) => principal.identifiers).map((id: string) => account.exec(id)?.[1]).find(Boolean);
-  const allows = (actions: string[], wanted: string) => actions.some((action) => new RegExp(`^${action.replace(/\*/g, ".*")}$`, "i").test(wanted));
+  const owner = document.statement
+    .flatMap((statement: Block) => statement.principals ?? [])
+    .flatMap((principal: Block) => principal.identifiers)
+    .map((id: string) => account.exec(id)?.[1])
+    .find(Boolean);
+  const allows = (actions: string[], wanted: string) =>
+    actions.some((action) => new RegExp(`^${action.replace(/\*/g, ".*")}$`, "i").test(wanted));
   const grants = new Set<string>();
   for (const statement of document.statement as Block[]) {
     if ((statement.effect ?? "Allow") !== "Allow") continue;
-    if (!allows(statement.actions ?? [], "kms:GenerateDataKey") || !allows(statement.actions ?? [], "kms:Decrypt")) continue;
-    const conditionsHold = (statement.condition ?? []).every((condition: Block) => condition.variable === SOURCE_ACCOUNT && condition.test === "StringEquals" && condition.values.includes(owner));
+    if (!allows(statement.actions ?? [], "kms:GenerateDataKey") || !allows(statement.actions ?? [], "kms:Decrypt"))
+      continue;
+    const conditionsHold = (statement.condition ?? []).every(
+      (condition: Block) =>
+        condition.variable === SOURCE_ACCOUNT && condition.test === "StringEquals" && condition.values.includes(owner),
+    );
     if (!conditionsHold) continue;
-    for (const principal of statement.principals ?? []) if (principal.type === "Service") for (const service of principal.identifiers) grants.add(service);
+    for (const principal of statement.principals ?? [])
+      if (principal.type === "Service") for (const service of principal.identifiers) grants.add(service);
   }
   if (!owner) throw new Error(`${stackName}: the key of topic ${topic.name} names no account root`);
   return { keyGrants: [...grants].sort() };
@@ -124,29 +134,65 @@ export function readPagingWorld(stacks: Record<string, Synthesized>): PagingWorl
     const local = REFERENCE.exec(reference);
     if (!local) throw new Error(`${stackName}: cannot follow the alarm action ${reference}`);
     const block = stack.resources("aws_sns_topic")[local[2]];
-    const subscribers = stack.resourceList("aws_sns_topic_subscription").filter((subscription) => subscription.topic_arn === reference).map((subscription) => `${subscription.protocol}:${subscription.endpoint}`);
-    return { name: block.name, region: regionOf(stack, block), subscribers, encryption: encryptionOf(stackName, stack, block) };
+    const subscribers = stack
+      .resourceList("aws_sns_topic_subscription")
+      .filter((subscription) => subscription.topic_arn === reference)
+      .map((subscription) => `${subscription.protocol}:${subscription.endpoint}`);
+    return {
+      name: block.name,
+      region: regionOf(stack, block),
+      subscribers,
+      encryption: encryptionOf(stackName, stack, block),
+    };
   };
   const world: PagingWorld = { alarms: [], rules: [], healthChecks: [], canaries: [], heartbeats: [] };
   for (const [name, stack] of Object.entries(stacks)) {
-    for (const [type, composite] of [["aws_cloudwatch_metric_alarm", false], ["aws_cloudwatch_composite_alarm", true]] as const) {
+    for (const [type, composite] of [
+      ["aws_cloudwatch_metric_alarm", false],
+      ["aws_cloudwatch_composite_alarm", true],
+    ] as const) {
       for (const block of stack.resourceList(type)) {
         const actions: string[] = block.alarm_actions ?? [];
-        if (actions.length !== 1) throw new Error(`${block.alarm_name}: expected one alarm action, found ${actions.length}`);
-        world.alarms.push({ name: block.alarm_name, stack: name, region: regionOf(stack, block), block, composite, topic: topic(name, actions[0]) });
+        if (actions.length !== 1)
+          throw new Error(`${block.alarm_name}: expected one alarm action, found ${actions.length}`);
+        world.alarms.push({
+          name: block.alarm_name,
+          stack: name,
+          region: regionOf(stack, block),
+          block,
+          composite,
+          topic: topic(name, actions[0]),
+        });
       }
     }
-    for (const target of stack.resourceList("aws_cloudwatch_event_target").filter((candidate) => REFERENCE.test(candidate.arn))) {
-      const rule = Object.entries(stack.resources("aws_cloudwatch_event_rule")).find(([logical]) => target.rule === `\${aws_cloudwatch_event_rule.${logical}.name}`)![1];
-      world.rules.push({ name: rule.name, stack: name, region: regionOf(stack, rule), topic: topic(name, target.arn), pattern: rule.event_pattern?.startsWith("{") ? JSON.parse(rule.event_pattern) : undefined });
+    for (const target of stack
+      .resourceList("aws_cloudwatch_event_target")
+      .filter((candidate) => REFERENCE.test(candidate.arn))) {
+      const rule = Object.entries(stack.resources("aws_cloudwatch_event_rule")).find(
+        ([logical]) => target.rule === `\${aws_cloudwatch_event_rule.${logical}.name}`,
+      )![1];
+      world.rules.push({
+        name: rule.name,
+        stack: name,
+        region: regionOf(stack, rule),
+        topic: topic(name, target.arn),
+        pattern: rule.event_pattern?.startsWith("{") ? JSON.parse(rule.event_pattern) : undefined,
+      });
     }
     world.healthChecks.push(...stack.resourceList("aws_route53_health_check"));
-    world.canaries.push(...stack.resourceList("aws_synthetics_canary").map((canary) => ({ name: canary.name, region: regionOf(stack, canary) })));
+    world.canaries.push(
+      ...stack
+        .resourceList("aws_synthetics_canary")
+        .map((canary) => ({ name: canary.name, region: regionOf(stack, canary) })),
+    );
     // Patterns built with Terraform functions (jsonencode) are other stacks' finding rules, not heartbeats.
-    for (const rule of stack.resourceList("aws_cloudwatch_event_rule").filter((candidate) => candidate.event_pattern?.startsWith("{"))) {
+    for (const rule of stack
+      .resourceList("aws_cloudwatch_event_rule")
+      .filter((candidate) => candidate.event_pattern?.startsWith("{"))) {
       const pattern = JSON.parse(rule.event_pattern);
       const sender = /^arn:aws:events:([a-z0-9-]+):\d+:rule\//.exec(pattern.resources?.[0] ?? "");
-      if (pattern["detail-type"]?.includes("Scheduled Event") && sender) world.heartbeats.push({ ruleName: rule.name, region: regionOf(stack, rule), senderRegion: sender[1] });
+      if (pattern["detail-type"]?.includes("Scheduled Event") && sender)
+        world.heartbeats.push({ ruleName: rule.name, region: regionOf(stack, rule), senderRegion: sender[1] });
     }
   }
   return world;
@@ -165,7 +211,11 @@ export interface Scenario {
   /** Per-minute values of the live regions' own metrics during the incident, by metric name; unlisted ones stay at their healthy baseline. */
   readonly metrics?: Record<string, number>;
   /** Events put on a region's default event bus during the incident (security findings), at a minute. */
-  readonly events?: readonly { readonly region: string; readonly atMinute: number; readonly event: Record<string, unknown> }[];
+  readonly events?: readonly {
+    readonly region: string;
+    readonly atMinute: number;
+    readonly event: Record<string, unknown>;
+  }[];
 }
 
 /** A page: an alarm that fired, where, and whether its notification reached a subscriber. */
@@ -195,7 +245,10 @@ const HEALTHY_MATH_INPUTS: Record<string, number> = {
 };
 function healthy(alarm: Block, metricName: string): number {
   if (alarm.metric_query) {
-    if (!(metricName in HEALTHY_MATH_INPUTS)) throw new Error(`${alarm.alarm_name}: no healthy baseline for metric-math input ${metricName}; add one to HEALTHY_MATH_INPUTS`);
+    if (!(metricName in HEALTHY_MATH_INPUTS))
+      throw new Error(
+        `${alarm.alarm_name}: no healthy baseline for metric-math input ${metricName}; add one to HEALTHY_MATH_INPUTS`,
+      );
     return HEALTHY_MATH_INPUTS[metricName];
   }
   const below = /^LessThan/.test(alarm.comparison_operator);
@@ -210,13 +263,20 @@ function healthy(alarm: Block, metricName: string): number {
 export function simulate(world: PagingWorld, scenario: Scenario, minutes: number): Page[] {
   const lost = new Set(scenario.lostRegions);
   const silentEvents = new Set([...scenario.lostRegions, ...(scenario.silentEventBridgeRegions ?? [])]);
-  const heartbeatSender = new Map(world.heartbeats.map((beat) => [`${beat.region} ${beat.ruleName}`, beat.senderRegion]));
+  const heartbeatSender = new Map(
+    world.heartbeats.map((beat) => [`${beat.region} ${beat.ruleName}`, beat.senderRegion]),
+  );
 
   /** The incident value of one metric in one region, per minute; undefined is a minute without data. */
   const incident = (alarm: WorldAlarm, metric: Block): number | undefined => {
-    if (metric.namespace === "CloudWatchSynthetics" && metric.metric_name === "SuccessPercent") return scenario.canarySuccessPercent;
-    if (metric.namespace === "AWS/Route53" && metric.metric_name === "HealthCheckStatus") return scenario.healthCheckStatus;
-    const sender = metric.namespace === "AWS/Events" ? heartbeatSender.get(`${alarm.region} ${metric.dimensions?.RuleName}`) : undefined;
+    if (metric.namespace === "CloudWatchSynthetics" && metric.metric_name === "SuccessPercent")
+      return scenario.canarySuccessPercent;
+    if (metric.namespace === "AWS/Route53" && metric.metric_name === "HealthCheckStatus")
+      return scenario.healthCheckStatus;
+    const sender =
+      metric.namespace === "AWS/Events"
+        ? heartbeatSender.get(`${alarm.region} ${metric.dimensions?.RuleName}`)
+        : undefined;
     if (sender) return silentEvents.has(sender) ? undefined : 1;
     return scenario.metrics?.[metric.metric_name] ?? healthy(alarm.block, metric.metric_name);
   };
@@ -224,22 +284,29 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
   const before = (alarm: WorldAlarm, metric: Block): number => {
     if (metric.namespace === "CloudWatchSynthetics" && metric.metric_name === "SuccessPercent") return 100;
     if (metric.namespace === "AWS/Route53" && metric.metric_name === "HealthCheckStatus") return 1;
-    if (metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`)) return 1;
+    if (metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`))
+      return 1;
     return healthy(alarm.block, metric.metric_name);
   };
-  const periodMinutes = (alarm: WorldAlarm): number => (alarm.block.period ?? alarm.block.metric_query?.find((query: Block) => query.metric)?.metric.period) / 60;
-  const dataAt = (alarm: WorldAlarm, minute: number): MetricData => (metric) => {
-    const period = periodMinutes(alarm);
-    // A full evaluation window of healthy periods, then the incident's completed periods (none yet for
-    // a daily metric in the first hours: CloudWatch has nothing new to evaluate).
-    const healthyPoints = alarm.block.evaluation_periods;
-    return Array.from({ length: healthyPoints + Math.floor(minute / period) }, (_, index): number | undefined => {
-      const value = index < healthyPoints ? before(alarm, metric) : incident(alarm, metric);
-      // Heartbeats are one a minute: a period of several minutes counts their sum.
-      const perPeriod = metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`) ? period : 1;
-      return value === undefined ? undefined : value * perPeriod;
-    }) as Series;
-  };
+  const periodMinutes = (alarm: WorldAlarm): number =>
+    (alarm.block.period ?? alarm.block.metric_query?.find((query: Block) => query.metric)?.metric.period) / 60;
+  const dataAt =
+    (alarm: WorldAlarm, minute: number): MetricData =>
+    (metric) => {
+      const period = periodMinutes(alarm);
+      // A full evaluation window of healthy periods, then the incident's completed periods (none yet for
+      // a daily metric in the first hours: CloudWatch has nothing new to evaluate).
+      const healthyPoints = alarm.block.evaluation_periods;
+      return Array.from({ length: healthyPoints + Math.floor(minute / period) }, (_, index): number | undefined => {
+        const value = index < healthyPoints ? before(alarm, metric) : incident(alarm, metric);
+        // Heartbeats are one a minute: a period of several minutes counts their sum.
+        const perPeriod =
+          metric.namespace === "AWS/Events" && heartbeatSender.has(`${alarm.region} ${metric.dimensions?.RuleName}`)
+            ? period
+            : 1;
+        return value === undefined ? undefined : value * perPeriod;
+      }) as Series;
+    };
 
   const pages: Page[] = [];
   const live = world.alarms.filter((alarm) => !lost.has(alarm.region));
@@ -247,24 +314,53 @@ export function simulate(world: PagingWorld, scenario: Scenario, minutes: number
   const states: Record<string, AlarmState> = {};
   for (let minute = 1; minute <= minutes; minute++) {
     // An alarm is evaluated when a period of its metric completes; in between it keeps its state.
-    for (const alarm of live.filter((candidate) => !candidate.composite && (minute % periodMinutes(candidate) === 0 || !(candidate.name in states)))) {
+    for (const alarm of live.filter(
+      (candidate) => !candidate.composite && (minute % periodMinutes(candidate) === 0 || !(candidate.name in states)),
+    )) {
       states[alarm.name] = alarmState(alarm.block, dataAt(alarm, minute));
     }
-    for (const alarm of live.filter((candidate) => candidate.composite)) states[alarm.name] = compositeState(alarm.block.alarm_rule, states);
-    for (const [name, state] of Object.entries(states)) if (state === "ALARM" && !firedAt.has(name)) firedAt.set(name, minute);
+    for (const alarm of live.filter((candidate) => candidate.composite))
+      states[alarm.name] = compositeState(alarm.block.alarm_rule, states);
+    for (const [name, state] of Object.entries(states))
+      if (state === "ALARM" && !firedAt.has(name)) firedAt.set(name, minute);
   }
   for (const alarm of live.filter((candidate) => firedAt.has(candidate.name))) {
     // An alarm can only notify a topic of its own region, a lost region's topic delivers nothing, and
     // an encrypted topic whose key does not let CloudWatch encrypt refuses the notification.
-    const delivered = alarm.topic.region === alarm.region && !lost.has(alarm.topic.region) && canPublish(alarm.topic, PUBLISHER.alarm) && alarm.topic.subscribers.length > 0;
-    pages.push({ alarm: alarm.name, region: alarm.region, topic: alarm.topic.name, topicRegion: alarm.topic.region, delivered, afterMinutes: firedAt.get(alarm.name)! });
+    const delivered =
+      alarm.topic.region === alarm.region &&
+      !lost.has(alarm.topic.region) &&
+      canPublish(alarm.topic, PUBLISHER.alarm) &&
+      alarm.topic.subscribers.length > 0;
+    pages.push({
+      alarm: alarm.name,
+      region: alarm.region,
+      topic: alarm.topic.name,
+      topicRegion: alarm.topic.region,
+      delivered,
+      afterMinutes: firedAt.get(alarm.name)!,
+    });
   }
   // EventBridge delivers an event to the matching rules of the bus it was put on, in that region only.
   for (const { region, atMinute, event } of scenario.events ?? []) {
     if (silentEvents.has(region) || atMinute > minutes) continue;
-    for (const rule of world.rules.filter((candidate) => candidate.region === region && candidate.pattern && matchesEventPattern(candidate.pattern, event))) {
-      const delivered = rule.topic.region === rule.region && !lost.has(rule.topic.region) && canPublish(rule.topic, PUBLISHER.rule) && rule.topic.subscribers.length > 0;
-      pages.push({ alarm: rule.name, region: rule.region, topic: rule.topic.name, topicRegion: rule.topic.region, delivered, afterMinutes: atMinute, rule: true });
+    for (const rule of world.rules.filter(
+      (candidate) => candidate.region === region && candidate.pattern && matchesEventPattern(candidate.pattern, event),
+    )) {
+      const delivered =
+        rule.topic.region === rule.region &&
+        !lost.has(rule.topic.region) &&
+        canPublish(rule.topic, PUBLISHER.rule) &&
+        rule.topic.subscribers.length > 0;
+      pages.push({
+        alarm: rule.name,
+        region: rule.region,
+        topic: rule.topic.name,
+        topicRegion: rule.topic.region,
+        delivered,
+        afterMinutes: atMinute,
+        rule: true,
+      });
     }
   }
   return pages.sort((a, b) => a.afterMinutes - b.afterMinutes || a.alarm.localeCompare(b.alarm));

@@ -12,7 +12,20 @@
 // /root or `mktemp -d` hides node_modules from it, so the binaries are linked (or copied) into
 // `directory` first. Anyone else runs it as themselves, from node_modules.
 import { spawn, execFileSync } from "child_process";
-import { appendFileSync, chmodSync, chownSync, copyFileSync, linkSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "fs";
 import { dirname, join } from "path";
 
 const options = JSON.parse(process.argv[2]);
@@ -29,7 +42,10 @@ function serverUser() {
   try {
     return { uid: id("-u"), gid: id("-g") };
   } catch {
-    execFileSync("sh", ["-c", "getent group postgres >/dev/null || groupadd --system postgres; useradd --system -g postgres --no-create-home postgres"]);
+    execFileSync("sh", [
+      "-c",
+      "getent group postgres >/dev/null || groupadd --system postgres; useradd --system -g postgres --no-create-home postgres",
+    ]);
     return { uid: id("-u"), gid: id("-g") };
   }
 }
@@ -84,7 +100,11 @@ process.on("SIGINT", () => stop(0));
 /** Runs a binary to completion, its output into the log; fails with its stderr. */
 function runToEnd(binary, args, user) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { ...(user ?? {}), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
+    const child = spawn(binary, args, {
+      ...(user ?? {}),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_MESSAGES: "C" },
+    });
     let stderr = "";
     child.stdout.on("data", (chunk) => log(chunk.toString()));
     child.stderr.on("data", (chunk) => {
@@ -92,7 +112,9 @@ function runToEnd(binary, args, user) {
       log(`[STDERR] ${chunk}`);
     });
     child.once("error", reject);
-    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${binary} exited with ${code}: ${stderr.trim()}`))));
+    child.once("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${binary} exited with ${code}: ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -105,7 +127,17 @@ try {
   writeFileSync(passwordFile, `${process.env.POSTGRES_SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
   if (user) for (const path of [dataDirectory, passwordFile]) chownSync(path, user.uid, user.gid);
   try {
-    await runToEnd(join(bin, "initdb"), [`--pgdata=${dataDirectory}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${passwordFile}`, "--lc-messages=C"], user);
+    await runToEnd(
+      join(bin, "initdb"),
+      [
+        `--pgdata=${dataDirectory}`,
+        "--auth=scram-sha-256",
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--lc-messages=C",
+      ],
+      user,
+    );
   } finally {
     rmSync(passwordFile, { force: true });
   }
@@ -114,21 +146,35 @@ try {
   copyFileSync(options.certificate, join(tls, "server.crt"));
   copyFileSync(options.key, join(tls, "server.key"));
   chmodSync(join(tls, "server.key"), 0o600);
-  if (user) for (const path of [tls, join(tls, "server.crt"), join(tls, "server.key"), hba]) chownSync(path, user.uid, user.gid);
+  if (user)
+    for (const path of [tls, join(tls, "server.crt"), join(tls, "server.key"), hba])
+      chownSync(path, user.uid, user.gid);
   // Like RDS with rds.force_ssl = 1: TLS only, loopback only. Every statement is logged so the
   // tests can show that no password reaches the server's log.
   const flags = [
-    "-c", "listen_addresses=127.0.0.1",
-    "-c", "unix_socket_directories=",
-    "-c", "ssl=on",
-    "-c", `ssl_cert_file=${join(tls, "server.crt")}`,
-    "-c", `ssl_key_file=${join(tls, "server.key")}`,
-    "-c", `hba_file=${hba}`,
-    "-c", "log_statement=all",
-    "-c", "fsync=off",
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "unix_socket_directories=",
+    "-c",
+    "ssl=on",
+    "-c",
+    `ssl_cert_file=${join(tls, "server.crt")}`,
+    "-c",
+    `ssl_key_file=${join(tls, "server.key")}`,
+    "-c",
+    `hba_file=${hba}`,
+    "-c",
+    "log_statement=all",
+    "-c",
+    "fsync=off",
   ];
   await new Promise((resolve, reject) => {
-    server = spawn(join(bin, "postgres"), ["-D", dataDirectory, "-p", String(options.port), ...flags], { ...(user ?? {}), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } });
+    server = spawn(join(bin, "postgres"), ["-D", dataDirectory, "-p", String(options.port), ...flags], {
+      ...(user ?? {}),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_MESSAGES: "C" },
+    });
     let output = "";
     const collect = (chunk) => {
       const text = chunk.toString();
@@ -139,7 +185,13 @@ try {
     server.stdout.on("data", collect);
     server.stderr.on("data", collect);
     server.once("error", reject);
-    server.once("exit", (code) => reject(new Error(`postgres exited with ${code} before it was ready: ${output.trim().split("\n").slice(-3).join(" | ")}`)));
+    server.once("exit", (code) =>
+      reject(
+        new Error(
+          `postgres exited with ${code} before it was ready: ${output.trim().split("\n").slice(-3).join(" | ")}`,
+        ),
+      ),
+    );
   });
   process.stdout.write("ready\n");
 } catch (error) {

@@ -7,7 +7,14 @@
 import { EnvironmentFacts, ReleasePorts } from "../../scripts/release/orchestrator";
 import type { Finding } from "../../scripts/release/scan-gate";
 import { dynamoDbStore } from "../../scripts/release/dynamodb-store";
-import { Colour, COLOURS, parseReleaseState, ReleaseState, seedReleaseState, serializeReleaseState } from "../../src/release/release-state";
+import {
+  Colour,
+  COLOURS,
+  parseReleaseState,
+  ReleaseState,
+  seedReleaseState,
+  serializeReleaseState,
+} from "../../src/release/release-state";
 import { RELEASE_ITEM, seededReleaseItem } from "../../src/release/release-store";
 import { FakeReleaseItem } from "./fake-release-item";
 
@@ -61,7 +68,13 @@ export class ReleaseWorld {
   readonly images = new Map<string, Finding[]>([
     [DIGEST.old, []],
     [DIGEST.next, [{ name: "CVE-2024-0001", severity: "LOW" }]],
-    [DIGEST.vulnerable, [{ name: "CVE-2024-9999", severity: "HIGH" }, { name: "CVE-2024-0002", severity: "MEDIUM" }]],
+    [
+      DIGEST.vulnerable,
+      [
+        { name: "CVE-2024-9999", severity: "HIGH" },
+        { name: "CVE-2024-0002", severity: "MEDIUM" },
+      ],
+    ],
   ]);
 
   constructor(initial: ReleaseState = blueLive()) {
@@ -128,7 +141,10 @@ export class ReleaseWorld {
         },
         desiredCapacity: async () => (alive(), 3),
       },
-      alarms: { firing: async () => (alive(), [...this.firing]), missing: async (names) => (alive(), names.filter((name) => this.missingAlarms.includes(name))) },
+      alarms: {
+        firing: async () => (alive(), [...this.firing]),
+        missing: async (names) => (alive(), names.filter((name) => this.missingAlarms.includes(name))),
+      },
       images: {
         exists: async (digest) => (alive(), this.images.has(digest)),
         findings: async (digest) => {
@@ -178,9 +194,11 @@ export function neverChangedALiveColour(applied: readonly ReleaseState[]): strin
   for (let index = 1; index < applied.length; index++) {
     const [before, after] = [applied[index - 1], applied[index]];
     for (const colour of COLOURS) {
-      const share = (state: ReleaseState) => (colour === "green" ? state.greenTrafficPercent : 100 - state.greenTrafficPercent);
+      const share = (state: ReleaseState) =>
+        colour === "green" ? state.greenTrafficPercent : 100 - state.greenTrafficPercent;
       const changed = before[colour].digest !== after[colour].digest || before[colour].amiId !== after[colour].amiId;
-      if (changed && (share(before) > 0 || share(after) > 0) && before[colour].digest !== "") problems.push(`apply ${index}: ${colour} changed while taking traffic`);
+      if (changed && (share(before) > 0 || share(after) > 0) && before[colour].digest !== "")
+        problems.push(`apply ${index}: ${colour} changed while taking traffic`);
     }
   }
   return problems;

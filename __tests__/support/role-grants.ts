@@ -30,8 +30,15 @@ export function roleRequests(stacks: Stacks, environment: string, accountId: str
       return String(roles[logical ?? ""]?.name ?? reference);
     };
     const policies = [
-      ...Object.values((json.resource?.aws_iam_role_policy ?? {}) as Record<string, Block>).map((block) => ({ role: roleName(String(block.role)), policy: String(block.policy) })),
-      ...Object.values(roles).flatMap((role) => ([] as Block[]).concat(role.inline_policy ?? []).map((inline) => ({ role: String(role.name), policy: String(inline.policy) }))),
+      ...Object.values((json.resource?.aws_iam_role_policy ?? {}) as Record<string, Block>).map((block) => ({
+        role: roleName(String(block.role)),
+        policy: String(block.policy),
+      })),
+      ...Object.values(roles).flatMap((role) =>
+        ([] as Block[])
+          .concat(role.inline_policy ?? [])
+          .map((inline) => ({ role: String(role.name), policy: String(inline.policy) })),
+      ),
     ];
     const context = { "aws:ResourceTag/Environment": environment, "aws:RequestedRegion": region };
     for (const { role, policy } of policies) {
@@ -41,12 +48,28 @@ export function roleRequests(stacks: Stacks, environment: string, accountId: str
         if ((statement.effect ?? "Allow") !== "Allow") continue;
         const resources = resourcesOf(statement.resources, resolve, region, accountId);
         const conditions = Object.fromEntries(
-          ([] as Block[]).concat(statement.condition ?? []).map((condition) => [condition.variable, concrete(String(([] as string[]).concat(condition.values)[0]), region, accountId, resolve)]),
+          ([] as Block[])
+            .concat(statement.condition ?? [])
+            .map((condition) => [
+              condition.variable,
+              concrete(String(([] as string[]).concat(condition.values)[0]), region, accountId, resolve),
+            ]),
         );
-        for (const action of statement.actions as string[]) for (const resource of resources) requests.push({ role, stack, action, resource, context: { ...context, ...conditions }, ...keyPolicy(resource, accountId) });
+        for (const action of statement.actions as string[])
+          for (const resource of resources)
+            requests.push({
+              role,
+              stack,
+              action,
+              resource,
+              context: { ...context, ...conditions },
+              ...keyPolicy(resource, accountId),
+            });
       }
     }
-    for (const attachment of Object.values((json.resource?.aws_iam_role_policy_attachment ?? {}) as Record<string, Block>)) {
+    for (const attachment of Object.values(
+      (json.resource?.aws_iam_role_policy_attachment ?? {}) as Record<string, Block>,
+    )) {
       const need = MANAGED_POLICY_NEEDS[String(attachment.policy_arn)];
       const role = roleName(String(attachment.role));
       if (!need || role.includes(`auth-${environment}-ci-`)) continue;
@@ -57,10 +80,24 @@ export function roleRequests(stacks: Stacks, environment: string, accountId: str
         return `arn:aws:ec2:${region}:${accountId}:instance/i-0123456789abcdef0`;
       };
       for (const action of need.anyResource ?? []) requests.push({ role, stack, action, resource: "*", context });
-      for (const action of need.tagged ?? []) requests.push({ role, stack, action, resource: tagged(action), context, ...keyPolicy(tagged(action), accountId) });
+      for (const action of need.tagged ?? [])
+        requests.push({
+          role,
+          stack,
+          action,
+          resource: tagged(action),
+          context,
+          ...keyPolicy(tagged(action), accountId),
+        });
       for (const action of need.named ?? []) {
         for (const pattern of need.resources ?? []) {
-          const resource = pattern.split("{account}").join(accountId).split("{env}").join(environment).replace(/:\*:/, `:${region}:`).replace(/\*/g, "x");
+          const resource = pattern
+            .split("{account}")
+            .join(accountId)
+            .split("{env}")
+            .join(environment)
+            .replace(/:\*:/, `:${region}:`)
+            .replace(/\*/g, "x");
           requests.push({ role, stack, action, resource, context });
         }
       }
@@ -80,12 +117,21 @@ function concrete(value: string, region: string, accountId: string, resolve: (re
     .replace(/\*/g, "x");
 }
 
-function resourcesOf(resources: unknown, resolve: (reference: string) => string, region: string, accountId: string): string[] {
+function resourcesOf(
+  resources: unknown,
+  resolve: (reference: string) => string,
+  region: string,
+  accountId: string,
+): string[] {
   if (typeof resources === "string") {
     // ${concat(["arn:...network-interface/*"], formatlist("arn:aws:ec2:*:*:subnet/%s", ...), ...)}: the literal ARNs, ids made up.
-    return [...resources.matchAll(/arn:aws:ec2:\*:\*:([\w-]+)\/(%s|\*)/g)].map(([, type]) => `arn:aws:ec2:${region}:${accountId}:${type}/${type}-1`);
+    return [...resources.matchAll(/arn:aws:ec2:\*:\*:([\w-]+)\/(%s|\*)/g)].map(
+      ([, type]) => `arn:aws:ec2:${region}:${accountId}:${type}/${type}-1`,
+    );
   }
-  return (resources as string[]).map((resource) => (resource === "*" ? "*" : concrete(resource, region, accountId, resolve)));
+  return (resources as string[]).map((resource) =>
+    resource === "*" ? "*" : concrete(resource, region, accountId, resolve),
+  );
 }
 
 /** Resolves ${type.name.arn}-like references of a stack to ARNs, following remote state to the stack that outputs them. */
@@ -96,7 +142,9 @@ function resolver(stacks: Stacks, stack: string, accountId: string): (reference:
   const self = (reference: string): string => {
     const remote = /^\$\{data\.terraform_remote_state\.[\w-]+\.outputs\.([\w]+)\}$/.exec(reference);
     if (remote) {
-      const source = Object.keys(stacks).find((candidate) => candidate !== stack && stacks[candidate].output?.[remote[1]]);
+      const source = Object.keys(stacks).find(
+        (candidate) => candidate !== stack && stacks[candidate].output?.[remote[1]],
+      );
       if (!source) throw new Error(`${stack}: no stack outputs ${remote[1]}`);
       return resolver(stacks, source, accountId)(String(stacks[source].output[remote[1]].value));
     }
@@ -115,7 +163,8 @@ function resolver(stacks: Stacks, stack: string, accountId: string): (reference:
       aws_kms_key: () => `arn:aws:kms:${region}:${accountId}:key/${KEY_ID}`,
       aws_s3_bucket: () => `arn:aws:s3:::${found.bucket}`,
       aws_ecr_repository: () => `arn:aws:ecr:${region}:${accountId}:repository/${found.name}`,
-      aws_autoscaling_group: () => `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:${KEY_ID}:autoScalingGroupName/${found.name}`,
+      aws_autoscaling_group: () =>
+        `arn:aws:autoscaling:${region}:${accountId}:autoScalingGroup:${KEY_ID}:autoScalingGroupName/${found.name}`,
       aws_security_group: () => `arn:aws:ec2:${region}:${accountId}:security-group/sg-1`,
       aws_sns_topic: () => `arn:aws:sns:${region}:${accountId}:${found.name}`,
     };
@@ -132,5 +181,12 @@ function resolver(stacks: Stacks, stack: string, accountId: string): (reference:
 /** The stacks' key policies delegate to the account, so identity policies decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html). */
 function keyPolicy(resource: string, accountId: string): { resourcePolicy?: unknown } {
   if (!resource.startsWith("arn:aws:kms:")) return {};
-  return { resourcePolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }] } };
+  return {
+    resourcePolicy: {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+      ],
+    },
+  };
 }

@@ -9,9 +9,15 @@ export interface ProcessRun {
 }
 
 /** Runs a TypeScript entry point the way its npm script does (tsx in a child process). */
-export function runScript(script: string, args: string[], env: Record<string, string | undefined> = {}): Promise<ProcessRun> {
+export function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ProcessRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args], {
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

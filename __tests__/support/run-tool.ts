@@ -11,8 +11,12 @@ export interface ToolRun {
 export async function runCapturing(tool: Tool, argv: string[]): Promise<ToolRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const stdout = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (out.push(String(chunk)), true));
-  const stderr = jest.spyOn(console, "error").mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
+  const stdout = jest
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk: any) => (out.push(String(chunk)), true));
+  const stderr = jest
+    .spyOn(console, "error")
+    .mockImplementation((...parts: unknown[]) => void err.push(parts.join(" ")));
   try {
     return { code: await runTool(tool, argv), out: out.join(""), err };
   } finally {

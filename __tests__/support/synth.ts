@@ -38,7 +38,10 @@ export class Synthesized {
     const matches = Object.entries(this.resources(type)).filter(([name]) =>
       typeof fragment === "string" ? name.includes(fragment) : fragment.test(name),
     );
-    if (matches.length !== 1) throw new Error(`expected one ${type} named *${fragment}*, found ${matches.map(([n]) => n).join(", ") || "none"}`);
+    if (matches.length !== 1)
+      throw new Error(
+        `expected one ${type} named *${fragment}*, found ${matches.map(([n]) => n).join(", ") || "none"}`,
+      );
     return matches[0][1];
   }
 
@@ -70,7 +73,10 @@ export function validConfig(name: keyof typeof environments): EnvironmentConfig 
 }
 
 /** A deep copy of an environment's config input, changed by `edit`, for feeding bad values. */
-export function editedConfig(name: keyof typeof environments, edit: (config: EnvironmentConfigInput) => void): EnvironmentConfigInput {
+export function editedConfig(
+  name: keyof typeof environments,
+  edit: (config: EnvironmentConfigInput) => void,
+): EnvironmentConfigInput {
   const copy = structuredClone(environments[name]) as EnvironmentConfigInput;
   edit(copy);
   return copy;
@@ -92,7 +98,6 @@ export function synthEnvironment(name: keyof typeof environments): Record<LayerN
     }),
   ) as Record<LayerName, Synthesized>;
 }
-
 
 /**
  * Every stack one environment's synth wrote, pilot light included (restore mode is off in the shared

@@ -22,7 +22,8 @@ describe("adding an environment is a config file and a registration line; workfl
     if (status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${status}:\n${output.slice(-4000)}`);
     return output;
   };
-  const tsx = (script: string, ...args: string[]) => step(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args]);
+  const tsx = (script: string, ...args: string[]) =>
+    step(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args]);
 
   beforeAll(() => {
     copy = scratchCopy(ROOT, "add-environment-");
@@ -35,7 +36,9 @@ describe("adding an environment is a config file and a registration line; workfl
 
   test("the change is exactly the config file and the registration", () => {
     // The copy is not a repository: compare its config folder with the original's.
-    const added = readdirSync(join(copy.dir, "src", "config", "environments")).filter((file) => !existsSync(join(ROOT, "src", "config", "environments", file)));
+    const added = readdirSync(join(copy.dir, "src", "config", "environments")).filter(
+      (file) => !existsSync(join(ROOT, "src", "config", "environments", file)),
+    );
     expect(added).toEqual([`${NAME}.ts`]);
     const index = readFileSync(join(copy.dir, "src", "config", "index.ts"), "utf8");
     expect(index).toContain(`import { ${NAME} } from "./environments/${NAME}";`);

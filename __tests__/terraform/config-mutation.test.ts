@@ -20,7 +20,8 @@ describe("one home: changing the production DB class and alarm thresholds in con
     if (status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${status}:\n${output.slice(-6000)}`);
     return output;
   };
-  const tsx = (script: string, ...args: string[]) => step(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args]);
+  const tsx = (script: string, ...args: string[]) =>
+    step(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), script, ...args]);
 
   beforeAll(() => {
     copy = scratchCopy(ROOT, "config-mutation-");
@@ -38,12 +39,22 @@ describe("one home: changing the production DB class and alarm thresholds in con
   test("the tests the change reaches pass unchanged, on a synthesis that carries the new values", () => {
     const tests = affectedTests(copy.dir, edits);
     // The selection is not empty, and includes the tests that used to pin the DB class and the thresholds.
-    expect(tests).toEqual(expect.arrayContaining(["__tests__/alarm-scenarios.test.ts", "__tests__/data.test.ts", "__tests__/dr-drill.test.ts"]));
+    expect(tests).toEqual(
+      expect.arrayContaining([
+        "__tests__/alarm-scenarios.test.ts",
+        "__tests__/data.test.ts",
+        "__tests__/dr-drill.test.ts",
+      ]),
+    );
     // The HCL synthesis only for tests that read it: half of the global setup's work otherwise.
     const readsHcl = tests.some((test) => readFileSync(join(copy.dir, test), "utf8").includes('"hcl"'));
-    step(process.execPath, [join("node_modules", "jest", "bin", "jest.js"), "--ci", "--maxWorkers=2", ...tests], { JEST_SYNTH_HCL: readsHcl ? "1" : "0" });
+    step(process.execPath, [join("node_modules", "jest", "bin", "jest.js"), "--ci", "--maxWorkers=2", ...tests], {
+      JEST_SYNTH_HCL: readsHcl ? "1" : "0",
+    });
     // Not vacuous: the synthesis those tests read has the mutated values.
-    const data = JSON.parse(readFileSync(join(copy.dir, ".jest-synth", "stacks", stackName("production", "data"), "cdk.tf.json"), "utf8"));
+    const data = JSON.parse(
+      readFileSync(join(copy.dir, ".jest-synth", "stacks", stackName("production", "data"), "cdk.tf.json"), "utf8"),
+    );
     const [instance] = Object.values<any>(data.resource.aws_db_instance);
     expect(`instanceClass: "${instance.instance_class}",`).toBe(edits[0].to);
   }, 600_000);

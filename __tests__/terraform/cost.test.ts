@@ -49,9 +49,23 @@ if (missing && process.env.CI === "true") throw new Error(`cost plan tests need 
     const { cost } = JSON.parse(readFileSync(summaryPath, "utf8"));
     expect(cost.catalogueDate).toBe(CATALOGUE_READ_ON);
     expect(cost.changes).toEqual([
-      { address: "aws_cloudwatch_metric_alarm.nat-a-port-allocation", type: "aws_cloudwatch_metric_alarm", action: "destroy", before: 0.1, after: 0, delta: -0.1 },
+      {
+        address: "aws_cloudwatch_metric_alarm.nat-a-port-allocation",
+        type: "aws_cloudwatch_metric_alarm",
+        action: "destroy",
+        before: 0.1,
+        after: 0,
+        delta: -0.1,
+      },
       { address: "aws_eip.nat-eip-b", type: "aws_eip", action: "create", before: 0, after: 3.65, delta: 3.65 },
-      { address: "aws_nat_gateway.nat-gateway-b", type: "aws_nat_gateway", action: "create", before: 0, after: 35.52, delta: 35.52 },
+      {
+        address: "aws_nat_gateway.nat-gateway-b",
+        type: "aws_nat_gateway",
+        action: "create",
+        before: 0,
+        after: 35.52,
+        delta: 35.52,
+      },
     ]);
     expect(cost.delta).toBeCloseTo(nat + eip - alarm, 2);
   });
@@ -61,10 +75,16 @@ if (missing && process.env.CI === "true") throw new Error(`cost plan tests need 
     expect(run.code).toBe(0);
     for (const report of [readFileSync(reportPath, "utf8"), run.out]) {
       expect(report).toContain("### Cost estimate (monthly, USD)");
-      expect(report).toContain(`**Estimate**, not a bill: AWS on-demand list prices from the offline price catalogue of ${CATALOGUE_READ_ON}`);
+      expect(report).toContain(
+        `**Estimate**, not a bill: AWS on-demand list prices from the offline price catalogue of ${CATALOGUE_READ_ON}`,
+      );
       expect(report).toContain("| staging | +$39.07 |");
-      expect(report).toContain("| auth-staging-network | create | `aws_nat_gateway.nat-gateway-b` | $0.00 | $35.52 | +$35.52 |");
-      expect(report).toContain("| auth-staging-network | destroy | `aws_cloudwatch_metric_alarm.nat-a-port-allocation` | $0.10 | $0.00 | -$0.10 |");
+      expect(report).toContain(
+        "| auth-staging-network | create | `aws_nat_gateway.nat-gateway-b` | $0.00 | $35.52 | +$35.52 |",
+      );
+      expect(report).toContain(
+        "| auth-staging-network | destroy | `aws_cloudwatch_metric_alarm.nat-a-port-allocation` | $0.10 | $0.00 | -$0.10 |",
+      );
     }
   });
 });
@@ -80,7 +100,16 @@ if (missing && process.env.CI === "true") throw new Error(`cost plan tests need 
       // db.t3.micro Single-AZ: 730 h x $0.018 = $13.14, plus 20 GB gp3 x $0.127 = $2.54.
       const database = Math.round((730 * 0.018 + 20 * 0.127) * 100) / 100;
       const cost = planCost("auth-staging-data", JSON.parse(json));
-      expect(cost.changes).toEqual([{ address: "aws_db_instance.postgres", type: "aws_db_instance", action: "replace", before: database, after: database, delta: 0 }]);
+      expect(cost.changes).toEqual([
+        {
+          address: "aws_db_instance.postgres",
+          type: "aws_db_instance",
+          action: "replace",
+          before: database,
+          after: database,
+          delta: 0,
+        },
+      ]);
       expect(cost.delta).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -91,15 +120,24 @@ if (missing && process.env.CI === "true") throw new Error(`cost plan tests need 
 describe("restore mode: every type priced, the restore priced per day", () => {
   const synthDir = mkdtempSync(join(tmpdir(), "cost-restore-synth-"));
   beforeAll(() => {
-    execFileSync(process.execPath, [join("scripts", "synth.mjs")], { env: { ...process.env, AUTH_ENV: "", AUTH_DR_RESTORE: "1", CDKTF_OUTDIR: synthDir, CDKTF_CONTEXT_JSON: "" }, stdio: "ignore" });
+    execFileSync(process.execPath, [join("scripts", "synth.mjs")], {
+      env: { ...process.env, AUTH_ENV: "", AUTH_DR_RESTORE: "1", CDKTF_OUTDIR: synthDir, CDKTF_CONTEXT_JSON: "" },
+      stdio: "ignore",
+    });
   }, 120_000);
   afterAll(() => rmSync(synthDir, { recursive: true, force: true }));
 
   test("every resource type of every environment, restore stacks included, is priced or free with a reason", () => {
     const stacks = readdirSync(join(synthDir, "stacks"));
     expect(stacks).toEqual(expect.arrayContaining(["auth-production-dr-data", "auth-production-dr-app"]));
-    const types = new Set(stacks.flatMap((stack) => Object.keys(JSON.parse(readFileSync(join(synthDir, "stacks", stack, "cdk.tf.json"), "utf8")).resource ?? {})));
-    expect([...types].filter((type) => !(PRICED_TYPES as readonly string[]).includes(type) && !FREE_TYPES[type])).toEqual([]);
+    const types = new Set(
+      stacks.flatMap((stack) =>
+        Object.keys(JSON.parse(readFileSync(join(synthDir, "stacks", stack, "cdk.tf.json"), "utf8")).resource ?? {}),
+      ),
+    );
+    expect(
+      [...types].filter((type) => !(PRICED_TYPES as readonly string[]).includes(type) && !FREE_TYPES[type]),
+    ).toEqual([]);
   });
 
   test("npm run cost shows the restore stacks per day of a restore, apart from the monthly total", async () => {

@@ -20,7 +20,8 @@ if (missing && process.env.CI === "true") throw new Error(`DR cutover tests need
 if (missing) console.log(`DR cutover tests SKIPPED: ${missing}`);
 
 const [production] = validateConfigs({ production: environments.production });
-const synth = (cutover: boolean): TerraformJson => JSON.parse(Testing.synth(new DrAppStack(Testing.app(), production, { cutover })));
+const synth = (cutover: boolean): TerraformJson =>
+  JSON.parse(Testing.synth(new DrAppStack(Testing.app(), production, { cutover })));
 
 /** The state after a cutover: the records the cutover synth declares, as the provider stores them (schema version 2). */
 function stateAfterCutover(cutover: TerraformJson): TerraformJson {
@@ -46,7 +47,13 @@ function stateAfterCutover(cutover: TerraformJson): TerraformJson {
             fqdn: record.name,
             type: record.type,
             allow_overwrite: true,
-            alias: [{ name: "auth-production-dr-1234567890.eu-central-1.elb.amazonaws.com", zone_id: "Z215JYRZR1TBD5", evaluate_target_health: true }],
+            alias: [
+              {
+                name: "auth-production-dr-1234567890.eu-central-1.elb.amazonaws.com",
+                zone_id: "Z215JYRZR1TBD5",
+                evaluate_target_health: true,
+              },
+            ],
           },
         },
       ],
@@ -63,7 +70,14 @@ function stateAfterCutover(cutover: TerraformJson): TerraformJson {
 
   beforeAll(async () => {
     // The DR app without the cutover, reduced to what decides the records' fate: its provider and its removed blocks.
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: standby.terraform.required_providers }, provider: standby.provider, removed: standby.removed }));
+    writeFileSync(
+      join(dir, "main.tf.json"),
+      JSON.stringify({
+        terraform: { required_providers: standby.terraform.required_providers },
+        provider: standby.provider,
+        removed: standby.removed,
+      }),
+    );
     writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(standby)));
     writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(stateAfterCutover(cutover)));
     await terraform(dir, env, "init", "-input=false");
@@ -73,7 +87,9 @@ function stateAfterCutover(cutover: TerraformJson): TerraformJson {
   async function planned(...args: string[]): Promise<Record<string, string[]>> {
     await terraform(dir, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin", ...args);
     const plan = JSON.parse(await terraform(dir, env, "show", "-json", "plan.bin"));
-    return Object.fromEntries((plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]));
+    return Object.fromEntries(
+      (plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]),
+    );
   }
 
   test("deploying the DR app without AUTH_DR_CUTOVER forgets every record it took over and deletes none", async () => {

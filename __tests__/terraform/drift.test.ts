@@ -23,7 +23,18 @@ const KEY_ARN = `arn:aws:kms:eu-west-1:111111111111:key/${KEY_ID}`;
 const LOG_GROUP = "/auth/staging/service";
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:auth-staging-app-AbCdEf";
 const SECRET_VALUE = "NEVER-SHOWN-7f3a";
-const KEY_POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:*", Resource: "*" }] });
+const KEY_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "root",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ],
+});
 
 /** The stack as configured: a log group kept 90 days, a key that rotates, and a secret version. */
 function stackConfig(endpoint: string, retentionInDays = 90) {
@@ -60,26 +71,90 @@ const priorState = {
   lineage: "0b4c8a7e-0000-4000-8000-000000000028",
   outputs: {},
   resources: [
-    { mode: "managed", type: "aws_cloudwatch_log_group", name: "service", provider, instances: [{ schema_version: 0, attributes: { arn: `arn:aws:logs:eu-west-1:111111111111:log-group:${LOG_GROUP}`, id: LOG_GROUP, name: LOG_GROUP, name_prefix: "", retention_in_days: 90, kms_key_id: "", log_group_class: "STANDARD", skip_destroy: false, tags: null, tags_all: {} } }] },
+    {
+      mode: "managed",
+      type: "aws_cloudwatch_log_group",
+      name: "service",
+      provider,
+      instances: [
+        {
+          schema_version: 0,
+          attributes: {
+            arn: `arn:aws:logs:eu-west-1:111111111111:log-group:${LOG_GROUP}`,
+            id: LOG_GROUP,
+            name: LOG_GROUP,
+            name_prefix: "",
+            retention_in_days: 90,
+            kms_key_id: "",
+            log_group_class: "STANDARD",
+            skip_destroy: false,
+            tags: null,
+            tags_all: {},
+          },
+        },
+      ],
+    },
     {
       mode: "managed",
       type: "aws_kms_key",
       name: "state",
       provider,
-      instances: [{ schema_version: 0, attributes: { arn: KEY_ARN, id: KEY_ID, key_id: KEY_ID, description: "state", enable_key_rotation: true, is_enabled: true, key_usage: "ENCRYPT_DECRYPT", customer_master_key_spec: "SYMMETRIC_DEFAULT", multi_region: false, policy: KEY_POLICY, rotation_period_in_days: 365, bypass_policy_lockout_safety_check: false, custom_key_store_id: "", xks_key_id: "", deletion_window_in_days: null, tags: null, tags_all: {} } }],
+      instances: [
+        {
+          schema_version: 0,
+          attributes: {
+            arn: KEY_ARN,
+            id: KEY_ID,
+            key_id: KEY_ID,
+            description: "state",
+            enable_key_rotation: true,
+            is_enabled: true,
+            key_usage: "ENCRYPT_DECRYPT",
+            customer_master_key_spec: "SYMMETRIC_DEFAULT",
+            multi_region: false,
+            policy: KEY_POLICY,
+            rotation_period_in_days: 365,
+            bypass_policy_lockout_safety_check: false,
+            custom_key_store_id: "",
+            xks_key_id: "",
+            deletion_window_in_days: null,
+            tags: null,
+            tags_all: {},
+          },
+        },
+      ],
     },
     {
       mode: "managed",
       type: "aws_secretsmanager_secret_version",
       name: "app",
       provider,
-      instances: [{ schema_version: 0, sensitive_attributes: [[{ type: "get_attr", value: "secret_string" }]], attributes: { arn: SECRET_ARN, id: `${SECRET_ARN}|v1`, secret_id: SECRET_ARN, secret_string: SECRET_VALUE, secret_binary: "", version_id: "v1", version_stages: ["AWSCURRENT"], has_secret_string_wo: null, secret_string_wo: null, secret_string_wo_version: null } }],
+      instances: [
+        {
+          schema_version: 0,
+          sensitive_attributes: [[{ type: "get_attr", value: "secret_string" }]],
+          attributes: {
+            arn: SECRET_ARN,
+            id: `${SECRET_ARN}|v1`,
+            secret_id: SECRET_ARN,
+            secret_string: SECRET_VALUE,
+            secret_binary: "",
+            version_id: "v1",
+            version_stages: ["AWSCURRENT"],
+            has_secret_string_wo: null,
+            secret_string_wo: null,
+            secret_string_wo_version: null,
+          },
+        },
+      ],
     },
   ],
 };
 
 const asConfigured = (): FakeAccount => ({
-  logGroups: [{ name: LOG_GROUP, arn: `arn:aws:logs:eu-west-1:111111111111:log-group:${LOG_GROUP}`, retentionInDays: 90 }],
+  logGroups: [
+    { name: LOG_GROUP, arn: `arn:aws:logs:eu-west-1:111111111111:log-group:${LOG_GROUP}`, retentionInDays: 90 },
+  ],
   keys: [{ keyId: KEY_ID, arn: KEY_ARN, description: "state", policy: KEY_POLICY, rotationEnabled: true }],
   failing: [],
 });
@@ -91,8 +166,19 @@ const stateIs = (exists: boolean): StateObjectPort => ({ exists: async () => exi
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let tf: DriftTerraformPort;
-  const check = (state: StateObjectPort = stateIs(true)) => checkStackDrift({ stack: "auth-staging-data", stackDir: dir, state: { bucket: "auth-staging-tfstate", key: "staging/auth-staging-data.tfstate" }, policy: DEFAULT_POLICY }, tf, state);
-  const writeConfig = (retention?: number) => writeFileSync(join(dir, "main.tf.json"), JSON.stringify(stackConfig(aws.url, retention)));
+  const check = (state: StateObjectPort = stateIs(true)) =>
+    checkStackDrift(
+      {
+        stack: "auth-staging-data",
+        stackDir: dir,
+        state: { bucket: "auth-staging-tfstate", key: "staging/auth-staging-data.tfstate" },
+        policy: DEFAULT_POLICY,
+      },
+      tf,
+      state,
+    );
+  const writeConfig = (retention?: number) =>
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(stackConfig(aws.url, retention)));
 
   beforeAll(async () => {
     aws = await startFakeAwsEndpoint(asConfigured());
@@ -103,7 +189,16 @@ const stateIs = (exists: boolean): StateObjectPort => ({ exists: async () => exi
     writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(priorState));
     await terraform(dir, env, "init", "-input=false");
     // The state as the provider writes it, so "in sync" means in sync and not a normalisation diff.
-    await terraform(dir, env, "apply", "-refresh-only", "-auto-approve", "-input=false", "-lock=false", ...refreshTargets(dir));
+    await terraform(
+      dir,
+      env,
+      "apply",
+      "-refresh-only",
+      "-auto-approve",
+      "-input=false",
+      "-lock=false",
+      ...refreshTargets(dir),
+    );
   }, 600_000);
   afterAll(() => aws?.close());
   beforeEach(() => {
@@ -116,7 +211,9 @@ const stateIs = (exists: boolean): StateObjectPort => ({ exists: async () => exi
     const result = await check();
     expect(result).toEqual({ stack: "auth-staging-data", status: "in-sync", drift: [], pending: [] });
     expect(aws.calls.filter((call) => call.startsWith("secretsmanager"))).toEqual([]);
-    expect(aws.calls).toEqual(expect.arrayContaining(["Logs_20140328.DescribeLogGroups", "TrentService.GetKeyRotationStatus"]));
+    expect(aws.calls).toEqual(
+      expect.arrayContaining(["Logs_20140328.DescribeLogGroups", "TrentService.GetKeyRotationStatus"]),
+    );
   }, 600_000);
 
   test("changes made outside Terraform are drift; key rotation turned off is security-relevant, a retention change is not", async () => {
@@ -126,14 +223,26 @@ const stateIs = (exists: boolean): StateObjectPort => ({ exists: async () => exi
     expect(result.status).toBe("drifted");
     expect(result.pending).toEqual([]);
     const byAddress = Object.fromEntries(result.drift.map((resource) => [resource.address, resource]));
-    expect(byAddress["aws_cloudwatch_log_group.service"]).toMatchObject({ action: "update", attributes: [{ path: "retention_in_days", before: "90", after: "7" }], revertBlockedBy: [] });
+    expect(byAddress["aws_cloudwatch_log_group.service"]).toMatchObject({
+      action: "update",
+      attributes: [{ path: "retention_in_days", before: "90", after: "7" }],
+      revertBlockedBy: [],
+    });
     expect(byAddress["aws_cloudwatch_log_group.service"].securityRelevant).toBeUndefined();
-    expect(byAddress["aws_kms_key.state"]).toMatchObject({ attributes: [{ path: "enable_key_rotation", before: "true", after: "false" }], securityRelevant: "aws_kms_key is security-relevant" });
+    expect(byAddress["aws_kms_key.state"]).toMatchObject({
+      attributes: [{ path: "enable_key_rotation", before: "true", after: "false" }],
+      securityRelevant: "aws_kms_key is security-relevant",
+    });
 
-    const issue = renderDriftReport("staging", [result], { url: "https://example.invalid/run/1", at: "2026-12-07T02:53:00Z" });
+    const issue = renderDriftReport("staging", [result], {
+      url: "https://example.invalid/run/1",
+      at: "2026-12-07T02:53:00Z",
+    });
     expect(issue).toContain("| auth-staging-data | **drifted** | 2 | 0 |");
     expect(issue).toContain("| `retention_in_days` | `90` | `7` |");
-    expect(securityAlert("staging", [result], "https://example.invalid/run/1")!.message).toContain("aws_kms_key.state changed (enable_key_rotation)");
+    expect(securityAlert("staging", [result], "https://example.invalid/run/1")!.message).toContain(
+      "aws_kms_key.state changed (enable_key_rotation)",
+    );
     expect(JSON.stringify(result) + issue).not.toContain(SECRET_VALUE);
   }, 600_000);
 

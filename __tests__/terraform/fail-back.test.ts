@@ -14,7 +14,11 @@ import { TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { backendOverride, providerOverride, TerraformJson } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
-import { PER_INSTANCE_TYPES, PostgresDatabase, PostgresDatabaseProps } from "../../src/constructs/data/postgres-database";
+import {
+  PER_INSTANCE_TYPES,
+  PostgresDatabase,
+  PostgresDatabaseProps,
+} from "../../src/constructs/data/postgres-database";
 import { forgetResources } from "../../src/stacks/shared/forget-resources";
 
 const missing = missingToolchain();
@@ -46,12 +50,26 @@ function databaseStack(generation: number): TerraformJson {
     masterPasswordRotationDays: 30,
     crossRegionBackups: { provider: dr, kmsKeyArn: "arn:aws:kms:eu-central-1:111111111111:key/dr", retentionDays: 7 },
   };
-  new PostgresDatabase(stack, "postgres", generation === 1 ? props : { ...props, generation, restoreFrom: { snapshotIdentifier: SNAPSHOT }, createTimeoutMinutes: 150 });
-  if (generation > 1) forgetResources(stack, (scope: Construct) => new PostgresDatabase(scope, "postgres", { ...props, generation: generation - 1 }), PER_INSTANCE_TYPES);
+  new PostgresDatabase(
+    stack,
+    "postgres",
+    generation === 1
+      ? props
+      : { ...props, generation, restoreFrom: { snapshotIdentifier: SNAPSHOT }, createTimeoutMinutes: 150 },
+  );
+  if (generation > 1)
+    forgetResources(
+      stack,
+      (scope: Construct) => new PostgresDatabase(scope, "postgres", { ...props, generation: generation - 1 }),
+      PER_INSTANCE_TYPES,
+    );
   return JSON.parse(Testing.synth(stack));
 }
 
-const addresses = (json: TerraformJson) => Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
+const addresses = (json: TerraformJson) =>
+  Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) =>
+    Object.keys(blocks).map((name) => `${type}.${name}`),
+  );
 
 /** A state holding `owned` as the provider stores them: id only, at each type's schema version; the replication in the DR provider. */
 function stateOf(owned: readonly string[], schemaVersions: Record<string, number>): TerraformJson {
@@ -63,8 +81,17 @@ function stateOf(owned: readonly string[], schemaVersions: Record<string, number
     outputs: {},
     resources: owned.map((address) => {
       const [type, name] = address.split(".");
-      const provider = type === "aws_db_instance_automated_backups_replication" ? 'provider["registry.terraform.io/hashicorp/aws"].dr' : 'provider["registry.terraform.io/hashicorp/aws"]';
-      return { mode: "managed", type, name, provider, instances: [{ schema_version: schemaVersions[type] ?? 0, attributes: { id: `${name}-id` } }] };
+      const provider =
+        type === "aws_db_instance_automated_backups_replication"
+          ? 'provider["registry.terraform.io/hashicorp/aws"].dr'
+          : 'provider["registry.terraform.io/hashicorp/aws"]';
+      return {
+        mode: "managed",
+        type,
+        name,
+        provider,
+        instances: [{ schema_version: schemaVersions[type] ?? 0, attributes: { id: `${name}-id` } }],
+      };
     }),
   };
 }
@@ -87,28 +114,46 @@ function stateOf(owned: readonly string[], schemaVersions: Record<string, number
     writeFileSync(join(work, "backend_override.tf.json"), JSON.stringify(backendOverride()));
     writeFileSync(join(work, "provider_override.tf.json"), JSON.stringify(providerOverride(after)));
     await terraform(work, env, "init", "-input=false");
-    const schema = JSON.parse(await terraform(work, env, "providers", "schema", "-json")).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
+    const schema = JSON.parse(await terraform(work, env, "providers", "schema", "-json")).provider_schemas[
+      "registry.terraform.io/hashicorp/aws"
+    ].resource_schemas;
     const versions = Object.fromEntries(Object.entries<any>(schema).map(([type, block]) => [type, block.version ?? 0]));
     writeFileSync(join(work, "terraform.tfstate"), JSON.stringify(stateOf(replaced, versions)));
     await terraform(work, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
     const plan = JSON.parse(await terraform(work, env, "show", "-json", "plan.bin"));
-    actions = Object.fromEntries((plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]));
-    created = plan.resource_changes.find((change: any) => change.type === "aws_db_instance" && change.change.actions.includes("create"))?.change.after;
+    actions = Object.fromEntries(
+      (plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]),
+    );
+    created = plan.resource_changes.find(
+      (change: any) => change.type === "aws_db_instance" && change.change.actions.includes("create"),
+    )?.change.after;
   }, 900_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test("the state holds the old instance, its log groups, its master rotation and its backup replication", () => {
     expect(replaced.map((address) => address.split(".")[0]).sort()).toEqual(
-      ["aws_cloudwatch_log_group", "aws_cloudwatch_log_group", "aws_db_instance", "aws_db_instance_automated_backups_replication", "aws_secretsmanager_secret_rotation"].sort(),
+      [
+        "aws_cloudwatch_log_group",
+        "aws_cloudwatch_log_group",
+        "aws_db_instance",
+        "aws_db_instance_automated_backups_replication",
+        "aws_secretsmanager_secret_rotation",
+      ].sort(),
     );
   });
 
   test("Terraform forgets each of them and deletes nothing", () => {
-    expect(Object.fromEntries(replaced.map((address) => [address, actions[address]]))).toEqual(Object.fromEntries(replaced.map((address) => [address, ["forget"]])));
+    expect(Object.fromEntries(replaced.map((address) => [address, actions[address]]))).toEqual(
+      Object.fromEntries(replaced.map((address) => [address, ["forget"]])),
+    );
     expect(Object.entries(actions).filter(([, planned]) => planned.includes("delete"))).toEqual([]);
   });
 
   test("and creates the restored instance from the snapshot, under the new identifier", () => {
-    expect(created).toMatchObject({ identifier: "auth-production-postgres-2", snapshot_identifier: SNAPSHOT, deletion_protection: true });
+    expect(created).toMatchObject({
+      identifier: "auth-production-postgres-2",
+      snapshot_identifier: SNAPSHOT,
+      deletion_protection: true,
+    });
   });
 });

@@ -17,7 +17,12 @@ const FIRST_VERSION = "11111111-2222-3333-4444-555555555555";
 /** The GeneratedSecret as the data stack synthesizes it, with the ephemeral passwords stood in. */
 function stack(): { json: Record<string, any>; tfvars: object; secret: string; version: string } {
   const scope = constructStack();
-  new GeneratedSecret(scope, "app-secret", { name: "auth-staging/app", description: "d", kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k", fields: ["signing_key"] });
+  new GeneratedSecret(scope, "app-secret", {
+    name: "auth-staging/app",
+    description: "d",
+    kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
+    fields: ["signing_key"],
+  });
   const synthesized = JSON.parse(Testing.synth(scope));
   const { stack: json, tfvars } = standInEphemeralPasswords(synthesized);
   const [secret] = Object.keys(json.resource.aws_secretsmanager_secret);
@@ -42,14 +47,43 @@ function priorState(secret: string, version: string, stages: string[]): object {
         type: "aws_secretsmanager_secret",
         name: secret,
         provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { id: SECRET_ARN, arn: SECRET_ARN, name: "auth-staging/app", description: "d", kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/k", recovery_window_in_days: 30, force_overwrite_replica_secret: false, replica: [], tags: {}, tags_all: {} } }],
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              id: SECRET_ARN,
+              arn: SECRET_ARN,
+              name: "auth-staging/app",
+              description: "d",
+              kms_key_id: "arn:aws:kms:eu-west-1:111111111111:key/k",
+              recovery_window_in_days: 30,
+              force_overwrite_replica_secret: false,
+              replica: [],
+              tags: {},
+              tags_all: {},
+            },
+          },
+        ],
       },
       {
         mode: "managed",
         type: "aws_secretsmanager_secret_version",
         name: version,
         provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { id: `${SECRET_ARN}|${FIRST_VERSION}`, arn: SECRET_ARN, secret_id: SECRET_ARN, version_id: FIRST_VERSION, version_stages: stages, secret_string_wo_version: 1, has_secret_string_wo: true } }],
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              id: `${SECRET_ARN}|${FIRST_VERSION}`,
+              arn: SECRET_ARN,
+              secret_id: SECRET_ARN,
+              version_id: FIRST_VERSION,
+              version_stages: stages,
+              secret_string_wo_version: 1,
+              has_secret_string_wo: true,
+            },
+          },
+        ],
       },
     ],
   };
@@ -68,21 +102,30 @@ async function planAgainst(stages: string[]) {
   return changes.find((change) => change.type === "aws_secretsmanager_secret_version");
 }
 
-(missing ? describe.skip : describe)("the first version's own label reaches deployed environments only by the migration", () => {
-  test.concurrent("deployed before the label (stages as two rotations left them: none): the plan leaves the version as it is, so an apply never adds the label", async () => {
-    const change = await planAgainst([]);
-    // Terraform 1.11 plans an in-place "update" whenever a write-only argument is set in the
-    // configuration; with secret_string_wo_version unchanged the provider writes no value.
-    expect(change.change.actions).not.toContain("create");
-    expect(change.change.actions).not.toContain("delete");
-    expect(change.change.after.secret_string_wo_version).toBe(change.change.before.secret_string_wo_version);
-    expect(change.change.after.version_stages).toEqual([]);
-  });
+(missing ? describe.skip : describe)(
+  "the first version's own label reaches deployed environments only by the migration",
+  () => {
+    test.concurrent(
+      "deployed before the label (stages as two rotations left them: none): the plan leaves the version as it is, so an apply never adds the label",
+      async () => {
+        const change = await planAgainst([]);
+        // Terraform 1.11 plans an in-place "update" whenever a write-only argument is set in the
+        // configuration; with secret_string_wo_version unchanged the provider writes no value.
+        expect(change.change.actions).not.toContain("create");
+        expect(change.change.actions).not.toContain("delete");
+        expect(change.change.after.secret_string_wo_version).toBe(change.change.before.secret_string_wo_version);
+        expect(change.change.after.version_stages).toEqual([]);
+      },
+    );
 
-  test.concurrent("after the migration (update-secret-version-stage added the label): nothing to change, and the label stays", async () => {
-    const change = await planAgainst(["AWSPREVIOUS", INITIAL_VERSION_LABEL]);
-    expect(change.change.actions).not.toContain("create");
-    expect(change.change.actions).not.toContain("delete");
-    expect(change.change.after).toEqual(change.change.before);
-  });
-});
+    test.concurrent(
+      "after the migration (update-secret-version-stage added the label): nothing to change, and the label stays",
+      async () => {
+        const change = await planAgainst(["AWSPREVIOUS", INITIAL_VERSION_LABEL]);
+        expect(change.change.actions).not.toContain("create");
+        expect(change.change.actions).not.toContain("delete");
+        expect(change.change.after).toEqual(change.change.before);
+      },
+    );
+  },
+);

@@ -51,7 +51,11 @@ async function realPlan(file: string, content?: string) {
   let sameAsHcl: ReturnType<typeof plannedChanges>;
   let otherRetention: ReturnType<typeof plannedChanges>;
   beforeAll(async () => {
-    [json, sameAsHcl, otherRetention] = await Promise.all([realPlan("main.tf.json"), realPlan("main.tf", hclConfig(90)), realPlan("main.tf", hclConfig(60))]);
+    [json, sameAsHcl, otherRetention] = await Promise.all([
+      realPlan("main.tf.json"),
+      realPlan("main.tf", hclConfig(90)),
+      realPlan("main.tf", hclConfig(60)),
+    ]);
   });
 
   test("the same configuration as JSON and as HCL plans the same", () => {

@@ -34,14 +34,26 @@ async function realPlan(fixture: string): Promise<Planned> {
 
 /** The CLI as a process: exit code and output exactly as CI sees them. */
 function planReportProcess(...args: string[]) {
-  return spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "plan-report", "cli.ts"), ...args], { encoding: "utf8" });
+  return spawnSync(
+    process.execPath,
+    [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "plan-report", "cli.ts"), ...args],
+    { encoding: "utf8" },
+  );
 }
 
 /** The same CLI shell in this process (what its main() runs), without a tsx start-up per call. */
 async function planReport(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   const { code, out, err } = await runCapturing(planReportTool, args);
-  return { status: code, stdout: out, stderr: err.map((line) => `${line}
-`).join("") };
+  return {
+    status: code,
+    stdout: out,
+    stderr: err
+      .map(
+        (line) => `${line}
+`,
+      )
+      .join(""),
+  };
 }
 
 (missing ? describe.skip : describe)("plan report and data-loss guard on real Terraform plans", () => {
@@ -84,25 +96,42 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
       expect(result.status).toBe(1);
       expect(result.stdout).toContain("| replace | `aws_db_instance.postgres` | `kms_key_id` |");
       expect(result.stdout).toContain("Output changes: `db_endpoint` (update).");
-      expect(result.stdout).toContain("`aws_db_instance.postgres` (aws_db_instance): replaced: the old one and its data are deleted.");
+      expect(result.stdout).toContain(
+        "`aws_db_instance.postgres` (aws_db_instance): replaced: the old one and its data are deleted.",
+      );
     });
 
     test("an explicit allow lets the named replacement through", async () => {
-      const result = await planReport("--allow", "aws_db_instance.postgres", `auth-staging-data=${plans["replace-database"].path}`);
+      const result = await planReport(
+        "--allow",
+        "aws_db_instance.postgres",
+        `auth-staging-data=${plans["replace-database"].path}`,
+      );
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("Verdict: Allowed data loss: stateful-replace aws_db_instance.postgres.");
     });
 
     test("Allow-Data-Loss lines of a pull request description allow, CRLF line ends included", async () => {
       const description = join(scratch, "description.txt");
-      writeFileSync(description, "Moves the database to the new key.\r\nAllow-Data-Loss: auth-staging-data:aws_db_instance.postgres\r\n");
-      expect((await planReport("--allow-from", description, `auth-staging-data=${plans["replace-database"].path}`)).status).toBe(0);
+      writeFileSync(
+        description,
+        "Moves the database to the new key.\r\nAllow-Data-Loss: auth-staging-data:aws_db_instance.postgres\r\n",
+      );
+      expect(
+        (await planReport("--allow-from", description, `auth-staging-data=${plans["replace-database"].path}`)).status,
+      ).toBe(0);
     });
 
     test("destroying a secret fails the guard", async () => {
       const plan = parsePlan("auth-staging-data", plans["destroy-secret"].json);
       expect(blockers([plan])).toEqual([
-        { stack: "auth-staging-data", address: "aws_secretsmanager_secret.retired", type: "aws_secretsmanager_secret", rule: "stateful-destroy", detail: "destroyed" },
+        {
+          stack: "auth-staging-data",
+          address: "aws_secretsmanager_secret.retired",
+          type: "aws_secretsmanager_secret",
+          rule: "stateful-destroy",
+          detail: "destroyed",
+        },
       ]);
       expect((await planReport(`auth-staging-data=${plans["destroy-secret"].path}`)).status).toBe(1);
     });
@@ -123,23 +152,28 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
         { address: "aws_db_instance.postgres", action: "update" },
         { address: "aws_db_instance.reporting", action: "update" },
       ]);
-      expect(plan.risks.filter((risk) => risk.address === "aws_db_instance.postgres").map((risk) => risk.rule)).toEqual([
-        "backup-retention",
-        "deletion-protection",
-        "skip-final-snapshot",
-      ]);
+      expect(plan.risks.filter((risk) => risk.address === "aws_db_instance.postgres").map((risk) => risk.rule)).toEqual(
+        ["backup-retention", "deletion-protection", "skip-final-snapshot"],
+      );
       const result = await planReport(`auth-staging-data=${plans["database-protections"].path}`);
       expect(result.status).toBe(1);
-      expect(result.stdout).toContain("backup_retention_period 7 → 0: 0 turns automated backups off and deletes the existing ones");
+      expect(result.stdout).toContain(
+        "backup_retention_period 7 → 0: 0 turns automated backups off and deletes the existing ones",
+      );
       expect(result.stdout).toContain("deletion_protection true → false");
       expect(result.stdout).toContain("skip_final_snapshot turned on");
     });
 
     test("backups below the environment's configured minimum are blocked there only", async () => {
       const path = plans["database-protections"].path;
-      const reporting = (stack: string) => parsePlan(stack, plans["database-protections"].json, guardPolicyFor(stack)).risks.filter((risk) => risk.address === "aws_db_instance.reporting");
+      const reporting = (stack: string) =>
+        parsePlan(stack, plans["database-protections"].json, guardPolicyFor(stack)).risks.filter(
+          (risk) => risk.address === "aws_db_instance.reporting",
+        );
       expect(reporting("auth-staging-data")).toEqual([]);
-      expect(reporting("auth-production-data").map((risk) => risk.detail)).toEqual(["backup_retention_period 14 → 3: the environment's minimum is 7"]);
+      expect(reporting("auth-production-data").map((risk) => risk.detail)).toEqual([
+        "backup_retention_period 14 → 3: the environment's minimum is 7",
+      ]);
       const production = await planReport("--allow", "aws_db_instance.postgres", `auth-production-data=${path}`);
       expect(production.status).toBe(1);
       expect(production.stdout).toContain("backup_retention_period 14 → 3: the environment's minimum is 7");
@@ -156,7 +190,9 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
       const result = await planReport(`auth-staging-bootstrap=${plans["bootstrap-protections-off"].path}`);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain("KMS key scheduled for deletion");
-      expect(result.stdout).toContain("versioning of bucket auth-staging-tfstate-111111111111 suspended (Enabled → Suspended)");
+      expect(result.stdout).toContain(
+        "versioning of bucket auth-staging-tfstate-111111111111 suspended (Enabled → Suspended)",
+      );
     });
 
     test("forget actions are listed; forgetting a stateful resource is blocked, a stateless one is not", async () => {
@@ -178,7 +214,9 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
     test("updates show attribute diffs; sensitive values are masked as Terraform masks them", async () => {
       const plan = parsePlan("auth-staging-app", plans["sensitive-marker"].json);
       const byAddress = Object.fromEntries(plan.changes.map((change) => [change.address, change]));
-      expect(byAddress["aws_vpc_security_group_ingress_rule.https"].attributes).toEqual([{ path: "cidr_ipv4", before: '"10.0.0.0/8"', after: '"0.0.0.0/0"' }]);
+      expect(byAddress["aws_vpc_security_group_ingress_rule.https"].attributes).toEqual([
+        { path: "cidr_ipv4", before: '"10.0.0.0/8"', after: '"0.0.0.0/0"' },
+      ]);
       expect(byAddress["aws_secretsmanager_secret_version.app"].attributes).toContainEqual({
         path: "secret_string",
         before: "(sensitive value)",
@@ -199,8 +237,16 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
       "an array": () => write("array.json", "[]"),
       "a state file": () => join(FIXTURES, "sensitive-marker", "prior-state.json"),
       "a state in terraform show -json form": () => write("state-show.json", stateShow),
-      "a truncated plan": () => write("truncated.json", plans["sensitive-marker"].text.slice(0, plans["sensitive-marker"].text.indexOf(MARKER) + 30)),
-      "an unsupported format version": () => write("future.json", plans["sensitive-marker"].text.replace(/"format_version":"1\.\d+"/, '"format_version":"2.0"')),
+      "a truncated plan": () =>
+        write(
+          "truncated.json",
+          plans["sensitive-marker"].text.slice(0, plans["sensitive-marker"].text.indexOf(MARKER) + 30),
+        ),
+      "an unsupported format version": () =>
+        write(
+          "future.json",
+          plans["sensitive-marker"].text.replace(/"format_version":"1\.\d+"/, '"format_version":"2.0"'),
+        ),
     };
     let stateShow = "";
     const write = (name: string, text: string) => {
@@ -210,7 +256,13 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
     };
     beforeAll(async () => {
       const { dir } = plans["sensitive-marker"];
-      stateShow = await terraform(dir, offlineEnvironment(join(dir, "terraform.rc")), "show", "-json", "terraform.tfstate");
+      stateShow = await terraform(
+        dir,
+        offlineEnvironment(join(dir, "terraform.rc")),
+        "show",
+        "-json",
+        "terraform.tfstate",
+      );
     }, 60_000);
 
     test.each(Object.keys(inputs))("%s", async (name) => {
@@ -227,7 +279,9 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
 
     test("the reasons are specific", async () => {
       expect((await planReport(inputs["a state file"]())).stderr).toContain("a Terraform state file, not a plan");
-      expect((await planReport(inputs["an unsupported format version"]())).stderr).toContain("unsupported plan format version 2.0");
+      expect((await planReport(inputs["an unsupported format version"]())).stderr).toContain(
+        "unsupported plan format version 2.0",
+      );
       expect((await planReport(inputs["a missing file"]())).stderr).toContain("no such file");
     });
 
@@ -245,23 +299,32 @@ async function planReport(...args: string[]): Promise<{ status: number; stdout: 
     test("carries the marker, the commit and the run link, names missing plans, and blocks on them", async () => {
       const comment = join(scratch, "comment.md");
       const result = await planReport(
-        "--expect", "auth-staging-app",
-        "--expect", "auth-production-app",
-        "--comment", comment,
-        "--commit", "0123456789abcdef0123456789abcdef01234567",
-        "--run-url", "https://github.com/example-org/auth-infrastructure/actions/runs/42",
+        "--expect",
+        "auth-staging-app",
+        "--expect",
+        "auth-production-app",
+        "--comment",
+        comment,
+        "--commit",
+        "0123456789abcdef0123456789abcdef01234567",
+        "--run-url",
+        "https://github.com/example-org/auth-infrastructure/actions/runs/42",
         `auth-staging-app=${plans["update-in-place"].path}`,
       );
       expect(result.status).toBe(1);
       const text = readFileSync(comment, "utf8");
       expect(text.startsWith(COMMENT_MARKER)).toBe(true);
-      expect(text).toContain("Plans for commit `0123456789ab` · [workflow run](https://github.com/example-org/auth-infrastructure/actions/runs/42)");
+      expect(text).toContain(
+        "Plans for commit `0123456789ab` · [workflow run](https://github.com/example-org/auth-infrastructure/actions/runs/42)",
+      );
       expect(text).toContain("**Missing plans**: auth-production-app.");
       expect(text).toContain("| auth-production-app | | | | | | missing |");
     });
 
     test("stays under GitHub's limit, with blockers first and a pointer to the run summary", async () => {
-      const big = Array.from({ length: 400 }, (_, index) => parsePlan(`auth-staging-app${index}`, plans["sensitive-marker"].json));
+      const big = Array.from({ length: 400 }, (_, index) =>
+        parsePlan(`auth-staging-app${index}`, plans["sensitive-marker"].json),
+      );
       const blocked = parsePlan("auth-staging-data", plans["database-protections"].json);
       const report = renderReport([blocked, ...big]);
       expect(report.length).toBeGreaterThan(65_536);

@@ -14,9 +14,15 @@ const STACKS = ["auth-staging-registry@hcl", "auth-staging-registry@terraform-cl
 
 async function proveWith(parallelism: number): Promise<{ status: number | null; verdicts: unknown[]; stdout: string }> {
   const results = join(mkdtempSync(join(tmpdir(), "proof-results-")), "results.json");
-  const run = await runScript(join("scripts", "terraform-proof", "run.ts"), STACKS, { PROOF_PARALLELISM: String(parallelism), PROOF_RESULTS: results, CHECKPOINT_DISABLE: "1" });
+  const run = await runScript(join("scripts", "terraform-proof", "run.ts"), STACKS, {
+    PROOF_PARALLELISM: String(parallelism),
+    PROOF_RESULTS: results,
+    CHECKPOINT_DISABLE: "1",
+  });
   // Timings differ from run to run; the stacks, their verdicts and what each line says must not.
-  const verdicts = JSON.parse(readFileSync(results, "utf8")).map(({ stack, ok, line }: { stack: string; ok: boolean; line: string }) => ({ stack, ok, line }));
+  const verdicts = JSON.parse(readFileSync(results, "utf8")).map(
+    ({ stack, ok, line }: { stack: string; ok: boolean; line: string }) => ({ stack, ok, line }),
+  );
   return { status: run.status, verdicts, stdout: run.stdout };
 }
 
@@ -25,7 +31,12 @@ async function proveWith(parallelism: number): Promise<{ status: number | null; 
     const [serial, parallel] = await Promise.all([proveWith(1), proveWith(3)]);
     expect(serial.status).toBe(0);
     expect(parallel.verdicts).toEqual(serial.verdicts);
-    expect(serial.verdicts.map((verdict: any) => verdict.stack)).toEqual(["auth-staging-registry", "auth-staging-registry@terraform-cloud", "auth-staging-registry@hcl"]);
-    for (const run of [serial, parallel]) expect(run.stdout).toMatch(/ 2 terraform init \(one per provider set and backend\)/);
+    expect(serial.verdicts.map((verdict: any) => verdict.stack)).toEqual([
+      "auth-staging-registry",
+      "auth-staging-registry@terraform-cloud",
+      "auth-staging-registry@hcl",
+    ]);
+    for (const run of [serial, parallel])
+      expect(run.stdout).toMatch(/ 2 terraform init \(one per provider set and backend\)/);
   }, 900_000);
 });

@@ -15,7 +15,10 @@ const FIXTURE = join(__dirname, "..", "fixtures", "plans", "update-in-place");
 async function plan(priorState: (state: any) => any): Promise<any> {
   const dir = mkdtempSync(join(tmpdir(), "release-preflight-"));
   cpSync(join(FIXTURE, "main.tf.json"), join(dir, "main.tf.json"));
-  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(priorState(JSON.parse(readFileSync(join(FIXTURE, "prior-state.json"), "utf8")))));
+  writeFileSync(
+    join(dir, "terraform.tfstate"),
+    JSON.stringify(priorState(JSON.parse(readFileSync(join(FIXTURE, "prior-state.json"), "utf8")))),
+  );
   return JSON.parse((await planAsJson(dir, offlineEnvironment(join(dir, "terraform.rc")))).json);
 }
 
@@ -25,7 +28,8 @@ async function plan(priorState: (state: any) => any): Promise<any> {
   }, 120_000);
 
   test("state that matches the code leaves nothing pending", async () => {
-    const configured = JSON.parse(readFileSync(join(FIXTURE, "main.tf.json"), "utf8")).resource.aws_cloudwatch_log_group.service;
+    const configured = JSON.parse(readFileSync(join(FIXTURE, "main.tf.json"), "utf8")).resource.aws_cloudwatch_log_group
+      .service;
     const matching = (state: any) => {
       state.resources[0].instances[0].attributes.retention_in_days = configured.retention_in_days;
       return state;

@@ -13,7 +13,12 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { providerOverride, TerraformJson } from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { movedLease, ReleaseStateTable } from "../../src/constructs/release/release-state-table";
-import { EXAMPLE_RELEASE_STATE, releaseLeaseParameterName, releaseStateParameterName, serializeReleaseState } from "../../src/release/release-state";
+import {
+  EXAMPLE_RELEASE_STATE,
+  releaseLeaseParameterName,
+  releaseStateParameterName,
+  serializeReleaseState,
+} from "../../src/release/release-state";
 import { releaseTableName } from "../../src/config/naming";
 
 const missing = missingToolchain();
@@ -25,7 +30,12 @@ function migrationStack(): TerraformJson {
   const stack = new TerraformStack(app, "release-store");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   // Stands for the registry stack's parameter, left unchanged (whatever attributes the state below omits).
-  const state = new SsmParameter(stack, "state", { name: releaseStateParameterName("staging"), type: "String", insecureValue: serializeReleaseState(EXAMPLE_RELEASE_STATE), lifecycle: { ignoreChanges: "all" } });
+  const state = new SsmParameter(stack, "state", {
+    name: releaseStateParameterName("staging"),
+    type: "String",
+    insecureValue: serializeReleaseState(EXAMPLE_RELEASE_STATE),
+    lifecycle: { ignoreChanges: "all" },
+  });
   new ReleaseStateTable(stack, "store", {
     tableName: releaseTableName("staging"),
     legacyStateParameter: state,
@@ -36,7 +46,9 @@ function migrationStack(): TerraformJson {
 
 /** Terraform state (format 4) holding the release state parameter and nothing else. */
 function deployedState(stack: TerraformJson) {
-  const [name, parameter] = Object.entries<any>(stack.resource.aws_ssm_parameter).find(([, block]) => block.name === releaseStateParameterName("staging"))!;
+  const [name, parameter] = Object.entries<any>(stack.resource.aws_ssm_parameter).find(
+    ([, block]) => block.name === releaseStateParameterName("staging"),
+  )!;
   return {
     version: 4,
     terraform_version: "1.11.4",
@@ -79,7 +91,13 @@ function deployedState(stack: TerraformJson) {
 }
 
 (missing ? describe.skip : describe)("moving the release state into the release store, planned by Terraform", () => {
-  let changes: { address: string; type: string; mode: string; change: { actions: string[]; after: any; after_unknown: any }; action_reason?: string }[];
+  let changes: {
+    address: string;
+    type: string;
+    mode: string;
+    change: { actions: string[]; after: any; after_unknown: any };
+    action_reason?: string;
+  }[];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), "release-store-"));
@@ -95,13 +113,17 @@ function deployedState(stack: TerraformJson) {
   }, 240_000);
 
   const one = (type: string, mode = "managed") => {
-    const found = changes.filter((change) => change.type === type && change.mode === mode && change.change.actions.join() !== "no-op");
+    const found = changes.filter(
+      (change) => change.type === type && change.mode === mode && change.change.actions.join() !== "no-op",
+    );
     expect(found).toHaveLength(1);
     return found[0];
   };
 
   test("a deployed environment's release state parameter is left as it is", () => {
-    const state = changes.filter((change) => change.type === "aws_ssm_parameter" && change.change.actions.join() === "no-op");
+    const state = changes.filter(
+      (change) => change.type === "aws_ssm_parameter" && change.change.actions.join() === "no-op",
+    );
     expect(state.map((change) => change.change.after.name)).toEqual([releaseStateParameterName("staging")]);
   });
 

@@ -1,7 +1,13 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { additionsOf, backendOverride, editedHcl, providerOverride, standInEphemeralPasswords } from "../../scripts/terraform-proof/overrides";
+import {
+  additionsOf,
+  backendOverride,
+  editedHcl,
+  providerOverride,
+  standInEphemeralPasswords,
+} from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, planAsJson } from "../../scripts/terraform-proof/terraform";
 
 const missing = missingToolchain();
@@ -68,14 +74,24 @@ async function planWithMarkers(stack: object, hcl?: string): Promise<{ plan: str
     for (const marker of markers) expect(plan).not.toContain(marker);
   });
 
-  test.concurrent("the stand-in stays ephemeral: Terraform refuses it in an attribute it would store (secret_string)", async () => {
-    await expect(planWithMarkers(stackWriting("secret_string"))).rejects.toThrow(/Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/);
-  });
+  test.concurrent(
+    "the stand-in stays ephemeral: Terraform refuses it in an attribute it would store (secret_string)",
+    async () => {
+      await expect(planWithMarkers(stackWriting("secret_string"))).rejects.toThrow(
+        /Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/,
+      );
+    },
+  );
 
-  test.concurrent("the same holds for the HCL twin: no marker in its plan, and the stand-in is refused where it would be stored", async () => {
-    const { plan, markers } = await planWithMarkers(stackWriting("secret_string_wo"), hclWriting("secret_string_wo"));
-    expect(plan).toContain('"has_secret_string_wo"');
-    for (const marker of markers) expect(plan).not.toContain(marker);
-    await expect(planWithMarkers(stackWriting("secret_string"), hclWriting("secret_string"))).rejects.toThrow(/Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/);
-  });
+  test.concurrent(
+    "the same holds for the HCL twin: no marker in its plan, and the stand-in is refused where it would be stored",
+    async () => {
+      const { plan, markers } = await planWithMarkers(stackWriting("secret_string_wo"), hclWriting("secret_string_wo"));
+      expect(plan).toContain('"has_secret_string_wo"');
+      for (const marker of markers) expect(plan).not.toContain(marker);
+      await expect(planWithMarkers(stackWriting("secret_string"), hclWriting("secret_string"))).rejects.toThrow(
+        /Invalid use of ephemeral value[\s\S]*"secret_string", because it is not a\s+write-only attribute/,
+      );
+    },
+  );
 });

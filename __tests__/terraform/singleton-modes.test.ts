@@ -11,7 +11,12 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { DATA_SOURCE_EXAMPLES } from "../../scripts/terraform-proof/data-source-examples";
-import { backendOverride, providerOverride, standInDataSources, TerraformJson } from "../../scripts/terraform-proof/overrides";
+import {
+  backendOverride,
+  providerOverride,
+  standInDataSources,
+  TerraformJson,
+} from "../../scripts/terraform-proof/overrides";
 import { missingToolchain, offlineEnvironment, terraform } from "../../scripts/terraform-proof/terraform";
 import { environments } from "../../src/config";
 import { organizationMemberLayout } from "../../src/config/environments/layouts";
@@ -27,8 +32,12 @@ if (missing) console.log(`singleton mode migration tests SKIPPED: ${missing}`);
 
 const [standalone] = validateConfigs({ production: environments.production });
 const [member] = validateConfigs(organizationMemberLayout);
-const synth = (build: (config: EnvironmentConfig) => TerraformStack, config: EnvironmentConfig): TerraformJson => JSON.parse(Testing.synth(build(config)));
-const addresses = (json: TerraformJson) => Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) => Object.keys(blocks).map((name) => `${type}.${name}`));
+const synth = (build: (config: EnvironmentConfig) => TerraformStack, config: EnvironmentConfig): TerraformJson =>
+  JSON.parse(Testing.synth(build(config)));
+const addresses = (json: TerraformJson) =>
+  Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) =>
+    Object.keys(blocks).map((name) => `${type}.${name}`),
+  );
 
 /** A state holding `owned` (type.name addresses) as the provider stores them: id only, at each type's current schema version. */
 function stateOf(owned: readonly string[], schemaVersions: Record<string, number>): TerraformJson {
@@ -52,10 +61,33 @@ function stateOf(owned: readonly string[], schemaVersions: Record<string, number
 }
 
 const cases = [
-  { stack: "security", build: (config: EnvironmentConfig) => new SecurityStack(Testing.app(), config), singletons: ["aws_guardduty_detector", "aws_securityhub_account", "aws_config_configuration_recorder", "aws_cloudtrail", "aws_accessanalyzer_analyzer"] },
-  { stack: "bootstrap", build: (config: EnvironmentConfig) => new BootstrapStack(Testing.app(), config), singletons: ["aws_iam_openid_connect_provider"] },
+  {
+    stack: "security",
+    build: (config: EnvironmentConfig) => new SecurityStack(Testing.app(), config),
+    singletons: [
+      "aws_guardduty_detector",
+      "aws_securityhub_account",
+      "aws_config_configuration_recorder",
+      "aws_cloudtrail",
+      "aws_accessanalyzer_analyzer",
+    ],
+  },
+  {
+    stack: "bootstrap",
+    build: (config: EnvironmentConfig) => new BootstrapStack(Testing.app(), config),
+    singletons: ["aws_iam_openid_connect_provider"],
+  },
   // The pilot light's DR-region detector and hub, and the DR trail's store (an organisation trail needs none).
-  { stack: "dr-network", build: (config: EnvironmentConfig) => new DrNetworkStack(Testing.app(), config), singletons: ["aws_guardduty_detector", "aws_guardduty_detector_feature", "aws_securityhub_account", "aws_s3_bucket"] },
+  {
+    stack: "dr-network",
+    build: (config: EnvironmentConfig) => new DrNetworkStack(Testing.app(), config),
+    singletons: [
+      "aws_guardduty_detector",
+      "aws_guardduty_detector_feature",
+      "aws_securityhub_account",
+      "aws_s3_bucket",
+    ],
+  },
 ] as const;
 
 (missing ? describe.skip : describe)("create -> organization on a deployed environment, planned by Terraform", () => {
@@ -65,7 +97,11 @@ const cases = [
   let versions: Promise<Record<string, number>> | undefined;
   const schemaVersions = (work: string) =>
     (versions ??= terraform(work, env, "providers", "schema", "-json").then((text) =>
-      Object.fromEntries(Object.entries<any>(JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas).map(([type, schema]) => [type, schema.version ?? 0])),
+      Object.fromEntries(
+        Object.entries<any>(
+          JSON.parse(text).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas,
+        ).map(([type, schema]) => [type, schema.version ?? 0]),
+      ),
     ));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,7 +123,9 @@ const cases = [
       writeFileSync(join(work, "terraform.tfstate"), JSON.stringify(stateOf(owned, await schemaVersions(work))));
       await terraform(work, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
       const plan = JSON.parse(await terraform(work, env, "show", "-json", "plan.bin"));
-      actions = Object.fromEntries((plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]));
+      actions = Object.fromEntries(
+        (plan.resource_changes ?? []).map((change: any) => [change.address, change.change.actions]),
+      );
     }, 900_000);
 
     test("the state holds the singletons the create mode owned", () => {
@@ -96,7 +134,9 @@ const cases = [
 
     test("Terraform forgets every resource the stack stops declaring and deletes nothing", () => {
       expect(Object.entries(actions).filter(([, planned]) => planned.includes("delete"))).toEqual([]);
-      expect(Object.fromEntries(owned.map((address) => [address, actions[address]]))).toEqual(Object.fromEntries(owned.map((address) => [address, ["forget"]])));
+      expect(Object.fromEntries(owned.map((address) => [address, actions[address]]))).toEqual(
+        Object.fromEntries(owned.map((address) => [address, ["forget"]])),
+      );
     });
   });
 });

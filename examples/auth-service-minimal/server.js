@@ -36,7 +36,12 @@ function canaryLogin(request, response) {
       json(response, 400, { error: "body must be JSON" });
       return;
     }
-    if (typeof body?.username !== "string" || typeof body?.password !== "string" || body.username === "" || body.password === "") {
+    if (
+      typeof body?.username !== "string" ||
+      typeof body?.password !== "string" ||
+      body.username === "" ||
+      body.password === ""
+    ) {
       json(response, 400, { error: "username and password are required" });
       return;
     }

@@ -18,7 +18,11 @@ test("POST /canary/login authenticates only the synthetic identity, and refuses 
   const server = createServer({ canaryLoginPath: "/canary/login" }).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const login = (body) =>
-    fetch(`http://127.0.0.1:${server.address().port}/canary/login`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    fetch(`http://127.0.0.1:${server.address().port}/canary/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
   try {
     const synthetic = await login(JSON.stringify({ username: "synthetic-canary", password: "synthetic-canary" }));
     assert.strictEqual(synthetic.status, 200);

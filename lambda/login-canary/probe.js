@@ -21,7 +21,8 @@ const https = require("node:https");
  */
 function send(target, request) {
   const url = new URL(request.path, target.endpoint);
-  if (url.protocol !== "https:") return Promise.reject(new Error(`refusing ${url.protocol} endpoint: the canary exists to check TLS`));
+  if (url.protocol !== "https:")
+    return Promise.reject(new Error(`refusing ${url.protocol} endpoint: the canary exists to check TLS`));
   return new Promise((resolve, reject) => {
     const outgoing = https.request(
       {
@@ -30,7 +31,11 @@ function send(target, request) {
         port: url.port || 443,
         path: url.pathname,
         servername: url.hostname,
-        headers: { host: url.host, "user-agent": "auth-login-canary", ...(request.body ? { "content-type": "application/json" } : {}) },
+        headers: {
+          host: url.host,
+          "user-agent": "auth-login-canary",
+          ...(request.body ? { "content-type": "application/json" } : {}),
+        },
         // Node's default, spelled out: this check is the point of the canary.
         rejectUnauthorized: true,
         timeout: target.timeoutMs ?? 10000,
@@ -58,7 +63,11 @@ async function probe(target) {
   const health = await send(target, { method: "GET", path: target.healthPath });
   if (health.status !== 200) throw new Error(`GET ${target.healthPath} answered ${health.status}, expected 200`);
   steps.push(`GET ${target.healthPath} 200`);
-  const login = await send(target, { method: "POST", path: target.testPath, body: JSON.stringify({ username: "synthetic-canary", password: "synthetic-canary" }) });
+  const login = await send(target, {
+    method: "POST",
+    path: target.testPath,
+    body: JSON.stringify({ username: "synthetic-canary", password: "synthetic-canary" }),
+  });
   if (login.status !== 200) throw new Error(`POST ${target.testPath} answered ${login.status}, expected 200`);
   let answer;
   try {
@@ -66,7 +75,8 @@ async function probe(target) {
   } catch {
     throw new Error(`POST ${target.testPath} did not answer JSON`);
   }
-  if (answer?.authenticated !== true) throw new Error(`POST ${target.testPath} did not authenticate the synthetic identity`);
+  if (answer?.authenticated !== true)
+    throw new Error(`POST ${target.testPath} did not authenticate the synthetic identity`);
   steps.push(`POST ${target.testPath} 200 authenticated`);
   return steps;
 }
@@ -78,7 +88,8 @@ async function probe(target) {
  */
 function targetFromEnvironment(environment) {
   const { CANARY_ENDPOINT, CANARY_HEALTH_PATH, CANARY_TEST_PATH } = environment;
-  if (!CANARY_ENDPOINT || !CANARY_HEALTH_PATH || !CANARY_TEST_PATH) throw new Error("CANARY_ENDPOINT, CANARY_HEALTH_PATH and CANARY_TEST_PATH must be set");
+  if (!CANARY_ENDPOINT || !CANARY_HEALTH_PATH || !CANARY_TEST_PATH)
+    throw new Error("CANARY_ENDPOINT, CANARY_HEALTH_PATH and CANARY_TEST_PATH must be set");
   return { endpoint: CANARY_ENDPOINT, healthPath: CANARY_HEALTH_PATH, testPath: CANARY_TEST_PATH };
 }
 

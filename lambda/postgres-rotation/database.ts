@@ -33,7 +33,11 @@ const INVALID_PASSWORD = "28P01";
  * sslmode=verify-full: the chain must end in `caBundle`, and the certificate must name the host
  * (Node checks the name whenever rejectUnauthorized is on). No fallback to plain text.
  */
-export async function withConnection<T>(login: Login, trust: ServerTrust, work: (client: Client) => Promise<T>): Promise<T> {
+export async function withConnection<T>(
+  login: Login,
+  trust: ServerTrust,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const client = new Client({
     host: login.host,
     port: login.port,
@@ -118,14 +122,22 @@ async function upsertLogin(client: Client, username: string, password: string): 
  * runs as the base user, so tables it creates are owned by the base user and the two users never
  * lock each other out of their own objects.
  */
-export async function setServicePassword(master: Login, trust: ServerTrust, shape: ServiceRoleShape, username: string, password: string): Promise<void> {
+export async function setServicePassword(
+  master: Login,
+  trust: ServerTrust,
+  shape: ServiceRoleShape,
+  username: string,
+  password: string,
+): Promise<void> {
   const base = shape.baseUsername;
-  if (username !== base && username !== cloneUsername(base)) throw new Error(`refusing to manage ${username}: not ${base} or its clone`);
+  if (username !== base && username !== cloneUsername(base))
+    throw new Error(`refusing to manage ${username}: not ${base} or its clone`);
   await withConnection(master, trust, async (client) => {
     const id = (name: string) => client.escapeIdentifier(name);
     await client.query("BEGIN");
     try {
-      if (username !== base && !(await roleExists(client, base))) throw new Error(`${base} does not exist yet; the first rotation creates it`);
+      if (username !== base && !(await roleExists(client, base)))
+        throw new Error(`${base} does not exist yet; the first rotation creates it`);
       await upsertLogin(client, username, password);
       // Every rotation, of either user, repairs the base user's grants and the clone's membership:
       // a clone rotation that skipped them would leave a lost privilege lost for good.

@@ -28,7 +28,9 @@ function configuration(): RotationSettings {
   settings ??= {
     masterSecretArn: required("MASTER_SECRET_ARN"),
     // Comma-separated; set only where a promoted secret names the primary's master secret (restore mode).
-    adoptableMasterSecretArns: (process.env.ADOPTABLE_MASTER_SECRET_ARNS ?? "").split(",").filter((arn) => arn.length > 0),
+    adoptableMasterSecretArns: (process.env.ADOPTABLE_MASTER_SECRET_ARNS ?? "")
+      .split(",")
+      .filter((arn) => arn.length > 0),
     host: required("DB_HOST"),
     port: Number(required("DB_PORT")),
     dbname: required("DB_NAME"),

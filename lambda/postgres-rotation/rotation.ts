@@ -1,5 +1,14 @@
 import { randomBytes } from "crypto";
-import { canLogIn, cloneUsername, Login, passwordAccepted, ServerTrust, ServiceRoleShape, servicePrivileges, setServicePassword } from "./database";
+import {
+  canLogIn,
+  cloneUsername,
+  Login,
+  passwordAccepted,
+  ServerTrust,
+  ServiceRoleShape,
+  servicePrivileges,
+  setServicePassword,
+} from "./database";
 
 /**
  * Secrets Manager rotation of the service's PostgreSQL login with alternating users, after AWS's
@@ -15,7 +24,9 @@ import { canLogIn, cloneUsername, Login, passwordAccepted, ServerTrust, ServiceR
  */
 
 export interface SecretsManagerPort {
-  describeSecret(secretId: string): Promise<{ RotationEnabled?: boolean; VersionIdsToStages?: Record<string, string[]> }>;
+  describeSecret(
+    secretId: string,
+  ): Promise<{ RotationEnabled?: boolean; VersionIdsToStages?: Record<string, string[]> }>;
   getSecretValue(secretId: string, stage: string, versionId?: string): Promise<{ SecretString?: string }>;
   putSecretValue(secretId: string, token: string, value: string, stages: string[]): Promise<unknown>;
   updateSecretVersionStage(secretId: string, stage: string, moveTo: string, removeFrom?: string): Promise<unknown>;
@@ -64,7 +75,12 @@ export function generatePassword(): string {
   return randomBytes(PASSWORD_BYTES).toString("base64url");
 }
 
-export async function rotate(event: RotationEvent, secretsManager: SecretsManagerPort, settings: RotationSettings, log: Log): Promise<void> {
+export async function rotate(
+  event: RotationEvent,
+  secretsManager: SecretsManagerPort,
+  settings: RotationSettings,
+  log: Log,
+): Promise<void> {
   const { SecretId: secretId, ClientRequestToken: token, Step: step } = event;
   const metadata = await secretsManager.describeSecret(secretId);
   if (metadata.RotationEnabled === false) throw new Error(`rotation is not enabled for ${secretId}`);
@@ -76,7 +92,9 @@ export async function rotate(event: RotationEvent, secretsManager: SecretsManage
   }
   if (!stages.includes("AWSPENDING")) throw new Error(`version ${token} of ${secretId} is not AWSPENDING`);
 
-  const rotation = new Rotation(secretId, token, secretsManager, settings, (message, fields) => log(message, { step, version: token, ...fields }));
+  const rotation = new Rotation(secretId, token, secretsManager, settings, (message, fields) =>
+    log(message, { step, version: token, ...fields }),
+  );
   switch (step) {
     case "createSecret":
       return rotation.createSecret();
@@ -140,9 +158,16 @@ class Rotation {
     // and a copy restored from before the last rotation there never saw it. The master user of this
     // database sets the alternate user's password, which repairs exactly that.
     const adopted = this.adopted(current);
-    if (adopted) this.log("adopting a version that names another database's master secret", { username: current.username });
-    if (!adopted && current.password !== undefined && !(await passwordAccepted(this.login(current.username, current.password), this.settings.trust))) {
-      throw new Error(`current credentials of ${this.secretId} (${current.username}) do not log in; refusing to rotate`);
+    if (adopted)
+      this.log("adopting a version that names another database's master secret", { username: current.username });
+    if (
+      !adopted &&
+      current.password !== undefined &&
+      !(await passwordAccepted(this.login(current.username, current.password), this.settings.trust))
+    ) {
+      throw new Error(
+        `current credentials of ${this.secretId} (${current.username}) do not log in; refusing to rotate`,
+      );
     }
     const master = await this.masterLogin();
     await setServicePassword(master, this.settings.trust, this.settings, pending.username, password);
@@ -152,10 +177,15 @@ class Rotation {
   /** Logs in with the pending credentials and checks they have the service's rights and no more. */
   async testSecret(): Promise<void> {
     const pending = await this.credentials("AWSPENDING", this.token);
-    const privileges = await servicePrivileges(this.login(pending.username, requirePassword(pending, "pending")), this.settings.trust, this.settings.schema);
+    const privileges = await servicePrivileges(
+      this.login(pending.username, requirePassword(pending, "pending")),
+      this.settings.trust,
+      this.settings.schema,
+    );
     const problems = [
       privileges.sessionUser !== pending.username && `logged in as ${privileges.sessionUser}`,
-      privileges.currentUser !== this.settings.baseUsername && `acts as ${privileges.currentUser}, not ${this.settings.baseUsername}`,
+      privileges.currentUser !== this.settings.baseUsername &&
+        `acts as ${privileges.currentUser}, not ${this.settings.baseUsername}`,
       privileges.elevated && "has superuser, CREATEROLE, CREATEDB, replication or BYPASSRLS",
       !privileges.canConnect && `cannot connect to ${this.settings.dbname}`,
       !privileges.canUseSchema && `cannot use schema ${this.settings.schema}`,
@@ -207,11 +237,14 @@ class Rotation {
     const mismatches = [
       value.engine !== "postgres" && "engine",
       !users.includes(value.username ?? "") && "username",
-      ![settings.masterSecretArn, ...(settings.adoptableMasterSecretArns ?? [])].includes(value.masterarn ?? "") && "masterarn",
+      ![settings.masterSecretArn, ...(settings.adoptableMasterSecretArns ?? [])].includes(value.masterarn ?? "") &&
+        "masterarn",
       value.password !== undefined && typeof value.password !== "string" && "password",
     ].filter((field): field is string => typeof field === "string");
     if (mismatches.length > 0) {
-      throw new Error(`${stage} version of ${this.secretId} does not match this function's configuration (${mismatches.join(", ")}); refusing to use it`);
+      throw new Error(
+        `${stage} version of ${this.secretId} does not match this function's configuration (${mismatches.join(", ")}); refusing to use it`,
+      );
     }
     return value as ServiceCredentials;
   }
@@ -233,6 +266,7 @@ class Rotation {
 }
 
 function requirePassword(credentials: ServiceCredentials, which: string): string {
-  if (typeof credentials.password !== "string" || credentials.password.length === 0) throw new Error(`${which} version has no password`);
+  if (typeof credentials.password !== "string" || credentials.password.length === 0)
+    throw new Error(`${which} version has no password`);
   return credentials.password;
 }

@@ -1,4 +1,8 @@
-import { DescribeReplicationGroupsCommand, ElastiCacheClient, ModifyReplicationGroupCommand } from "@aws-sdk/client-elasticache";
+import {
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+  ModifyReplicationGroupCommand,
+} from "@aws-sdk/client-elasticache";
 import { secretsManagerAdapter } from "../shared/secrets-manager";
 import { redisProbe } from "./probe";
 import { Ports, RetireEvent, rotate, RotationEvent } from "./rotation";
@@ -18,13 +22,22 @@ function bind(): Ports {
       getPendingValue: (secretId, versionId) => secrets.getSecretValue(secretId, "AWSPENDING", versionId),
       putSecretValue: secrets.putSecretValue,
       updateSecretVersionStage: secrets.updateSecretVersionStage,
-      getRandomAlphanumeric: (PasswordLength) => secrets.getRandomPassword({ PasswordLength, ExcludePunctuation: true, RequireEachIncludedType: true }),
+      getRandomAlphanumeric: (PasswordLength) =>
+        secrets.getRandomPassword({ PasswordLength, ExcludePunctuation: true, RequireEachIncludedType: true }),
     },
     elastiCache: {
       describeReplicationGroup: async (ReplicationGroupId) =>
-        (await elastiCache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId }))).ReplicationGroups?.[0] ?? {},
+        (await elastiCache.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId }))).ReplicationGroups?.[0] ??
+        {},
       modifyAuthToken: (ReplicationGroupId, AuthToken, AuthTokenUpdateStrategy) =>
-        elastiCache.send(new ModifyReplicationGroupCommand({ ReplicationGroupId, AuthToken, AuthTokenUpdateStrategy, ApplyImmediately: true })),
+        elastiCache.send(
+          new ModifyReplicationGroupCommand({
+            ReplicationGroupId,
+            AuthToken,
+            AuthTokenUpdateStrategy,
+            ApplyImmediately: true,
+          }),
+        ),
     },
     redis: redisProbe({ host: env("REDIS_HOST"), port: Number(env("REDIS_PORT")), timeoutMs: 5000 }),
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },

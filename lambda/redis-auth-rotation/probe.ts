@@ -45,4 +45,3 @@ export function redisProbe(target: RedisTarget): RedisProbe {
 function resp(parts: string[]): string {
   return `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join("")}`;
 }
-

@@ -26,7 +26,10 @@ import type { SecretsManagerAdapter } from "../shared/secrets-manager";
  */
 
 /** The Secrets Manager calls this rotation makes (lambda/shared/secrets-manager.ts binds them). */
-export interface SecretsManager extends Pick<SecretsManagerAdapter, "describeSecret" | "putSecretValue" | "updateSecretVersionStage"> {
+export interface SecretsManager extends Pick<
+  SecretsManagerAdapter,
+  "describeSecret" | "putSecretValue" | "updateSecretVersionStage"
+> {
   /** The version with this id, whatever its stage. */
   getSecretValue(secretId: string, versionId: string): Promise<{ SecretString?: string }>;
   /** The version with this id, only while it is AWSPENDING. */
@@ -114,7 +117,12 @@ export async function rotate(event: RotationEvent | RetireEvent, ports: Ports, s
   }
 }
 
-async function createSecret(secretId: string, token: string, { secretsManager }: Ports, settings: Settings): Promise<void> {
+async function createSecret(
+  secretId: string,
+  token: string,
+  { secretsManager }: Ports,
+  settings: Settings,
+): Promise<void> {
   try {
     await secretsManager.getPendingValue(secretId, token);
     return; // created by an earlier attempt of this rotation
@@ -125,7 +133,13 @@ async function createSecret(secretId: string, token: string, { secretsManager }:
   await secretsManager.putSecretValue(secretId, token, JSON.stringify({ [TOKEN_FIELD]: value }), ["AWSPENDING"]);
 }
 
-async function setSecret(secretId: string, token: string, versions: Record<string, string[]>, ports: Ports, settings: Settings): Promise<void> {
+async function setSecret(
+  secretId: string,
+  token: string,
+  versions: Record<string, string[]>,
+  ports: Ports,
+  settings: Settings,
+): Promise<void> {
   const pending = await tokenOf(secretId, token, ports);
   const currentVersion = versionWith(versions, "AWSCURRENT");
   if (!currentVersion) {
@@ -144,7 +158,12 @@ async function setSecret(secretId: string, token: string, versions: Record<strin
   await modify(pending, "ROTATE", ports, settings);
 }
 
-async function testSecret(secretId: string, token: string, versions: Record<string, string[]>, ports: Ports): Promise<void> {
+async function testSecret(
+  secretId: string,
+  token: string,
+  versions: Record<string, string[]>,
+  ports: Ports,
+): Promise<void> {
   if (!(await ports.redis.accepts(await tokenOf(secretId, token, ports)))) {
     throw new Error(`Redis refuses the pending AUTH token of ${secretId}`);
   }
@@ -154,7 +173,12 @@ async function testSecret(secretId: string, token: string, versions: Record<stri
   }
 }
 
-async function finishSecret(secretId: string, token: string, versions: Record<string, string[]>, { secretsManager }: Ports): Promise<void> {
+async function finishSecret(
+  secretId: string,
+  token: string,
+  versions: Record<string, string[]>,
+  { secretsManager }: Ports,
+): Promise<void> {
   const current = versionWith(versions, "AWSCURRENT");
   if (current === token) return;
   await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current);
@@ -207,11 +231,11 @@ async function waitUntilAvailable({ elastiCache, clock }: Ports, settings: Setti
 async function tokenOf(secretId: string, versionId: string, { secretsManager }: Ports): Promise<string> {
   const { SecretString } = await secretsManager.getSecretValue(secretId, versionId);
   const token = JSON.parse(SecretString ?? "{}")[TOKEN_FIELD];
-  if (typeof token !== "string" || token.length < 16) throw new Error(`version ${versionId} of ${secretId} holds no usable ${TOKEN_FIELD}`);
+  if (typeof token !== "string" || token.length < 16)
+    throw new Error(`version ${versionId} of ${secretId} holds no usable ${TOKEN_FIELD}`);
   return token;
 }
 
 function versionWith(versions: Record<string, string[]>, stage: string): string | undefined {
   return Object.keys(versions).find((version) => versions[version].includes(stage));
 }
-

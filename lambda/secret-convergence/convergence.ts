@@ -101,14 +101,18 @@ export async function handle(event: Event, ports: Ports, settings: Settings): Pr
     ports.log("error", "secret rotation failed: see the rotation function's logs", { secretId });
     return { refreshed: [] };
   }
-  if (event.detail?.eventName !== "RotationSucceeded" || typeof secretId !== "string") throw new Error(`unexpected event ${detailType}`);
+  if (event.detail?.eventName !== "RotationSucceeded" || typeof secretId !== "string")
+    throw new Error(`unexpected event ${detailType}`);
 
   const rotatedAt = event.time ? Date.parse(event.time) : ports.clock.now();
   const refreshes = await refreshFleet(rotatedAt, ports, settings);
   ports.log("info", "instance refresh after a rotation", { secretId, refreshes });
   if (settings.redisSecretArn && secretId === settings.redisSecretArn && settings.redisRotationFunction) {
     await waitForSuccess(refreshes, ports, settings);
-    await ports.lambda.invokeAsync(settings.redisRotationFunction, { SecretId: secretId, Action: "retirePreviousToken" });
+    await ports.lambda.invokeAsync(settings.redisRotationFunction, {
+      SecretId: secretId,
+      Action: "retirePreviousToken",
+    });
     ports.log("info", "every instance runs with the new Redis token: retiring the old one", { secretId });
   }
   return { refreshed: refreshes };
@@ -118,11 +122,17 @@ async function refreshFleet(rotatedAt: number, ports: Ports, settings: Settings)
   const groups = await ports.autoScaling.describeGroups(settings.groupNames);
   const running = groups.filter((group) => (group.DesiredCapacity ?? 0) > 0);
   const refreshes: GroupRefresh[] = [];
-  for (const { AutoScalingGroupName: group } of running) refreshes.push({ group, refresh: await refreshGroup(group, rotatedAt, ports, settings) });
+  for (const { AutoScalingGroupName: group } of running)
+    refreshes.push({ group, refresh: await refreshGroup(group, rotatedAt, ports, settings) });
   return refreshes;
 }
 
-async function refreshGroup(group: string, rotatedAt: number, { autoScaling, clock }: Ports, settings: Settings): Promise<string> {
+async function refreshGroup(
+  group: string,
+  rotatedAt: number,
+  { autoScaling, clock }: Ports,
+  settings: Settings,
+): Promise<string> {
   const deadline = clock.now() + settings.waitSeconds * 1000;
   for (;;) {
     try {
@@ -130,27 +140,43 @@ async function refreshGroup(group: string, rotatedAt: number, { autoScaling, clo
     } catch (error) {
       if ((error as { name?: string }).name !== REFRESH_IN_PROGRESS) throw error;
     }
-    const active = (await autoScaling.describeInstanceRefreshes(group)).find((refresh) => RUNNING.includes(refresh.Status));
-    if (active && active.StartTime && new Date(active.StartTime).getTime() >= rotatedAt && active.Status !== "Cancelling") {
+    const active = (await autoScaling.describeInstanceRefreshes(group)).find((refresh) =>
+      RUNNING.includes(refresh.Status),
+    );
+    if (
+      active &&
+      active.StartTime &&
+      new Date(active.StartTime).getTime() >= rotatedAt &&
+      active.Status !== "Cancelling"
+    ) {
       return active.InstanceRefreshId; // started after the rotation: every instance it launches reads the new value
     }
-    if (clock.now() >= deadline) throw new Error(`${group}: an earlier instance refresh is still running after ${settings.waitSeconds} s`);
+    if (clock.now() >= deadline)
+      throw new Error(`${group}: an earlier instance refresh is still running after ${settings.waitSeconds} s`);
     await clock.sleep(settings.pollSeconds * 1000);
   }
 }
 
-async function waitForSuccess(refreshes: GroupRefresh[], { autoScaling, clock }: Ports, settings: Settings): Promise<void> {
+async function waitForSuccess(
+  refreshes: GroupRefresh[],
+  { autoScaling, clock }: Ports,
+  settings: Settings,
+): Promise<void> {
   const deadline = clock.now() + settings.waitSeconds * 1000;
   for (const { group, refresh } of refreshes) {
     for (;;) {
-      const state = (await autoScaling.describeInstanceRefreshes(group)).find((candidate) => candidate.InstanceRefreshId === refresh);
+      const state = (await autoScaling.describeInstanceRefreshes(group)).find(
+        (candidate) => candidate.InstanceRefreshId === refresh,
+      );
       if (state?.Status === "Successful") break;
       if (!state || !RUNNING.includes(state.Status)) {
-        throw new Error(`${group}: instance refresh ${refresh} ended ${state?.Status ?? "unknown"}${state?.StatusReason ? ` (${state.StatusReason})` : ""}; the old Redis token stays valid`);
+        throw new Error(
+          `${group}: instance refresh ${refresh} ended ${state?.Status ?? "unknown"}${state?.StatusReason ? ` (${state.StatusReason})` : ""}; the old Redis token stays valid`,
+        );
       }
-      if (clock.now() >= deadline) throw new Error(`${group}: instance refresh ${refresh} still ${state.Status} after ${settings.waitSeconds} s`);
+      if (clock.now() >= deadline)
+        throw new Error(`${group}: instance refresh ${refresh} still ${state.Status} after ${settings.waitSeconds} s`);
       await clock.sleep(settings.pollSeconds * 1000);
     }
   }
 }
-

@@ -1,4 +1,9 @@
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  StartInstanceRefreshCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { Event, handle, Ports } from "./convergence";
 
@@ -13,14 +18,24 @@ function bind(): Ports {
   ports = {
     autoScaling: {
       describeGroups: async (AutoScalingGroupNames) =>
-        ((await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames }))).AutoScalingGroups ?? []).map((group) => ({
+        (
+          (await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames }))).AutoScalingGroups ??
+          []
+        ).map((group) => ({
           AutoScalingGroupName: group.AutoScalingGroupName ?? "",
           DesiredCapacity: group.DesiredCapacity,
         })),
       startInstanceRefresh: async (AutoScalingGroupName, Preferences) =>
-        (await autoScaling.send(new StartInstanceRefreshCommand({ AutoScalingGroupName, Strategy: "Rolling", Preferences }))).InstanceRefreshId ?? "",
+        (
+          await autoScaling.send(
+            new StartInstanceRefreshCommand({ AutoScalingGroupName, Strategy: "Rolling", Preferences }),
+          )
+        ).InstanceRefreshId ?? "",
       describeInstanceRefreshes: async (AutoScalingGroupName) =>
-        ((await autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName }))).InstanceRefreshes ?? []).map((refresh) => ({
+        (
+          (await autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName }))).InstanceRefreshes ??
+          []
+        ).map((refresh) => ({
           InstanceRefreshId: refresh.InstanceRefreshId ?? "",
           Status: refresh.Status ?? "",
           StatusReason: refresh.StatusReason,
@@ -29,7 +44,9 @@ function bind(): Ports {
     },
     lambda: {
       invokeAsync: (FunctionName, payload) =>
-        functions.send(new InvokeCommand({ FunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) })),
+        functions.send(
+          new InvokeCommand({ FunctionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) }),
+        ),
     },
     clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     // One JSON line per event; secret ARNs and group names only, never a value.

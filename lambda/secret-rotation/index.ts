@@ -10,7 +10,8 @@ function client(): SecretsManager {
   const adapter = secretsManagerAdapter();
   secretsManager = {
     ...adapter,
-    getRandomPassword: (PasswordLength, ExcludeCharacters) => adapter.getRandomPassword({ PasswordLength, ExcludeCharacters }),
+    getRandomPassword: (PasswordLength, ExcludeCharacters) =>
+      adapter.getRandomPassword({ PasswordLength, ExcludeCharacters }),
   };
   return secretsManager;
 }

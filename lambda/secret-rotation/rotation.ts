@@ -55,7 +55,12 @@ function isNotFound(error: unknown): boolean {
   return (error as { name?: string }).name === "ResourceNotFoundException";
 }
 
-async function createSecret(secretId: string, token: string, secretsManager: SecretsManager, shape: SecretShape): Promise<void> {
+async function createSecret(
+  secretId: string,
+  token: string,
+  secretsManager: SecretsManager,
+  shape: SecretShape,
+): Promise<void> {
   try {
     await secretsManager.getSecretValue(secretId, "AWSPENDING", token);
     return; // created by an earlier attempt of this rotation
@@ -82,7 +87,12 @@ async function currentValue(secretId: string, secretsManager: SecretsManager): P
   }
 }
 
-async function testSecret(secretId: string, token: string, secretsManager: SecretsManager, shape: SecretShape): Promise<void> {
+async function testSecret(
+  secretId: string,
+  token: string,
+  secretsManager: SecretsManager,
+  shape: SecretShape,
+): Promise<void> {
   const { SecretString } = await secretsManager.getSecretValue(secretId, "AWSPENDING", token);
   const value: Record<string, unknown> = JSON.parse(SecretString ?? "{}");
   const fields = shape.keys.flatMap((key) => [key, `${key}_previous`, `${key}_next`]);
@@ -93,7 +103,12 @@ async function testSecret(secretId: string, token: string, secretsManager: Secre
   if (missing.length > 0) throw new Error(`pending version of ${secretId} lacks ${missing.join(", ")}`);
 }
 
-async function finishSecret(secretId: string, token: string, secretsManager: SecretsManager, versions: Record<string, string[]>): Promise<void> {
+async function finishSecret(
+  secretId: string,
+  token: string,
+  secretsManager: SecretsManager,
+  versions: Record<string, string[]>,
+): Promise<void> {
   const current = Object.keys(versions).find((version) => versions[version].includes("AWSCURRENT"));
   if (current === token) return;
   await secretsManager.updateSecretVersionStage(secretId, "AWSCURRENT", token, current);

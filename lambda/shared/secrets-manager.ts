@@ -19,7 +19,11 @@ import {
 export interface SecretsManagerAdapter {
   describeSecret(secretId: string): Promise<Pick<DescribeSecretResponse, "RotationEnabled" | "VersionIdsToStages">>;
   /** A version by stage (AWSCURRENT, AWSPENDING...), by id, or by both (they must then agree). */
-  getSecretValue(secretId: string, stage?: string, versionId?: string): Promise<Pick<GetSecretValueResponse, "SecretString">>;
+  getSecretValue(
+    secretId: string,
+    stage?: string,
+    versionId?: string,
+  ): Promise<Pick<GetSecretValueResponse, "SecretString">>;
   /** Creates the version `token` with `value`, at the given stages. */
   putSecretValue(secretId: string, token: string, value: string, stages: string[]): Promise<unknown>;
   /** Moves `stage` to the version `moveTo`, from `removeFrom` (which must hold it, if any version does). */
@@ -32,12 +36,15 @@ export interface SecretsManagerAdapter {
 export function secretsManagerAdapter(client = new SecretsManagerClient({})): SecretsManagerAdapter {
   return {
     describeSecret: (SecretId) => client.send(new DescribeSecretCommand({ SecretId })),
-    getSecretValue: (SecretId, VersionStage, VersionId) => client.send(new GetSecretValueCommand({ SecretId, VersionStage, VersionId })),
+    getSecretValue: (SecretId, VersionStage, VersionId) =>
+      client.send(new GetSecretValueCommand({ SecretId, VersionStage, VersionId })),
     putSecretValue: (SecretId, ClientRequestToken, SecretString, VersionStages) =>
       client.send(new PutSecretValueCommand({ SecretId, ClientRequestToken, SecretString, VersionStages })),
     updateSecretVersionStage: (SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId) =>
-      client.send(new UpdateSecretVersionStageCommand({ SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId })),
-    getRandomPassword: async (request) => (await client.send(new GetRandomPasswordCommand(request))).RandomPassword ?? "",
+      client.send(
+        new UpdateSecretVersionStageCommand({ SecretId, VersionStage, MoveToVersionId, RemoveFromVersionId }),
+      ),
+    getRandomPassword: async (request) =>
+      (await client.send(new GetRandomPasswordCommand(request))).RandomPassword ?? "",
   };
 }
-

@@ -23,12 +23,16 @@ Exit codes: 0 printed, 2 usage or unreadable synth output.`;
 /** The alarm rows of every stack in a synth output directory; bad input is a UsageError. */
 export function readAlarmCatalog(directory: string, environment?: string): AlarmRow[] {
   const stacksDir = join(directory, "stacks");
-  if (!existsSync(stacksDir)) throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or name the synth output directory`);
+  if (!existsSync(stacksDir))
+    throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or name the synth output directory`);
   const stacks = readdirSync(stacksDir)
     .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
     .filter((name) => environment === undefined || name.startsWith(stackNamePrefix(environment)))
     .sort();
-  if (stacks.length === 0) throw new UsageError(`no stack${environment ? ` of environment ${environment}` : ""} (cdk.tf.json) under ${stacksDir}`);
+  if (stacks.length === 0)
+    throw new UsageError(
+      `no stack${environment ? ` of environment ${environment}` : ""} (cdk.tf.json) under ${stacksDir}`,
+    );
   return stacks.flatMap((stack) => {
     const file = join(stacksDir, stack, "cdk.tf.json");
     try {
@@ -43,9 +47,14 @@ export const alarmsTool: Tool = {
   name: "alarms",
   usage: USAGE,
   run: (argv) => {
-    const { values, positionals } = parseCommandLine(argv, { env: { type: "string" }, markdown: { type: "boolean" } }, true);
+    const { values, positionals } = parseCommandLine(
+      argv,
+      { env: { type: "string" }, markdown: { type: "boolean" } },
+      true,
+    );
     if (positionals.length > 1) throw new UsageError(`expected one synth output directory, got ${positionals.length}`);
-    if (values.env !== undefined && !/^[a-z][a-z0-9]{1,15}$/.test(values.env)) throw new UsageError(`--env must be an environment name such as staging, got "${values.env}"`);
+    if (values.env !== undefined && !/^[a-z][a-z0-9]{1,15}$/.test(values.env))
+      throw new UsageError(`--env must be an environment name such as staging, got "${values.env}"`);
     const rows = readAlarmCatalog(positionals[0] ?? "cdktf.out", values.env);
     process.stdout.write(`${values.markdown ? renderMarkdown(rows) : renderTable(rows)}\n`);
     return EXIT.ok;

@@ -44,10 +44,22 @@ export const STAGE = {
 } as const;
 
 /** The stages `npm test` runs one after another: its time is their sum. */
-export const NPM_TEST_STAGES = [STAGE.typeCheck, STAGE.workflowLint, STAGE.unit, STAGE.proof, STAGE.terraformSuites, STAGE.complianceSynth];
+export const NPM_TEST_STAGES = [
+  STAGE.typeCheck,
+  STAGE.workflowLint,
+  STAGE.unit,
+  STAGE.proof,
+  STAGE.terraformSuites,
+  STAGE.complianceSynth,
+];
 
 /** Issue 27's budgets, in seconds: "at most" unless `strict` (under). */
-export const BUDGETS: readonly { readonly name: string; readonly seconds: number; readonly strict?: boolean; readonly stages: readonly string[] }[] = [
+export const BUDGETS: readonly {
+  readonly name: string;
+  readonly seconds: number;
+  readonly strict?: boolean;
+  readonly stages: readonly string[];
+}[] = [
   { name: "npm test", seconds: 240, stages: NPM_TEST_STAGES },
   { name: "unit tests", seconds: 10, stages: [STAGE.unit] },
   { name: "npm run synth", seconds: 1.5, stages: [STAGE.synth] },
@@ -76,15 +88,29 @@ export interface Regression {
  * (named "<stage> (CPU)") in CPU seconds. Stages only one side has are not compared; nor are ones
  * under `floorSeconds` in both, where noise dominates.
  */
-export function regressions(before: BenchReport, after: BenchReport, threshold = 0.2, floorSeconds = 0.05): Regression[] {
-  const compare = (earlierStages: Readonly<Record<string, StageFigures>>, laterStages: Readonly<Record<string, StageFigures>>, suffix: string): Regression[] =>
+export function regressions(
+  before: BenchReport,
+  after: BenchReport,
+  threshold = 0.2,
+  floorSeconds = 0.05,
+): Regression[] {
+  const compare = (
+    earlierStages: Readonly<Record<string, StageFigures>>,
+    laterStages: Readonly<Record<string, StageFigures>>,
+    suffix: string,
+  ): Regression[] =>
     Object.entries(laterStages).flatMap(([stage, figures]) => {
       const earlier = earlierStages[stage];
       if (!earlier || (earlier.median < floorSeconds && figures.median < floorSeconds)) return [];
       const change = figures.median / earlier.median - 1;
-      return change > threshold ? [{ stage: `${stage}${suffix}`, before: earlier.median, after: figures.median, change }] : [];
+      return change > threshold
+        ? [{ stage: `${stage}${suffix}`, before: earlier.median, after: figures.median, change }]
+        : [];
     });
-  return [...compare(before.stages, after.stages, ""), ...compare(before.cpuStages ?? {}, after.cpuStages ?? {}, " (CPU)")];
+  return [
+    ...compare(before.stages, after.stages, ""),
+    ...compare(before.cpuStages ?? {}, after.cpuStages ?? {}, " (CPU)"),
+  ];
 }
 
 export interface BudgetVerdict {
@@ -101,7 +127,8 @@ export interface BudgetVerdict {
 export function budgetVerdicts(stages: Readonly<Record<string, StageFigures>>): BudgetVerdict[] {
   return BUDGETS.map((budget) => {
     const missing = budget.stages.filter((stage) => !stages[stage]);
-    if (missing.length > 0) return { name: budget.name, budget: budget.seconds, strict: budget.strict ?? false, missing };
+    if (missing.length > 0)
+      return { name: budget.name, budget: budget.seconds, strict: budget.strict ?? false, missing };
     const seconds = budget.stages.reduce((sum, stage) => sum + stages[stage].median, 0);
     const holds = budget.strict ? seconds < budget.seconds : seconds <= budget.seconds;
     return { name: budget.name, budget: budget.seconds, strict: budget.strict ?? false, seconds, holds, missing };
@@ -115,7 +142,10 @@ export function slowTests(runs: readonly any[], limit = 15, root = ""): SlowTest
     for (const file of run.testResults ?? []) {
       for (const test of file.assertionResults ?? []) {
         if (typeof test.duration !== "number") continue;
-        const key = JSON.stringify([file.name.startsWith(root) ? file.name.slice(root.length).replace(/^\//, "") : file.name, test.fullName ?? test.title]);
+        const key = JSON.stringify([
+          file.name.startsWith(root) ? file.name.slice(root.length).replace(/^\//, "") : file.name,
+          test.fullName ?? test.title,
+        ]);
         durations.set(key, [...(durations.get(key) ?? []), test.duration / 1000]);
       }
     }
@@ -132,6 +162,9 @@ export function slowTests(runs: readonly any[], limit = 15, root = ""): SlowTest
 /** Jest's --json results as each test file's wall seconds, for per-suite stages. */
 export function suiteSeconds(run: any, root = ""): Record<string, number> {
   return Object.fromEntries(
-    (run.testResults ?? []).map((file: any) => [file.name.startsWith(root) ? file.name.slice(root.length).replace(/^\//, "") : file.name, (file.endTime - file.startTime) / 1000]),
+    (run.testResults ?? []).map((file: any) => [
+      file.name.startsWith(root) ? file.name.slice(root.length).replace(/^\//, "") : file.name,
+      (file.endTime - file.startTime) / 1000,
+    ]),
   );
 }

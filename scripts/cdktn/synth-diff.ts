@@ -28,13 +28,19 @@ export interface SynthComparison {
 /** A synthesized output folder on disk. */
 export function folderTree(folder: string): SynthTree {
   const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [relative(folder, join(dir, name)).split("\\").join("/")]));
+    readdirSync(dir).flatMap((name) =>
+      statSync(join(dir, name)).isDirectory()
+        ? files(join(dir, name))
+        : [relative(folder, join(dir, name)).split("\\").join("/")],
+    );
   return { files: () => files(folder), read: (path) => readFileSync(join(folder, path), "utf8") };
 }
 
 /** Where the library writes its own version: cdk.tf.json's `//.metadata.version`, manifest.json's `version`. */
 function isVersionStamp(file: string, path: string): boolean {
-  return (file.endsWith("cdk.tf.json") && path === "//.metadata.version") || (file === "manifest.json" && path === "version");
+  return (
+    (file.endsWith("cdk.tf.json") && path === "//.metadata.version") || (file === "manifest.json" && path === "version")
+  );
 }
 
 interface Stamp {
@@ -45,7 +51,12 @@ interface Stamp {
 
 function walk(file: string, left: unknown, right: unknown, path: string, stamps: Stamp[], differences: string[]): void {
   if (JSON.stringify(left) === JSON.stringify(right)) return;
-  const bothObjects = typeof left === "object" && typeof right === "object" && left !== null && right !== null && Array.isArray(left) === Array.isArray(right);
+  const bothObjects =
+    typeof left === "object" &&
+    typeof right === "object" &&
+    left !== null &&
+    right !== null &&
+    Array.isArray(left) === Array.isArray(right);
   if (!bothObjects) {
     const [before, after] = [JSON.stringify(left), JSON.stringify(right)];
     const line = `${file}: ${path || "."}: ${before} -> ${after}`;
@@ -65,8 +76,10 @@ export function compareSynthOutputs(before: SynthTree, after: SynthTree): SynthC
   const differences: string[] = [];
   const afterFiles = new Set(after.files());
   const beforeFiles = before.files();
-  for (const file of beforeFiles.filter((candidate) => !afterFiles.has(candidate))) differences.push(`${file}: only in the first output`);
-  for (const file of [...afterFiles].filter((candidate) => !beforeFiles.includes(candidate))) differences.push(`${file}: only in the second output`);
+  for (const file of beforeFiles.filter((candidate) => !afterFiles.has(candidate)))
+    differences.push(`${file}: only in the first output`);
+  for (const file of [...afterFiles].filter((candidate) => !beforeFiles.includes(candidate)))
+    differences.push(`${file}: only in the second output`);
   for (const file of beforeFiles.filter((candidate) => afterFiles.has(candidate)).sort()) {
     const [left, right] = [before.read(file), after.read(file)];
     if (!file.endsWith(".json")) {

@@ -11,16 +11,30 @@ import { CALLER_SUBJECT_CLAIM_KEYS } from "../../src/constructs/ci/reusable-work
 import type { CheckResult, GithubApi } from "./check";
 
 /** One check per application repository that may push images. */
-export async function checkCallerSubjectTemplates(api: GithubApi, repositories: readonly string[]): Promise<CheckResult[]> {
+export async function checkCallerSubjectTemplates(
+  api: GithubApi,
+  repositories: readonly string[],
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const repository of [...new Set(repositories)]) {
     const check = `${repository}: OIDC subject template is ${CALLER_SUBJECT_CLAIM_KEYS.join(", ")} (image push role)`;
     const { status, body } = await api.get(`/repos/${repository}/actions/oidc/customization/sub`);
     const keys: string[] = body?.include_claim_keys ?? [];
     const ok = status === 200 && body?.use_default === false && keys.join(",") === CALLER_SUBJECT_CLAIM_KEYS.join(",");
-    const found = status !== 200 ? `HTTP ${status}` : body?.use_default ? "the default template (repo:<repo>:ref:<ref>)" : `[${keys.join(", ")}]`;
+    const found =
+      status !== 200
+        ? `HTTP ${status}`
+        : body?.use_default
+          ? "the default template (repo:<repo>:ref:<ref>)"
+          : `[${keys.join(", ")}]`;
     const fix = `gh api -X PUT repos/${repository}/actions/oidc/customization/sub -F use_default=false ${CALLER_SUBJECT_CLAIM_KEYS.map((key) => `-f 'include_claim_keys[]=${key}'`).join(" ")}`;
-    results.push({ ok, check, detail: ok ? "set" : `found ${found}; the image push role trusts only tokens naming the image workflow. Fix: ${fix}` });
+    results.push({
+      ok,
+      check,
+      detail: ok
+        ? "set"
+        : `found ${found}; the image push role trusts only tokens naming the image workflow. Fix: ${fix}`,
+    });
   }
   return results;
 }

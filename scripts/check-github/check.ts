@@ -48,9 +48,18 @@ async function checkSubjectTemplate(api: GithubApi, repository: string): Promise
   const { status, body } = await api.get(`/repos/${repository}/actions/oidc/customization/sub`);
   const keys: string[] = body?.include_claim_keys ?? [];
   const ok = status === 200 && body?.use_default === false && keys.join(",") === SUBJECT_CLAIM_KEYS.join(",");
-  const found = status !== 200 ? `HTTP ${status}` : body?.use_default ? "the default template (repo:<repo>:environment:<env>)" : `[${keys.join(", ")}]`;
+  const found =
+    status !== 200
+      ? `HTTP ${status}`
+      : body?.use_default
+        ? "the default template (repo:<repo>:environment:<env>)"
+        : `[${keys.join(", ")}]`;
   const fix = `gh api -X PUT repos/${repository}/actions/oidc/customization/sub -F use_default=false ${SUBJECT_CLAIM_KEYS.map((key) => `-f 'include_claim_keys[]=${key}'`).join(" ")}`;
-  return { ok, check, detail: ok ? "set" : `found ${found}; the deploy and plan roles trust only this template. Fix: ${fix}` };
+  return {
+    ok,
+    check,
+    detail: ok ? "set" : `found ${found}; the deploy and plan roles trust only this template. Fix: ${fix}`,
+  };
 }
 
 async function checkDeployEnvironment(api: GithubApi, expected: EnvironmentExpectation): Promise<CheckResult[]> {
@@ -58,7 +67,13 @@ async function checkDeployEnvironment(api: GithubApi, expected: EnvironmentExpec
   const path = `/repos/${repository}/environments/${encodeURIComponent(name)}`;
   const environment = await api.get(path);
   if (environment.status === 404) {
-    return [{ ok: false, check: `${repository}: environment ${name} exists`, detail: `missing. Fix: gh api -X PUT repos/${repository}/environments/${name}, then add reviewers and the ${deployBranch} branch rule` }];
+    return [
+      {
+        ok: false,
+        check: `${repository}: environment ${name} exists`,
+        detail: `missing. Fix: gh api -X PUT repos/${repository}/environments/${name}, then add reviewers and the ${deployBranch} branch rule`,
+      },
+    ];
   }
   const reviewers = (environment.body?.protection_rules ?? []).find((rule: any) => rule.type === "required_reviewers");
   const reviewerCount = reviewers?.reviewers?.length ?? 0;
@@ -67,7 +82,12 @@ async function checkDeployEnvironment(api: GithubApi, expected: EnvironmentExpec
     {
       ok: reviewerCount > 0,
       check: `${repository}: environment ${name} requires a reviewer`,
-      detail: reviewerCount > 0 ? `${reviewerCount} reviewer(s)${reviewers.prevent_self_review ? ", self-review prevented" : ""}` : "no required reviewers: the apply job would run the plan unapproved. Fix: Settings → Environments → " + name + " → Required reviewers",
+      detail:
+        reviewerCount > 0
+          ? `${reviewerCount} reviewer(s)${reviewers.prevent_self_review ? ", self-review prevented" : ""}`
+          : "no required reviewers: the apply job would run the plan unapproved. Fix: Settings → Environments → " +
+            name +
+            " → Required reviewers",
     },
   ];
   let branches: string[] = [];
@@ -75,7 +95,10 @@ async function checkDeployEnvironment(api: GithubApi, expected: EnvironmentExpec
     const list = await api.get(`${path}/deployment-branch-policies`);
     branches = (list.body?.branch_policies ?? []).map((rule: any) => `${rule.type ?? "branch"}:${rule.name}`);
   }
-  const onlyDeployBranch = policy?.protected_branches === false && policy?.custom_branch_policies === true && branches.join(",") === `branch:${deployBranch}`;
+  const onlyDeployBranch =
+    policy?.protected_branches === false &&
+    policy?.custom_branch_policies === true &&
+    branches.join(",") === `branch:${deployBranch}`;
   results.push({
     ok: onlyDeployBranch,
     check: `${repository}: environment ${name} deploys from ${deployBranch} only`,
@@ -92,7 +115,10 @@ async function checkPlanEnvironment(api: GithubApi, expected: EnvironmentExpecta
   return {
     ok: status === 200,
     check: `${repository}: environment ${name} exists`,
-    detail: status === 200 ? "present" : `HTTP ${status}. Fix: gh api -X PUT repos/${repository}/environments/${name} (no branch rule: pull request plans run from refs/pull/*)`,
+    detail:
+      status === 200
+        ? "present"
+        : `HTTP ${status}. Fix: gh api -X PUT repos/${repository}/environments/${name} (no branch rule: pull request plans run from refs/pull/*)`,
   };
 }
 
@@ -108,11 +134,24 @@ async function variableNames(api: GithubApi, path: string): Promise<{ status: nu
   }
 }
 
-async function checkVariables(api: GithubApi, repository: string, environment: string, required: readonly string[], inherited: readonly string[]): Promise<CheckResult> {
+async function checkVariables(
+  api: GithubApi,
+  repository: string,
+  environment: string,
+  required: readonly string[],
+  inherited: readonly string[],
+): Promise<CheckResult> {
   const check = `${repository}: environment ${environment} has the variables its workflows read (${required.join(", ")})`;
-  const { status, names } = await variableNames(api, `/repos/${repository}/environments/${encodeURIComponent(environment)}/variables`);
+  const { status, names } = await variableNames(
+    api,
+    `/repos/${repository}/environments/${encodeURIComponent(environment)}/variables`,
+  );
   if (status === 404) {
-    return { ok: false, check, detail: `the environment is missing. Fix: gh api -X PUT repos/${repository}/environments/${environment}, then set each variable (docs/how-to/add-an-environment.md)` };
+    return {
+      ok: false,
+      check,
+      detail: `the environment is missing. Fix: gh api -X PUT repos/${repository}/environments/${environment}, then set each variable (docs/how-to/add-an-environment.md)`,
+    };
   }
   // Names only: a variable's value is not a secret, but the check has no reason to print it.
   const missing = required.filter((name) => !names.includes(name) && !inherited.includes(name));
@@ -129,14 +168,20 @@ async function checkVariables(api: GithubApi, repository: string, environment: s
 }
 
 /** Every check for these environments; the subject template once per repository. */
-export async function checkGithubSettings(api: GithubApi, expectations: readonly EnvironmentExpectation[]): Promise<CheckResult[]> {
+export async function checkGithubSettings(
+  api: GithubApi,
+  expectations: readonly EnvironmentExpectation[],
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const repositories = [...new Set(expectations.map((expected) => expected.repository))];
   for (const repository of repositories) results.push(await checkSubjectTemplate(api, repository));
   const inherited = new Map<string, string[]>();
   for (const expected of expectations) {
     results.push(...(await checkDeployEnvironment(api, expected)));
-    if (expected.platformEnvironment) results.push(...(await checkDeployEnvironment(api, { ...expected, deployEnvironment: expected.platformEnvironment })));
+    if (expected.platformEnvironment)
+      results.push(
+        ...(await checkDeployEnvironment(api, { ...expected, deployEnvironment: expected.platformEnvironment })),
+      );
     results.push(await checkPlanEnvironment(api, expected));
     const variables = Object.entries(expected.variables ?? {}).filter(([, required]) => required.length > 0);
     if (variables.length > 0 && !inherited.has(expected.repository)) {
@@ -144,7 +189,10 @@ export async function checkGithubSettings(api: GithubApi, expectations: readonly
       const organization = await variableNames(api, `/repos/${expected.repository}/actions/organization-variables`);
       inherited.set(expected.repository, [...repository.names, ...organization.names]);
     }
-    for (const [environment, required] of variables) results.push(await checkVariables(api, expected.repository, environment, required, inherited.get(expected.repository) ?? []));
+    for (const [environment, required] of variables)
+      results.push(
+        await checkVariables(api, expected.repository, environment, required, inherited.get(expected.repository) ?? []),
+      );
   }
   return results;
 }
@@ -154,11 +202,18 @@ export function githubRestApi(baseUrl: string, token: string): GithubApi {
   return {
     get: async (path) => {
       const response = await fetch(`${baseUrl.replace(/\/$/, "")}${path}`, {
-        headers: { Authorization: `Bearer ${token}`, Accept: "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28" },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/vnd.github+json",
+          "X-GitHub-Api-Version": "2022-11-28",
+        },
       });
       if (response.status === 404) return { status: 404, body: undefined };
       if (response.status === 401) throw new Error(`GitHub API ${path}: 401, the token is invalid or expired`);
-      if (response.status === 403) throw new Error(`GitHub API ${path}: 403, the token may not read repository administration settings (needs Administration: read)`);
+      if (response.status === 403)
+        throw new Error(
+          `GitHub API ${path}: 403, the token may not read repository administration settings (needs Administration: read)`,
+        );
       if (!response.ok) throw new Error(`GitHub API ${path}: HTTP ${response.status}`);
       return { status: response.status, body: await response.json() };
     },

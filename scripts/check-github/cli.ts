@@ -35,9 +35,13 @@ async function run(argv: string[]): Promise<number> {
   if (!token) throw new UsageError("set GH_TOKEN (or GITHUB_TOKEN) to a token that may read the repository's settings");
   const known = environments as Record<string, (typeof environments)["staging"]>;
   const names = values.env ?? Object.keys(known);
-  for (const name of names) if (!known[name]) throw new UsageError(`unknown environment ${name} (known: ${Object.keys(known).join(", ")})`);
+  for (const name of names)
+    if (!known[name]) throw new UsageError(`unknown environment ${name} (known: ${Object.keys(known).join(", ")})`);
   const configs = names.map((name) => known[name]);
-  const required = variablesByRole(repositoryWorkflows(join(__dirname, "..", "..")), configs.map((config) => config.scheduledChecks.githubEnvironment));
+  const required = variablesByRole(
+    repositoryWorkflows(join(__dirname, "..", "..")),
+    configs.map((config) => config.scheduledChecks.githubEnvironment),
+  );
   const expectations = configs.map(({ ci, scheduledChecks }) => ({
     repository: ci.githubRepository,
     deployEnvironment: ci.deployEnvironment,
@@ -54,7 +58,10 @@ async function run(argv: string[]): Promise<number> {
   const api = githubRestApi(values["api-url"] ?? "https://api.github.com", token);
   const results = [
     ...(await checkGithubSettings(api, expectations)),
-    ...(await checkCallerSubjectTemplates(api, names.flatMap((name) => known[name].registry.pushFromRepositories))),
+    ...(await checkCallerSubjectTemplates(
+      api,
+      names.flatMap((name) => known[name].registry.pushFromRepositories),
+    )),
   ];
   for (const result of results) console.log(`${result.ok ? "ok  " : "FAIL"}  ${result.check}: ${result.detail}`);
   const failed = results.filter((result) => !result.ok).length;

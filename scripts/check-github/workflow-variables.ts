@@ -14,19 +14,39 @@ export type GithubEnvironmentRole = (typeof GITHUB_ENVIRONMENT_ROLES)[number];
 /** How the workflows name them: ${{ inputs.environment }} or ${{ matrix.environment }}, a suffix; the drift ones by name (generated). */
 const PER_ENVIRONMENT = /^\$\{\{ (inputs|matrix)\.environment \}\}(-plan|-platform)?$/;
 
-export function variablesByRole(workflows: readonly { readonly name: string; readonly text: string }[], driftEnvironments: readonly string[]): Record<GithubEnvironmentRole, string[]> {
-  const found: Record<GithubEnvironmentRole, Set<string>> = { deploy: new Set(), plan: new Set(), platform: new Set(), drift: new Set() };
+export function variablesByRole(
+  workflows: readonly { readonly name: string; readonly text: string }[],
+  driftEnvironments: readonly string[],
+): Record<GithubEnvironmentRole, string[]> {
+  const found: Record<GithubEnvironmentRole, Set<string>> = {
+    deploy: new Set(),
+    plan: new Set(),
+    platform: new Set(),
+    drift: new Set(),
+  };
   for (const { text } of workflows) {
     for (const job of Object.values<any>(parse(text)?.jobs ?? {})) {
       const environment = typeof job.environment === "string" ? job.environment : job.environment?.name;
       if (typeof environment !== "string") continue;
       const match = PER_ENVIRONMENT.exec(environment);
-      const role: GithubEnvironmentRole | undefined = match ? (match[2] === "-plan" ? "plan" : match[2] === "-platform" ? "platform" : "deploy") : driftEnvironments.includes(environment) ? "drift" : undefined;
+      const role: GithubEnvironmentRole | undefined = match
+        ? match[2] === "-plan"
+          ? "plan"
+          : match[2] === "-platform"
+            ? "platform"
+            : "deploy"
+        : driftEnvironments.includes(environment)
+          ? "drift"
+          : undefined;
       if (!role) continue;
-      for (const [, name, fallback] of JSON.stringify(job).matchAll(/vars\.([A-Za-z_][A-Za-z0-9_]*)( \|\|)?/g)) if (!fallback) found[role].add(name);
+      for (const [, name, fallback] of JSON.stringify(job).matchAll(/vars\.([A-Za-z_][A-Za-z0-9_]*)( \|\|)?/g))
+        if (!fallback) found[role].add(name);
     }
   }
-  return Object.fromEntries(GITHUB_ENVIRONMENT_ROLES.map((role) => [role, [...found[role]].sort()])) as Record<GithubEnvironmentRole, string[]>;
+  return Object.fromEntries(GITHUB_ENVIRONMENT_ROLES.map((role) => [role, [...found[role]].sort()])) as Record<
+    GithubEnvironmentRole,
+    string[]
+  >;
 }
 
 /** The repository's workflows. */

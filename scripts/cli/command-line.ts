@@ -43,9 +43,18 @@ export interface Parsed<S extends OptionSpec> {
 }
 
 /** Parses argv strictly: unknown options and missing option values are usage errors. */
-export function parseCommandLine<S extends OptionSpec>(argv: readonly string[], options: S, allowPositionals = false): Parsed<S> {
+export function parseCommandLine<S extends OptionSpec>(
+  argv: readonly string[],
+  options: S,
+  allowPositionals = false,
+): Parsed<S> {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: options as any, strict: true, allowPositionals });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: options as any,
+      strict: true,
+      allowPositionals,
+    });
     return { values: values as Values<S>, positionals };
   } catch (error) {
     throw new UsageError(firstLine((error as Error).message));
@@ -53,12 +62,19 @@ export function parseCommandLine<S extends OptionSpec>(argv: readonly string[], 
 }
 
 /** A whole number within bounds, or a usage error naming the flag. */
-export function integerOption(flag: string, raw: string | undefined, fallback: number, bounds: { min?: number; max?: number } = {}): number {
+export function integerOption(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  bounds: { min?: number; max?: number } = {},
+): number {
   if (raw === undefined) return fallback;
   if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`${flag} must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (bounds.min !== undefined && value < bounds.min) throw new UsageError(`${flag} must be at least ${bounds.min}, got ${value}`);
-  if (bounds.max !== undefined && value > bounds.max) throw new UsageError(`${flag} must be at most ${bounds.max}, got ${value}`);
+  if (bounds.min !== undefined && value < bounds.min)
+    throw new UsageError(`${flag} must be at least ${bounds.min}, got ${value}`);
+  if (bounds.max !== undefined && value > bounds.max)
+    throw new UsageError(`${flag} must be at most ${bounds.max}, got ${value}`);
   return value;
 }
 
@@ -114,10 +130,18 @@ export function toolsOf(load: () => Record<string, unknown>): Tool[] {
   collecting = [];
   try {
     // A factory such as catalogueAgeTool(clock = ...) gives its tool when called with its defaults.
-    const values = Object.entries(load()).map(([name, value]) => (typeof value === "function" && value.length === 0 && /^[a-z]\w*Tool$/.test(name) ? value() : value));
+    const values = Object.entries(load()).map(([name, value]) =>
+      typeof value === "function" && value.length === 0 && /^[a-z]\w*Tool$/.test(name) ? value() : value,
+    );
     const exported = values.filter((value): value is Tool => {
       const candidate = value as Partial<Tool> | null;
-      return typeof candidate === "object" && candidate !== null && typeof candidate.name === "string" && typeof candidate.usage === "string" && typeof candidate.run === "function";
+      return (
+        typeof candidate === "object" &&
+        candidate !== null &&
+        typeof candidate.name === "string" &&
+        typeof candidate.usage === "string" &&
+        typeof candidate.run === "function"
+      );
     });
     return [...new Set([...collecting, ...exported])];
   } finally {

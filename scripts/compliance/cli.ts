@@ -25,8 +25,11 @@ Exit codes: 0 no open error, 1 open errors, 2 usage or unreadable synth output.`
 /** Reads and evaluates every stack of a synth output directory; bad input is a UsageError. */
 export function evaluateSynthOutput(directory: string): StackReport[] {
   const stacksDir = join(directory, "stacks");
-  if (!existsSync(stacksDir)) throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or name the synth output directory`);
-  const stacks = readdirSync(stacksDir).filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json"))).sort();
+  if (!existsSync(stacksDir))
+    throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or name the synth output directory`);
+  const stacks = readdirSync(stacksDir)
+    .filter((name) => existsSync(join(stacksDir, name, "cdk.tf.json")))
+    .sort();
   if (stacks.length === 0) throw new UsageError(`no stack (cdk.tf.json) under ${stacksDir}`);
   return stacks.map((stack) => {
     const file = join(stacksDir, stack, "cdk.tf.json");
@@ -36,7 +39,8 @@ export function evaluateSynthOutput(directory: string): StackReport[] {
     } catch (error) {
       throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
     }
-    if (!json || typeof json !== "object" || Array.isArray(json)) throw new UsageError(`${file} is not a Terraform JSON configuration`);
+    if (!json || typeof json !== "object" || Array.isArray(json))
+      throw new UsageError(`${file} is not a Terraform JSON configuration`);
     return evaluateStack(stack, json as object);
   });
 }
@@ -45,7 +49,11 @@ export const complianceTool: Tool = {
   name: "compliance",
   usage: USAGE,
   run: (argv) => {
-    const { values, positionals } = parseCommandLine(argv, { rules: { type: "boolean" }, out: { type: "string" } }, true);
+    const { values, positionals } = parseCommandLine(
+      argv,
+      { rules: { type: "boolean" }, out: { type: "string" } },
+      true,
+    );
     if (values.rules) {
       process.stdout.write(`${renderRuleCatalogue(RULES)}\n`);
       return EXIT.ok;

@@ -19,14 +19,21 @@ export function catalogueAge(readOn: string, now: Date): AgeVerdict {
   limit.setUTCMonth(limit.getUTCMonth() + MAX_AGE_MONTHS);
   const days = Math.floor((now.getTime() - Date.parse(`${readOn}T00:00:00Z`)) / 86_400_000);
   return now >= limit
-    ? { stale: true, message: `warning: the price catalogue is ${days} days old (read ${readOn}, more than ${MAX_AGE_MONTHS} months): re-read the prices in src/cost/catalogue.ts from their sources` }
-    : { stale: false, message: `the price catalogue was read ${readOn} (${days} days ago); it is called stale after ${MAX_AGE_MONTHS} months` };
+    ? {
+        stale: true,
+        message: `warning: the price catalogue is ${days} days old (read ${readOn}, more than ${MAX_AGE_MONTHS} months): re-read the prices in src/cost/catalogue.ts from their sources`,
+      }
+    : {
+        stale: false,
+        message: `the price catalogue was read ${readOn} (${days} days ago); it is called stale after ${MAX_AGE_MONTHS} months`,
+      };
 }
 
 export function catalogueAgeTool(clock: () => Date = () => new Date()): Tool {
   return {
     name: "cost:catalogue-age",
-    usage: "usage: npm run cost:catalogue-age\n  Warns when src/cost/catalogue.ts is older than 6 months. Exit 0 (a warning is printed to stderr), 2 on bad usage.",
+    usage:
+      "usage: npm run cost:catalogue-age\n  Warns when src/cost/catalogue.ts is older than 6 months. Exit 0 (a warning is printed to stderr), 2 on bad usage.",
     run: (argv) => {
       parseCommandLine(argv, {});
       const verdict = catalogueAge(catalogueDate(), clock());

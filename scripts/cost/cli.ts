@@ -29,7 +29,8 @@ Exit codes: 0 printed, 2 usage or bad input, 3 the synthesis failed.`;
 /** Every stack JSON of a synth output directory, by stack name. */
 export function readStacks(directory: string): Record<string, any> {
   const stacksDir = join(directory, "stacks");
-  if (!existsSync(stacksDir)) throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or leave out --synth-dir`);
+  if (!existsSync(stacksDir))
+    throw new UsageError(`${stacksDir} does not exist: run npm run synth first, or leave out --synth-dir`);
   return Object.fromEntries(
     readdirSync(stacksDir)
       .filter((name) => parseStackName(name) && existsSync(join(stacksDir, name, "cdk.tf.json")))
@@ -55,12 +56,18 @@ function synthesize(environment: string): { dir: string; cleanup: () => void } {
 }
 
 function run(argv: string[]): number {
-  const { values } = parseCommandLine(argv, { env: { type: "string" }, format: { type: "string" }, "synth-dir": { type: "string" } });
+  const { values } = parseCommandLine(argv, {
+    env: { type: "string" },
+    format: { type: "string" },
+    "synth-dir": { type: "string" },
+  });
   if (!values.env) throw new UsageError("--env is required");
   const config = (environments as Record<string, unknown>)[values.env];
-  if (!config) throw new UsageError(`unknown environment "${values.env}" (known: ${Object.keys(environments).join(", ")})`);
+  if (!config)
+    throw new UsageError(`unknown environment "${values.env}" (known: ${Object.keys(environments).join(", ")})`);
   const format = (values.format ?? "table") as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${values.format}" (known: ${FORMATS.join(", ")})`);
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown format "${values.format}" (known: ${FORMATS.join(", ")})`);
   const [valid] = validateConfigs({ [values.env]: config as any });
   const synth = values["synth-dir"] ? { dir: values["synth-dir"], cleanup: () => undefined } : synthesize(values.env);
   try {

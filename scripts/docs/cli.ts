@@ -22,7 +22,14 @@ function synthesize(): string {
   const result = spawnSync(process.execPath, [join(root, "scripts", "synth.mjs")], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, CDKTF_OUTDIR: outdir, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "", SYNTH_HCL_OUTPUT: "", AUTH_DR_RESTORE: "" },
+    env: {
+      ...process.env,
+      CDKTF_OUTDIR: outdir,
+      AUTH_ENV: "",
+      CDKTF_CONTEXT_JSON: "",
+      SYNTH_HCL_OUTPUT: "",
+      AUTH_DR_RESTORE: "",
+    },
   });
   if (result.status !== 0) throw new Error(`synth failed (exit ${result.status})`);
   return outdir;
@@ -30,7 +37,8 @@ function synthesize(): string {
 
 function docs(argv: string[]): number {
   const { values } = parseCommandLine(argv, { check: { type: "boolean" }, "synth-dir": { type: "string" } });
-  if (values["synth-dir"] !== undefined && !existsSync(values["synth-dir"])) throw new UsageError(`--synth-dir ${values["synth-dir"]} does not exist`);
+  if (values["synth-dir"] !== undefined && !existsSync(values["synth-dir"]))
+    throw new UsageError(`--synth-dir ${values["synth-dir"]} does not exist`);
   const synthDir = values["synth-dir"] ?? synthesize();
   try {
     const stale = [...generatedFiles({ root, synthDir })].filter(([file, text]) => {

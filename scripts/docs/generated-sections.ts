@@ -26,10 +26,14 @@ function rule(schema: JsonSchema, optional: boolean): string {
   if (schema.enum) parts.push(`one of ${schema.enum.map((value: unknown) => JSON.stringify(value)).join(", ")}`);
   else if (schema.const !== undefined) parts.push(`always ${JSON.stringify(schema.const)}`);
   else if (schema.anyOf) parts.push(schema.anyOf.map((option: JsonSchema) => option.const ?? option.type).join(" or "));
-  else if (schema.type === "array") parts.push(`list of ${schema.items?.type ?? "values"}${schema.minItems ? `, at least ${schema.minItems}` : ""}${schema.maxItems ? `, at most ${schema.maxItems}` : ""}`);
+  else if (schema.type === "array")
+    parts.push(
+      `list of ${schema.items?.type ?? "values"}${schema.minItems ? `, at least ${schema.minItems}` : ""}${schema.maxItems ? `, at most ${schema.maxItems}` : ""}`,
+    );
   else parts.push(schema.type ?? "value");
   const safe = Number.MAX_SAFE_INTEGER;
-  if (schema.minimum !== undefined && schema.maximum !== undefined && schema.maximum < safe) parts.push(`${schema.minimum}-${schema.maximum}`);
+  if (schema.minimum !== undefined && schema.maximum !== undefined && schema.maximum < safe)
+    parts.push(`${schema.minimum}-${schema.maximum}`);
   else if (schema.minimum !== undefined && schema.minimum > -safe) parts.push(`≥ ${schema.minimum}`);
   else if (schema.exclusiveMinimum !== undefined) parts.push(`> ${schema.exclusiveMinimum}`);
   if (schema.minLength) parts.push(`length ≥ ${schema.minLength}`);
@@ -43,15 +47,23 @@ function rule(schema: JsonSchema, optional: boolean): string {
 function fields(schema: JsonSchema, prefix = "", optional = false): Field[] {
   if (schema.type === "object" && schema.properties) {
     const required = new Set<string>(schema.required ?? []);
-    return Object.entries<JsonSchema>(schema.properties).flatMap(([name, child]) => fields(child, prefix ? `${prefix}.${name}` : name, !required.has(name)));
+    return Object.entries<JsonSchema>(schema.properties).flatMap(([name, child]) =>
+      fields(child, prefix ? `${prefix}.${name}` : name, !required.has(name)),
+    );
   }
   return [{ path: prefix, rule: rule(schema, optional), description: schema.description ?? "" }];
 }
 
 function valueAt(config: unknown, path: string): string {
-  const value = path.split(".").reduce<any>((node, key) => (node === undefined || node === null ? undefined : node[key]), config);
+  const value = path
+    .split(".")
+    .reduce<any>((node, key) => (node === undefined || node === null ? undefined : node[key]), config);
   if (value === undefined) return "unset";
-  const text = Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const text = Array.isArray(value)
+    ? value.join(", ")
+    : typeof value === "object"
+      ? JSON.stringify(value)
+      : String(value);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
@@ -62,7 +74,8 @@ export function configReference(): string {
   const header = `| field | rule | what it is | ${configs.map((config) => config.environment).join(" | ")} |`;
   const divider = `|---|---|---|${configs.map(() => "---|").join("")}`;
   const rows = fields(json).map(
-    (field) => `| \`${field.path}\` | ${cell(field.rule)} | ${cell(field.description)} | ${configs.map((config) => cell(valueAt(config, field.path))).join(" | ")} |`,
+    (field) =>
+      `| \`${field.path}\` | ${cell(field.rule)} | ${cell(field.description)} | ${configs.map((config) => cell(valueAt(config, field.path))).join(" | ")} |`,
   );
   return [header, divider, ...rows].join("\n");
 }
@@ -83,7 +96,11 @@ export function versionTable(): string {
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? testFiles(join(dir, entry.name)) : entry.name.endsWith(".test.ts") ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? testFiles(join(dir, entry.name))
+      : entry.name.endsWith(".test.ts")
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -92,15 +109,22 @@ export function testCatalog(root = process.cwd()): string {
   return testFiles(join(root, "__tests__"))
     .sort()
     .map((file) => {
-      const describes = /^(?:\(missing \? describe\.skip : describe\)|describe(?:\.each\([^)]*\))?)\(\s*(["'`])((?:(?!\1).)+)\1/gm;
-      const titles = [...readFileSync(file, "utf8").matchAll(describes)].map((match) => match[2].replace(/%s/g, "<env>"));
+      const describes =
+        /^(?:\(missing \? describe\.skip : describe\)|describe(?:\.each\([^)]*\))?)\(\s*(["'`])((?:(?!\1).)+)\1/gm;
+      const titles = [...readFileSync(file, "utf8").matchAll(describes)].map((match) =>
+        match[2].replace(/%s/g, "<env>"),
+      );
       return `- \`${relative(root, file)}\`: ${titles.length > 0 ? titles.join("; ") : "(no describe block)"}`;
     })
     .join("\n");
 }
 
 /** The document with each named generated section replaced by its current text; a missing marker pair is an error. */
-export function withGeneratedSections(document: string, renders: Readonly<Record<string, () => string>>, file: string): string {
+export function withGeneratedSections(
+  document: string,
+  renders: Readonly<Record<string, () => string>>,
+  file: string,
+): string {
   let result = document;
   for (const [name, render] of Object.entries(renders)) {
     const pattern = new RegExp(`(<!-- generated:${name} start[^>]*-->)[\\s\\S]*?(<!-- generated:${name} end -->)`);

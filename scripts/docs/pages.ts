@@ -45,13 +45,18 @@ export function alarmsPage(rows: readonly AlarmRow[]): string {
     "",
     "| stack | name | threshold | runbook | metric |",
     "|---|---|---|---|---|",
-    ...rows.map((row) => `| ${row.stack} | \`${row.name}\` | ${cell(row.threshold)} | [${row.runbook}](${runbook}#${row.runbook}) | ${cell(row.metric)} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.stack} | \`${row.name}\` | ${cell(row.threshold)} | [${row.runbook}](${runbook}#${row.runbook}) | ${cell(row.metric)} |`,
+    ),
     "",
   ].join("\n");
 }
 
 /** The generated sections of hand-written pages: name -> [file, render]. */
-export function sections(graph: () => readonly StackNode[]): Record<string, { readonly file: string; readonly render: () => string }> {
+export function sections(
+  graph: () => readonly StackNode[],
+): Record<string, { readonly file: string; readonly render: () => string }> {
   return {
     "stack-diagram": { file: "README.md", render: () => stackDiagram(graph()) },
     "config-reference": { file: "docs/reference/config.md", render: configReference },
@@ -75,7 +80,9 @@ export function generatedFiles(inputs: DocsInputs): Map<string, string> {
     [COST_KNOBS_PAGE, costKnobsPage()],
   ]);
   const byFile = new Map<string, Record<string, () => string>>();
-  for (const [name, section] of Object.entries(sections(graph))) byFile.set(section.file, { ...byFile.get(section.file), [name]: section.render });
-  for (const [file, renders] of byFile) files.set(file, withGeneratedSections(readFileSync(join(inputs.root, file), "utf8"), renders, file));
+  for (const [name, section] of Object.entries(sections(graph)))
+    byFile.set(section.file, { ...byFile.get(section.file), [name]: section.render });
+  for (const [file, renders] of byFile)
+    files.set(file, withGeneratedSections(readFileSync(join(inputs.root, file), "utf8"), renders, file));
   return files;
 }

@@ -40,10 +40,25 @@ export function stackGraphOf(app: App, environment: string): StackNode[] {
   return deployOrder(app)
     .filter((stack) => parseStackName(stack.node.id)?.environment === environment)
     .map((stack) => {
-      const readers = stack.node.findAll().filter((node): node is HandoverReader<any> => node instanceof HandoverReader);
-      const reads = [...new Map(readers.map((reader) => [`${reader.producer}/${reader.replica}`, { producer: reader.producer, replica: reader.replica }])).values()];
+      const readers = stack.node
+        .findAll()
+        .filter((node): node is HandoverReader<any> => node instanceof HandoverReader);
+      const reads = [
+        ...new Map(
+          readers.map((reader) => [
+            `${reader.producer}/${reader.replica}`,
+            { producer: reader.producer, replica: reader.replica },
+          ]),
+        ).values(),
+      ];
       const layer = layerOf(stack);
-      return { layer, after: (stack.dependencies as TerraformStack[]).map(layerOf), reads, dr: isDrLayer(layer), restoreOnly: (RESTORE_LAYERS as readonly string[]).includes(layer) };
+      return {
+        layer,
+        after: (stack.dependencies as TerraformStack[]).map(layerOf),
+        reads,
+        dr: isDrLayer(layer),
+        restoreOnly: (RESTORE_LAYERS as readonly string[]).includes(layer),
+      };
     });
 }
 
@@ -62,13 +77,18 @@ const id = (layer: Layer) => layer.replace(/-/g, "_");
 
 /** A mermaid flowchart: solid arrows carry outputs (a handover), dotted ones only order the deploy. `#lt;` is mermaid's entity code for "<". */
 export function stackDiagram(graph: readonly StackNode[]): string {
-  const node = (stack: StackNode) => `    ${id(stack.layer)}["auth-#lt;env#gt;-${stack.layer}${stack.restoreOnly ? "<br/>(restore mode only)" : ""}"]`;
+  const node = (stack: StackNode) =>
+    `    ${id(stack.layer)}["auth-#lt;env#gt;-${stack.layer}${stack.restoreOnly ? "<br/>(restore mode only)" : ""}"]`;
   const lines = ["```mermaid", "flowchart LR"];
   lines.push('  subgraph primary["aws.region"]', ...graph.filter((stack) => !stack.dr).map(node), "  end");
   lines.push('  subgraph dr["aws.drRegion"]', ...graph.filter((stack) => stack.dr).map(node), "  end");
   for (const stack of graph) {
-    for (const read of stack.reads) lines.push(`  ${id(read.producer)} -->|${read.replica ? "outputs, from the state replica" : "outputs"}| ${id(stack.layer)}`);
-    for (const before of stack.after.filter((layer) => !stack.reads.some((read) => read.producer === layer))) lines.push(`  ${id(before)} -.-> ${id(stack.layer)}`);
+    for (const read of stack.reads)
+      lines.push(
+        `  ${id(read.producer)} -->|${read.replica ? "outputs, from the state replica" : "outputs"}| ${id(stack.layer)}`,
+      );
+    for (const before of stack.after.filter((layer) => !stack.reads.some((read) => read.producer === layer)))
+      lines.push(`  ${id(before)} -.-> ${id(stack.layer)}`);
   }
   lines.push("```");
   return lines.join("\n");
@@ -93,12 +113,23 @@ export function stacksPage(graph: readonly StackNode[] = stackGraph()): string {
   for (const stack of graph) {
     const readBy = graph.filter((other) => other.reads.some((read) => read.producer === stack.layer));
     lines.push("", `## ${stack.layer}`, "");
-    lines.push(`- stack: \`auth-<env>-${stack.layer}\`, in ${stack.dr ? "aws.drRegion (state in the DR state bucket)" : "aws.region"}${stack.restoreOnly ? ", in restore mode only (AUTH_DR_RESTORE=1)" : ""}`);
-    lines.push(`- deploys after: ${stack.after.length > 0 ? stack.after.map((layer) => `[${layer}](#${layer})`).join(", ") : "nothing (first)"}`);
-    lines.push(`- reads the outputs of: ${stack.reads.length > 0 ? stack.reads.map((read) => `[${read.producer}](#${read.producer})${read.replica ? " (state replica)" : ""}`).join(", ") : "nothing"}`);
-    lines.push(`- its outputs are read by: ${readBy.length > 0 ? readBy.map((other) => `[${other.layer}](#${other.layer})`).join(", ") : "tools only (terraform output)"}`);
+    lines.push(
+      `- stack: \`auth-<env>-${stack.layer}\`, in ${stack.dr ? "aws.drRegion (state in the DR state bucket)" : "aws.region"}${stack.restoreOnly ? ", in restore mode only (AUTH_DR_RESTORE=1)" : ""}`,
+    );
+    lines.push(
+      `- deploys after: ${stack.after.length > 0 ? stack.after.map((layer) => `[${layer}](#${layer})`).join(", ") : "nothing (first)"}`,
+    );
+    lines.push(
+      `- reads the outputs of: ${stack.reads.length > 0 ? stack.reads.map((read) => `[${read.producer}](#${read.producer})${read.replica ? " (state replica)" : ""}`).join(", ") : "nothing"}`,
+    );
+    lines.push(
+      `- its outputs are read by: ${readBy.length > 0 ? readBy.map((other) => `[${other.layer}](#${other.layer})`).join(", ") : "tools only (terraform output)"}`,
+    );
     lines.push("", "| output | type | what it is |", "|---|---|---|");
-    for (const [name, output] of Object.entries(handovers[stack.layer])) lines.push(`| \`${name}\` | ${output.type}${output.optional ? ", optional" : ""} | ${cell(output.description)} |`);
+    for (const [name, output] of Object.entries(handovers[stack.layer]))
+      lines.push(
+        `| \`${name}\` | ${output.type}${output.optional ? ", optional" : ""} | ${cell(output.description)} |`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

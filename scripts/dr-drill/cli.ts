@@ -24,9 +24,12 @@ export const drDrillTool: Tool = {
     const { values } = parseCommandLine(argv, { env: { type: "string" }, "dry-run": { type: "boolean" } });
     if (!values.env) throw new UsageError("--env ENV is required");
     const raw = (environments as Record<string, unknown>)[values.env];
-    if (!raw) throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
+    if (!raw)
+      throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
     if (!values["dry-run"]) {
-      console.error("dr:drill: only --dry-run is automated: the drill's commands are run by an operator, following docs/how-to/disaster-recovery.md");
+      console.error(
+        "dr:drill: only --dry-run is automated: the drill's commands are run by an operator, following docs/how-to/disaster-recovery.md",
+      );
       return EXIT.refused;
     }
     let config;
@@ -37,7 +40,9 @@ export const drDrillTool: Tool = {
       throw error;
     }
     if (!config.dr.pilotLight) {
-      console.error(`dr:drill: ${values.env} has no pilot light (dr.pilotLight is false): there is nothing to restore from`);
+      console.error(
+        `dr:drill: ${values.env} has no pilot light (dr.pilotLight is false): there is nothing to restore from`,
+      );
       return EXIT.refused;
     }
     process.stdout.write(renderDrill(values.env, drillSteps(config)));

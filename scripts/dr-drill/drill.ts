@@ -7,7 +7,15 @@ import { databaseIdentifier } from "../../src/stacks/data/data-alarm-definitions
 import type { EnvironmentConfig } from "../../src/config/schema/schema";
 import { DATA_TIER_RESTORE_BUDGET_MINUTES } from "../../src/config/restore-budget";
 import { RESTORE_SWITCHES } from "../../src/config/restore-mode";
-import { cacheAuthSecretName, cacheReplicationGroupIdOf, databaseIdentifierOf, drResourcePrefix, drTrailName, finalSnapshotName, stackName } from "../../src/config/naming";
+import {
+  cacheAuthSecretName,
+  cacheReplicationGroupIdOf,
+  databaseIdentifierOf,
+  drResourcePrefix,
+  drTrailName,
+  finalSnapshotName,
+  stackName,
+} from "../../src/config/naming";
 import { drTrailStored } from "../../src/stacks/dr/dr-trail";
 
 export interface DrillStep {
@@ -28,7 +36,8 @@ export interface DrillStep {
 /** The drill of one environment; it needs the pilot light (dr.pilotLight), which it restores from. */
 export function drillSteps(config: EnvironmentConfig): DrillStep[] {
   const { environment, aws, data } = config;
-  if (!config.dr.pilotLight) throw new Error(`${environment} has no pilot light (dr.pilotLight is false): there is nothing to restore from`);
+  if (!config.dr.pilotLight)
+    throw new Error(`${environment} has no pilot light (dr.pilotLight is false): there is nothing to restore from`);
   const drData = stackName(environment, "dr-data");
   const drApp = stackName(environment, "dr-app");
   const { app, dns } = config;
@@ -63,7 +72,9 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
         `rotation functions ${site}-db-service-rotation and ${site}-app-secret-rotation, with no rotation turned on: a drill never promotes the secret replicas (a real failover promotes them before this step, and this step then rotates them)`,
         "encrypted log groups of the database, the cache and the function",
         ...(drTrailStored(config)
-          ? [`trail ${drTrailName(environment)} (every region, a paid second copy of the management events) into the pilot light's store, and the CIS metric filters and alarms on its events, paging ${drResourcePrefix(environment)}-alerts`]
+          ? [
+              `trail ${drTrailName(environment)} (every region, a paid second copy of the management events) into the pilot light's store, and the CIS metric filters and alarms on its events, paging ${drResourcePrefix(environment)}-alerts`,
+            ]
           : []),
       ],
       budgetMinutes: DATA_TIER_RESTORE_BUDGET_MINUTES,
@@ -95,11 +106,14 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
       title: "Tear down the restored app and data tiers (the app first: it reads the data tier)",
       command: `npm run dr:teardown -- --env ${environment} ${drApp} ${drData}`,
       creates: [`final snapshots ${finalSnapshotName(drDb)} and ${finalSnapshotName(drCache)} (the drill's evidence)`],
-      removes: [`everything ${drApp} created, then everything ${drData} created (the DR trail stops; its logs stay in the pilot light's bucket)`],
+      removes: [
+        `everything ${drApp} created, then everything ${drData} created (the DR trail stops; its logs stay in the pilot light's bucket)`,
+      ],
       budgetMinutes: 40,
     },
     {
-      title: "Once the drill log is filed: delete the database's final snapshot (the next drill makes one of the same name)",
+      title:
+        "Once the drill log is filed: delete the database's final snapshot (the next drill makes one of the same name)",
       command: `aws rds delete-db-snapshot --region ${aws.drRegion} --db-snapshot-identifier ${finalSnapshotName(drDb)}`,
       creates: [],
       removes: [`snapshot ${finalSnapshotName(drDb)}`],
@@ -117,16 +131,26 @@ export function drillSteps(config: EnvironmentConfig): DrillStep[] {
 
 /** The dry run's text: one block per step, then the total. */
 export function renderDrill(environment: string, steps: readonly DrillStep[]): string {
-  const lines = [`DR drill of ${environment} (dry run: nothing is created; runbook: docs/how-to/disaster-recovery.md#quarterly-drill)`, ""];
+  const lines = [
+    `DR drill of ${environment} (dry run: nothing is created; runbook: docs/how-to/disaster-recovery.md#quarterly-drill)`,
+    "",
+  ];
   steps.forEach((step, index) => {
     lines.push(`${index + 1}. ${step.title} [budget ${step.budgetMinutes} min]`);
     lines.push(`   $ ${step.command}`);
-    const list = (label: string, items: readonly string[]) => `   ${label}:${items.map((item) => `\n     - ${item}`).join("")}`;
+    const list = (label: string, items: readonly string[]) =>
+      `   ${label}:${items.map((item) => `\n     - ${item}`).join("")}`;
     lines.push(step.creates.length === 0 ? "   creates: nothing" : list("creates", step.creates));
     if (step.removes?.length) lines.push(list("removes", step.removes));
-    if (step.onTimeout) lines.push(`   if it times out (a store left tainted): once AWS shows it available, $ ${step.onTimeout}, then run the step again`);
+    if (step.onTimeout)
+      lines.push(
+        `   if it times out (a store left tainted): once AWS shows it available, $ ${step.onTimeout}, then run the step again`,
+      );
   });
   const total = steps.reduce((sum, step) => sum + step.budgetMinutes, 0);
-  lines.push("", `Total budget: ${total} min. Record each step's real time in the drill log; a step over budget is a finding.`);
+  lines.push(
+    "",
+    `Total budget: ${total} min. Record each step's real time in the drill log; a step over budget is a finding.`,
+  );
   return `${lines.join("\n")}\n`;
 }

@@ -3,7 +3,12 @@ import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } fro
 import type { RdsPort } from "./restore-primary";
 
 /** RDS answers an unknown identifier with these faults rather than an empty list. */
-const NOT_FOUND = new Set(["DBSnapshotNotFoundFault", "DBInstanceNotFoundFault", "DBSnapshotNotFound", "DBInstanceNotFound"]);
+const NOT_FOUND = new Set([
+  "DBSnapshotNotFoundFault",
+  "DBInstanceNotFoundFault",
+  "DBSnapshotNotFound",
+  "DBInstanceNotFound",
+]);
 
 async function orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -23,7 +28,9 @@ export function awsRds(): RdsPort {
   return {
     snapshot: (region, identifier) =>
       orUndefined(async () => {
-        const [snapshot] = (await client(region).send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }))).DBSnapshots ?? [];
+        const [snapshot] =
+          (await client(region).send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier })))
+            .DBSnapshots ?? [];
         return (
           snapshot && {
             arn: snapshot.DBSnapshotArn ?? identifier,
@@ -37,7 +44,9 @@ export function awsRds(): RdsPort {
       }),
     instance: (region, identifier) =>
       orUndefined(async () => {
-        const [instance] = (await client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances ?? [];
+        const [instance] =
+          (await client(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier })))
+            .DBInstances ?? [];
         return (
           instance && {
             arn: instance.DBInstanceArn ?? identifier,

@@ -27,7 +27,8 @@ export function drRestorePrimaryTool(rds: () => RdsPort = awsRds): Tool {
     async run(argv) {
       const { values } = parseCommandLine(argv, { env: { type: "string" }, snapshot: { type: "string" } });
       if (!values.env) throw new UsageError("--env ENV is required");
-      if (!(values.env in environments)) throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
+      if (!(values.env in environments))
+        throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
       if (!values.snapshot) throw new UsageError("--snapshot ID|ARN is required");
       const [config] = validateConfigs({ [values.env]: environments[values.env as keyof typeof environments] });
       const plan = await planPrimaryRestore(config, values.snapshot, rds());

@@ -29,14 +29,26 @@ export const drUntaintTool: Tool = {
   name: "dr:untaint",
   usage: USAGE,
   async run(argv) {
-    const { values } = parseCommandLine(argv, { env: { type: "string" }, drill: { type: "boolean" }, primary: { type: "boolean" } });
+    const { values } = parseCommandLine(argv, {
+      env: { type: "string" },
+      drill: { type: "boolean" },
+      primary: { type: "boolean" },
+    });
     if (!values.env) throw new UsageError("--env ENV is required");
-    if (!(values.env in environments)) throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
+    if (!(values.env in environments))
+      throw new UsageError(`unknown environment ${values.env} (known: ${Object.keys(environments).join(", ")})`);
     if (values.drill && values.primary) throw new UsageError("--drill and --primary name different stacks: give one");
     const target = untaintTarget(values.env, Boolean(values.primary), Boolean(values.drill));
-    const env = { ...process.env, AUTH_ENV: values.env, ...target.switches, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+    const env = {
+      ...process.env,
+      AUTH_ENV: values.env,
+      ...target.switches,
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+    };
     const dir = join("cdktf.out", "stacks", target.stack);
-    const terraform = async (...args: string[]) => (await exec("terraform", [`-chdir=${dir}`, ...args], { env, maxBuffer: 256 * 1024 * 1024 })).stdout;
+    const terraform = async (...args: string[]) =>
+      (await exec("terraform", [`-chdir=${dir}`, ...args], { env, maxBuffer: 256 * 1024 * 1024 })).stdout;
     console.log(`dr:untaint: synthesize ${target.describe} and open the state of ${target.stack}`);
     await exec("npm", ["run", "--silent", "synth"], { env });
     await terraform("init", "-input=false");
@@ -55,8 +67,13 @@ export const drUntaintTool: Tool = {
  * The stack a restore ran in and the switches that synthesize it: the DR data tier in restore
  * mode, or the primary data stack, whose fail back restore (dr.failBack) is plain config.
  */
-export function untaintTarget(environment: string, primary: boolean, drill: boolean): { stack: string; switches: Record<string, string>; describe: string } {
-  if (primary) return { stack: stackName(environment, "data"), switches: {}, describe: "the primary data stack (fail back)" };
+export function untaintTarget(
+  environment: string,
+  primary: boolean,
+  drill: boolean,
+): { stack: string; switches: Record<string, string>; describe: string } {
+  if (primary)
+    return { stack: stackName(environment, "data"), switches: {}, describe: "the primary data stack (fail back)" };
   return {
     stack: stackName(environment, "dr-data"),
     switches: { [RESTORE_SWITCHES.restore]: "1", [RESTORE_SWITCHES.drill]: drill ? "1" : "" },

@@ -26,12 +26,19 @@ export interface RawState {
 export function taintedStores(state: RawState): string[] {
   if (state.version !== 4) throw new Error(`state format version ${state.version} is not the 4 this reads`);
   return (state.resources ?? [])
-    .filter((resource) => resource.mode === "managed" && (RESTORED_STORE_TYPES as readonly string[]).includes(resource.type))
+    .filter(
+      (resource) => resource.mode === "managed" && (RESTORED_STORE_TYPES as readonly string[]).includes(resource.type),
+    )
     .flatMap((resource) =>
       resource.instances
         .filter((instance) => instance.status === "tainted")
         .map((instance) => {
-          const key = instance.index_key === undefined ? "" : typeof instance.index_key === "number" ? `[${instance.index_key}]` : `["${instance.index_key}"]`;
+          const key =
+            instance.index_key === undefined
+              ? ""
+              : typeof instance.index_key === "number"
+                ? `[${instance.index_key}]`
+                : `["${instance.index_key}"]`;
           return `${resource.module ? `${resource.module}.` : ""}${resource.type}.${resource.name}${key}`;
         }),
     );

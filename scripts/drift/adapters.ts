@@ -14,7 +14,14 @@ export function s3StateObjects(region: string): StateObjectPort {
         return true;
       } catch (error: any) {
         if (/\b(404|Not Found)\b/.test(String(error.stderr ?? ""))) return false;
-        throw new Error(`head-object failed: ${String(error.stderr ?? error.message).split("\n").find((line) => line.trim()) ?? "unknown error"}`, { cause: error });
+        throw new Error(
+          `head-object failed: ${
+            String(error.stderr ?? error.message)
+              .split("\n")
+              .find((line) => line.trim()) ?? "unknown error"
+          }`,
+          { cause: error },
+        );
       }
     },
   };
@@ -27,6 +34,18 @@ export interface AlertPort {
 export function snsAlerts(topicArn: string): AlertPort {
   const region = topicArn.split(":")[3];
   return {
-    publish: async (subject, message) => void (await run("aws", ["sns", "publish", "--topic-arn", topicArn, "--region", region, "--subject", subject, "--message", message])),
+    publish: async (subject, message) =>
+      void (await run("aws", [
+        "sns",
+        "publish",
+        "--topic-arn",
+        topicArn,
+        "--region",
+        region,
+        "--subject",
+        subject,
+        "--message",
+        message,
+      ])),
   };
 }

@@ -54,17 +54,49 @@ function driftedResource(raw: RawDrift, policy: GuardPolicy): DriftedResource | 
   if (action === "update" && attributes.length === 0) return undefined;
   // A deploy reverts drift: the object as found (the drift's "after") becomes config again (its "before").
   // A deleted object is recreated, which the guard never blocks.
-  const revert = action === "update" ? risksOf({ address: raw.address, type: raw.type, action: "update", before: raw.change.after, after: raw.change.before }, policy) : [];
+  const revert =
+    action === "update"
+      ? risksOf(
+          {
+            address: raw.address,
+            type: raw.type,
+            action: "update",
+            before: raw.change.after,
+            after: raw.change.before,
+          },
+          policy,
+        )
+      : [];
   const securityRelevant =
     action === "delete"
-      ? securityRelevance(raw.type, []) ?? ((STATEFUL_TYPES as readonly string[]).includes(raw.type) ? `${raw.type} deleted outside Terraform` : undefined)
-      : securityRelevance(raw.type, attributes.map((change) => change.path));
-  return { address: raw.address, type: raw.type, action, attributes, ...(securityRelevant && { securityRelevant }), revertBlockedBy: revert.map((risk) => risk.rule) };
+      ? (securityRelevance(raw.type, []) ??
+        ((STATEFUL_TYPES as readonly string[]).includes(raw.type)
+          ? `${raw.type} deleted outside Terraform`
+          : undefined))
+      : securityRelevance(
+          raw.type,
+          attributes.map((change) => change.path),
+        );
+  return {
+    address: raw.address,
+    type: raw.type,
+    action,
+    attributes,
+    ...(securityRelevant && { securityRelevant }),
+    revertBlockedBy: revert.map((risk) => risk.rule),
+  };
 }
 
 /** The verdict for a stack from its two plans. */
-export function classifyStack(stack: string, refreshOnly: { resource_drift?: unknown }, withoutRefresh: { resource_changes?: unknown }, policy: GuardPolicy = DEFAULT_POLICY): StackDrift {
-  const drift = ((refreshOnly.resource_drift ?? []) as RawDrift[]).map((raw) => driftedResource(raw, policy)).filter((resource): resource is DriftedResource => resource !== undefined);
+export function classifyStack(
+  stack: string,
+  refreshOnly: { resource_drift?: unknown },
+  withoutRefresh: { resource_changes?: unknown },
+  policy: GuardPolicy = DEFAULT_POLICY,
+): StackDrift {
+  const drift = ((refreshOnly.resource_drift ?? []) as RawDrift[])
+    .map((raw) => driftedResource(raw, policy))
+    .filter((resource): resource is DriftedResource => resource !== undefined);
   // Only actual actions count as pending; a plan's reads of data sources are not changes. An
   // "update" in which no attribute differs is not one either: Terraform 1.11 with provider 5.100
   // plans one for every aws_secretsmanager_secret_version on every plan, before == after (seen in
@@ -83,5 +115,7 @@ export function failedStack(stack: string, failure: string): StackDrift {
 
 /** The resources a stack's alert message names: security-relevant drift only. */
 export function securityDrift(stacks: readonly StackDrift[]): { stack: string; resource: DriftedResource }[] {
-  return stacks.flatMap((stack) => stack.drift.filter((resource) => resource.securityRelevant).map((resource) => ({ stack: stack.stack, resource })));
+  return stacks.flatMap((stack) =>
+    stack.drift.filter((resource) => resource.securityRelevant).map((resource) => ({ stack: stack.stack, resource })),
+  );
 }

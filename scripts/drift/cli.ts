@@ -58,12 +58,16 @@ const OPTIONS = {
 
 const configOf = (environment: string): EnvironmentConfig => {
   const config = (environments as Record<string, EnvironmentConfig>)[environment];
-  if (!config) throw new UsageError(`unknown environment ${environment} (known: ${Object.keys(environments).join(", ")})`);
+  if (!config)
+    throw new UsageError(`unknown environment ${environment} (known: ${Object.keys(environments).join(", ")})`);
   return config;
 };
 
 const runUrl = (given?: string) =>
-  given ?? (process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : "(local run)");
+  given ??
+  (process.env.GITHUB_RUN_ID
+    ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+    : "(local run)");
 
 async function checkStack(values: { stack?: string; dir?: string; "out-dir"?: string }): Promise<number> {
   const named = values.stack ? parseStackName(values.stack) : undefined;
@@ -74,21 +78,38 @@ async function checkStack(values: { stack?: string; dir?: string; "out-dir"?: st
   if (!existsSync(stackDir)) throw new UsageError(`no synthesized stack at ${stackDir}: run npm run synth first`);
   const home = stateBucketOf(config, named.layer);
   const result = await checkStackDrift(
-    { stack: values.stack, stackDir, state: { bucket: home.bucket, key: stateKey(named.environment, named.layer) }, policy: guardPolicyFor(values.stack) },
+    {
+      stack: values.stack,
+      stackDir,
+      state: { bucket: home.bucket, key: stateKey(named.environment, named.layer) },
+      policy: guardPolicyFor(values.stack),
+    },
     terraformCli(process.env.TERRAFORM_BINARY ?? "terraform"),
     s3StateObjects(home.region),
   );
   mkdirSync(values["out-dir"], { recursive: true });
   writeFileSync(join(values["out-dir"], `${values.stack}.drift.json`), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`${values.stack}: ${result.status}${result.failure ? ` (${result.failure})` : ""}${result.drift.length ? `, ${result.drift.length} drifted` : ""}${result.pending.length ? `, ${result.pending.length} pending` : ""}`);
+  console.log(
+    `${values.stack}: ${result.status}${result.failure ? ` (${result.failure})` : ""}${result.drift.length ? `, ${result.drift.length} drifted` : ""}${result.pending.length ? `, ${result.pending.length} pending` : ""}`,
+  );
   return result.status === "drifted" || result.status === "failed" ? EXIT.refused : EXIT.ok;
 }
 
-async function report(values: { env?: string; in?: string; "sync-issue"?: boolean; alert?: boolean; "run-url"?: string }): Promise<number> {
+async function report(values: {
+  env?: string;
+  in?: string;
+  "sync-issue"?: boolean;
+  alert?: boolean;
+  "run-url"?: string;
+}): Promise<number> {
   if (!values.env) throw new UsageError("--env is required with --report");
-  if (!values.in || !existsSync(values.in)) throw new UsageError("--in must name the folder holding the *.drift.json files");
+  if (!values.in || !existsSync(values.in))
+    throw new UsageError("--in must name the folder holding the *.drift.json files");
   const config = configOf(values.env);
-  const files = readdirSync(values.in).filter((name) => name.endsWith(".drift.json") && parseStackName(name.replace(/\.drift\.json$/, ""))?.environment === values.env);
+  const files = readdirSync(values.in).filter(
+    (name) =>
+      name.endsWith(".drift.json") && parseStackName(name.replace(/\.drift\.json$/, ""))?.environment === values.env,
+  );
   const stacks: StackDrift[] = files.sort().map((name) => JSON.parse(readFileSync(join(values.in!, name), "utf8")));
   if (stacks.length === 0) throw new UsageError(`no ${values.env} *.drift.json in ${values.in}`);
   const url = runUrl(values["run-url"]);
@@ -98,12 +119,20 @@ async function report(values: { env?: string; in?: string; "sync-issue"?: boolea
     const token = process.env.GITHUB_TOKEN;
     const repository = process.env.GITHUB_REPOSITORY;
     if (!token || !repository) throw new UsageError("--sync-issue needs GITHUB_TOKEN and GITHUB_REPOSITORY");
-    const outcome = await syncIssue(githubIssues(repository, token), { check: "drift", environment: values.env, title: `Drift in ${values.env}`, body, attention: needsAttention(stacks) });
+    const outcome = await syncIssue(githubIssues(repository, token), {
+      check: "drift",
+      environment: values.env,
+      title: `Drift in ${values.env}`,
+      body,
+      attention: needsAttention(stacks),
+    });
     console.log(`drift issue: ${outcome.kind}${"number" in outcome ? ` #${outcome.number}` : ""}`);
   }
   const alert = securityAlert(values.env, stacks, url);
   if (values.alert && alert) {
-    await snsAlerts(`arn:aws:sns:${config.aws.region}:${config.aws.accountId}:${securityAlertTopicName(values.env)}`).publish(alert.subject, alert.message);
+    await snsAlerts(
+      `arn:aws:sns:${config.aws.region}:${config.aws.accountId}:${securityAlertTopicName(values.env)}`,
+    ).publish(alert.subject, alert.message);
     console.log("security-relevant drift published to the security alert topic");
   }
   return needsAttention(stacks) ? EXIT.refused : EXIT.ok;

@@ -23,7 +23,8 @@ export interface IssuePort {
 export const BOT_AUTHOR = "github-actions[bot]";
 export const SCHEDULED_LABEL = "scheduled-check";
 
-export const issueMarker = (check: string, environment: string) => `<!-- auth-scheduled-check:${check}:${environment} -->`;
+export const issueMarker = (check: string, environment: string) =>
+  `<!-- auth-scheduled-check:${check}:${environment} -->`;
 
 export interface IssueUpdate {
   readonly check: string;
@@ -34,7 +35,8 @@ export interface IssueUpdate {
   readonly attention: boolean;
 }
 
-export type IssueOutcome = { readonly kind: "created" | "updated" | "closed"; readonly number: number } | { readonly kind: "none" };
+export type IssueOutcome =
+  { readonly kind: "created" | "updated" | "closed"; readonly number: number } | { readonly kind: "none" };
 
 /** GitHub refuses issue bodies over 65,536 characters; a cut report says where the whole one is. */
 export const ISSUE_BODY_LIMIT = 65_000;
@@ -47,7 +49,9 @@ export function fitIssueBody(body: string, limit = ISSUE_BODY_LIMIT): string {
 
 export async function syncIssue(port: IssuePort, update: IssueUpdate): Promise<IssueOutcome> {
   const marker = issueMarker(update.check, update.environment);
-  const mine = (await port.openIssues(SCHEDULED_LABEL)).filter((issue) => issue.author === BOT_AUTHOR && issue.body.startsWith(marker)).sort((a, b) => a.number - b.number);
+  const mine = (await port.openIssues(SCHEDULED_LABEL))
+    .filter((issue) => issue.author === BOT_AUTHOR && issue.body.startsWith(marker))
+    .sort((a, b) => a.number - b.number);
   const [existing, ...duplicates] = mine;
   for (const duplicate of duplicates) {
     await port.comment(duplicate.number, `Duplicate of #${existing.number}.`);
@@ -62,7 +66,10 @@ export async function syncIssue(port: IssuePort, update: IssueUpdate): Promise<I
     return { kind: "created", number: await port.create(update.title, body, [SCHEDULED_LABEL, update.check]) };
   }
   if (!existing) return { kind: "none" };
-  await port.comment(existing.number, `Resolved: the latest ${update.check} check of ${update.environment} found nothing.\n\n${update.body}`);
+  await port.comment(
+    existing.number,
+    `Resolved: the latest ${update.check} check of ${update.environment} found nothing.\n\n${update.body}`,
+  );
   await port.close(existing.number);
   return { kind: "closed", number: existing.number };
 }
@@ -72,7 +79,12 @@ export function githubIssues(repository: string, token: string, api = "https://a
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${api}/repos/${repository}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", ...(body !== undefined && { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+        ...(body !== undefined && { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`GitHub ${method} ${path}: HTTP ${response.status}`);
@@ -82,14 +94,22 @@ export function githubIssues(repository: string, token: string, api = "https://a
     openIssues: async (label) => {
       const issues: TrackedIssue[] = [];
       for (let page = 1; ; page++) {
-        const batch = (await call("GET", `/issues?state=open&labels=${encodeURIComponent(label)}&per_page=100&page=${page}`)) as any[];
-        issues.push(...batch.filter((issue) => !issue.pull_request).map((issue) => ({ number: issue.number, body: issue.body ?? "", author: issue.user?.login ?? "" })));
+        const batch = (await call(
+          "GET",
+          `/issues?state=open&labels=${encodeURIComponent(label)}&per_page=100&page=${page}`,
+        )) as any[];
+        issues.push(
+          ...batch
+            .filter((issue) => !issue.pull_request)
+            .map((issue) => ({ number: issue.number, body: issue.body ?? "", author: issue.user?.login ?? "" })),
+        );
         if (batch.length < 100) return issues;
       }
     },
     create: async (title, body, labels) => (await call("POST", "/issues", { title, body, labels })).number,
     update: async (number, body) => void (await call("PATCH", `/issues/${number}`, { body })),
     comment: async (number, body) => void (await call("POST", `/issues/${number}/comments`, { body })),
-    close: async (number) => void (await call("PATCH", `/issues/${number}`, { state: "closed", state_reason: "completed" })),
+    close: async (number) =>
+      void (await call("PATCH", `/issues/${number}`, { state: "closed", state_reason: "completed" })),
   };
 }

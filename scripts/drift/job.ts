@@ -40,8 +40,12 @@ export interface DriftCheckOptions {
  */
 export function refreshTargets(stackDir: string): string[] {
   const resources: Record<string, Record<string, unknown>> = {};
-  for (const file of readdirSync(stackDir).filter((name) => name.endsWith(".tf.json") && !name.endsWith("_override.tf.json"))) {
-    for (const [type, byName] of Object.entries(JSON.parse(readFileSync(join(stackDir, file), "utf8")).resource ?? {})) {
+  for (const file of readdirSync(stackDir).filter(
+    (name) => name.endsWith(".tf.json") && !name.endsWith("_override.tf.json"),
+  )) {
+    for (const [type, byName] of Object.entries(
+      JSON.parse(readFileSync(join(stackDir, file), "utf8")).resource ?? {},
+    )) {
       resources[type] = { ...resources[type], ...(byName as Record<string, unknown>) };
     }
   }
@@ -52,20 +56,37 @@ export function refreshTargets(stackDir: string): string[] {
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `-target=${type}.${name}`));
 }
 
-export async function checkStackDrift(options: DriftCheckOptions, terraform: DriftTerraformPort, state: StateObjectPort): Promise<StackDrift> {
+export async function checkStackDrift(
+  options: DriftCheckOptions,
+  terraform: DriftTerraformPort,
+  state: StateObjectPort,
+): Promise<StackDrift> {
   const { stack, stackDir } = options;
   let exists: boolean;
   try {
     exists = await state.exists(options.state.bucket, options.state.key);
   } catch (error) {
-    return failedStack(stack, `could not read s3://${options.state.bucket}/${options.state.key}: ${(error as Error).message}`);
+    return failedStack(
+      stack,
+      `could not read s3://${options.state.bucket}/${options.state.key}: ${(error as Error).message}`,
+    );
   }
-  if (!exists) return failedStack(stack, `no state at s3://${options.state.bucket}/${options.state.key}: a missing state would plan to create everything`);
+  if (!exists)
+    return failedStack(
+      stack,
+      `no state at s3://${options.state.bucket}/${options.state.key}: a missing state would plan to create everything`,
+    );
   const scratch = mkdtempSync(join(tmpdir(), "drift-"));
   try {
     await terraform.init(stackDir);
     const refreshPlan = join(scratch, "refresh-only.tfplan");
-    await terraform.plan(stackDir, ["-input=false", "-lock=false", "-refresh-only", `-out=${refreshPlan}`, ...refreshTargets(stackDir)]);
+    await terraform.plan(stackDir, [
+      "-input=false",
+      "-lock=false",
+      "-refresh-only",
+      `-out=${refreshPlan}`,
+      ...refreshTargets(stackDir),
+    ]);
     const pendingPlan = join(scratch, "pending.tfplan");
     await terraform.plan(stackDir, ["-input=false", "-lock=false", "-refresh=false", `-out=${pendingPlan}`]);
     const refreshOnly = readPlanDocument(`${stack} refresh-only plan`, await terraform.showJson(stackDir, refreshPlan));

@@ -50,6 +50,8 @@ export function securityRelevance(type: string, attributePaths: readonly string[
   const prefix = SECURITY_RELEVANT_TYPE_PREFIXES.find((candidate) => type.startsWith(candidate));
   if (prefix) return `${type} is security-relevant`;
   const root = (path: string) => path.split(/[.[]/)[0];
-  const attribute = attributePaths.map(root).find((name) => (SECURITY_RELEVANT_ATTRIBUTES as readonly string[]).includes(name));
+  const attribute = attributePaths
+    .map(root)
+    .find((name) => (SECURITY_RELEVANT_ATTRIBUTES as readonly string[]).includes(name));
   return attribute ? `${attribute} changed` : undefined;
 }

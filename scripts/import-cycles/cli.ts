@@ -12,9 +12,14 @@ const files = sourceFiles(root, ["main.ts", "src", "scripts", "lambda", "__tests
 const graph = importGraph(root, files);
 const cycles = findCycles(graph);
 for (const { modules, loop } of cycles) {
-  console.error(`import cycle among ${modules.length} modules: ${modules.join(", ")}\n  for example ${loop.join(" -> ")}`);
+  console.error(
+    `import cycle among ${modules.length} modules: ${modules.join(", ")}\n  for example ${loop.join(" -> ")}`,
+  );
 }
 const violations = roomViolations(graph);
-for (const { file, imports, rule } of violations) console.error(`${file}${imports ? ` imports ${imports}` : ""}: ${rule} (docs/explanation/architecture.md)`);
-console.log(`import cycles: ${files.length} modules, ${cycles.length} cycles; rooms: ${violations.length} imports against the plan`);
+for (const { file, imports, rule } of violations)
+  console.error(`${file}${imports ? ` imports ${imports}` : ""}: ${rule} (docs/explanation/architecture.md)`);
+console.log(
+  `import cycles: ${files.length} modules, ${cycles.length} cycles; rooms: ${violations.length} imports against the plan`,
+);
 if (cycles.length > 0 || violations.length > 0) process.exitCode = 1;

@@ -33,17 +33,28 @@ export function sourceFiles(root: string, entries: readonly string[]): string[] 
 function resolveSpecifier(modules: ReadonlySet<string>, from: string, specifier: string): string | undefined {
   if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
   const base = join(dirname(from), specifier);
-  const candidates = [base, ...[".ts", ".js", ".mjs", ".cjs"].map((ext) => base + ext), join(base, "index.ts"), join(base, "index.js")];
+  const candidates = [
+    base,
+    ...[".ts", ".js", ".mjs", ".cjs"].map((ext) => base + ext),
+    join(base, "index.ts"),
+    join(base, "index.js"),
+  ];
   return candidates.find((candidate) => modules.has(candidate));
 }
 
 /** The imports of each file: import and export declarations (type-only too), require() and import(). */
-export function importGraph(root: string, files: readonly string[], read = (file: string) => readFileSync(join(root, file), "utf8")): ImportGraph {
+export function importGraph(
+  root: string,
+  files: readonly string[],
+  read = (file: string) => readFileSync(join(root, file), "utf8"),
+): ImportGraph {
   const graph: ImportGraph = new Map();
   const modules = new Set(files);
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(read(file), true, true);
-    const targets = importedFiles.map((imported) => resolveSpecifier(modules, file, imported.fileName)).filter((target): target is string => target !== undefined);
+    const targets = importedFiles
+      .map((imported) => resolveSpecifier(modules, file, imported.fileName))
+      .filter((target): target is string => target !== undefined);
     graph.set(file, [...new Set(targets)]);
   }
   return graph;
@@ -107,7 +118,8 @@ function loopThrough(graph: ImportGraph, component: Set<string>): string[] {
       if (!component.has(next)) continue;
       if (next === start) {
         const loop = [start];
-        for (let at: string | undefined = node; at !== start && at !== undefined; at = previous.get(at)) loop.splice(1, 0, at);
+        for (let at: string | undefined = node; at !== start && at !== undefined; at = previous.get(at))
+          loop.splice(1, 0, at);
         return [...loop, start];
       }
       if (!previous.has(next)) {

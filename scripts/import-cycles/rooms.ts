@@ -25,27 +25,68 @@ export const STACK_LAYERS = [...LAYERS, "dr"] as const;
 const stackRooms: Room[] = STACK_LAYERS.map((layer, index) => ({
   path: `src/stacks/${layer}`,
   holds: `the ${layer === "dr" ? "DR pilot light and restore" : layer} stacks, with the handovers they publish`,
-  mayImport: ["src/stacks/shared", "src/constructs", ...MODELS, ...FOUNDATIONS, ...STACK_LAYERS.slice(0, index).map((earlier) => `src/stacks/${earlier}`)],
+  mayImport: [
+    "src/stacks/shared",
+    "src/constructs",
+    ...MODELS,
+    ...FOUNDATIONS,
+    ...STACK_LAYERS.slice(0, index).map((earlier) => `src/stacks/${earlier}`),
+  ],
 }));
 
 export const ROOMS: readonly Room[] = [
   { path: "src/project-root.ts", holds: "where the repository is, for files the constructs package", mayImport: [] },
-  { path: "src/config", holds: "the typed config (schema/, environments/, rules/), the restore-mode switches, and naming.ts: every name derived from it", mayImport: [] },
-  { path: "src/release", holds: "the release state's model and store, shared by the app stack and the release tool", mayImport: FOUNDATIONS },
-  { path: "src/iam", holds: "the derived CI policies and the workload boundary, from the action map", mayImport: [...FOUNDATIONS, "src/release"] },
+  {
+    path: "src/config",
+    holds:
+      "the typed config (schema/, environments/, rules/), the restore-mode switches, and naming.ts: every name derived from it",
+    mayImport: [],
+  },
+  {
+    path: "src/release",
+    holds: "the release state's model and store, shared by the app stack and the release tool",
+    mayImport: FOUNDATIONS,
+  },
+  {
+    path: "src/iam",
+    holds: "the derived CI policies and the workload boundary, from the action map",
+    mayImport: [...FOUNDATIONS, "src/release"],
+  },
   { path: "src/cost", holds: "the price catalogue and the estimate of a synth or a plan", mayImport: FOUNDATIONS },
-  { path: "src/compliance", holds: "the compliance pack: rules over the synthesized JSON, suppressions", mayImport: [...FOUNDATIONS, "src/iam"] },
-  { path: "src/constructs", holds: "one construct per concern, by area (compute, data, edge, monitoring, ...)", mayImport: [...MODELS, ...FOUNDATIONS] },
-  { path: "src/stacks/shared", holds: "what every stack is built on: the base stack, handover contracts, forgetting, deploy order", mayImport: ["src/constructs", ...MODELS, ...FOUNDATIONS] },
+  {
+    path: "src/compliance",
+    holds: "the compliance pack: rules over the synthesized JSON, suppressions",
+    mayImport: [...FOUNDATIONS, "src/iam"],
+  },
+  {
+    path: "src/constructs",
+    holds: "one construct per concern, by area (compute, data, edge, monitoring, ...)",
+    mayImport: [...MODELS, ...FOUNDATIONS],
+  },
+  {
+    path: "src/stacks/shared",
+    holds: "what every stack is built on: the base stack, handover contracts, forgetting, deploy order",
+    mayImport: ["src/constructs", ...MODELS, ...FOUNDATIONS],
+  },
   ...stackRooms,
-  { path: "src/stacks/handovers.ts", holds: "the list of every layer's handover, for docs and tests", mayImport: ["src/stacks", ...FOUNDATIONS] },
-  { path: "src/hcl-output.ts", holds: "the HCL rendering of the synthesized JSON (synth --hcl)", mayImport: FOUNDATIONS },
+  {
+    path: "src/stacks/handovers.ts",
+    holds: "the list of every layer's handover, for docs and tests",
+    mayImport: ["src/stacks", ...FOUNDATIONS],
+  },
+  {
+    path: "src/hcl-output.ts",
+    holds: "the HCL rendering of the synthesized JSON (synth --hcl)",
+    mayImport: FOUNDATIONS,
+  },
   { path: "src/app.ts", holds: "the app: every environment's stacks, in deploy order", mayImport: ["src"] },
 ];
 
 /** The room a file belongs to: the longest room path that contains it. */
 export function roomOf(file: string, rooms: readonly Room[] = ROOMS): Room | undefined {
-  return rooms.filter((room) => file === room.path || file.startsWith(`${room.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  return rooms
+    .filter((room) => file === room.path || file.startsWith(`${room.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0];
 }
 
 const inside = (file: string, path: string) => file === path || file.startsWith(`${path}/`);
@@ -71,7 +112,11 @@ export function roomViolations(graph: ImportGraph, rooms: readonly Room[] = ROOM
       if (!target.startsWith("src/") || inside(target, room.path)) continue;
       if (room.mayImport.some((allowed) => inside(target, allowed))) continue;
       const targetRoom = roomOf(target, rooms)?.path ?? target;
-      violations.push({ file, imports: target, rule: `${room.path} may import ${room.mayImport.length ? room.mayImport.join(", ") : "nothing else"}, not ${targetRoom}` });
+      violations.push({
+        file,
+        imports: target,
+        rule: `${room.path} may import ${room.mayImport.length ? room.mayImport.join(", ") : "nothing else"}, not ${targetRoom}`,
+      });
     }
   }
   return violations;
@@ -82,6 +127,9 @@ export function roomsTable(rooms: readonly Room[] = ROOMS): string {
   return [
     "| room | holds | may import |",
     "|---|---|---|",
-    ...rooms.map((room) => `| \`${room.path}\` | ${room.holds} | ${room.mayImport.length ? room.mayImport.map((path) => `\`${path}\``).join(", ") : "nothing of src/"} |`),
+    ...rooms.map(
+      (room) =>
+        `| \`${room.path}\` | ${room.holds} | ${room.mayImport.length ? room.mayImport.map((path) => `\`${path}\``).join(", ") : "nothing of src/"} |`,
+    ),
   ].join("\n");
 }

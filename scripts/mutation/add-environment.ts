@@ -43,8 +43,14 @@ export function registerEnvironment(root: string, name: string): void {
   const path = join(root, ENVIRONMENTS_INDEX);
   const text = readFileSync(path, "utf8");
   const list = /export const environments = \{ ([^}]*) \} as const;/;
-  if (!list.test(text)) throw new Error(`${ENVIRONMENTS_INDEX}: no "export const environments = { ... } as const;" line to register ${name} in`);
-  writeFileSync(path, `import { ${name} } from "./environments/${name}";\n${text.replace(list, (_, names: string) => `export const environments = { ${name}, ${names} } as const;`)}`);
+  if (!list.test(text))
+    throw new Error(
+      `${ENVIRONMENTS_INDEX}: no "export const environments = { ... } as const;" line to register ${name} in`,
+    );
+  writeFileSync(
+    path,
+    `import { ${name} } from "./environments/${name}";\n${text.replace(list, (_, names: string) => `export const environments = { ${name}, ${names} } as const;`)}`,
+  );
 }
 
 /** Both steps: the config file and the registration. */

@@ -28,12 +28,26 @@ export function productionMutation(): ConfigEdit[] {
   const [config] = validateConfigs({ production });
   const current = config.data.postgres.instanceClass;
   // Another catalogued class the offline price catalogue prices, so `npm run cost` keeps working.
-  const next = Object.keys(DB_INSTANCE_CLASSES).find((name) => name !== current && PRICES.has(`rds-postgres:${name}` as never));
-  if (!next) throw new Error("no second DB instance class is both catalogued and priced (src/config/schema/catalogue.ts, src/cost/catalogue.ts)");
+  const next = Object.keys(DB_INSTANCE_CLASSES).find(
+    (name) => name !== current && PRICES.has(`rds-postgres:${name}` as never),
+  );
+  if (!next)
+    throw new Error(
+      "no second DB instance class is both catalogued and priced (src/config/schema/catalogue.ts, src/cost/catalogue.ts)",
+    );
   const { dbConnectionsPercent, dbFreeStoragePercent } = config.alarms.data;
-  const thresholds = { dbConnectionsPercent: dbConnectionsPercent - 10, dbFreeStoragePercent: dbFreeStoragePercent + 5 };
+  const thresholds = {
+    dbConnectionsPercent: dbConnectionsPercent - 10,
+    dbFreeStoragePercent: dbFreeStoragePercent + 5,
+  };
   return [
-    { file: "src/config/environments/production.ts", from: `instanceClass: "${current}",`, to: `instanceClass: "${next}",`, keys: ["instanceClass"], oldValues: [current] },
+    {
+      file: "src/config/environments/production.ts",
+      from: `instanceClass: "${current}",`,
+      to: `instanceClass: "${next}",`,
+      keys: ["instanceClass"],
+      oldValues: [current],
+    },
     {
       file: "src/config/environments/production.ts",
       from: "data: dataAlarmThresholds,",
@@ -62,11 +76,15 @@ export function applyEdits(root: string, edits: readonly ConfigEdit[]): void {
 export function affectedTests(root: string, edits: readonly ConfigEdit[]): string[] {
   const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // A key anywhere; an old value as a whole token (db.t3.micro, not db.t3.micro2).
-  const patterns = edits.flatMap((edit) => [...edit.keys.map((key) => new RegExp(`\\b${escape(key)}\\b`)), ...edit.oldValues.map((value) => new RegExp(`(?<![\\w.-])${escape(value)}(?![\\w.-])`))]);
+  const patterns = edits.flatMap((edit) => [
+    ...edit.keys.map((key) => new RegExp(`\\b${escape(key)}\\b`)),
+    ...edit.oldValues.map((value) => new RegExp(`(?<![\\w.-])${escape(value)}(?![\\w.-])`)),
+  ]);
   const unitTests = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) return ["terraform", "integration", "fixtures", "support"].includes(entry.name) ? [] : unitTests(path);
+      if (entry.isDirectory())
+        return ["terraform", "integration", "fixtures", "support"].includes(entry.name) ? [] : unitTests(path);
       return entry.name.endsWith(".test.ts") ? [path] : [];
     });
   return unitTests(join(root, "__tests__"))

@@ -11,7 +11,11 @@ import { dirname, join } from "path";
 export interface ScratchCopy {
   readonly dir: string;
   /** Runs a command in the copy; the environment is the caller's without jest's and cdktf's run-specific variables. */
-  run(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): { readonly status: number; readonly output: string };
+  run(
+    command: string,
+    args: readonly string[],
+    env?: NodeJS.ProcessEnv,
+  ): { readonly status: number; readonly output: string };
   remove(): void;
 }
 
@@ -20,7 +24,12 @@ const RUN_SPECIFIC = /^(JEST_|AUTH_ENV$|AUTH_DR_|CDKTF_OUTDIR$|CDKTF_CONTEXT_JSO
 
 export function scratchCopy(root: string, prefix = "scratch-copy-"): ScratchCopy {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     // A file deleted in the working tree but still in the index is not part of the tree under test.
@@ -35,8 +44,16 @@ export function scratchCopy(root: string, prefix = "scratch-copy-"): ScratchCopy
   return {
     dir,
     run(command, args, env = {}) {
-      const result = spawnSync(command, args, { cwd: dir, env: { ...base, CHECKPOINT_DISABLE: "1", ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      return { status: result.status ?? 1, output: `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}` };
+      const result = spawnSync(command, args, {
+        cwd: dir,
+        env: { ...base, CHECKPOINT_DISABLE: "1", ...env },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return {
+        status: result.status ?? 1,
+        output: `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`,
+      };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -16,19 +16,25 @@ export function terraformCli(binary = "terraform", env: NodeJS.ProcessEnv = proc
       return (await run(binary, [`-chdir=${dir}`, ...args, "-no-color"], { env, maxBuffer: 256 * 1024 * 1024 })).stdout;
     } catch (error: any) {
       if (error.stderr) process.stderr.write(error.stderr);
-      throw new Error(`terraform ${args[0]} failed in ${dir}${error.stderr ? " (its errors are above)" : `: ${error.message}`}`, { cause: error });
+      throw new Error(
+        `terraform ${args[0]} failed in ${dir}${error.stderr ? " (its errors are above)" : `: ${error.message}`}`,
+        { cause: error },
+      );
     }
   };
   return {
     init: async (dir) => void (await terraform(dir, ["init", "-input=false"])),
     releaseSettings: async (dir) => {
       try {
-        return JSON.parse((await run(binary, [`-chdir=${dir}`, "output", "-json", "release_settings"], { env })).stdout);
+        return JSON.parse(
+          (await run(binary, [`-chdir=${dir}`, "output", "-json", "release_settings"], { env })).stdout,
+        );
       } catch {
         return undefined; // no such output (not the app stack, or before its first deploy)
       }
     },
-    plan: async (dir, args) => /^(Plan: .*|No changes\..*)$/m.exec(await terraform(dir, ["plan", ...args]))?.[0] ?? "planned",
+    plan: async (dir, args) =>
+      /^(Plan: .*|No changes\..*)$/m.exec(await terraform(dir, ["plan", ...args]))?.[0] ?? "planned",
     showJson: (dir, planFile) => terraform(dir, ["show", "-json", planFile]),
   };
 }
@@ -38,7 +44,19 @@ export function stateBucketStore(bucket: string, region: string, kmsKeyId: strin
   return {
     put: async (localPath, key) => {
       const uri = `s3://${bucket}/${key}`;
-      await run("aws", ["s3", "cp", localPath, uri, "--region", region, "--sse", "aws:kms", "--sse-kms-key-id", kmsKeyId, "--only-show-errors"]);
+      await run("aws", [
+        "s3",
+        "cp",
+        localPath,
+        uri,
+        "--region",
+        region,
+        "--sse",
+        "aws:kms",
+        "--sse-kms-key-id",
+        kmsKeyId,
+        "--only-show-errors",
+      ]);
       return uri;
     },
   };

@@ -46,12 +46,15 @@ async function run(argv: string[]): Promise<number> {
   const named = stack ? parseStackName(stack) : undefined;
   if (!stack || !named) throw new UsageError("--stack must name a stack such as auth-staging-data");
   if (!values["out-dir"]) throw new UsageError("--out-dir is required");
-  if (Boolean(values["no-lock"]) === (values["lock-timeout"] !== undefined)) throw new UsageError("give exactly one of --no-lock or --lock-timeout");
-  if (values["lock-timeout"] !== undefined && !/^\d+[smh]$/.test(values["lock-timeout"])) throw new UsageError("--lock-timeout must be a duration such as 10m");
+  if (Boolean(values["no-lock"]) === (values["lock-timeout"] !== undefined))
+    throw new UsageError("give exactly one of --no-lock or --lock-timeout");
+  if (values["lock-timeout"] !== undefined && !/^\d+[smh]$/.test(values["lock-timeout"]))
+    throw new UsageError("--lock-timeout must be a duration such as 10m");
   const lock: LockMode = values["no-lock"] ? { kind: "none" } : { kind: "wait", timeout: values["lock-timeout"]! };
   const { environment } = named;
   const config = (environments as Record<string, (typeof environments)["staging"]>)[environment];
-  if (!config) throw new UsageError(`unknown environment ${environment} (known: ${Object.keys(environments).join(", ")})`);
+  if (!config)
+    throw new UsageError(`unknown environment ${environment} (known: ${Object.keys(environments).join(", ")})`);
   const keyId = `alias/${stateKeyAlias(config.state.bucket)}`;
   const stackDir = values.dir ?? join("cdktf.out", "stacks", stack);
   if (!existsSync(stackDir)) throw new UsageError(`no synthesized stack at ${stackDir}: run npm run synth first`);
@@ -68,7 +71,9 @@ async function run(argv: string[]): Promise<number> {
     terraformCli(process.env.TERRAFORM_BINARY ?? "terraform"),
     stateBucketStore(config.state.bucket, config.state.region, keyId),
   );
-  console.log(`${stack}: ${result.headline} ${result.risks > 0 ? `${result.risks} guard finding(s); ` : ""}summary ${result.summaryPath}, report ${result.reportPath}`);
+  console.log(
+    `${stack}: ${result.headline} ${result.risks > 0 ? `${result.risks} guard finding(s); ` : ""}summary ${result.summaryPath}, report ${result.reportPath}`,
+  );
   if (result.refreshSkipped) console.log(`${stack}: planned without refresh: ${result.refreshSkipped}`);
   if (result.savedPlan) console.log(`${stack}: plan saved to ${result.savedPlan} (SSE-KMS ${keyId})`);
   return EXIT.ok;

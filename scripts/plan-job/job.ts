@@ -79,7 +79,11 @@ export function secretReadingTypes(stackDir: string): string[] {
 /** The app stack is planned with the release settings it runs with now, so a plan never undoes a release. */
 const RELEASE_VARIABLES = ["blue_image_tag", "green_image_tag", "green_traffic_percent", "idle_capacity"];
 
-export async function runPlanJob(options: PlanJobOptions, terraform: TerraformPort, store: PlanStorePort): Promise<PlanJobResult> {
+export async function runPlanJob(
+  options: PlanJobOptions,
+  terraform: TerraformPort,
+  store: PlanStorePort,
+): Promise<PlanJobResult> {
   const scratch = mkdtempSync(join(tmpdir(), "plan-job-"));
   const planFile = join(scratch, `${options.stack}.tfplan`);
   try {
@@ -87,22 +91,35 @@ export async function runPlanJob(options: PlanJobOptions, terraform: TerraformPo
     const args = ["-input=false", `-out=${planFile}`];
     args.push(options.lock.kind === "none" ? "-lock=false" : `-lock-timeout=${options.lock.timeout}`);
     const secretTypes = options.refresh === "auto" ? secretReadingTypes(options.stackDir) : [];
-    const refreshSkipped = secretTypes.length > 0 ? `refreshing ${secretTypes.join(", ")} reads secret values, which the plan role may not` : undefined;
+    const refreshSkipped =
+      secretTypes.length > 0
+        ? `refreshing ${secretTypes.join(", ")} reads secret values, which the plan role may not`
+        : undefined;
     if (options.refresh === false || refreshSkipped) args.push("-refresh=false");
     const settings = await terraform.releaseSettings(options.stackDir);
-    if (settings) for (const name of RELEASE_VARIABLES) if (settings[name] !== undefined) args.push("-var", `${name}=${String(settings[name])}`);
+    if (settings)
+      for (const name of RELEASE_VARIABLES)
+        if (settings[name] !== undefined) args.push("-var", `${name}=${String(settings[name])}`);
     const headline = await terraform.plan(options.stackDir, args);
 
     const document = readPlanDocument(`${options.stack} plan`, await terraform.showJson(options.stackDir, planFile));
     // Priced here, from the plan in memory: pull-request plans are never saved.
-    const plan = { ...parsePlan(options.stack, document.json, options.policy), cost: planCost(options.stack, document.json) };
+    const plan = {
+      ...parsePlan(options.stack, document.json, options.policy),
+      cost: planCost(options.stack, document.json),
+    };
     const planSha256 = createHash("sha256").update(readFileSync(planFile)).digest("hex");
-    const savedPlan = options.savePrefix ? await store.put(planFile, `${options.savePrefix.replace(/\/+$/, "")}/${options.stack}.tfplan`) : undefined;
+    const savedPlan = options.savePrefix
+      ? await store.put(planFile, `${options.savePrefix.replace(/\/+$/, "")}/${options.stack}.tfplan`)
+      : undefined;
 
     mkdirSync(options.outDir, { recursive: true });
     const summaryPath = join(options.outDir, `${options.stack}.summary.json`);
     const reportPath = join(options.outDir, `${options.stack}.md`);
-    writeFileSync(summaryPath, `${JSON.stringify(toSummary(plan, { planSha256, ...(savedPlan && { savedPlan }) }), null, 2)}\n`);
+    writeFileSync(
+      summaryPath,
+      `${JSON.stringify(toSummary(plan, { planSha256, ...(savedPlan && { savedPlan }) }), null, 2)}\n`,
+    );
     writeFileSync(reportPath, renderReport([plan]));
     return { summaryPath, reportPath, headline, savedPlan, risks: plan.risks.length, refreshSkipped };
   } finally {

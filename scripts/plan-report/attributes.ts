@@ -26,7 +26,11 @@ interface Leaf {
 type Mask = unknown;
 
 const child = (mask: Mask, key: string | number): Mask =>
-  mask !== null && typeof mask === "object" ? (mask as Record<string | number, unknown>)[key] : mask === true ? true : undefined;
+  mask !== null && typeof mask === "object"
+    ? (mask as Record<string | number, unknown>)[key]
+    : mask === true
+      ? true
+      : undefined;
 
 /** Flattens a value into leaf paths (a.b[0].c), masking sensitive and unknown parts. */
 function flatten(value: unknown, sensitive: Mask, unknown: Mask, path: string, into: Map<string, Leaf>): void {
@@ -70,11 +74,16 @@ export interface RawChange {
 export function attributeChanges(change: RawChange): AttributeChange[] {
   const before = new Map<string, Leaf>();
   const after = new Map<string, Leaf>();
-  if (change.before !== null && change.before !== undefined) flatten(change.before, change.before_sensitive, undefined, "", before);
-  if (change.after !== null && change.after !== undefined) flatten(change.after, change.after_sensitive, change.after_unknown, "", after);
+  if (change.before !== null && change.before !== undefined)
+    flatten(change.before, change.before_sensitive, undefined, "", before);
+  if (change.after !== null && change.after !== undefined)
+    flatten(change.after, change.after_sensitive, change.after_unknown, "", after);
   // Sensitive on either side masks both sides, under that path, as Terraform does.
   const sensitivePaths = [...before, ...after].filter(([, leaf]) => leaf.display === SENSITIVE).map(([path]) => path);
-  const masked = (path: string) => sensitivePaths.some((root) => path === root || root === "" || path.startsWith(`${root}.`) || path.startsWith(`${root}[`));
+  const masked = (path: string) =>
+    sensitivePaths.some(
+      (root) => path === root || root === "" || path.startsWith(`${root}.`) || path.startsWith(`${root}[`),
+    );
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes: AttributeChange[] = [];
   for (const path of paths) {

@@ -9,7 +9,15 @@ import { EXIT, main, parseCommandLine, Tool, UsageError } from "../cli/command-l
 import { BadPlanError, readPlanDocument } from "./plan-input";
 import { guardPolicyFor } from "./policy";
 import { planCost } from "../../src/cost/plan-delta";
-import { allowedFromDescription, blockers, fromSummary, parsePlan, renderComment, renderReport, StackPlan } from "./report";
+import {
+  allowedFromDescription,
+  blockers,
+  fromSummary,
+  parsePlan,
+  renderComment,
+  renderReport,
+  StackPlan,
+} from "./report";
 
 const USAGE = `usage: npm run plan-report -- [options] [STACK=]PLAN.json...
 
@@ -44,7 +52,10 @@ function readInput(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as NodeJS.ErrnoException).code ?? "unreadable";
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : ((error as NodeJS.ErrnoException).code ?? "unreadable");
     throw new BadPlanError(`cannot read ${path}: ${reason}`);
   }
 }
@@ -65,8 +76,12 @@ function run(argv: string[]): number {
   const { values, positionals } = parseCommandLine(argv, OPTIONS, true);
   const expected = values.expect ?? [];
   if (positionals.length === 0 && expected.length === 0) throw new UsageError("no plan given");
-  if (values.comment && (!values.commit || !values["run-url"])) throw new UsageError("--comment needs --commit and --run-url");
-  const allow = [...(values.allow ?? []), ...(values["allow-from"] ? allowedFromDescription(readInput(values["allow-from"])) : [])];
+  if (values.comment && (!values.commit || !values["run-url"]))
+    throw new UsageError("--comment needs --commit and --run-url");
+  const allow = [
+    ...(values.allow ?? []),
+    ...(values["allow-from"] ? allowedFromDescription(readInput(values["allow-from"])) : []),
+  ];
   let plans: StackPlan[];
   try {
     plans = positionals.map(loadPlan);
@@ -75,10 +90,15 @@ function run(argv: string[]): number {
     throw error;
   }
   const missing = expected.filter((stack) => !plans.some((plan) => plan.stack === stack));
-  const report = renderReport(plans, { allow, missing, ...(values["iam-changes"] ? { iamChanges: readInput(values["iam-changes"]) } : {}) });
+  const report = renderReport(plans, {
+    allow,
+    missing,
+    ...(values["iam-changes"] ? { iamChanges: readInput(values["iam-changes"]) } : {}),
+  });
   process.stdout.write(report);
   if (values.out) writeFileSync(values.out, report);
-  if (values.comment) writeFileSync(values.comment, renderComment(report, { commit: values.commit!, runUrl: values["run-url"]! }));
+  if (values.comment)
+    writeFileSync(values.comment, renderComment(report, { commit: values.commit!, runUrl: values["run-url"]! }));
   return blockers(plans, allow).length > 0 || missing.length > 0 ? EXIT.refused : EXIT.ok;
 }
 

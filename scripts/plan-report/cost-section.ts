@@ -33,16 +33,25 @@ export function renderCostSection(plans: readonly CostedPlan[]): string | undefi
     "",
     "| environment | monthly change |",
     "|---|---|",
-    ...[...byEnvironment].map(([environment, delta]) => `| ${environment} | ${signed(Math.round(delta * 100) / 100)} |`),
+    ...[...byEnvironment].map(
+      ([environment, delta]) => `| ${environment} | ${signed(Math.round(delta * 100) / 100)} |`,
+    ),
   ];
   const changes = costed.flatMap((plan) => plan.cost.changes.map((change) => ({ stack: plan.stack, ...change })));
   // A replacement is listed even when it costs the same: the old resource and its new one overlap while it runs.
-  const top = changes.filter((change) => change.delta !== 0 || change.action === "replace").sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.address.localeCompare(b.address)).slice(0, TOP_CHANGES);
+  const top = changes
+    .filter((change) => change.delta !== 0 || change.action === "replace")
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.address.localeCompare(b.address))
+    .slice(0, TOP_CHANGES);
   if (top.length > 0) {
     lines.push("", "| stack | action | address | before | after | change |", "|---|---|---|---|---|---|");
-    for (const change of top) lines.push(`| ${change.stack} | ${change.action} | \`${change.address}\` | $${change.before.toFixed(2)} | $${change.after.toFixed(2)} | ${signed(change.delta)} |`);
+    for (const change of top)
+      lines.push(
+        `| ${change.stack} | ${change.action} | \`${change.address}\` | $${change.before.toFixed(2)} | $${change.after.toFixed(2)} | ${signed(change.delta)} |`,
+      );
   }
   const unpriced = changes.filter((change) => change.unpriced);
-  if (unpriced.length > 0) lines.push("", `Not priced: ${unpriced.map((change) => `\`${change.address}\` (${change.unpriced})`).join("; ")}.`);
+  if (unpriced.length > 0)
+    lines.push("", `Not priced: ${unpriced.map((change) => `\`${change.address}\` (${change.unpriced})`).join("; ")}.`);
   return lines.join("\n");
 }

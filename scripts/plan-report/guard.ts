@@ -72,19 +72,32 @@ type Rule = (change: GuardedChange, policy: GuardPolicy) => Omit<Risk, "address"
 const statefulLoss: Rule = ({ type, action }) => {
   if (!isStateful(type)) return [];
   if (type in KEYS && (action === "destroy" || action === "replace")) {
-    return [{ rule: "key-deletion", detail: `KMS key scheduled for deletion${action === "replace" ? " (replaced)" : ""}: everything it encrypts becomes unreadable when the window ends` }];
+    return [
+      {
+        rule: "key-deletion",
+        detail: `KMS key scheduled for deletion${action === "replace" ? " (replaced)" : ""}: everything it encrypts becomes unreadable when the window ends`,
+      },
+    ];
   }
-  if (action === "replace") return [{ rule: "stateful-replace", detail: "replaced: the old one and its data are deleted" }];
+  if (action === "replace")
+    return [{ rule: "stateful-replace", detail: "replaced: the old one and its data are deleted" }];
   if (action === "destroy") return [{ rule: "stateful-destroy", detail: "destroyed" }];
   if (action === "forget") {
-    return [{ rule: "stateful-forget", detail: "forgotten (removed from state, not destroyed): Terraform stops managing it and its protections" }];
+    return [
+      {
+        rule: "stateful-forget",
+        detail: "forgotten (removed from state, not destroyed): Terraform stops managing it and its protections",
+      },
+    ];
   }
   return [];
 };
 
 /** `before` is absent for creates; a rule compares to it only when it exists. */
-const changed = (change: GuardedChange, attribute: string) => (change.before ?? {})[attribute] !== (change.after ?? {})[attribute];
-const living = (change: GuardedChange) => change.action === "create" || change.action === "update" || change.action === "replace";
+const changed = (change: GuardedChange, attribute: string) =>
+  (change.before ?? {})[attribute] !== (change.after ?? {})[attribute];
+const living = (change: GuardedChange) =>
+  change.action === "create" || change.action === "update" || change.action === "replace";
 
 const backupRetention: Rule = (change, policy) => {
   if (!living(change) || (change.action !== "create" && !changed(change, "backup_retention_period"))) return [];
@@ -92,8 +105,16 @@ const backupRetention: Rule = (change, policy) => {
     const days = change.after?.backup_retention_period;
     const minimum = Math.max(1, policy.minBackupRetentionDays);
     if (typeof days === "number" && days < minimum) {
-      const consequence = days === 0 ? "0 turns automated backups off and deletes the existing ones" : `the environment's minimum is ${minimum}`;
-      return [{ rule: "backup-retention", detail: `backup_retention_period ${change.before?.backup_retention_period ?? "(new)"} → ${days}: ${consequence}` }];
+      const consequence =
+        days === 0
+          ? "0 turns automated backups off and deletes the existing ones"
+          : `the environment's minimum is ${minimum}`;
+      return [
+        {
+          rule: "backup-retention",
+          detail: `backup_retention_period ${change.before?.backup_retention_period ?? "(new)"} → ${days}: ${consequence}`,
+        },
+      ];
     }
   }
   return [];
@@ -104,7 +125,9 @@ const snapshotRetention: Rule = (change) => {
   const before = change.before?.snapshot_retention_limit;
   const after = change.after?.snapshot_retention_limit;
   if (typeof before === "number" && before > 0 && after === 0) {
-    return [{ rule: "backup-retention", detail: `snapshot_retention_limit ${before} → 0: turns automatic snapshots off` }];
+    return [
+      { rule: "backup-retention", detail: `snapshot_retention_limit ${before} → 0: turns automatic snapshots off` },
+    ];
   }
   return [];
 };
@@ -120,7 +143,12 @@ const deletionProtection: Rule = (change) => {
 const skipFinalSnapshot: Rule = (change) => {
   if (!DATABASES.includes(change.type) || !living(change) || change.action === "create") return [];
   if (change.before?.skip_final_snapshot !== true && change.after?.skip_final_snapshot === true) {
-    return [{ rule: "skip-final-snapshot", detail: "skip_final_snapshot turned on: deleting it would keep no final snapshot" }];
+    return [
+      {
+        rule: "skip-final-snapshot",
+        detail: "skip_final_snapshot turned on: deleting it would keep no final snapshot",
+      },
+    ];
   }
   return [];
 };
@@ -129,7 +157,12 @@ const keyDisabled: Rule = (change) => {
   const attribute = KEYS[change.type];
   if (!attribute || !living(change) || change.action === "create") return [];
   if (change.before?.[attribute] !== false && change.after?.[attribute] === false) {
-    return [{ rule: "key-disabled", detail: `KMS key disabled (${attribute} → false): everything it encrypts becomes unreadable` }];
+    return [
+      {
+        rule: "key-disabled",
+        detail: `KMS key disabled (${attribute} → false): everything it encrypts becomes unreadable`,
+      },
+    ];
   }
   return [];
 };
@@ -143,22 +176,44 @@ const keyDisabled: Rule = (change) => {
 const versioningSuspended: Rule = (change) => {
   if (change.type === "aws_s3_bucket_versioning") {
     const before = change.before?.versioning_configuration?.[0]?.status;
-    const after = change.action === "destroy" || change.action === "forget" ? undefined : change.after?.versioning_configuration?.[0]?.status;
+    const after =
+      change.action === "destroy" || change.action === "forget"
+        ? undefined
+        : change.after?.versioning_configuration?.[0]?.status;
     if (before === "Enabled" && after !== "Enabled" && change.action !== "forget") {
-      return [{ rule: "versioning-suspended", detail: `versioning of bucket ${change.before?.bucket ?? "?"} suspended (Enabled → ${after ?? "Suspended, by deleting the resource"})` }];
+      return [
+        {
+          rule: "versioning-suspended",
+          detail: `versioning of bucket ${change.before?.bucket ?? "?"} suspended (Enabled → ${after ?? "Suspended, by deleting the resource"})`,
+        },
+      ];
     }
   }
   if (change.type === "aws_s3_bucket" && change.action === "update") {
     if (change.before?.versioning?.[0]?.enabled === true && change.after?.versioning?.[0]?.enabled === false) {
-      return [{ rule: "versioning-suspended", detail: `versioning of bucket ${change.before?.bucket ?? "?"} suspended` }];
+      return [
+        { rule: "versioning-suspended", detail: `versioning of bucket ${change.before?.bucket ?? "?"} suspended` },
+      ];
     }
   }
   return [];
 };
 
-const RULES: Rule[] = [statefulLoss, backupRetention, snapshotRetention, deletionProtection, skipFinalSnapshot, keyDisabled, versioningSuspended];
+const RULES: Rule[] = [
+  statefulLoss,
+  backupRetention,
+  snapshotRetention,
+  deletionProtection,
+  skipFinalSnapshot,
+  keyDisabled,
+  versioningSuspended,
+];
 
 /** Every risk one change carries. */
 export function risksOf(change: GuardedChange, policy: GuardPolicy = DEFAULT_POLICY): Risk[] {
-  return RULES.flatMap((rule) => rule(change, policy)).map((risk) => ({ address: change.address, type: change.type, ...risk }));
+  return RULES.flatMap((rule) => rule(change, policy)).map((risk) => ({
+    address: change.address,
+    type: change.type,
+    ...risk,
+  }));
 }

@@ -15,7 +15,9 @@ export const SUMMARY_VERSION = 1;
 /** Plan JSON major versions this tool understands ("1.x"; Terraform 1.11 writes 1.2). */
 const SUPPORTED_PLAN_MAJOR = "1";
 
-export type PlanDocument = { readonly kind: "plan"; readonly json: Record<string, any> } | { readonly kind: "summary"; readonly json: Record<string, any> };
+export type PlanDocument =
+  | { readonly kind: "plan"; readonly json: Record<string, any> }
+  | { readonly kind: "summary"; readonly json: Record<string, any> };
 
 /** Parses and classifies one input file's text; `source` names it in errors. */
 export function readPlanDocument(source: string, text: string): PlanDocument {
@@ -24,32 +26,48 @@ export function readPlanDocument(source: string, text: string): PlanDocument {
     json = JSON.parse(text);
   } catch {
     // JSON.parse's own message quotes the text around the error: never show it.
-    throw new BadPlanError(`${source}: not valid JSON (truncated or not a plan); write it with terraform show -json PLANFILE`);
+    throw new BadPlanError(
+      `${source}: not valid JSON (truncated or not a plan); write it with terraform show -json PLANFILE`,
+    );
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new BadPlanError(`${source}: not a Terraform plan (expected the JSON object terraform show -json PLANFILE writes)`);
+    throw new BadPlanError(
+      `${source}: not a Terraform plan (expected the JSON object terraform show -json PLANFILE writes)`,
+    );
   }
   const document = json as Record<string, any>;
   if (document.format === SUMMARY_FORMAT) {
-    if (document.version !== SUMMARY_VERSION) throw new BadPlanError(`${source}: unsupported plan summary version ${String(document.version)} (supported: ${SUMMARY_VERSION})`);
+    if (document.version !== SUMMARY_VERSION)
+      throw new BadPlanError(
+        `${source}: unsupported plan summary version ${String(document.version)} (supported: ${SUMMARY_VERSION})`,
+      );
     if (typeof document.stack !== "string" || !Array.isArray(document.changes) || !Array.isArray(document.risks)) {
       throw new BadPlanError(`${source}: incomplete plan summary`);
     }
     return { kind: "summary", json: document };
   }
   if (typeof document.lineage === "string" && Array.isArray(document.resources)) {
-    throw new BadPlanError(`${source}: a Terraform state file, not a plan; save a plan with terraform plan -out=PLANFILE and run terraform show -json PLANFILE`);
+    throw new BadPlanError(
+      `${source}: a Terraform state file, not a plan; save a plan with terraform plan -out=PLANFILE and run terraform show -json PLANFILE`,
+    );
   }
   if (typeof document.format_version !== "string") {
     throw new BadPlanError(`${source}: not a Terraform plan (no format_version)`);
   }
   if (document.format_version.split(".")[0] !== SUPPORTED_PLAN_MAJOR) {
-    throw new BadPlanError(`${source}: unsupported plan format version ${document.format_version} (supported: ${SUPPORTED_PLAN_MAJOR}.x)`);
+    throw new BadPlanError(
+      `${source}: unsupported plan format version ${document.format_version} (supported: ${SUPPORTED_PLAN_MAJOR}.x)`,
+    );
   }
   if (document.planned_values === undefined && document.values !== undefined) {
-    throw new BadPlanError(`${source}: terraform show -json of a state, not a plan; pass the saved plan file to terraform show -json`);
+    throw new BadPlanError(
+      `${source}: terraform show -json of a state, not a plan; pass the saved plan file to terraform show -json`,
+    );
   }
-  if (document.planned_values === undefined || (document.resource_changes !== undefined && !Array.isArray(document.resource_changes))) {
+  if (
+    document.planned_values === undefined ||
+    (document.resource_changes !== undefined && !Array.isArray(document.resource_changes))
+  ) {
     throw new BadPlanError(`${source}: not a Terraform plan (no planned_values)`);
   }
   if (document.errored === true) {

@@ -43,7 +43,15 @@ interface RawResourceChange {
   address: string;
   type: string;
   mode?: string;
-  change: { actions: string[]; replace_paths?: unknown[][]; before?: unknown; after?: unknown; before_sensitive?: unknown; after_sensitive?: unknown; after_unknown?: unknown };
+  change: {
+    actions: string[];
+    replace_paths?: unknown[][];
+    before?: unknown;
+    after?: unknown;
+    before_sensitive?: unknown;
+    after_sensitive?: unknown;
+    after_unknown?: unknown;
+  };
 }
 
 function actionOf(actions: string[]): Action | undefined {
@@ -56,7 +64,11 @@ function actionOf(actions: string[]): Action | undefined {
 }
 
 /** The changes of one plan, without no-ops and data source reads, and the guard's findings. */
-export function parsePlan(stack: string, plan: { resource_changes?: unknown; output_changes?: unknown }, policy: GuardPolicy = DEFAULT_POLICY): StackPlan {
+export function parsePlan(
+  stack: string,
+  plan: { resource_changes?: unknown; output_changes?: unknown },
+  policy: GuardPolicy = DEFAULT_POLICY,
+): StackPlan {
   const changes: ResourceChange[] = [];
   const risks: Risk[] = [];
   for (const raw of (plan.resource_changes ?? []) as RawResourceChange[]) {
@@ -66,7 +78,12 @@ export function parsePlan(stack: string, plan: { resource_changes?: unknown; out
     const replacePaths = (raw.change.replace_paths ?? []).map((path) => path.map(String).join("."));
     const attributes = action === "destroy" || action === "forget" ? [] : attributeChanges(raw.change);
     changes.push({ address: raw.address, type: raw.type, action, replacePaths, attributes });
-    risks.push(...risksOf({ address: raw.address, type: raw.type, action, before: raw.change.before, after: raw.change.after }, policy));
+    risks.push(
+      ...risksOf(
+        { address: raw.address, type: raw.type, action, before: raw.change.before, after: raw.change.after },
+        policy,
+      ),
+    );
   }
   const outputChanges = Object.entries((plan.output_changes ?? {}) as Record<string, { actions: string[] }>)
     .filter(([, change]) => !change.actions.includes("no-op"))
@@ -76,19 +93,39 @@ export function parsePlan(stack: string, plan: { resource_changes?: unknown; out
 
 /** The redacted summary the plan job uploads: addresses, actions, replace paths, masked diffs, risks. Never values. */
 export function toSummary(plan: StackPlan, extras: { readonly planSha256?: string } = {}): Record<string, unknown> {
-  return { format: SUMMARY_FORMAT, version: SUMMARY_VERSION, stack: plan.stack, ...extras, changes: plan.changes, outputChanges: plan.outputChanges, risks: plan.risks, ...(plan.cost ? { cost: plan.cost } : {}) };
+  return {
+    format: SUMMARY_FORMAT,
+    version: SUMMARY_VERSION,
+    stack: plan.stack,
+    ...extras,
+    changes: plan.changes,
+    outputChanges: plan.outputChanges,
+    risks: plan.risks,
+    ...(plan.cost ? { cost: plan.cost } : {}),
+  };
 }
 
 /** A StackPlan back from its summary. */
 export function fromSummary(summary: Record<string, any>): StackPlan {
-  return { stack: summary.stack, changes: summary.changes, outputChanges: summary.outputChanges ?? [], risks: summary.risks, ...(summary.cost ? { cost: summary.cost } : {}) };
+  return {
+    stack: summary.stack,
+    changes: summary.changes,
+    outputChanges: summary.outputChanges ?? [],
+    risks: summary.risks,
+    ...(summary.cost ? { cost: summary.cost } : {}),
+  };
 }
 
-const allows = (allow: readonly string[], stack: string, address: string) => allow.includes(address) || allow.includes(`${stack}:${address}`);
+const allows = (allow: readonly string[], stack: string, address: string) =>
+  allow.includes(address) || allow.includes(`${stack}:${address}`);
 
 /** Risks that no `allow` entry names. */
 export function blockers(plans: StackPlan[], allow: readonly string[] = []): Blocker[] {
-  return plans.flatMap((plan) => plan.risks.filter((risk) => !allows(allow, plan.stack, risk.address)).map((risk) => ({ stack: plan.stack, ...risk })));
+  return plans.flatMap((plan) =>
+    plan.risks
+      .filter((risk) => !allows(allow, plan.stack, risk.address))
+      .map((risk) => ({ stack: plan.stack, ...risk })),
+  );
 }
 
 /** Addresses from "Allow-Data-Loss: <address>" lines of a pull request description (CRLF-safe). */
@@ -107,7 +144,11 @@ export function undeployedUpstream(plan: StackPlan, plans: StackPlan[]): string[
   return plans
     .filter((other) => {
       const upstream = parseStackName(other.stack);
-      return upstream?.environment === stack.environment && ALL_LAYERS.indexOf(upstream.layer) < ALL_LAYERS.indexOf(stack.layer) && other.changes.length > 0;
+      return (
+        upstream?.environment === stack.environment &&
+        ALL_LAYERS.indexOf(upstream.layer) < ALL_LAYERS.indexOf(stack.layer) &&
+        other.changes.length > 0
+      );
     })
     .map((other) => other.stack);
 }
@@ -121,11 +162,14 @@ const code = (text: string, max = 120) => {
 
 function verdict(plan: StackPlan, blocked: Blocker[], allow: readonly string[]): string {
   const own = blocked.filter((blocker) => blocker.stack === plan.stack);
-  if (own.length > 0) return `**Blocked**: ${own.map((blocker) => `${blocker.address} (${blocker.rule})`).join(", ")}; allow explicitly to proceed.`;
+  if (own.length > 0)
+    return `**Blocked**: ${own.map((blocker) => `${blocker.address} (${blocker.rule})`).join(", ")}; allow explicitly to proceed.`;
   const allowed = plan.risks.filter((risk) => allows(allow, plan.stack, risk.address));
-  if (allowed.length > 0) return `Allowed data loss: ${allowed.map((risk) => `${risk.rule} ${risk.address}`).join(", ")}.`;
+  if (allowed.length > 0)
+    return `Allowed data loss: ${allowed.map((risk) => `${risk.rule} ${risk.address}`).join(", ")}.`;
   if (plan.changes.length === 0) return "No changes.";
-  if (count(plan, "replace") + count(plan, "destroy") + count(plan, "forget") > 0) return "Safe: replaces, destroys or forgets only stateless resources.";
+  if (count(plan, "replace") + count(plan, "destroy") + count(plan, "forget") > 0)
+    return "Safe: replaces, destroys or forgets only stateless resources.";
   return "Safe: creates and updates only.";
 }
 
@@ -144,7 +188,8 @@ export interface ReportOptions {
  */
 export function renderIamSection(comparison: string): string {
   const lines = comparison.split("\n").filter((line) => /^[+-] /.test(line));
-  if (lines.length === 0) return `### IAM powers\n\n${comparison.trim() || "No change in the CI identities' IAM powers."}`;
+  if (lines.length === 0)
+    return `### IAM powers\n\n${comparison.trim() || "No change in the CI identities' IAM powers."}`;
   const added = lines.filter((line) => line.startsWith("+")).length;
   return [
     "### IAM powers",
@@ -168,19 +213,28 @@ export function renderReport(plans: StackPlan[], options: ReportOptions = {}): s
   const blocked = blockers(plans, allow);
   const lines: string[] = ["## Terraform plan report", ""];
   if (missing.length > 0) {
-    lines.push(`> **Missing plans**: ${missing.join(", ")}. Their plan jobs failed or were skipped; the guard cannot vouch for them.`, "");
+    lines.push(
+      `> **Missing plans**: ${missing.join(", ")}. Their plan jobs failed or were skipped; the guard cannot vouch for them.`,
+      "",
+    );
   }
   lines.push("| stack | add | change | replace | destroy | forget | verdict |", "|---|---|---|---|---|---|---|");
   for (const plan of plans) {
     const shortVerdict = blocked.some((blocker) => blocker.stack === plan.stack) ? "blocked" : "ok";
-    lines.push(`| ${plan.stack} | ${count(plan, "create")} | ${count(plan, "update")} | ${count(plan, "replace")} | ${count(plan, "destroy")} | ${count(plan, "forget")} | ${shortVerdict} |`);
+    lines.push(
+      `| ${plan.stack} | ${count(plan, "create")} | ${count(plan, "update")} | ${count(plan, "replace")} | ${count(plan, "destroy")} | ${count(plan, "forget")} | ${shortVerdict} |`,
+    );
   }
   for (const stack of missing) lines.push(`| ${stack} | | | | | | missing |`);
   // Blockers come first, so a truncated comment still shows them.
   if (blocked.length > 0) {
     lines.push("", "### Blocked by the data-loss guard", "");
-    for (const blocker of blocked) lines.push(`- ${blocker.stack}: \`${blocker.address}\` (${blocker.type}): ${blocker.detail}.`);
-    lines.push("", "To proceed on purpose, pass `--allow <address>` (or `--allow <stack>:<address>`) for each, or add a line `Allow-Data-Loss: <address>` to the pull request description.");
+    for (const blocker of blocked)
+      lines.push(`- ${blocker.stack}: \`${blocker.address}\` (${blocker.type}): ${blocker.detail}.`);
+    lines.push(
+      "",
+      "To proceed on purpose, pass `--allow <address>` (or `--allow <stack>:<address>`) for each, or add a line `Allow-Data-Loss: <address>` to the pull request description.",
+    );
   }
   for (const plan of plans) {
     lines.push("", `### ${plan.stack}`, "");
@@ -189,26 +243,44 @@ export function renderReport(plans: StackPlan[], options: ReportOptions = {}): s
     );
     const upstream = undeployedUpstream(plan, plans);
     if (upstream.length > 0) {
-      lines.push("", `> Depends on undeployed changes in ${upstream.join(", ")}: this plan reads their current state and will change again once they are applied.`);
+      lines.push(
+        "",
+        `> Depends on undeployed changes in ${upstream.join(", ")}: this plan reads their current state and will change again once they are applied.`,
+      );
     }
-    const sorted = [...plan.changes].sort((a, b) => a.action.localeCompare(b.action) || a.address.localeCompare(b.address));
+    const sorted = [...plan.changes].sort(
+      (a, b) => a.action.localeCompare(b.action) || a.address.localeCompare(b.address),
+    );
     if (sorted.length > 0) {
       lines.push("", "| action | address | forced by |", "|---|---|---|");
       for (const change of sorted) {
-        lines.push(`| ${change.action} | \`${change.address}\` | ${change.replacePaths.map((path) => `\`${path}\``).join(", ")} |`);
+        lines.push(
+          `| ${change.action} | \`${change.address}\` | ${change.replacePaths.map((path) => `\`${path}\``).join(", ")} |`,
+        );
       }
     }
-    const diffs = sorted.filter((change) => (change.action === "update" || change.action === "replace") && change.attributes.length > 0);
+    const diffs = sorted.filter(
+      (change) => (change.action === "update" || change.action === "replace") && change.attributes.length > 0,
+    );
     for (const change of diffs) {
-      lines.push("", `<details><summary>${change.action} <code>${change.address}</code>: ${change.attributes.length} attribute(s)</summary>`, "");
+      lines.push(
+        "",
+        `<details><summary>${change.action} <code>${change.address}</code>: ${change.attributes.length} attribute(s)</summary>`,
+        "",
+      );
       lines.push("| attribute | before | after |", "|---|---|---|");
       for (const attribute of change.attributes) {
-        lines.push(`| ${code(attribute.path, 80)} | ${attribute.before === undefined ? "" : code(attribute.before)} | ${attribute.after === undefined ? "" : code(attribute.after)} |`);
+        lines.push(
+          `| ${code(attribute.path, 80)} | ${attribute.before === undefined ? "" : code(attribute.before)} | ${attribute.after === undefined ? "" : code(attribute.after)} |`,
+        );
       }
       lines.push("", "</details>");
     }
     if (plan.outputChanges.length > 0) {
-      lines.push("", `Output changes: ${plan.outputChanges.map((output) => `\`${output.name}\` (${output.action})`).join(", ")}.`);
+      lines.push(
+        "",
+        `Output changes: ${plan.outputChanges.map((output) => `\`${output.name}\` (${output.action})`).join(", ")}.`,
+      );
     }
     lines.push("", `Verdict: ${verdict(plan, blocked, allow)}`);
   }
@@ -247,6 +319,7 @@ export function renderComment(report: string, options: CommentOptions): string {
     size += line.length + 1;
   }
   // A cut inside <details> would swallow the notice.
-  const open = kept.filter((line) => line.startsWith("<details>")).length - kept.filter((line) => line === "</details>").length;
+  const open =
+    kept.filter((line) => line.startsWith("<details>")).length - kept.filter((line) => line === "</details>").length;
   return `${header}${kept.join("\n")}${open > 0 ? "\n\n</details>" : ""}${notice}`;
 }

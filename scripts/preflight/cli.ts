@@ -32,7 +32,11 @@ main({
         throw new UsageError((error as Error).message.replace(/\s+/g, " "));
       }
     })();
-    const checks = await preflight(config, awsAccountReader(config.aws.region), config.dr.pilotLight ? awsAccountReader(config.aws.drRegion) : undefined);
+    const checks = await preflight(
+      config,
+      awsAccountReader(config.aws.region),
+      config.dr.pilotLight ? awsAccountReader(config.aws.drRegion) : undefined,
+    );
     console.log(renderPreflight(config.environment, checks));
     return checks.some((check) => check.problems.length > 0) ? EXIT.refused : EXIT.ok;
   },

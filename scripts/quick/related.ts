@@ -1,7 +1,8 @@
 /** Which files `npm run test:quick` hands jest's --findRelatedTests. */
 
 /** Sources whose effect reaches the tests only through the synthesized JSON. */
-const SYNTHESIZED = /^(src\/|main\.ts$|lambda\/|templates\/|versions\.json$|scripts\/build\.mjs$|scripts\/bundle-loader\.cjs$)/;
+const SYNTHESIZED =
+  /^(src\/|main\.ts$|lambda\/|templates\/|versions\.json$|scripts\/build\.mjs$|scripts\/bundle-loader\.cjs$)/;
 
 /** The test support every test that reads the synthesized app imports. */
 export const SYNTHESIS_SUPPORT = "__tests__/support/synth.ts";

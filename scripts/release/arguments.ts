@@ -47,7 +47,8 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
   const { values } = parseCommandLine(argv, OPTIONS);
   const environment = values.env;
   if (!environment) throw new UsageError("--env is required");
-  if (!knownEnvironments.includes(environment)) throw new UsageError(`--env: unknown environment "${environment}" (known: ${knownEnvironments.join(", ")})`);
+  if (!knownEnvironments.includes(environment))
+    throw new UsageError(`--env: unknown environment "${environment}" (known: ${knownEnvironments.join(", ")})`);
   const modes = (["resume", "rollback", "abort", "protect-images"] as const).filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`--${modes.join(" and --")} exclude each other`);
   const checks = (values.check ?? []).map((text) => {
@@ -61,12 +62,30 @@ export function parseReleaseArguments(argv: readonly string[], knownEnvironments
   const takeOverStaleLease = values["take-over-stale-lease"] ?? false;
   const [mode] = modes;
   if (mode) {
-    if (values.digest || values.steps) throw new UsageError(`--${mode} takes no --digest or --steps: the recorded release decides`);
-    return { environment, checks, takeOverStaleLease, request: mode === "resume" ? { action: "resume", bakeMilliseconds } : { action: mode } };
+    if (values.digest || values.steps)
+      throw new UsageError(`--${mode} takes no --digest or --steps: the recorded release decides`);
+    return {
+      environment,
+      checks,
+      takeOverStaleLease,
+      request: mode === "resume" ? { action: "resume", bakeMilliseconds } : { action: mode },
+    };
   }
-  if (!values.digest) throw new UsageError("--digest is required (or --resume / --rollback / --abort / --protect-images)");
-  if (!new RegExp(DIGEST_PATTERN).test(values.digest)) throw new UsageError(`--digest must be sha256:<64 lowercase hex digits>, got "${values.digest}"`);
-  return { environment, checks, takeOverStaleLease, request: { action: "release", digest: values.digest, steps: parseSteps(values.steps ?? "10,50,100"), bakeMilliseconds } };
+  if (!values.digest)
+    throw new UsageError("--digest is required (or --resume / --rollback / --abort / --protect-images)");
+  if (!new RegExp(DIGEST_PATTERN).test(values.digest))
+    throw new UsageError(`--digest must be sha256:<64 lowercase hex digits>, got "${values.digest}"`);
+  return {
+    environment,
+    checks,
+    takeOverStaleLease,
+    request: {
+      action: "release",
+      digest: values.digest,
+      steps: parseSteps(values.steps ?? "10,50,100"),
+      bakeMilliseconds,
+    },
+  };
 }
 
 /** Traffic steps: whole numbers 1-100, strictly increasing, ending at 100. */

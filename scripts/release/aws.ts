@@ -27,22 +27,33 @@ function pause(milliseconds: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function awsFleet(targetGroupArns: Record<Colour, string>, groupNames: Record<Colour, string>, region: string, timeoutMs = 15 * 60_000): Fleet {
+export function awsFleet(
+  targetGroupArns: Record<Colour, string>,
+  groupNames: Record<Colour, string>,
+  region: string,
+  timeoutMs = 15 * 60_000,
+): Fleet {
   const elb = new ElasticLoadBalancingV2Client({ region });
   const autoscaling = new AutoScalingClient({ region });
   return {
     async waitHealthy(colour, count, signal) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const { TargetHealthDescriptions = [] } = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArns[colour] }), { abortSignal: signal });
+        const { TargetHealthDescriptions = [] } = await elb.send(
+          new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArns[colour] }),
+          { abortSignal: signal },
+        );
         const healthy = TargetHealthDescriptions.filter((target) => target.TargetHealth?.State === "healthy").length;
         if (healthy >= count) return;
-        if (Date.now() > deadline) throw new Error(`${healthy} of ${count} healthy after ${timeoutMs / 60_000} minutes`);
+        if (Date.now() > deadline)
+          throw new Error(`${healthy} of ${count} healthy after ${timeoutMs / 60_000} minutes`);
         await pause(15_000, signal);
       }
     },
     async desiredCapacity(colour) {
-      const { AutoScalingGroups = [] } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupNames[colour]] }));
+      const { AutoScalingGroups = [] } = await autoscaling.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupNames[colour]] }),
+      );
       return AutoScalingGroups[0]?.DesiredCapacity ?? 0;
     },
   };
@@ -55,7 +66,8 @@ export function cloudWatchAlarms(prefix: string, region: string): AlarmWatch {
     let NextToken: string | undefined;
     do {
       const page = await cloudwatch.send(new DescribeAlarmsCommand({ ...input, NextToken }));
-      for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) if (alarm.AlarmName) found.push(alarm.AlarmName);
+      for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])])
+        if (alarm.AlarmName) found.push(alarm.AlarmName);
       NextToken = page.NextToken;
     } while (NextToken);
     return found;
@@ -75,7 +87,9 @@ export function ecrImages(repositoryName: string, region: string): ImageRegistry
   return {
     async exists(digest) {
       try {
-        const { imageDetails = [] } = await ecr.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }));
+        const { imageDetails = [] } = await ecr.send(
+          new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }),
+        );
         return imageDetails.length > 0;
       } catch (error) {
         if ((error as Error).name === "ImageNotFoundException") return false;
@@ -112,8 +126,12 @@ export function ecrImages(repositoryName: string, region: string): ImageRegistry
     do {
       const page = await ecr.send(new DescribeImageScanFindingsCommand({ ...imageId(digest), nextToken }));
       const status = page.imageScanStatus?.status;
-      if (status === "IN_PROGRESS" || status === "PENDING") throw Object.assign(new Error(`scan ${status}`), { name: "ScanInProgress" });
-      if (status !== "COMPLETE") throw new Error(`scan status ${status ?? "unknown"}${page.imageScanStatus?.description ? `: ${page.imageScanStatus.description}` : ""}`);
+      if (status === "IN_PROGRESS" || status === "PENDING")
+        throw Object.assign(new Error(`scan ${status}`), { name: "ScanInProgress" });
+      if (status !== "COMPLETE")
+        throw new Error(
+          `scan status ${status ?? "unknown"}${page.imageScanStatus?.description ? `: ${page.imageScanStatus.description}` : ""}`,
+        );
       for (const finding of page.imageScanFindings?.findings ?? []) found.push(toFinding(finding));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -144,10 +162,13 @@ export function ecrRepositoryTags(repositoryName: string, region: string): Repos
       const found: TaggedImage[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await ecr.send(new DescribeImagesCommand({ repositoryName, filter: { tagStatus: "TAGGED" }, nextToken }));
+        const page = await ecr.send(
+          new DescribeImagesCommand({ repositoryName, filter: { tagStatus: "TAGGED" }, nextToken }),
+        );
         for (const image of page.imageDetails ?? []) {
           const tags = image.imageTags ?? [];
-          if (image.imageDigest && tags.some((tag) => tag.startsWith(prefix))) found.push({ digest: image.imageDigest, tags });
+          if (image.imageDigest && tags.some((tag) => tag.startsWith(prefix)))
+            found.push({ digest: image.imageDigest, tags });
         }
         nextToken = page.nextToken;
       } while (nextToken);
@@ -155,13 +176,23 @@ export function ecrRepositoryTags(repositoryName: string, region: string): Repos
     },
     async addTag(digest, tag) {
       const { images = [], failures = [] } = await ecr.send(
-        new BatchGetImageCommand({ repositoryName, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MANIFEST_MEDIA_TYPES }),
+        new BatchGetImageCommand({
+          repositoryName,
+          imageIds: [{ imageDigest: digest }],
+          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+        }),
       );
       const image = images[0];
       if (!image?.imageManifest) throw new Error(failures[0]?.failureReason ?? `no image ${digest}`);
       try {
         await ecr.send(
-          new PutImageCommand({ repositoryName, imageManifest: image.imageManifest, imageManifestMediaType: image.imageManifestMediaType, imageDigest: digest, imageTag: tag }),
+          new PutImageCommand({
+            repositoryName,
+            imageManifest: image.imageManifest,
+            imageManifestMediaType: image.imageManifestMediaType,
+            imageDigest: digest,
+            imageTag: tag,
+          }),
         );
       } catch (error) {
         // The tag is already on this very image: a retry after a lost response.
@@ -169,7 +200,9 @@ export function ecrRepositoryTags(repositoryName: string, region: string): Repos
       }
     },
     async removeTag(tag) {
-      const { failures = [] } = await ecr.send(new BatchDeleteImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }));
+      const { failures = [] } = await ecr.send(
+        new BatchDeleteImageCommand({ repositoryName, imageIds: [{ imageTag: tag }] }),
+      );
       const failure = failures.find((candidate) => candidate.failureCode !== "ImageNotFound");
       if (failure) throw new Error(`cannot untag ${tag}: ${failure.failureCode} ${failure.failureReason ?? ""}`.trim());
     },
@@ -177,7 +210,10 @@ export function ecrRepositoryTags(repositoryName: string, region: string): Repos
 }
 
 function toFinding(finding: ImageScanFinding): Finding {
-  return { name: finding.name ?? "unnamed finding", severity: (finding.severity ?? "UNDEFINED") as Severity | "UNDEFINED" };
+  return {
+    name: finding.name ?? "unnamed finding",
+    severity: (finding.severity ?? "UNDEFINED") as Severity | "UNDEFINED",
+  };
 }
 
 /** The newest Amazon Linux 2023 AMI, from the public parameter AWS maintains. */

@@ -20,14 +20,17 @@ const LEASE_SECONDS = 3 * 3600;
 async function run(argv: string[]): Promise<number> {
   const configs = validateConfigs(environments);
   // The environment comes from --env only: an AUTH_ENV left in the shell must not pick another one.
-  const args = parseReleaseArguments(argv, configs.map((config) => config.environment));
+  const args = parseReleaseArguments(
+    argv,
+    configs.map((config) => config.environment),
+  );
   const config = configs.find((candidate) => candidate.environment === args.environment)!;
   // The AWS SDK loads only once the arguments are known to be good: usage errors and --help stay fast.
-  const [{ al2023Ami, awsFleet, cloudWatchAlarms, ecrImages, ecrRepositoryTags }, { dynamoDbItemApi, dynamoDbStore }, { releaseTagger }] = await Promise.all([
-    import("./aws"),
-    import("./dynamodb-store"),
-    import("./release-tags"),
-  ]);
+  const [
+    { al2023Ami, awsFleet, cloudWatchAlarms, ecrImages, ecrRepositoryTags },
+    { dynamoDbItemApi, dynamoDbStore },
+    { releaseTagger },
+  ] = await Promise.all([import("./aws"), import("./dynamodb-store"), import("./release-tags")]);
   const log = (line: string) => console.log(`[release ${config.environment}] ${line}`);
   const region = config.aws.region;
 
@@ -59,20 +62,33 @@ async function run(argv: string[]): Promise<number> {
         fleet: awsFleet(outputs.target_group_arns, outputs.group_names, region),
         alarms: cloudWatchAlarms(`${alarmPrefix(config.environment)}-`, region),
         images: ecrImages(config.registry.repositoryName, region),
-        releaseTags: releaseTagger(config.environment, imageRegions(config).map((imageRegion) => ecrRepositoryTags(config.registry.repositoryName, imageRegion))),
+        releaseTags: releaseTagger(
+          config.environment,
+          imageRegions(config).map((imageRegion) => ecrRepositoryTags(config.registry.repositoryName, imageRegion)),
+        ),
         ami: al2023Ami(region),
-        smoke: httpSmokeTest(outputs.test_listener_url, [{ path: config.app.healthCheckPath, status: 200 }, ...args.checks]),
+        smoke: httpSmokeTest(outputs.test_listener_url, [
+          { path: config.app.healthCheckPath, status: 200 },
+          ...args.checks,
+        ]),
         clock: {
           now: () => new Date(),
           sleep: (milliseconds, signal) =>
             new Promise((resolve, reject) => {
               const timer = setTimeout(resolve, milliseconds);
-              signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("interrupted"))), { once: true });
+              signal.addEventListener("abort", () => (clearTimeout(timer), reject(new Error("interrupted"))), {
+                once: true,
+              });
             }),
         },
         log,
       },
-      { runId: randomUUID(), holder: runUrl ?? `${userInfo().username}@${hostname()}`, leaseSeconds: LEASE_SECONDS, takeOverStaleLease: args.takeOverStaleLease },
+      {
+        runId: randomUUID(),
+        holder: runUrl ?? `${userInfo().username}@${hostname()}`,
+        leaseSeconds: LEASE_SECONDS,
+        takeOverStaleLease: args.takeOverStaleLease,
+      },
       controller.signal,
     );
     (result.exitCode === EXIT.ok ? console.log : console.error)(`release: ${result.message}`);

@@ -43,10 +43,18 @@ export function dynamoDbItemApi(environment: string, region: string): ReleaseIte
   const TableName = releaseTableName(environment);
   return {
     async get() {
-      return (await dynamodb.send(new GetItemCommand({ TableName, Key: { ...RELEASE_ITEM_KEY }, ConsistentRead: true }))).Item;
+      return (
+        await dynamodb.send(new GetItemCommand({ TableName, Key: { ...RELEASE_ITEM_KEY }, ConsistentRead: true }))
+      ).Item;
     },
     async update(update) {
-      return (await dynamodb.send(new UpdateItemCommand({ TableName, Key: { ...RELEASE_ITEM_KEY }, ReturnValues: "ALL_NEW", ...update }))).Attributes ?? {};
+      return (
+        (
+          await dynamodb.send(
+            new UpdateItemCommand({ TableName, Key: { ...RELEASE_ITEM_KEY }, ReturnValues: "ALL_NEW", ...update }),
+          )
+        ).Attributes ?? {}
+      );
     },
   };
 }
@@ -60,14 +68,27 @@ function leaseOf(item: Item | undefined): LeaseRecord | undefined {
 }
 
 export function dynamoDbStore(api: ReleaseItemApi, environment: string): ReleaseStore {
-  const missing = () => new Error(`${releaseTableName(environment)} holds no release item: deploy ${stackName(environment, "registry")} first (it seeds the release state)`);
+  const missing = () =>
+    new Error(
+      `${releaseTableName(environment)} holds no release item: deploy ${stackName(environment, "registry")} first (it seeds the release state)`,
+    );
   // Attribute names go through placeholders: "state" is a DynamoDB reserved word.
-  const names = { "#state": RELEASE_ITEM.state, "#fence": RELEASE_ITEM.fence, "#revision": RELEASE_ITEM.revision, "#holder": RELEASE_ITEM.holder, "#lease": RELEASE_ITEM.lease };
+  const names = {
+    "#state": RELEASE_ITEM.state,
+    "#fence": RELEASE_ITEM.fence,
+    "#revision": RELEASE_ITEM.revision,
+    "#holder": RELEASE_ITEM.holder,
+    "#lease": RELEASE_ITEM.lease,
+  };
   const removeLease = (runId: string, extraCondition = "", extraValues: Item = {}) =>
     api.update({
       UpdateExpression: "REMOVE #holder, #lease",
       ConditionExpression: `#holder = :runId${extraCondition}`,
-      ExpressionAttributeNames: { "#holder": names["#holder"], "#lease": names["#lease"], ...(extraCondition ? { "#fence": names["#fence"] } : {}) },
+      ExpressionAttributeNames: {
+        "#holder": names["#holder"],
+        "#lease": names["#lease"],
+        ...(extraCondition ? { "#fence": names["#fence"] } : {}),
+      },
       ExpressionAttributeValues: { ":runId": { S: runId }, ...extraValues },
     });
   return {
@@ -81,13 +102,25 @@ export function dynamoDbStore(api: ReleaseItemApi, environment: string): Release
         await api.update({
           UpdateExpression: "SET #state = :state ADD #revision :one",
           ConditionExpression: "#holder = :runId AND #fence = :fence",
-          ExpressionAttributeNames: { "#state": names["#state"], "#revision": names["#revision"], "#holder": names["#holder"], "#fence": names["#fence"] },
-          ExpressionAttributeValues: { ":state": { S: serializeReleaseState(state) }, ":one": { N: "1" }, ":runId": { S: lease.runId }, ":fence": { N: String(lease.fence) } },
+          ExpressionAttributeNames: {
+            "#state": names["#state"],
+            "#revision": names["#revision"],
+            "#holder": names["#holder"],
+            "#fence": names["#fence"],
+          },
+          ExpressionAttributeValues: {
+            ":state": { S: serializeReleaseState(state) },
+            ":one": { N: "1" },
+            ":runId": { S: lease.runId },
+            ":fence": { N: String(lease.fence) },
+          },
         });
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         const holder = leaseOf(await api.get());
-        throw new LeaseLostError(`lost the lease of ${environment} to ${holder?.holder ?? "nobody"} (fencing token ${lease.fence} is stale); not writing the release state`);
+        throw new LeaseLostError(
+          `lost the lease of ${environment} to ${holder?.holder ?? "nobody"} (fencing token ${lease.fence} is stale); not writing the release state`,
+        );
       }
     },
     async acquire(lease): Promise<LeaseAttempt> {
@@ -96,8 +129,17 @@ export function dynamoDbStore(api: ReleaseItemApi, environment: string): Release
           UpdateExpression: "SET #holder = :runId, #lease = :lease ADD #fence :one",
           // attribute_exists(#state): never create a bare lease item in a table the registry stack has not seeded.
           ConditionExpression: "attribute_exists(#state) AND attribute_not_exists(#holder)",
-          ExpressionAttributeNames: { "#state": names["#state"], "#holder": names["#holder"], "#lease": names["#lease"], "#fence": names["#fence"] },
-          ExpressionAttributeValues: { ":runId": { S: lease.runId }, ":lease": { S: JSON.stringify(lease) }, ":one": { N: "1" } },
+          ExpressionAttributeNames: {
+            "#state": names["#state"],
+            "#holder": names["#holder"],
+            "#lease": names["#lease"],
+            "#fence": names["#fence"],
+          },
+          ExpressionAttributeValues: {
+            ":runId": { S: lease.runId },
+            ":lease": { S: JSON.stringify(lease) },
+            ":one": { N: "1" },
+          },
         });
         return { acquired: true, held: { ...lease, fence: Number(item[RELEASE_ITEM.fence].N) } };
       } catch (error) {

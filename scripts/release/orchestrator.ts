@@ -19,7 +19,18 @@ import {
 } from "../../src/release/release-state";
 import { referencedDigests } from "../../src/release/image-protection";
 import { EXIT, ExitCode } from "../cli/command-line";
-import type { AlarmWatch, AmiSource, Clock, Deployer, Fleet, ImageRegistry, LeaseRecord, ReleaseStore, ReleaseTags, SmokeTest } from "./ports";
+import type {
+  AlarmWatch,
+  AmiSource,
+  Clock,
+  Deployer,
+  Fleet,
+  ImageRegistry,
+  LeaseRecord,
+  ReleaseStore,
+  ReleaseTags,
+  SmokeTest,
+} from "./ports";
 import { HeldLease, LeaseLostError } from "./ports";
 import { scanGate, ScanGatePolicy } from "./scan-gate";
 
@@ -90,7 +101,13 @@ class Stop extends Error {}
 const outcome = (exitCode: ExitCode, message: string): ReleaseOutcome => ({ exitCode, message });
 
 /** Runs one request under the environment's lease. */
-export async function runRelease(request: ReleaseRequest, facts: EnvironmentFacts, ports: ReleasePorts, options: RunOptions, signal: AbortSignal): Promise<ReleaseOutcome> {
+export async function runRelease(
+  request: ReleaseRequest,
+  facts: EnvironmentFacts,
+  ports: ReleasePorts,
+  options: RunOptions,
+  signal: AbortSignal,
+): Promise<ReleaseOutcome> {
   const { store, clock, log } = ports;
   const now = clock.now();
   const lease: LeaseRecord = {
@@ -100,8 +117,14 @@ export async function runRelease(request: ReleaseRequest, facts: EnvironmentFact
     expiresAt: new Date(now.getTime() + options.leaseSeconds * 1000).toISOString(),
   };
   let attempt = await store.acquire(lease);
-  if (!attempt.acquired && options.takeOverStaleLease && (Date.parse(attempt.heldBy.expiresAt) <= now.getTime() || attempt.heldBy.holder === options.holder)) {
-    log(`taking over the lease of ${attempt.heldBy.holder} (acquired ${attempt.heldBy.acquiredAt}, expires ${attempt.heldBy.expiresAt})`);
+  if (
+    !attempt.acquired &&
+    options.takeOverStaleLease &&
+    (Date.parse(attempt.heldBy.expiresAt) <= now.getTime() || attempt.heldBy.holder === options.holder)
+  ) {
+    log(
+      `taking over the lease of ${attempt.heldBy.holder} (acquired ${attempt.heldBy.acquiredAt}, expires ${attempt.heldBy.expiresAt})`,
+    );
     await store.breakStale(attempt.heldBy);
     attempt = await store.acquire(lease);
   }
@@ -119,7 +142,8 @@ export async function runRelease(request: ReleaseRequest, facts: EnvironmentFact
     return await new Run(facts, ports, held, signal).execute(request);
   } catch (error) {
     // Whoever took the lease over owns the release now: this run stops where it is.
-    if (error instanceof LeaseLostError) return outcome(EXIT.failed, `${error.message}; stopped without rolling anything forward or back`);
+    if (error instanceof LeaseLostError)
+      return outcome(EXIT.failed, `${error.message}; stopped without rolling anything forward or back`);
     throw error;
   } finally {
     await store.release(held).catch((error) => log(`!! could not release the lease: ${(error as Error).message}`));
@@ -147,7 +171,9 @@ class Run {
         return this.start(state, request);
       case "resume":
         if (!state.inFlight) throw new RequestError("there is no interrupted release to resume");
-        this.log(`resume the release of ${state.inFlight.digest} to ${state.inFlight.to} (${trafficOf(state, state.inFlight.to)}% of traffic on it)`);
+        this.log(
+          `resume the release of ${state.inFlight.digest} to ${state.inFlight.to} (${trafficOf(state, state.inFlight.to)}% of traffic on it)`,
+        );
         return this.guarded(state.inFlight, () => this.proceed(state.inFlight!, request.bakeMilliseconds, true));
       case "rollback":
         if (state.inFlight) return this.finishRollback(state.inFlight, "requested");
@@ -159,13 +185,20 @@ class Run {
         const digests = referencedDigests(state);
         await this.ports.releaseTags.protect(digests);
         await this.prune(state);
-        return outcome(EXIT.ok, `protected ${digests.length > 0 ? digests.join(", ") : "nothing (no release recorded)"}`);
+        return outcome(
+          EXIT.ok,
+          `protected ${digests.length > 0 ? digests.join(", ") : "nothing (no release recorded)"}`,
+        );
       }
     }
   }
 
   /** A new release: refuses on a split or interrupted state, does nothing when the digest is live. */
-  private async start(state: ReleaseState, request: Extract<ReleaseRequest, { action: "release" }>, scan = true): Promise<ReleaseOutcome> {
+  private async start(
+    state: ReleaseState,
+    request: Extract<ReleaseRequest, { action: "release" }>,
+    scan = true,
+  ): Promise<ReleaseOutcome> {
     if (state.inFlight) {
       const { digest, to } = state.inFlight;
       return outcome(
@@ -174,7 +207,10 @@ class Run {
       );
     }
     if (isSplit(state)) {
-      return outcome(EXIT.refused, `traffic is split (${state.greenTrafficPercent}% on green) with no release recorded: set greenTrafficPercent to 0 or 100 by hand first`);
+      return outcome(
+        EXIT.refused,
+        `traffic is split (${state.greenTrafficPercent}% on green) with no release recorded: set greenTrafficPercent to 0 or 100 by hand first`,
+      );
     }
     const live = liveColourOf(state);
     const next = otherColour(live);
@@ -182,18 +218,26 @@ class Run {
       return outcome(EXIT.ok, `nothing to do: ${request.digest} is live on ${live} with all traffic`);
     }
 
-    if (!(await this.ports.images.exists(request.digest))) return outcome(EXIT.refused, `${request.digest} is not in the repository: push it first`);
+    if (!(await this.ports.images.exists(request.digest)))
+      return outcome(EXIT.refused, `${request.digest} is not in the repository: push it first`);
     if (scan) {
       const refusal = await this.scanGate(request.digest);
       if (refusal) return refusal;
     }
     const missing = await this.ports.alarms.missing(this.colourAlarms(next));
-    if (missing.length > 0) return outcome(EXIT.refused, `the ${next} colour's alarms do not exist (${missing.join(", ")}): deploy the app stack first`);
+    if (missing.length > 0)
+      return outcome(
+        EXIT.refused,
+        `the ${next} colour's alarms do not exist (${missing.join(", ")}): deploy the app stack first`,
+      );
     // A release applies the app stack; anything else that stack would change skipped plan review.
     const pending = await this.ports.deployer.pendingChanges();
     if (pending.length > 0) {
       const shown = pending.slice(0, 5).join(", ") + (pending.length > 5 ? ` and ${pending.length - 5} more` : "");
-      return outcome(EXIT.refused, `the app stack has changes no deploy has applied (${shown}): deploy them through the reviewed plan first; a release applies release settings only`);
+      return outcome(
+        EXIT.refused,
+        `the app stack has changes no deploy has applied (${shown}): deploy them through the reviewed plan first; a release applies release settings only`,
+      );
     }
 
     const amiId = await this.ports.ami.latest();
@@ -210,13 +254,23 @@ class Run {
       startedAt: this.ports.clock.now().toISOString(),
       startedBy: this.lease.holder,
       alarmsFiringAtStart: await this.ports.alarms.firing(),
-      before: { blue: state.blue, green: state.green, greenTrafficPercent: state.greenTrafficPercent, idleCapacity: state.idleCapacity },
+      before: {
+        blue: state.blue,
+        green: state.green,
+        greenTrafficPercent: state.greenTrafficPercent,
+        idleCapacity: state.idleCapacity,
+      },
     };
-    this.log(`release ${request.digest}: ${live} is live, ${next} takes the new image on ${amiId} at ${fullCapacity} instances; steps ${steps.join(", ")}%`);
+    this.log(
+      `release ${request.digest}: ${live} is live, ${next} takes the new image on ${amiId} at ${fullCapacity} instances; steps ${steps.join(", ")}%`,
+    );
     return this.guarded(inFlight, async () => {
       if (state.idleCapacity > 0) {
         // Otherwise instances of the old image would count as healthy targets of the new one.
-        await this.commit({ ...state, idleCapacity: 0, inFlight }, `1/6 empty ${next} first (it still runs ${state[next].digest || "nothing"})`);
+        await this.commit(
+          { ...state, idleCapacity: 0, inFlight },
+          `1/6 empty ${next} first (it still runs ${state[next].digest || "nothing"})`,
+        );
       }
       await this.commit(
         { ...state, [next]: { digest: request.digest, amiId }, idleCapacity: fullCapacity, inFlight },
@@ -235,14 +289,22 @@ class Run {
       return outcome(EXIT.refused, `scan gate: no complete scan of ${digest}: ${(error as Error).message}`);
     }
     const verdict = scanGate(findings, this.facts.scanGate);
-    for (const { finding, reason } of verdict.accepted) this.log(`scan: ${finding.name} (${finding.severity}) accepted: ${reason}`);
+    for (const { finding, reason } of verdict.accepted)
+      this.log(`scan: ${finding.name} (${finding.severity}) accepted: ${reason}`);
     if (verdict.blocking.length === 0) return undefined;
     const list = verdict.blocking.map((finding) => `${finding.name} (${finding.severity})`).join(", ");
-    return outcome(EXIT.refused, `scan gate: ${verdict.blocking.length} finding(s) at or above ${this.facts.scanGate.failAt}: ${list}`);
+    return outcome(
+      EXIT.refused,
+      `scan gate: ${verdict.blocking.length} finding(s) at or above ${this.facts.scanGate.failAt}: ${list}`,
+    );
   }
 
   /** From wherever the release stands: health and smoke test at 0%, the remaining steps, then finish. */
-  private async proceed(inFlight: InFlightRelease, bakeMilliseconds: number, resuming: boolean): Promise<ReleaseOutcome> {
+  private async proceed(
+    inFlight: InFlightRelease,
+    bakeMilliseconds: number,
+    resuming: boolean,
+  ): Promise<ReleaseOutcome> {
     const { to } = inFlight;
     let state = await this.ports.store.read();
     if (resuming) await this.apply("converge the stack on the recorded state");
@@ -250,7 +312,9 @@ class Run {
     if (share === 0) {
       this.stopIfInterrupted();
       this.log(`-> 2/6 wait for ${inFlight.fullCapacity} healthy ${to} targets`);
-      await this.ports.fleet.waitHealthy(to, inFlight.fullCapacity, this.signal).catch((error) => this.fail(`${to} targets did not become healthy: ${error.message}`));
+      await this.ports.fleet
+        .waitHealthy(to, inFlight.fullCapacity, this.signal)
+        .catch((error) => this.fail(`${to} targets did not become healthy: ${error.message}`));
       this.log("-> 3/6 smoke-test through the test listener");
       await this.ports.smoke.run(this.signal).catch((error) => this.fail(`smoke test failed: ${error.message}`));
     } else if (resuming && share < 100) {
@@ -258,12 +322,16 @@ class Run {
     }
     for (const percent of inFlight.steps.filter((step) => step > share)) {
       this.stopIfInterrupted();
-      state = await this.commit({ ...state, greenTrafficPercent: greenPercentFor(to, percent) }, `4/6 shift ${percent}% of traffic to ${to}`);
+      state = await this.commit(
+        { ...state, greenTrafficPercent: greenPercentFor(to, percent) },
+        `4/6 shift ${percent}% of traffic to ${to}`,
+      );
       share = percent;
       await this.bake(inFlight, percent, bakeMilliseconds);
     }
     const old = otherColour(to);
-    if (state.idleCapacity !== 0) state = await this.commit({ ...state, idleCapacity: 0 }, `5/6 scale ${old} down to 0`);
+    if (state.idleCapacity !== 0)
+      state = await this.commit({ ...state, idleCapacity: 0 }, `5/6 scale ${old} down to 0`);
     await this.ports.store.write({ ...state, inFlight: null }, this.lease);
     this.log(`6/6 done: ${to} runs ${inFlight.digest} with all traffic`);
     await this.prune({ ...state, inFlight: null });
@@ -292,7 +360,10 @@ class Run {
       this.log(`!! ${reason}`);
       const rolledBack = await this.finishRollback(inFlight, reason);
       if (rolledBack.exitCode !== EXIT.ok) return rolledBack;
-      return outcome(interrupted ? EXIT.interrupted : error instanceof Stop ? EXIT.refused : EXIT.failed, `${reason}; rolled back`);
+      return outcome(
+        interrupted ? EXIT.interrupted : error instanceof Stop ? EXIT.refused : EXIT.failed,
+        `${reason}; rolled back`,
+      );
     }
   }
 
@@ -309,28 +380,48 @@ class Run {
       this.log(`<- roll back (${reason}): ${old} takes all traffic again`);
       const oldCapacity = trafficOf(state, old) > 0 ? inFlight.fullCapacity : state.idleCapacity;
       if (before[old].digest !== "" && oldCapacity < inFlight.fullCapacity) {
-        state = await this.commit({ ...state, idleCapacity: inFlight.fullCapacity }, `<- restore ${old} to ${inFlight.fullCapacity} instances before moving traffic`, noSignal);
+        state = await this.commit(
+          { ...state, idleCapacity: inFlight.fullCapacity },
+          `<- restore ${old} to ${inFlight.fullCapacity} instances before moving traffic`,
+          noSignal,
+        );
         await this.ports.fleet.waitHealthy(old, inFlight.fullCapacity, noSignal);
       }
       if (state.greenTrafficPercent !== before.greenTrafficPercent) {
-        state = await this.commit({ ...state, greenTrafficPercent: before.greenTrafficPercent }, `<- all traffic to ${old}`, noSignal);
+        state = await this.commit(
+          { ...state, greenTrafficPercent: before.greenTrafficPercent },
+          `<- all traffic to ${old}`,
+          noSignal,
+        );
       }
-      state = await this.commit({ version: 1, ...before, inFlight: null }, `<- ${inFlight.to} back to ${before[inFlight.to].digest || "no image"}, idle capacity ${before.idleCapacity}`, noSignal);
+      state = await this.commit(
+        { version: 1, ...before, inFlight: null },
+        `<- ${inFlight.to} back to ${before[inFlight.to].digest || "no image"}, idle capacity ${before.idleCapacity}`,
+        noSignal,
+      );
       await this.prune(state);
       return outcome(EXIT.ok, `rolled back: ${old} runs ${before[old].digest || "nothing"} with all traffic`);
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
-      return outcome(EXIT.failed, `rollback failed: ${(error as Error).message}; the release is still recorded, run again with --rollback`);
+      return outcome(
+        EXIT.failed,
+        `rollback failed: ${(error as Error).message}; the release is still recorded, run again with --rollback`,
+      );
     }
   }
 
   /** --rollback after a finished release: release the previous digest, still recorded on the idle colour. */
   private async rollBackFinished(state: ReleaseState): Promise<ReleaseOutcome> {
     const idle = otherColour(liveColourOf(state));
-    if (isSplit(state) || state[idle].digest === "") throw new RequestError("there is no earlier release to roll back to");
+    if (isSplit(state) || state[idle].digest === "")
+      throw new RequestError("there is no earlier release to roll back to");
     this.log(`roll back to the previous release ${state[idle].digest} (on ${idle})`);
     // It ran before, so no scan gate: a new finding must not block the way back.
-    return this.start(state, { action: "release", digest: state[idle].digest, steps: [100], bakeMilliseconds: 0 }, false);
+    return this.start(
+      state,
+      { action: "release", digest: state[idle].digest, steps: [100], bakeMilliseconds: 0 },
+      false,
+    );
   }
 
   /**
@@ -352,9 +443,12 @@ class Run {
   /** Untags what `state` no longer references; a failure only costs storage, so it is logged, not fatal. */
   private async prune(state: ReleaseState): Promise<void> {
     try {
-      for (const line of await this.ports.releaseTags.prune(referencedDigests(state))) this.log(`untagged superseded ${line}`);
+      for (const line of await this.ports.releaseTags.prune(referencedDigests(state)))
+        this.log(`untagged superseded ${line}`);
     } catch (error) {
-      this.log(`!! could not untag superseded releases (npm run release -- --protect-images retries): ${(error as Error).message}`);
+      this.log(
+        `!! could not untag superseded releases (npm run release -- --protect-images retries): ${(error as Error).message}`,
+      );
     }
   }
 

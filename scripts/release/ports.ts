@@ -19,7 +19,8 @@ export interface HeldLease extends LeaseRecord {
   readonly fence: number;
 }
 
-export type LeaseAttempt = { readonly acquired: true; readonly held: HeldLease } | { readonly acquired: false; readonly heldBy: LeaseRecord };
+export type LeaseAttempt =
+  { readonly acquired: true; readonly held: HeldLease } | { readonly acquired: false; readonly heldBy: LeaseRecord };
 
 /** A state write refused because the run's lease was taken over: the store changed nothing. */
 export class LeaseLostError extends Error {

@@ -10,7 +10,8 @@ export interface SmokeCheck {
 /** Parses "--check /path=200" values; the status defaults to 200. */
 export function parseCheck(text: string): SmokeCheck {
   const [path, status = "200"] = text.split("=");
-  if (!path.startsWith("/") || !/^\d{3}$/.test(status)) throw new Error(`bad check "${text}": expected /path or /path=STATUS`);
+  if (!path.startsWith("/") || !/^\d{3}$/.test(status))
+    throw new Error(`bad check "${text}": expected /path or /path=STATUS`);
   return { path, status: Number(status) };
 }
 
@@ -18,7 +19,11 @@ export function parseCheck(text: string): SmokeCheck {
  * Smoke test over HTTP(S) against the test listener (which always reaches the idle colour).
  * Each check gets a few attempts, since the listener may still be settling.
  */
-export function httpSmokeTest(baseUrl: string, checks: SmokeCheck[], options: { attempts?: number; timeoutMs?: number; pauseMs?: number } = {}): SmokeTest {
+export function httpSmokeTest(
+  baseUrl: string,
+  checks: SmokeCheck[],
+  options: { attempts?: number; timeoutMs?: number; pauseMs?: number } = {},
+): SmokeTest {
   const attempts = options.attempts ?? 3;
   return {
     async run(signal: AbortSignal) {

@@ -14,14 +14,23 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env, detached: true });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += String(chunk)));
-    child.stderr.on("data", (chunk) => String(chunk).split("\n").filter(Boolean).forEach((line) => log(`   ${line}`)));
+    child.stderr.on("data", (chunk) =>
+      String(chunk)
+        .split("\n")
+        .filter(Boolean)
+        .forEach((line) => log(`   ${line}`)),
+    );
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args[0]} exited with ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args[0]} exited with ${code}`)),
+    );
   });
 }
 
 /** Addresses a `terraform show -json` plan would change (reads and no-ops are not changes). */
-export function pendingAddresses(plan: { resource_changes?: { address: string; change: { actions: string[] } }[] }): string[] {
+export function pendingAddresses(plan: {
+  resource_changes?: { address: string; change: { actions: string[] } }[];
+}): string[] {
   return (plan.resource_changes ?? [])
     .filter(({ change }) => !change.actions.every((action) => action === "no-op" || action === "read"))
     .map(({ address }) => address);
@@ -38,7 +47,13 @@ export interface StackDirectory {
 export function appStackDirectory(environment: string, log: (line: string) => void): StackDirectory {
   const stack = stackName(environment, "app");
   const dir = join("cdktf.out", "stacks", stack);
-  const env = { ...process.env, AUTH_ENV: environment, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", TF_IN_AUTOMATION: "1" };
+  const env = {
+    ...process.env,
+    AUTH_ENV: environment,
+    CHECKPOINT_DISABLE: "1",
+    DISABLE_VERSION_CHECK: "1",
+    TF_IN_AUTOMATION: "1",
+  };
   const terraform = (...args: string[]) => run("terraform", [`-chdir=${dir}`, ...args], env, log);
   let initialized = false;
   const init = async () => {

@@ -16,14 +16,38 @@ export function acmCertificates(): CertificatePort {
       const arns: string[] = [];
       let NextToken: string | undefined;
       do {
-        const page = await acm.send(new ListCertificatesCommand({ NextToken, CertificateStatuses: ["PENDING_VALIDATION", "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED"] }));
-        arns.push(...(page.CertificateSummaryList ?? []).filter((summary) => summary.DomainName === domainName).map((summary) => summary.CertificateArn!));
+        const page = await acm.send(
+          new ListCertificatesCommand({
+            NextToken,
+            CertificateStatuses: [
+              "PENDING_VALIDATION",
+              "ISSUED",
+              "INACTIVE",
+              "EXPIRED",
+              "VALIDATION_TIMED_OUT",
+              "REVOKED",
+              "FAILED",
+            ],
+          }),
+        );
+        arns.push(
+          ...(page.CertificateSummaryList ?? [])
+            .filter((summary) => summary.DomainName === domainName)
+            .map((summary) => summary.CertificateArn!),
+        );
         NextToken = page.NextToken;
       } while (NextToken);
       const found: AccountCertificate[] = [];
       for (const arn of arns) {
         const { Certificate: certificate } = await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
-        found.push({ arn, domainName, status: certificate?.Status ?? "UNKNOWN", notAfter: certificate?.NotAfter, renewalEligibility: certificate?.RenewalEligibility, inUseBy: certificate?.InUseBy ?? [] });
+        found.push({
+          arn,
+          domainName,
+          status: certificate?.Status ?? "UNKNOWN",
+          notAfter: certificate?.NotAfter,
+          renewalEligibility: certificate?.RenewalEligibility,
+          inUseBy: certificate?.InUseBy ?? [],
+        });
       }
       return found;
     },
@@ -40,7 +64,12 @@ export function drPreflightAws(primaryRegion: string, environment: string): DrPr
       do {
         const page = await rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ Marker }));
         for (const backup of page.DBInstanceAutomatedBackups ?? []) {
-          if (backup.DBInstanceArn === sourceDbInstanceArn) backups.push({ status: backup.Status ?? "unknown", earliest: backup.RestoreWindow?.EarliestTime, latest: backup.RestoreWindow?.LatestTime });
+          if (backup.DBInstanceArn === sourceDbInstanceArn)
+            backups.push({
+              status: backup.Status ?? "unknown",
+              earliest: backup.RestoreWindow?.EarliestTime,
+              latest: backup.RestoreWindow?.LatestTime,
+            });
         }
         Marker = page.Marker;
       } while (Marker);
@@ -49,10 +78,17 @@ export function drPreflightAws(primaryRegion: string, environment: string): DrPr
     releaseDigests: async () => {
       // The release item holds no secret (digests, AMI ids, traffic shares); GetItem is read-only.
       const { Item } = await new DynamoDBClient({ region: primaryRegion }).send(
-        new GetItemCommand({ TableName: releaseTableName(environment), Key: { ...RELEASE_ITEM_KEY }, ProjectionExpression: "#state", ExpressionAttributeNames: { "#state": RELEASE_ITEM.state } }),
+        new GetItemCommand({
+          TableName: releaseTableName(environment),
+          Key: { ...RELEASE_ITEM_KEY },
+          ProjectionExpression: "#state",
+          ExpressionAttributeNames: { "#state": RELEASE_ITEM.state },
+        }),
       );
       const state = parseReleaseState(Item?.[RELEASE_ITEM.state]?.S ?? "");
-      const before = state.inFlight ? [state.inFlight.digest, state.inFlight.before.blue.digest, state.inFlight.before.green.digest] : [];
+      const before = state.inFlight
+        ? [state.inFlight.digest, state.inFlight.before.blue.digest, state.inFlight.before.green.digest]
+        : [];
       return [state.blue.digest, state.green.digest, ...before].filter((digest) => digest !== "");
     },
     presentDigests: async (region, repository, digests) => {

@@ -26,12 +26,21 @@ export interface CertificatePort {
 /** ACM starts renewing 60 days before expiry; under 30 days left means renewal is not happening. */
 export const CERTIFICATE_WARNING_DAYS = 30;
 
-export async function checkCertificates(port: CertificatePort, domainName: string, regions: readonly string[], now: Date): Promise<Finding[]> {
+export async function checkCertificates(
+  port: CertificatePort,
+  domainName: string,
+  regions: readonly string[],
+  now: Date,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const region of regions) {
     const found = await port.certificates(region, domainName);
     if (found.length === 0) {
-      findings.push({ check: `certificate ${domainName} (${region})`, ok: false, detail: "no certificate for the domain in this region" });
+      findings.push({
+        check: `certificate ${domainName} (${region})`,
+        ok: false,
+        detail: "no certificate for the domain in this region",
+      });
       continue;
     }
     for (const certificate of found) {
@@ -41,8 +50,15 @@ export async function checkCertificates(port: CertificatePort, domainName: strin
         continue;
       }
       const days = daysBetween(now, certificate.notAfter);
-      const renews = certificate.renewalEligibility === "ELIGIBLE" ? "eligible for managed renewal" : "INELIGIBLE for managed renewal (not in use)";
-      findings.push({ check, ok: days >= CERTIFICATE_WARNING_DAYS, detail: `${days} days to expiry (${certificate.notAfter.toISOString().slice(0, 10)}), ${renews}` });
+      const renews =
+        certificate.renewalEligibility === "ELIGIBLE"
+          ? "eligible for managed renewal"
+          : "INELIGIBLE for managed renewal (not in use)";
+      findings.push({
+        check,
+        ok: days >= CERTIFICATE_WARNING_DAYS,
+        detail: `${days} days to expiry (${certificate.notAfter.toISOString().slice(0, 10)}), ${renews}`,
+      });
     }
   }
   return findings;

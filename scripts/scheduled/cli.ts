@@ -37,7 +37,11 @@ Exit codes: 0 all good, 1 something needs attention, 2 bad usage, 3 AWS or GitHu
 const CHECKS = ["dr-preflight", "certificates", "cost"] as const;
 type Check = (typeof CHECKS)[number];
 
-const TITLES: Record<Check, string> = { "dr-preflight": "DR preflight", certificates: "Certificate expiry", cost: "Cost" };
+const TITLES: Record<Check, string> = {
+  "dr-preflight": "DR preflight",
+  certificates: "Certificate expiry",
+  cost: "Cost",
+};
 
 /** A cost estimate file: npm run cost's JSON, for this environment. */
 function readSnapshot(flag: string, path: string | undefined, environment: string): CostSnapshot | undefined {
@@ -48,13 +52,20 @@ function readSnapshot(flag: string, path: string | undefined, environment: strin
   } catch {
     throw new UsageError(`${flag} ${path} is not npm run cost's JSON output`);
   }
-  if (typeof snapshot.total !== "number" || typeof snapshot.catalogueDate !== "string") throw new UsageError(`${flag} ${path} is not npm run cost's JSON output`);
-  if (snapshot.environment !== environment) throw new UsageError(`${flag} ${path} prices ${snapshot.environment}, not ${environment}`);
+  if (typeof snapshot.total !== "number" || typeof snapshot.catalogueDate !== "string")
+    throw new UsageError(`${flag} ${path} is not npm run cost's JSON output`);
+  if (snapshot.environment !== environment)
+    throw new UsageError(`${flag} ${path} prices ${snapshot.environment}, not ${environment}`);
   return snapshot;
 }
 
 /** What one check finds; ports are the real AWS unless a test hands its own. */
-export async function runCheck(check: Exclude<Check, "cost">, config: EnvironmentConfig, now: Date, ports = { dr: drPreflightAws(config.aws.region, config.environment), acm: acmCertificates() }): Promise<Finding[]> {
+export async function runCheck(
+  check: Exclude<Check, "cost">,
+  config: EnvironmentConfig,
+  now: Date,
+  ports = { dr: drPreflightAws(config.aws.region, config.environment), acm: acmCertificates() },
+): Promise<Finding[]> {
   if (check === "certificates") {
     const regions = [config.aws.region, ...(config.dr.pilotLight ? [config.aws.drRegion] : [])];
     return checkCertificates(ports.acm, config.dns.domainName, regions, now);
@@ -76,7 +87,13 @@ export async function runCheck(check: Exclude<Check, "cost">, config: Environmen
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, { check: { type: "string" }, env: { type: "string" }, current: { type: "string" }, previous: { type: "string" }, "sync-issue": { type: "boolean" } });
+  const { values } = parseCommandLine(argv, {
+    check: { type: "string" },
+    env: { type: "string" },
+    current: { type: "string" },
+    previous: { type: "string" },
+    "sync-issue": { type: "boolean" },
+  });
   const check = CHECKS.find((candidate) => candidate === values.check);
   if (!check) throw new UsageError(`--check must be one of ${CHECKS.join(", ")}`);
   const config = values.env ? (environments as Record<string, EnvironmentConfig>)[values.env] : undefined;
@@ -85,15 +102,26 @@ async function run(argv: string[]): Promise<number> {
   if (check === "cost") {
     const current = readSnapshot("--current", values.current, config.environment);
     if (!current) throw new UsageError("--check cost needs --current FILE (npm run cost -- --env ENV --format json)");
-    findings = costFindings(current, readSnapshot("--previous", values.previous, config.environment), new Date(), config.scheduledChecks.cost.maxMonthlyChangePercent);
+    findings = costFindings(
+      current,
+      readSnapshot("--previous", values.previous, config.environment),
+      new Date(),
+      config.scheduledChecks.cost.maxMonthlyChangePercent,
+    );
   } else {
     findings = await runCheck(check, config, new Date());
   }
-  const url = process.env.GITHUB_RUN_ID ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}` : "(local run)";
-  const body = renderFindings(`${TITLES[check]} of **${config.environment}**`, findings, { url, at: new Date().toISOString() });
+  const url = process.env.GITHUB_RUN_ID
+    ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+    : "(local run)";
+  const body = renderFindings(`${TITLES[check]} of **${config.environment}**`, findings, {
+    url,
+    at: new Date().toISOString(),
+  });
   process.stdout.write(body);
   if (values["sync-issue"]) {
-    if (!process.env.GITHUB_TOKEN || !process.env.GITHUB_REPOSITORY) throw new UsageError("--sync-issue needs GITHUB_TOKEN and GITHUB_REPOSITORY");
+    if (!process.env.GITHUB_TOKEN || !process.env.GITHUB_REPOSITORY)
+      throw new UsageError("--sync-issue needs GITHUB_TOKEN and GITHUB_REPOSITORY");
     const outcome = await syncIssue(githubIssues(process.env.GITHUB_REPOSITORY, process.env.GITHUB_TOKEN), {
       check,
       environment: config.environment,

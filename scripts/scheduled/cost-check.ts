@@ -14,12 +14,21 @@ export interface CostSnapshot {
   readonly catalogueDate: string;
 }
 
-export function costFindings(current: CostSnapshot, previous: CostSnapshot | undefined, now: Date, maxMonthlyChangePercent: number): Finding[] {
+export function costFindings(
+  current: CostSnapshot,
+  previous: CostSnapshot | undefined,
+  now: Date,
+  maxMonthlyChangePercent: number,
+): Finding[] {
   const age = catalogueAge(current.catalogueDate, now);
   const findings: Finding[] = [{ check: "price catalogue age", ok: !age.stale, detail: age.message }];
   const money = (usd: number) => `${current.currency} ${usd.toFixed(2)}`;
   if (!previous) {
-    findings.push({ check: "monthly estimate", ok: true, detail: `${money(current.total)} a month; no earlier run to compare with` });
+    findings.push({
+      check: "monthly estimate",
+      ok: true,
+      detail: `${money(current.total)} a month; no earlier run to compare with`,
+    });
     return findings;
   }
   const delta = current.total - previous.total;

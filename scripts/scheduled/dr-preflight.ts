@@ -40,26 +40,47 @@ export interface DrPreflightTarget {
 
 export async function drPreflight(port: DrPreflightPort, target: DrPreflightTarget, now: Date): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const backups = (await port.replicatedBackups(target.drRegion, target.sourceDbInstanceArn)).filter((backup) => backup.status === "replicating" || backup.status === "active");
+  const backups = (await port.replicatedBackups(target.drRegion, target.sourceDbInstanceArn)).filter(
+    (backup) => backup.status === "replicating" || backup.status === "active",
+  );
   const window = backups.find((backup) => backup.latest && backup.earliest);
   if (!window?.latest || !window.earliest) {
-    findings.push({ check: "replicated backups", ok: false, detail: `no replicating automated backup of ${target.sourceDbInstanceArn} in ${target.drRegion}: there is nothing to restore from` });
+    findings.push({
+      check: "replicated backups",
+      ok: false,
+      detail: `no replicating automated backup of ${target.sourceDbInstanceArn} in ${target.drRegion}: there is nothing to restore from`,
+    });
   } else {
     const lagMinutes = Math.round((now.getTime() - window.latest.getTime()) / 60_000);
-    findings.push({ check: "replicated backups: latest restorable time", ok: lagMinutes <= target.maxBackupLagMinutes, detail: `${lagMinutes} min behind now (RPO ${target.maxBackupLagMinutes} min)` });
+    findings.push({
+      check: "replicated backups: latest restorable time",
+      ok: lagMinutes <= target.maxBackupLagMinutes,
+      detail: `${lagMinutes} min behind now (RPO ${target.maxBackupLagMinutes} min)`,
+    });
     const history = daysBetween(window.earliest, now);
-    findings.push({ check: "replicated backups: earliest restorable time", ok: history >= target.minRestoreDays, detail: `${history} days of history (needs ${target.minRestoreDays})` });
+    findings.push({
+      check: "replicated backups: earliest restorable time",
+      ok: history >= target.minRestoreDays,
+      detail: `${history} days of history (needs ${target.minRestoreDays})`,
+    });
   }
   const digests = [...new Set(await port.releaseDigests())];
   if (digests.length === 0) {
-    findings.push({ check: "DR images", ok: true, detail: "the release state references no image yet (before the first release)" });
+    findings.push({
+      check: "DR images",
+      ok: true,
+      detail: "the release state references no image yet (before the first release)",
+    });
   } else {
     const present = new Set(await port.presentDigests(target.drRegion, target.drRepository, digests));
     const absent = digests.filter((digest) => !present.has(digest));
     findings.push({
       check: "DR images",
       ok: absent.length === 0,
-      detail: absent.length === 0 ? `all ${digests.length} released digest(s) in ${target.drRepository} (${target.drRegion})` : `missing in ${target.drRepository} (${target.drRegion}): ${absent.join(", ")}`,
+      detail:
+        absent.length === 0
+          ? `all ${digests.length} released digest(s) in ${target.drRepository} (${target.drRegion})`
+          : `missing in ${target.drRepository} (${target.drRegion}): ${absent.join(", ")}`,
     });
   }
   findings.push(...(await checkCertificates(port, target.domainName, [target.drRegion], now)));

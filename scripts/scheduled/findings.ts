@@ -9,9 +9,16 @@ export interface Finding {
 export const needsAttention = (findings: readonly Finding[]) => findings.some((finding) => !finding.ok);
 
 /** The issue text of a scheduled check. */
-export function renderFindings(title: string, findings: readonly Finding[], run: { readonly url: string; readonly at: string }): string {
+export function renderFindings(
+  title: string,
+  findings: readonly Finding[],
+  run: { readonly url: string; readonly at: string },
+): string {
   const lines = [`${title} at ${run.at} ([run](${run.url})).`, "", "| | check | finding |", "|---|---|---|"];
-  for (const finding of findings) lines.push(`| ${finding.ok ? "ok" : "**needs attention**"} | ${finding.check} | ${finding.detail.replace(/\|/g, "\\|")} |`);
+  for (const finding of findings)
+    lines.push(
+      `| ${finding.ok ? "ok" : "**needs attention**"} | ${finding.check} | ${finding.detail.replace(/\|/g, "\\|")} |`,
+    );
   return `${lines.join("\n")}\n`;
 }
 

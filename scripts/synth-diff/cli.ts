@@ -33,7 +33,8 @@ function synthesize(project: string, outdir: string): void {
 async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(argv, { base: { type: "string" }, keep: { type: "boolean" } });
   const base = values.base ?? "main";
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   let commit: string;
   try {
     commit = git("rev-parse", "--verify", "--quiet", `${base}^{commit}`).trim();

@@ -27,7 +27,12 @@ function filesUnder(dir: string): string[] {
  * `pending` are files written into it later, before the plan (path relative to dir, text);
  * `outside` are files it reads from elsewhere (absolute paths).
  */
-export function contentKey(dir: string, commands: string, pending: ReadonlyArray<readonly [string, string]> = [], outside: readonly string[] = []): string {
+export function contentKey(
+  dir: string,
+  commands: string,
+  pending: ReadonlyArray<readonly [string, string]> = [],
+  outside: readonly string[] = [],
+): string {
   const hash = createHash("sha256");
   const add = (label: string, bytes: Buffer | string) => {
     hash.update(`${label}\0${Buffer.byteLength(bytes)}\0`);

@@ -52,12 +52,17 @@ function terraformType(output: HandoverOutput): unknown {
 /** A Terraform state file holding only outputs, as a producer stack's state would after apply. */
 export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
   const outputs = Object.fromEntries(
-    Object.entries(spec).map(([name, output]) => [
-      name,
-      { value: output.example, type: terraformType(output) },
-    ]),
+    Object.entries(spec).map(([name, output]) => [name, { value: output.example, type: terraformType(output) }]),
   );
-  return { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "offline-proof", outputs, resources: [], check_results: null };
+  return {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "offline-proof",
+    outputs,
+    resources: [],
+    check_results: null,
+  };
 }
 
 /**
@@ -66,13 +71,18 @@ export function stateWithOutputs(spec: HandoverSpec): TerraformJson {
  * (<prefix>auth-<env>-<layer>); DR layers are named dr-<layer>.
  */
 export function producerLayerOf(remoteState: TerraformJson): string {
-  const match = /auth-[a-z0-9]+-((?:dr-)?[a-z]+)(\.tfstate)?$/.exec(remoteState.config?.key ?? remoteState.config?.workspaces?.name ?? "");
+  const match = /auth-[a-z0-9]+-((?:dr-)?[a-z]+)(\.tfstate)?$/.exec(
+    remoteState.config?.key ?? remoteState.config?.workspaces?.name ?? "",
+  );
   if (!match) throw new Error(`remote state with an unexpected key: ${JSON.stringify(remoteState.config)}`);
   return match[1];
 }
 
 /** Points every remote-state data source at a local state file. */
-export function remoteStateOverride(stack: TerraformJson, statePathOf: (layer: string) => string): TerraformJson | undefined {
+export function remoteStateOverride(
+  stack: TerraformJson,
+  statePathOf: (layer: string) => string,
+): TerraformJson | undefined {
   const sources: Record<string, TerraformJson> = stack.data?.terraform_remote_state ?? {};
   if (Object.keys(sources).length === 0) return undefined;
   return {
@@ -158,7 +168,10 @@ export function editedJson(stack: TerraformJson, edit: StandInEdit): TerraformJs
 
 /** Everything the edits add, as one Terraform JSON file (for beside an HCL configuration). */
 export function additionsOf(edits: readonly StandInEdit[]): TerraformJson {
-  return edits.reduce((merged, edit) => editedJson(merged, { ...NO_EDIT, additions: edit.additions }), {} as TerraformJson);
+  return edits.reduce(
+    (merged, edit) => editedJson(merged, { ...NO_EDIT, additions: edit.additions }),
+    {} as TerraformJson,
+  );
 }
 
 /**
@@ -169,10 +182,14 @@ export function editedHcl(hcl: string, edit: StandInEdit): string {
   let text = hcl;
   for (const { kind, type, name } of edit.drops) {
     let found = false;
-    text = replaceBlocks(text, new RegExp(`^${kind} "${escapedForRegExp(type)}" "${escapedForRegExp(name)}" \\{`), () => {
-      found = true;
-      return "";
-    });
+    text = replaceBlocks(
+      text,
+      new RegExp(`^${kind} "${escapedForRegExp(type)}" "${escapedForRegExp(name)}" \\{`),
+      () => {
+        found = true;
+        return "";
+      },
+    );
     if (!found) throw new Error(`the HCL has no ${kind} "${type}" "${name}" block to stand in`);
   }
   return rewritten(text, edit.references);
@@ -190,15 +207,27 @@ export const STAND_IN_MARKER = "OFFLINE-PROOF-MARKER";
  * would not do: the plan's configuration section shows constant expressions. `terraform
  * validate` runs on the real blocks before this is applied.
  */
-export function standInEphemeralPasswords(stack: TerraformJson): { stack: TerraformJson; markers: string[]; tfvars: Record<string, string>; edit: StandInEdit } {
+export function standInEphemeralPasswords(stack: TerraformJson): {
+  stack: TerraformJson;
+  markers: string[];
+  tfvars: Record<string, string>;
+  edit: StandInEdit;
+} {
   const type = "aws_secretsmanager_random_password";
   const names = Object.keys(stack.ephemeral?.[type] ?? {});
   if (names.length === 0) return { stack, markers: [], tfvars: {}, edit: NO_EDIT };
   const variableOf = (name: string) => `ephemeral_stand_in_${name}`;
   const edit: StandInEdit = {
     drops: names.map((name) => ({ kind: "ephemeral", type, name })),
-    references: names.map((name) => ({ from: new RegExp(escapedForRegExp(`ephemeral.${type}.${name}.random_password`), "g"), to: `var.${variableOf(name)}` })),
-    additions: { variable: Object.fromEntries(names.map((name) => [variableOf(name), { type: "string", ephemeral: true, sensitive: true }])) },
+    references: names.map((name) => ({
+      from: new RegExp(escapedForRegExp(`ephemeral.${type}.${name}.random_password`), "g"),
+      to: `var.${variableOf(name)}`,
+    })),
+    additions: {
+      variable: Object.fromEntries(
+        names.map((name) => [variableOf(name), { type: "string", ephemeral: true, sensitive: true }]),
+      ),
+    },
   };
   const tfvars = Object.fromEntries(names.map((name) => [variableOf(name), `${STAND_IN_MARKER}-${name}`]));
   return { stack: editedJson(stack, edit), markers: Object.values(tfvars), tfvars, edit };
@@ -240,12 +269,19 @@ export function standInDataSources(
         };
       }
       drops.push({ kind: "data", type, name });
-      references.push({ from: new RegExp(`${escapedForRegExp(`data.${type}.${name}`)}(?![\\w-])`, "g"), to: `local.${local}` });
+      references.push({
+        from: new RegExp(`${escapedForRegExp(`data.${type}.${name}`)}(?![\\w-])`, "g"),
+        to: `local.${local}`,
+      });
     }
   }
   const replaced = drops.map(({ type, name }) => `${type}.${name}`);
   if (replaced.length === 0) return { stack, replaced, edit: NO_EDIT };
-  const edit: StandInEdit = { drops, references, additions: { locals, ...(Object.keys(checks).length > 0 ? { resource: { terraform_data: checks } } : {}) } };
+  const edit: StandInEdit = {
+    drops,
+    references,
+    additions: { locals, ...(Object.keys(checks).length > 0 ? { resource: { terraform_data: checks } } : {}) },
+  };
   return { stack: editedJson(stack, edit), replaced, edit };
 }
 
@@ -260,7 +296,10 @@ function unwrap(value: unknown): string {
 function hcl(value: unknown): string {
   if (typeof value === "string") return /^\$\{(.*)\}$/s.test(value) ? unwrap(value) : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(hcl).join(", ")}]`;
-  if (value && typeof value === "object") return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)} = ${hcl(item)}`).join(", ")}}`;
+  if (value && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)} = ${hcl(item)}`)
+      .join(", ")}}`;
   return JSON.stringify(value);
 }
 
@@ -281,7 +320,11 @@ function closingBrace(text: string, open: number): number {
 }
 
 /** Replaces every block whose header matches `header` (which must end at its opening brace). */
-function replaceBlocks(text: string, header: RegExp, replacement: (match: RegExpExecArray, body: string) => string): string {
+function replaceBlocks(
+  text: string,
+  header: RegExp,
+  replacement: (match: RegExpExecArray, body: string) => string,
+): string {
   const pattern = new RegExp(header.source, "gm");
   let result = "";
   let from = 0;

@@ -48,7 +48,15 @@ import {
 import { DATA_SOURCE_EXAMPLES, FIRST_DEPLOY_EXAMPLES } from "./data-source-examples";
 import { NO_IMAGE_STATUS } from "../../src/constructs/release/release-state-reader";
 import { PlannedChanges, planDifferences, plannedChanges } from "./plan-equivalence";
-import { MIRROR, SharedInit, TERRAFORM, missingToolchain, offlineEnvironment, planAsJson, terraform } from "./terraform";
+import {
+  MIRROR,
+  SharedInit,
+  TERRAFORM,
+  missingToolchain,
+  offlineEnvironment,
+  planAsJson,
+  terraform,
+} from "./terraform";
 import { parallelismFrom, runInOrderShared, synthesesFor } from "./schedule";
 import { contentKey } from "./content-key";
 import { EXIT, UsageError, main as runAsTool, parseCommandLine } from "../cli/command-line";
@@ -60,7 +68,11 @@ const PARALLELISM = parallelismFrom(process.env.PROOF_PARALLELISM, availablePara
 function withTerraformCloud<T extends object>(config: T): T {
   return {
     ...config,
-    state: { ...(config as any).state, backend: "terraform-cloud", terraformCloud: { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "" } },
+    state: {
+      ...(config as any).state,
+      backend: "terraform-cloud",
+      terraformCloud: { organization: "example-org", hostname: "app.terraform.io", workspacePrefix: "" },
+    },
   };
 }
 
@@ -134,16 +146,34 @@ interface Outcome {
 
 function prepareStack(job: StackJob, workDir: string, stateDir: string): Prepared {
   const dir = join(workDir, job.name.replace("@", "--"));
-  const failed = (error: unknown): Prepared => ({ job, dir, twin: {} as TerraformJson, standIns: [], markers: [], afterValidate: [], key: `unprepared ${job.name}`, error: (error as Error).message });
+  const failed = (error: unknown): Prepared => ({
+    job,
+    dir,
+    twin: {} as TerraformJson,
+    standIns: [],
+    markers: [],
+    afterValidate: [],
+    key: `unprepared ${job.name}`,
+    error: (error as Error).message,
+  });
   try {
     cpSync(job.dir, dir, { recursive: true });
     const twin: TerraformJson = JSON.parse(readFileSync(job.jsonTwin, "utf8"));
     if (job.variant === "terraform-cloud") {
-      return { job, dir, twin, standIns: [], markers: [], afterValidate: [], key: contentKey(dir, "init -backend=false,validate") };
+      return {
+        job,
+        dir,
+        twin,
+        standIns: [],
+        markers: [],
+        afterValidate: [],
+        key: contentKey(dir, "init -backend=false,validate"),
+      };
     }
     const standIns = ["local backend", "mock credentials"];
     const { stack: withoutRandom, replaced } = standInRandomProvider(twin);
-    if (replaced.length > 0) standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
+    if (replaced.length > 0)
+      standIns.push(`random_password -> terraform_data (${replaced.length}; hashicorp/random is not mirrored)`);
     const dataSources = standInDataSources(withoutRandom, job.planVariant?.examples ?? DATA_SOURCE_EXAMPLES);
     const ephemeral = standInEphemeralPasswords(dataSources.stack);
     // The harness's overrides are JSON files: Terraform merges them into an HCL configuration just the same.
@@ -158,16 +188,25 @@ function prepareStack(job: StackJob, workDir: string, stateDir: string): Prepare
       writeFileSync(join(dir, "remote_state_override.tf.json"), JSON.stringify(remoteState));
       standIns.push(`upstream outputs of ${[...producers].join(", ")} from handover examples`);
     }
-    if (dataSources.replaced.length > 0) standIns.push(`data sources read at plan time -> example values of the release-state contract (${dataSources.replaced.join(", ")})`);
+    if (dataSources.replaced.length > 0)
+      standIns.push(
+        `data sources read at plan time -> example values of the release-state contract (${dataSources.replaced.join(", ")})`,
+      );
     const { markers, tfvars } = ephemeral;
     const edits = [dataSources.edit, ephemeral.edit].filter((edit) => edit.drops.length > 0);
     const afterValidate: Array<readonly [string, string]> = [];
     if (job.variant === "hcl" && edits.length > 0) {
       // The HCL copy is validated with every real block first; its stand-ins, the JSON twin's, follow for the plan.
-      afterValidate.push(["cdk.tf", edits.reduce((text, edit) => editedHcl(text, edit), readFileSync(join(dir, "cdk.tf"), "utf8"))]);
+      afterValidate.push([
+        "cdk.tf",
+        edits.reduce((text, edit) => editedHcl(text, edit), readFileSync(join(dir, "cdk.tf"), "utf8")),
+      ]);
       afterValidate.push([HCL_STAND_INS, JSON.stringify(additionsOf(edits), null, 2)]);
     } else if (job.variant === "json" && (markers.length > 0 || dataSources.stack !== twin)) {
-      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(markers.length > 0 ? ephemeral.stack : dataSources.stack, null, 2));
+      writeFileSync(
+        join(dir, "cdk.tf.json"),
+        JSON.stringify(markers.length > 0 ? ephemeral.stack : dataSources.stack, null, 2),
+      );
     }
     if (markers.length > 0) {
       writeFileSync(join(dir, "ephemeral_stand_ins.auto.tfvars.json"), JSON.stringify(tfvars));
@@ -176,7 +215,12 @@ function prepareStack(job: StackJob, workDir: string, stateDir: string): Prepare
       );
     }
     const commands = job.variant === "hcl" ? "init,validate,plan,show -json" : "init,plan,show -json";
-    const key = contentKey(dir, commands, afterValidate, [...producers].map((layer) => join(stateDir, `${layer}.tfstate`)));
+    const key = contentKey(
+      dir,
+      commands,
+      afterValidate,
+      [...producers].map((layer) => join(stateDir, `${layer}.tfstate`)),
+    );
     return { job, dir, twin, standIns, markers, afterValidate, key };
   } catch (error) {
     return failed(error);
@@ -184,18 +228,29 @@ function prepareStack(job: StackJob, workDir: string, stateDir: string): Prepare
 }
 
 /** Terraform's runs on a prepared directory: once per distinct key, however many variants share it. */
-async function runTerraform(prepared: Prepared, env: NodeJS.ProcessEnv, init: SharedInit, validateOnly: boolean): Promise<Outcome> {
+async function runTerraform(
+  prepared: Prepared,
+  env: NodeJS.ProcessEnv,
+  init: SharedInit,
+  validateOnly: boolean,
+): Promise<Outcome> {
   const started = Date.now();
   const seconds = () => (Date.now() - started) / 1000;
   if (prepared.error) return { seconds: 0, error: prepared.error };
   const { job, dir, twin } = prepared;
   try {
     if (job.variant === "terraform-cloud") {
-      await init.install(dir, twin.terraform.required_providers, { backend: false, hasModules: twin.module !== undefined });
+      await init.install(dir, twin.terraform.required_providers, {
+        backend: false,
+        hasModules: twin.module !== undefined,
+      });
       await terraform(dir, env, "validate");
       return { seconds: seconds() };
     }
-    await init.install(dir, standInRandomProvider(twin).stack.terraform.required_providers, { backend: true, hasModules: twin.module !== undefined });
+    await init.install(dir, standInRandomProvider(twin).stack.terraform.required_providers, {
+      backend: true,
+      hasModules: twin.module !== undefined,
+    });
     if (validateOnly) {
       // --validate-only: one provider start-up per stack, for a quick check of new stacks (no plan, no plan report).
       await terraform(dir, env, "validate");
@@ -217,17 +272,41 @@ function verdictOf(prepared: Prepared, outcome: Outcome, first: Prepared): Stack
   const { job, markers } = prepared;
   const shared = first.job.name === job.name ? {} : { sharedWith: first.job.name };
   const seconds = first.job.name === job.name ? outcome.seconds : 0;
-  const sameAs = first.job.name === job.name ? "" : `; same Terraform input as ${first.job.name} (sha256 ${prepared.key.slice(0, 12)}), its run shared`;
-  if (outcome.error) return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: outcome.error };
+  const sameAs =
+    first.job.name === job.name
+      ? ""
+      : `; same Terraform input as ${first.job.name} (sha256 ${prepared.key.slice(0, 12)}), its run shared`;
+  if (outcome.error)
+    return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: outcome.error };
   if (job.variant === "terraform-cloud") {
     const kept = `cloud block (${prepared.twin.terraform.cloud.organization}/${prepared.twin.terraform.cloud.workspaces.name}) and remote-state sources kept`;
-    return { job, seconds, ...shared, ok: true, line: `ok    ${job.name}: initialized without backend, validated; ${kept}${sameAs}` };
+    return {
+      job,
+      seconds,
+      ...shared,
+      ok: true,
+      line: `ok    ${job.name}: initialized without backend, validated; ${kept}${sameAs}`,
+    };
   }
-  if (outcome.validatedOnly) return { job, seconds, ...shared, ok: true, line: `ok    ${job.name}: validated (--validate-only: not planned); stood in: ${prepared.standIns.join(", ")}${sameAs}` };
+  if (outcome.validatedOnly)
+    return {
+      job,
+      seconds,
+      ...shared,
+      ok: true,
+      line: `ok    ${job.name}: validated (--validate-only: not planned); stood in: ${prepared.standIns.join(", ")}${sameAs}`,
+    };
   const planJson = outcome.planJson!;
   const leaked = markers.filter((marker) => planJson.includes(marker));
   if (leaked.length > 0) {
-    return { job, seconds, ...shared, ok: false, line: `FAIL  ${job.name}${sameAs}`, detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}` };
+    return {
+      job,
+      seconds,
+      ...shared,
+      ok: false,
+      line: `FAIL  ${job.name}${sameAs}`,
+      detail: `stand-in secret values reached the plan (terraform show -json): ${leaked.join(", ")}`,
+    };
   }
   const standIns = markers.length > 0 ? [...prepared.standIns, "no marker in terraform show -json"] : prepared.standIns;
   const plan = JSON.parse(planJson);
@@ -250,8 +329,13 @@ const FIRST_DEPLOY: PlanVariant = {
   proves: "with the seeded release state both colours plan 0 instances and fleet_status says why",
   check(plan) {
     const groups = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_autoscaling_group");
-    const sizes = groups.map((change: any) => [change.change.after.min_size, change.change.after.max_size, change.change.after.desired_capacity]);
-    if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0)) return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
+    const sizes = groups.map((change: any) => [
+      change.change.after.min_size,
+      change.change.after.max_size,
+      change.change.after.desired_capacity,
+    ]);
+    if (groups.length !== 2 || sizes.flat().some((size: number) => size !== 0))
+      return `expected two groups of 0 instances, got ${JSON.stringify(sizes)}`;
     const status = plan.planned_values?.outputs?.fleet_status?.value;
     if (status !== NO_IMAGE_STATUS) return `fleet_status is ${JSON.stringify(status)}`;
     return servingAlarmsProblem(plan, false);
@@ -267,11 +351,22 @@ const RELEASED: PlanVariant = {
 
 /** The alarms on the serving fleet (live-*, service-down, 5xx of the load balancer) plan with actions_enabled as expected. */
 function servingAlarmsProblem(plan: any, enabled: boolean): string | undefined {
-  const alarms = (plan.resource_changes ?? []).filter((change: any) => ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"].includes(change.type));
-  const serving = alarms.filter((change: any) => /-(live-no-healthy-targets|live-in-service-instances|service-down|alb-elb-5xx|alb-5xx-rate)$/.test(change.change.after.alarm_name));
-  const wrong = serving.filter((change: any) => change.change.after.actions_enabled !== enabled).map((change: any) => change.change.after.alarm_name);
-  if (serving.length !== 5 || wrong.length > 0) return `expected 5 serving alarms with actions_enabled ${enabled}; ${serving.length} found, wrong: ${wrong.join(", ") || "none"}`;
-  const paging = alarms.filter((change: any) => !serving.includes(change) && change.change.after.actions_enabled !== true).map((change: any) => change.change.after.alarm_name);
+  const alarms = (plan.resource_changes ?? []).filter((change: any) =>
+    ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"].includes(change.type),
+  );
+  const serving = alarms.filter((change: any) =>
+    /-(live-no-healthy-targets|live-in-service-instances|service-down|alb-elb-5xx|alb-5xx-rate)$/.test(
+      change.change.after.alarm_name,
+    ),
+  );
+  const wrong = serving
+    .filter((change: any) => change.change.after.actions_enabled !== enabled)
+    .map((change: any) => change.change.after.alarm_name);
+  if (serving.length !== 5 || wrong.length > 0)
+    return `expected 5 serving alarms with actions_enabled ${enabled}; ${serving.length} found, wrong: ${wrong.join(", ") || "none"}`;
+  const paging = alarms
+    .filter((change: any) => !serving.includes(change) && change.change.after.actions_enabled !== true)
+    .map((change: any) => change.change.after.alarm_name);
   return paging.length > 0 ? `other alarms do not page: ${paging.join(", ")}` : undefined;
 }
 
@@ -286,8 +381,10 @@ const POINT_IN_TIME_RESTORE: PlanVariant = {
     const databases = (plan.resource_changes ?? []).filter((change: any) => change.type === "aws_db_instance");
     const restores = databases.map((change: any) => change.change.after.restore_to_point_in_time?.[0]);
     const [restore] = restores;
-    if (restores.length !== 1 || restore?.restore_time !== POINT_IN_TIME || restore.use_latest_restorable_time) return `expected one restore to ${POINT_IN_TIME}, got ${JSON.stringify(restores)}`;
-    if (!String(restore.source_db_instance_automated_backups_arn).includes(":auto-backup:")) return `restore source is not replicated automated backups: ${restore.source_db_instance_automated_backups_arn}`;
+    if (restores.length !== 1 || restore?.restore_time !== POINT_IN_TIME || restore.use_latest_restorable_time)
+      return `expected one restore to ${POINT_IN_TIME}, got ${JSON.stringify(restores)}`;
+    if (!String(restore.source_db_instance_automated_backups_arn).includes(":auto-backup:"))
+      return `restore source is not replicated automated backups: ${restore.source_db_instance_automated_backups_arn}`;
     return undefined;
   },
 };
@@ -299,16 +396,26 @@ const PINNED_DIGEST = `sha256:${"cd".repeat(32)}`;
 /** Fail back (dr.failBack, src/config/environments/fail-back-example.ts): the primary database restored from the snapshot as a new instance, nothing destroyed. */
 const RESTORE_PRIMARY: PlanVariant = {
   examples: DATA_SOURCE_EXAMPLES,
-  proves: "the primary database restores from the fail back's snapshot as auth-<env>-postgres-2, with the restore timeout, and the plan destroys nothing",
+  proves:
+    "the primary database restores from the fail back's snapshot as auth-<env>-postgres-2, with the restore timeout, and the plan destroys nothing",
   check(plan) {
     const changes: any[] = plan.resource_changes ?? [];
-    const databases = changes.filter((change) => change.type === "aws_db_instance").map((change) => ({ actions: change.change.actions, after: change.change.after }));
+    const databases = changes
+      .filter((change) => change.type === "aws_db_instance")
+      .map((change) => ({ actions: change.change.actions, after: change.change.after }));
     const [database] = databases;
-    if (databases.length !== 1 || !/-postgres-2$/.test(database.after.identifier) || !/:snapshot:/.test(String(database.after.snapshot_identifier))) {
+    if (
+      databases.length !== 1 ||
+      !/-postgres-2$/.test(database.after.identifier) ||
+      !/:snapshot:/.test(String(database.after.snapshot_identifier))
+    ) {
       return `expected one instance auth-<env>-postgres-2 from a snapshot, got ${JSON.stringify(databases.map(({ after }) => [after.identifier, after.snapshot_identifier]))}`;
     }
-    if (!String(database.after.timeouts?.create ?? "").endsWith("m")) return `the restored instance has no create timeout: ${JSON.stringify(database.after.timeouts)}`;
-    const destroyed = changes.filter((change) => change.change.actions.includes("delete")).map((change) => change.address);
+    if (!String(database.after.timeouts?.create ?? "").endsWith("m"))
+      return `the restored instance has no create timeout: ${JSON.stringify(database.after.timeouts)}`;
+    const destroyed = changes
+      .filter((change) => change.change.actions.includes("delete"))
+      .map((change) => change.address);
     return destroyed.length > 0 ? `destroys ${destroyed.join(", ")}` : undefined;
   },
 };
@@ -320,9 +427,12 @@ const CUTOVER: PlanVariant = {
     const changes: any[] = plan.resource_changes ?? [];
     const records = changes.filter((change) => change.type === "aws_route53_record");
     const types = records.map((change) => change.change.after.type).sort();
-    if (records.length === 0 || records.some((change) => change.change.after.allow_overwrite !== true)) return `expected alias records with allow_overwrite, got ${JSON.stringify(records.map((change) => change.change.after))}`;
+    if (records.length === 0 || records.some((change) => change.change.after.allow_overwrite !== true))
+      return `expected alias records with allow_overwrite, got ${JSON.stringify(records.map((change) => change.change.after))}`;
     if (!types.includes("A")) return `no A record among ${types.join(", ")}`;
-    const blue = changes.find((change) => change.type === "aws_launch_template" && String(change.change.after.name).endsWith("-blue"))?.change.after;
+    const blue = changes.find(
+      (change) => change.type === "aws_launch_template" && String(change.change.after.name).endsWith("-blue"),
+    )?.change.after;
     const userData = blue?.user_data ? Buffer.from(blue.user_data, "base64").toString("utf8") : "";
     if (!userData.includes(PINNED_DIGEST)) return `blue's user data does not pull ${PINNED_DIGEST}`;
     return undefined;
@@ -337,7 +447,13 @@ function compareWithJson(hcl: StackResult, results: readonly StackResult[]): Sta
   const json = results.find((result) => isPlainJson(result.job) && result.job.stack === hcl.job.stack);
   if (!hcl.changes || !json?.changes) return hcl;
   const differences = planDifferences(json.changes, hcl.changes, ["JSON", "HCL"]);
-  if (differences.length > 0) return { ...hcl, ok: false, line: `FAIL  ${hcl.job.name}: plans differently from its JSON`, detail: differences.slice(0, 20).join("\n") };
+  if (differences.length > 0)
+    return {
+      ...hcl,
+      ok: false,
+      line: `FAIL  ${hcl.job.name}: plans differently from its JSON`,
+      detail: differences.slice(0, 20).join("\n"),
+    };
   const counts = `${Object.keys(hcl.changes.resources).length} resource changes, ${Object.keys(hcl.changes.outputs).length} outputs`;
   return { ...hcl, line: `ok    ${hcl.job.name}: plans the same as its JSON (${counts})` };
 }
@@ -378,8 +494,18 @@ async function prove(argv: string[]): Promise<number> {
 
   // Named stacks synthesize only the variants they come from (every variant when a name is not
   // recognised, so the usage error lists every known stack).
-  const isRestoreName = (name: string) => !name.includes("@") && (RESTORE_LAYERS as readonly string[]).some((layer) => name.endsWith(`-${layer}`));
-  const SUFFIXES = ["hcl", "terraform-cloud", "point-in-time", "cutover", "restore-primary", "first-deploy", "released", ...Object.keys(LAYOUT_EXAMPLES)];
+  const isRestoreName = (name: string) =>
+    !name.includes("@") && (RESTORE_LAYERS as readonly string[]).some((layer) => name.endsWith(`-${layer}`));
+  const SUFFIXES = [
+    "hcl",
+    "terraform-cloud",
+    "point-in-time",
+    "cutover",
+    "restore-primary",
+    "first-deploy",
+    "released",
+    ...Object.keys(LAYOUT_EXAMPLES),
+  ];
   const recognised = (name: string) => !name.includes("@") || SUFFIXES.includes(name.slice(name.indexOf("@") + 1));
   const variantsFor = async (named: readonly string[], base: string): Promise<StackJob[]> => {
     // Named stacks: only the syntheses they need (a plain stack of one environment needs one synthesis of that environment).
@@ -398,9 +524,14 @@ async function prove(argv: string[]): Promise<number> {
     const hclSynthesized = hclOutdir ? (await startHclSynthesis(hclOutdir)).done : Promise.resolve();
     hclSynthesized.catch(() => undefined);
     // A misspelt environment is left to the unknown-stack check, which lists the known stacks.
-    buildApp({ outdir, environment: wants.environment && wants.environment in environments ? wants.environment : undefined }).synth();
+    buildApp({
+      outdir,
+      environment: wants.environment && wants.environment in environments ? wants.environment : undefined,
+    }).synth();
     // Restore mode (AUTH_DR_RESTORE=1): the restore stacks, to the latest restorable time and to a given one.
-    const restoreOutdir = synthesized("cdktf.out-restore", wants.restore, (directory) => buildApp({ outdir: directory, restore: { drill: false } }).synth());
+    const restoreOutdir = synthesized("cdktf.out-restore", wants.restore, (directory) =>
+      buildApp({ outdir: directory, restore: { drill: false } }).synth(),
+    );
     const cutoverOutdir = synthesized("cdktf.out-cutover", wants.cutover, (directory) =>
       buildApp({ outdir: directory, restore: { drill: false, cutover: true, imageDigest: PINNED_DIGEST } }).synth(),
     );
@@ -417,21 +548,29 @@ async function prove(argv: string[]): Promise<number> {
     );
     // And each supported account layout besides separate accounts.
     const layoutOutdirs = Object.entries(LAYOUT_EXAMPLES).flatMap(([layout, configs]) => {
-      const directory = synthesized(`cdktf.out-${layout}`, wants.layout(layout), (target) => buildApp({ outdir: target, configs }).synth());
+      const directory = synthesized(`cdktf.out-${layout}`, wants.layout(layout), (target) =>
+        buildApp({ outdir: target, configs }).synth(),
+      );
       return directory ? [[layout, directory] as const] : [];
     });
     await hclSynthesized;
 
-    const jobsOf = (directory: string | undefined, variant: Variant, jsonDirectory = variant === "terraform-cloud" ? cloudOutdir! : outdir): StackJob[] =>
+    const jobsOf = (
+      directory: string | undefined,
+      variant: Variant,
+      jsonDirectory = variant === "terraform-cloud" ? cloudOutdir! : outdir,
+    ): StackJob[] =>
       directory === undefined
         ? []
-        : Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map((entry) => ({
-            name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
-            stack: entry.name,
-            variant,
-            dir: resolve(directory, entry.workingDirectory),
-            jsonTwin: join(jsonDirectory, "stacks", entry.name, "cdk.tf.json"),
-          }));
+        : Object.values<any>(JSON.parse(readFileSync(join(directory, "manifest.json"), "utf8")).stacks).map(
+            (entry) => ({
+              name: variant === "json" ? entry.name : `${entry.name}@${variant}`,
+              stack: entry.name,
+              variant,
+              dir: resolve(directory, entry.workingDirectory),
+              jsonTwin: join(jsonDirectory, "stacks", entry.name, "cdk.tf.json"),
+            }),
+          );
     const restoreJobs = jobsOf(restoreOutdir, "json", restoreOutdir).filter((job) => isRestoreName(job.stack));
     const pointInTimeJobs = jobsOf(pointInTimeOutdir, "json", pointInTimeOutdir)
       .filter((job) => job.stack.endsWith("-dr-data"))
@@ -442,29 +581,53 @@ async function prove(argv: string[]): Promise<number> {
     const restorePrimaryJobs = jobsOf(restorePrimaryOutdir, "json", restorePrimaryOutdir)
       .filter((job) => job.stack.endsWith("-data"))
       .map((job) => ({ ...job, name: `${job.stack}@restore-primary`, planVariant: RESTORE_PRIMARY }));
-    const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) => jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })));
-    const every = [...jobsOf(outdir, "json"), ...restoreJobs, ...pointInTimeJobs, ...cutoverJobs, ...restorePrimaryJobs, ...layoutJobs, ...jobsOf(hclOutdir, "hcl"), ...jobsOf(cloudOutdir, "terraform-cloud")];
+    const layoutJobs = layoutOutdirs.flatMap(([layout, directory]) =>
+      jobsOf(directory, "json", directory).map((job) => ({ ...job, name: `${job.stack}@${layout}` })),
+    );
+    const every = [
+      ...jobsOf(outdir, "json"),
+      ...restoreJobs,
+      ...pointInTimeJobs,
+      ...cutoverJobs,
+      ...restorePrimaryJobs,
+      ...layoutJobs,
+      ...jobsOf(hclOutdir, "hcl"),
+      ...jobsOf(cloudOutdir, "terraform-cloud"),
+    ];
     // A fresh environment: the app stack planned against the release state the registry seeds.
     const staging = every.find((job) => job.name === "auth-staging-app");
-    if (staging) every.push({ ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY }, { ...staging, name: "auth-staging-app@released", planVariant: RELEASED });
+    if (staging)
+      every.push(
+        { ...staging, name: "auth-staging-app@first-deploy", planVariant: FIRST_DEPLOY },
+        { ...staging, name: "auth-staging-app@released", planVariant: RELEASED },
+      );
     return every;
   };
   const everything = only.length === 0 || !only.every(recognised);
   let everyJob = await variantsFor(everything ? [] : only, root);
-  if (!everything && only.some((name) => !everyJob.some((job) => job.name === name))) everyJob = await variantsFor([], join(root, "every-variant"));
+  if (!everything && only.some((name) => !everyJob.some((job) => job.name === name)))
+    everyJob = await variantsFor([], join(root, "every-variant"));
   const unknown = only.filter((name) => !everyJob.some((job) => job.name === name));
-  if (unknown.length > 0) throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyJob.map((job) => job.name).join(", ")})`);
+  if (unknown.length > 0)
+    throw new UsageError(`unknown stack ${unknown.join(", ")} (known: ${everyJob.map((job) => job.name).join(", ")})`);
   // An HCL stack is compared with its JSON twin's plan, so naming one proves the twin too.
-  const wanted = new Set(only.flatMap((name) => (name.endsWith("@hcl") ? [name, name.slice(0, -"@hcl".length)] : [name])));
+  const wanted = new Set(
+    only.flatMap((name) => (name.endsWith("@hcl") ? [name, name.slice(0, -"@hcl".length)] : [name])),
+  );
   const jobs = only.length > 0 ? everyJob.filter((job) => wanted.has(job.name)) : everyJob;
-  for (const job of jobs) if (!existsSync(job.jsonTwin)) throw new Error(`${job.name}: no JSON twin at ${job.jsonTwin}`);
-  console.log(`terraform proof: ${jobs.length} stacks, ${PARALLELISM} at a time, terraform ${TERRAFORM}, provider mirror ${MIRROR}`);
+  for (const job of jobs)
+    if (!existsSync(job.jsonTwin)) throw new Error(`${job.name}: no JSON twin at ${job.jsonTwin}`);
+  console.log(
+    `terraform proof: ${jobs.length} stacks, ${PARALLELISM} at a time, terraform ${TERRAFORM}, provider mirror ${MIRROR}`,
+  );
 
   const init = new SharedInit(join(root, "init"), env);
   const proofStarted = Date.now();
   const prepared = jobs.map((job) => prepareStack(job, workDir, stateDir));
   const distinct = new Set(prepared.map((stack) => stack.key)).size;
-  console.log(`terraform proof: ${distinct} distinct Terraform inputs among ${jobs.length} stack variants (the others share a run: same bytes, same plan)`);
+  console.log(
+    `terraform proof: ${distinct} distinct Terraform inputs among ${jobs.length} stack variants (the others share a run: same bytes, same plan)`,
+  );
   const finished = await runInOrderShared(
     prepared,
     (stack) => stack.key,
@@ -475,12 +638,19 @@ async function prove(argv: string[]): Promise<number> {
       if (result.job.variant !== "hcl" || !result.ok) printResult(result);
     },
   );
-  const stackTime = (variant: Variant) => Math.round(finished.filter((result) => result.job.variant === variant).reduce((sum, result) => sum + (result.seconds ?? 0), 0));
+  const stackTime = (variant: Variant) =>
+    Math.round(
+      finished
+        .filter((result) => result.job.variant === variant)
+        .reduce((sum, result) => sum + (result.seconds ?? 0), 0),
+    );
   console.log(
     `terraform proof: ${Math.round((Date.now() - proofStarted) / 1000)} s for ${jobs.length} stacks (${distinct} distinct runs), ${PARALLELISM} at a time, ${init.inits} terraform init (one per provider set and backend); ` +
       `Terraform time summed over stacks: JSON ${stackTime("json")} s, HCL ${stackTime("hcl")} s, Terraform Cloud ${stackTime("terraform-cloud")} s`,
   );
-  const compared = finished.filter((result) => result.job.variant === "hcl" && result.ok).map((result) => compareWithJson(result, finished));
+  const compared = finished
+    .filter((result) => result.job.variant === "hcl" && result.ok)
+    .map((result) => compareWithJson(result, finished));
   compared.forEach(printResult);
   const results = [...finished.filter((result) => !(result.job.variant === "hcl" && result.ok)), ...compared];
 
@@ -489,11 +659,20 @@ async function prove(argv: string[]): Promise<number> {
   const reportPath = join(root, "plan-report.md");
   writeFileSync(reportPath, renderReport(plans));
   const losses = blockers(plans);
-  console.log(`${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} changes blocked by the data-loss guard`);
+  console.log(
+    `${losses.length === 0 ? "ok  " : "FAIL"}  plan report over ${plans.length} plans: ${losses.length} changes blocked by the data-loss guard`,
+  );
 
   const failed = results.filter((result) => !result.ok).length + (losses.length > 0 ? 1 : 0);
   if (process.env.PROOF_RESULTS) {
-    const verdicts = results.map((result) => ({ stack: result.job.name, variant: result.job.name.split("@")[1] ?? "json", ok: result.ok, line: result.line, seconds: result.seconds, sharedWith: result.sharedWith }));
+    const verdicts = results.map((result) => ({
+      stack: result.job.name,
+      variant: result.job.name.split("@")[1] ?? "json",
+      ok: result.ok,
+      line: result.line,
+      seconds: result.seconds,
+      sharedWith: result.sharedWith,
+    }));
     writeFileSync(process.env.PROOF_RESULTS, JSON.stringify(verdicts, null, 2));
   }
   if (failed === 0 && !process.env.PROOF_KEEP) rmSync(root, { recursive: true, force: true });
@@ -513,7 +692,9 @@ async function startHclSynthesis(outdir: string): Promise<{ done: Promise<void> 
     env: { ...process.env, SYNTH_HCL_OUTPUT: "true", CDKTF_OUTDIR: outdir, AUTH_ENV: "", CDKTF_CONTEXT_JSON: "" },
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error) => {
-    throw new Error(`the HCL synthesis failed (exit ${error.code ?? error.signal}): ${String(error.stderr || error.message).slice(-3000)}`);
+    throw new Error(
+      `the HCL synthesis failed (exit ${error.code ?? error.signal}): ${String(error.stderr || error.message).slice(-3000)}`,
+    );
   });
   // The CLI formats what the app wrote, as `cdktf synth --hcl` does.
   // Wrapped: an async function's returned promise would be awaited along with it.

@@ -33,12 +33,21 @@ export async function runInOrder<Job, Result>(
 export function parallelismFrom(value: string | undefined, cores: number): number {
   if (value === undefined || value === "") return Math.max(1, cores);
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`PROOF_PARALLELISM must be a whole number from 1, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new Error(`PROOF_PARALLELISM must be a whole number from 1, got "${value}"`);
   return parsed;
 }
 
 /** The @variants that are not account layouts. */
-const SYNTH_VARIANTS = ["hcl", "terraform-cloud", "cutover", "point-in-time", "restore-primary", "first-deploy", "released"];
+const SYNTH_VARIANTS = [
+  "hcl",
+  "terraform-cloud",
+  "cutover",
+  "point-in-time",
+  "restore-primary",
+  "first-deploy",
+  "released",
+];
 
 /**
  * Which syntheses the named stacks need (all of them when none is named). A stack without a
@@ -56,13 +65,25 @@ export function synthesesFor(only: readonly string[]): {
   terraformCloud: boolean;
   layout: (name: string) => boolean;
 } {
-  if (only.length === 0) return { restore: true, cutover: true, pointInTime: true, restorePrimary: true, hcl: true, terraformCloud: true, layout: () => true };
+  if (only.length === 0)
+    return {
+      restore: true,
+      cutover: true,
+      pointInTime: true,
+      restorePrimary: true,
+      hcl: true,
+      terraformCloud: true,
+      layout: () => true,
+    };
   const variants = only.map((name) => name.split("@")[1]);
   const plain = only.filter((name) => !name.includes("@"));
   const environmentsNamed = new Set(only.map((name) => parseStackName(name.split("@")[0])?.environment));
   const layoutNamed = variants.some((variant) => variant !== undefined && !SYNTH_VARIANTS.includes(variant));
   return {
-    environment: environmentsNamed.size === 1 && !layoutNamed && !variants.includes("terraform-cloud") ? [...environmentsNamed][0] : undefined,
+    environment:
+      environmentsNamed.size === 1 && !layoutNamed && !variants.includes("terraform-cloud")
+        ? [...environmentsNamed][0]
+        : undefined,
     restore: plain.some((name) => RESTORE_LAYERS.some((layer) => name.endsWith(`-${layer}`))),
     cutover: variants.includes("cutover"),
     pointInTime: variants.includes("point-in-time"),

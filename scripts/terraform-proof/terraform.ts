@@ -13,7 +13,8 @@ export const MIRROR = process.env.TERRAFORM_PROVIDER_MIRROR ?? "/opt/tf-plugins"
 /** Why Terraform cannot run here, or undefined when it can. */
 export function missingToolchain(): string | undefined {
   if (!existsSync(TERRAFORM)) return `terraform not found at ${TERRAFORM}`;
-  if (!existsSync(join(MIRROR, "registry.terraform.io/hashicorp/aws"))) return `no hashicorp/aws provider in the mirror at ${MIRROR}`;
+  if (!existsSync(join(MIRROR, "registry.terraform.io/hashicorp/aws")))
+    return `no hashicorp/aws provider in the mirror at ${MIRROR}`;
   return undefined;
 }
 
@@ -46,7 +47,11 @@ export async function terraform(dir: string, env: NodeJS.ProcessEnv, ...args: st
  * init (unless the folder is already initialized), then a plan without refresh saved as JSON
  * (`terraform show -json`); returns the plan JSON text.
  */
-export async function planAsJson(dir: string, env: NodeJS.ProcessEnv, options: { initialized?: boolean } = {}): Promise<{ json: string; summary: string }> {
+export async function planAsJson(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  options: { initialized?: boolean } = {},
+): Promise<{ json: string; summary: string }> {
   if (!options.initialized) await terraform(dir, env, "init", "-input=false");
   const plan = await terraform(dir, env, "plan", "-input=false", "-lock=false", "-refresh=false", "-out=plan.bin");
   const json = await terraform(dir, env, "show", "-json", "plan.bin");
@@ -73,13 +78,23 @@ export class SharedInit {
   ) {}
 
   /** Initializes `dir`, whose configuration requires `requiredProviders`, with the local backend or none. */
-  async install(dir: string, requiredProviders: unknown, options: { backend: boolean; hasModules?: boolean }): Promise<void> {
+  async install(
+    dir: string,
+    requiredProviders: unknown,
+    options: { backend: boolean; hasModules?: boolean },
+  ): Promise<void> {
     if (options.hasModules) {
-      await this.serialized(() => terraform(dir, this.env, "init", "-input=false", ...(options.backend ? [] : ["-backend=false"])));
+      await this.serialized(() =>
+        terraform(dir, this.env, "init", "-input=false", ...(options.backend ? [] : ["-backend=false"])),
+      );
       return;
     }
     const key = JSON.stringify({ requiredProviders, backend: options.backend });
-    if (!this.prepared.has(key)) this.prepared.set(key, this.serialized(() => this.initTemplate(key, requiredProviders, options.backend)));
+    if (!this.prepared.has(key))
+      this.prepared.set(
+        key,
+        this.serialized(() => this.initTemplate(key, requiredProviders, options.backend)),
+      );
     const template = await this.prepared.get(key)!;
     cpSync(join(template, ".terraform"), join(dir, ".terraform"), { recursive: true, verbatimSymlinks: true });
     cpSync(join(template, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
@@ -92,7 +107,10 @@ export class SharedInit {
   }
 
   private async initTemplate(key: string, requiredProviders: unknown, backend: boolean): Promise<string> {
-    const dir = join(this.root, `init-${this.prepared.size}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`);
+    const dir = join(
+      this.root,
+      `init-${this.prepared.size}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`,
+    );
     mkdirSync(dir, { recursive: true });
     // The same backend block the proof's override writes, so the copied backend state matches it.
     const terraformBlock = { required_providers: requiredProviders, ...(backend ? backendOverride().terraform : {}) };

@@ -8,7 +8,13 @@ import { environments } from "../../src/config";
 import type { EnvironmentConfig } from "../../src/config/schema/schema";
 import { SCHEDULED_CHECKS_WORKFLOW } from "../../src/config/naming";
 import { EXIT, main, parseCommandLine, Tool } from "../cli/command-line";
-import { ENVIRONMENT_WORKFLOWS, mainWorkflow, pullRequestWorkflow, releaseWorkflow, terraformCloudWorkflow } from "./environment-workflows";
+import {
+  ENVIRONMENT_WORKFLOWS,
+  mainWorkflow,
+  pullRequestWorkflow,
+  releaseWorkflow,
+  terraformCloudWorkflow,
+} from "./environment-workflows";
 import { scheduledChecksWorkflow } from "./scheduled-checks";
 
 const USAGE = `usage: npm run workflows [-- --check]
@@ -31,7 +37,10 @@ const ROOT = join(__dirname, "..", "..");
 export function generatedWorkflows(root = ROOT): { path: string; text: string }[] {
   const configs = Object.values(environments as Record<string, EnvironmentConfig>);
   const order = configs.map((config) => config.environment);
-  const rewrite = (path: string, generate: (current: string, order: readonly string[]) => string) => ({ path, text: generate(readFileSync(join(root, path), "utf8"), order) });
+  const rewrite = (path: string, generate: (current: string, order: readonly string[]) => string) => ({
+    path,
+    text: generate(readFileSync(join(root, path), "utf8"), order),
+  });
   return [
     { path: SCHEDULED_CHECKS_WORKFLOW, text: scheduledChecksWorkflow(configs) },
     rewrite(ENVIRONMENT_WORKFLOWS.main, mainWorkflow),

@@ -27,7 +27,10 @@ function flowList(doc: Document, values: readonly string[]): YAMLSeq {
 
 /** Sets `path` only where it exists, so a hand edit that moves a node fails here instead of growing a stray key. */
 function replace(doc: Document, path: readonly (string | number)[], value: unknown, file: string): void {
-  if (!doc.hasIn(path)) throw new Error(`${file}: ${path.join(".")} is missing; the generator rewrites it (scripts/workflows/environment-workflows.ts)`);
+  if (!doc.hasIn(path))
+    throw new Error(
+      `${file}: ${path.join(".")} is missing; the generator rewrites it (scripts/workflows/environment-workflows.ts)`,
+    );
   doc.setIn(path, value);
 }
 
@@ -35,7 +38,12 @@ function replace(doc: Document, path: readonly (string | number)[], value: unkno
  * One job per environment, each after the one before (`needs`), calling `uses` with the inputs
  * `inputs(environment, previous)` gives. Job ids are the environment names.
  */
-function chainedJobs(doc: Document, order: readonly string[], uses: string, inputs: (environment: string, previous?: string) => Record<string, string>): YAMLMap {
+function chainedJobs(
+  doc: Document,
+  order: readonly string[],
+  uses: string,
+  inputs: (environment: string, previous?: string) => Record<string, string>,
+): YAMLMap {
   const jobs = new YAMLMap();
   order.forEach((environment, index) => {
     const previous = index > 0 ? order[index - 1] : undefined;
@@ -56,7 +64,10 @@ function chainedJobs(doc: Document, order: readonly string[], uses: string, inpu
 /** main.yml: deploy.yml for each environment in promotion order. */
 export function mainWorkflow(current: string, order: readonly string[]): string {
   const doc = parseDocument(current);
-  const jobs = chainedJobs(doc, order, "./.github/workflows/deploy.yml", (environment) => ({ environment, allow_data_loss: "${{ inputs.allow_data_loss }}" }));
+  const jobs = chainedJobs(doc, order, "./.github/workflows/deploy.yml", (environment) => ({
+    environment,
+    allow_data_loss: "${{ inputs.allow_data_loss }}",
+  }));
   replace(doc, ["jobs"], jobs, ENVIRONMENT_WORKFLOWS.main);
   return doc.toString(STYLE);
 }
@@ -77,7 +88,12 @@ export function pullRequestWorkflow(current: string, order: readonly string[]): 
   const file = ENVIRONMENT_WORKFLOWS.pullRequest;
   const doc = parseDocument(current);
   replace(doc, ["jobs", "plan", "strategy", "matrix", "environment"], flowList(doc, order), file);
-  replace(doc, ["jobs", "plan", "strategy", "matrix", "layer"], flowList(doc, [...LAYERS, ...PILOT_LIGHT_LAYERS]), file);
+  replace(
+    doc,
+    ["jobs", "plan", "strategy", "matrix", "layer"],
+    flowList(doc, [...LAYERS, ...PILOT_LIGHT_LAYERS]),
+    file,
+  );
   const steps = doc.getIn(["jobs", "report", "steps"]) as YAMLSeq<YAMLMap>;
   const index = steps.items.findIndex((step) => step.get("id") === "report");
   if (index < 0) throw new Error(`${file}: the report job has no step with id report`);

@@ -29,8 +29,18 @@ const setup = (withTerraform: boolean) => [
   { uses: uses(ACTIONS.checkout) },
   { uses: uses(ACTIONS.setupNode), with: { "node-version": 22, cache: "npm" } },
   { run: "npm ci" },
-  ...(withTerraform ? [{ uses: uses(ACTIONS.setupTerraform), with: { terraform_version: "${{ env.TERRAFORM_VERSION }}", terraform_wrapper: false } }] : []),
-  { uses: uses(ACTIONS.awsCredentials), with: { "role-to-assume": "${{ vars.DRIFT_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" } },
+  ...(withTerraform
+    ? [
+        {
+          uses: uses(ACTIONS.setupTerraform),
+          with: { terraform_version: "${{ env.TERRAFORM_VERSION }}", terraform_wrapper: false },
+        },
+      ]
+    : []),
+  {
+    uses: uses(ACTIONS.awsCredentials),
+    with: { "role-to-assume": "${{ vars.DRIFT_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" },
+  },
 ];
 
 /** Runs on its environment's schedule, or by hand for that environment; only from main either way. */
@@ -55,8 +65,14 @@ function driftJobs(config: EnvironmentConfig): Record<string, unknown> {
         ...setup(true),
         { run: "npm run synth" },
         // Exit 1 (drifted or failed) still uploads the verdict; the report job decides what it means.
-        { name: "Refresh-only plan, redacted verdict only", run: 'npm run --silent drift -- --stack "$STACK" --out-dir drift-review || test $? -eq 1' },
-        { uses: uses(ACTIONS.upload), with: { name: "drift-${{ env.STACK }}", path: "drift-review/*.drift.json", "retention-days": 7 } },
+        {
+          name: "Refresh-only plan, redacted verdict only",
+          run: 'npm run --silent drift -- --stack "$STACK" --out-dir drift-review || test $? -eq 1',
+        },
+        {
+          uses: uses(ACTIONS.upload),
+          with: { name: "drift-${{ env.STACK }}", path: "drift-review/*.drift.json", "retention-days": 7 },
+        },
       ],
     },
     [`drift-${environment}-report`]: {
@@ -69,7 +85,10 @@ function driftJobs(config: EnvironmentConfig): Record<string, unknown> {
       permissions: { contents: "read", "id-token": "write", issues: "write" },
       steps: [
         ...setup(false),
-        { uses: uses(ACTIONS.download), with: { pattern: `drift-${stackNamePrefix(environment)}*`, path: "drift-review", "merge-multiple": true } },
+        {
+          uses: uses(ACTIONS.download),
+          with: { pattern: `drift-${stackNamePrefix(environment)}*`, path: "drift-review", "merge-multiple": true },
+        },
         {
           name: "Drift issue and security alert",
           env: { GITHUB_TOKEN: "${{ github.token }}" },
@@ -81,7 +100,11 @@ function driftJobs(config: EnvironmentConfig): Record<string, unknown> {
 }
 
 /** A read-only check of the account that reports through its own issue (scripts/scheduled). */
-function accountCheckJob(check: "dr-preflight" | "certificates", config: EnvironmentConfig, cron: string): Record<string, unknown> {
+function accountCheckJob(
+  check: "dr-preflight" | "certificates",
+  config: EnvironmentConfig,
+  cron: string,
+): Record<string, unknown> {
   const { environment } = config;
   return {
     [`${check}-${environment}`]: {
@@ -119,14 +142,19 @@ function costJob(config: EnvironmentConfig): Record<string, unknown> {
         { uses: uses(ACTIONS.checkout) },
         { uses: uses(ACTIONS.setupNode), with: { "node-version": 22, cache: "npm" } },
         { run: "npm ci" },
-        { name: "This month's estimate", run: `mkdir -p cost-review && npm run --silent cost -- --env ${environment} --format json > cost-review/estimate.json` },
+        {
+          name: "This month's estimate",
+          run: `mkdir -p cost-review && npm run --silent cost -- --env ${environment} --format json > cost-review/estimate.json`,
+        },
         {
           // The newest earlier run of this workflow that kept the environment's estimate.
           name: "The last run's estimate",
           env: { GH_TOKEN: "${{ github.token }}" },
           run: [
             `for run in $(gh run list --workflow scheduled-checks.yml --branch main --json databaseId --jq '.[].databaseId' --limit 50); do`,
-            '  if [ "$run" != "$GITHUB_RUN_ID" ] && gh run download "$run" --name "cost-' + environment + '" --dir previous-cost 2>/dev/null; then break; fi',
+            '  if [ "$run" != "$GITHUB_RUN_ID" ] && gh run download "$run" --name "cost-' +
+              environment +
+              '" --dir previous-cost 2>/dev/null; then break; fi',
             "done",
           ].join("\n"),
         },
@@ -135,7 +163,11 @@ function costJob(config: EnvironmentConfig): Record<string, unknown> {
           env: { GITHUB_TOKEN: "${{ github.token }}" },
           run: `previous=(); if [ -f previous-cost/estimate.json ]; then previous=(--previous previous-cost/estimate.json); fi\nnpm run --silent scheduled-check -- --check cost --env ${environment} --current cost-review/estimate.json "\${previous[@]}" --sync-issue >> "$GITHUB_STEP_SUMMARY"`,
         },
-        { if: "${{ always() }}", uses: uses(ACTIONS.upload), with: { name: `cost-${environment}`, path: "cost-review/estimate.json", "retention-days": 90 } },
+        {
+          if: "${{ always() }}",
+          uses: uses(ACTIONS.upload),
+          with: { name: `cost-${environment}`, path: "cost-review/estimate.json", "retention-days": 90 },
+        },
       ],
     },
   };
@@ -143,7 +175,15 @@ function costJob(config: EnvironmentConfig): Record<string, unknown> {
 
 /** Every cron the workflow runs on, once each. */
 export function schedulesOf(configs: readonly EnvironmentConfig[]): string[] {
-  return [...new Set(configs.flatMap((config) => [config.scheduledChecks.drift, ...(config.scheduledChecks.drPreflight ? [config.scheduledChecks.drPreflight.schedule] : []), config.scheduledChecks.certificates]))];
+  return [
+    ...new Set(
+      configs.flatMap((config) => [
+        config.scheduledChecks.drift,
+        ...(config.scheduledChecks.drPreflight ? [config.scheduledChecks.drPreflight.schedule] : []),
+        config.scheduledChecks.certificates,
+      ]),
+    ),
+  ];
 }
 
 /** The workflow's YAML text. */
@@ -154,19 +194,39 @@ export function scheduledChecksWorkflow(configs: readonly EnvironmentConfig[]): 
       schedule: schedulesOf(configs).map((cron) => ({ cron })),
       workflow_dispatch: {
         inputs: {
-          check: { description: "Which check", type: "choice", options: ["drift", "dr-preflight", "certificates", "cost"], required: true },
-          environment: { description: "Which environment", type: "choice", options: configs.map((config) => config.environment), required: true },
+          check: {
+            description: "Which check",
+            type: "choice",
+            options: ["drift", "dr-preflight", "certificates", "cost"],
+            required: true,
+          },
+          environment: {
+            description: "Which environment",
+            type: "choice",
+            options: configs.map((config) => config.environment),
+            required: true,
+          },
         },
       },
     },
     permissions: { contents: "read" },
-    concurrency: { group: "scheduled-checks-${{ github.event.schedule || inputs.environment }}", "cancel-in-progress": false },
-    env: { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CDKTF_DISABLE_TELEMETRY: "1", TERRAFORM_VERSION: "1.11.4" },
+    concurrency: {
+      group: "scheduled-checks-${{ github.event.schedule || inputs.environment }}",
+      "cancel-in-progress": false,
+    },
+    env: {
+      CHECKPOINT_DISABLE: "1",
+      DISABLE_VERSION_CHECK: "1",
+      CDKTF_DISABLE_TELEMETRY: "1",
+      TERRAFORM_VERSION: "1.11.4",
+    },
     jobs: Object.assign(
       {},
       ...configs.flatMap((config) => [
         driftJobs(config),
-        ...(config.scheduledChecks.drPreflight ? [accountCheckJob("dr-preflight", config, config.scheduledChecks.drPreflight.schedule)] : []),
+        ...(config.scheduledChecks.drPreflight
+          ? [accountCheckJob("dr-preflight", config, config.scheduledChecks.drPreflight.schedule)]
+          : []),
         accountCheckJob("certificates", config, config.scheduledChecks.certificates),
         costJob(config),
       ]),
@@ -181,6 +241,9 @@ export function scheduledChecksWorkflow(configs: readonly EnvironmentConfig[]): 
   ];
   const text = stringify(workflow, { lineWidth: 0 });
   // Pinned actions carry their version as a comment, as in the hand-written workflows.
-  const pinned = Object.values(ACTIONS).reduce((yaml, action) => yaml.split(`uses: ${uses(action)}\n`).join(`uses: ${action}\n`), text);
+  const pinned = Object.values(ACTIONS).reduce(
+    (yaml, action) => yaml.split(`uses: ${uses(action)}\n`).join(`uses: ${action}\n`),
+    text,
+  );
   return `${header.join("\n")}\n${pinned}`;
 }

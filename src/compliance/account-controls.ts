@@ -17,8 +17,15 @@ export interface ControlDeclaration {
  * the compliance pack (at synth and in `npm run compliance`) checks the stack's own resources in
  * create mode and accepts the stated provider otherwise, rather than finding nothing to check.
  */
-export function declareAccountControl(stack: TerraformStack, control: AccountControl, declaration: ControlDeclaration): void {
-  if (declaration.mode !== "create" && !declaration.providedBy) throw new Error(`${stack.node.id}: ${control} in ${declaration.mode} mode needs the reason it is provided elsewhere`);
+export function declareAccountControl(
+  stack: TerraformStack,
+  control: AccountControl,
+  declaration: ControlDeclaration,
+): void {
+  if (declaration.mode !== "create" && !declaration.providedBy)
+    throw new Error(
+      `${stack.node.id}: ${control} in ${declaration.mode} mode needs the reason it is provided elsewhere`,
+    );
   stack.addOverride(`//.compliance.accountControls.${control}`, declaration);
 }
 
@@ -28,9 +35,20 @@ export function declareAccountControl(stack: TerraformStack, control: AccountCon
  */
 export function accountControlTargets(control: AccountControl, ruleId: string) {
   return (stack: StackModel): Element[] => {
-    const declaration: Block | undefined = (stack.json["//"] as Block | undefined)?.compliance?.accountControls?.[control];
+    const declaration: Block | undefined = (stack.json["//"] as Block | undefined)?.compliance?.accountControls?.[
+      control
+    ];
     if (!declaration) return [];
-    const suppressions: Suppression[] = declaration.mode === "create" ? [] : [{ rule: ruleId, reason: `${declaration.mode}: ${declaration.providedBy}` }];
-    return [{ type: "account_control", name: control, address: `account_control.${control}`, body: declaration, suppressions }];
+    const suppressions: Suppression[] =
+      declaration.mode === "create" ? [] : [{ rule: ruleId, reason: `${declaration.mode}: ${declaration.providedBy}` }];
+    return [
+      {
+        type: "account_control",
+        name: control,
+        address: `account_control.${control}`,
+        body: declaration,
+        suppressions,
+      },
+    ];
   };
 }

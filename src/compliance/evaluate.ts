@@ -62,19 +62,29 @@ export function evaluateStack(stack: string, json: TerraformJson, rules: readonl
   const results = rules.map((rule): RuleResult => {
     if (!appliesTo(rule, profile)) return { rule, outcome: "skipped", checked: 0, open: [], suppressed: [] };
     const targets = rule.targets(model);
-    const findings = targets.flatMap((target) => rule.check(target, model).map((problem) => finding(rule, stack, target, problem)));
+    const findings = targets.flatMap((target) =>
+      rule.check(target, model).map((problem) => finding(rule, stack, target, problem)),
+    );
     const open = findings.filter((candidate) => candidate.suppression === undefined);
     const suppressed = findings.filter((candidate) => candidate.suppression !== undefined);
     for (const entry of suppressed) used.add(`${entry.address}|${rule.id}`);
-    const outcome: Outcome = targets.length === 0 ? "n/a" : open.length === 0 ? "pass" : rule.severity === "error" ? "fail" : "warn";
+    const outcome: Outcome =
+      targets.length === 0 ? "n/a" : open.length === 0 ? "pass" : rule.severity === "error" ? "fail" : "warn";
     return { rule, outcome, checked: targets.length, open, suppressed };
   });
 
   const inProfile = new Set(rules.filter((rule) => appliesTo(rule, profile)).map((rule) => rule.id));
   const stale: StaleSuppression[] = [];
-  for (const element of [...model.resources(...Object.keys(json.resource ?? {})), ...Object.keys(json.data ?? {}).flatMap((type) => model.dataSources(type))]) {
+  for (const element of [
+    ...model.resources(...Object.keys(json.resource ?? {})),
+    ...Object.keys(json.data ?? {}).flatMap((type) => model.dataSources(type)),
+  ]) {
     for (const { rule, reason } of element.suppressions) {
-      const problem = staleness(known.has(rule), reason, inProfile.has(rule) && !used.has(`${element.address}|${rule}`));
+      const problem = staleness(
+        known.has(rule),
+        reason,
+        inProfile.has(rule) && !used.has(`${element.address}|${rule}`),
+      );
       if (problem) stale.push({ stack, address: element.address, rule, problem });
     }
   }
@@ -84,17 +94,22 @@ export function evaluateStack(stack: string, json: TerraformJson, rules: readonl
 /** Why a suppression needs attention, if it does. */
 function staleness(ruleExists: boolean, reason: string | undefined, silencesNothing: boolean): string | undefined {
   if (!ruleExists) return "names no rule of the pack";
-  if ((reason ?? "").trim().length < MIN_REASON_LENGTH) return `gives no reason (at least ${MIN_REASON_LENGTH} characters)`;
+  if ((reason ?? "").trim().length < MIN_REASON_LENGTH)
+    return `gives no reason (at least ${MIN_REASON_LENGTH} characters)`;
   if (silencesNothing) return "suppresses nothing: the resource complies, remove the suppression";
   return undefined;
 }
 
 function finding(rule: Rule, stack: string, target: Element, problem: string): Finding {
-  const suppression = target.suppressions.find((entry) => entry.rule === rule.id && (entry.reason ?? "").trim().length >= MIN_REASON_LENGTH);
+  const suppression = target.suppressions.find(
+    (entry) => entry.rule === rule.id && (entry.reason ?? "").trim().length >= MIN_REASON_LENGTH,
+  );
   return { rule, stack, address: target.address, path: target.path, problem, suppression: suppression?.reason };
 }
 
 /** Unsuppressed findings of error rules: what fails synth and `npm run compliance`. */
 export function blockingFindings(reports: readonly StackReport[]): Finding[] {
-  return reports.flatMap((report) => report.results.filter((result) => result.rule.severity === "error").flatMap((result) => result.open));
+  return reports.flatMap((report) =>
+    report.results.filter((result) => result.rule.severity === "error").flatMap((result) => result.open),
+  );
 }

@@ -38,7 +38,8 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     metricName: "RootAccountUse",
     control: "CIS 1.4.0 4.3 / CloudWatch.1",
     description: "The root user made an API call or signed in",
-    pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    pattern:
+      '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
   },
   {
     name: "cis-unauthorized-api-calls",
@@ -52,7 +53,8 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     metricName: "ConsoleSignInWithoutMfa",
     control: "CIS 1.4.0 4.2 / CloudWatch.3",
     description: "An IAM user signed in to the console without MFA",
-    pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    pattern:
+      '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
   },
   {
     name: "cis-iam-policy-changes",
@@ -97,7 +99,8 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     metricName: "KmsKeyDisabledOrScheduledForDeletion",
     control: "CIS 1.4.0 4.7 / CloudWatch.7",
     description: "A customer-managed KMS key was disabled or scheduled for deletion",
-    pattern: "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
+    pattern:
+      "{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }",
   },
   {
     name: "cis-s3-bucket-policy-changes",

@@ -48,7 +48,8 @@ export interface Statement {
   readonly servicePrincipals: readonly string[];
 }
 
-export const asArray = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+export const asArray = <T>(value: T | T[] | undefined | null): T[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 
 /** Terraform JSON often writes booleans as strings ("true"); both mean the same. */
 export const isTrue = (value: unknown): boolean => value === true || value === "true";
@@ -117,7 +118,9 @@ export class StackModel {
         resources: asArray(statement.resources),
         notResources: asArray(statement.not_resources),
         conditionKeys: asArray(statement.condition).map((condition: Block) => String(condition.variable)),
-        servicePrincipals: asArray(statement.principals).flatMap((principal: Block) => (principal.type === "Service" ? asArray(principal.identifiers) : [])),
+        servicePrincipals: asArray(statement.principals).flatMap((principal: Block) =>
+          principal.type === "Service" ? asArray(principal.identifiers) : [],
+        ),
       }));
     }
     if (typeof policy !== "string" || policy.includes("${")) return undefined;
@@ -130,7 +133,9 @@ export class StackModel {
         notActions: asArray(statement.NotAction),
         resources: asArray(statement.Resource),
         notResources: asArray(statement.NotResource),
-        conditionKeys: Object.values((statement.Condition ?? {}) as Record<string, Block>).flatMap((test) => Object.keys(test)),
+        conditionKeys: Object.values((statement.Condition ?? {}) as Record<string, Block>).flatMap((test) =>
+          Object.keys(test),
+        ),
         servicePrincipals: asArray(statement.Principal?.Service),
       }));
     } catch {

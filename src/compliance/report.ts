@@ -36,11 +36,25 @@ export function renderReport(reports: readonly StackReport[], rules: readonly Ru
     `Profiles: ${reports.map((report) => `${report.stack} ${report.profile}`).join(", ")}. Cells: ok, FAIL/warn n (open findings), - (nothing to check), n/p (rule not in the stack's profile).`,
     renderTable(reports, rules),
     `## Open findings (${open.length})`,
-    list(open.map((finding) => `${finding.rule.severity.toUpperCase()} ${finding.rule.id} ${finding.stack} ${finding.address}: ${finding.problem}. Fix: ${finding.rule.fix}`)),
+    list(
+      open.map(
+        (finding) =>
+          `${finding.rule.severity.toUpperCase()} ${finding.rule.id} ${finding.stack} ${finding.address}: ${finding.problem}. Fix: ${finding.rule.fix}`,
+      ),
+    ),
     `## Suppressions (${suppressed.length})`,
-    list(suppressed.map((finding) => `${finding.rule.id} ${finding.stack} ${finding.address}: ${finding.problem}. Reason: ${finding.suppression}`)),
+    list(
+      suppressed.map(
+        (finding) =>
+          `${finding.rule.id} ${finding.stack} ${finding.address}: ${finding.problem}. Reason: ${finding.suppression}`,
+      ),
+    ),
   ];
-  if (stale.length > 0) sections.push(`## Stale suppressions (${stale.length})`, list(stale.map((entry) => `${entry.rule} ${entry.stack} ${entry.address}: ${entry.problem}`)));
+  if (stale.length > 0)
+    sections.push(
+      `## Stale suppressions (${stale.length})`,
+      list(stale.map((entry) => `${entry.rule} ${entry.stack} ${entry.address}: ${entry.problem}`)),
+    );
   return `${sections.join("\n\n")}\n`;
 }
 
@@ -58,5 +72,9 @@ export function renderRuleCatalogue(rules: readonly Rule[]): string {
       rule.maps.trivy.join(", ") || "-",
     ].join(" | "),
   );
-  return ["| rule | requires | profile | FSBP | checkov | trivy |", "|---|---|---|---|---|---|", ...rows.map((row) => `| ${row} |`)].join("\n");
+  return [
+    "| rule | requires | profile | FSBP | checkov | trivy |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((row) => `| ${row} |`),
+  ].join("\n");
 }

@@ -11,7 +11,9 @@ const SUPPRESSIONS = Symbol.for("auth.compliance.suppressions");
  */
 export function suppressFinding(resource: TerraformElement, rule: RuleId, reason: string): void {
   if (reason.trim().length < MIN_REASON_LENGTH) {
-    throw new Error(`suppressing ${rule} on ${resource.node.path} needs a reason of at least ${MIN_REASON_LENGTH} characters`);
+    throw new Error(
+      `suppressing ${rule} on ${resource.node.path} needs a reason of at least ${MIN_REASON_LENGTH} characters`,
+    );
   }
   const holder = resource as unknown as { [SUPPRESSIONS]?: { rule: RuleId; reason: string }[] };
   const entries = (holder[SUPPRESSIONS] ??= []);

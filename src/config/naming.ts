@@ -13,7 +13,16 @@ export const RESTORE_LAYERS = ["dr-data", "dr-app"] as const;
 export type Layer = (typeof LAYERS)[number] | (typeof PILOT_LIGHT_LAYERS)[number] | (typeof RESTORE_LAYERS)[number];
 
 /** Every layer a stack can have, primary and DR, in deploy order (the pilot light's repository exists before the registry replicates into it). */
-export const ALL_LAYERS: readonly Layer[] = ["bootstrap", "security", ...PILOT_LIGHT_LAYERS, "registry", "network", "data", "app", ...RESTORE_LAYERS];
+export const ALL_LAYERS: readonly Layer[] = [
+  "bootstrap",
+  "security",
+  ...PILOT_LIGHT_LAYERS,
+  "registry",
+  "network",
+  "data",
+  "app",
+  ...RESTORE_LAYERS,
+];
 
 /** True for a layer that lives in aws.drRegion and keeps its state in the DR state bucket. */
 export function isDrLayer(layer: Layer): boolean {
@@ -154,7 +163,10 @@ export function canaryArtifactsBucketName(environment: string, region: string, a
 
 /** The primary region's heartbeat: the schedule there, and the rule in aws.drRegion that counts what arrives. */
 export function heartbeatRuleNames(environment: string): { readonly sender: string; readonly receiver: string } {
-  return { sender: `${resourcePrefix(environment)}-heartbeat`, receiver: `${resourcePrefix(environment)}-primary-heartbeat` };
+  return {
+    sender: `${resourcePrefix(environment)}-heartbeat`,
+    receiver: `${resourcePrefix(environment)}-primary-heartbeat`,
+  };
 }
 
 /** The read-only identity the scheduled drift checks assume (no locks, no saved plans, no secret values). */
@@ -258,4 +270,3 @@ export function drTrailName(environment: string): string {
 export function drTrailLogGroupName(environment: string): string {
   return `/auth/${environment}-dr/cloudtrail`;
 }
-

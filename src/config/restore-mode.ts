@@ -38,26 +38,46 @@ const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
  */
 export function restoreModeFrom(env: NodeJS.ProcessEnv = process.env): RestoreMode | undefined {
   if (env[RESTORE_SWITCHES.restore] !== "1") {
-    const stray = [RESTORE_SWITCHES.pointInTime, RESTORE_SWITCHES.drill, RESTORE_SWITCHES.decommission, RESTORE_SWITCHES.cutover, RESTORE_SWITCHES.imageDigest].filter((name) => env[name]);
-    if (stray.length > 0) throw new ConfigError([`${stray.join(", ")}: only take effect with ${RESTORE_SWITCHES.restore}=1`]);
+    const stray = [
+      RESTORE_SWITCHES.pointInTime,
+      RESTORE_SWITCHES.drill,
+      RESTORE_SWITCHES.decommission,
+      RESTORE_SWITCHES.cutover,
+      RESTORE_SWITCHES.imageDigest,
+    ].filter((name) => env[name]);
+    if (stray.length > 0)
+      throw new ConfigError([`${stray.join(", ")}: only take effect with ${RESTORE_SWITCHES.restore}=1`]);
     return undefined;
   }
   const pointInTime = env[RESTORE_SWITCHES.pointInTime] || undefined;
   if (pointInTime !== undefined && (!UTC_TIME.test(pointInTime) || Number.isNaN(Date.parse(pointInTime)))) {
-    throw new ConfigError([`${RESTORE_SWITCHES.pointInTime}: must be a UTC time such as 2026-11-30T03:15:00Z, got ${pointInTime}`]);
+    throw new ConfigError([
+      `${RESTORE_SWITCHES.pointInTime}: must be a UTC time such as 2026-11-30T03:15:00Z, got ${pointInTime}`,
+    ]);
   }
   const imageDigest = env[RESTORE_SWITCHES.imageDigest] || undefined;
   if (imageDigest !== undefined && !new RegExp(DIGEST_PATTERN).test(imageDigest)) {
-    throw new ConfigError([`${RESTORE_SWITCHES.imageDigest}: must be an image digest sha256:<64 hex digits>, got ${imageDigest}`]);
+    throw new ConfigError([
+      `${RESTORE_SWITCHES.imageDigest}: must be an image digest sha256:<64 hex digits>, got ${imageDigest}`,
+    ]);
   }
   const drill = env[RESTORE_SWITCHES.drill] === "1";
   const cutover = env[RESTORE_SWITCHES.cutover] === "1";
   // A drill must never move users onto a copy that is torn down afterwards.
-  if (drill && cutover) throw new ConfigError([`${RESTORE_SWITCHES.cutover}: a drill (${RESTORE_SWITCHES.drill}=1) never cuts over`]);
+  if (drill && cutover)
+    throw new ConfigError([`${RESTORE_SWITCHES.cutover}: a drill (${RESTORE_SWITCHES.drill}=1) never cuts over`]);
   const decommission = env[RESTORE_SWITCHES.decommission] === "1";
   // Decommissioning destroys the restore that serves after a cutover: only once DNS is back.
   if (decommission && (drill || cutover)) {
-    throw new ConfigError([`${RESTORE_SWITCHES.decommission}: a real restore is decommissioned on its own, never with ${drill ? RESTORE_SWITCHES.drill : RESTORE_SWITCHES.cutover}=1`]);
+    throw new ConfigError([
+      `${RESTORE_SWITCHES.decommission}: a real restore is decommissioned on its own, never with ${drill ? RESTORE_SWITCHES.drill : RESTORE_SWITCHES.cutover}=1`,
+    ]);
   }
-  return { pointInTime, drill, ...(decommission ? { decommission } : {}), ...(cutover ? { cutover } : {}), ...(imageDigest ? { imageDigest } : {}) };
+  return {
+    pointInTime,
+    drill,
+    ...(decommission ? { decommission } : {}),
+    ...(cutover ? { cutover } : {}),
+    ...(imageDigest ? { imageDigest } : {}),
+  };
 }

@@ -112,7 +112,14 @@ export type PriceKey =
   | "guardduty:s3-million-events"
   | "budgets:budget";
 
-type Row = readonly [key: PriceKey, unit: string, page: keyof typeof PAGES, euWest1: number, euCentral1: number, evidence?: string];
+type Row = readonly [
+  key: PriceKey,
+  unit: string,
+  page: keyof typeof PAGES,
+  euWest1: number,
+  euCentral1: number,
+  evidence?: string,
+];
 
 // prettier-ignore
 const ROWS: readonly Row[] = [
@@ -171,7 +178,13 @@ const ROWS: readonly Row[] = [
  * Prices AWS lists as one figure for every commercial region, so the catalogue also holds them for
  * us-east-1, where the outside-in checks' Route 53 health-check alarms, their topic and its key live.
  */
-const SAME_IN_EVERY_REGION: readonly PriceKey[] = ["kms:key", "cloudwatch:alarm", "cloudwatch:composite-alarm", "route53:health-check", "route53:health-check-feature"];
+const SAME_IN_EVERY_REGION: readonly PriceKey[] = [
+  "kms:key",
+  "cloudwatch:alarm",
+  "cloudwatch:composite-alarm",
+  "route53:health-check",
+  "route53:health-check-feature",
+];
 const EVERY_REGION_ALSO = "us-east-1";
 
 export const CATALOGUE: ReadonlyMap<PriceKey, Readonly<Record<string, UnitPrice>>> = new Map(
@@ -185,7 +198,10 @@ export const CATALOGUE: ReadonlyMap<PriceKey, Readonly<Record<string, UnitPrice>
       provenance: evidence ? "corroborated" : "recalled",
       ...(evidence ? { evidence } : {}),
     });
-    const prices: Record<string, UnitPrice> = { "eu-west-1": entry("eu-west-1", euWest1), "eu-central-1": entry("eu-central-1", euCentral1) };
+    const prices: Record<string, UnitPrice> = {
+      "eu-west-1": entry("eu-west-1", euWest1),
+      "eu-central-1": entry("eu-central-1", euCentral1),
+    };
     if (SAME_IN_EVERY_REGION.includes(key)) prices[EVERY_REGION_ALSO] = entry(EVERY_REGION_ALSO, euWest1);
     return [key, prices];
   }),
@@ -199,13 +215,15 @@ export function unitPrice(key: string, region: string): UnitPrice {
   const byRegion = CATALOGUE.get(key as PriceKey);
   if (!byRegion) throw new MissingPriceError(`the price catalogue (src/cost/catalogue.ts) has no entry ${key}`);
   const price = (byRegion as Record<string, UnitPrice>)[region];
-  if (!price) throw new MissingPriceError(`the price catalogue (src/cost/catalogue.ts) has no ${key} price for ${region}`);
+  if (!price)
+    throw new MissingPriceError(`the price catalogue (src/cost/catalogue.ts) has no ${key} price for ${region}`);
   return price;
 }
 
 /** The oldest `readOn` of the catalogue: what its age is measured from. */
 export function catalogueDate(): string {
   let oldest = CATALOGUE_READ_ON;
-  for (const byRegion of CATALOGUE.values()) for (const price of Object.values(byRegion)) if (price.readOn < oldest) oldest = price.readOn;
+  for (const byRegion of CATALOGUE.values())
+    for (const price of Object.values(byRegion)) if (price.readOn < oldest) oldest = price.readOn;
   return oldest;
 }

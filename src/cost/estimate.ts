@@ -6,7 +6,15 @@
 import type { EnvironmentConfig } from "../config/schema/schema";
 import { isDrLayer, Layer, parseStackName, RESTORE_LAYERS } from "../config/naming";
 import { catalogueDate } from "./catalogue";
-import { Attributes, CATEGORIES, Category, CostLine, HOURS_PER_MONTH, priceResource, PricingContext } from "./price-resource";
+import {
+  Attributes,
+  CATEGORIES,
+  Category,
+  CostLine,
+  HOURS_PER_MONTH,
+  priceResource,
+  PricingContext,
+} from "./price-resource";
 
 export interface EstimateItem {
   readonly stack: string;
@@ -70,7 +78,11 @@ function launchTemplateResolver(stackJson: Attributes): PricingContext["launchTe
     if (!template) return undefined;
     const root = (template.block_device_mappings ?? [])[0]?.ebs;
     const monitoring = Array.isArray(template.monitoring) ? template.monitoring[0] : template.monitoring;
-    return { instanceType: template.instance_type, rootVolumeGb: Number(root?.volume_size ?? 8), detailedMonitoring: monitoring?.enabled === true };
+    return {
+      instanceType: template.instance_type,
+      rootVolumeGb: Number(root?.volume_size ?? 8),
+      detailedMonitoring: monitoring?.enabled === true,
+    };
   };
 }
 
@@ -84,7 +96,13 @@ export function priceStack(stack: string, stackJson: Attributes, config: Environ
   for (const [type, blocks] of Object.entries<Record<string, Attributes>>(stackJson.resource ?? {})) {
     for (const [name, block] of Object.entries(blocks)) {
       const region = regionOf(stackJson, block);
-      const price = priceResource(type, block, { region, usage: config.cost.usage, zones, launchTemplate, managementEventsRecordedElsewhere: drSite });
+      const price = priceResource(type, block, {
+        region,
+        usage: config.cost.usage,
+        zones,
+        launchTemplate,
+        managementEventsRecordedElsewhere: drSite,
+      });
       if (!price) continue;
       // Everything of the DR site is DR, whatever its type.
       const category: Category = drSite ? "DR" : price.category;
@@ -118,7 +136,9 @@ function byCategory(items: EstimateItem[]): Record<Category, number> {
 
 /** The estimate of one environment from its stacks' JSON, keyed by stack name. */
 export function estimateEnvironment(config: EnvironmentConfig, stacks: Record<string, Attributes>): Estimate {
-  const mine = Object.keys(stacks).filter((stack) => parseStackName(stack)?.environment === config.environment).sort();
+  const mine = Object.keys(stacks)
+    .filter((stack) => parseStackName(stack)?.environment === config.environment)
+    .sort();
   if (mine.length === 0) throw new Error(`no stack of environment ${config.environment} in the synth output`);
   const isRestore = (stack: string) => (RESTORE_LAYERS as readonly string[]).includes(parseStackName(stack)!.layer);
   const items = mine.filter((stack) => !isRestore(stack)).flatMap((stack) => priceStack(stack, stacks[stack], config));
@@ -126,7 +146,9 @@ export function estimateEnvironment(config: EnvironmentConfig, stacks: Record<st
   const restoreItems = restoreStacks.flatMap((stack) => priceStack(stack, stacks[stack], config));
   const fixed = sum(items.map((item) => item.fixed));
   const usage = sum(items.map((item) => item.usage));
-  const releaseExtra = sum(items.filter((item) => item.duringRelease !== undefined).map((item) => item.duringRelease! - item.monthly));
+  const releaseExtra = sum(
+    items.filter((item) => item.duringRelease !== undefined).map((item) => item.duringRelease! - item.monthly),
+  );
   return {
     environment: config.environment,
     currency: "USD",
@@ -137,10 +159,20 @@ export function estimateEnvironment(config: EnvironmentConfig, stacks: Record<st
     usage,
     totalDuringRelease: cents(fixed + usage + releaseExtra),
     byCategory: byCategory(items),
-    byStack: Object.fromEntries(mine.filter((stack) => !isRestore(stack)).map((stack) => [stack, sum(items.filter((item) => item.stack === stack).map((item) => item.monthly))])),
+    byStack: Object.fromEntries(
+      mine
+        .filter((stack) => !isRestore(stack))
+        .map((stack) => [stack, sum(items.filter((item) => item.stack === stack).map((item) => item.monthly))]),
+    ),
     items,
     ...(restoreStacks.length > 0
-      ? { restore: { stacks: restoreStacks, perDay: cents((sum(restoreItems.map((item) => item.monthly)) / HOURS_PER_MONTH) * 24), items: restoreItems } }
+      ? {
+          restore: {
+            stacks: restoreStacks,
+            perDay: cents((sum(restoreItems.map((item) => item.monthly)) / HOURS_PER_MONTH) * 24),
+            items: restoreItems,
+          },
+        }
       : {}),
   };
 }

@@ -3,7 +3,8 @@
  * type must be here or be priced by src/cost/price-resource.ts (the completeness test holds both).
  */
 export const FREE_TYPES: Readonly<Record<string, string>> = {
-  aws_accessanalyzer_analyzer: "an external-access analyzer (type ACCOUNT or ORGANIZATION) is free; unused-access analyzers are refused by the pricer",
+  aws_accessanalyzer_analyzer:
+    "an external-access analyzer (type ACCOUNT or ORGANIZATION) is free; unused-access analyzers are refused by the pricer",
   aws_acm_certificate: "public ACM certificates are free",
   aws_acm_certificate_validation: "a Terraform wait, not an AWS resource",
   aws_backup_selection: "assigns resources to a plan; the recovery points are priced on aws_backup_plan",
@@ -18,7 +19,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_db_parameter_group: "configuration, free",
   aws_db_subnet_group: "configuration, free",
   aws_default_security_group: "security groups are free",
-  aws_dynamodb_table: "the release table holds one item of a few KB: on-demand storage and point-in-time recovery bill per GB-month (under a cent) and requests per million (a few per release)",
+  aws_dynamodb_table:
+    "the release table holds one item of a few KB: on-demand storage and point-in-time recovery bill per GB-month (under a cent) and requests per million (a few per release)",
   aws_dynamodb_table_item: "an item is part of its table",
   aws_ecr_lifecycle_policy: "configuration, free",
   aws_ecr_registry_policy: "configuration, free",
@@ -39,7 +41,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_lb_listener: "listeners are part of the load balancer's LCU price",
   aws_lb_target_group: "target groups are part of the load balancer's LCU price",
   aws_route: "routing is free",
-  aws_route53_record: "records are free; the zone is priced when the stacks create one, and alias queries to AWS resources are free",
+  aws_route53_record:
+    "records are free; the zone is priced when the stacks create one, and alias queries to AWS resources are free",
   aws_route_table: "routing is free",
   aws_route_table_association: "routing is free",
   aws_s3_bucket_lifecycle_configuration: "configuration, free (it lowers the bucket's storage)",
@@ -63,5 +66,6 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_vpc_security_group_egress_rule: "security group rules are free",
   aws_vpc_security_group_ingress_rule: "security group rules are free",
   aws_wafv2_web_acl_association: "part of the web ACL",
-  aws_wafv2_web_acl_logging_configuration: "WAF logs are billed as vended-log ingestion on their log group (priced there)",
+  aws_wafv2_web_acl_logging_configuration:
+    "WAF logs are billed as vended-log ingestion on their log group (priced there)",
 };

@@ -62,19 +62,30 @@ function regions(plan: Attributes): Record<string, string> {
 export function planCost(stack: string, plan: Attributes): PlanCost {
   const { usage, zones } = environmentOf(stack);
   const regionByKey = regions(plan);
-  const configured = new Map<string, Attributes>((plan.configuration?.root_module?.resources ?? []).map((resource: Attributes) => [resource.address, resource]));
+  const configured = new Map<string, Attributes>(
+    (plan.configuration?.root_module?.resources ?? []).map((resource: Attributes) => [resource.address, resource]),
+  );
   const changes: Attributes[] = (plan.resource_changes ?? []).filter((change: Attributes) => change.mode !== "data");
   // A group's launch template: the one its configuration references, with the template's planned or prior values.
   const templates = new Map<string, Attributes>(
-    changes.filter((change) => change.type === "aws_launch_template").map((change) => [change.address, change.change.after ?? change.change.before]),
+    changes
+      .filter((change) => change.type === "aws_launch_template")
+      .map((change) => [change.address, change.change.after ?? change.change.before]),
   );
-  const launchTemplate = (address: string): PricingContext["launchTemplate"] => () => {
-    const references: string[] = configured.get(address)?.expressions?.launch_template?.[0]?.id?.references ?? [];
-    const template = references.map((reference) => templates.get(reference.replace(/\.id$/, ""))).find(Boolean);
-    if (!template) return undefined;
-    const root = (template.block_device_mappings ?? [])[0]?.ebs?.[0] ?? (template.block_device_mappings ?? [])[0]?.ebs;
-    return { instanceType: template.instance_type, rootVolumeGb: Number(root?.volume_size ?? 8), detailedMonitoring: template.monitoring?.[0]?.enabled === true };
-  };
+  const launchTemplate =
+    (address: string): PricingContext["launchTemplate"] =>
+    () => {
+      const references: string[] = configured.get(address)?.expressions?.launch_template?.[0]?.id?.references ?? [];
+      const template = references.map((reference) => templates.get(reference.replace(/\.id$/, ""))).find(Boolean);
+      if (!template) return undefined;
+      const root =
+        (template.block_device_mappings ?? [])[0]?.ebs?.[0] ?? (template.block_device_mappings ?? [])[0]?.ebs;
+      return {
+        instanceType: template.instance_type,
+        rootVolumeGb: Number(root?.volume_size ?? 8),
+        detailedMonitoring: template.monitoring?.[0]?.enabled === true,
+      };
+    };
 
   const priced: CostChange[] = [];
   for (const change of changes) {
@@ -92,12 +103,34 @@ export function planCost(stack: string, plan: Attributes): PlanCost {
       const before = action === "create" ? 0 : monthly(change.change.before);
       const after = action === "destroy" ? 0 : monthly(change.change.after);
       if (before === 0 && after === 0) continue;
-      priced.push({ address: change.address, type: change.type, action, before: cents(before), after: cents(after), delta: cents(after - before) });
+      priced.push({
+        address: change.address,
+        type: change.type,
+        action,
+        before: cents(before),
+        after: cents(after),
+        delta: cents(after - before),
+      });
     } catch (error) {
       // A price the estimate cannot make never fails the plan job: the section names it instead.
-      const reason = error instanceof MissingPriceError ? error.message : `could not be priced (${String((error as Error).message).split("\n")[0]})`;
-      priced.push({ address: change.address, type: change.type, action, before: 0, after: 0, delta: 0, unpriced: reason });
+      const reason =
+        error instanceof MissingPriceError
+          ? error.message
+          : `could not be priced (${String((error as Error).message).split("\n")[0]})`;
+      priced.push({
+        address: change.address,
+        type: change.type,
+        action,
+        before: 0,
+        after: 0,
+        delta: 0,
+        unpriced: reason,
+      });
     }
   }
-  return { catalogueDate: catalogueDate(), delta: cents(priced.reduce((sum, change) => sum + change.delta, 0)), changes: priced };
+  return {
+    catalogueDate: catalogueDate(),
+    delta: cents(priced.reduce((sum, change) => sum + change.delta, 0)),
+    changes: priced,
+  };
 }

@@ -48,7 +48,9 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
       // Automated backups replicated into the DR region: what a restore starts from.
       `arn:aws:rds:*:${account}:auto-backup:*`,
     ],
-    elasticache: ["replicationgroup", "cluster", "parametergroup", "subnetgroup", "snapshot"].map((type) => `arn:aws:elasticache:*:${account}:${type}:${prefix}-*`),
+    elasticache: ["replicationgroup", "cluster", "parametergroup", "subnetgroup", "snapshot"].map(
+      (type) => `arn:aws:elasticache:*:${account}:${type}:${prefix}-*`,
+    ),
     ecr: [`arn:aws:ecr:*:${account}:repository/${scope.repositoryName}`],
     elasticloadbalancing: [
       ...own(`arn:aws:elasticloadbalancing:*:${account}:loadbalancer/app/`, "/*"),
@@ -56,21 +58,37 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
       ...own(`arn:aws:elasticloadbalancing:*:${account}:listener/app/`, "/*/*"),
       ...own(`arn:aws:elasticloadbalancing:*:${account}:listener-rule/app/`, "/*/*/*"),
     ],
-    iam: [`arn:aws:iam::${account}:role/${prefix}-*`, `arn:aws:iam::${account}:instance-profile/${prefix}-*`, `arn:aws:iam::${account}:policy/${prefix}-*`, `arn:aws:iam::${account}:oidc-provider/*`],
+    iam: [
+      `arn:aws:iam::${account}:role/${prefix}-*`,
+      `arn:aws:iam::${account}:instance-profile/${prefix}-*`,
+      `arn:aws:iam::${account}:policy/${prefix}-*`,
+      `arn:aws:iam::${account}:oidc-provider/*`,
+    ],
     // CreateAlias and UpdateAlias also authorize on the key (tagged Environment, kms-key scoping by tag is on the key actions).
     kms: [`arn:aws:kms:*:${account}:alias/${prefix}-*`, `arn:aws:kms:*:${account}:key/*`],
     // Synthetics creates the canary's function and layer as cwsyn-<canary name>-<id>.
-    lambda: [`arn:aws:lambda:*:${account}:function:${prefix}-*`, `arn:aws:lambda:*:${account}:function:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*`, `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*:*`],
+    lambda: [
+      `arn:aws:lambda:*:${account}:function:${prefix}-*`,
+      `arn:aws:lambda:*:${account}:function:cwsyn-${prefix}-*`,
+      `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*`,
+      `arn:aws:lambda:*:${account}:layer:cwsyn-${prefix}-*:*`,
+    ],
     // Health checks are named by a generated id.
     route53: ["arn:aws:route53:::hostedzone/*", "arn:aws:route53:::change/*", "arn:aws:route53:::healthcheck/*"],
     budgets: own(`arn:aws:budgets::${account}:budget/`),
     dynamodb: own(`arn:aws:dynamodb:*:${account}:table/`),
     synthetics: own(`arn:aws:synthetics:*:${account}:canary:`),
     s3: [`arn:aws:s3:::${prefix}-*`],
-    secretsmanager: [`arn:aws:secretsmanager:*:${account}:secret:${prefix}/*`, `arn:aws:secretsmanager:*:${account}:secret:${prefix}-*`],
+    secretsmanager: [
+      `arn:aws:secretsmanager:*:${account}:secret:${prefix}/*`,
+      `arn:aws:secretsmanager:*:${account}:secret:${prefix}-*`,
+    ],
     sns: [`arn:aws:sns:*:${account}:${prefix}-*`],
     sqs: [`arn:aws:sqs:*:${account}:${prefix}-*`],
-    ssm: [`arn:aws:ssm:*:${account}:parameter${pathPrefix(environment)}/*`, ...own(`arn:aws:ssm:*:${account}:parameter/AmazonCloudWatch-`)],
+    ssm: [
+      `arn:aws:ssm:*:${account}:parameter${pathPrefix(environment)}/*`,
+      ...own(`arn:aws:ssm:*:${account}:parameter/AmazonCloudWatch-`),
+    ],
     wafv2: [
       ...own(`arn:aws:wafv2:*:${account}:regional/webacl/`, "/*"),
       // CreateWebACL authorizes on the AWS managed rule groups it references.
@@ -80,9 +98,16 @@ export function arnPatterns(scope: ArnScope): Readonly<Record<string, readonly s
     ],
     backup: own(`arn:aws:backup:*:${account}:backup-vault:`),
     // The DR trail apart: it is the one trail the deploy identity may also update and delete (ci-policies.ts, DenyTrailTampering).
-    cloudtrail: [`arn:aws:cloudtrail:*:${account}:trail/${prefix}-*`, `arn:aws:cloudtrail:*:${account}:trail/${drTrailName(environment)}`],
+    cloudtrail: [
+      `arn:aws:cloudtrail:*:${account}:trail/${prefix}-*`,
+      `arn:aws:cloudtrail:*:${account}:trail/${drTrailName(environment)}`,
+    ],
     "access-analyzer": own(`arn:aws:access-analyzer:*:${account}:analyzer/`),
-    securityhub: [`arn:aws:securityhub:*:${account}:hub/default`, "arn:aws:securityhub:*::standards/*", `arn:aws:securityhub:*:${account}:subscription/*`],
+    securityhub: [
+      `arn:aws:securityhub:*:${account}:hub/default`,
+      "arn:aws:securityhub:*::standards/*",
+      `arn:aws:securityhub:*:${account}:subscription/*`,
+    ],
     config: [`arn:aws:config:*:${account}:configuration-recorder/*/*`],
   };
 }

@@ -15,7 +15,10 @@ export type PolicyStatement = {
   readonly Effect: "Allow" | "Deny";
   readonly Action: string[];
   readonly Condition?: Record<string, Record<string, string | string[]>>;
-} & ({ readonly Resource: string[]; readonly NotResource?: never } | { readonly NotResource: string[]; readonly Resource?: never });
+} & (
+  | { readonly Resource: string[]; readonly NotResource?: never }
+  | { readonly NotResource: string[]; readonly Resource?: never }
+);
 
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
@@ -36,7 +39,10 @@ export interface CiPolicyInputs extends ArnScope {
   /** Names (patterns) of roles this identity may create without the boundary: the CI identities, for the platform identity. @default none */
   readonly unboundedRoles?: readonly string[];
   /** Which protections apply (protections()). @default all */
-  readonly protect?: Pick<ProtectionInputs, "protectCiRoles" | "protectBoundary" | "protectDetection" | "otherBoundaryArns">;
+  readonly protect?: Pick<
+    ProtectionInputs,
+    "protectCiRoles" | "protectBoundary" | "protectDetection" | "otherBoundaryArns"
+  >;
 }
 
 /** AWS's quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html */
@@ -52,21 +58,37 @@ export const IAM_LIMITS = {
 /** The IAM actions that change identities: never granted without the boundary. */
 const ROLE_GRANTING = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"];
 const ROLE_WRITES = [
-  "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
-  "iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole", "iam:UntagRole",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:DeleteRole",
+  "iam:TagRole",
+  "iam:UntagRole",
 ];
 
 type Kind = "named" | "tagged" | "created" | "anyResource";
 const KINDS: readonly Kind[] = ["named", "tagged", "created", "anyResource"];
 const serviceOf = (action: string) => action.split(":")[0];
 const unique = (values: Iterable<string>) => [...new Set(values)].sort();
-const pascal = (service: string) => service.split(/[^a-z0-9]/i).map((part) => part[0].toUpperCase() + part.slice(1)).join("");
+const pascal = (service: string) =>
+  service
+    .split(/[^a-z0-9]/i)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
 
 /** The map entries of an inventory; a type without an entry fails, naming it. */
 export function entriesOf(inventory: LayerInventory, extras: readonly string[] = []): ActionMapEntry[] {
   const lookup = (table: Readonly<Record<string, ActionMapEntry>>, kind: string) => (type: string) => {
     const entry = table[type];
-    if (!entry) throw new Error(`${kind} ${type} has no entry in src/iam/action-map.ts: add the IAM actions the provider calls for it, with their source`);
+    if (!entry)
+      throw new Error(
+        `${kind} ${type} has no entry in src/iam/action-map.ts: add the IAM actions the provider calls for it, with their source`,
+      );
     return entry;
   };
   return [
@@ -79,7 +101,8 @@ export function entriesOf(inventory: LayerInventory, extras: readonly string[] =
 /** Every action the map lists for an inventory, by how it is scoped. */
 export function mappedActions(inventory: LayerInventory, extras: readonly string[] = []): Record<Kind, string[]> {
   const entries = entriesOf(inventory, extras);
-  const of = (kind: Kind) => unique(entries.flatMap((entry) => entry[kind] ?? []).filter((action) => !ROLE_GRANTING.includes(action)));
+  const of = (kind: Kind) =>
+    unique(entries.flatMap((entry) => entry[kind] ?? []).filter((action) => !ROLE_GRANTING.includes(action)));
   return { named: of("named"), tagged: of("tagged"), created: of("created"), anyResource: of("anyResource") };
 }
 
@@ -93,11 +116,16 @@ export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   for (const kind of KINDS) {
     const byService = new Map<string, string[]>();
-    for (const action of actions[kind]) byService.set(serviceOf(action), [...(byService.get(serviceOf(action)) ?? []), action]);
+    for (const action of actions[kind])
+      byService.set(serviceOf(action), [...(byService.get(serviceOf(action)) ?? []), action]);
     for (const [service, list] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
       const regional = region(service);
-      const withTag = (key: string) => ({ ...regional, StringEquals: { ...(regional.StringEquals ?? {}), ...tag(key) } });
-      if (kind === "named" && !patterns[service]) throw new Error(`src/iam/arn-patterns.ts has no ARN pattern for ${service} (actions ${list.join(", ")})`);
+      const withTag = (key: string) => ({
+        ...regional,
+        StringEquals: { ...(regional.StringEquals ?? {}), ...tag(key) },
+      });
+      if (kind === "named" && !patterns[service])
+        throw new Error(`src/iam/arn-patterns.ts has no ARN pattern for ${service} (actions ${list.join(", ")})`);
       const base = { Sid: `${pascal(service)}${pascal(kind)}`, Effect: "Allow" as const, Action: list };
       if (kind === "named") statements.push({ ...base, Resource: [...patterns[service]], ...condition(regional) });
       if (kind === "tagged") statements.push({ ...base, Resource: ["*"], Condition: withTag("ResourceTag") });
@@ -117,7 +145,8 @@ export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
   return statements;
 }
 
-const condition = (value: PolicyStatement["Condition"]) => (value && Object.keys(value).length > 0 ? { Condition: value } : {});
+const condition = (value: PolicyStatement["Condition"]) =>
+  value && Object.keys(value).length > 0 ? { Condition: value } : {};
 
 /** Creating and shaping roles: only with the boundary; passing exactly the roles the stacks pass; service-linked roles the services need. */
 function roleStatements(inputs: CiPolicyInputs): PolicyStatement[] {
@@ -129,22 +158,40 @@ function roleStatements(inputs: CiPolicyInputs): PolicyStatement[] {
   const boundary = { StringEquals: { "iam:PermissionsBoundary": inputs.boundaryArn } };
   const statements: PolicyStatement[] = [];
   if (inputs.inventory.resources.includes("aws_iam_role")) {
-    statements.push({ Sid: "RolesOnlyWithBoundary", Effect: "Allow", Action: ROLE_GRANTING, Resource: [roleArn(`${prefix}-*`)], Condition: boundary });
+    statements.push({
+      Sid: "RolesOnlyWithBoundary",
+      Effect: "Allow",
+      Action: ROLE_GRANTING,
+      Resource: [roleArn(`${prefix}-*`)],
+      Condition: boundary,
+    });
     if (inputs.inventory.managedPolicies.length > 0) {
       statements.push({
         Sid: "AttachOnlyStackPoliciesWithBoundary",
         Effect: "Allow",
         Action: ["iam:AttachRolePolicy"],
         Resource: [roleArn(`${prefix}-*`)],
-        Condition: { StringEquals: { ...boundary.StringEquals, "iam:PolicyARN": [...inputs.inventory.managedPolicies] } },
+        Condition: {
+          StringEquals: { ...boundary.StringEquals, "iam:PolicyARN": [...inputs.inventory.managedPolicies] },
+        },
       });
     }
   }
   if (inputs.unboundedRoles?.length) {
-    statements.push({ Sid: "CiIdentities", Effect: "Allow", Action: [...ROLE_GRANTING, "iam:AttachRolePolicy"], Resource: inputs.unboundedRoles.map(roleArn) });
+    statements.push({
+      Sid: "CiIdentities",
+      Effect: "Allow",
+      Action: [...ROLE_GRANTING, "iam:AttachRolePolicy"],
+      Resource: inputs.unboundedRoles.map(roleArn),
+    });
   }
   if (inputs.inventory.passedRoles.length > 0) {
-    statements.push({ Sid: "PassOnlyStackRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: inputs.inventory.passedRoles.map(roleArn) });
+    statements.push({
+      Sid: "PassOnlyStackRoles",
+      Effect: "Allow",
+      Action: ["iam:PassRole"],
+      Resource: inputs.inventory.passedRoles.map(roleArn),
+    });
   }
   if (linked.length > 0) {
     statements.push({
@@ -169,7 +216,10 @@ export function ciRolePattern(environment: string): string {
  * identity owns (state buckets, trail bucket, their keys); stop the trail or threat detection.
  */
 /** What protections() protects; the platform identity maintains the boundary, the trail and the CI roles, so it turns those off. */
-export type ProtectionInputs = Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory"> & {
+export type ProtectionInputs = Pick<
+  CiPolicyInputs,
+  "accountId" | "environment" | "boundaryArn" | "protectedInventory"
+> & {
   /** Deny changes to every CI identity's role. @default true */
   readonly protectCiRoles?: boolean;
   /** Deny rewriting or deleting the boundary policy. @default true */
@@ -182,24 +232,75 @@ export type ProtectionInputs = Pick<CiPolicyInputs, "accountId" | "environment" 
 
 export function protections(inputs: ProtectionInputs): PolicyStatement[] {
   const account = inputs.accountId;
-  const roles = [...(inputs.protectCiRoles === false ? [] : [ciRolePattern(inputs.environment)]), ...inputs.protectedInventory.roles.filter((name) => !name.startsWith(ciRolePrefixes(inputs.environment)[0]))];
+  const roles = [
+    ...(inputs.protectCiRoles === false ? [] : [ciRolePattern(inputs.environment)]),
+    ...inputs.protectedInventory.roles.filter((name) => !name.startsWith(ciRolePrefixes(inputs.environment)[0])),
+  ];
   const { buckets, keyAliases } = inputs.protectedInventory;
-  const statements: PolicyStatement[] = [{ Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] }];
+  const statements: PolicyStatement[] = [
+    { Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: ["*"] },
+  ];
   if (inputs.protectBoundary !== false) {
-    statements.push({ Sid: "DenyBoundaryChanges", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"], Resource: [inputs.boundaryArn, ...(inputs.otherBoundaryArns ?? [])] });
+    statements.push({
+      Sid: "DenyBoundaryChanges",
+      Effect: "Deny",
+      Action: ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion"],
+      Resource: [inputs.boundaryArn, ...(inputs.otherBoundaryArns ?? [])],
+    });
   }
   if (inputs.protectDetection !== false) {
-    statements.push({ Sid: "DenyDetectionTampering", Effect: "Deny", Action: ["guardduty:DeleteDetector", "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub", "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "access-analyzer:DeleteAnalyzer"], Resource: ["*"] });
+    statements.push({
+      Sid: "DenyDetectionTampering",
+      Effect: "Deny",
+      Action: [
+        "guardduty:DeleteDetector",
+        "guardduty:DisassociateFromMasterAccount",
+        "securityhub:DisableSecurityHub",
+        "config:StopConfigurationRecorder",
+        "config:DeleteConfigurationRecorder",
+        "access-analyzer:DeleteAnalyzer",
+      ],
+      Resource: ["*"],
+    });
     // Every trail of the account, the organisation's included, except the DR trail restore mode starts
     // and a drill's or decommission's teardown deletes (its logs stay in the pilot light's bucket).
-    statements.push({ Sid: "DenyTrailTampering", Effect: "Deny", Action: ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], NotResource: [`arn:aws:cloudtrail:*:${account}:trail/${drTrailName(inputs.environment)}`] });
+    statements.push({
+      Sid: "DenyTrailTampering",
+      Effect: "Deny",
+      Action: [
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "cloudtrail:UpdateTrail",
+        "cloudtrail:PutEventSelectors",
+      ],
+      NotResource: [`arn:aws:cloudtrail:*:${account}:trail/${drTrailName(inputs.environment)}`],
+    });
   }
-  if (roles.length > 0) statements.push({ Sid: "DenyProtectedRoleChanges", Effect: "Deny", Action: ROLE_WRITES, Resource: roles.map((name) => `arn:aws:iam::${account}:role/${name}`) });
+  if (roles.length > 0)
+    statements.push({
+      Sid: "DenyProtectedRoleChanges",
+      Effect: "Deny",
+      Action: ROLE_WRITES,
+      Resource: roles.map((name) => `arn:aws:iam::${account}:role/${name}`),
+    });
   if (buckets.length > 0) {
     statements.push({
       Sid: "DenyProtectedBucketChanges",
       Effect: "Deny",
-      Action: ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutReplicationConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketOwnershipControls", "s3:PutBucketLogging", "s3:DeleteObjectVersion"],
+      Action: [
+        "s3:DeleteBucket",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketVersioning",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutReplicationConfiguration",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketLogging",
+        "s3:DeleteObjectVersion",
+      ],
       Resource: buckets.flatMap((bucket) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]),
     });
   }
@@ -207,7 +308,14 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
     statements.push({
       Sid: "DenyProtectedKeyChanges",
       Effect: "Deny",
-      Action: ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation", "kms:UpdateAlias", "kms:DeleteAlias"],
+      Action: [
+        "kms:ScheduleKeyDeletion",
+        "kms:DisableKey",
+        "kms:PutKeyPolicy",
+        "kms:DisableKeyRotation",
+        "kms:UpdateAlias",
+        "kms:DeleteAlias",
+      ],
       Resource: ["*"],
       Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...keyAliases] } },
     });
@@ -222,14 +330,40 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
  * stop the trail or detection, or rewrite a boundary. The deploy identity cannot give it to a role:
  * its CreateRole requires the workload boundary (workload-boundary.ts).
  */
-export function boundaryDocument(inputs: Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory">): PolicyDocument {
-  const iamWrites = ["Add", "Attach", "Create", "Delete", "Detach", "Pass", "Put", "Remove", "Set", "Tag", "Untag", "Update", "Upload", "Change", "Reset", "Enable", "Deactivate", "Resync"].map((verb) => `iam:${verb}*`);
+export function boundaryDocument(
+  inputs: Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory">,
+): PolicyDocument {
+  const iamWrites = [
+    "Add",
+    "Attach",
+    "Create",
+    "Delete",
+    "Detach",
+    "Pass",
+    "Put",
+    "Remove",
+    "Set",
+    "Tag",
+    "Untag",
+    "Update",
+    "Upload",
+    "Change",
+    "Reset",
+    "Enable",
+    "Deactivate",
+    "Resync",
+  ].map((verb) => `iam:${verb}*`);
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "Ceiling", Effect: "Allow", Action: ["*"], Resource: ["*"] },
       { Sid: "DenyIamChanges", Effect: "Deny", Action: iamWrites, Resource: ["*"] },
-      { Sid: "DenyAssumingCiIdentities", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"], Resource: [`arn:aws:iam::${inputs.accountId}:role/${ciRolePattern(inputs.environment)}`] },
+      {
+        Sid: "DenyAssumingCiIdentities",
+        Effect: "Deny",
+        Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+        Resource: [`arn:aws:iam::${inputs.accountId}:role/${ciRolePattern(inputs.environment)}`],
+      },
       ...protections(inputs),
     ],
   };
@@ -241,17 +375,25 @@ export function policyChars(document: unknown): number {
 }
 
 /** The statements packed into as few managed policies as fit IAM's size limit; a statement too large alone is split by its actions. */
-export function packPolicies(statements: readonly PolicyStatement[], limit: number = IAM_LIMITS.managedPolicyChars): PolicyDocument[] {
+export function packPolicies(
+  statements: readonly PolicyStatement[],
+  limit: number = IAM_LIMITS.managedPolicyChars,
+): PolicyDocument[] {
   const fits = (statement: PolicyStatement) => policyChars({ Version: "2012-10-17", Statement: [statement] }) <= limit;
   const split = (statement: PolicyStatement): PolicyStatement[] => {
     if (fits(statement)) return [statement];
     if (statement.Action.length < 2) throw new Error(`statement ${statement.Sid} alone exceeds ${limit} characters`);
     const half = Math.ceil(statement.Action.length / 2);
-    return [...split({ ...statement, Sid: `${statement.Sid}A`, Action: statement.Action.slice(0, half) }), ...split({ ...statement, Sid: `${statement.Sid}B`, Action: statement.Action.slice(half) })];
+    return [
+      ...split({ ...statement, Sid: `${statement.Sid}A`, Action: statement.Action.slice(0, half) }),
+      ...split({ ...statement, Sid: `${statement.Sid}B`, Action: statement.Action.slice(half) }),
+    ];
   };
   const documents: PolicyStatement[][] = [];
   for (const statement of statements.flatMap(split)) {
-    const target = documents.find((candidate) => policyChars({ Version: "2012-10-17", Statement: [...candidate, statement] }) <= limit);
+    const target = documents.find(
+      (candidate) => policyChars({ Version: "2012-10-17", Statement: [...candidate, statement] }) <= limit,
+    );
     if (target) target.push(statement);
     else documents.push([statement]);
   }

@@ -1,6 +1,14 @@
 import { ROUTE53_METRICS_REGION } from "../config/schema/regions";
 import type { EnvironmentConfig } from "../config/schema/schema";
-import { ALL_LAYERS, applyingIdentity, ciRoleName, ciRolePrefixes, permissionsBoundaryArn, platformBoundaryArn, PLATFORM_LAYERS } from "../config/naming";
+import {
+  ALL_LAYERS,
+  applyingIdentity,
+  ciRoleName,
+  ciRolePrefixes,
+  permissionsBoundaryArn,
+  platformBoundaryArn,
+  PLATFORM_LAYERS,
+} from "../config/naming";
 import { boundaryDocument, identityStatements, type PolicyDocument, type PolicyStatement } from "./ci-policies";
 import { recordedInventory, type InventoryFile } from "./inventory-store";
 import type { LayerInventory } from "./layer-inventory";
@@ -19,9 +27,20 @@ export interface EnvironmentPolicies {
 }
 
 /** The layers an applying identity applies. */
-export const layersOf = (identity: "deploy" | "platform") => ALL_LAYERS.filter((layer) => applyingIdentity(layer) === identity);
+export const layersOf = (identity: "deploy" | "platform") =>
+  ALL_LAYERS.filter((layer) => applyingIdentity(layer) === identity);
 
-const EMPTY: LayerInventory = { resources: [], dataSources: [], passedRoles: [], managedPolicies: [], roles: [], buckets: [], keyAliases: [], roleActions: [], roleActionsOnAnyResource: [] };
+const EMPTY: LayerInventory = {
+  resources: [],
+  dataSources: [],
+  passedRoles: [],
+  managedPolicies: [],
+  roles: [],
+  buckets: [],
+  keyAliases: [],
+  roleActions: [],
+  roleActionsOnAnyResource: [],
+};
 
 export function environmentPolicies(config: EnvironmentConfig, file?: InventoryFile): EnvironmentPolicies {
   const deploy = recordedInventory(config, layersOf("deploy"), file);
@@ -34,9 +53,23 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
   };
   const platformBoundary = platformBoundaryArn(config);
   // The outside-in checks' health-check alarms, their topic and its key live in us-east-1.
-  const regions = [...new Set([config.aws.region, config.aws.drRegion, config.state.region, ...(config.outsideIn ? [ROUTE53_METRICS_REGION] : [])])];
+  const regions = [
+    ...new Set([
+      config.aws.region,
+      config.aws.drRegion,
+      config.state.region,
+      ...(config.outsideIn ? [ROUTE53_METRICS_REGION] : []),
+    ]),
+  ];
   return {
-    deploy: identityStatements({ ...base, regions, inventory: deploy, protectedInventory: platform, extras: ["provider", "release"], protect: { otherBoundaryArns: [platformBoundary] } }),
+    deploy: identityStatements({
+      ...base,
+      regions,
+      inventory: deploy,
+      protectedInventory: platform,
+      extras: ["provider", "release"],
+      protect: { otherBoundaryArns: [platformBoundary] },
+    }),
     platform: identityStatements({
       ...base,
       boundaryArn: platformBoundary,
@@ -48,7 +81,12 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
       unboundedRoles: ciRolePrefixes(config.environment).map((prefix) => `${prefix}*`),
       extras: ["provider"],
     }),
-    boundary: workloadBoundaryDocument({ ...base, otherBoundaryArns: [platformBoundary], inventory: deploy, protectedInventory: platform }),
+    boundary: workloadBoundaryDocument({
+      ...base,
+      otherBoundaryArns: [platformBoundary],
+      inventory: deploy,
+      protectedInventory: platform,
+    }),
     platformBoundary: boundaryDocument({ ...base, boundaryArn: platformBoundary, protectedInventory: platform }),
     inventories: { deploy, platform },
   };

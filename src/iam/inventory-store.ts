@@ -22,13 +22,17 @@ const mapNames = (inventory: LayerInventory, change: (value: string) => string):
 });
 
 /** The inventory file's content for synthesized stacks (stack name -> cdk.tf.json), with each config's account. */
-export function inventoryFile(stacks: Record<string, object>, accountOf: (environment: string) => string): InventoryFile {
+export function inventoryFile(
+  stacks: Record<string, object>,
+  accountOf: (environment: string) => string,
+): InventoryFile {
   const file: InventoryFile = {};
   for (const [name, json] of Object.entries(stacks).sort(([a], [b]) => a.localeCompare(b))) {
     const parsed = parseStackName(name);
     if (!parsed) continue;
     const account = accountOf(parsed.environment);
-    const template = (value: string) => value.split(resourcePrefix(parsed.environment)).join(resourcePrefix(ENV)).split(account).join(ACCOUNT);
+    const template = (value: string) =>
+      value.split(resourcePrefix(parsed.environment)).join(resourcePrefix(ENV)).split(account).join(ACCOUNT);
     (file[parsed.environment] ??= {})[parsed.layer] = mapNames(layerInventory(json), template);
   }
   return file;
@@ -38,10 +42,16 @@ export function inventoryFile(stacks: Record<string, object>, accountOf: (enviro
  * The recorded inventory of an environment's layers, its names filled in. An environment the file
  * does not know (a test's config) gets the union of every recorded environment's.
  */
-export function recordedInventory(config: Pick<EnvironmentConfig, "environment" | "aws">, layers: readonly Layer[], file: InventoryFile = recorded as InventoryFile): LayerInventory {
+export function recordedInventory(
+  config: Pick<EnvironmentConfig, "environment" | "aws">,
+  layers: readonly Layer[],
+  file: InventoryFile = recorded as InventoryFile,
+): LayerInventory {
   const sources = file[config.environment] ? [file[config.environment]!] : Object.values(file);
   const fill = (value: string) => value.split(ENV).join(config.environment).split(ACCOUNT).join(config.aws.accountId);
-  const found = sources.flatMap((layersOf) => layers.flatMap((layer) => (layersOf[layer] ? [mapNames(layersOf[layer]!, fill)] : [])));
+  const found = sources.flatMap((layersOf) =>
+    layers.flatMap((layer) => (layersOf[layer] ? [mapNames(layersOf[layer]!, fill)] : [])),
+  );
   return mergeInventories(found);
 }
 

@@ -37,7 +37,9 @@ const ROLE_REFERENCE = /\$\{aws_iam_role\.([\w-]+)\.(arn|name|id)\}/g;
 /** The inventory of one synthesized stack. */
 export function layerInventory(json: { resource?: Blocks; data?: Blocks }): LayerInventory {
   const resources = json.resource ?? {};
-  const roleNames = new Map(Object.entries(resources.aws_iam_role ?? {}).map(([logical, block]) => [logical, String(block.name)]));
+  const roleNames = new Map(
+    Object.entries(resources.aws_iam_role ?? {}).map(([logical, block]) => [logical, String(block.name)]),
+  );
   const passed = new Set<string>();
   for (const [type, blocks] of Object.entries(resources)) {
     // IAM's own resources reference roles to attach policies, not to pass them.
@@ -48,12 +50,15 @@ export function layerInventory(json: { resource?: Blocks; data?: Blocks }): Laye
     }
   }
   const grants = roleGrants(json);
-  const names = (type: string, attribute: string) => Object.values(resources[type] ?? {}).map((block) => String(block[attribute]));
+  const names = (type: string, attribute: string) =>
+    Object.values(resources[type] ?? {}).map((block) => String(block[attribute]));
   return {
     resources: sorted(Object.keys(resources)),
     dataSources: sorted(Object.keys(json.data ?? {})),
     passedRoles: sorted(passed),
-    managedPolicies: sorted(names("aws_iam_role_policy_attachment", "policy_arn").filter((arn) => arn.startsWith("arn:aws:iam::aws:policy/"))),
+    managedPolicies: sorted(
+      names("aws_iam_role_policy_attachment", "policy_arn").filter((arn) => arn.startsWith("arn:aws:iam::aws:policy/")),
+    ),
     roles: sorted(roleNames.values()),
     buckets: sorted(names("aws_s3_bucket", "bucket")),
     keyAliases: sorted(names("aws_kms_alias", "name")),
@@ -70,13 +75,16 @@ function roleGrants(json: { resource?: Blocks; data?: Blocks }): { named: string
   const documents = json.data?.aws_iam_policy_document ?? {};
   const policies = [
     ...Object.values(resources.aws_iam_role_policy ?? {}).map((block) => block.policy),
-    ...Object.values(resources.aws_iam_role ?? {}).flatMap((block) => [].concat(block.inline_policy ?? []).map((inline: { policy?: unknown }) => inline.policy)),
+    ...Object.values(resources.aws_iam_role ?? {}).flatMap((block) =>
+      [].concat(block.inline_policy ?? []).map((inline: { policy?: unknown }) => inline.policy),
+    ),
   ];
   const named: string[] = [];
   const anyResource: string[] = [];
   for (const policy of policies) {
     const reference = POLICY_DOCUMENT.exec(String(policy));
-    if (!reference) throw new Error(`a role policy that is not an aws_iam_policy_document: ${String(policy).slice(0, 80)}`);
+    if (!reference)
+      throw new Error(`a role policy that is not an aws_iam_policy_document: ${String(policy).slice(0, 80)}`);
     type Statement = { effect?: string; resources?: unknown; actions: string[] };
     for (const statement of [].concat(documents[reference[1]]?.statement ?? []) as Statement[]) {
       if ((statement.effect ?? "Allow") !== "Allow") continue;

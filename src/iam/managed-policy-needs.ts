@@ -27,8 +27,16 @@ export const MANAGED_POLICY_NEEDS: Readonly<Record<string, ManagedPolicyNeed>> =
   // The fleets' instance role: the SSM agent registers the instance and opens Session Manager channels (no SSH).
   "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore": {
     anyResource: [
-      "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-      "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+      "ec2messages:AcknowledgeMessage",
+      "ec2messages:DeleteMessage",
+      "ec2messages:FailMessage",
+      "ec2messages:GetEndpoint",
+      "ec2messages:GetMessages",
+      "ec2messages:SendReply",
       "ssm:PutInventory",
     ],
     tagged: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations", "ssm:PutComplianceItems"],
@@ -36,22 +44,52 @@ export const MANAGED_POLICY_NEEDS: Readonly<Record<string, ManagedPolicyNeed>> =
   },
   // RDS Enhanced Monitoring writes OS metrics to the account's RDSOSMetrics log group.
   "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole": {
-    named: ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"],
+    named: [
+      "logs:CreateLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "logs:DescribeLogStreams",
+      "logs:GetLogEvents",
+    ],
     resources: ["arn:aws:logs:*:{account}:log-group:RDS*", "arn:aws:logs:*:{account}:log-group:RDS*:log-stream:*"],
     awsNamed: "RDS names the log group RDSOSMetrics for every instance of the account; it holds OS metrics, no data",
     source: reference("AmazonRDSEnhancedMonitoringRole"),
   },
   // AWS Backup snapshots the environment's database and restores it (the daily plan, cross-region copies).
   "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup": {
-    named: ["rds:CreateDBSnapshot", "rds:DescribeDBSnapshots", "rds:DescribeDBInstances", "rds:AddTagsToResource", "rds:ListTagsForResource", "rds:CopyDBSnapshot", "rds:DeleteDBSnapshot", "rds:ModifyDBSnapshotAttribute"],
+    named: [
+      "rds:CreateDBSnapshot",
+      "rds:DescribeDBSnapshots",
+      "rds:DescribeDBInstances",
+      "rds:AddTagsToResource",
+      "rds:ListTagsForResource",
+      "rds:CopyDBSnapshot",
+      "rds:DeleteDBSnapshot",
+      "rds:ModifyDBSnapshotAttribute",
+    ],
     resources: ["arn:aws:rds:*:{account}:db:auth-{env}-*", "arn:aws:rds:*:{account}:snapshot:awsbackup:*"],
-    tagged: ["kms:DescribeKey", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "backup:DescribeBackupVault", "backup:CopyIntoBackupVault"],
+    tagged: [
+      "kms:DescribeKey",
+      "kms:CreateGrant",
+      "kms:GenerateDataKey",
+      "kms:Decrypt",
+      "backup:DescribeBackupVault",
+      "backup:CopyIntoBackupVault",
+    ],
     anyResource: ["tag:GetResources"],
-    awsNamed: "AWS Backup names the snapshots it takes awsbackup:job-<id>; the role's trust admits only AWS Backup, which acts on the plan's own selection",
+    awsNamed:
+      "AWS Backup names the snapshots it takes awsbackup:job-<id>; the role's trust admits only AWS Backup, which acts on the plan's own selection",
     source: reference("AWSBackupServiceRolePolicyForBackup"),
   },
   "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores": {
-    named: ["rds:RestoreDBInstanceFromDBSnapshot", "rds:DescribeDBSnapshots", "rds:DescribeDBInstances", "rds:AddTagsToResource", "rds:ListTagsForResource"],
+    named: [
+      "rds:RestoreDBInstanceFromDBSnapshot",
+      "rds:DescribeDBSnapshots",
+      "rds:DescribeDBInstances",
+      "rds:AddTagsToResource",
+      "rds:ListTagsForResource",
+    ],
     resources: ["arn:aws:rds:*:{account}:db:auth-{env}-*", "arn:aws:rds:*:{account}:snapshot:awsbackup:*"],
     tagged: ["kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt"],
     awsNamed: "the recovery points AWS Backup restores from are its awsbackup:job-<id> snapshots",

@@ -28,14 +28,32 @@ export interface WorkloadBoundaryInputs extends ArnScope {
 
 /** Resources the workloads use whose names AWS or the service picks, without the environment in them, and why each is accepted. */
 export const SERVICE_NAMED_RESOURCES: readonly { readonly arn: string; readonly reason: string }[] = [
-  { arn: "arn:aws:ec2:*:{account}:network-interface/*", reason: "a VPC function's network interfaces are created by Lambda with generated ids and no tags; the rotation functions' own policies scope them by the environment's subnets, and creating one also needs the environment's tagged subnet and security group" },
-  { arn: "arn:aws:events:*:{account}:event-bus/default", reason: "the heartbeat publishes to the account's default bus in the outside-in region, where the rules that listen are the environment's" },
-  { arn: "arn:aws:secretsmanager:*:{account}:secret:rds!db-*", reason: "RDS names the master user secret it manages rds!db-<id>; only the database rotation function's policy names it, by its exact ARN, and reading it also takes kms:Decrypt with the key that encrypts it, the environment's data key (postgres-database.ts), which only EnvironmentTaggedResources allows" },
+  {
+    arn: "arn:aws:ec2:*:{account}:network-interface/*",
+    reason:
+      "a VPC function's network interfaces are created by Lambda with generated ids and no tags; the rotation functions' own policies scope them by the environment's subnets, and creating one also needs the environment's tagged subnet and security group",
+  },
+  {
+    arn: "arn:aws:events:*:{account}:event-bus/default",
+    reason:
+      "the heartbeat publishes to the account's default bus in the outside-in region, where the rules that listen are the environment's",
+  },
+  {
+    arn: "arn:aws:secretsmanager:*:{account}:secret:rds!db-*",
+    reason:
+      "RDS names the master user secret it manages rds!db-<id>; only the database rotation function's policy names it, by its exact ARN, and reading it also takes kms:Decrypt with the key that encrypts it, the environment's data key (postgres-database.ts), which only EnvironmentTaggedResources allows",
+  },
 ];
 
-const fill = (template: string, scope: ArnScope) => template.split("{account}").join(scope.accountId).split("{env}").join(scope.environment);
+const fill = (template: string, scope: ArnScope) =>
+  template.split("{account}").join(scope.accountId).split("{env}").join(scope.environment);
 const unique = (values: Iterable<string>) => [...new Set(values)].sort();
-const pascal = (text: string) => text.split(/[^A-Za-z0-9]/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join("");
+const pascal = (text: string) =>
+  text
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
 
 /** Services whose resources the workloads use are named by generated ids (KMS keys; subnets, security groups, instances): the stacks tag them Environment=<env> (default tags), so the boundary scopes them by that tag. */
 export const TAG_SCOPED_SERVICES: readonly string[] = ["ec2", "kms", "ssm"];
@@ -53,9 +71,12 @@ export function environmentArnPatterns(scope: ArnScope): string[] {
   const prefix = resourcePrefix(scope.environment);
   const any = `arn:aws:*:*:${scope.accountId}:`;
   return [
-    `${any}*${prefix}`, `${any}*${prefix}-*`,
+    `${any}*${prefix}`,
+    `${any}*${prefix}-*`,
     // Log groups named exactly auth-<env> or /auth/<env>/..., and their streams (group ARN :log-stream:...).
-    ...[`*${prefix}:*`, `${pathPrefix(scope.environment)}/*`, `${pathPrefix(scope.environment)}-*`].map((name) => `arn:aws:logs:*:${scope.accountId}:log-group:${name}`),
+    ...[`*${prefix}:*`, `${pathPrefix(scope.environment)}/*`, `${pathPrefix(scope.environment)}-*`].map(
+      (name) => `arn:aws:logs:*:${scope.accountId}:log-group:${name}`,
+    ),
     // Secrets are named auth-<env>/...: a policy simulator does not match "*auth-<env>/*" against them, so name them as arn-patterns.ts does.
     ...arnPatterns(scope).secretsmanager.filter((pattern) => pattern.includes(`${prefix}/`)),
     `arn:aws:s3:::${prefix}-*`,
@@ -67,7 +88,10 @@ export function workloadBoundaryDocument(inputs: WorkloadBoundaryInputs): Policy
   const { inventory, protectedInventory } = inputs;
   const needs = inventory.managedPolicies.map((arn) => {
     const need = MANAGED_POLICY_NEEDS[arn];
-    if (!need) throw new Error(`${arn} is attached by a deploy layer but has no entry in src/iam/managed-policy-needs.ts: say what the service uses it for, so the boundary lets that through`);
+    if (!need)
+      throw new Error(
+        `${arn} is attached by a deploy layer but has no entry in src/iam/managed-policy-needs.ts: say what the service uses it for, so the boundary lets that through`,
+      );
     return [arn, need] as const;
   });
   const ownActions = unique(inventory.roleActions);
@@ -81,18 +105,53 @@ export function workloadBoundaryDocument(inputs: WorkloadBoundaryInputs): Policy
     {
       Sid: "EnvironmentTaggedResources",
       Effect: "Allow",
-      Action: unique([...ownActions.filter((action) => TAG_SCOPED_SERVICES.includes(serviceOf(action))), ...needs.flatMap(([, need]) => need.tagged ?? [])]),
+      Action: unique([
+        ...ownActions.filter((action) => TAG_SCOPED_SERVICES.includes(serviceOf(action))),
+        ...needs.flatMap(([, need]) => need.tagged ?? []),
+      ]),
       Resource: ["*"],
       Condition: { StringEquals: { "aws:ResourceTag/Environment": inputs.environment } },
     },
-    { Sid: "NoResourceType", Effect: "Allow", Action: unique([...inventory.roleActionsOnAnyResource, ...needs.flatMap(([, need]) => need.anyResource ?? [])]), Resource: ["*"] },
-    ...managedStatements(needs.map(([arn, need]) => ({ arn, need })), inputs),
+    {
+      Sid: "NoResourceType",
+      Effect: "Allow",
+      Action: unique([...inventory.roleActionsOnAnyResource, ...needs.flatMap(([, need]) => need.anyResource ?? [])]),
+      Resource: ["*"],
+    },
+    ...managedStatements(
+      needs.map(([arn, need]) => ({ arn, need })),
+      inputs,
+    ),
   ];
-  const iamWrites = ["Add", "Attach", "Create", "Delete", "Detach", "Pass", "Put", "Remove", "Set", "Tag", "Untag", "Update", "Upload", "Change", "Reset", "Enable", "Deactivate", "Resync"].map((verb) => `iam:${verb}*`);
+  const iamWrites = [
+    "Add",
+    "Attach",
+    "Create",
+    "Delete",
+    "Detach",
+    "Pass",
+    "Put",
+    "Remove",
+    "Set",
+    "Tag",
+    "Untag",
+    "Update",
+    "Upload",
+    "Change",
+    "Reset",
+    "Enable",
+    "Deactivate",
+    "Resync",
+  ].map((verb) => `iam:${verb}*`);
   const account = inputs.accountId;
   const denies: PolicyStatement[] = [
     { Sid: "DenyIamChanges", Effect: "Deny", Action: iamWrites, Resource: ["*"] },
-    { Sid: "DenyAssumingCiIdentities", Effect: "Deny", Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"], Resource: [`arn:aws:iam::${account}:role/${ciRolePattern(inputs.environment)}`] },
+    {
+      Sid: "DenyAssumingCiIdentities",
+      Effect: "Deny",
+      Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+      Resource: [`arn:aws:iam::${account}:role/${ciRolePattern(inputs.environment)}`],
+    },
     // The boundary's own denies (removal, versions, deletion) and detection tampering; role, bucket and
     // key changes are covered by DenyIamChanges and the two below (IAM's 6,144-character limit for a
     // managed policy leaves no room for saying it twice).
@@ -106,19 +165,45 @@ export function workloadBoundaryDocument(inputs: WorkloadBoundaryInputs): Policy
     }),
     // The platform's buckets (state, trail) and keys share the environment's prefix and tag: nothing of them, not even a read.
     ...(protectedInventory.buckets.length
-      ? [{ Sid: "DenyPlatformBuckets", Effect: "Deny" as const, Action: ["s3:*"], Resource: protectedInventory.buckets.map((bucket) => `arn:aws:s3:::${bucket}*`) }]
+      ? [
+          {
+            Sid: "DenyPlatformBuckets",
+            Effect: "Deny" as const,
+            Action: ["s3:*"],
+            Resource: protectedInventory.buckets.map((bucket) => `arn:aws:s3:::${bucket}*`),
+          },
+        ]
       : []),
     ...(protectedInventory.keyAliases.length
-      ? [{ Sid: "DenyPlatformKeys", Effect: "Deny" as const, Action: ["kms:*"], Resource: ["*"], Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...protectedInventory.keyAliases] } } }]
+      ? [
+          {
+            Sid: "DenyPlatformKeys",
+            Effect: "Deny" as const,
+            Action: ["kms:*"],
+            Resource: ["*"],
+            Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [...protectedInventory.keyAliases] } },
+          },
+        ]
       : []),
     // The trail's log group (security layer) carries the environment's prefix too.
-    { Sid: "DenyTrailLogGroup", Effect: "Deny", Action: ["logs:*"], Resource: [`arn:aws:logs:*:${account}:log-group:/aws/cloudtrail/*`] },
+    {
+      Sid: "DenyTrailLogGroup",
+      Effect: "Deny",
+      Action: ["logs:*"],
+      Resource: [`arn:aws:logs:*:${account}:log-group:/aws/cloudtrail/*`],
+    },
   ];
-  return { Version: "2012-10-17", Statement: [...statements.filter((statement) => statement.Action.length > 0), ...denies] };
+  return {
+    Version: "2012-10-17",
+    Statement: [...statements.filter((statement) => statement.Action.length > 0), ...denies],
+  };
 }
 
 /** One statement per set of resources the managed policies' services need (both AWS Backup policies act on the same snapshots). */
-function managedStatements(needs: readonly { arn: string; need: ManagedPolicyNeed }[], scope: ArnScope): PolicyStatement[] {
+function managedStatements(
+  needs: readonly { arn: string; need: ManagedPolicyNeed }[],
+  scope: ArnScope,
+): PolicyStatement[] {
   const byResources = new Map<string, { names: string[]; actions: string[] }>();
   for (const { arn, need } of needs) {
     if (!need.named?.length) continue;

@@ -43,7 +43,8 @@ export function imageRegions(config: Pick<EnvironmentConfig, "aws" | "dr">): str
 /** Every digest the state references: live and idle colour, and the colours an in-flight release rolls back to. */
 export function referencedDigests(state: ReleaseState): string[] {
   const digests = [state.blue.digest, state.green.digest];
-  if (state.inFlight) digests.push(state.inFlight.digest, state.inFlight.before.blue.digest, state.inFlight.before.green.digest);
+  if (state.inFlight)
+    digests.push(state.inFlight.digest, state.inFlight.before.blue.digest, state.inFlight.before.green.digest);
   return [...new Set(digests.filter((digest) => digest !== ""))].sort();
 }
 

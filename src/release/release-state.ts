@@ -11,7 +11,6 @@ import { AMI_ID_PATTERN, DIGEST_PATTERN } from "../config/schema/image-reference
 export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
 
-
 /** Public SSM parameter AWS keeps pointing at the newest Amazon Linux 2023 AMI; read when a release starts. */
 export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 

@@ -68,5 +68,10 @@ export function releaseTableArn(region: string, accountId: string, tableName: st
 
 /** The release item as the registry stack seeds it: the state, no lease, token and revision 0. */
 export function seededReleaseItem(stateJson: string) {
-  return { ...RELEASE_ITEM_KEY, [RELEASE_ITEM.state]: { S: stateJson }, [RELEASE_ITEM.fence]: { N: "0" }, [RELEASE_ITEM.revision]: { N: "0" } };
+  return {
+    ...RELEASE_ITEM_KEY,
+    [RELEASE_ITEM.state]: { S: stateJson },
+    [RELEASE_ITEM.fence]: { N: "0" },
+    [RELEASE_ITEM.revision]: { N: "0" },
+  };
 }

@@ -11,7 +11,8 @@ export const rdsStorageEncrypted = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["RDS.3"], ["CKV_AWS_16"], ["AVD-AWS-0080"]),
-  rationale: "Storage, snapshots and automated backups of an unencrypted instance are readable by anyone who obtains a copy.",
+  rationale:
+    "Storage, snapshots and automated backups of an unencrypted instance are readable by anyone who obtains a copy.",
   fix: "Set storage_encrypted = true and kms_key_id to a customer-managed key.",
   targets: ofType("aws_db_instance"),
   check: ({ body }) => [
@@ -29,7 +30,11 @@ export const rdsForcesTls = defineRule({
   rationale: "Without rds.force_ssl a client can send credentials and data in clear text.",
   fix: "Give the instance a parameter group with rds.force_ssl = 1.",
   targets: (stack) => stack.resources("aws_db_instance").filter(({ body }) => body.engine === "postgres"),
-  check: ({ body }, stack) => when(parameterValue(stack, body.parameter_group_name, "rds.force_ssl") !== "1", "rds.force_ssl is not 1 in its parameter group"),
+  check: ({ body }, stack) =>
+    when(
+      parameterValue(stack, body.parameter_group_name, "rds.force_ssl") !== "1",
+      "rds.force_ssl is not 1 in its parameter group",
+    ),
 });
 
 export const elasticacheEncryptedAtRest = defineRule({
@@ -58,8 +63,14 @@ export const elasticacheEncryptedInTransit = defineRule({
   targets: ofType("aws_elasticache_replication_group"),
   check: ({ body }) => [
     ...when(!isTrue(body.transit_encryption_enabled), "transit_encryption_enabled is not true"),
-    ...when(body.transit_encryption_mode === "preferred", "transit_encryption_mode is preferred, which still accepts clear-text clients"),
-    ...when(!body.auth_token && asArray(body.user_group_ids).length === 0, "neither auth_token nor user_group_ids is set"),
+    ...when(
+      body.transit_encryption_mode === "preferred",
+      "transit_encryption_mode is preferred, which still accepts clear-text clients",
+    ),
+    ...when(
+      !body.auth_token && asArray(body.user_group_ids).length === 0,
+      "neither auth_token nor user_group_ids is set",
+    ),
   ],
 });
 
@@ -69,7 +80,8 @@ export const s3EncryptedWithKms = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["S3.17"], ["CKV_AWS_145"], ["AVD-AWS-0132"]),
-  rationale: "SSE-KMS puts reads under a key policy and CloudTrail; SSE-S3 lets anyone with s3:GetObject read the data.",
+  rationale:
+    "SSE-KMS puts reads under a key policy and CloudTrail; SSE-S3 lets anyone with s3:GetObject read the data.",
   fix: "Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms and a customer-managed key.",
   targets: ofType("aws_s3_bucket"),
   check: (bucket, stack) => {
@@ -78,7 +90,10 @@ export const s3EncryptedWithKms = defineRule({
       .flatMap(({ body }) => asArray(body.rule))
       .map((rule: Block) => nested(rule.apply_server_side_encryption_by_default));
     if (defaults.length === 0) return ["no default encryption configuration"];
-    return when(!defaults.some((entry) => /^aws:kms/.test(entry?.sse_algorithm ?? "") && usesKmsKey(entry?.kms_master_key_id)), "default encryption is not SSE-KMS with a customer-managed key");
+    return when(
+      !defaults.some((entry) => /^aws:kms/.test(entry?.sse_algorithm ?? "") && usesKmsKey(entry?.kms_master_key_id)),
+      "default encryption is not SSE-KMS with a customer-managed key",
+    );
   },
 });
 
@@ -99,7 +114,10 @@ export const s3TlsOnly = defineRule({
         (statement: Block) =>
           statement.effect === "Deny" &&
           asArray(statement.actions).some((action: string) => action === "s3:*" || action === "*") &&
-          asArray(statement.condition).some((condition: Block) => condition.variable === "aws:SecureTransport" && asArray(condition.values).includes("false")),
+          asArray(statement.condition).some(
+            (condition: Block) =>
+              condition.variable === "aws:SecureTransport" && asArray(condition.values).includes("false"),
+          ),
       );
     });
     return when(!deniesPlainHttp, "no bucket policy denies requests with aws:SecureTransport = false");
@@ -112,7 +130,8 @@ export const secretsEncryptedWithCmk = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps([], ["CKV_AWS_149"], ["AVD-AWS-0098"]),
-  rationale: "With the AWS-managed key, anyone allowed secretsmanager:GetSecretValue can decrypt; a customer key adds a second, auditable gate.",
+  rationale:
+    "With the AWS-managed key, anyone allowed secretsmanager:GetSecretValue can decrypt; a customer key adds a second, auditable gate.",
   fix: "Set kms_key_id on the secret to a customer-managed key.",
   targets: ofType("aws_secretsmanager_secret"),
   check: ({ body }) => when(!usesKmsKey(body.kms_key_id), "kms_key_id does not name a customer-managed key"),
@@ -136,10 +155,12 @@ export const topicsEncrypted = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps([], ["CKV_AWS_26"], ["AVD-AWS-0095", "AVD-AWS-0136"]),
-  rationale: "Alert messages name resources and thresholds; CloudWatch alarms cannot publish to a topic under the AWS-managed key.",
+  rationale:
+    "Alert messages name resources and thresholds; CloudWatch alarms cannot publish to a topic under the AWS-managed key.",
   fix: "Set kms_master_key_id to a customer-managed key whose policy lets the publishers use it.",
   targets: ofType("aws_sns_topic"),
-  check: ({ body }) => when(!usesKmsKey(body.kms_master_key_id), "kms_master_key_id does not name a customer-managed key"),
+  check: ({ body }) =>
+    when(!usesKmsKey(body.kms_master_key_id), "kms_master_key_id does not name a customer-managed key"),
 });
 
 export const launchTemplateVolumesEncrypted = defineRule({
@@ -158,7 +179,10 @@ export const launchTemplateVolumesEncrypted = defineRule({
       ...asArray(body.ebs_block_device),
     ];
     if (volumes.length === 0) return ["no block device mapping sets encryption (the AMI's default applies)"];
-    return when(volumes.some((volume) => !isTrue(volume?.encrypted)), "a block device is not encrypted");
+    return when(
+      volumes.some((volume) => !isTrue(volume?.encrypted)),
+      "a block device is not encrypted",
+    );
   },
 });
 
@@ -173,7 +197,10 @@ export const registryEncryptedWithKms = defineRule({
   targets: ofType("aws_ecr_repository"),
   check: ({ body }) => {
     const encryption = nested(body.encryption_configuration);
-    return when(encryption?.encryption_type !== "KMS" || !usesKmsKey(encryption?.kms_key), "encryption_configuration is not KMS with a customer-managed key");
+    return when(
+      encryption?.encryption_type !== "KMS" || !usesKmsKey(encryption?.kms_key),
+      "encryption_configuration is not KMS with a customer-managed key",
+    );
   },
 });
 
@@ -186,7 +213,8 @@ export const backupsEncryptedWithCmk = defineRule({
   rationale: "Backups are a full copy of the data; they need the same key control as the database.",
   fix: "Set kms_key_arn on aws_backup_vault and kms_key_id on aws_db_instance_automated_backups_replication.",
   targets: ofType("aws_backup_vault", "aws_db_instance_automated_backups_replication"),
-  check: ({ type, body }) => when(!usesKmsKey(type === "aws_backup_vault" ? body.kms_key_arn : body.kms_key_id), "no customer-managed key"),
+  check: ({ type, body }) =>
+    when(!usesKmsKey(type === "aws_backup_vault" ? body.kms_key_arn : body.kms_key_id), "no customer-managed key"),
 });
 
 export const lambdaEnvironmentEncrypted = defineRule({
@@ -195,7 +223,8 @@ export const lambdaEnvironmentEncrypted = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps([], ["CKV_AWS_173"], []),
-  rationale: "Environment variables are readable by anyone with lambda:GetFunctionConfiguration unless a key policy guards them.",
+  rationale:
+    "Environment variables are readable by anyone with lambda:GetFunctionConfiguration unless a key policy guards them.",
   fix: "Set kms_key_arn on the function.",
   targets: (stack) => stack.resources("aws_lambda_function").filter(({ body }) => body.environment !== undefined),
   check: ({ body }) => when(!usesKmsKey(body.kms_key_arn), "kms_key_arn is not set"),

@@ -17,8 +17,16 @@ function worldIngress(element: Element): { from: number; to: number; protocol: s
           : []
         : [body];
   return entries
-    .filter((entry) => [...asArray(entry.cidr_blocks), ...asArray(entry.ipv6_cidr_blocks), entry.cidr_ipv4, entry.cidr_ipv6].some((cidr) => WORLD.includes(cidr)))
-    .map((entry) => ({ from: Number(entry.from_port ?? 0), to: Number(entry.to_port ?? 65535), protocol: String(entry.ip_protocol ?? entry.protocol ?? "-1") }));
+    .filter((entry) =>
+      [...asArray(entry.cidr_blocks), ...asArray(entry.ipv6_cidr_blocks), entry.cidr_ipv4, entry.cidr_ipv6].some(
+        (cidr) => WORLD.includes(cidr),
+      ),
+    )
+    .map((entry) => ({
+      from: Number(entry.from_port ?? 0),
+      to: Number(entry.to_port ?? 65535),
+      protocol: String(entry.ip_protocol ?? entry.protocol ?? "-1"),
+    }));
 }
 
 export const noWorldIngress = defineRule({
@@ -33,7 +41,10 @@ export const noWorldIngress = defineRule({
   check: (rule) =>
     worldIngress(rule)
       .filter(({ from, to, protocol }) => !(from === 443 && to === 443 && (protocol === "tcp" || protocol === "6")))
-      .map(({ from, to, protocol }) => `ingress from the internet on ${protocol === "-1" ? "all protocols" : `${from}-${to}/${protocol}`}`),
+      .map(
+        ({ from, to, protocol }) =>
+          `ingress from the internet on ${protocol === "-1" ? "all protocols" : `${from}-${to}/${protocol}`}`,
+      ),
 });
 
 export const defaultSecurityGroupClosed = defineRule({
@@ -47,7 +58,10 @@ export const defaultSecurityGroupClosed = defineRule({
   targets: ofType("aws_vpc"),
   check: (vpc, stack) => {
     const defaults = stack.referencing("aws_default_security_group", vpc, "vpc_id");
-    if (defaults.length === 0) return ["the default security group is not managed (AWS's default allows traffic within the group and all egress)"];
+    if (defaults.length === 0)
+      return [
+        "the default security group is not managed (AWS's default allows traffic within the group and all egress)",
+      ];
     return when(
       defaults.some(({ body }) => asArray(body.ingress).length > 0 || asArray(body.egress).length > 0),
       "the default security group has rules",
@@ -60,7 +74,11 @@ export const s3PublicAccessBlocked = defineRule({
   title: "S3 buckets block every form of public access",
   severity: "error",
   profile: "baseline",
-  maps: maps(["S3.8"], ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AVD-AWS-0094"]),
+  maps: maps(
+    ["S3.8"],
+    ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+    ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0091", "AVD-AWS-0093", "AVD-AWS-0094"],
+  ),
   rationale: "A public ACL or policy added later, by mistake, must have no effect.",
   fix: "Add aws_s3_bucket_public_access_block with all four settings true.",
   targets: ofType("aws_s3_bucket"),
@@ -68,7 +86,9 @@ export const s3PublicAccessBlocked = defineRule({
     const blocks = stack.referencing("aws_s3_bucket_public_access_block", bucket, "bucket");
     const settings = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
     if (blocks.length === 0) return ["no public access block"];
-    return settings.filter((setting) => !blocks.some(({ body }) => isTrue(body[setting]))).map((setting) => `${setting} is not true`);
+    return settings
+      .filter((setting) => !blocks.some(({ body }) => isTrue(body[setting])))
+      .map((setting) => `${setting} is not true`);
   },
 });
 
@@ -78,12 +98,15 @@ export const s3AclsDisabled = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["S3.12"], ["CKV2_AWS_65"], []),
-  rationale: "With ACLs disabled, only the bucket policy decides access, and objects written by services belong to the account.",
+  rationale:
+    "With ACLs disabled, only the bucket policy decides access, and objects written by services belong to the account.",
   fix: 'Add aws_s3_bucket_ownership_controls with object_ownership = "BucketOwnerEnforced".',
   targets: ofType("aws_s3_bucket"),
   check: (bucket, stack) =>
     when(
-      !stack.referencing("aws_s3_bucket_ownership_controls", bucket, "bucket").some(({ body }) => nested(body.rule)?.object_ownership === "BucketOwnerEnforced"),
+      !stack
+        .referencing("aws_s3_bucket_ownership_controls", bucket, "bucket")
+        .some(({ body }) => nested(body.rule)?.object_ownership === "BucketOwnerEnforced"),
       "object ownership is not BucketOwnerEnforced",
     ),
 });
@@ -94,7 +117,8 @@ export const rdsNotPublic = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["RDS.2"], ["CKV_AWS_17"], ["AVD-AWS-0180"]),
-  rationale: "A publicly accessible instance gets a public DNS name and address; one security group mistake exposes it.",
+  rationale:
+    "A publicly accessible instance gets a public DNS name and address; one security group mistake exposes it.",
   fix: "Set publicly_accessible = false and place the instance in isolated subnets.",
   targets: ofType("aws_db_instance"),
   check: ({ body }) => when(isTrue(body.publicly_accessible), "publicly_accessible is true"),
@@ -106,18 +130,25 @@ export const noPublicIpOnLaunch = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["EC2.15", "EC2.25"], ["CKV_AWS_130", "CKV_AWS_88"], ["AVD-AWS-0164", "AVD-AWS-0009"]),
-  rationale: "Instances reach the internet through NAT and are reached through the load balancer; a public address bypasses both.",
+  rationale:
+    "Instances reach the internet through NAT and are reached through the load balancer; a public address bypasses both.",
   fix: "Leave map_public_ip_on_launch false on subnets and associate_public_ip_address false on network interfaces.",
   targets: ofType("aws_subnet", "aws_launch_template", "aws_instance"),
   check: ({ type, body }) => {
     if (type === "aws_subnet") return when(isTrue(body.map_public_ip_on_launch), "map_public_ip_on_launch is true");
-    if (type === "aws_instance") return when(isTrue(body.associate_public_ip_address), "associate_public_ip_address is true");
-    return when(asArray(body.network_interfaces).some((nic: Block) => isTrue(nic.associate_public_ip_address)), "a network interface associates a public IP address");
+    if (type === "aws_instance")
+      return when(isTrue(body.associate_public_ip_address), "associate_public_ip_address is true");
+    return when(
+      asArray(body.network_interfaces).some((nic: Block) => isTrue(nic.associate_public_ip_address)),
+      "a network interface associates a public IP address",
+    );
   },
 });
 
 const internetFacingAlbs = (stack: StackModel) =>
-  stack.resources("aws_lb", "aws_alb").filter(({ body }) => !isTrue(body.internal) && (body.load_balancer_type ?? "application") === "application");
+  stack
+    .resources("aws_lb", "aws_alb")
+    .filter(({ body }) => !isTrue(body.internal) && (body.load_balancer_type ?? "application") === "application");
 
 export const albBehindWaf = defineRule({
   id: "alb-behind-waf",
@@ -128,7 +159,11 @@ export const albBehindWaf = defineRule({
   rationale: "An authentication endpoint is the first target of credential stuffing, bots and injection attempts.",
   fix: "Associate an aws_wafv2_web_acl with the load balancer (aws_wafv2_web_acl_association).",
   targets: internetFacingAlbs,
-  check: (alb, stack) => when(stack.referencing("aws_wafv2_web_acl_association", alb, "resource_arn").length === 0, "no WAF web ACL association"),
+  check: (alb, stack) =>
+    when(
+      stack.referencing("aws_wafv2_web_acl_association", alb, "resource_arn").length === 0,
+      "no WAF web ACL association",
+    ),
 });
 
 export const albDropsInvalidHeaders = defineRule({
@@ -142,6 +177,9 @@ export const albDropsInvalidHeaders = defineRule({
   targets: internetFacingAlbs,
   check: ({ body }) => [
     ...when(!isTrue(body.drop_invalid_header_fields), "drop_invalid_header_fields is not true"),
-    ...when(!["defensive", "strictest", undefined].includes(body.desync_mitigation_mode), `desync_mitigation_mode is ${body.desync_mitigation_mode}`),
+    ...when(
+      !["defensive", "strictest", undefined].includes(body.desync_mitigation_mode),
+      `desync_mitigation_mode is ${body.desync_mitigation_mode}`,
+    ),
   ],
 });

@@ -9,12 +9,16 @@ export const imdsV2Required = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["EC2.8", "EC2.170"], ["CKV_AWS_79"], ["AVD-AWS-0028", "AVD-AWS-0130"]),
-  rationale: "IMDSv1 answers any request that reaches it, so an SSRF in the service hands out the instance role's credentials.",
+  rationale:
+    "IMDSv1 answers any request that reaches it, so an SSRF in the service hands out the instance role's credentials.",
   fix: 'Set metadata_options { http_tokens = "required" } (or http_endpoint = "disabled").',
   targets: ofType("aws_launch_template", "aws_instance"),
   check: ({ body }) => {
     const options = nested(body.metadata_options);
-    return when(options?.http_endpoint !== "disabled" && options?.http_tokens !== "required", 'metadata_options.http_tokens is not "required"');
+    return when(
+      options?.http_endpoint !== "disabled" && options?.http_tokens !== "required",
+      'metadata_options.http_tokens is not "required"',
+    );
   },
 });
 
@@ -26,7 +30,10 @@ export const kmsKeyRotation = defineRule({
   maps: maps(["KMS.4"], ["CKV_AWS_7"], ["AVD-AWS-0065"]),
   rationale: "Rotation limits how much data one key version protects and how long a leaked version stays useful.",
   fix: "Set enable_key_rotation = true (symmetric keys).",
-  targets: (stack) => stack.resources("aws_kms_key").filter(({ body }) => (body.customer_master_key_spec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT"),
+  targets: (stack) =>
+    stack
+      .resources("aws_kms_key")
+      .filter(({ body }) => (body.customer_master_key_spec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT"),
   check: ({ body }) => when(!isTrue(body.enable_key_rotation), "enable_key_rotation is not true"),
 });
 
@@ -46,7 +53,10 @@ export const secretRotation = defineRule({
     const rotations = stack.referencing("aws_secretsmanager_secret_rotation", secret, "secret_id");
     if (rotations.length === 0) return ["no rotation schedule"];
     const days = rotations.map(({ body }) => Number(nested(body.rotation_rules)?.automatically_after_days ?? 0));
-    return when(days.every((period) => period > MAX_ROTATION_DAYS), `rotates every ${days[0]} days`);
+    return when(
+      days.every((period) => period > MAX_ROTATION_DAYS),
+      `rotates every ${days[0]} days`,
+    );
   },
 });
 
@@ -64,7 +74,8 @@ export const wafManagedRuleGroups = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["WAF.10"], ["CKV_AWS_192", "CKV2_AWS_76"], []),
-  rationale: "The managed groups block OWASP-style payloads, Log4Shell probes, known-bad addresses, and Tor/VPN/proxy sources used for credential stuffing.",
+  rationale:
+    "The managed groups block OWASP-style payloads, Log4Shell probes, known-bad addresses, and Tor/VPN/proxy sources used for credential stuffing.",
   fix: `Add managed_rule_group_statement rules for ${REQUIRED_MANAGED_RULE_GROUPS.join(", ")} with override_action none.`,
   targets: ofType("aws_wafv2_web_acl"),
   check: ({ body }) => {
@@ -73,7 +84,9 @@ export const wafManagedRuleGroups = defineRule({
       .map((rule: Block) => nested(nested(rule.statement)?.managed_rule_group_statement))
       .filter((statement): statement is Block => statement?.vendor_name === "AWS")
       .map((statement) => statement.name);
-    return REQUIRED_MANAGED_RULE_GROUPS.filter((group) => !enforced.includes(group)).map((group) => `${group} is missing or only counts`);
+    return REQUIRED_MANAGED_RULE_GROUPS.filter((group) => !enforced.includes(group)).map(
+      (group) => `${group} is missing or only counts`,
+    );
   },
 });
 
@@ -89,7 +102,10 @@ export const albHttpsOnly = defineRule({
   check: ({ body }) => {
     if (body.protocol !== "HTTP") return [];
     const actions = asArray(body.default_action);
-    return when(!actions.every((action: Block) => action.type === "redirect" && nested(action.redirect)?.protocol === "HTTPS"), `plain HTTP listener on port ${body.port} does not redirect to HTTPS`);
+    return when(
+      !actions.every((action: Block) => action.type === "redirect" && nested(action.redirect)?.protocol === "HTTPS"),
+      `plain HTTP listener on port ${body.port} does not redirect to HTTPS`,
+    );
   },
 });
 
@@ -111,12 +127,28 @@ export const albTlsPolicy = defineRule({
   maps: maps(["ELB.17"], ["CKV_AWS_103"], ["AVD-AWS-0047"]),
   rationale: "Older ELB policies still offer TLS 1.0/1.1 and CBC ciphers.",
   fix: `Set ssl_policy to one of ${ALLOWED_TLS_POLICIES.join(", ")}.`,
-  targets: (stack) => stack.resources("aws_lb_listener", "aws_alb_listener").filter(({ body }) => body.protocol === "HTTPS" || body.protocol === "TLS"),
-  check: ({ body }) => when(!(ALLOWED_TLS_POLICIES as readonly string[]).includes(body.ssl_policy), `ssl_policy is ${body.ssl_policy ?? "the default (ELBSecurityPolicy-2016-08)"}`),
+  targets: (stack) =>
+    stack
+      .resources("aws_lb_listener", "aws_alb_listener")
+      .filter(({ body }) => body.protocol === "HTTPS" || body.protocol === "TLS"),
+  check: ({ body }) =>
+    when(
+      !(ALLOWED_TLS_POLICIES as readonly string[]).includes(body.ssl_policy),
+      `ssl_policy is ${body.ssl_policy ?? "the default (ELBSecurityPolicy-2016-08)"}`,
+    ),
 });
 
 /** Lambda runtimes past their deprecation date (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). */
-export const DEPRECATED_LAMBDA_RUNTIMES = ["nodejs16.x", "nodejs18.x", "nodejs20.x", "python3.8", "python3.9", "java8", "go1.x", "provided"] as const;
+export const DEPRECATED_LAMBDA_RUNTIMES = [
+  "nodejs16.x",
+  "nodejs18.x",
+  "nodejs20.x",
+  "python3.8",
+  "python3.9",
+  "java8",
+  "go1.x",
+  "provided",
+] as const;
 
 export const lambdaSupportedRuntime = defineRule({
   id: "lambda-supported-runtime",
@@ -127,5 +159,9 @@ export const lambdaSupportedRuntime = defineRule({
   rationale: "Deprecated runtimes get no security patches, and AWS eventually blocks updating the function.",
   fix: "Move to a supported runtime (nodejs22.x).",
   targets: ofType("aws_lambda_function"),
-  check: ({ body }) => when((DEPRECATED_LAMBDA_RUNTIMES as readonly string[]).includes(body.runtime), `runtime ${body.runtime} is deprecated`),
+  check: ({ body }) =>
+    when(
+      (DEPRECATED_LAMBDA_RUNTIMES as readonly string[]).includes(body.runtime),
+      `runtime ${body.runtime} is deprecated`,
+    ),
 });

@@ -37,7 +37,11 @@ export const wafLogging = defineRule({
   rationale: "Without logs a blocked login storm or a false positive cannot be investigated.",
   fix: "Add aws_wafv2_web_acl_logging_configuration for the web ACL (log group named aws-waf-logs-*).",
   targets: ofType("aws_wafv2_web_acl"),
-  check: (acl, stack) => when(stack.referencing("aws_wafv2_web_acl_logging_configuration", acl, "resource_arn").length === 0, "no logging configuration"),
+  check: (acl, stack) =>
+    when(
+      stack.referencing("aws_wafv2_web_acl_logging_configuration", acl, "resource_arn").length === 0,
+      "no logging configuration",
+    ),
 });
 
 export const cloudTrailHardened = defineRule({
@@ -45,8 +49,13 @@ export const cloudTrailHardened = defineRule({
   title: "CloudTrail trails are multi-region, validated, KMS-encrypted and sent to CloudWatch Logs",
   severity: "error",
   profile: "baseline",
-  maps: maps(["CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5"], ["CKV_AWS_67", "CKV_AWS_35", "CKV_AWS_36", "CKV2_AWS_10"], ["AVD-AWS-0014", "AVD-AWS-0015", "AVD-AWS-0016", "AVD-AWS-0162"]),
-  rationale: "The audit trail must cover every region, be tamper-evident, readable only through a key policy, and searchable for alarms.",
+  maps: maps(
+    ["CloudTrail.1", "CloudTrail.2", "CloudTrail.4", "CloudTrail.5"],
+    ["CKV_AWS_67", "CKV_AWS_35", "CKV_AWS_36", "CKV2_AWS_10"],
+    ["AVD-AWS-0014", "AVD-AWS-0015", "AVD-AWS-0016", "AVD-AWS-0162"],
+  ),
+  rationale:
+    "The audit trail must cover every region, be tamper-evident, readable only through a key policy, and searchable for alarms.",
   fix: "Set is_multi_region_trail, enable_log_file_validation, kms_key_id and cloud_watch_logs_group_arn on the trail.",
   targets: ofType("aws_cloudtrail"),
   check: ({ body }) => [
@@ -66,7 +75,11 @@ export const rdsLogsExported = defineRule({
   rationale: "Logs kept only on the instance disappear with it and cannot be alarmed on.",
   fix: 'Set enabled_cloudwatch_logs_exports to include "postgresql".',
   targets: (stack) => stack.resources("aws_db_instance").filter(({ body }) => body.engine === "postgres"),
-  check: ({ body }) => when(!asArray(body.enabled_cloudwatch_logs_exports).includes("postgresql"), 'enabled_cloudwatch_logs_exports does not include "postgresql"'),
+  check: ({ body }) =>
+    when(
+      !asArray(body.enabled_cloudwatch_logs_exports).includes("postgresql"),
+      'enabled_cloudwatch_logs_exports does not include "postgresql"',
+    ),
 });
 
 /**
@@ -82,15 +95,24 @@ export const rdsQueryLogging = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps([], ["CKV2_AWS_30"], []),
-  rationale: "Schema and role changes and who connected from where are what an investigation needs; slow statements show abuse and load.",
+  rationale:
+    "Schema and role changes and who connected from where are what an investigation needs; slow statements show abuse and load.",
   fix: "In the parameter group: log_min_duration_statement >= 0, log_connections = 1, log_disconnections = 1, and pgaudit in shared_preload_libraries with pgaudit.log covering ddl and role (or log_statement = ddl).",
   targets: (stack) => stack.resources("aws_db_instance").filter(({ body }) => body.engine === "postgres"),
   check: ({ body }, stack) => {
     const value = (name: string) => parameterValue(stack, body.parameter_group_name, name);
     const slow = Number(value("log_min_duration_statement") ?? -1);
-    const pgaudit = (value("shared_preload_libraries") ?? "").split(",").map((library) => library.trim()).includes("pgaudit");
-    const classes = (value("pgaudit.log") ?? "").toLowerCase().split(",").map((entry) => entry.trim());
-    const auditsChanges = (pgaudit && ["ddl", "role"].every((auditClass) => classes.includes(auditClass) || classes.includes("all"))) || ["ddl", "mod", "all"].includes(value("log_statement") ?? "");
+    const pgaudit = (value("shared_preload_libraries") ?? "")
+      .split(",")
+      .map((library) => library.trim())
+      .includes("pgaudit");
+    const classes = (value("pgaudit.log") ?? "")
+      .toLowerCase()
+      .split(",")
+      .map((entry) => entry.trim());
+    const auditsChanges =
+      (pgaudit && ["ddl", "role"].every((auditClass) => classes.includes(auditClass) || classes.includes("all"))) ||
+      ["ddl", "mod", "all"].includes(value("log_statement") ?? "");
     return [
       ...when(!(slow >= 0), "log_min_duration_statement is not set"),
       ...when(value("log_connections") !== "1", "log_connections is not 1"),
@@ -111,7 +133,9 @@ export const redisLogsDelivered = defineRule({
   targets: ofType("aws_elasticache_replication_group"),
   check: ({ body }) => {
     const delivered = asArray(body.log_delivery_configuration).map((entry: Block) => entry.log_type);
-    return ["slow-log", "engine-log"].filter((logType) => !delivered.includes(logType)).map((logType) => `${logType} is not delivered`);
+    return ["slow-log", "engine-log"]
+      .filter((logType) => !delivered.includes(logType))
+      .map((logType) => `${logType} is not delivered`);
   },
 });
 
@@ -121,10 +145,12 @@ export const s3AccessLogging = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps(["S3.9"], ["CKV_AWS_18"], ["AVD-AWS-0089"]),
-  rationale: "Server access logs record who read or changed each object, which CloudTrail only does with paid data events.",
+  rationale:
+    "Server access logs record who read or changed each object, which CloudTrail only does with paid data events.",
   fix: "Add aws_s3_bucket_logging pointing at an access-log bucket.",
   targets: ofType("aws_s3_bucket"),
-  check: (bucket, stack) => when(stack.referencing("aws_s3_bucket_logging", bucket, "bucket").length === 0, "no server access logging"),
+  check: (bucket, stack) =>
+    when(stack.referencing("aws_s3_bucket_logging", bucket, "bucket").length === 0, "no server access logging"),
 });
 
 export const logRetentionSet = defineRule({
@@ -133,7 +159,8 @@ export const logRetentionSet = defineRule({
   severity: "error",
   profile: "baseline",
   maps: maps([], ["CKV_AWS_66"], []),
-  rationale: "A log group without retention keeps (and bills) everything forever, including data that should have aged out.",
+  rationale:
+    "A log group without retention keeps (and bills) everything forever, including data that should have aged out.",
   fix: "Set retention_in_days.",
   targets: ofType("aws_cloudwatch_log_group"),
   check: ({ body }) => when(!(Number(body.retention_in_days) > 0), "retention_in_days is not set"),
@@ -148,5 +175,6 @@ export const logRetentionOneYear = defineRule({
   rationale: "Incidents are often found months later; investigations need the year before.",
   fix: "Set retention_in_days to 365 or more.",
   targets: ofType("aws_cloudwatch_log_group"),
-  check: ({ body }) => when(!(Number(body.retention_in_days) >= 365), `retention_in_days is ${body.retention_in_days ?? "unset"}`),
+  check: ({ body }) =>
+    when(!(Number(body.retention_in_days) >= 365), `retention_in_days is ${body.retention_in_days ?? "unset"}`),
 });

@@ -24,7 +24,11 @@ export const rdsBackupRetentionWeek = defineRule({
   rationale: "A corruption noticed after a weekend must still be restorable.",
   fix: "Set backup_retention_period to 7 days or more.",
   targets: ofType("aws_db_instance"),
-  check: ({ body }) => when(!(Number(body.backup_retention_period) >= 7), `backup_retention_period is ${body.backup_retention_period ?? "unset"}`),
+  check: ({ body }) =>
+    when(
+      !(Number(body.backup_retention_period) >= 7),
+      `backup_retention_period is ${body.backup_retention_period ?? "unset"}`,
+    ),
 });
 
 export const rdsFinalSnapshot = defineRule({
@@ -36,7 +40,8 @@ export const rdsFinalSnapshot = defineRule({
   rationale: "Automated backups are deleted with the instance (unless retained); the final snapshot is what remains.",
   fix: "Leave skip_final_snapshot false and set final_snapshot_identifier.",
   targets: ofType("aws_db_instance"),
-  check: ({ body }) => when(isTrue(body.skip_final_snapshot) || !body.final_snapshot_identifier, "no final snapshot on deletion"),
+  check: ({ body }) =>
+    when(isTrue(body.skip_final_snapshot) || !body.final_snapshot_identifier, "no final snapshot on deletion"),
 });
 
 export const rdsDeletionProtection = defineRule({
@@ -72,11 +77,16 @@ export const rdsCrossRegionBackups = defineRule({
   severity: "error",
   profile: "production",
   maps: maps([], [], []),
-  rationale: "A region outage must not take the only backups with it (the spec's cross-region replication, 4-hour RTO).",
+  rationale:
+    "A region outage must not take the only backups with it (the spec's cross-region replication, 4-hour RTO).",
   fix: "Add aws_db_instance_automated_backups_replication with a provider in the DR region.",
   targets: ofType("aws_db_instance"),
   check: (instance, stack) =>
-    when(stack.referencing("aws_db_instance_automated_backups_replication", instance, "source_db_instance_arn").length === 0, "automated backups are not replicated"),
+    when(
+      stack.referencing("aws_db_instance_automated_backups_replication", instance, "source_db_instance_arn").length ===
+        0,
+      "automated backups are not replicated",
+    ),
 });
 
 export const elasticacheBackups = defineRule({
@@ -103,7 +113,10 @@ export const elasticacheFailover = defineRule({
   check: ({ body }) => [
     ...when(!isTrue(body.automatic_failover_enabled), "automatic_failover_enabled is not true"),
     ...when(!isTrue(body.multi_az_enabled), "multi_az_enabled is not true"),
-    ...when(body.replicas_per_node_group !== undefined && Number(body.replicas_per_node_group) < 1, "replicas_per_node_group is below 1"),
+    ...when(
+      body.replicas_per_node_group !== undefined && Number(body.replicas_per_node_group) < 1,
+      "replicas_per_node_group is below 1",
+    ),
   ],
 });
 
@@ -118,7 +131,9 @@ export const s3Versioning = defineRule({
   targets: ofType("aws_s3_bucket"),
   check: (bucket, stack) =>
     when(
-      !stack.referencing("aws_s3_bucket_versioning", bucket, "bucket").some(({ body }) => nested(body.versioning_configuration)?.status === "Enabled"),
+      !stack
+        .referencing("aws_s3_bucket_versioning", bucket, "bucket")
+        .some(({ body }) => nested(body.versioning_configuration)?.status === "Enabled"),
       "versioning is not enabled",
     ),
 });

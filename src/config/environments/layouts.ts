@@ -25,13 +25,19 @@ export const sharedAccountLayout: Readonly<Record<string, EnvironmentConfigInput
     state: { ...staging.state, bucket: `auth-staging-tfstate-${SHARED_ACCOUNT}`, region: "eu-west-2" },
     network: { ...staging.network, availabilityZones: ["eu-west-2a", "eu-west-2b"] },
     // Promotion replicates into production's registry in the same account, another region: no registry policy needed.
-    registry: { ...staging.registry, replicateTo: { accountId: SHARED_ACCOUNT, region: production.aws.region, drRegion: production.aws.drRegion } },
+    registry: {
+      ...staging.registry,
+      replicateTo: { accountId: SHARED_ACCOUNT, region: production.aws.region, drRegion: production.aws.drRegion },
+    },
     dr: { ...staging.dr, stateBucket: `auth-staging-tfstate-dr-${SHARED_ACCOUNT}` },
     accounts: {
       ...staging.accounts,
       layout: "shared-account",
       configRecorder: { mode: "create", includeGlobalResourceTypes: false },
-      cloudTrail: { mode: "existing", trailArn: `arn:aws:cloudtrail:${production.aws.region}:${SHARED_ACCOUNT}:trail/auth-production-trail` },
+      cloudTrail: {
+        mode: "existing",
+        trailArn: `arn:aws:cloudtrail:${production.aws.region}:${SHARED_ACCOUNT}:trail/auth-production-trail`,
+      },
       githubOidcProvider: { mode: "existing" },
     },
   },
@@ -44,7 +50,8 @@ export const sharedAccountLayout: Readonly<Record<string, EnvironmentConfigInput
 };
 
 /** The management account's Control Tower trail: an organisation trail of every member account. */
-export const EXAMPLE_ORGANIZATION_TRAIL = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/aws-controltower-BaselineCloudTrail";
+export const EXAMPLE_ORGANIZATION_TRAIL =
+  "arn:aws:cloudtrail:eu-west-1:999999999999:trail/aws-controltower-BaselineCloudTrail";
 
 /**
  * An AWS Organizations member account under Control Tower: GuardDuty and Security Hub run by a
@@ -69,4 +76,7 @@ export const organizationMemberLayout: Readonly<Record<string, EnvironmentConfig
 };
 
 /** Every example layout by the name the proof harness gives its stacks (`<stack>@<layout>`). */
-export const LAYOUT_EXAMPLES = { "shared-account": sharedAccountLayout, "organization-member": organizationMemberLayout } as const;
+export const LAYOUT_EXAMPLES = {
+  "shared-account": sharedAccountLayout,
+  "organization-member": organizationMemberLayout,
+} as const;

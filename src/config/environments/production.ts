@@ -1,12 +1,27 @@
 import type { EnvironmentConfigInput } from "../schema/schema";
-import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, dedicatedAccount, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import {
+  apmSettings,
+  capacityAlarmThresholds,
+  dataAlarmThresholds,
+  dedicatedAccount,
+  networkAlarmThresholds,
+  securityAlarmThresholds,
+  serviceAlarmThresholds,
+  serviceLogEvents,
+  serviceTuning,
+} from "./shared";
 
 /** Production: one NAT gateway per AZ, Multi-AZ data stores, long retention. */
 export const production: EnvironmentConfigInput = {
   environment: "production",
   production: true,
   aws: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" },
-  state: { backend: "s3", bucket: "auth-production-tfstate-222222222222", region: "eu-west-1", noncurrentVersionRetentionDays: 90 },
+  state: {
+    backend: "s3",
+    bucket: "auth-production-tfstate-222222222222",
+    region: "eu-west-1",
+    noncurrentVersionRetentionDays: 90,
+  },
   network: {
     vpcCidr: "10.30.0.0/16",
     availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
@@ -19,10 +34,29 @@ export const production: EnvironmentConfigInput = {
     natGatewayCount: 3,
     flowLogRetentionDays: 365,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "production", planEnvironment: "production-plan", platformEnvironment: "production-platform", guard: { minBackupRetentionDays: 7 } },
+  ci: {
+    githubRepository: "example-org/auth-infrastructure",
+    deployEnvironment: "production",
+    planEnvironment: "production-plan",
+    platformEnvironment: "production-platform",
+    guard: { minBackupRetentionDays: 7 },
+  },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
-  scheduledChecks: { githubEnvironment: "production-drift", drift: "53 2 * * *", drPreflight: { schedule: "11 4 * * 1", maxBackupLagMinutes: 30 }, certificates: "41 5 1 * *", cost: { schedule: "21 6 1 * *", maxMonthlyChangePercent: 10 } },
-  registry: { repositoryName: "auth-service", pushFromRepositories: [], pushWorkflowRefs: ["refs/heads/main"], keepImages: 50, acceptReplicationFrom: "111111111111", scanGate: { failAt: "HIGH", exceptions: [] } },
+  scheduledChecks: {
+    githubEnvironment: "production-drift",
+    drift: "53 2 * * *",
+    drPreflight: { schedule: "11 4 * * 1", maxBackupLagMinutes: 30 },
+    certificates: "41 5 1 * *",
+    cost: { schedule: "21 6 1 * *", maxMonthlyChangePercent: 10 },
+  },
+  registry: {
+    repositoryName: "auth-service",
+    pushFromRepositories: [],
+    pushWorkflowRefs: ["refs/heads/main"],
+    keepImages: 50,
+    acceptReplicationFrom: "111111111111",
+    scanGate: { failAt: "HIGH", exceptions: [] },
+  },
   dns: { domainName: "auth.example.com", hostedZoneId: "Z0PRODUCTIONEXAMPLE" },
   app: {
     ...serviceTuning,
@@ -95,8 +129,20 @@ export const production: EnvironmentConfigInput = {
     },
   },
   outsideIn: {
-    healthCheck: { checkerRegions: ["us-east-1", "us-west-2", "eu-west-1"], requestIntervalSeconds: 30, failureThreshold: 3, unhealthyMinutes: 2 },
-    canary: { runtimeVersion: "syn-nodejs-puppeteer-15.0", testPath: "/canary/login", scheduleMinutes: 5, failedRunsToAlarm: 2, evaluationRuns: 2, artifactRetentionDays: 31 },
+    healthCheck: {
+      checkerRegions: ["us-east-1", "us-west-2", "eu-west-1"],
+      requestIntervalSeconds: 30,
+      failureThreshold: 3,
+      unhealthyMinutes: 2,
+    },
+    canary: {
+      runtimeVersion: "syn-nodejs-puppeteer-15.0",
+      testPath: "/canary/login",
+      scheduleMinutes: 5,
+      failedRunsToAlarm: 2,
+      evaluationRuns: 2,
+      artifactRetentionDays: 31,
+    },
     silentPrimaryMinutes: 10,
   },
   security: {

@@ -91,17 +91,36 @@ export const securityAlarmThresholds = {
  * workload each protection plan has something to watch in.
  */
 export const guardDutyFeatures = {
-  S3_DATA_EVENTS: { enabled: true, reason: "The trail, log and state buckets hold audit and Terraform state data worth watching for exfiltration" },
+  S3_DATA_EVENTS: {
+    enabled: true,
+    reason: "The trail, log and state buckets hold audit and Terraform state data worth watching for exfiltration",
+  },
   EKS_AUDIT_LOGS: { enabled: false, reason: "No EKS cluster: the service runs on EC2 Auto Scaling groups" },
-  EBS_MALWARE_PROTECTION: { enabled: true, reason: "EC2 fleets: a GuardDuty finding on an instance triggers a scan of its EBS volumes" },
-  RDS_LOGIN_EVENTS: { enabled: true, reason: "RDS PostgreSQL holds the user accounts: anomalous logins are the first sign of a stolen credential" },
-  LAMBDA_NETWORK_LOGS: { enabled: true, reason: "The rotation functions run in the VPC and reach the database and Redis" },
-  RUNTIME_MONITORING: { enabled: true, reason: "EC2 instances run the service container: runtime threats on the hosts (EKS threats are included, so EKS_RUNTIME_MONITORING is never set)" },
+  EBS_MALWARE_PROTECTION: {
+    enabled: true,
+    reason: "EC2 fleets: a GuardDuty finding on an instance triggers a scan of its EBS volumes",
+  },
+  RDS_LOGIN_EVENTS: {
+    enabled: true,
+    reason: "RDS PostgreSQL holds the user accounts: anomalous logins are the first sign of a stolen credential",
+  },
+  LAMBDA_NETWORK_LOGS: {
+    enabled: true,
+    reason: "The rotation functions run in the VPC and reach the database and Redis",
+  },
+  RUNTIME_MONITORING: {
+    enabled: true,
+    reason:
+      "EC2 instances run the service container: runtime threats on the hosts (EKS threats are included, so EKS_RUNTIME_MONITORING is never set)",
+  },
 } satisfies EnvironmentConfigInput["accounts"]["guardDuty"]["features"];
 
 /** Who installs the Runtime Monitoring agent: GuardDuty on EC2, nothing for compute types the workload has none of. */
 export const runtimeAgents = {
-  EC2_AGENT_MANAGEMENT: { enabled: true, reason: "GuardDuty installs and updates the agent on the service instances through SSM" },
+  EC2_AGENT_MANAGEMENT: {
+    enabled: true,
+    reason: "GuardDuty installs and updates the agent on the service instances through SSM",
+  },
   ECS_FARGATE_AGENT_MANAGEMENT: { enabled: false, reason: "No ECS on Fargate in this workload" },
   EKS_ADDON_MANAGEMENT: { enabled: false, reason: "No EKS cluster in this workload" },
 } satisfies EnvironmentConfigInput["accounts"]["guardDuty"]["runtimeAgents"];

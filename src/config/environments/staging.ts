@@ -1,12 +1,29 @@
 import type { EnvironmentConfigInput } from "../schema/schema";
-import { apmSettings, capacityAlarmThresholds, dataAlarmThresholds, dedicatedAccount, guardDutyFeatures, runtimeAgents, networkAlarmThresholds, securityAlarmThresholds, serviceAlarmThresholds, serviceLogEvents, serviceTuning } from "./shared";
+import {
+  apmSettings,
+  capacityAlarmThresholds,
+  dataAlarmThresholds,
+  dedicatedAccount,
+  guardDutyFeatures,
+  runtimeAgents,
+  networkAlarmThresholds,
+  securityAlarmThresholds,
+  serviceAlarmThresholds,
+  serviceLogEvents,
+  serviceTuning,
+} from "./shared";
 
 /** Staging: one NAT gateway, single-AZ data stores, short retention. */
 export const staging: EnvironmentConfigInput = {
   environment: "staging",
   production: false,
   aws: { accountId: "111111111111", region: "eu-west-1", drRegion: "eu-central-1" },
-  state: { backend: "s3", bucket: "auth-staging-tfstate-111111111111", region: "eu-west-1", noncurrentVersionRetentionDays: 30 },
+  state: {
+    backend: "s3",
+    bucket: "auth-staging-tfstate-111111111111",
+    region: "eu-west-1",
+    noncurrentVersionRetentionDays: 30,
+  },
   network: {
     vpcCidr: "10.20.0.0/16",
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
@@ -19,10 +36,28 @@ export const staging: EnvironmentConfigInput = {
     natGatewayCount: 1,
     flowLogRetentionDays: 30,
   },
-  ci: { githubRepository: "example-org/auth-infrastructure", deployEnvironment: "staging", planEnvironment: "staging-plan", platformEnvironment: "staging-platform", guard: { minBackupRetentionDays: 1 } },
+  ci: {
+    githubRepository: "example-org/auth-infrastructure",
+    deployEnvironment: "staging",
+    planEnvironment: "staging-plan",
+    platformEnvironment: "staging-platform",
+    guard: { minBackupRetentionDays: 1 },
+  },
   // Off the hour: GitHub delays scheduled runs at busy times such as the top of the hour.
-  scheduledChecks: { githubEnvironment: "staging-drift", drift: "23 2 * * *", certificates: "11 5 1 * *", cost: { schedule: "51 5 1 * *", maxMonthlyChangePercent: 10 } },
-  registry: { repositoryName: "auth-service", pushFromRepositories: ["example-org/auth-service"], pushWorkflowRefs: ["refs/heads/main"], keepImages: 20, replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" }, scanGate: { failAt: "HIGH", exceptions: [] } },
+  scheduledChecks: {
+    githubEnvironment: "staging-drift",
+    drift: "23 2 * * *",
+    certificates: "11 5 1 * *",
+    cost: { schedule: "51 5 1 * *", maxMonthlyChangePercent: 10 },
+  },
+  registry: {
+    repositoryName: "auth-service",
+    pushFromRepositories: ["example-org/auth-service"],
+    pushWorkflowRefs: ["refs/heads/main"],
+    keepImages: 20,
+    replicateTo: { accountId: "222222222222", region: "eu-west-1", drRegion: "eu-central-1" },
+    scanGate: { failAt: "HIGH", exceptions: [] },
+  },
   dns: { domainName: "auth.staging.example.com", hostedZoneId: "Z0STAGINGEXAMPLE01" },
   app: {
     ...serviceTuning,
@@ -103,8 +138,17 @@ export const staging: EnvironmentConfigInput = {
     ...dedicatedAccount,
     guardDuty: {
       mode: "create",
-      features: { ...guardDutyFeatures, RUNTIME_MONITORING: { enabled: false, reason: "Staging's instances run only test traffic: runtime monitoring is paid per vCPU" } },
-      runtimeAgents: { ...runtimeAgents, EC2_AGENT_MANAGEMENT: { enabled: false, reason: "Runtime monitoring is off in staging, so no agent" } },
+      features: {
+        ...guardDutyFeatures,
+        RUNTIME_MONITORING: {
+          enabled: false,
+          reason: "Staging's instances run only test traffic: runtime monitoring is paid per vCPU",
+        },
+      },
+      runtimeAgents: {
+        ...runtimeAgents,
+        EC2_AGENT_MANAGEMENT: { enabled: false, reason: "Runtime monitoring is off in staging, so no agent" },
+      },
     },
   },
   apm: { ...apmSettings, traceSamplingRatio: 1 },

@@ -12,28 +12,37 @@ export type Problem = string | undefined;
 
 /** Auto-scaling bounds of a colour. */
 export function capacityProblem(min: number, desired: number, max: number): Problem {
-  return min <= desired && desired <= max ? undefined : `must satisfy min <= desired <= max (got min ${min}, desired ${desired}, max ${max})`;
+  return min <= desired && desired <= max
+    ? undefined
+    : `must satisfy min <= desired <= max (got min ${min}, desired ${desired}, max ${max})`;
 }
 
 /** The test listener reaches the idle colour, which has not been released: never from the whole internet. */
 export function testListenerCidrProblem(cidr: string): Problem {
   const block = parseCidr(cidr);
-  return block && block.prefix < 8 ? `${cidr} opens the test listener to the internet; list the smoke-test runners' networks` : undefined;
+  return block && block.prefix < 8
+    ? `${cidr} opens the test listener to the internet; list the smoke-test runners' networks`
+    : undefined;
 }
 
 /** Storage autoscaling needs room above the initial size. */
 export function storageAutoscalingProblem(allocatedGb: number, maxAllocatedGb: number): Problem {
-  return maxAllocatedGb > allocatedGb ? undefined : `must exceed allocatedStorageGb (${allocatedGb}) for storage autoscaling`;
+  return maxAllocatedGb > allocatedGb
+    ? undefined
+    : `must exceed allocatedStorageGb (${allocatedGb}) for storage autoscaling`;
 }
 
 /** RDS and ElastiCache refuse a backup or snapshot window that overlaps the maintenance window. */
 export function maintenanceOverlapProblem(dailyWindow: string, maintenanceWindow: string): Problem {
-  return windowsOverlap(dailyWindow, maintenanceWindow) ? `${dailyWindow} overlaps the maintenance window ${maintenanceWindow}` : undefined;
+  return windowsOverlap(dailyWindow, maintenanceWindow)
+    ? `${dailyWindow} overlaps the maintenance window ${maintenanceWindow}`
+    : undefined;
 }
 
 /** Redis node groups: several only in cluster mode, and then each with a replica. */
 export function redisShardsProblem(clusterMode: boolean, shards: number, replicasPerShard: number): Problem {
-  if (clusterMode && (shards < 2 || replicasPerShard < 1)) return "cluster mode needs at least 2 shards with at least 1 replica each";
+  if (clusterMode && (shards < 2 || replicasPerShard < 1))
+    return "cluster mode needs at least 2 shards with at least 1 replica each";
   if (!clusterMode && shards !== 1) return "must be 1 unless clusterMode is true";
   return undefined;
 }
@@ -47,13 +56,21 @@ export function slowStartProblem(seconds: number): Problem {
 export const ENHANCED_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 export function enhancedMonitoringProblem(seconds: number): Problem {
-  return (ENHANCED_MONITORING_INTERVALS as readonly number[]).includes(seconds) ? undefined : `must be one of ${ENHANCED_MONITORING_INTERVALS.join(", ")}`;
+  return (ENHANCED_MONITORING_INTERVALS as readonly number[]).includes(seconds)
+    ? undefined
+    : `must be one of ${ENHANCED_MONITORING_INTERVALS.join(", ")}`;
 }
 
 /** Performance Insights on a class the catalogue says lacks it (an unknown class is the catalogue check's to report). */
-export function performanceInsightsProblem(instanceClass: string, enabled: boolean, classes: Readonly<Record<string, { readonly performanceInsights: boolean }>> = CATALOGUE.dbInstanceClasses): Problem {
+export function performanceInsightsProblem(
+  instanceClass: string,
+  enabled: boolean,
+  classes: Readonly<Record<string, { readonly performanceInsights: boolean }>> = CATALOGUE.dbInstanceClasses,
+): Problem {
   const known = classes[instanceClass];
-  return enabled && known && !known.performanceInsights ? `${instanceClass} does not support Performance Insights` : undefined;
+  return enabled && known && !known.performanceInsights
+    ? `${instanceClass} does not support Performance Insights`
+    : undefined;
 }
 
 /** The service never logs in as the master user, nor as the rotation's clone of it. */

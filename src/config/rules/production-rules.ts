@@ -29,21 +29,39 @@ const valueAt = (config: EnvironmentConfig, path: string[]): unknown =>
 export function checkProductionRules(config: EnvironmentConfig, issue: IssueReporter): void {
   if (!config.production) return;
   const { app, data, network } = config;
-  const rule = (failed: boolean, path: string[], message: string) => failed && issue(path, `${message} in a production environment`);
+  const rule = (failed: boolean, path: string[], message: string) =>
+    failed && issue(path, `${message} in a production environment`);
 
   rule(!data.postgres.multiAz, ["data", "postgres", "multiAz"], "must be true");
   rule(!data.postgres.deletionProtection, ["data", "postgres", "deletionProtection"], "must be true");
   rule(!data.postgres.preventDestroy, ["data", "postgres", "preventDestroy"], "must be true");
-  rule(data.postgres.crossRegionBackupRetentionDays === undefined, ["data", "postgres", "crossRegionBackupRetentionDays"], "must be set (backups replicated to aws.drRegion)");
-  rule(!data.backup.enabled, ["data", "backup", "enabled"], "must be true (daily AWS Backup with a copy in aws.drRegion)");
+  rule(
+    data.postgres.crossRegionBackupRetentionDays === undefined,
+    ["data", "postgres", "crossRegionBackupRetentionDays"],
+    "must be set (backups replicated to aws.drRegion)",
+  );
+  rule(
+    !data.backup.enabled,
+    ["data", "backup", "enabled"],
+    "must be true (daily AWS Backup with a copy in aws.drRegion)",
+  );
   rule(!data.redis.clusterMode, ["data", "redis", "clusterMode"], "must be true");
-  rule(data.redis.replicasPerShard < 1, ["data", "redis", "replicasPerShard"], "must be at least 1 (a replica in another zone for automatic failover)");
+  rule(
+    data.redis.replicasPerShard < 1,
+    ["data", "redis", "replicasPerShard"],
+    "must be at least 1 (a replica in another zone for automatic failover)",
+  );
   rule(!app.albDeletionProtection, ["app", "albDeletionProtection"], "must be true");
   rule(app.capacity.min < 2, ["app", "capacity", "min"], `must be at least 2 (got ${app.capacity.min})`);
-  rule(network.natGatewayCount < network.availabilityZones.length, ["network", "natGatewayCount"], `must be one per availability zone (${network.availabilityZones.length})`);
+  rule(
+    network.natGatewayCount < network.availabilityZones.length,
+    ["network", "natGatewayCount"],
+    `must be one per availability zone (${network.availabilityZones.length})`,
+  );
 
   for (const [path, days, why] of PRODUCTION_MINIMUM_DAYS) {
     const value = valueAt(config, path);
-    if (typeof value === "number" && value < days) issue(path, `must be at least ${days} days in a production environment (${why}), got ${value}`);
+    if (typeof value === "number" && value < days)
+      issue(path, `must be at least ${days} days in a production environment (${why}), got ${value}`);
   }
 }

@@ -34,16 +34,20 @@ export function validateConfigs(raw: Readonly<Record<string, unknown>>): Environ
 
 /** One line per problem: `env: field.path: rule`; an unknown key gets its own path and the closest known key. */
 function describeIssue(environment: string, issue: z.core.$ZodIssue): string[] {
-  const line = (path: readonly PropertyKey[], message: string) => `${environment}: ${path.length > 0 ? formatPath(path) : "(root)"}: ${message}`;
+  const line = (path: readonly PropertyKey[], message: string) =>
+    `${environment}: ${path.length > 0 ? formatPath(path) : "(root)"}: ${message}`;
   if (issue.code === "unrecognized_keys") {
     const known = knownKeysAt(issue.path);
     return issue.keys.map((key) => {
-      const closest = known.map((name) => ({ name, distance: editDistance(key.toLowerCase(), name.toLowerCase()) })).sort((a, b) => a.distance - b.distance)[0];
+      const closest = known
+        .map((name) => ({ name, distance: editDistance(key.toLowerCase(), name.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance)[0];
       const hint = closest && closest.distance <= 2 ? ` (did you mean ${closest.name}?)` : "";
       return line([...issue.path, key], `unknown key${hint}`);
     });
   }
-  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return [line(issue.path, `is required (${issue.expected})`)];
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message))
+    return [line(issue.path, `is required (${issue.expected})`)];
   return [line(issue.path, issue.message)];
 }
 

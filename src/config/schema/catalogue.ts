@@ -5,7 +5,9 @@
  */
 
 /** EC2 instance types for the app fleets. The launch template boots the x86_64 Amazon Linux 2023 AMI. */
-export const INSTANCE_TYPES: Readonly<Record<string, { readonly architecture: "x86_64" | "arm64"; readonly vcpus: number }>> = {
+export const INSTANCE_TYPES: Readonly<
+  Record<string, { readonly architecture: "x86_64" | "arm64"; readonly vcpus: number }>
+> = {
   "t3.small": { architecture: "x86_64", vcpus: 2 },
   "t3.medium": { architecture: "x86_64", vcpus: 2 },
   "t3.large": { architecture: "x86_64", vcpus: 2 },
@@ -29,7 +31,9 @@ export const APP_AMI_ARCHITECTURE = "x86_64";
  * memoryGib is the nominal memory of the class
  * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html).
  */
-export const DB_INSTANCE_CLASSES: Readonly<Record<string, { readonly performanceInsights: boolean; readonly encryption: boolean; readonly memoryGib: number }>> = {
+export const DB_INSTANCE_CLASSES: Readonly<
+  Record<string, { readonly performanceInsights: boolean; readonly encryption: boolean; readonly memoryGib: number }>
+> = {
   "db.t3.micro": { performanceInsights: false, encryption: true, memoryGib: 1 },
   "db.t3.small": { performanceInsights: false, encryption: true, memoryGib: 2 },
   "db.t3.medium": { performanceInsights: true, encryption: true, memoryGib: 4 },
@@ -54,7 +58,10 @@ export const DB_INSTANCE_CLASSES: Readonly<Record<string, { readonly performance
  */
 export function maxConnectionsOf(instanceClass: string): number {
   const known = DB_INSTANCE_CLASSES[instanceClass];
-  if (known === undefined) throw new Error(`no memory size known for ${instanceClass}; add it to DB_INSTANCE_CLASSES in src/config/schema/catalogue.ts`);
+  if (known === undefined)
+    throw new Error(
+      `no memory size known for ${instanceClass}; add it to DB_INSTANCE_CLASSES in src/config/schema/catalogue.ts`,
+    );
   return Math.min(Math.floor((known.memoryGib * 1024 ** 3) / 9531392), 5000);
 }
 
@@ -62,7 +69,9 @@ export function maxConnectionsOf(instanceClass: string): number {
  * ElastiCache for Redis node types. All listed types support encryption at rest and in transit
  * and cluster mode; the cache construct always uses the first two.
  */
-export const CACHE_NODE_TYPES: Readonly<Record<string, { readonly encryption: boolean; readonly clusterMode: boolean }>> = {
+export const CACHE_NODE_TYPES: Readonly<
+  Record<string, { readonly encryption: boolean; readonly clusterMode: boolean }>
+> = {
   "cache.t3.micro": { encryption: true, clusterMode: true },
   "cache.t3.small": { encryption: true, clusterMode: true },
   "cache.t3.medium": { encryption: true, clusterMode: true },
@@ -82,7 +91,11 @@ export interface Catalogue {
   readonly cacheNodeTypes: typeof CACHE_NODE_TYPES;
 }
 
-export const CATALOGUE: Catalogue = { instanceTypes: INSTANCE_TYPES, dbInstanceClasses: DB_INSTANCE_CLASSES, cacheNodeTypes: CACHE_NODE_TYPES };
+export const CATALOGUE: Catalogue = {
+  instanceTypes: INSTANCE_TYPES,
+  dbInstanceClasses: DB_INSTANCE_CLASSES,
+  cacheNodeTypes: CACHE_NODE_TYPES,
+};
 
 /** "unknown X (did you mean Y?)": the closest listed name by edit distance, when one is close. */
 export function unknownName(kind: string, value: string, known: readonly string[]): string {

@@ -11,7 +11,16 @@ import { z } from "zod";
  * Regions Route 53 health checkers run from; a health check needs at least 3
  * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html, Regions).
  */
-export const HEALTH_CHECKER_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
+export const HEALTH_CHECKER_REGIONS = [
+  "us-east-1",
+  "us-west-1",
+  "us-west-2",
+  "eu-west-1",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "sa-east-1",
+] as const;
 
 /** Synthetics canary names: 1-21 lowercase letters, digits, - or _ (https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html). */
 export const CANARY_NAME = /^[0-9a-z_-]{1,21}$/;
@@ -38,32 +47,59 @@ export const outsideInSchema = z.strictObject({
         .array(z.enum(HEALTH_CHECKER_REGIONS))
         .min(3, "must list at least 3 checker regions (Route 53's minimum)")
         .describe("Regions the Route 53 health checkers probe https://<dns.domainName><app.healthCheckPath> from"),
-      requestIntervalSeconds: z.union([z.literal(10), z.literal(30)]).describe("Seconds between two checks from one checker (10 is a fast health check, at a higher price)"),
-      failureThreshold: z.number().int().min(1).max(10).describe("Consecutive failures before one checker calls the endpoint unhealthy"),
-      unhealthyMinutes: z.number().int().min(1).max(60).describe("Minutes the health check must stay unhealthy before its alarm in us-east-1 fires"),
+      requestIntervalSeconds: z
+        .union([z.literal(10), z.literal(30)])
+        .describe("Seconds between two checks from one checker (10 is a fast health check, at a higher price)"),
+      failureThreshold: z
+        .number()
+        .int()
+        .min(1)
+        .max(10)
+        .describe("Consecutive failures before one checker calls the endpoint unhealthy"),
+      unhealthyMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .describe("Minutes the health check must stay unhealthy before its alarm in us-east-1 fires"),
     })
     .describe("Route 53 health checks on the public endpoint, alarmed in us-east-1"),
   canary: z
     .strictObject({
       runtimeVersion: z
-        .enum(NODE22_SYNTHETICS_RUNTIMES, { message: `must be a supported Synthetics runtime on Node.js 22: ${NODE22_SYNTHETICS_RUNTIMES.join(", ")}` })
-        .describe("Synthetics runtime of the canary, on Lambda Node.js 22 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Runtime_Support_Policy.html)"),
+        .enum(NODE22_SYNTHETICS_RUNTIMES, {
+          message: `must be a supported Synthetics runtime on Node.js 22: ${NODE22_SYNTHETICS_RUNTIMES.join(", ")}`,
+        })
+        .describe(
+          "Synthetics runtime of the canary, on Lambda Node.js 22 (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Runtime_Support_Policy.html)",
+        ),
       testPath: z
         .string()
         .regex(/^\/[\w\-./]*$/, "must be an absolute URL path such as /canary/login")
-        .describe("Path of the service's synthetic login (a POST that must answer 200 with {\"authenticated\": true}, using no real account)"),
+        .describe(
+          'Path of the service\'s synthetic login (a POST that must answer 200 with {"authenticated": true}, using no real account)',
+        ),
       scheduleMinutes: z.number().int().min(1).max(60).describe("Minutes between two canary runs"),
       failedRunsToAlarm: z.number().int().min(1).describe("Failed runs, within evaluationRuns, that page"),
       evaluationRuns: z.number().int().min(1).max(10).describe("Most recent runs the SuccessPercent alarm looks at"),
-      artifactRetentionDays: z.number().int().min(1).max(455).describe("Days the canary's run artifacts (logs, HAR) and run history are kept"),
+      artifactRetentionDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(455)
+        .describe("Days the canary's run artifacts (logs, HAR) and run history are kept"),
     })
-    .describe("The Synthetics canary that runs in aws.drRegion against the primary endpoint: a real TLS handshake, /health and the synthetic login"),
+    .describe(
+      "The Synthetics canary that runs in aws.drRegion against the primary endpoint: a real TLS handshake, /health and the synthetic login",
+    ),
   silentPrimaryMinutes: z
     .number()
     .int()
     .min(3)
     .max(60)
-    .describe("Minutes without the primary region's heartbeat (an EventBridge schedule there, forwarded to aws.drRegion) before the primary-silent alarm pages"),
+    .describe(
+      "Minutes without the primary region's heartbeat (an EventBridge schedule there, forwarded to aws.drRegion) before the primary-silent alarm pages",
+    ),
 });
 
 export type OutsideInConfig = z.infer<typeof outsideInSchema>;

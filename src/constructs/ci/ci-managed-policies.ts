@@ -1,7 +1,13 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { Construct } from "constructs";
 import { suppressFinding } from "../../compliance/suppress";
-import { IAM_LIMITS, packPolicies, policyChars, type PolicyDocument, type PolicyStatement } from "../../iam/ci-policies";
+import {
+  IAM_LIMITS,
+  packPolicies,
+  policyChars,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../../iam/ci-policies";
 
 export interface CiManagedPoliciesProps {
   /** Prefix of the policy names, e.g. auth-staging-ci-deploy. */
@@ -25,7 +31,9 @@ export class CiManagedPolicies extends Construct {
     this.documents = packPolicies(props.statements);
     const attached = this.documents.length + (props.otherAttachments ?? 0);
     if (attached > IAM_LIMITS.managedPoliciesPerRole) {
-      throw new Error(`${props.name}: ${attached} managed policies, more than the ${IAM_LIMITS.managedPoliciesPerRole} IAM lets a role carry by default`);
+      throw new Error(
+        `${props.name}: ${attached} managed policies, more than the ${IAM_LIMITS.managedPoliciesPerRole} IAM lets a role carry by default`,
+      );
     }
     this.policies = this.documents.map(
       (document, index) =>
@@ -56,10 +64,19 @@ export class PermissionsBoundaryPolicy extends Construct {
   constructor(scope: Construct, id: string, props: PermissionsBoundaryPolicyProps) {
     super(scope, id);
     // A role carries one boundary: it cannot be split over several policies as the CI identities' are.
-    if (policyChars(props.document) > IAM_LIMITS.managedPolicyChars) throw new Error(`${props.name}: ${policyChars(props.document)} characters, more than the ${IAM_LIMITS.managedPolicyChars} IAM allows a managed policy`);
-    this.policy = new IamPolicy(this, "policy", { name: props.name, description: props.description, policy: JSON.stringify(props.document) });
+    if (policyChars(props.document) > IAM_LIMITS.managedPolicyChars)
+      throw new Error(
+        `${props.name}: ${policyChars(props.document)} characters, more than the ${IAM_LIMITS.managedPolicyChars} IAM allows a managed policy`,
+      );
+    this.policy = new IamPolicy(this, "policy", {
+      name: props.name,
+      description: props.description,
+      policy: JSON.stringify(props.document),
+    });
     if (!props.ceiling) return;
-    const reason = 'a permissions boundary is a ceiling, not a grant: "*" caps a role at what its own policies allow, and the boundary\'s Deny statements remove IAM changes and detection tampering from every role under it';
-    for (const rule of ["iam-no-wildcard-actions", "iam-no-wildcard-resource", "iam-no-admin-access"] as const) suppressFinding(this.policy, rule, reason);
+    const reason =
+      'a permissions boundary is a ceiling, not a grant: "*" caps a role at what its own policies allow, and the boundary\'s Deny statements remove IAM changes and detection tampering from every role under it';
+    for (const rule of ["iam-no-wildcard-actions", "iam-no-wildcard-resource", "iam-no-admin-access"] as const)
+      suppressFinding(this.policy, rule, reason);
   }
 }

@@ -1,4 +1,7 @@
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -77,7 +80,10 @@ export class GithubDeployRoles extends Construct {
     super(scope, id);
     const providerArn = props.oidcProviderArn ?? `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`;
     if (props.createOidcProvider ?? true) {
-      new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC}`, clientIdList: ["sts.amazonaws.com"] });
+      new IamOpenidConnectProvider(this, "github", {
+        url: `https://${GITHUB_OIDC}`,
+        clientIdList: ["sts.amazonaws.com"],
+      });
     }
     const deployWorkflow = props.deployWorkflow ?? ".github/workflows/deploy.yml";
     const deployRef = props.deployRef ?? "refs/heads/main";
@@ -105,7 +111,11 @@ export class GithubDeployRoles extends Construct {
     const role = (id: string, name: string, description: string, assumeRolePolicy: string) =>
       new IamRole(this, id, { name: `${props.name}-ci-${name}`, description, assumeRolePolicy, maxSessionDuration });
     const inline = (id: string, target: IamRole, name: string, statement: DataAwsIamPolicyDocumentStatement[]) =>
-      new IamRolePolicy(this, id, { name, role: target.id, policy: new DataAwsIamPolicyDocument(this, `${id}-document`, { statement }).json });
+      new IamRolePolicy(this, id, {
+        name,
+        role: target.id,
+        policy: new DataAwsIamPolicyDocument(this, `${id}-document`, { statement }).json,
+      });
     // ReadOnlyAccess includes secretsmanager:GetSecretValue and ssm:GetParameter*; secret values
     // stay out of plan jobs whatever later policies grant. SecureString parameters, SSE-KMS objects
     // and anything else encrypted with another key stay unreadable: only the state key decrypts.
@@ -113,25 +123,68 @@ export class GithubDeployRoles extends Construct {
       { sid: "ListState", actions: ["s3:ListBucket"], resources: stateBuckets },
       { sid: "ReadState", actions: ["s3:GetObject"], resources: stateObjects },
       // Saved binary plans hold prior state and secret values: only the deploy role's apply job reads them.
-      { sid: "DenyReadingSavedPlans", effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [savedPlans] },
-      { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+      {
+        sid: "DenyReadingSavedPlans",
+        effect: "Deny",
+        actions: ["s3:GetObject", "s3:GetObjectVersion"],
+        resources: [savedPlans],
+      },
+      {
+        sid: "DenySecretValues",
+        effect: "Deny",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+        resources: ["*"],
+      },
       { sid: "DenyDecryptButState", effect: "Deny", actions: ["kms:Decrypt"], notResources: stateKeys },
     ];
 
-    this.planPrRole = role("plan-pr-role", "plan-pr", `terraform plan -lock=false of pull requests (${pullRequestWorkflow}) in the ${props.planEnvironment} GitHub environment`,
-      trust("plan-pr", "StringLike", [githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: pullRequestWorkflow, ref: "refs/pull/*" })]));
-    new IamRolePolicyAttachment(this, "plan-pr-read-only", { role: this.planPrRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    this.planPrRole = role(
+      "plan-pr-role",
+      "plan-pr",
+      `terraform plan -lock=false of pull requests (${pullRequestWorkflow}) in the ${props.planEnvironment} GitHub environment`,
+      trust("plan-pr", "StringLike", [
+        githubSubject({
+          repository: props.repository,
+          environment: props.planEnvironment,
+          workflow: pullRequestWorkflow,
+          ref: "refs/pull/*",
+        }),
+      ]),
+    );
+    new IamRolePolicyAttachment(this, "plan-pr-read-only", {
+      role: this.planPrRole.name,
+      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    });
     // A pull request runs its own code: it may not take or delete a deploy's lock, nor write a
     // saved plan (the apply job would refuse it: a denial of service), nor write anything else.
     inline("plan-pr-policy", this.planPrRole, "state-read-only", [
       ...planReads,
       { sid: "UseStateKeyToRead", actions: ["kms:Decrypt"], resources: stateKeys },
-      { sid: "DenyStateWrites", effect: "Deny", actions: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources: stateObjects },
+      {
+        sid: "DenyStateWrites",
+        effect: "Deny",
+        actions: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+        resources: stateObjects,
+      },
     ]);
 
-    this.planRole = role("plan-role", "plan", `terraform plan of ${deployWorkflow}@${deployRef} in the ${props.planEnvironment} GitHub environment`,
-      trust("plan", "StringEquals", [githubSubject({ repository: props.repository, environment: props.planEnvironment, workflow: deployWorkflow, ref: deployRef })]));
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    this.planRole = role(
+      "plan-role",
+      "plan",
+      `terraform plan of ${deployWorkflow}@${deployRef} in the ${props.planEnvironment} GitHub environment`,
+      trust("plan", "StringEquals", [
+        githubSubject({
+          repository: props.repository,
+          environment: props.planEnvironment,
+          workflow: deployWorkflow,
+          ref: deployRef,
+        }),
+      ]),
+    );
+    new IamRolePolicyAttachment(this, "plan-read-only", {
+      role: this.planRole.name,
+      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    });
     inline("plan-policy", this.planRole, "state-no-secrets", [
       ...planReads,
       { sid: "LockState", actions: ["s3:PutObject", "s3:DeleteObject"], resources: locks },
@@ -150,17 +203,48 @@ export class GithubDeployRoles extends Construct {
       { sid: "UseStateKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: stateKeys },
     ];
     const releaseWorkflow = props.releaseWorkflow ?? ".github/workflows/release-environment.yml";
-    this.deployRole = role("deploy-role", "deploy", `cdktf deploy of the workload layers by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
+    this.deployRole = role(
+      "deploy-role",
+      "deploy",
+      `cdktf deploy of the workload layers by ${deployWorkflow}@${deployRef} in the ${props.deployEnvironment} GitHub environment`,
       trust("deploy", "StringEquals", [
-        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: deployWorkflow, ref: deployRef }),
-        githubSubject({ repository: props.repository, environment: props.deployEnvironment, workflow: releaseWorkflow, ref: deployRef }),
-      ]));
+        githubSubject({
+          repository: props.repository,
+          environment: props.deployEnvironment,
+          workflow: deployWorkflow,
+          ref: deployRef,
+        }),
+        githubSubject({
+          repository: props.repository,
+          environment: props.deployEnvironment,
+          workflow: releaseWorkflow,
+          ref: deployRef,
+        }),
+      ]),
+    );
     inline("deploy-state", this.deployRole, "state", applyState);
-    props.deployPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `deploy-policy-${index}`, { role: this.deployRole.name, policyArn }));
+    props.deployPolicyArns.forEach(
+      (policyArn, index) =>
+        new IamRolePolicyAttachment(this, `deploy-policy-${index}`, { role: this.deployRole.name, policyArn }),
+    );
 
-    this.platformRole = role("platform-role", "platform", `cdktf deploy of bootstrap and security by ${deployWorkflow}@${deployRef} in the ${props.platformEnvironment} GitHub environment`,
-      trust("platform", "StringEquals", [githubSubject({ repository: props.repository, environment: props.platformEnvironment, workflow: deployWorkflow, ref: deployRef })]));
+    this.platformRole = role(
+      "platform-role",
+      "platform",
+      `cdktf deploy of bootstrap and security by ${deployWorkflow}@${deployRef} in the ${props.platformEnvironment} GitHub environment`,
+      trust("platform", "StringEquals", [
+        githubSubject({
+          repository: props.repository,
+          environment: props.platformEnvironment,
+          workflow: deployWorkflow,
+          ref: deployRef,
+        }),
+      ]),
+    );
     inline("platform-state", this.platformRole, "state", applyState);
-    props.platformPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }));
+    props.platformPolicyArns.forEach(
+      (policyArn, index) =>
+        new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }),
+    );
   }
 }

@@ -56,7 +56,14 @@ export class GithubDriftRole extends Construct {
             {
               test: "StringEquals",
               variable: `${GITHUB_OIDC}:sub`,
-              values: [githubSubject({ repository: props.repository, environment: props.githubEnvironment, workflow: props.workflow, ref: props.ref ?? "refs/heads/main" })],
+              values: [
+                githubSubject({
+                  repository: props.repository,
+                  environment: props.githubEnvironment,
+                  workflow: props.workflow,
+                  ref: props.ref ?? "refs/heads/main",
+                }),
+              ],
             },
           ],
         },
@@ -70,12 +77,21 @@ export class GithubDriftRole extends Construct {
     });
     // A refresh reads every resource type the stacks manage: the AWS-managed read-only policy
     // follows new services without a change here. What it must never reach is denied below.
-    new IamRolePolicyAttachment(this, "read-only", { role: this.role.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
-    const viaSns = [{ test: "StringEquals", variable: "kms:ViaService", values: [`sns.${props.alertTopicRegion}.amazonaws.com`] }];
+    new IamRolePolicyAttachment(this, "read-only", {
+      role: this.role.name,
+      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    });
+    const viaSns = [
+      { test: "StringEquals", variable: "kms:ViaService", values: [`sns.${props.alertTopicRegion}.amazonaws.com`] },
+    ];
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
         { sid: "ListState", actions: ["s3:ListBucket"], resources: props.stateBucketArns },
-        { sid: "ReadState", actions: ["s3:GetObject"], resources: props.stateBucketArns.map((arn) => `${arn}/*.tfstate`) },
+        {
+          sid: "ReadState",
+          actions: ["s3:GetObject"],
+          resources: props.stateBucketArns.map((arn) => `${arn}/*.tfstate`),
+        },
         { sid: "DecryptState", actions: ["kms:Decrypt"], resources: props.stateKeyArns },
         { sid: "PublishSecurityDrift", actions: ["sns:Publish"], resources: [props.alertTopicArn] },
         // The topic is encrypted with its own key: a publisher needs these on it, through SNS only
@@ -87,19 +103,39 @@ export class GithubDriftRole extends Construct {
           condition: viaSns,
         },
         // Nothing is written to the state buckets: no lock file, no saved plan, no state.
-        { sid: "DenyStateWrites", effect: "Deny", actions: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], resources: props.stateBucketArns.map((arn) => `${arn}/*`) },
+        {
+          sid: "DenyStateWrites",
+          effect: "Deny",
+          actions: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+          resources: props.stateBucketArns.map((arn) => `${arn}/*`),
+        },
         // Secret metadata yes (DescribeSecret, ListSecrets), values never.
-        { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+        {
+          sid: "DenySecretValues",
+          effect: "Deny",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+          resources: ["*"],
+        },
         // SecureString parameters and anything else encrypted with another key stay unreadable.
         {
           sid: "DenyDecryptButStateAndSns",
           effect: "Deny",
           actions: ["kms:Decrypt"],
           notResources: props.stateKeyArns,
-          condition: [{ test: "StringNotEquals", variable: "kms:ViaService", values: [`sns.${props.alertTopicRegion}.amazonaws.com`] }],
+          condition: [
+            {
+              test: "StringNotEquals",
+              variable: "kms:ViaService",
+              values: [`sns.${props.alertTopicRegion}.amazonaws.com`],
+            },
+          ],
         },
       ],
     });
-    new IamRolePolicy(this, "policy", { name: "state-read-alert-publish", role: this.role.id, policy: permissions.json });
+    new IamRolePolicy(this, "policy", {
+      name: "state-read-alert-publish",
+      role: this.role.id,
+      policy: permissions.json,
+    });
   }
 }

@@ -39,7 +39,10 @@ export class GithubOidcProvider extends Construct {
     super(scope, id);
     this.arn = `arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
     if ((props.mode ?? "create") === "create") {
-      const provider = new IamOpenidConnectProvider(this, "github", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: [GITHUB_OIDC_AUDIENCE] });
+      const provider = new IamOpenidConnectProvider(this, "github", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: [GITHUB_OIDC_AUDIENCE],
+      });
       provider.overrideLogicalId(LEGACY_PROVIDER_ID);
       this.arn = provider.arn;
       return;

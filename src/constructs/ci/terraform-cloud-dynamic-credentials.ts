@@ -56,11 +56,17 @@ export class TerraformCloudDynamicCredentials extends Construct {
     const hostname = props.hostname ?? "app.terraform.io";
     const providerArn = `arn:aws:iam::${props.accountId}:oidc-provider/${hostname}`;
     if (props.createOidcProvider ?? true) {
-      new IamOpenidConnectProvider(this, "provider", { url: `https://${hostname}`, clientIdList: [TERRAFORM_CLOUD_AUDIENCE] });
+      new IamOpenidConnectProvider(this, "provider", {
+        url: `https://${hostname}`,
+        clientIdList: [TERRAFORM_CLOUD_AUDIENCE],
+      });
     }
     const platformWorkspaces = props.platformWorkspaces ?? [];
     const subjects = (workspaces: readonly string[], phase: "plan" | "apply") =>
-      workspaces.map((workspace) => `organization:${props.organization}:project:${props.project}:workspace:${workspace}:run_phase:${phase}`);
+      workspaces.map(
+        (workspace) =>
+          `organization:${props.organization}:project:${props.project}:workspace:${workspace}:run_phase:${phase}`,
+      );
     const trust = (id: string, values: string[]) =>
       new DataAwsIamPolicyDocument(this, `${id}-trust`, {
         statement: [
@@ -83,14 +89,22 @@ export class TerraformCloudDynamicCredentials extends Construct {
       assumeRolePolicy: trust("plan", subjects([...props.workspaces, ...platformWorkspaces], "plan")),
       maxSessionDuration,
     });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    new IamRolePolicyAttachment(this, "plan-read-only", {
+      role: this.planRole.name,
+      policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    });
     // Like the GitHub plan role: a speculative plan runs a pull request's configuration, so it
     // must not be able to read secret values (ReadOnlyAccess includes GetSecretValue) or decrypt
     // anything. Stacks with secret versions are therefore planned without refresh
     // (scripts/terraform-cloud-run.sh), as the plan job does.
     const planExtras = new DataAwsIamPolicyDocument(this, "plan-permissions", {
       statement: [
-        { sid: "DenySecretValues", effect: "Deny", actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"], resources: ["*"] },
+        {
+          sid: "DenySecretValues",
+          effect: "Deny",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"],
+          resources: ["*"],
+        },
         { sid: "DenyDecrypt", effect: "Deny", actions: ["kms:Decrypt"], resources: ["*"] },
       ],
     });
@@ -102,14 +116,25 @@ export class TerraformCloudDynamicCredentials extends Construct {
       assumeRolePolicy: trust("apply", subjects(props.workspaces, "apply")),
       maxSessionDuration,
     });
-    props.applyPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `apply-policy-${index}`, { role: this.applyRole.name, policyArn }));
+    props.applyPolicyArns.forEach(
+      (policyArn, index) =>
+        new IamRolePolicyAttachment(this, `apply-policy-${index}`, { role: this.applyRole.name, policyArn }),
+    );
     this.platformRole = new IamRole(this, "platform-role", {
       name: `${props.name}-tfc-platform`,
       description: `Terraform Cloud apply phase of the bootstrap and security workspaces of ${props.organization}/${props.project}`,
       // A role's trust policy needs a subject; without platform workspaces none matches.
-      assumeRolePolicy: trust("platform", platformWorkspaces.length > 0 ? subjects(platformWorkspaces, "apply") : [`organization:${props.organization}:project:${props.project}:workspace:none:run_phase:apply`]),
+      assumeRolePolicy: trust(
+        "platform",
+        platformWorkspaces.length > 0
+          ? subjects(platformWorkspaces, "apply")
+          : [`organization:${props.organization}:project:${props.project}:workspace:none:run_phase:apply`],
+      ),
       maxSessionDuration,
     });
-    props.platformPolicyArns.forEach((policyArn, index) => new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }));
+    props.platformPolicyArns.forEach(
+      (policyArn, index) =>
+        new IamRolePolicyAttachment(this, `platform-policy-${index}`, { role: this.platformRole.name, policyArn }),
+    );
   }
 }

@@ -48,13 +48,19 @@ export function cloudWatchAgentConfig(props: CloudWatchAgentConfigProps): Record
       metrics_collected: {
         mem: { measurement: ["mem_used_percent"] },
         disk: { measurement: ["used_percent", "inodes_free"], resources: ["/"], drop_device: true },
-        procstat: props.processPatterns.map((pattern) => ({ pattern, measurement: ["cpu_usage", "memory_rss", "pid_count"] })),
+        procstat: props.processPatterns.map((pattern) => ({
+          pattern,
+          measurement: ["cpu_usage", "memory_rss", "pid_count"],
+        })),
       },
     },
     traces: {
       traces_collected: {
         // Only on the Docker bridge: the container can send, nothing outside the instance can.
-        otlp: { grpc_endpoint: `${DOCKER_BRIDGE_GATEWAY}:${OTLP_GRPC_PORT}`, http_endpoint: `${DOCKER_BRIDGE_GATEWAY}:${OTLP_HTTP_PORT}` },
+        otlp: {
+          grpc_endpoint: `${DOCKER_BRIDGE_GATEWAY}:${OTLP_GRPC_PORT}`,
+          http_endpoint: `${DOCKER_BRIDGE_GATEWAY}:${OTLP_HTTP_PORT}`,
+        },
       },
     },
   };

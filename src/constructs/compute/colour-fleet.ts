@@ -84,8 +84,16 @@ export class ColourFleet extends Construct {
   constructor(scope: Construct, id: string, props: ColourFleetProps) {
     super(scope, id);
     validateProps(this, [
-      { prop: "minSize/desiredCapacity/maxSize", values: [props.minSize, props.desiredCapacity, props.maxSize], problem: () => capacityProblem(props.minSize, props.desiredCapacity, props.maxSize) },
-      { prop: "slowStartSeconds", values: [props.slowStartSeconds], problem: () => slowStartProblem(props.slowStartSeconds ?? 0) },
+      {
+        prop: "minSize/desiredCapacity/maxSize",
+        values: [props.minSize, props.desiredCapacity, props.maxSize],
+        problem: () => capacityProblem(props.minSize, props.desiredCapacity, props.maxSize),
+      },
+      {
+        prop: "slowStartSeconds",
+        values: [props.slowStartSeconds],
+        problem: () => slowStartProblem(props.slowStartSeconds ?? 0),
+      },
     ]);
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       name: props.name,
@@ -126,7 +134,12 @@ export class ColourFleet extends Construct {
       blockDeviceMappings: [
         {
           deviceName: "/dev/xvda",
-          ebs: { volumeSize: props.rootVolumeGb ?? 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          ebs: {
+            volumeSize: props.rootVolumeGb ?? 30,
+            volumeType: "gp3",
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
         },
       ],
       monitoring: { enabled: true },
@@ -152,7 +165,11 @@ export class ColourFleet extends Construct {
         strategy: "Rolling",
         // Replacements launch before old instances go (up to twice the capacity), so a change
         // that is not a release never leaves one instance carrying the colour's traffic.
-        preferences: { minHealthyPercentage: props.minHealthyPercent ?? 100, maxHealthyPercentage: 200, autoRollback: true },
+        preferences: {
+          minHealthyPercentage: props.minHealthyPercent ?? 100,
+          maxHealthyPercentage: 200,
+          autoRollback: true,
+        },
       },
       tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
       // Target tracking owns desired capacity once the group exists.
@@ -173,7 +190,11 @@ export class ColourFleet extends Construct {
    * Also scale on requests per target. AWS only accepts this once the target group is attached
    * to a listener, hence the explicit dependency.
    */
-  scaleOnRequestsPerTarget(requestsPerTarget: number, loadBalancerArnSuffix: string, listener: ITerraformDependable): void {
+  scaleOnRequestsPerTarget(
+    requestsPerTarget: number,
+    loadBalancerArnSuffix: string,
+    listener: ITerraformDependable,
+  ): void {
     new AutoscalingPolicy(this, "requests-target", {
       name: `${this.group.name}-requests`,
       autoscalingGroupName: this.group.name,

@@ -41,7 +41,12 @@ export class ContainerRegistry extends Construct {
           {
             rulePriority: 1,
             description: `Keep images a release references (tags ${props.protectedTagPrefix}*)`,
-            selection: { tagStatus: "tagged", tagPrefixList: [props.protectedTagPrefix], countType: "imageCountMoreThan", countNumber: PROTECTED_IMAGES_KEPT },
+            selection: {
+              tagStatus: "tagged",
+              tagPrefixList: [props.protectedTagPrefix],
+              countType: "imageCountMoreThan",
+              countNumber: PROTECTED_IMAGES_KEPT,
+            },
             action: { type: "expire" },
           },
         ]
@@ -61,7 +66,12 @@ export class ContainerRegistry extends Construct {
           {
             rulePriority: 3,
             description: `Keep the last ${keep} tagged images`,
-            selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep },
+            selection: {
+              tagStatus: "tagged",
+              tagPatternList: ["*"],
+              countType: "imageCountMoreThan",
+              countNumber: keep,
+            },
             action: { type: "expire" },
           },
         ],
@@ -80,5 +90,9 @@ export class ContainerRegistry extends Construct {
  * and granted apart: IAM accepts no narrower resource for it.
  */
 export function imagePullStatement(repositoryArn: string, sid?: string): DataAwsIamPolicyDocumentStatement {
-  return { sid, actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resources: [repositoryArn] };
+  return {
+    sid,
+    actions: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    resources: [repositoryArn],
+  };
 }

@@ -34,7 +34,9 @@ export class ServiceInstanceRole extends Construct {
   constructor(scope: Construct, id: string, props: ServiceInstanceRoleProps) {
     super(scope, id);
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] },
+      ],
     });
     this.role = new IamRole(this, "role", { name: props.name, assumeRolePolicy: trust.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {

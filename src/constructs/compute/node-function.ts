@@ -2,7 +2,10 @@ import { createHash, randomBytes } from "crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -61,7 +64,11 @@ function networkInterfaceStatements(network: FunctionNetwork): DataAwsIamPolicyD
       actions: ["ec2:CreateNetworkInterface"],
       // The subnet ids may be one token list (from remote state): build the ARNs in Terraform.
       resources: Token.asList(
-        Fn.concat([[interfaces], Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds]), Fn.formatlist("arn:aws:ec2:*:*:security-group/%s", [network.securityGroupIds])]),
+        Fn.concat([
+          [interfaces],
+          Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds]),
+          Fn.formatlist("arn:aws:ec2:*:*:security-group/%s", [network.securityGroupIds]),
+        ]),
       ),
     },
     {
@@ -70,9 +77,19 @@ function networkInterfaceStatements(network: FunctionNetwork): DataAwsIamPolicyD
       resources: [interfaces],
       // Only interfaces in the function's own subnets: the Service Authorization Reference lists
       // ec2:Subnet (the subnet's ARN) for these actions on network-interface.
-      condition: [{ test: "ArnLike", variable: "ec2:Subnet", values: Token.asList(Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds])) }],
+      condition: [
+        {
+          test: "ArnLike",
+          variable: "ec2:Subnet",
+          values: Token.asList(Fn.formatlist("arn:aws:ec2:*:*:subnet/%s", [network.subnetIds])),
+        },
+      ],
     },
-    { sid: "DescribeNetworkInterfaces", actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], resources: ["*"] },
+    {
+      sid: "DescribeNetworkInterfaces",
+      actions: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      resources: ["*"],
+    },
   ];
 }
 
@@ -91,7 +108,9 @@ export class NodeFunction extends Construct {
       kmsKeyArn: props.kmsKeyArn,
     });
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+      ],
     });
     this.role = new IamRole(this, "role", { name: props.functionName, assumeRolePolicy: trust.json });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
@@ -101,7 +120,11 @@ export class NodeFunction extends Construct {
         ...(props.network ? networkInterfaceStatements(props.network) : []),
       ],
     });
-    this.permissions = new IamRolePolicy(this, "permissions-policy", { name: props.functionName, role: this.role.id, policy: permissions.json });
+    this.permissions = new IamRolePolicy(this, "permissions-policy", {
+      name: props.functionName,
+      role: this.role.id,
+      policy: permissions.json,
+    });
 
     const code = new TerraformAsset(this, "code", { path: packageSource(props), type: AssetType.FILE });
     this.function = new LambdaFunction(this, "function", {
@@ -117,7 +140,9 @@ export class NodeFunction extends Construct {
       kmsKeyArn: props.kmsKeyArn,
       environment: props.environment ? { variables: props.environment } : undefined,
       loggingConfig: { logFormat: "JSON", logGroup: logs.name },
-      vpcConfig: props.network ? { subnetIds: props.network.subnetIds, securityGroupIds: props.network.securityGroupIds } : undefined,
+      vpcConfig: props.network
+        ? { subnetIds: props.network.subnetIds, securityGroupIds: props.network.securityGroupIds }
+        : undefined,
       // Lambda checks at creation that the role may create the network interfaces.
       dependsOn: [logs.logGroup, ...(props.network ? [this.permissions] : [])],
     });

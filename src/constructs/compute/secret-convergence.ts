@@ -54,7 +54,10 @@ export class SecretConvergence extends Construct {
       description: "Refreshes the service's instances after a secret rotation",
       bundleEntryPoint: "lambda/secret-convergence/index.ts",
       environment: {
-        GROUP_NAMES: Fn.join(",", props.groups.map((group) => group.name)),
+        GROUP_NAMES: Fn.join(
+          ",",
+          props.groups.map((group) => group.name),
+        ),
         REDIS_SECRET_ARN: props.redis.secretArn,
         REDIS_ROTATION_FUNCTION: props.redis.rotationFunctionName,
         WAIT_SECONDS: String(WAIT_SECONDS),
@@ -62,8 +65,16 @@ export class SecretConvergence extends Construct {
       timeoutSeconds: WAIT_SECONDS + 60,
       permissions: [
         // Auto Scaling's Describe actions support no resource-level permissions.
-        { sid: "ReadGroups", actions: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"], resources: ["*"] },
-        { sid: "RefreshServiceGroups", actions: ["autoscaling:StartInstanceRefresh"], resources: props.groups.map((group) => group.arn) },
+        {
+          sid: "ReadGroups",
+          actions: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeInstanceRefreshes"],
+          resources: ["*"],
+        },
+        {
+          sid: "RefreshServiceGroups",
+          actions: ["autoscaling:StartInstanceRefresh"],
+          resources: props.groups.map((group) => group.arn),
+        },
         { sid: "RetireOldRedisToken", actions: ["lambda:InvokeFunction"], resources: [redisFunctionArn] },
         { sid: "UseAppKey", actions: ["kms:Decrypt"], resources: [props.kmsKeyArn] },
       ],
@@ -82,10 +93,24 @@ export class SecretConvergence extends Construct {
       Fn.jsonencode({
         source: ["aws.secretsmanager"],
         "detail-type": ["AWS Service Event via CloudTrail"],
-        detail: { eventSource: ["secretsmanager.amazonaws.com"], eventName: [eventName], additionalEventData: { SecretId: secretArns } },
+        detail: {
+          eventSource: ["secretsmanager.amazonaws.com"],
+          eventName: [eventName],
+          additionalEventData: { SecretId: secretArns },
+        },
       });
-    this.rotationRule = this.rule("rotation-succeeded", `${props.name}-secret-rotated`, "A service secret rotated: refresh the instances", rotationEvents("RotationSucceeded", props.secretArns));
-    this.failureRule = this.rule("rotation-failed", `${props.name}-secret-rotation-failed`, "A service secret failed to rotate", rotationEvents("RotationFailed", props.secretArns));
+    this.rotationRule = this.rule(
+      "rotation-succeeded",
+      `${props.name}-secret-rotated`,
+      "A service secret rotated: refresh the instances",
+      rotationEvents("RotationSucceeded", props.secretArns),
+    );
+    this.failureRule = this.rule(
+      "rotation-failed",
+      `${props.name}-secret-rotation-failed`,
+      "A service secret failed to rotate",
+      rotationEvents("RotationFailed", props.secretArns),
+    );
     // A rule of its own, never part of the RotationSucceeded rule: every master rotation would
     // otherwise replace the fleet. The function only logs a RotationFailed event.
     this.masterFailureRule = this.rule(
@@ -106,14 +131,38 @@ export class SecretConvergence extends Construct {
       }),
     );
 
-    const matched = (rule: CloudwatchEventRule) => ({ namespace: "AWS/Events", metricName: "TriggeredRules", dimensions: { RuleName: rule.name } });
-    const errors = (name: string) => ({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: name } });
+    const matched = (rule: CloudwatchEventRule) => ({
+      namespace: "AWS/Events",
+      metricName: "TriggeredRules",
+      dimensions: { RuleName: rule.name },
+    });
+    const errors = (name: string) => ({
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: name },
+    });
     for (const [alarm, description, metric] of [
-      ["secret-rotation-failed", "A secret of the service failed to rotate (Secrets Manager RotationFailed)", matched(this.failureRule)],
-      ["master-secret-rotation-failed", "The RDS-managed master secret of the database failed to rotate (Secrets Manager RotationFailed)", matched(this.masterFailureRule)],
-      ["instance-refresh-failed", "An instance refresh failed: some instances may hold a rotated-away secret", matched(refreshFailedRule)],
+      [
+        "secret-rotation-failed",
+        "A secret of the service failed to rotate (Secrets Manager RotationFailed)",
+        matched(this.failureRule),
+      ],
+      [
+        "master-secret-rotation-failed",
+        "The RDS-managed master secret of the database failed to rotate (Secrets Manager RotationFailed)",
+        matched(this.masterFailureRule),
+      ],
+      [
+        "instance-refresh-failed",
+        "An instance refresh failed: some instances may hold a rotated-away secret",
+        matched(refreshFailedRule),
+      ],
       ["secret-convergence-failed", "Refreshing instances after a rotation failed or timed out", errors(functionName)],
-      ["redis-token-retirement-failed", "The Redis AUTH token rotation function failed (rotation or retirement of the old token)", errors(props.redis.rotationFunctionName)],
+      [
+        "redis-token-retirement-failed",
+        "The Redis AUTH token rotation function failed (rotation or retirement of the old token)",
+        errors(props.redis.rotationFunctionName),
+      ],
     ] as const) {
       props.alarms.threshold({
         name: alarm,
@@ -132,7 +181,11 @@ export class SecretConvergence extends Construct {
 
   private rule(id: string, name: string, description: string, eventPattern: string): CloudwatchEventRule {
     const rule = new CloudwatchEventRule(this, id, { name, description, eventPattern });
-    new CloudwatchEventTarget(this, `${id}-target`, { rule: rule.name, targetId: "secret-convergence", arn: this.function.function.arn });
+    new CloudwatchEventTarget(this, `${id}-target`, {
+      rule: rule.name,
+      targetId: "secret-convergence",
+      arn: this.function.function.arn,
+    });
     new LambdaPermission(this, `${id}-invokes`, {
       statementId: `EventBridge-${id}`,
       action: "lambda:InvokeFunction",

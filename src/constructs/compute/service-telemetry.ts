@@ -55,7 +55,11 @@ export class ServiceTelemetry extends Construct {
   /** The agent's configuration as deployed (for tests and reviews). */
   readonly agentConfig: Record<string, unknown>;
 
-  constructor(scope: Construct, id: string, private readonly props: ServiceTelemetryProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ServiceTelemetryProps,
+  ) {
     super(scope, id);
     this.agentConfig = cloudWatchAgentConfig({
       intervalSeconds: props.metricsIntervalSeconds ?? 60,
@@ -68,7 +72,10 @@ export class ServiceTelemetry extends Construct {
     const value = JSON.stringify(this.agentConfig, null, 1);
     const directory = join(tmpdir(), "auth-infra-assets");
     mkdirSync(directory, { recursive: true });
-    const path = join(directory, `cloudwatch-agent-${createHash("sha256").update(value).digest("hex").slice(0, 16)}.json`);
+    const path = join(
+      directory,
+      `cloudwatch-agent-${createHash("sha256").update(value).digest("hex").slice(0, 16)}.json`,
+    );
     writeFileSync(path, value);
     const asset = new TerraformAsset(this, "agent-config-file", { path, type: AssetType.FILE });
     this.parameterName = `AmazonCloudWatch-${props.name}`;
@@ -97,7 +104,11 @@ export class ServiceTelemetry extends Construct {
   grantTo(role: IamRole): void {
     const document = new DataAwsIamPolicyDocument(this, "agent-permissions", {
       statement: [
-        { sid: "ReadAgentConfig", actions: ["ssm:GetParameter"], resources: [`arn:aws:ssm:${this.props.region}:${this.props.accountId}:parameter/${this.parameterName}`] },
+        {
+          sid: "ReadAgentConfig",
+          actions: ["ssm:GetParameter"],
+          resources: [`arn:aws:ssm:${this.props.region}:${this.props.accountId}:parameter/${this.parameterName}`],
+        },
         {
           sid: "PublishAgentMetrics",
           actions: ["cloudwatch:PutMetricData"],
@@ -116,6 +127,10 @@ export class ServiceTelemetry extends Construct {
         },
       ],
     });
-    new IamRolePolicy(this, "agent-policy", { name: `${this.props.name}-telemetry`, role: role.id, policy: document.json });
+    new IamRolePolicy(this, "agent-policy", {
+      name: `${this.props.name}-telemetry`,
+      role: role.id,
+      policy: document.json,
+    });
   }
 }

@@ -34,7 +34,10 @@ export interface AppSecretRotationProps {
  * `scope` under the ids "rotation", "secrets-manager-invokes" and "rotation-schedule" (the
  * addresses AppSecret has always had). A rotation shifts each ring by one, so it is safe at any time.
  */
-export function appSecretRotation(scope: Construct, props: AppSecretRotationProps): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
+export function appSecretRotation(
+  scope: Construct,
+  props: AppSecretRotationProps,
+): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
   const rotationFunction = new NodeFunction(scope, "rotation", {
     functionName: `${props.name}-app-secret-rotation`,
     description: "Rotates the auth service's signing key and session secret",

@@ -1,6 +1,11 @@
 import { Construct } from "constructs";
 import { NodeFunction } from "../compute/node-function";
-import { APP_SECRET_EXCLUDED_CHARACTERS, APP_SECRET_KEYS, APP_SECRET_VALUE_LENGTH, appSecretRotation } from "./app-secret-rotation";
+import {
+  APP_SECRET_EXCLUDED_CHARACTERS,
+  APP_SECRET_KEYS,
+  APP_SECRET_VALUE_LENGTH,
+  appSecretRotation,
+} from "./app-secret-rotation";
 import { GeneratedSecret } from "./generated-secret";
 
 export { APP_SECRET_KEYS };

@@ -19,7 +19,11 @@ export interface DatabaseBackupPlanProps {
   /** Days recovery points are kept in the primary region. */
   readonly retentionDays: number;
   /** The DR region's provider and key, and how long copies are kept there. */
-  readonly disasterRecovery: { readonly provider: TerraformProvider; readonly kmsKeyArn: string; readonly retentionDays: number };
+  readonly disasterRecovery: {
+    readonly provider: TerraformProvider;
+    readonly kmsKeyArn: string;
+    readonly retentionDays: number;
+  };
 }
 
 /**
@@ -59,7 +63,9 @@ export class DatabaseBackupPlan extends Construct {
       ],
     });
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }] },
+      ],
     });
     const role = new IamRole(this, "role", { name: `${props.name}-backup`, assumeRolePolicy: trust.json });
     for (const [policyId, policy] of [

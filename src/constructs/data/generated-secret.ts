@@ -51,11 +51,17 @@ export class GeneratedSecret extends Construct {
     // Each field's password is a child named after the field, beside the secret and its version.
     const ids = props.fields.map((field) => field.replace(/_/g, "-"));
     const clash = ids.findIndex((child, index) => RESERVED_CHILD_IDS.includes(child) || ids.indexOf(child) !== index);
-    if (clash >= 0) throw new Error(`GeneratedSecret ${props.name}: field ${props.fields[clash]} repeats a field or is reserved (${RESERVED_CHILD_IDS.join(", ")})`);
+    if (clash >= 0)
+      throw new Error(
+        `GeneratedSecret ${props.name}: field ${props.fields[clash]} repeats a field or is reserved (${RESERVED_CHILD_IDS.join(", ")})`,
+      );
     const values = Object.fromEntries(
       props.fields.map((field) => [
         field,
-        new EphemeralPassword(this, field.replace(/_/g, "-"), { length: props.length, excludeCharacters: props.excludeCharacters }).value,
+        new EphemeralPassword(this, field.replace(/_/g, "-"), {
+          length: props.length,
+          excludeCharacters: props.excludeCharacters,
+        }).value,
       ]),
     );
     this.secret = new SecretsmanagerSecret(this, "secret", {
@@ -97,7 +103,12 @@ export function secretReadStatement(secretArns: string[], sid?: string): DataAws
 export function secretRotationStatement(secretArns: string[], sid?: string): DataAwsIamPolicyDocumentStatement {
   return {
     sid,
-    actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+    actions: [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:PutSecretValue",
+      "secretsmanager:UpdateSecretVersionStage",
+    ],
     resources: secretArns,
   };
 }

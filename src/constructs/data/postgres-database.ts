@@ -8,7 +8,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { enhancedMonitoringProblem, maintenanceOverlapProblem, performanceInsightsProblem, storageAutoscalingProblem } from "../../config/rules/combination-rules";
+import {
+  enhancedMonitoringProblem,
+  maintenanceOverlapProblem,
+  performanceInsightsProblem,
+  storageAutoscalingProblem,
+} from "../../config/rules/combination-rules";
 import { validateProps } from "../validate-props";
 import { EncryptedLogGroup } from "../monitoring/encrypted-log-group";
 import { finalSnapshotName } from "../../config/naming";
@@ -62,7 +67,12 @@ export interface SnapshotRestore {
  * (subnet group, parameter group, monitoring role): a new generation declares its own, and the
  * stack forgets the previous generation's (src/stacks/shared/forget-resources.ts).
  */
-export const PER_INSTANCE_TYPES = ["aws_db_instance", "aws_cloudwatch_log_group", "aws_secretsmanager_secret_rotation", "aws_db_instance_automated_backups_replication"] as const;
+export const PER_INSTANCE_TYPES = [
+  "aws_db_instance",
+  "aws_cloudwatch_log_group",
+  "aws_secretsmanager_secret_rotation",
+  "aws_db_instance_automated_backups_replication",
+] as const;
 
 /** The identifier of an instance of a generation: the base name, then <name>-<generation>. */
 export function instanceIdentifier(name: string, generation = 1): string {
@@ -153,10 +163,26 @@ export class PostgresDatabase extends Construct {
     const own = (id: string) => (generation > 1 ? `${id}-${generation}` : id);
     const monitoringInterval = props.enhancedMonitoringIntervalSeconds ?? 60;
     validateProps(this, [
-      { prop: "maxAllocatedStorageGb", values: [props.allocatedStorageGb, props.maxAllocatedStorageGb], problem: () => storageAutoscalingProblem(props.allocatedStorageGb, props.maxAllocatedStorageGb) },
-      { prop: "backupWindow", values: [props.backupWindow, props.maintenanceWindow], problem: () => maintenanceOverlapProblem(props.backupWindow, props.maintenanceWindow) },
-      { prop: "enhancedMonitoringIntervalSeconds", values: [monitoringInterval], problem: () => enhancedMonitoringProblem(monitoringInterval) },
-      { prop: "performanceInsights", values: [props.instanceClass], problem: () => performanceInsightsProblem(props.instanceClass, props.performanceInsights ?? false) },
+      {
+        prop: "maxAllocatedStorageGb",
+        values: [props.allocatedStorageGb, props.maxAllocatedStorageGb],
+        problem: () => storageAutoscalingProblem(props.allocatedStorageGb, props.maxAllocatedStorageGb),
+      },
+      {
+        prop: "backupWindow",
+        values: [props.backupWindow, props.maintenanceWindow],
+        problem: () => maintenanceOverlapProblem(props.backupWindow, props.maintenanceWindow),
+      },
+      {
+        prop: "enhancedMonitoringIntervalSeconds",
+        values: [monitoringInterval],
+        problem: () => enhancedMonitoringProblem(monitoringInterval),
+      },
+      {
+        prop: "performanceInsights",
+        values: [props.instanceClass],
+        problem: () => performanceInsightsProblem(props.instanceClass, props.performanceInsights ?? false),
+      },
     ]);
 
     const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
@@ -186,7 +212,8 @@ export class PostgresDatabase extends Construct {
         }),
     );
     this.logGroupNames = { postgresql: logGroups[0].name, upgrade: logGroups[1].name };
-    const monitoring = monitoringInterval > 0 ? this.enhancedMonitoringRole(name, generation, props.accountId) : undefined;
+    const monitoring =
+      monitoringInterval > 0 ? this.enhancedMonitoringRole(name, generation, props.accountId) : undefined;
     const restore = props.restoreFrom;
     const pointInTime = restore && restore.snapshotIdentifier === undefined ? restore : undefined;
 
@@ -263,7 +290,11 @@ export class PostgresDatabase extends Construct {
     }
   }
 
-  private enhancedMonitoringRole(name: string, generation: number, accountId: string): { role: IamRole; policy: IamRolePolicyAttachment } {
+  private enhancedMonitoringRole(
+    name: string,
+    generation: number,
+    accountId: string,
+  ): { role: IamRole; policy: IamRolePolicyAttachment } {
     // RDS's confused-deputy guard: only this account's instance of this name may have RDS assume it
     // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     const trust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
@@ -274,7 +305,13 @@ export class PostgresDatabase extends Construct {
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
             // Both instances while a fail back's old one is kept for verification.
-            { test: "StringLike", variable: "aws:SourceArn", values: [...new Set([name, instanceIdentifier(name, generation - 1), instanceIdentifier(name, generation)])].map((db) => `arn:aws:rds:*:${accountId}:db:${db}`) },
+            {
+              test: "StringLike",
+              variable: "aws:SourceArn",
+              values: [
+                ...new Set([name, instanceIdentifier(name, generation - 1), instanceIdentifier(name, generation)]),
+              ].map((db) => `arn:aws:rds:*:${accountId}:db:${db}`),
+            },
           ],
         },
       ],

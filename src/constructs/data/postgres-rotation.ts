@@ -50,7 +50,10 @@ export interface PostgresRotationProps {
  * is created (the provider's rotate_immediately defaults to true), so the first version with a
  * password, and every version after it, names this function's host and master secret.
  */
-export function postgresRotation(scope: Construct, props: PostgresRotationProps): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
+export function postgresRotation(
+  scope: Construct,
+  props: PostgresRotationProps,
+): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
   const adoptable = props.adoptableMasterSecretArns ?? [];
   const rotationFunction = new NodeFunction(scope, "rotation", {
     functionName: `${props.name}-db-service-rotation`,

@@ -69,7 +69,10 @@ export class RedisAuthRotation extends Construct {
         {
           sid: "ChangeThisGroupsToken",
           actions: ["elasticache:DescribeReplicationGroups", "elasticache:ModifyReplicationGroup"],
-          resources: [groupArn, `arn:aws:elasticache:${props.region}:${props.accountId}:cluster:${props.replicationGroupId}-*`],
+          resources: [
+            groupArn,
+            `arn:aws:elasticache:${props.region}:${props.accountId}:cluster:${props.replicationGroupId}-*`,
+          ],
         },
         { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.kmsKeyArn] },
       ],

@@ -72,7 +72,11 @@ export class RedisCache extends Construct {
     const highlyAvailable = replicas >= 1;
     validateProps(this, [
       { prop: "shards", values: [shards, replicas], problem: () => redisShardsProblem(clusterMode, shards, replicas) },
-      { prop: "snapshotWindow", values: [props.snapshotWindow, props.maintenanceWindow], problem: () => maintenanceOverlapProblem(props.snapshotWindow, props.maintenanceWindow) },
+      {
+        prop: "snapshotWindow",
+        values: [props.snapshotWindow, props.maintenanceWindow],
+        problem: () => maintenanceOverlapProblem(props.snapshotWindow, props.maintenanceWindow),
+      },
     ]);
 
     const subnetGroup = new ElasticacheSubnetGroup(this, "subnet-group", {
@@ -152,15 +156,24 @@ export class RedisCache extends Construct {
  * The member cluster ids ElastiCache gives a replication group's nodes (the CacheClusterId
  * dimension of their metrics): <group>-<node> without cluster mode, <group>-<shard>-<node> with it.
  */
-export function redisMembers(topology: { readonly replicationGroupId: string; readonly clusterMode: boolean; readonly shards: number; readonly replicasPerShard: number }): {
+export function redisMembers(topology: {
+  readonly replicationGroupId: string;
+  readonly clusterMode: boolean;
+  readonly shards: number;
+  readonly replicasPerShard: number;
+}): {
   readonly all: string[];
   /** Members that start as replicas (the only ones that publish ReplicationLag). */
   readonly replicas: string[];
 } {
   const name = topology.replicationGroupId;
-  const nodesPerShard = Array.from({ length: 1 + topology.replicasPerShard }, (_, index) => String(index + 1).padStart(3, "0"));
+  const nodesPerShard = Array.from({ length: 1 + topology.replicasPerShard }, (_, index) =>
+    String(index + 1).padStart(3, "0"),
+  );
   const all = topology.clusterMode
-    ? Array.from({ length: topology.shards }, (_, shard) => nodesPerShard.map((node) => `${name}-${String(shard + 1).padStart(4, "0")}-${node}`)).flat()
+    ? Array.from({ length: topology.shards }, (_, shard) =>
+        nodesPerShard.map((node) => `${name}-${String(shard + 1).padStart(4, "0")}-${node}`),
+      ).flat()
     : nodesPerShard.map((node) => `${name}-${node}`);
   return { all, replicas: all.filter((member) => !member.endsWith("-001")) };
 }

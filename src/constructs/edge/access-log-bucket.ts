@@ -28,7 +28,12 @@ export class AccessLogBucket extends LogDeliveryBucket {
         // The region's ELB account; the provider knows it without calling AWS.
         const elbAccount = new DataAwsElbServiceAccount(bucketScope, "elb-account", {});
         return [
-          { sid: "ElbLogDelivery", principals: [{ type: "AWS", identifiers: [elbAccount.arn] }], actions: ["s3:PutObject"], resources: [logObjects] },
+          {
+            sid: "ElbLogDelivery",
+            principals: [{ type: "AWS", identifiers: [elbAccount.arn] }],
+            actions: ["s3:PutObject"],
+            resources: [logObjects],
+          },
           {
             // Regions opened after August 2022 deliver through this service principal instead.
             sid: "ElbLogDeliveryService",
@@ -40,7 +45,8 @@ export class AccessLogBucket extends LogDeliveryBucket {
       },
       exemptions: {
         sseS3: "ELB access log delivery only writes to buckets encrypted with SSE-S3 (AES256), never SSE-KMS",
-        noAccessLogging: "holds only load balancer logs that ELB writes; logging reads of it would need a further log bucket",
+        noAccessLogging:
+          "holds only load balancer logs that ELB writes; logging reads of it would need a further log bucket",
         noVersioning: "log objects are written once by ELB log delivery and expire; no object is ever overwritten",
       },
     });

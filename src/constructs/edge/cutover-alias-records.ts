@@ -33,7 +33,9 @@ export class CutoverAliasRecords extends Construct {
     const types = aliasRecordTypes(props.ipv6);
     TerraformStack.of(this).addOverride(
       "removed",
-      props.names.flatMap((name) => types.map((type) => ({ from: `aws_route53_record.${logicalId(name, type)}`, lifecycle: { destroy: false } }))),
+      props.names.flatMap((name) =>
+        types.map((type) => ({ from: `aws_route53_record.${logicalId(name, type)}`, lifecycle: { destroy: false } })),
+      ),
     );
   }
 }

@@ -67,7 +67,12 @@ export class PilotLightListener extends Construct {
       protocol: "HTTPS",
       sslPolicy: TLS_POLICY,
       certificateArn: props.certificateArn,
-      defaultAction: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503", messageBody: "pilot light" } }],
+      defaultAction: [
+        {
+          type: "fixed-response",
+          fixedResponse: { contentType: "text/plain", statusCode: "503", messageBody: "pilot light" },
+        },
+      ],
     });
   }
 }

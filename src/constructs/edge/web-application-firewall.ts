@@ -72,7 +72,10 @@ export class WebApplicationFirewall extends Construct {
         text_transformation: [{ priority: 0, type: "LOWERCASE" }],
       },
     });
-    const loginScope = props.loginPaths.length === 1 ? pathMatch(props.loginPaths[0]) : { or_statement: { statement: props.loginPaths.map(pathMatch) } };
+    const loginScope =
+      props.loginPaths.length === 1
+        ? pathMatch(props.loginPaths[0])
+        : { or_statement: { statement: props.loginPaths.map(pathMatch) } };
 
     const rules: Wafv2WebAclRule[] = [
       {
@@ -80,7 +83,11 @@ export class WebApplicationFirewall extends Construct {
         priority: 0,
         action: { block: {} },
         statement: {
-          rate_based_statement: { limit: props.loginRateLimitPerIp, aggregate_key_type: "IP", scope_down_statement: loginScope },
+          rate_based_statement: {
+            limit: props.loginRateLimitPerIp,
+            aggregate_key_type: "IP",
+            scope_down_statement: loginScope,
+          },
         },
         visibilityConfig: visibility(`${props.name}-login-rate-limit`),
       },
@@ -100,7 +107,10 @@ export class WebApplicationFirewall extends Construct {
             vendor_name: "AWS",
             name: group,
             ...(COUNTED_MANAGED_RULES[group] && {
-              rule_action_override: COUNTED_MANAGED_RULES[group].map((name) => ({ name, action_to_use: { count: {} } })),
+              rule_action_override: COUNTED_MANAGED_RULES[group].map((name) => ({
+                name,
+                action_to_use: { count: {} },
+              })),
             }),
           },
         },

@@ -33,7 +33,10 @@ export interface ThresholdAlarm {
 }
 
 /** Any metric alarm configuration, minus what the factory owns (name, actions), with the runbook and missing-data rule required. */
-export type MetricAlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" | "okActions" | "alarmDescription" | "treatMissingData"> & {
+export type MetricAlarmSpec = Omit<
+  CloudwatchMetricAlarmConfig,
+  "alarmName" | "alarmActions" | "okActions" | "alarmDescription" | "treatMissingData"
+> & {
   readonly description: string;
   /** Anchor of the alarm's section in docs/how-to/runbooks.md. */
   readonly runbook: string;

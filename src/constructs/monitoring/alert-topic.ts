@@ -36,7 +36,9 @@ export class AlertTopic extends Construct {
     const fromThisAccount = [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }];
     // EventBridge needs the same key grant to publish to an encrypted topic, or drops the event
     // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-no-messages-published-sns).
-    const fromTheseRules = props.eventRuleArns?.length ? [{ test: "ArnLike", variable: "aws:SourceArn", values: props.eventRuleArns }] : undefined;
+    const fromTheseRules = props.eventRuleArns?.length
+      ? [{ test: "ArnLike", variable: "aws:SourceArn", values: props.eventRuleArns }]
+      : undefined;
     this.key = new EncryptionKey(this, "key", {
       description: `Encrypts messages on the ${props.name} SNS topic`,
       alias: `${props.name}-sns`,
@@ -51,19 +53,36 @@ export class AlertTopic extends Construct {
         // policy for EventBridge-to-encrypted-topic delivery (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html;
         // with them every publish fails, awslabs/landing-zone-accelerator-on-aws#407). The topic policy
         // below is what limits sns:Publish to these rules.
-        ...(fromTheseRules ? [serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"])] : []),
+        ...(fromTheseRules
+          ? [
+              serviceCanUseKey("EventBridgeRulesPublish", "events.amazonaws.com", undefined, [
+                "kms:Decrypt",
+                "kms:GenerateDataKey*",
+              ]),
+            ]
+          : []),
         // A service publishing to an encrypted topic needs these two on the key
         // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, compatibility with AWS
         // services); as for EventBridge, the topic policy below is what limits them to this account.
         ...(props.costAlerts
           ? [
-              serviceCanUseKey("BudgetsPublish", "budgets.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"]),
-              serviceCanUseKey("CostAnomalyDetectionPublish", "costalerts.amazonaws.com", undefined, ["kms:Decrypt", "kms:GenerateDataKey*"]),
+              serviceCanUseKey("BudgetsPublish", "budgets.amazonaws.com", undefined, [
+                "kms:Decrypt",
+                "kms:GenerateDataKey*",
+              ]),
+              serviceCanUseKey("CostAnomalyDetectionPublish", "costalerts.amazonaws.com", undefined, [
+                "kms:Decrypt",
+                "kms:GenerateDataKey*",
+              ]),
             ]
           : []),
       ],
     });
-    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn, provider: props.provider });
+    this.topic = new SnsTopic(this, "topic", {
+      name: props.name,
+      kmsMasterKeyId: this.key.arn,
+      provider: props.provider,
+    });
     this.arn = this.topic.arn;
 
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
@@ -95,7 +114,10 @@ export class AlertTopic extends Construct {
                 principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
                 actions: ["sns:Publish"],
                 resources: [this.topic.arn],
-                condition: [...fromThisAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:*`] }],
+                condition: [
+                  ...fromThisAccount,
+                  { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${props.accountId}:*`] },
+                ],
               },
               {
                 // https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html

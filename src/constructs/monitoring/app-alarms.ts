@@ -52,7 +52,11 @@ export interface ServiceAlarmDefinitionsProps {
 }
 
 /** Alarm name suffixes the composite "service down" alarm is made of. */
-export const SERVICE_DOWN = { alarm: "service-down", loadBalancer5xx: "alb-elb-5xx", liveWithoutHealthyTargets: "live-no-healthy-targets" } as const;
+export const SERVICE_DOWN = {
+  alarm: "service-down",
+  loadBalancer5xx: "alb-elb-5xx",
+  liveWithoutHealthyTargets: "live-no-healthy-targets",
+} as const;
 
 const ELB = "AWS/ApplicationELB";
 const rate = (errors: string, requests: string) => `IF(${requests} > 0, 100 * ${errors} / ${requests}, 0)`;
@@ -72,7 +76,8 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
     {
       name: "alb-5xx-rate",
       actionsEnabled: props.servingAlarmsEnabled,
-      description: "Share of requests answered with a 5xx, by the load balancer itself (no healthy target, target reset or timeout) or by the targets, in percent",
+      description:
+        "Share of requests answered with a 5xx, by the load balancer itself (no healthy target, target reset or timeout) or by the targets, in percent",
       runbook: "service-errors",
       comparisonOperator: "GreaterThanThreshold",
       threshold: thresholds.http5xxRatePercent,
@@ -96,7 +101,8 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
     {
       name: SERVICE_DOWN.loadBalancer5xx,
       actionsEnabled: props.servingAlarmsEnabled,
-      description: "The load balancer itself answers 5xx (502/503/504): no healthy target, targets resetting or timing out",
+      description:
+        "The load balancer itself answers 5xx (502/503/504): no healthy target, targets resetting or timing out",
       runbook: "service-down",
       namespace: ELB,
       metricName: "HTTPCode_ELB_5XX_Count",
@@ -217,9 +223,34 @@ export function serviceAlarmDefinitions(props: ServiceAlarmDefinitionsProps): Al
         // An idle colour shrunk to nothing publishes nothing and has no maximum worth alarming on.
         treatMissingData: "notBreaching",
         metricQuery: [
-          { id: "inService", returnData: false, metric: { namespace: "AWS/AutoScaling", metricName: "GroupInServiceInstances", dimensions: group, period: 60, stat: "Minimum" } },
-          { id: "maxSize", returnData: false, metric: { namespace: "AWS/AutoScaling", metricName: "GroupMaxSize", dimensions: group, period: 60, stat: "Maximum" } },
-          { id: "atMax", label: `${colour} at its maximum (1 = yes)`, returnData: true, expression: "IF(maxSize > 0 AND inService >= maxSize, 1, 0)" },
+          {
+            id: "inService",
+            returnData: false,
+            metric: {
+              namespace: "AWS/AutoScaling",
+              metricName: "GroupInServiceInstances",
+              dimensions: group,
+              period: 60,
+              stat: "Minimum",
+            },
+          },
+          {
+            id: "maxSize",
+            returnData: false,
+            metric: {
+              namespace: "AWS/AutoScaling",
+              metricName: "GroupMaxSize",
+              dimensions: group,
+              period: 60,
+              stat: "Maximum",
+            },
+          },
+          {
+            id: "atMax",
+            label: `${colour} at its maximum (1 = yes)`,
+            returnData: true,
+            expression: "IF(maxSize > 0 AND inService >= maxSize, 1, 0)",
+          },
         ],
       },
       thresholdDefinition({
@@ -321,9 +352,12 @@ export class AppAlarms extends Construct {
   constructor(scope: Construct, id: string, props: AppAlarmsProps) {
     super(scope, id);
     this.definitions = serviceAlarmDefinitions(props);
-    const created = Object.fromEntries(this.definitions.map((definition) => [definition.name, props.alarms.define(definition)]));
+    const created = Object.fromEntries(
+      this.definitions.map((definition) => [definition.name, props.alarms.define(definition)]),
+    );
     this.serviceDown = props.alarms.composite(SERVICE_DOWN.alarm, {
-      description: "The service is down: the load balancer answers 5xx itself, or the live colour has no healthy target",
+      description:
+        "The service is down: the load balancer answers 5xx itself, or the live colour has no healthy target",
       runbook: "service-down",
       anyOf: [created[SERVICE_DOWN.loadBalancer5xx], created[SERVICE_DOWN.liveWithoutHealthyTargets]],
       actionsEnabled: props.servingAlarmsEnabled,

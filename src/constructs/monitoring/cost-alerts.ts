@@ -46,10 +46,17 @@ export class CostAlerts extends Construct {
       limitAmount: props.monthlyLimitUsd.toFixed(2),
       limitUnit: "USD",
       timeUnit: "MONTHLY",
-      notification: [...actual.map((threshold) => notification("ACTUAL", threshold)), notification("FORECASTED", forecast)],
+      notification: [
+        ...actual.map((threshold) => notification("ACTUAL", threshold)),
+        notification("FORECASTED", forecast),
+      ],
     });
     if (props.anomalyMonitor ?? true) {
-      this.monitor = new CeAnomalyMonitor(this, "anomaly-monitor", { name: `${props.name}-services`, monitorType: "DIMENSIONAL", monitorDimension: "SERVICE" });
+      this.monitor = new CeAnomalyMonitor(this, "anomaly-monitor", {
+        name: `${props.name}-services`,
+        monitorType: "DIMENSIONAL",
+        monitorDimension: "SERVICE",
+      });
       new CeAnomalySubscription(this, "anomaly-subscription", {
         name: `${props.name}-anomalies`,
         // An SNS subscriber needs IMMEDIATE: daily and weekly summaries go to e-mail only.
@@ -57,7 +64,11 @@ export class CostAlerts extends Construct {
         monitorArnList: [this.monitor.arn],
         subscriber: [{ type: "SNS", address: props.topicArn }],
         thresholdExpression: {
-          dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(props.anomalyMinimumImpactUsd ?? 20)] },
+          dimension: {
+            key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+            matchOptions: ["GREATER_THAN_OR_EQUAL"],
+            values: [String(props.anomalyMinimumImpactUsd ?? 20)],
+          },
         },
       });
     }

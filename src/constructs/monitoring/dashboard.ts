@@ -29,12 +29,29 @@ const GRID_WIDTH = 24;
 const GRAPH = { width: 8, height: 6 } as const;
 
 /** A row for one metric with its dimensions in CloudWatch's order-free name/value pairs. */
-export function metricRow(namespace: string, metricName: string, dimensions: Record<string, string>, options: Record<string, unknown> = {}): MetricRow {
-  return [namespace, metricName, ...Object.entries(dimensions).flat(), ...(Object.keys(options).length > 0 ? [options] : [])];
+export function metricRow(
+  namespace: string,
+  metricName: string,
+  dimensions: Record<string, string>,
+  options: Record<string, unknown> = {},
+): MetricRow {
+  return [
+    namespace,
+    metricName,
+    ...Object.entries(dimensions).flat(),
+    ...(Object.keys(options).length > 0 ? [options] : []),
+  ];
 }
 
 /** A line graph of metrics. */
-export function metricGraph(props: { readonly title: string; readonly region: string; readonly metrics: MetricRow[]; readonly stat?: string; readonly period?: number; readonly thresholds?: { label: string; value: number }[] }): DashboardWidget {
+export function metricGraph(props: {
+  readonly title: string;
+  readonly region: string;
+  readonly metrics: MetricRow[];
+  readonly stat?: string;
+  readonly period?: number;
+  readonly thresholds?: { label: string; value: number }[];
+}): DashboardWidget {
   return {
     type: "metric",
     ...GRAPH,
@@ -53,13 +70,21 @@ export function metricGraph(props: { readonly title: string; readonly region: st
 
 /** The graph of what an alarm watches, with its threshold, drawn from the alarm's own definition. */
 export function alarmGraph(definition: AlarmDefinition, alarmName: string, region: string): DashboardWidget {
-  const thresholds = definition.threshold === undefined ? undefined : [{ label: `${alarmName} threshold`, value: definition.threshold }];
+  const thresholds =
+    definition.threshold === undefined ? undefined : [{ label: `${alarmName} threshold`, value: definition.threshold }];
   if (definition.metricName && definition.namespace) {
     const stat = definition.extendedStatistic ?? definition.statistic ?? "Average";
     return metricGraph({
       title: alarmName,
       region,
-      metrics: [metricRow(definition.namespace, definition.metricName, (definition.dimensions ?? {}) as Record<string, string>, { stat, label: definition.metricName })],
+      metrics: [
+        metricRow(
+          definition.namespace,
+          definition.metricName,
+          (definition.dimensions ?? {}) as Record<string, string>,
+          { stat, label: definition.metricName },
+        ),
+      ],
       stat,
       period: definition.period,
       thresholds,
@@ -69,7 +94,11 @@ export function alarmGraph(definition: AlarmDefinition, alarmName: string, regio
   const queries = (definition.metricQuery ?? []) as any[];
   const rows: MetricRow[] = queries.map((query) =>
     query.metric
-      ? metricRow(query.metric.namespace, query.metric.metricName, query.metric.dimensions ?? {}, { id: query.id, stat: query.metric.stat, visible: false })
+      ? metricRow(query.metric.namespace, query.metric.metricName, query.metric.dimensions ?? {}, {
+          id: query.id,
+          stat: query.metric.stat,
+          visible: false,
+        })
       : [{ expression: query.expression, id: query.id, label: query.label ?? query.id }],
   );
   const period = queries.find((query) => query.metric)?.metric.period;
@@ -78,7 +107,12 @@ export function alarmGraph(definition: AlarmDefinition, alarmName: string, regio
 
 /** The state of a set of alarms at a glance. */
 export function alarmStatus(title: string, alarmArns: string[]): DashboardWidget {
-  return { type: "alarm", width: GRID_WIDTH, height: 2 + Math.ceil(alarmArns.length / 4), properties: { title, alarms: alarmArns } };
+  return {
+    type: "alarm",
+    width: GRID_WIDTH,
+    height: 2 + Math.ceil(alarmArns.length / 4),
+    properties: { title, alarms: alarmArns },
+  };
 }
 
 /**
@@ -106,7 +140,14 @@ export class MonitoringDashboard extends Construct {
     let y = 0;
     for (const section of props.sections) {
       if (section.widgets.length === 0) continue;
-      widgets.push({ type: "text", x: 0, y, width: GRID_WIDTH, height: 1, properties: { markdown: `## ${section.title}` } });
+      widgets.push({
+        type: "text",
+        x: 0,
+        y,
+        width: GRID_WIDTH,
+        height: 1,
+        properties: { markdown: `## ${section.title}` },
+      });
       y += 1;
       let x = 0;
       let rowHeight = 0;
@@ -122,6 +163,9 @@ export class MonitoringDashboard extends Construct {
       }
       y += rowHeight;
     }
-    this.dashboard = new CloudwatchDashboard(this, "dashboard", { dashboardName: props.name, dashboardBody: dashboardBody(widgets) });
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: props.name,
+      dashboardBody: dashboardBody(widgets),
+    });
   }
 }

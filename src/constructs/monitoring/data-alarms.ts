@@ -41,20 +41,109 @@ export function dataAlarmDefinitions(props: DataAlarmDefinitionsProps): AlarmDef
   const alarms: ThresholdAlarm[] = [];
   const add = (alarm: ThresholdAlarm) => alarms.push(alarm);
   // A database that stops publishing is itself a problem, but RDS reports that through events, not these metrics.
-  const rds = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: props.dbInstanceIdentifier }, treatMissingData: "missing", runbook: "database" } as const;
-  add({ ...rds, name: "db-cpu", metricName: "CPUUtilization", threshold: db.cpuPercent, breachWhen: "above", description: "PostgreSQL CPU above threshold" });
-  add({ ...rds, runbook: "database-capacity", name: "db-free-storage", metricName: "FreeStorageSpace", threshold: db.freeStorageBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL free storage below threshold (autoscaling may be at its ceiling)" });
-  add({ ...rds, name: "db-freeable-memory", metricName: "FreeableMemory", threshold: db.freeableMemoryBytes, breachWhen: "below", statistic: "Minimum", description: "PostgreSQL freeable memory below threshold" });
-  add({ ...rds, runbook: "database-capacity", name: "db-connections", metricName: "DatabaseConnections", threshold: db.connections, breachWhen: "above", statistic: "Maximum", description: "PostgreSQL connections above threshold" });
-  add({ ...rds, name: "db-read-latency", metricName: "ReadLatency", threshold: db.readLatencySeconds, breachWhen: "above", description: "PostgreSQL read latency above threshold" });
-  add({ ...rds, name: "db-write-latency", metricName: "WriteLatency", threshold: db.writeLatencySeconds, breachWhen: "above", description: "PostgreSQL write latency above threshold" });
+  const rds = {
+    namespace: "AWS/RDS",
+    dimensions: { DBInstanceIdentifier: props.dbInstanceIdentifier },
+    treatMissingData: "missing",
+    runbook: "database",
+  } as const;
+  add({
+    ...rds,
+    name: "db-cpu",
+    metricName: "CPUUtilization",
+    threshold: db.cpuPercent,
+    breachWhen: "above",
+    description: "PostgreSQL CPU above threshold",
+  });
+  add({
+    ...rds,
+    runbook: "database-capacity",
+    name: "db-free-storage",
+    metricName: "FreeStorageSpace",
+    threshold: db.freeStorageBytes,
+    breachWhen: "below",
+    statistic: "Minimum",
+    description: "PostgreSQL free storage below threshold (autoscaling may be at its ceiling)",
+  });
+  add({
+    ...rds,
+    name: "db-freeable-memory",
+    metricName: "FreeableMemory",
+    threshold: db.freeableMemoryBytes,
+    breachWhen: "below",
+    statistic: "Minimum",
+    description: "PostgreSQL freeable memory below threshold",
+  });
+  add({
+    ...rds,
+    runbook: "database-capacity",
+    name: "db-connections",
+    metricName: "DatabaseConnections",
+    threshold: db.connections,
+    breachWhen: "above",
+    statistic: "Maximum",
+    description: "PostgreSQL connections above threshold",
+  });
+  add({
+    ...rds,
+    name: "db-read-latency",
+    metricName: "ReadLatency",
+    threshold: db.readLatencySeconds,
+    breachWhen: "above",
+    description: "PostgreSQL read latency above threshold",
+  });
+  add({
+    ...rds,
+    name: "db-write-latency",
+    metricName: "WriteLatency",
+    threshold: db.writeLatencySeconds,
+    breachWhen: "above",
+    description: "PostgreSQL write latency above threshold",
+  });
 
   for (const member of props.cacheClusterIds) {
-    const node = { namespace: "AWS/ElastiCache", dimensions: { CacheClusterId: member, CacheNodeId: REDIS_NODE_ID }, treatMissingData: "missing", runbook: "redis" } as const;
-    add({ ...node, name: `${member}-engine-cpu`, metricName: "EngineCPUUtilization", threshold: redis.engineCpuPercent, breachWhen: "above", description: `Redis engine CPU on ${member} above threshold` });
-    add({ ...node, runbook: "redis-capacity", name: `${member}-memory`, metricName: "DatabaseMemoryUsagePercentage", threshold: redis.memoryPercent, breachWhen: "above", statistic: "Maximum", description: `Redis memory usage on ${member} above threshold` });
-    add({ ...node, name: `${member}-evictions`, metricName: "Evictions", threshold: redis.evictions, breachWhen: "above", statistic: "Sum", description: `Redis evicting keys on ${member}` });
-    add({ ...node, name: `${member}-connections`, metricName: "CurrConnections", threshold: redis.connections, breachWhen: "above", statistic: "Maximum", description: `Redis connections on ${member} above threshold` });
+    const node = {
+      namespace: "AWS/ElastiCache",
+      dimensions: { CacheClusterId: member, CacheNodeId: REDIS_NODE_ID },
+      treatMissingData: "missing",
+      runbook: "redis",
+    } as const;
+    add({
+      ...node,
+      name: `${member}-engine-cpu`,
+      metricName: "EngineCPUUtilization",
+      threshold: redis.engineCpuPercent,
+      breachWhen: "above",
+      description: `Redis engine CPU on ${member} above threshold`,
+    });
+    add({
+      ...node,
+      runbook: "redis-capacity",
+      name: `${member}-memory`,
+      metricName: "DatabaseMemoryUsagePercentage",
+      threshold: redis.memoryPercent,
+      breachWhen: "above",
+      statistic: "Maximum",
+      description: `Redis memory usage on ${member} above threshold`,
+    });
+    add({
+      ...node,
+      name: `${member}-evictions`,
+      metricName: "Evictions",
+      threshold: redis.evictions,
+      breachWhen: "above",
+      statistic: "Sum",
+      description: `Redis evicting keys on ${member}`,
+    });
+    add({
+      ...node,
+      name: `${member}-connections`,
+      metricName: "CurrConnections",
+      threshold: redis.connections,
+      breachWhen: "above",
+      statistic: "Maximum",
+      description: `Redis connections on ${member} above threshold`,
+    });
   }
   for (const replica of props.replicaClusterIds) {
     add({

@@ -1,4 +1,8 @@
-import { POSTGRES_FAILED_LOGIN_PATTERN, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../../compliance/filter-patterns";
+import {
+  POSTGRES_FAILED_LOGIN_PATTERN,
+  SECURITY_EVENT_METRICS,
+  SECURITY_EVENTS_NAMESPACE,
+} from "../../compliance/filter-patterns";
 import type { LogEventSpec } from "./log-event-alarm";
 
 /**
@@ -6,7 +10,10 @@ import type { LogEventSpec } from "./log-event-alarm";
  * the data stack, which creates the alarm, and the app stack's dashboard, which charts it.
  * log_connections (AUDIT_PARAMETERS) logs every attempt; a refused password is one FATAL line.
  */
-export function databaseFailedLogins(thresholds: { readonly databaseFailedLogins: number; readonly periodSeconds: number }): LogEventSpec {
+export function databaseFailedLogins(thresholds: {
+  readonly databaseFailedLogins: number;
+  readonly periodSeconds: number;
+}): LogEventSpec {
   return {
     name: "db-failed-logins",
     description: "Failed PostgreSQL password logins (a wrong or stale credential, or someone guessing)",

@@ -41,7 +41,11 @@ export class EncryptedLogGroup extends Construct {
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
  */
 export function logWriteStatement(logGroupArn: string, sid?: string): DataAwsIamPolicyDocumentStatement {
-  return { sid, actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroupArn, `${logGroupArn}:log-stream:*`] };
+  return {
+    sid,
+    actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+  };
 }
 
 /**

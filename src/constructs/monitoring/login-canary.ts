@@ -68,7 +68,12 @@ export interface LoginCanaryProps {
 
 /** The canary package: the same bytes for the same sources, so plans show a change only when the code changed. */
 function canaryPackage(): string {
-  const archive = deterministicZip(CANARY_FILES.map((name) => ({ name: `${CANARY_PACKAGE_FOLDER}/${name}`, content: readFileSync(join(projectRoot(), CANARY_SOURCE, name)) })));
+  const archive = deterministicZip(
+    CANARY_FILES.map((name) => ({
+      name: `${CANARY_PACKAGE_FOLDER}/${name}`,
+      content: readFileSync(join(projectRoot(), CANARY_SOURCE, name)),
+    })),
+  );
   const hash = createHash("sha256").update(archive).digest("hex").slice(0, 16);
   const directory = join(tmpdir(), "auth-infra-assets");
   mkdirSync(directory, { recursive: true });
@@ -110,10 +115,16 @@ export class LoginCanary extends Construct {
         },
       ],
     });
-    suppressFinding(this.bucket.bucket, "s3-access-logging", "only the canary role writes here, and the artifacts hold no service data (no response body is logged)");
+    suppressFinding(
+      this.bucket.bucket,
+      "s3-access-logging",
+      "only the canary role writes here, and the artifacts hold no service data (no response body is logged)",
+    );
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+      ],
     });
     const role = new IamRole(this, "role", { name: props.roleName, assumeRolePolicy: trust.json });
     // The permissions a canary needs (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_CanaryPermissions.html),
@@ -136,7 +147,11 @@ export class LoginCanary extends Construct {
         },
       ],
     });
-    const policy = new IamRolePolicy(this, "permissions-policy", { name: props.roleName, role: role.id, policy: permissions.json });
+    const policy = new IamRolePolicy(this, "permissions-policy", {
+      name: props.roleName,
+      role: role.id,
+      policy: permissions.json,
+    });
 
     const schedule = props.scheduleMinutes ?? 5;
     this.canary = new SyntheticsCanary(this, "canary", {
@@ -152,7 +167,11 @@ export class LoginCanary extends Construct {
       schedule: { expression: schedule === 1 ? "rate(1 minute)" : `rate(${schedule} minutes)` },
       runConfig: {
         timeoutInSeconds: 60,
-        environmentVariables: { CANARY_ENDPOINT: props.endpoint, CANARY_HEALTH_PATH: props.healthPath, CANARY_TEST_PATH: props.testPath },
+        environmentVariables: {
+          CANARY_ENDPOINT: props.endpoint,
+          CANARY_HEALTH_PATH: props.healthPath,
+          CANARY_TEST_PATH: props.testPath,
+        },
       },
       successRetentionPeriod: retention,
       failureRetentionPeriod: retention,

@@ -1,5 +1,10 @@
 import { AGENT_DIMENSIONS } from "../compute/cloudwatch-agent-config";
-import { CIS_METRIC_FILTERS, CIS_NAMESPACE, SECURITY_EVENT_METRICS, SECURITY_EVENTS_NAMESPACE } from "../../compliance/filter-patterns";
+import {
+  CIS_METRIC_FILTERS,
+  CIS_NAMESPACE,
+  SECURITY_EVENT_METRICS,
+  SECURITY_EVENTS_NAMESPACE,
+} from "../../compliance/filter-patterns";
 
 /**
  * Every CloudWatch namespace, metric and dimension set this project alarms on or charts, each
@@ -33,8 +38,27 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     namespace: "AWS/ApplicationELB",
     source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html",
     metrics: [
-      ...metrics(["HTTPCode_ELB_5XX_Count", "HTTPCode_ELB_502_Count", "HTTPCode_ELB_503_Count", "HTTPCode_ELB_504_Count", "RejectedConnectionCount", "ActiveConnectionCount"], [LOAD_BALANCER]),
-      ...metrics(["RequestCount", "HTTPCode_Target_2XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count", "TargetResponseTime"], [LOAD_BALANCER, TARGET_GROUP]),
+      ...metrics(
+        [
+          "HTTPCode_ELB_5XX_Count",
+          "HTTPCode_ELB_502_Count",
+          "HTTPCode_ELB_503_Count",
+          "HTTPCode_ELB_504_Count",
+          "RejectedConnectionCount",
+          "ActiveConnectionCount",
+        ],
+        [LOAD_BALANCER],
+      ),
+      ...metrics(
+        [
+          "RequestCount",
+          "HTTPCode_Target_2XX_Count",
+          "HTTPCode_Target_4XX_Count",
+          "HTTPCode_Target_5XX_Count",
+          "TargetResponseTime",
+        ],
+        [LOAD_BALANCER, TARGET_GROUP],
+      ),
       ...metrics(["HealthyHostCount", "UnHealthyHostCount", "RequestCountPerTarget"], [TARGET_GROUP]),
     ],
   },
@@ -42,13 +66,26 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     namespace: "AWS/AutoScaling",
     // Published only for the metrics listed in the group's enabled_metrics.
     source: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html",
-    metrics: metrics(["GroupInServiceInstances", "GroupMaxSize", "GroupMinSize", "GroupDesiredCapacity", "GroupPendingInstances", "GroupTerminatingInstances"], [["AutoScalingGroupName"]]),
+    metrics: metrics(
+      [
+        "GroupInServiceInstances",
+        "GroupMaxSize",
+        "GroupMinSize",
+        "GroupDesiredCapacity",
+        "GroupPendingInstances",
+        "GroupTerminatingInstances",
+      ],
+      [["AutoScalingGroupName"]],
+    ),
   },
   {
     namespace: "AWS/EC2",
     // Aggregated by group for instances launched by an Auto Scaling group.
     source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html",
-    metrics: metrics(["CPUUtilization", "NetworkIn", "NetworkOut", "StatusCheckFailed"], [["AutoScalingGroupName"], ["InstanceId"]]),
+    metrics: metrics(
+      ["CPUUtilization", "NetworkIn", "NetworkOut", "StatusCheckFailed"],
+      [["AutoScalingGroupName"], ["InstanceId"]],
+    ),
   },
   {
     namespace: "CWAgent",
@@ -58,8 +95,12 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
   },
   {
     namespace: "CWAgent",
-    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-procstat-process-metrics.html",
-    metrics: metrics(["procstat_cpu_usage", "procstat_memory_rss", "procstat_lookup_pid_count"], [AGENT_DIMENSIONS.process]),
+    source:
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-procstat-process-metrics.html",
+    metrics: metrics(
+      ["procstat_cpu_usage", "procstat_memory_rss", "procstat_lookup_pid_count"],
+      [AGENT_DIMENSIONS.process],
+    ),
   },
   {
     namespace: "AWS/WAFV2",
@@ -70,7 +111,16 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     namespace: "AWS/RDS",
     source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html",
     metrics: metrics(
-      ["CPUUtilization", "DatabaseConnections", "FreeStorageSpace", "FreeableMemory", "ReadLatency", "WriteLatency", "ReadIOPS", "WriteIOPS"],
+      [
+        "CPUUtilization",
+        "DatabaseConnections",
+        "FreeStorageSpace",
+        "FreeableMemory",
+        "ReadLatency",
+        "WriteLatency",
+        "ReadIOPS",
+        "WriteIOPS",
+      ],
       [["DBInstanceIdentifier"]],
     ),
   },
@@ -79,7 +129,14 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     // Redis publishes per node: CacheClusterId is the member cluster, CacheNodeId its node (0001).
     source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html",
     metrics: metrics(
-      ["EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "CurrConnections", "ReplicationLag", "CacheHitRate"],
+      [
+        "EngineCPUUtilization",
+        "DatabaseMemoryUsagePercentage",
+        "Evictions",
+        "CurrConnections",
+        "ReplicationLag",
+        "CacheHitRate",
+      ],
       [["CacheClusterId", "CacheNodeId"]],
     ),
   },
@@ -103,7 +160,8 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
   {
     namespace: "AWS/SQS",
     // The security finding rules' dead-letter queue (src/constructs/monitoring/security-finding-alerts.ts).
-    source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
+    source:
+      "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
     metrics: metrics(["ApproximateNumberOfMessagesVisible"], [["QueueName"]]),
   },
   {
@@ -117,7 +175,10 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
     // a metric filter's dimensions are only the ones its transformation names.
     namespace: CIS_NAMESPACE,
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringPolicyExamples.html",
-    metrics: metrics(CIS_METRIC_FILTERS.map((filter) => filter.metricName), [[]]),
+    metrics: metrics(
+      CIS_METRIC_FILTERS.map((filter) => filter.metricName),
+      [[]],
+    ),
   },
   {
     namespace: SECURITY_EVENTS_NAMESPACE,
@@ -132,7 +193,8 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
   },
   {
     namespace: "CloudWatchSynthetics",
-    source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_metrics.html",
+    source:
+      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Synthetics_Canaries_metrics.html",
     metrics: metrics(["SuccessPercent", "Duration", "Failed"], [["CanaryName"]]),
   },
   {
@@ -143,13 +205,18 @@ export const METRIC_CATALOG: readonly CataloguedNamespace[] = [
 ];
 
 /** Why a metric reference is not in the catalog, or undefined when it is. */
-export function catalogueProblem(namespace: string, metricName: string, dimensionNames: readonly string[]): string | undefined {
+export function catalogueProblem(
+  namespace: string,
+  metricName: string,
+  dimensionNames: readonly string[],
+): string | undefined {
   const inNamespace = METRIC_CATALOG.filter((entry) => entry.namespace === namespace);
   if (inNamespace.length === 0) return `namespace ${namespace} is not in the metric catalog`;
   const metric = inNamespace.flatMap((entry) => entry.metrics).filter((candidate) => candidate.name === metricName);
   if (metric.length === 0) return `${namespace} ${metricName} is not in the metric catalog`;
   const wanted = [...dimensionNames].sort().join(",");
   const allowed = metric.flatMap((candidate) => candidate.dimensionSets).map((set) => [...set].sort().join(","));
-  if (!allowed.includes(wanted)) return `${namespace} ${metricName} is published with dimensions [${allowed.join("] or [")}], not [${wanted}]`;
+  if (!allowed.includes(wanted))
+    return `${namespace} ${metricName} is published with dimensions [${allowed.join("] or [")}], not [${wanted}]`;
   return undefined;
 }

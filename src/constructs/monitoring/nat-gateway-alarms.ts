@@ -16,10 +16,31 @@ export interface NatGatewayAlarmDefinitionsProps {
  */
 export function natGatewayAlarmDefinitions(props: NatGatewayAlarmDefinitionsProps): AlarmDefinition[] {
   return props.gateways.flatMap(({ zone, id }) => {
-    const gateway = { namespace: "AWS/NATGateway", dimensions: { NatGatewayId: id }, runbook: "nat-gateway", statistic: "Sum", periodSeconds: 300, evaluationPeriods: 1, breachWhen: "above", treatMissingData: "notBreaching" } as const;
+    const gateway = {
+      namespace: "AWS/NATGateway",
+      dimensions: { NatGatewayId: id },
+      runbook: "nat-gateway",
+      statistic: "Sum",
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+      breachWhen: "above",
+      treatMissingData: "notBreaching",
+    } as const;
     return [
-      thresholdDefinition({ ...gateway, name: `nat-${zone}-port-allocation-errors`, metricName: "ErrorPortAllocation", threshold: props.portAllocationErrors, description: `The NAT gateway in ${zone} could not allocate a source port` }),
-      thresholdDefinition({ ...gateway, name: `nat-${zone}-packets-dropped`, metricName: "PacketsDropCount", threshold: props.packetsDropped, description: `The NAT gateway in ${zone} dropped packets` }),
+      thresholdDefinition({
+        ...gateway,
+        name: `nat-${zone}-port-allocation-errors`,
+        metricName: "ErrorPortAllocation",
+        threshold: props.portAllocationErrors,
+        description: `The NAT gateway in ${zone} could not allocate a source port`,
+      }),
+      thresholdDefinition({
+        ...gateway,
+        name: `nat-${zone}-packets-dropped`,
+        metricName: "PacketsDropCount",
+        threshold: props.packetsDropped,
+        description: `The NAT gateway in ${zone} dropped packets`,
+      }),
     ];
   });
 }

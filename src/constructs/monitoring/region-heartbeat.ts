@@ -55,7 +55,12 @@ export class HeartbeatSender extends Construct {
       statement: [{ sid: "ForwardToReceiverBus", actions: ["events:PutEvents"], resources: [bus] }],
     });
     new IamRolePolicy(this, "permissions-policy", { name: props.name, role: role.id, policy: permissions.json });
-    new CloudwatchEventTarget(this, "receiver-bus", { rule: this.rule.name, targetId: "receiver-bus", arn: bus, roleArn: role.arn });
+    new CloudwatchEventTarget(this, "receiver-bus", {
+      rule: this.rule.name,
+      targetId: "receiver-bus",
+      arn: bus,
+      roleArn: role.arn,
+    });
   }
 }
 

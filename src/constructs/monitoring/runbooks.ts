@@ -15,7 +15,8 @@ export function runbookDocumentUrl(githubRepository: string, branch = "main"): s
 
 /** Link to one section; refuses what cannot be a GitHub heading anchor, so a typo fails synth. */
 export function runbookLink(documentUrl: string, anchor: string): string {
-  if (!ANCHOR.test(anchor)) throw new Error(`runbook anchor "${anchor}" must be a lowercase heading anchor such as service-errors`);
+  if (!ANCHOR.test(anchor))
+    throw new Error(`runbook anchor "${anchor}" must be a lowercase heading anchor such as service-errors`);
   return `${documentUrl}#${anchor}`;
 }
 

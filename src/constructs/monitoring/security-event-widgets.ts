@@ -26,7 +26,9 @@ export function securityEventWidgets(props: SecurityEventWidgetsProps): Dashboar
       region,
       stat: "Sum",
       period: 300,
-      metrics: CIS_METRIC_FILTERS.map((filter) => metricRow(CIS_NAMESPACE, filter.metricName, {}, { label: filter.metricName })),
+      metrics: CIS_METRIC_FILTERS.map((filter) =>
+        metricRow(CIS_NAMESPACE, filter.metricName, {}, { label: filter.metricName }),
+      ),
     }),
   ];
 }

@@ -66,9 +66,19 @@ export class SecurityFindingAlerts extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
-    this.forward("guardduty", `GuardDuty findings of severity ${props.guardDutyMinimumSeverity} or higher`, guardDutyFindingPattern(props.guardDutyMinimumSeverity), props);
+    this.forward(
+      "guardduty",
+      `GuardDuty findings of severity ${props.guardDutyMinimumSeverity} or higher`,
+      guardDutyFindingPattern(props.guardDutyMinimumSeverity),
+      props,
+    );
     if (props.securityHub ?? true) {
-      this.forward("securityhub-critical", "New critical Security Hub findings", criticalSecurityHubFindingPattern(), props);
+      this.forward(
+        "securityhub-critical",
+        "New critical Security Hub findings",
+        criticalSecurityHubFindingPattern(),
+        props,
+      );
     }
 
     // Only these rules may send to the queue (the documented DLQ grant, per rule ARN).
@@ -91,10 +101,14 @@ export class SecurityFindingAlerts extends Construct {
         },
       ],
     });
-    new SqsQueuePolicy(this, "dead-letter-queue-policy", { queueUrl: this.deadLetterQueue.url, policy: queuePolicy.json });
+    new SqsQueuePolicy(this, "dead-letter-queue-policy", {
+      queueUrl: this.deadLetterQueue.url,
+      policy: queuePolicy.json,
+    });
     props.alarms.threshold({
       name: "security-findings-undelivered",
-      description: "Security findings EventBridge could not deliver to the security alert topic are waiting in the dead-letter queue",
+      description:
+        "Security findings EventBridge could not deliver to the security alert topic are waiting in the dead-letter queue",
       runbook: "security-findings",
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",

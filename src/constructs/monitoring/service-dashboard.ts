@@ -41,7 +41,10 @@ const ELB = "AWS/ApplicationELB";
 export function serviceDashboardSections(props: ServiceDashboardProps): DashboardSection[] {
   const { region } = props;
   const alb = { LoadBalancer: props.loadBalancerArnSuffix };
-  const targetGroup = (colour: Colour) => ({ LoadBalancer: props.loadBalancerArnSuffix, TargetGroup: props.targetGroupArnSuffixes[colour] });
+  const targetGroup = (colour: Colour) => ({
+    LoadBalancer: props.loadBalancerArnSuffix,
+    TargetGroup: props.targetGroupArnSuffixes[colour],
+  });
   const group = (colour: Colour) => ({ AutoScalingGroupName: props.groupNames[colour] });
   const charted = new Set<string>();
   const graphsOf = (definitions: readonly AlarmDefinition[], pick: (name: string) => boolean): DashboardWidget[] =>
@@ -51,8 +54,14 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
         charted.add(definition.name);
         return alarmGraph(definition, `${props.alarmPrefix}-${definition.name}`, region);
       });
-  const named = (...names: string[]) => (name: string) => names.includes(name);
-  const forColours = (...suffixes: string[]) => (name: string) => COLOURS.some((colour) => suffixes.some((suffix) => name === `${colour}-${suffix}`));
+  const named =
+    (...names: string[]) =>
+    (name: string) =>
+      names.includes(name);
+  const forColours =
+    (...suffixes: string[]) =>
+    (name: string) =>
+      COLOURS.some((colour) => suffixes.some((suffix) => name === `${colour}-${suffix}`));
 
   const sections: DashboardSection[] = [
     { title: "Overview", widgets: [alarmStatus("Service alarms", props.overviewAlarmArns)] },
@@ -63,9 +72,17 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
           title: "Requests per minute",
           region,
           stat: "Sum",
-          metrics: [metricRow(ELB, "RequestCount", alb, { label: "all" }), ...COLOURS.map((colour) => metricRow(ELB, "RequestCount", targetGroup(colour), { label: colour }))],
+          metrics: [
+            metricRow(ELB, "RequestCount", alb, { label: "all" }),
+            ...COLOURS.map((colour) => metricRow(ELB, "RequestCount", targetGroup(colour), { label: colour })),
+          ],
         }),
-        metricGraph({ title: "Active connections", region, stat: "Sum", metrics: [metricRow(ELB, "ActiveConnectionCount", alb)] }),
+        metricGraph({
+          title: "Active connections",
+          region,
+          stat: "Sum",
+          metrics: [metricRow(ELB, "ActiveConnectionCount", alb)],
+        }),
         ...graphsOf(props.serviceAlarms, named("alb-rejected-connections")),
       ],
     },
@@ -75,7 +92,9 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
         metricGraph({
           title: "Target response time percentiles",
           region,
-          metrics: ["p50", "p90", "p99"].map((percentile) => metricRow(ELB, "TargetResponseTime", alb, { stat: percentile, label: percentile })),
+          metrics: ["p50", "p90", "p99"].map((percentile) =>
+            metricRow(ELB, "TargetResponseTime", alb, { stat: percentile, label: percentile }),
+          ),
         }),
         ...graphsOf(props.serviceAlarms, named("alb-p99-latency")),
       ],
@@ -104,7 +123,10 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
             title: `${colour} targets`,
             region,
             stat: "Minimum",
-            metrics: [metricRow(ELB, "HealthyHostCount", targetGroup(colour), { label: "healthy" }), metricRow(ELB, "UnHealthyHostCount", targetGroup(colour), { stat: "Maximum", label: "unhealthy" })],
+            metrics: [
+              metricRow(ELB, "HealthyHostCount", targetGroup(colour), { label: "healthy" }),
+              metricRow(ELB, "UnHealthyHostCount", targetGroup(colour), { stat: "Maximum", label: "unhealthy" }),
+            ],
           }),
         ),
         ...graphsOf(props.serviceAlarms, forColours("5xx-rate", "p99-latency", "unhealthy-hosts")),
@@ -118,10 +140,15 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
             title: `${colour} group`,
             region,
             stat: "Maximum",
-            metrics: ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMaxSize"].map((metric) => metricRow("AWS/AutoScaling", metric, group(colour), { label: metric })),
+            metrics: ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMaxSize"].map((metric) =>
+              metricRow("AWS/AutoScaling", metric, group(colour), { label: metric }),
+            ),
           }),
         ),
-        ...graphsOf(props.serviceAlarms, (name) => forColours("at-max-capacity")(name) || name === "live-in-service-instances"),
+        ...graphsOf(
+          props.serviceAlarms,
+          (name) => forColours("at-max-capacity")(name) || name === "live-in-service-instances",
+        ),
       ],
     },
     {
@@ -132,13 +159,19 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
           metricGraph({
             title: metric === "procstat_cpu_usage" ? "CPU per process (%)" : "Resident memory per process (bytes)",
             region,
-            metrics: COLOURS.flatMap((colour) => props.processPatterns.map((pattern) => metricRow("CWAgent", metric, { ...group(colour), pattern }, { label: `${colour} ${pattern}` }))),
+            metrics: COLOURS.flatMap((colour) =>
+              props.processPatterns.map((pattern) =>
+                metricRow("CWAgent", metric, { ...group(colour), pattern }, { label: `${colour} ${pattern}` }),
+              ),
+            ),
           }),
         ),
       ],
     },
     // Only where the stack owns its certificate (a DR site charts nothing here).
-    ...[{ title: "Certificate", widgets: graphsOf(props.serviceAlarms, named("certificate-expiry")) }].filter((section) => section.widgets.length > 0),
+    ...[{ title: "Certificate", widgets: graphsOf(props.serviceAlarms, named("certificate-expiry")) }].filter(
+      (section) => section.widgets.length > 0,
+    ),
     { title: "RDS", widgets: graphsOf(props.dataAlarms, (name) => name.startsWith("db-")) },
     { title: "Redis", widgets: graphsOf(props.dataAlarms, (name) => !name.startsWith("db-")) },
     {
@@ -149,7 +182,14 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
           region,
           stat: "Sum",
           period: 300,
-          metrics: (["AllowedRequests", "BlockedRequests"] as const).map((metric) => metricRow("AWS/WAFV2", metric, { WebACL: props.webAclName, Region: region, Rule: "ALL" }, { label: metric })),
+          metrics: (["AllowedRequests", "BlockedRequests"] as const).map((metric) =>
+            metricRow(
+              "AWS/WAFV2",
+              metric,
+              { WebACL: props.webAclName, Region: region, Rule: "ALL" },
+              { label: metric },
+            ),
+          ),
         }),
         ...graphsOf(props.serviceAlarms, named("waf-blocked-requests")),
       ],
@@ -162,13 +202,18 @@ export function serviceDashboardSections(props: ServiceDashboardProps): Dashboar
           region,
           stat: "Sum",
           period: 300,
-          metrics: [metricRow("AWS/WAFV2", "CountedRequests", { WebACL: props.webAclName, Region: region, Rule: "ALL" })],
+          metrics: [
+            metricRow("AWS/WAFV2", "CountedRequests", { WebACL: props.webAclName, Region: region, Rule: "ALL" }),
+          ],
         }),
         ...(props.securityEventWidgets ?? []),
       ],
     },
   ];
-  const missing = [...props.serviceAlarms, ...props.dataAlarms].filter((definition) => !charted.has(definition.name)).map((definition) => definition.name);
-  if (missing.length > 0) throw new Error(`the dashboard charts no panel for the alarms ${missing.join(", ")}: add them to a section`);
+  const missing = [...props.serviceAlarms, ...props.dataAlarms]
+    .filter((definition) => !charted.has(definition.name))
+    .map((definition) => definition.name);
+  if (missing.length > 0)
+    throw new Error(`the dashboard charts no panel for the alarms ${missing.join(", ")}: add them to a section`);
   return sections;
 }

@@ -63,7 +63,11 @@ export class VpcFlowLogs extends Construct {
         { ...writeLogs, actions: [...(writeLogs.actions ?? []), "logs:DescribeLogStreams"] },
       ],
     });
-    new IamRolePolicy(this, "write-logs-policy", { name: "write-flow-logs", role: this.role.id, policy: writeLogsPolicy.json });
+    new IamRolePolicy(this, "write-logs-policy", {
+      name: "write-flow-logs",
+      role: this.role.id,
+      policy: writeLogsPolicy.json,
+    });
 
     new FlowLog(this, "flow-log", {
       vpcId: props.vpcId,

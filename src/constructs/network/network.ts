@@ -74,7 +74,9 @@ export class Network extends Construct {
             cidrBlock,
             availabilityZone: zones[index],
             mapPublicIpOnLaunch: false,
-            ...(ipv6 ? { ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, index), assignIpv6AddressOnCreation: false } : {}),
+            ...(ipv6
+              ? { ipv6CidrBlock: Fn.cidrsubnet(this.vpc.ipv6CidrBlock, 8, index), assignIpv6AddressOnCreation: false }
+              : {}),
             tags: { ...tagged(`${tier}-${zones[index]}`), Tier: tier },
           }),
       );
@@ -96,8 +98,12 @@ export class Network extends Construct {
         gatewayId: internetGateway.id,
       });
     }
-    publicSubnets.forEach((subnet, index) =>
-      new RouteTableAssociation(this, `public-routes-${zones[index]}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }),
+    publicSubnets.forEach(
+      (subnet, index) =>
+        new RouteTableAssociation(this, `public-routes-${zones[index]}`, {
+          subnetId: subnet.id,
+          routeTableId: publicRoutes.id,
+        }),
     );
 
     const natGateways = publicSubnets.slice(0, natGatewayCount).map((subnet, index) => {
@@ -120,16 +126,21 @@ export class Network extends Construct {
       });
       return table;
     });
-    privateSubnets.forEach((subnet, index) =>
-      new RouteTableAssociation(this, `private-routes-${zones[index]}`, {
-        subnetId: subnet.id,
-        routeTableId: privateRouteTables[index % privateRouteTables.length].id,
-      }),
+    privateSubnets.forEach(
+      (subnet, index) =>
+        new RouteTableAssociation(this, `private-routes-${zones[index]}`, {
+          subnetId: subnet.id,
+          routeTableId: privateRouteTables[index % privateRouteTables.length].id,
+        }),
     );
 
     const isolatedRoutes = new RouteTable(this, "isolated-routes", { vpcId: this.vpc.id, tags: tagged("isolated") });
-    isolatedSubnets.forEach((subnet, index) =>
-      new RouteTableAssociation(this, `isolated-routes-${zones[index]}`, { subnetId: subnet.id, routeTableId: isolatedRoutes.id }),
+    isolatedSubnets.forEach(
+      (subnet, index) =>
+        new RouteTableAssociation(this, `isolated-routes-${zones[index]}`, {
+          subnetId: subnet.id,
+          routeTableId: isolatedRoutes.id,
+        }),
     );
 
     new VpcEndpoint(this, "s3-endpoint", {

@@ -6,7 +6,8 @@ class UseProvider implements IAspect {
   constructor(private readonly provider: TerraformProvider) {}
 
   visit(node: IConstruct): void {
-    if ((node instanceof TerraformResource || node instanceof TerraformDataSource) && !node.provider) node.provider = this.provider;
+    if ((node instanceof TerraformResource || node instanceof TerraformDataSource) && !node.provider)
+      node.provider = this.provider;
   }
 }
 
@@ -16,7 +17,11 @@ class UseProvider implements IAspect {
  * is reused in the DR region unchanged instead of growing a provider prop on every resource.
  */
 export class RegionScope extends Construct {
-  constructor(scope: Construct, id: string, readonly provider: TerraformProvider) {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly provider: TerraformProvider,
+  ) {
     super(scope, id);
     Aspects.of(this).add(new UseProvider(provider));
   }

@@ -38,7 +38,13 @@ export class ImagePushRole extends Construct {
     super(scope, id);
     const subjects = props.repositories.flatMap((caller) =>
       props.workflowRefs.map((ref) =>
-        callerSubject({ caller, callerRef: "refs/heads/main", workflowRepository: props.workflowRepository, workflow: props.workflow ?? IMAGE_WORKFLOW, ref }),
+        callerSubject({
+          caller,
+          callerRef: "refs/heads/main",
+          workflowRepository: props.workflowRepository,
+          workflow: props.workflow ?? IMAGE_WORKFLOW,
+          ref,
+        }),
       ),
     );
     // Conditions on one key AND together, so one operator for all values: StringLike once a release-tag pattern is among them.
@@ -47,7 +53,9 @@ export class ImagePushRole extends Construct {
       statement: [
         {
           actions: ["sts:AssumeRoleWithWebIdentity"],
-          principals: [{ type: "Federated", identifiers: [`arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`] }],
+          principals: [
+            { type: "Federated", identifiers: [`arn:aws:iam::${props.accountId}:oidc-provider/${GITHUB_OIDC}`] },
+          ],
           condition: [
             { test: "StringEquals", variable: `${GITHUB_OIDC}:aud`, values: ["sts.amazonaws.com"] },
             { test: subjectTest, variable: `${GITHUB_OIDC}:sub`, values: subjects },
@@ -55,7 +63,11 @@ export class ImagePushRole extends Construct {
         },
       ],
     });
-    this.role = new IamRole(this, "role", { name: props.name, description: "Image pipeline: push service images", assumeRolePolicy: trust.json });
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      description: "Image pipeline: push service images",
+      assumeRolePolicy: trust.json,
+    });
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
         // The registry login token is account-wide; IAM accepts no narrower resource for it.

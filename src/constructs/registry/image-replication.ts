@@ -25,7 +25,10 @@ export class ImageReplication extends Construct {
       replicationConfiguration: {
         rule: [
           {
-            destination: props.destinations.map((destination) => ({ region: destination.region, registryId: destination.accountId })),
+            destination: props.destinations.map((destination) => ({
+              region: destination.region,
+              registryId: destination.accountId,
+            })),
             repositoryFilter: [{ filter: props.repositoryName, filterType: "PREFIX_MATCH" }],
           },
         ],

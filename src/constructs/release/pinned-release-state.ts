@@ -27,7 +27,14 @@ export class PinnedReleaseState extends ReleaseStateView {
     super(scope, id, { repositoryName: props.repositoryName, description: props.description });
     this.ami = new DataAwsSsmParameter(this, "ami", {
       name: AL2023_AMI_PARAMETER,
-      lifecycle: { postcondition: [{ condition: `\${can(regex("${AMI_ID_PATTERN}", self.insecure_value))}`, errorMessage: `${AL2023_AMI_PARAMETER} is not an AMI id.` }] },
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${can(regex("${AMI_ID_PATTERN}", self.insecure_value))}`,
+            errorMessage: `${AL2023_AMI_PARAMETER} is not an AMI id.`,
+          },
+        ],
+      },
     });
     const amiId = this.ami.insecureValue;
     this.keep({

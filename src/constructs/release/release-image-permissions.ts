@@ -24,8 +24,14 @@ export class ReleaseImagePermissions extends Construct {
   constructor(scope: Construct, id: string, props: ReleaseImagePermissionsProps) {
     super(scope, id);
     const document = new DataAwsIamPolicyDocument(this, "document", {
-      statement: [{ sid: "ReleaseImages", actions: [...RELEASE_TOOL_ECR_ACTIONS], resources: [...props.repositoryArns] }],
+      statement: [
+        { sid: "ReleaseImages", actions: [...RELEASE_TOOL_ECR_ACTIONS], resources: [...props.repositoryArns] },
+      ],
     });
-    this.policy = new IamRolePolicy(this, "policy", { name: props.policyName ?? "release-images", role: props.roleName, policy: document.json });
+    this.policy = new IamRolePolicy(this, "policy", {
+      name: props.policyName ?? "release-images",
+      role: props.roleName,
+      policy: document.json,
+    });
   }
 }

@@ -67,7 +67,9 @@ export abstract class ReleaseStateView extends Construct {
    * traffic, idleCapacity otherwise.
    */
   capacity(colour: Colour, whenTakingTraffic: number): number {
-    return Token.asNumber(`\${${STATE}.${colour}.digest == "" ? 0 : (${this.weightExpression(colour)} > 0 ? ${whenTakingTraffic} : ${STATE}.idleCapacity)}`);
+    return Token.asNumber(
+      `\${${STATE}.${colour}.digest == "" ? 0 : (${this.weightExpression(colour)} > 0 ? ${whenTakingTraffic} : ${STATE}.idleCapacity)}`,
+    );
   }
 
   /** The value belonging to the idle colour (idleColourOf in src/release/release-state.ts, as an expression). */
@@ -81,7 +83,10 @@ export abstract class ReleaseStateView extends Construct {
   }
 
   private greenIsIdle() {
-    return Op.lte(Token.asNumber(Fn.lookupNested(this.state.expression, ["greenTrafficPercent"])), IDLE_IS_GREEN_AT_OR_BELOW);
+    return Op.lte(
+      Token.asNumber(Fn.lookupNested(this.state.expression, ["greenTrafficPercent"])),
+      IDLE_IS_GREEN_AT_OR_BELOW,
+    );
   }
 
   /**
@@ -136,7 +141,8 @@ export class ReleaseStateReader extends ReleaseStateView {
     // The data source's item is the DynamoDB JSON of the attributes: {"state": {"S": "<release state JSON>"}}.
     const state = (item: string) => `jsondecode(jsondecode(${item}).${RELEASE_ITEM.state}.S)`;
     const value = (path: string) => `${state("self.item")}.${path}`;
-    const whole = (path: string, max: number) => `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
+    const whole = (path: string, max: number) =>
+      `${value(path)} >= 0 && ${value(path)} <= ${max} && floor(${value(path)}) == ${value(path)}`;
     this.item = new DataAwsDynamodbTableItem(this, "item", {
       tableName: props.tableName,
       key: JSON.stringify(RELEASE_ITEM_KEY),
@@ -165,4 +171,5 @@ export class ReleaseStateReader extends ReleaseStateView {
 }
 
 /** What the app stack's fleet_status output says before the first release. */
-export const NO_IMAGE_STATUS = "no image released yet: both colours run 0 instances; push an image and run npm run release";
+export const NO_IMAGE_STATUS =
+  "no image released yet: both colours run 0 instances; push an image and run npm run release";

@@ -24,10 +24,15 @@ export class ReleaseStateSeed extends Construct {
     const seed = seedReleaseState("AMI");
     this.parameter = new SsmParameter(this, "parameter", {
       name: props.parameterName,
-      description: "Release state of the app stack (image digest and AMI per colour, traffic split); written only by npm run release",
+      description:
+        "Release state of the app stack (image digest and AMI per colour, traffic split); written only by npm run release",
       type: "String",
       tier: "Standard",
-      insecureValue: Fn.jsonencode({ ...seed, blue: { ...seed.blue, amiId: ami.insecureValue }, green: { ...seed.green, amiId: ami.insecureValue } }),
+      insecureValue: Fn.jsonencode({
+        ...seed,
+        blue: { ...seed.blue, amiId: ami.insecureValue },
+        green: { ...seed.green, amiId: ami.insecureValue },
+      }),
       lifecycle: { ignoreChanges: ["insecure_value"] },
     });
   }

@@ -69,7 +69,10 @@ export class ReleaseStateTable extends Construct {
       tier: "Standard",
       insecureValue: JSON.stringify(movedLease(props.tableName)),
     });
-    const legacyState = new DataAwsSsmParameter(this, "legacy-state", { name: props.legacyStateParameter.name, dependsOn: [fence] });
+    const legacyState = new DataAwsSsmParameter(this, "legacy-state", {
+      name: props.legacyStateParameter.name,
+      dependsOn: [fence],
+    });
     this.item = new DynamodbTableItem(this, "item", {
       tableName: this.table.name,
       hashKey: this.table.hashKey,

@@ -50,7 +50,12 @@ export interface TrailStore {
  * the store's key, copied to its log group. Created after the store's bucket and key policies exist
  * (CreateTrail checks both).
  */
-export function recordingTrail(scope: Construct, id: string, store: TrailStore, dependsOn?: ITerraformDependable[]): Cloudtrail {
+export function recordingTrail(
+  scope: Construct,
+  id: string,
+  store: TrailStore,
+  dependsOn?: ITerraformDependable[],
+): Cloudtrail {
   return new Cloudtrail(scope, id, {
     name: store.name,
     s3BucketName: store.bucketName,
@@ -100,7 +105,14 @@ export class AuditTrail extends Construct {
         serviceCanUseKey(
           "CloudTrailEncryptLogs",
           "cloudtrail.amazonaws.com",
-          [thisTrail, { test: "StringLike", variable: "kms:EncryptionContext:aws:cloudtrail:arn", values: [`arn:aws:cloudtrail:*:${accountId}:trail/*`] }],
+          [
+            thisTrail,
+            {
+              test: "StringLike",
+              variable: "kms:EncryptionContext:aws:cloudtrail:arn",
+              values: [`arn:aws:cloudtrail:*:${accountId}:trail/*`],
+            },
+          ],
           ["kms:GenerateDataKey*"],
         ),
         serviceCanUseKey("CloudTrailDescribeKey", "cloudtrail.amazonaws.com", [thisTrail], ["kms:DescribeKey"]),
@@ -109,7 +121,14 @@ export class AuditTrail extends Construct {
         serviceCanUseKey(
           "CloudTrailBucketDefaultEncryption",
           "cloudtrail.amazonaws.com",
-          [thisTrail, { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [`arn:aws:s3:::${bucketName}`] }],
+          [
+            thisTrail,
+            {
+              test: "StringEquals",
+              variable: "kms:EncryptionContext:aws:s3:arn",
+              values: [`arn:aws:s3:::${bucketName}`],
+            },
+          ],
           ["kms:GenerateDataKey*"],
         ),
         // Only the trail's own log group may use the trail key, not every group of the account.
@@ -151,9 +170,14 @@ export class AuditTrail extends Construct {
           principals: [{ type: "Service", identifiers: ["cloudtrail.amazonaws.com"] }],
           actions: ["s3:PutObject"],
           resources: [`${bucketArn}/AWSLogs/${accountId}/*`],
-          condition: [thisTrail, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+          condition: [
+            thisTrail,
+            { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+          ],
         },
-        ...(props.configDeliveryPrefix ? configDeliveryBucketStatements(bucketArn, props.configDeliveryPrefix, accountId) : []),
+        ...(props.configDeliveryPrefix
+          ? configDeliveryBucketStatements(bucketArn, props.configDeliveryPrefix, accountId)
+          : []),
       ],
     });
 
@@ -181,8 +205,15 @@ export class AuditTrail extends Construct {
       inlinePolicy: [{ name: "deliver-trail-events", policy: delivery.json }],
     });
 
-    this.store = { name, bucketName: this.bucket.bucket.bucket, keyArn: this.key.arn, logGroupArn: this.logGroup.arn, roleArn: role.arn };
+    this.store = {
+      name,
+      bucketName: this.bucket.bucket.bucket,
+      keyArn: this.key.arn,
+      logGroupArn: this.logGroup.arn,
+      roleArn: role.arn,
+    };
     // Creating the trail checks the bucket policy and the key policy: both must exist first.
-    if (props.recording ?? true) this.trail = recordingTrail(this, "trail", this.store, [this.bucket.policy, this.key.key]);
+    if (props.recording ?? true)
+      this.trail = recordingTrail(this, "trail", this.store, [this.bucket.policy, this.key.key]);
   }
 }

@@ -17,18 +17,37 @@ export const AWS_CONFIG_ROLE_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/
  * owner-full-control ACL, each only on behalf of this account
  * (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
  */
-export function configDeliveryBucketStatements(bucketArn: string, prefix: string, accountId: string): DataAwsIamPolicyDocumentStatement[] {
+export function configDeliveryBucketStatements(
+  bucketArn: string,
+  prefix: string,
+  accountId: string,
+): DataAwsIamPolicyDocumentStatement[] {
   const principals = [{ type: "Service", identifiers: ["config.amazonaws.com"] }];
   const fromThisAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] };
   return [
-    { sid: "AWSConfigBucketPermissionsCheck", principals, actions: ["s3:GetBucketAcl"], resources: [bucketArn], condition: [fromThisAccount] },
-    { sid: "AWSConfigBucketExistenceCheck", principals, actions: ["s3:ListBucket"], resources: [bucketArn], condition: [fromThisAccount] },
+    {
+      sid: "AWSConfigBucketPermissionsCheck",
+      principals,
+      actions: ["s3:GetBucketAcl"],
+      resources: [bucketArn],
+      condition: [fromThisAccount],
+    },
+    {
+      sid: "AWSConfigBucketExistenceCheck",
+      principals,
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      condition: [fromThisAccount],
+    },
     {
       sid: "AWSConfigBucketDelivery",
       principals,
       actions: ["s3:PutObject"],
       resources: [`${bucketArn}/${prefix}/AWSLogs/${accountId}/Config/*`],
-      condition: [fromThisAccount, { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] }],
+      condition: [
+        fromThisAccount,
+        { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+      ],
     },
   ];
 }
@@ -93,7 +112,10 @@ export class ConfigRecorder extends Construct {
       assumeRolePolicy: trust.json,
       inlinePolicy: [{ name: "deliver-configuration", policy: delivery.json }],
     });
-    const readConfiguration = new IamRolePolicyAttachment(this, "read-configuration", { role: this.role.name, policyArn: AWS_CONFIG_ROLE_POLICY_ARN });
+    const readConfiguration = new IamRolePolicyAttachment(this, "read-configuration", {
+      role: this.role.name,
+      policyArn: AWS_CONFIG_ROLE_POLICY_ARN,
+    });
 
     this.recorder = new ConfigConfigurationRecorder(this, "recorder", {
       name: props.name,
@@ -108,6 +130,10 @@ export class ConfigRecorder extends Construct {
       snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
       dependsOn: [this.recorder, readConfiguration, ...(props.dependsOn ?? [])],
     });
-    new ConfigConfigurationRecorderStatus(this, "status", { name: this.recorder.name, isEnabled: true, dependsOn: [channel] });
+    new ConfigConfigurationRecorderStatus(this, "status", {
+      name: this.recorder.name,
+      isEnabled: true,
+      dependsOn: [channel],
+    });
   }
 }

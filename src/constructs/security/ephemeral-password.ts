@@ -26,7 +26,11 @@ export class EphemeralPassword extends Construct {
 
   constructor(scope: Construct, id: string, props: EphemeralPasswordProps = {}) {
     super(scope, id);
-    const name = this.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_");
+    const name = this.node.path
+      .split("/")
+      .slice(1)
+      .join("_")
+      .replace(/[^A-Za-z0-9_-]/g, "_");
     const stack = TerraformStack.of(this);
     stack.addOverride(`ephemeral.${EPHEMERAL_PASSWORD_TYPE}.${name}`, {
       password_length: props.length ?? 64,

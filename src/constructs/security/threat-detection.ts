@@ -4,7 +4,12 @@ import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-dete
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { Construct } from "constructs";
-import { GUARDDUTY_FEATURES, GuardDutyFeature, RUNTIME_AGENT_MANAGEMENT, RuntimeAgentManagement } from "../../config/schema/accounts-schema";
+import {
+  GUARDDUTY_FEATURES,
+  GuardDutyFeature,
+  RUNTIME_AGENT_MANAGEMENT,
+  RuntimeAgentManagement,
+} from "../../config/schema/accounts-schema";
 
 /** Feature names as the GuardDuty API and aws_guardduty_detector_feature take them (src/config/schema/accounts-schema.ts). */
 export { GUARDDUTY_FEATURES, RUNTIME_AGENT_MANAGEMENT };
@@ -49,7 +54,6 @@ export class ThreatDetection extends Construct {
     super(scope, id);
     if (props.guardDuty ?? true) this.detector = this.guardDuty(props);
 
-
     if (props.securityHub ?? true) {
       this.securityHub = new SecurityhubAccount(this, "security-hub", {
         // Only the standard below; the default set would add CIS 1.2 with its duplicate controls.
@@ -77,8 +81,14 @@ export class ThreatDetection extends Construct {
       findingPublishingFrequency: props.findingPublishingFrequency ?? "FIFTEEN_MINUTES",
     });
     const status = (on: boolean) => (on ? "ENABLED" : "DISABLED");
-    const features = props.features ?? (Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, true])) as Record<GuardDutyFeature, boolean>);
-    const agents = props.runtimeAgents ?? { EC2_AGENT_MANAGEMENT: true, ECS_FARGATE_AGENT_MANAGEMENT: false, EKS_ADDON_MANAGEMENT: false };
+    const features =
+      props.features ??
+      (Object.fromEntries(GUARDDUTY_FEATURES.map((feature) => [feature, true])) as Record<GuardDutyFeature, boolean>);
+    const agents = props.runtimeAgents ?? {
+      EC2_AGENT_MANAGEMENT: true,
+      ECS_FARGATE_AGENT_MANAGEMENT: false,
+      EKS_ADDON_MANAGEMENT: false,
+    };
     for (const feature of GUARDDUTY_FEATURES) {
       new GuarddutyDetectorFeature(this, `feature-${feature.toLowerCase()}`, {
         detectorId: detector.id,
@@ -86,7 +96,12 @@ export class ThreatDetection extends Construct {
         status: status(features[feature]),
         // An agent never runs without the feature it reports to.
         additionalConfiguration:
-          feature === "RUNTIME_MONITORING" ? RUNTIME_AGENT_MANAGEMENT.map((agent) => ({ name: agent, status: status(features[feature] && agents[agent]) })) : undefined,
+          feature === "RUNTIME_MONITORING"
+            ? RUNTIME_AGENT_MANAGEMENT.map((agent) => ({
+                name: agent,
+                status: status(features[feature] && agents[agent]),
+              }))
+            : undefined,
       });
     }
     return detector;

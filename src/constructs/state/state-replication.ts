@@ -58,17 +58,28 @@ export class StateReplication extends Construct {
     });
     this.role = new IamRole(this, "role", { name: `${props.name}-state-replication`, assumeRolePolicy: trust.json });
     // With S3 Bucket Keys the KMS encryption context is the bucket ARN, without them the object ARN.
-    const encryptionContext = (bucket: ReplicatedBucket) => [`arn:aws:s3:::${bucket.bucketName}`, `arn:aws:s3:::${bucket.bucketName}/*`];
+    const encryptionContext = (bucket: ReplicatedBucket) => [
+      `arn:aws:s3:::${bucket.bucketName}`,
+      `arn:aws:s3:::${bucket.bucketName}/*`,
+    ];
     const permissions = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: [
-        { sid: "ReadReplicationConfiguration", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [source.bucketArn] },
+        {
+          sid: "ReadReplicationConfiguration",
+          actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+          resources: [source.bucketArn],
+        },
         {
           // Only what the rule copies: the bucket also holds saved plans (plans/), which carry secrets.
           sid: "ReadSourceVersions",
           actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
           resources: [`${source.bucketArn}/${props.prefix}*`],
         },
-        { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${destination.bucketArn}/*`] },
+        {
+          sid: "WriteReplicas",
+          actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+          resources: [`${destination.bucketArn}/*`],
+        },
         {
           sid: "DecryptSource",
           actions: ["kms:Decrypt"],
@@ -84,12 +95,20 @@ export class StateReplication extends Construct {
           resources: [destination.kmsKeyArn],
           condition: [
             { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${destination.region}.amazonaws.com`] },
-            { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: encryptionContext(destination) },
+            {
+              test: "StringLike",
+              variable: "kms:EncryptionContext:aws:s3:arn",
+              values: encryptionContext(destination),
+            },
           ],
         },
       ],
     });
-    new IamRolePolicy(this, "permissions-policy", { name: "replicate-state", role: this.role.id, policy: permissions.json });
+    new IamRolePolicy(this, "permissions-policy", {
+      name: "replicate-state",
+      role: this.role.id,
+      policy: permissions.json,
+    });
 
     this.configuration = new S3BucketReplicationConfiguration(this, "configuration", {
       bucket: source.bucketName,

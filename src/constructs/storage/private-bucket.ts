@@ -1,7 +1,13 @@
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLoggingA as S3BucketLogging } from "@cdktf/provider-aws/lib/s3-bucket-logging";
-import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -43,7 +49,10 @@ export class PrivateBucket extends Construct {
       bucket: props.bucketName,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
-    new S3BucketOwnershipControls(this, "ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -52,19 +61,32 @@ export class PrivateBucket extends Construct {
       restrictPublicBuckets: true,
     });
     if (props.versioned) {
-      this.versioning = new S3BucketVersioning(this, "versioning", { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } });
+      this.versioning = new S3BucketVersioning(this, "versioning", {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      });
     }
     new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket: this.bucket.id,
       rule: [
         props.encryption === "SSE-S3"
           ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.encryption.kmsKeyArn }, bucketKeyEnabled: true },
+          : {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms",
+                kmsMasterKeyId: props.encryption.kmsKeyArn,
+              },
+              bucketKeyEnabled: true,
+            },
       ],
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", { bucket: this.bucket.id, rule: props.lifecycleRules });
     if (props.accessLogs) {
-      new S3BucketLogging(this, "access-logging", { bucket: this.bucket.id, targetBucket: props.accessLogs.bucketName, targetPrefix: props.accessLogs.prefix });
+      new S3BucketLogging(this, "access-logging", {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogs.bucketName,
+        targetPrefix: props.accessLogs.prefix,
+      });
     }
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
       statement: [

@@ -30,7 +30,11 @@ export class ServerAccessLogBucket extends LogDeliveryBucket {
           resources: [`${bucketArn}/*`],
           condition: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: props.sourceBucketNames.map((name) => `arn:aws:s3:::${name}`) },
+            {
+              test: "ArnLike",
+              variable: "aws:SourceArn",
+              values: props.sourceBucketNames.map((name) => `arn:aws:s3:::${name}`),
+            },
           ],
         },
       ],

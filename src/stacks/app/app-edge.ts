@@ -21,17 +21,27 @@ export interface AppEdge {
 }
 
 /** TLS edge with WAF in front of both fleets, weighted by the release state; the alias records by the site's DNS mode. */
-export function appEdge({ stack, config, site, aws, sources, release, appKey }: AppAssembly, { fleets, byColour }: AppFleets): AppEdge {
+export function appEdge(
+  { stack, config, site, aws, sources, release, appKey }: AppAssembly,
+  { fleets, byColour }: AppFleets,
+): AppEdge {
   const { app, dns } = config;
   const { network } = sources;
   const edgeDns = site.dns(stack);
   // Without a zone id the primary creates the domain's zone.
-  const createdZone = edgeDns.mode === "primary" && dns.hostedZoneId === undefined ? new Route53Zone(stack, "zone", { name: dns.domainName }) : undefined;
+  const createdZone =
+    edgeDns.mode === "primary" && dns.hostedZoneId === undefined
+      ? new Route53Zone(stack, "zone", { name: dns.domainName })
+      : undefined;
   // The DR site requires dns.hostedZoneId (checkDisasterRecoveryRules): it never creates a second zone.
   const zoneId = dns.hostedZoneId ?? createdZone!.zoneId;
   const ownCertificateArn =
     edgeDns.mode === "primary"
-      ? new DnsValidatedCertificate(stack, "certificate", { domainName: dns.domainName, alternativeNames: app.alternativeNames, hostedZoneId: zoneId }).certificateArn
+      ? new DnsValidatedCertificate(stack, "certificate", {
+          domainName: dns.domainName,
+          alternativeNames: app.alternativeNames,
+          hostedZoneId: zoneId,
+        }).certificateArn
       : undefined;
   const accessLogs = new AccessLogBucket(stack, "access-logs", {
     bucketName: `${site.name}-alb-logs-${aws.accountId}`,
@@ -53,10 +63,18 @@ export function appEdge({ stack, config, site, aws, sources, release, appKey }: 
     deletionProtection: site.loadBalancerDeletionProtection ?? app.albDeletionProtection,
   });
   if (site.loadBalancerDeletionProtection === false) {
-    suppressFinding(loadBalancer.loadBalancer, "alb-deletion-protection", "a DR restore about to be torn down (a drill, or a decommission after fail back): AWS refuses to delete a protected load balancer");
+    suppressFinding(
+      loadBalancer.loadBalancer,
+      "alb-deletion-protection",
+      "a DR restore about to be torn down (a drill, or a decommission after fail back): AWS refuses to delete a protected load balancer",
+    );
   }
   for (const colour of COLOURS) {
-    fleets[colour].scaleOnRequestsPerTarget(app.targetRequestsPerTarget, loadBalancer.loadBalancer.arnSuffix, loadBalancer.httpsListener);
+    fleets[colour].scaleOnRequestsPerTarget(
+      app.targetRequestsPerTarget,
+      loadBalancer.loadBalancer.arnSuffix,
+      loadBalancer.httpsListener,
+    );
   }
   const firewall = new WebApplicationFirewall(stack, "waf", {
     name: site.name,

@@ -27,7 +27,11 @@ export function appFleets({ stack, config, site, aws, sources, release, appKey }
     retentionInDays: app.logRetentionDays,
     kmsKeyArn: appKey.arn,
   });
-  const secretArns = { db: data.string("db_service_secret_arn"), redis: data.string("redis_auth_secret_arn"), app: data.string("app_secret_arn") };
+  const secretArns = {
+    db: data.string("db_service_secret_arn"),
+    redis: data.string("redis_auth_secret_arn"),
+    app: data.string("app_secret_arn"),
+  };
   const instanceRole = new ServiceInstanceRole(stack, "instance-role", {
     name: `${site.name}-service`,
     region: aws.region,
@@ -94,5 +98,10 @@ export function appFleets({ stack, config, site, aws, sources, release, appKey }
       instanceTags: standardTags(config),
     });
   const fleets = Object.fromEntries(COLOURS.map((colour) => [colour, fleet(colour)])) as Record<Colour, ColourFleet>;
-  return { fleets, serviceLogs, secretArns, byColour: (pick) => ({ blue: pick(fleets.blue), green: pick(fleets.green) }) };
+  return {
+    fleets,
+    serviceLogs,
+    secretArns,
+    byColour: (pick) => ({ blue: pick(fleets.blue), green: pick(fleets.green) }),
+  };
 }

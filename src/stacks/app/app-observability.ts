@@ -19,14 +19,31 @@ import type { AppFleets } from "./app-fleets";
  * The service's alarms (serving, capacity, certificate, security events), the function that
  * converges the fleets on rotated secrets, and the dashboard; returns the dashboard's name.
  */
-export function appObservability({ stack, config, site, aws, sources, release, appKey }: AppAssembly, fleets: AppFleets, edge: AppEdge): string {
+export function appObservability(
+  { stack, config, site, aws, sources, release, appKey }: AppAssembly,
+  fleets: AppFleets,
+  edge: AppEdge,
+): string {
   const { byColour, serviceLogs, secretArns } = fleets;
   const { loadBalancer, firewall } = edge;
   // The site's name is the alarms' prefix: the release tool reads the primary colours' alarms by it.
-  const alarms = new AlarmFactory(stack, site.name, sources.network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
+  const alarms = new AlarmFactory(
+    stack,
+    site.name,
+    sources.network.string("alert_topic_arn"),
+    runbookDocumentUrl(config.ci.githubRepository),
+  );
   // Only the certificate this stack owns; a DR site's is the pilot light's, which alarms on it there.
   const certificateAlarms =
-    edge.ownCertificateArn === undefined ? [] : [certificateExpiryAlarmDefinition({ name: "certificate-expiry", certificateArn: edge.ownCertificateArn, purpose: "load balancer's" })];
+    edge.ownCertificateArn === undefined
+      ? []
+      : [
+          certificateExpiryAlarmDefinition({
+            name: "certificate-expiry",
+            certificateArn: edge.ownCertificateArn,
+            purpose: "load balancer's",
+          }),
+        ];
   for (const definition of certificateAlarms) alarms.define(definition);
   const appAlarms = new AppAlarms(stack, "alarms", {
     alarms,
@@ -74,7 +91,12 @@ export function appObservability({ stack, config, site, aws, sources, release, a
       region: aws.region,
       serviceAlarms: [...appAlarms.definitions, ...certificateAlarms],
       dataAlarms: site.dataAlarms,
-      overviewAlarmArns: [appAlarms.serviceDown.arn, ...alarms.created.filter((created) => created.alarm !== appAlarms.serviceDown).map((created) => created.alarm.arn)],
+      overviewAlarmArns: [
+        appAlarms.serviceDown.arn,
+        ...alarms.created
+          .filter((created) => created.alarm !== appAlarms.serviceDown)
+          .map((created) => created.alarm.arn),
+      ],
       loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix,
       targetGroupArnSuffixes: byColour((fleet) => fleet.targetGroup.arnSuffix),
       groupNames: byColour((fleet) => fleet.group.name),

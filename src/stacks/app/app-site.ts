@@ -23,7 +23,8 @@ export interface AppSources {
  * zone when dns.hostedZoneId is unset and owns the alias records; the DR site uses the pilot light's
  * certificate and only takes the records over in a cutover (`dr-standby` leaves them alone).
  */
-export type AppDns = { readonly mode: "primary" } | { readonly mode: "dr-standby" | "dr-cutover"; readonly certificateArn: string };
+export type AppDns =
+  { readonly mode: "primary" } | { readonly mode: "dr-standby" | "dr-cutover"; readonly certificateArn: string };
 
 /** Where an app stack runs and what it reads: the primary site, or the DR site in restore mode. */
 export interface AppSite {
@@ -62,7 +63,11 @@ export function primaryAppSite(config: EnvironmentConfig): AppSite {
       return {
         network,
         data,
-        registry: { repositoryUrl: registry.string("repository_url"), repositoryArn: registry.string("repository_arn"), keyArn: registry.string("registry_key_arn") },
+        registry: {
+          repositoryUrl: registry.string("repository_url"),
+          repositoryArn: registry.string("repository_arn"),
+          keyArn: registry.string("registry_key_arn"),
+        },
       };
     },
     // The table's name comes from naming.ts, so a plan does not wait on the registry's state for it.

@@ -15,7 +15,19 @@ import { bootstrapHandover } from "./bootstrap-handover";
 import { forgetResources } from "../shared/forget-resources";
 import { publishHandover } from "../shared/handover";
 import { environmentPolicies } from "../../iam/environment-policies";
-import { ciRoleName, driftRoleName, LAYERS, permissionsBoundaryName, platformBoundaryName, PLATFORM_LAYERS, resourcePrefix, SCHEDULED_CHECKS_WORKFLOW, securityAlertTopicName, stateKeyAlias, workspaceName } from "../../config/naming";
+import {
+  ciRoleName,
+  driftRoleName,
+  LAYERS,
+  permissionsBoundaryName,
+  platformBoundaryName,
+  PLATFORM_LAYERS,
+  resourcePrefix,
+  SCHEDULED_CHECKS_WORKFLOW,
+  securityAlertTopicName,
+  stateKeyAlias,
+  workspaceName,
+} from "../../config/naming";
 
 export interface BootstrapStackOptions {
   /** First apply only: keep this stack's own state in this local file (absolute path) until the bucket exists. @default the bucket */
@@ -40,27 +52,41 @@ export class BootstrapStack extends BaseStack {
     });
     const drState = config.dr.pilotLight ? this.drStateBucket(config, state) : undefined;
     // Its own construct, so its mode never touches the roles; the roles name its ARN, a known string.
-    const oidc = new GithubOidcProvider(this, "github-oidc", { accountId: config.aws.accountId, mode: config.accounts.githubOidcProvider.mode });
+    const oidc = new GithubOidcProvider(this, "github-oidc", {
+      accountId: config.aws.accountId,
+      mode: config.accounts.githubOidcProvider.mode,
+    });
     if (config.accounts.githubOidcProvider.mode !== "create") {
-      forgetResources(this, (scope) => new GithubOidcProvider(scope, "github-oidc", { accountId: config.aws.accountId }));
+      forgetResources(
+        this,
+        (scope) => new GithubOidcProvider(scope, "github-oidc", { accountId: config.aws.accountId }),
+      );
     }
     // Least privilege, generated: src/iam/action-map.ts joined with what each identity's layers synthesize.
     const generated = environmentPolicies(config);
     // The deploy identity's stacks' roles carry the workload boundary; this stack's own roles the platform one.
     new PermissionsBoundaryPolicy(this, "role-boundary", {
       name: permissionsBoundaryName(config.environment),
-      description: "Permissions boundary of every role the deploy identity's stacks create: the environment's workload actions on the environment's own resources, nothing to IAM or the platform (src/iam/workload-boundary.ts)",
+      description:
+        "Permissions boundary of every role the deploy identity's stacks create: the environment's workload actions on the environment's own resources, nothing to IAM or the platform (src/iam/workload-boundary.ts)",
       document: generated.boundary,
     });
     const platformBoundary = new PermissionsBoundaryPolicy(this, "platform-role-boundary", {
       name: platformBoundaryName(config.environment),
-      description: "Permissions boundary of the roles the platform layers create: a ceiling that grants nothing by itself, without IAM changes or detection tampering",
+      description:
+        "Permissions boundary of the roles the platform layers create: a ceiling that grants nothing by itself, without IAM changes or detection tampering",
       document: generated.platformBoundary,
       ceiling: true,
     });
     this.roleBoundary.boundaryArn = platformBoundary.policy.arn;
-    const deployPolicies = new CiManagedPolicies(this, "deploy-policies", { name: ciRoleName(config.environment, "deploy"), statements: generated.deploy });
-    const platformPolicies = new CiManagedPolicies(this, "platform-policies", { name: ciRoleName(config.environment, "platform"), statements: generated.platform });
+    const deployPolicies = new CiManagedPolicies(this, "deploy-policies", {
+      name: ciRoleName(config.environment, "deploy"),
+      statements: generated.deploy,
+    });
+    const platformPolicies = new CiManagedPolicies(this, "platform-policies", {
+      name: ciRoleName(config.environment, "platform"),
+      statements: generated.platform,
+    });
     const ci = new GithubDeployRoles(this, "ci", {
       name: resourcePrefix(config.environment),
       accountId: config.aws.accountId,
@@ -80,7 +106,9 @@ export class BootstrapStack extends BaseStack {
     // The deploy role also runs releases (release-environment.yml).
     new ReleaseImagePermissions(this, "release-images", {
       roleName: ci.deployRole.name,
-      repositoryArns: imageRegions(config).map((region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`),
+      repositoryArns: imageRegions(config).map(
+        (region) => `arn:aws:ecr:${region}:${config.aws.accountId}:repository/${config.registry.repositoryName}`,
+      ),
     });
     const drift = new GithubDriftRole(this, "ci-drift", {
       name: driftRoleName(config.environment),
@@ -104,7 +132,9 @@ export class BootstrapStack extends BaseStack {
           organization: cloud.organization,
           project: cloud.project,
           // Only the primary layers: the config refuses a pilot light with Terraform Cloud state (dr-schema.ts).
-          workspaces: LAYERS.filter((layer) => !PLATFORM_LAYERS.includes(layer)).map((layer) => workspaceName(config, layer)),
+          workspaces: LAYERS.filter((layer) => !PLATFORM_LAYERS.includes(layer)).map((layer) =>
+            workspaceName(config, layer),
+          ),
           platformWorkspaces: PLATFORM_LAYERS.map((layer) => workspaceName(config, layer)),
           applyPolicyArns: deployPolicies.policies.map((policy) => policy.arn),
           platformPolicyArns: platformPolicies.policies.map((policy) => policy.arn),
@@ -138,8 +168,18 @@ export class BootstrapStack extends BaseStack {
     new StateReplication(this, "state-replication", {
       name: resourcePrefix(config.environment),
       accountId: aws.accountId,
-      source: { bucketName: config.state.bucket, bucketArn: primary.storage.bucket.arn, region: config.state.region, kmsKeyArn: primary.key.arn },
-      destination: { bucketName: dr.stateBucket, bucketArn: replica.storage.bucket.arn, region: aws.drRegion, kmsKeyArn: replica.key.arn },
+      source: {
+        bucketName: config.state.bucket,
+        bucketArn: primary.storage.bucket.arn,
+        region: config.state.region,
+        kmsKeyArn: primary.key.arn,
+      },
+      destination: {
+        bucketName: dr.stateBucket,
+        bucketArn: replica.storage.bucket.arn,
+        region: aws.drRegion,
+        kmsKeyArn: replica.key.arn,
+      },
       // The state files only: saved plans hold secret values and expire within days.
       prefix: `${config.environment}/`,
       dependsOn: [primary.storage.versioning!, replica.storage.versioning!],

@@ -28,7 +28,12 @@ export function cacheReplicationGroupId(config: EnvironmentConfig): string {
 export function dataAlarmDefinitionsOf(config: EnvironmentConfig): AlarmDefinition[] {
   const { postgres: db, redis } = config.data;
   const thresholds = config.alarms.data;
-  const members = redisMembers({ replicationGroupId: cacheReplicationGroupId(config), clusterMode: redis.clusterMode, shards: redis.shards, replicasPerShard: redis.replicasPerShard });
+  const members = redisMembers({
+    replicationGroupId: cacheReplicationGroupId(config),
+    clusterMode: redis.clusterMode,
+    shards: redis.shards,
+    replicasPerShard: redis.replicasPerShard,
+  });
   return dataAlarmDefinitions({
     dbInstanceIdentifier: databaseIdentifier(config),
     postgres: {

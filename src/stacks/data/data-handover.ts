@@ -42,7 +42,8 @@ export const dataHandover = {
   },
   db_backups_replica_arn: {
     type: "string",
-    description: "Automated backups replicated to aws.drRegion, what a DR restore starts from; empty without replication",
+    description:
+      "Automated backups replicated to aws.drRegion, what a DR restore starts from; empty without replication",
     example: "arn:aws:rds:eu-central-1:111111111111:auto-backup:ab-0a1b2c3d4e5f6a7b8c9d0e1f2a3b",
   },
   dr_kms_key_arn: {

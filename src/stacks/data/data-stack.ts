@@ -38,7 +38,8 @@ export class DataStack extends BaseStack {
       deletionWindowInDays: data.keyDeletionWindowDays,
       serviceStatements: [logsCanUseKey(aws.region, aws.accountId)],
     });
-    const needsDrRegion = data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled || config.dr.pilotLight;
+    const needsDrRegion =
+      data.postgres.crossRegionBackupRetentionDays !== undefined || data.backup.enabled || config.dr.pilotLight;
     const drProvider = needsDrRegion ? awsProvider(this, "aws-dr", config, aws.drRegion, "dr") : undefined;
     const drKey = drProvider
       ? new EncryptionKey(this, "dr-data-key", {
@@ -82,7 +83,11 @@ export class DataStack extends BaseStack {
     if (failBack) {
       // The instance it replaces (and its log groups, master rotation and backup replication) leave
       // the state and keep running: the operator deletes them after verification, never a plan.
-      forgetResources(this, (scope) => new PostgresDatabase(scope, "postgres", { ...databaseProps, generation: failBack.generation - 1 }), PER_INSTANCE_TYPES);
+      forgetResources(
+        this,
+        (scope) => new PostgresDatabase(scope, "postgres", { ...databaseProps, generation: failBack.generation - 1 }),
+        PER_INSTANCE_TYPES,
+      );
     }
     const serviceCredentials = new DatabaseServiceCredentials(this, "db-service-credentials", {
       name,
@@ -138,7 +143,10 @@ export class DataStack extends BaseStack {
       rotationDays: redis.authTokenRotationDays,
       kmsKeyArn: dataKey.arn,
       logRetentionDays: data.logRetentionDays,
-      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
+      network: {
+        subnetIds: network.list("private_subnet_ids"),
+        securityGroupIds: [network.string("cache_rotation_security_group_id")],
+      },
       dependsOn: [cache.replicationGroup],
     });
     const appSecret = new AppSecret(this, "app-secret", {
@@ -157,10 +165,18 @@ export class DataStack extends BaseStack {
       // starts empty with a token of its own (DrDataStack), so a copy would be a live credential
       // kept in a second region for nothing. Not the RDS-managed master secret: RDS manages it,
       // and a restored instance gets a new one.
-      replicateSecrets([serviceCredentials.secret, appSecret.secret.secret], { region: aws.drRegion, kmsKeyArn: drKey.arn });
+      replicateSecrets([serviceCredentials.secret, appSecret.secret.secret], {
+        region: aws.drRegion,
+        kmsKeyArn: drKey.arn,
+      });
     }
 
-    const dataAlarms = new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository));
+    const dataAlarms = new AlarmFactory(
+      this,
+      name,
+      network.string("alert_topic_arn"),
+      runbookDocumentUrl(config.ci.githubRepository),
+    );
     for (const definition of dataAlarmDefinitionsOf(config)) dataAlarms.define(definition);
     new LogEventAlarm(this, "db-failed-logins", {
       alarms: dataAlarms,

@@ -4,13 +4,19 @@ import { maxConnectionsOf } from "../../config/schema/catalogue";
 import type { EnvironmentConfig } from "../../config/schema/schema";
 
 /** What a stack decides about its database, beyond the config: where it runs and what encrypts it. */
-export type DatabasePlacement = Pick<PostgresDatabaseProps, "identifier" | "subnetIds" | "securityGroupIds" | "kmsKeyArn">;
+export type DatabasePlacement = Pick<
+  PostgresDatabaseProps,
+  "identifier" | "subnetIds" | "securityGroupIds" | "kmsKeyArn"
+>;
 
 /**
  * The database props config.data decides: one mapping for the primary database and for its DR
  * restore, so a config field reaches both.
  */
-export function databasePropsFromConfig(config: EnvironmentConfig, placement: DatabasePlacement): PostgresDatabaseProps {
+export function databasePropsFromConfig(
+  config: EnvironmentConfig,
+  placement: DatabasePlacement,
+): PostgresDatabaseProps {
   const { postgres: db, logRetentionDays } = config.data;
   return {
     ...placement,
@@ -37,7 +43,10 @@ export function databasePropsFromConfig(config: EnvironmentConfig, placement: Da
 }
 
 /** What a stack decides about its cache, beyond the config: where it runs and what encrypts it. */
-export type CachePlacement = Pick<RedisCacheProps, "replicationGroupId" | "subnetIds" | "securityGroupIds" | "kmsKeyArn">;
+export type CachePlacement = Pick<
+  RedisCacheProps,
+  "replicationGroupId" | "subnetIds" | "securityGroupIds" | "kmsKeyArn"
+>;
 
 /** The cache props config.data decides: one mapping for the primary cache and the DR restore's. */
 export function cachePropsFromConfig(config: EnvironmentConfig, placement: CachePlacement): RedisCacheProps {

@@ -13,7 +13,8 @@ import { HandoverReader } from "../shared/handover";
 import { drResourcePrefix, serviceLogGroupName } from "../../config/naming";
 
 /** What the DR app takes from restore mode; a drill's stack keeps its state apart, a drill's and a decommission's load balancer is unprotected (unset: neither). */
-export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> & Partial<Pick<RestoreMode, "drill">>;
+export type DrAppRestore = Pick<RestoreMode, "cutover" | "imageDigest" | "decommission"> &
+  Partial<Pick<RestoreMode, "drill">>;
 
 /**
  * The DR site of the app: aws.drRegion, named auth-<env>-dr, on the pilot light (network,
@@ -46,7 +47,11 @@ export function drAppSite(config: EnvironmentConfig, restore: DrAppRestore): App
       return {
         network,
         data,
-        registry: { repositoryUrl: network.string("repository_url"), repositoryArn: network.string("repository_arn"), keyArn: network.string("registry_key_arn") },
+        registry: {
+          repositoryUrl: network.string("repository_url"),
+          repositoryArn: network.string("repository_arn"),
+          keyArn: network.string("registry_key_arn"),
+        },
       };
     },
     release: (stack) => {
@@ -58,14 +63,26 @@ export function drAppSite(config: EnvironmentConfig, restore: DrAppRestore): App
         });
       }
       const primary = new HandoverReader(stack, "primary-app", config, "app", appHandover, { replica: true });
-      const greenIsLive = Op.gt(Token.asNumber(primary.field("current_release", "green_traffic_percent")), IDLE_IS_GREEN_AT_OR_BELOW);
+      const greenIsLive = Op.gt(
+        Token.asNumber(primary.field("current_release", "green_traffic_percent")),
+        IDLE_IS_GREEN_AT_OR_BELOW,
+      );
       return new PinnedReleaseState(stack, "release", {
-        digest: Token.asString(Fn.conditional(greenIsLive, primary.field("current_release", "green_digest"), primary.field("current_release", "blue_digest"))),
+        digest: Token.asString(
+          Fn.conditional(
+            greenIsLive,
+            primary.field("current_release", "green_digest"),
+            primary.field("current_release", "blue_digest"),
+          ),
+        ),
         repositoryName: config.registry.repositoryName,
         description: "the primary's live digest, from the replica of its app state",
       });
     },
-    dns: () => ({ mode: restore.cutover ? "dr-cutover" : "dr-standby", certificateArn: pilotLight!.string("certificate_arn") }),
+    dns: () => ({
+      mode: restore.cutover ? "dr-cutover" : "dr-standby",
+      certificateArn: pilotLight!.string("certificate_arn"),
+    }),
     // The restored data tier has no alarms of its own yet; charting the primary's would chart another region's instances.
     dataAlarms: [],
   };

@@ -112,7 +112,10 @@ export class DrDataStack extends BaseStack {
       rotationDays: redis.authTokenRotationDays,
       kmsKeyArn,
       logRetentionDays: data.logRetentionDays,
-      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("cache_rotation_security_group_id")] },
+      network: {
+        subnetIds: network.list("private_subnet_ids"),
+        securityGroupIds: [network.string("cache_rotation_security_group_id")],
+      },
       dependsOn: [cache.replicationGroup],
     });
 
@@ -128,7 +131,12 @@ export class DrDataStack extends BaseStack {
         roleArn: network.string("trail_role_arn"),
       });
       new CisTrailAlarms(this, "cis-alarms", {
-        alarms: new AlarmFactory(this, name, network.string("alert_topic_arn"), runbookDocumentUrl(config.ci.githubRepository)),
+        alarms: new AlarmFactory(
+          this,
+          name,
+          network.string("alert_topic_arn"),
+          runbookDocumentUrl(config.ci.githubRepository),
+        ),
         trailLogGroupName: network.string("trail_log_group_name"),
         unauthorizedApiCallsThreshold: config.alarms.security.unauthorizedApiCalls,
       });
@@ -155,7 +163,10 @@ export class DrDataStack extends BaseStack {
       serviceRotationDays: db.serviceCredentialRotationDays,
       appRotationDays: data.secrets.appSecretRotationDays,
       kmsKeyArn,
-      network: { subnetIds: network.list("private_subnet_ids"), securityGroupIds: [network.string("db_rotation_security_group_id")] },
+      network: {
+        subnetIds: network.list("private_subnet_ids"),
+        securityGroupIds: [network.string("db_rotation_security_group_id")],
+      },
       logRetentionDays: data.logRetentionDays,
       // A drill never promotes (docs/how-to/disaster-recovery.md), and a replica cannot rotate.
       promoted: !restore.drill,

@@ -25,7 +25,8 @@ export const pilotLightHandover = {
   },
   trail_bucket: {
     type: "string",
-    description: "Bucket of the DR trail's log files (empty when the organisation's trail covers the account: accounts.cloudTrail.mode organization)",
+    description:
+      "Bucket of the DR trail's log files (empty when the organisation's trail covers the account: accounts.cloudTrail.mode organization)",
     example: "auth-production-dr-trail-111111111111",
   },
   trail_key_arn: {

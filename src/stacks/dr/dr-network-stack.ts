@@ -26,7 +26,9 @@ export function drSite(config: EnvironmentConfig): NetworkSite {
     name: drResourcePrefix(environment),
     network: config.dr.network,
     // The DR region's security findings page on the DR topic (DrSecurityBaseline).
-    eventRuleArns: [`arn:aws:events:${aws.drRegion}:${aws.accountId}:rule/${securityFindingRulePrefix(environment, "dr")}-*`],
+    eventRuleArns: [
+      `arn:aws:events:${aws.drRegion}:${aws.accountId}:rule/${securityFindingRulePrefix(environment, "dr")}-*`,
+    ],
   };
 }
 
@@ -75,7 +77,13 @@ export class DrNetworkStack extends NetworkStack {
       alternativeNames: app.alternativeNames,
       hostedZoneId: dns.hostedZoneId!,
     });
-    this.alarms.define(certificateExpiryAlarmDefinition({ name: "certificate-expiry", certificateArn: certificate.certificateArn, purpose: "DR load balancer's" }));
+    this.alarms.define(
+      certificateExpiryAlarmDefinition({
+        name: "certificate-expiry",
+        certificateArn: certificate.certificateArn,
+        purpose: "DR load balancer's",
+      }),
+    );
     // Attached to nothing until a restore, ACM would not renew it; a listener keeps it in use.
     new PilotLightListener(this, "pilot-light-listener", {
       name: `${site.name}-pilot`,
@@ -88,7 +96,12 @@ export class DrNetworkStack extends NetworkStack {
     // Always on, not only at restore: GuardDuty keeps its baseline and the RTO does not wait for it.
     new DrSecurityBaseline(this, "security-baseline", { config, topicArn: this.alertTopicArn, alarms: this.alarms });
     const { outsideIn } = config;
-    if (outsideIn) new OutsideInChecks(this, "outside-in", { config: { ...config, outsideIn }, siteName: site.name, alarms: this.alarms });
+    if (outsideIn)
+      new OutsideInChecks(this, "outside-in", {
+        config: { ...config, outsideIn },
+        siteName: site.name,
+        alarms: this.alarms,
+      });
     const trailProps = {
       name: drTrailName(config.environment),
       accountId: aws.accountId,

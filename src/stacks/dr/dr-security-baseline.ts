@@ -43,10 +43,18 @@ export class DrSecurityBaseline extends Construct {
       securityHub: security.securityHub && accounts.securityHub.mode === "create",
       accessAnalyzer: false,
     });
-    const forgotten = { guardDuty: accounts.guardDuty.mode !== "create", securityHub: accounts.securityHub.mode !== "create", accessAnalyzer: false };
+    const forgotten = {
+      guardDuty: accounts.guardDuty.mode !== "create",
+      securityHub: accounts.securityHub.mode !== "create",
+      accessAnalyzer: false,
+    };
     if (forgotten.guardDuty || forgotten.securityHub) {
       // Same construct path as above, so the removed blocks name the addresses a create-mode apply left in state.
-      forgetResources(stackOf(this), (stack) => new ThreatDetection(new Construct(stack, id), "threat-detection", { ...detectionProps, ...forgotten }));
+      forgetResources(
+        stackOf(this),
+        (stack) =>
+          new ThreatDetection(new Construct(stack, id), "threat-detection", { ...detectionProps, ...forgotten }),
+      );
     }
     new SecurityFindingAlerts(this, "finding-alerts", {
       prefix: securityFindingRulePrefix(config.environment, "dr"),

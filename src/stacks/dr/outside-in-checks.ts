@@ -36,7 +36,12 @@ export class OutsideInChecks extends Construct {
 
     const usEast1 = awsProvider(this, "us-east-1", config, ROUTE53_METRICS_REGION, ROUTE53_METRICS_REGION);
     const globalName = globalSiteName(config.environment);
-    const globalTopic = new AlertTopic(this, "global-alerts", { name: `${globalName}-alerts`, accountId: aws.accountId, emails: config.alarms.emails, provider: usEast1 });
+    const globalTopic = new AlertTopic(this, "global-alerts", {
+      name: `${globalName}-alerts`,
+      accountId: aws.accountId,
+      emails: config.alarms.emails,
+      provider: usEast1,
+    });
     const globalAlarms = new AlarmFactory(this, globalName, globalTopic.arn, runbooks, usEast1);
     new EndpointHealthCheck(this, "endpoint", {
       fqdn: dns.domainName,

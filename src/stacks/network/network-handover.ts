@@ -18,9 +18,21 @@ export const networkHandover = {
     description: "Isolated subnets without internet routes, one per availability zone (databases)",
     example: ["subnet-0a1b2c3d4e5f60731", "subnet-0a1b2c3d4e5f60732"],
   },
-  alb_security_group_id: { type: "string", description: "Security group of the load balancer", example: "sg-0a1b2c3d4e5f60741" },
-  app_security_group_id: { type: "string", description: "Security group of the app instances", example: "sg-0a1b2c3d4e5f60742" },
-  db_security_group_id: { type: "string", description: "Security group of PostgreSQL", example: "sg-0a1b2c3d4e5f60743" },
+  alb_security_group_id: {
+    type: "string",
+    description: "Security group of the load balancer",
+    example: "sg-0a1b2c3d4e5f60741",
+  },
+  app_security_group_id: {
+    type: "string",
+    description: "Security group of the app instances",
+    example: "sg-0a1b2c3d4e5f60742",
+  },
+  db_security_group_id: {
+    type: "string",
+    description: "Security group of PostgreSQL",
+    example: "sg-0a1b2c3d4e5f60743",
+  },
   cache_security_group_id: { type: "string", description: "Security group of Redis", example: "sg-0a1b2c3d4e5f60744" },
   db_rotation_security_group_id: {
     type: "string",

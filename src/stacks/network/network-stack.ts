@@ -32,7 +32,13 @@ export interface NetworkSite {
 
 /** The primary site: config.network in aws.region. */
 export function primarySite(config: EnvironmentConfig): NetworkSite {
-  return { layer: "network", region: config.aws.region, name: resourcePrefix(config.environment), network: config.network, cost: config.cost };
+  return {
+    layer: "network",
+    region: config.aws.region,
+    name: resourcePrefix(config.environment),
+    network: config.network,
+    cost: config.cost,
+  };
 }
 
 /** auth-<env>-network: the VPC, the tier security groups, flow logs, the alert topic and the NAT gateway alarms. */
@@ -123,7 +129,11 @@ export class NetworkStack extends BaseStack {
     for (const definition of natAlarms) alarms.define(definition);
     // The primary site's heartbeat into aws.drRegion, where its absence pages (auth-<env>-dr-network).
     if (site.layer === "network" && config.outsideIn) {
-      new HeartbeatSender(this, "heartbeat", { name: heartbeatRuleNames(config.environment).sender, receiverRegion: aws.drRegion, accountId: aws.accountId });
+      new HeartbeatSender(this, "heartbeat", {
+        name: heartbeatRuleNames(config.environment).sender,
+        receiverRegion: aws.drRegion,
+        accountId: aws.accountId,
+      });
     }
 
     publishHandover(this, networkHandover, {

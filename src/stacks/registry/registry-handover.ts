@@ -20,12 +20,14 @@ export const registryHandover = {
   },
   release_state_table: {
     type: "string",
-    description: "DynamoDB table whose one item holds the release state and its lease (written only by npm run release)",
+    description:
+      "DynamoDB table whose one item holds the release state and its lease (written only by npm run release)",
     example: "auth-staging-release",
   },
   image_push_role_arn: {
     type: "string",
-    description: "Role the image pipeline pushes with (its push-role-arn input); empty where no repository may push (promotion by replication)",
+    description:
+      "Role the image pipeline pushes with (its push-role-arn input); empty where no repository may push (promotion by replication)",
     example: "arn:aws:iam::111111111111:role/auth-staging-image-push",
   },
 } as const satisfies HandoverSpec;

@@ -36,7 +36,12 @@ export class RegistryStack extends BaseStack {
     // the receiving environment's DR region, and this one's (its repository is auth-<env>-dr-network's).
     const { replicateTo } = registry;
     const destinations = [
-      ...(replicateTo ? [replicateTo.region, ...(replicateTo.drRegion ? [replicateTo.drRegion] : [])].map((region) => ({ accountId: replicateTo.accountId, region })) : []),
+      ...(replicateTo
+        ? [replicateTo.region, ...(replicateTo.drRegion ? [replicateTo.drRegion] : [])].map((region) => ({
+            accountId: replicateTo.accountId,
+            region,
+          }))
+        : []),
       ...(config.dr.pilotLight ? [{ accountId: aws.accountId, region: aws.drRegion }] : []),
     ];
     if (destinations.length > 0) {
@@ -61,7 +66,9 @@ export class RegistryStack extends BaseStack {
             repositoryArn: repository.repository.arn,
           })
         : undefined;
-    const state = new ReleaseStateSeed(this, "release-state", { parameterName: releaseStateParameterName(config.environment) });
+    const state = new ReleaseStateSeed(this, "release-state", {
+      parameterName: releaseStateParameterName(config.environment),
+    });
     // The release tool's store: the seeded state (or a deployed environment's current one) moves into it.
     const store = new ReleaseStateTable(this, "release-store", {
       tableName: releaseTableName(config.environment),

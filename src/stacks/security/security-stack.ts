@@ -25,7 +25,8 @@ const CONFIG_PREFIX = "config";
 /** What the compliance report says provides a control the stack does not create. */
 const PROVIDED_BY: Record<Exclude<SingletonMode, "create">, string> = {
   existing: "already runs in this account and region, outside these stacks (checked by npm run preflight)",
-  organization: "run by the AWS Organization (delegated administrator, organisation trail or Control Tower; docs/explanation/accounts-and-organisations.md)",
+  organization:
+    "run by the AWS Organization (delegated administrator, organisation trail or Control Tower; docs/explanation/accounts-and-organisations.md)",
 };
 
 /**
@@ -57,7 +58,11 @@ export class SecurityStack extends BaseStack {
       configDeliveryPrefix: security.configRecorder ? CONFIG_PREFIX : undefined,
     };
     const trail = accounts.cloudTrail.mode === "create" ? new AuditTrail(this, "trail", trailProps) : undefined;
-    if (!trail) forgetResources(this, (scope) => new AuditTrail(scope, "trail", { ...trailProps, configDeliveryPrefix: CONFIG_PREFIX }));
+    if (!trail)
+      forgetResources(
+        this,
+        (scope) => new AuditTrail(scope, "trail", { ...trailProps, configDeliveryPrefix: CONFIG_PREFIX }),
+      );
 
     // The recorder delivers into the trail's bucket; the config rules refuse one without the other.
     if (recorderCreated && trail) {
@@ -72,7 +77,18 @@ export class SecurityStack extends BaseStack {
         dependsOn: [trail.bucket.policy],
       });
     } else if (accounts.configRecorder.mode !== "create") {
-      forgetResources(this, (scope) => new ConfigRecorder(scope, "config", { name, accountId: aws.accountId, bucketName: "forgotten", bucketArn: "forgotten", prefix: CONFIG_PREFIX, kmsKeyArn: "forgotten" }));
+      forgetResources(
+        this,
+        (scope) =>
+          new ConfigRecorder(scope, "config", {
+            name,
+            accountId: aws.accountId,
+            bucketName: "forgotten",
+            bucketArn: "forgotten",
+            prefix: CONFIG_PREFIX,
+            kmsKeyArn: "forgotten",
+          }),
+      );
     }
 
     const created = {
@@ -87,7 +103,11 @@ export class SecurityStack extends BaseStack {
       securityHub: accounts.securityHub.mode !== "create",
       accessAnalyzer: accounts.accessAnalyzer.mode !== "create",
     };
-    if (Object.values(forgotten).some(Boolean)) forgetResources(this, (scope) => new ThreatDetection(scope, "threat-detection", { ...detectionProps, ...forgotten }));
+    if (Object.values(forgotten).some(Boolean))
+      forgetResources(
+        this,
+        (scope) => new ThreatDetection(scope, "threat-detection", { ...detectionProps, ...forgotten }),
+      );
     // A member account has its own detector even under a delegated administrator (one per account and region).
     const detectorId = detection.detector?.id ?? new DataAwsGuarddutyDetector(this, "guardduty-detector").id;
 
@@ -117,7 +137,15 @@ export class SecurityStack extends BaseStack {
       });
     } else {
       // Kept on the forgotten trail's log group, which keeps running until the how-to's clean-up.
-      forgetResources(this, (scope) => new CisTrailAlarms(scope, "cis-alarms", { alarms: new AlarmFactory(scope, name, "forgotten", "forgotten"), trailLogGroupName: "forgotten", unauthorizedApiCallsThreshold: 1 }));
+      forgetResources(
+        this,
+        (scope) =>
+          new CisTrailAlarms(scope, "cis-alarms", {
+            alarms: new AlarmFactory(scope, name, "forgotten", "forgotten"),
+            trailLogGroupName: "forgotten",
+            unauthorizedApiCallsThreshold: 1,
+          }),
+      );
     }
 
     this.declareControls(config, trailLogGroup !== undefined);
@@ -131,12 +159,20 @@ export class SecurityStack extends BaseStack {
   /** Tells the compliance pack who provides each control, so the report states it instead of finding nothing. */
   private declareControls(config: EnvironmentConfig, cisFiltersHere: boolean) {
     const declare = (control: Parameters<typeof declareAccountControl>[1], mode: SingletonMode, providedBy?: string) =>
-      declareAccountControl(this, control, mode === "create" ? { mode } : { mode, providedBy: providedBy ?? PROVIDED_BY[mode] });
+      declareAccountControl(
+        this,
+        control,
+        mode === "create" ? { mode } : { mode, providedBy: providedBy ?? PROVIDED_BY[mode] },
+      );
     declare("guardduty", modeOf(config, "guardDuty"));
     if (config.security.configRecorder) declare("config", modeOf(config, "configRecorder"));
     if (config.security.securityHub) declare("securityhub", modeOf(config, "securityHub"));
     const trailMode = modeOf(config, "cloudTrail");
-    declare("cloudtrail", trailMode, trailMode === "create" ? undefined : `${PROVIDED_BY[trailMode]}: ${config.accounts.cloudTrail.trailArn}`);
+    declare(
+      "cloudtrail",
+      trailMode,
+      trailMode === "create" ? undefined : `${PROVIDED_BY[trailMode]}: ${config.accounts.cloudTrail.trailArn}`,
+    );
     if (cisFiltersHere) declare("cis-metric-filters", "create");
     else {
       declare(

@@ -12,8 +12,12 @@ export function threatDetectionProps(config: EnvironmentConfig, region: string):
   return {
     name: resourcePrefix(config.environment),
     region,
-    features: Object.fromEntries(Object.entries(accounts.guardDuty.features).map(([feature, { enabled }]) => [feature, enabled])) as ThreatDetectionProps["features"],
-    runtimeAgents: Object.fromEntries(Object.entries(accounts.guardDuty.runtimeAgents).map(([agent, { enabled }]) => [agent, enabled])) as ThreatDetectionProps["runtimeAgents"],
+    features: Object.fromEntries(
+      Object.entries(accounts.guardDuty.features).map(([feature, { enabled }]) => [feature, enabled]),
+    ) as ThreatDetectionProps["features"],
+    runtimeAgents: Object.fromEntries(
+      Object.entries(accounts.guardDuty.runtimeAgents).map(([agent, { enabled }]) => [agent, enabled]),
+    ) as ThreatDetectionProps["runtimeAgents"],
     findingPublishingFrequency: security.guardDuty.findingPublishingFrequency,
   };
 }

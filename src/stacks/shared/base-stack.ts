@@ -4,7 +4,17 @@ import { Construct } from "constructs";
 import { enforceCompliance } from "../../compliance/enforce";
 import type { EnvironmentConfig } from "../../config/schema/schema";
 import { RoleBoundary } from "../../constructs/ci/role-boundary";
-import { ciRolePrefixes, Layer, layerBoundaryArn, stackName, standardTags, stateBucketOf, stateKey, stateKeyAlias, workspaceName } from "../../config/naming";
+import {
+  ciRolePrefixes,
+  Layer,
+  layerBoundaryArn,
+  stackName,
+  standardTags,
+  stateBucketOf,
+  stateKey,
+  stateKeyAlias,
+  workspaceName,
+} from "../../config/naming";
 
 /**
  * Terraform releases the synthesized JSON is written for: the write-only `secret_string_wo` needs
@@ -48,7 +58,11 @@ export class BaseStack extends TerraformStack {
     }
     if (config.state.backend === "terraform-cloud" && config.state.terraformCloud) {
       const { organization, hostname } = config.state.terraformCloud;
-      new CloudBackend(this, { organization, hostname, workspaces: new NamedCloudWorkspace(workspaceName(config, props.layer)) });
+      new CloudBackend(this, {
+        organization,
+        hostname,
+        workspaces: new NamedCloudWorkspace(workspaceName(config, props.layer)),
+      });
       return;
     }
     const home = stateBucketOf(config, props.layer);
@@ -72,7 +86,13 @@ export class BaseStack extends TerraformStack {
 }
 
 /** An AWS provider that refuses any account but the environment's and tags everything it creates. */
-export function awsProvider(scope: Construct, id: string, config: EnvironmentConfig, region: string, alias?: string): AwsProvider {
+export function awsProvider(
+  scope: Construct,
+  id: string,
+  config: EnvironmentConfig,
+  region: string,
+  alias?: string,
+): AwsProvider {
   return new AwsProvider(scope, id, {
     region,
     alias,

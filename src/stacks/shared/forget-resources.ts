@@ -34,7 +34,11 @@ export function addressesDeclaredBy(build: (scope: Construct) => void, types?: r
  * environment in that mode plans the same. `build` must declare the constructs at the same paths
  * the stack did. Blocks from several calls accumulate (an override would replace them).
  */
-export function forgetResources(stack: TerraformStack, build: (scope: Construct) => void, types?: readonly string[]): string[] {
+export function forgetResources(
+  stack: TerraformStack,
+  build: (scope: Construct) => void,
+  types?: readonly string[],
+): string[] {
   const addresses = addressesDeclaredBy(build, types);
   const holder = stack as unknown as { [REMOVED]?: RemovedBlock[] };
   const blocks = (holder[REMOVED] ??= []);

@@ -1,4 +1,11 @@
-import { DataTerraformRemoteState, DataTerraformRemoteStateS3, Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import {
+  DataTerraformRemoteState,
+  DataTerraformRemoteStateS3,
+  Fn,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+} from "cdktf";
 import { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../config/schema/schema";
 import { Layer, drStateHome, stateBucketOf, stateKey, workspaceName } from "../../config/naming";
@@ -15,7 +22,11 @@ export type HandoverOutput = (
   /** Strings under fixed keys (one per colour, say): the example's keys are the contract's. */
   | { readonly type: "map"; readonly description: string; readonly example: Readonly<Record<string, string>> }
   /** Strings and numbers under fixed keys. */
-  | { readonly type: "object"; readonly description: string; readonly example: Readonly<Record<string, string | number>> }
+  | {
+      readonly type: "object";
+      readonly description: string;
+      readonly example: Readonly<Record<string, string | number>>;
+    }
 ) & { readonly optional?: true };
 
 export type HandoverSpec = Readonly<Record<string, HandoverOutput>>;
@@ -30,7 +41,9 @@ type ValueOf<O extends HandoverOutput> = O["type"] extends "list"
 type OptionalKeys<S extends HandoverSpec> = { [K in keyof S]: S[K]["optional"] extends true ? K : never }[keyof S];
 
 /** The values of a handover: every output the spec names, of its type; optional ones may be missing. */
-export type HandoverValues<S extends HandoverSpec> = { readonly [K in Exclude<keyof S, OptionalKeys<S>>]: ValueOf<S[K]> } & {
+export type HandoverValues<S extends HandoverSpec> = {
+  readonly [K in Exclude<keyof S, OptionalKeys<S>>]: ValueOf<S[K]>;
+} & {
   readonly [K in OptionalKeys<S>]?: ValueOf<S[K]>;
 };
 type KeysOfType<S extends HandoverSpec, T extends HandoverOutput["type"]> = {
@@ -54,12 +67,19 @@ export function publishHandover<S extends HandoverSpec>(
 function typeProblem(output: HandoverOutput, value: unknown): string | undefined {
   switch (output.type) {
     case "list":
-      return Array.isArray(value) && value.every((item) => typeof item === "string") ? undefined : "is not a list of strings";
+      return Array.isArray(value) && value.every((item) => typeof item === "string")
+        ? undefined
+        : "is not a list of strings";
     case "map":
     case "object": {
       const fields = Object.entries(output.example);
-      const record = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-      return record && fields.every(([key, example]) => typeof record[key] === typeof example) ? undefined : `is not an object of ${fields.map(([key, example]) => `${key}: ${typeof example}`).join(", ")}`;
+      const record =
+        typeof value === "object" && value !== null && !Array.isArray(value)
+          ? (value as Record<string, unknown>)
+          : undefined;
+      return record && fields.every(([key, example]) => typeof record[key] === typeof example)
+        ? undefined
+        : `is not an object of ${fields.map(([key, example]) => `${key}: ${typeof example}`).join(", ")}`;
     }
     default:
       return typeof value === output.type ? undefined : `is not a ${output.type}`;
@@ -70,7 +90,11 @@ function typeProblem(output: HandoverOutput, value: unknown): string | undefined
  * A stack's handover as a tool reads it from `terraform output -json`: every output of the spec,
  * checked against its type, so the tool works with the spec's types instead of `any`.
  */
-export function readHandover<S extends HandoverSpec>(stack: string, spec: S, outputs: Readonly<Record<string, { readonly value: unknown }>>): HandoverValues<S> {
+export function readHandover<S extends HandoverSpec>(
+  stack: string,
+  spec: S,
+  outputs: Readonly<Record<string, { readonly value: unknown }>>,
+): HandoverValues<S> {
   const values: Record<string, unknown> = {};
   for (const [name, output] of Object.entries(spec)) {
     const value = outputs[name]?.value;
@@ -103,7 +127,14 @@ export class HandoverReader<S extends HandoverSpec> extends Construct {
   /** Whether it reads the replica in the DR state bucket (the stack diagram in the docs draws this). */
   readonly replica: boolean;
 
-  constructor(scope: Construct, id: string, config: EnvironmentConfig, readonly producer: Layer, readonly spec: S, options: HandoverReaderOptions = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    config: EnvironmentConfig,
+    readonly producer: Layer,
+    readonly spec: S,
+    options: HandoverReaderOptions = {},
+  ) {
     super(scope, id);
     this.replica = options.replica ?? false;
     const home = options.replica ? drStateHome(config) : stateBucketOf(config, producer);
