@@ -35,7 +35,7 @@ describe("offline proof harness: command line, and without Terraform", () => {
     async () => {
       const [help, bad] = await Promise.all([run({}, ["--help"]), run({}, ["--planz"])]);
       expect(help.status).toBe(0);
-      expect(help.stdout).toContain("usage: npm run validate -- [STACK]...");
+      expect(help.stdout).toContain("usage: npm run validate -- [--validate-only] [STACK]...");
       expect(bad.status).toBe(2);
       expect(bad.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^validate: .*--planz/)]);
     },

@@ -476,7 +476,11 @@ async function prove(argv: string[]): Promise<number> {
   const stateDir = join(root, "upstream-state");
   mkdirSync(workDir);
   mkdirSync(stateDir);
-  console.log("terraform proof: synthesizing every environment...");
+  console.log(
+    only.length === 0
+      ? "terraform proof: synthesizing every environment..."
+      : `terraform proof: synthesizing what ${only.join(", ")} need...`,
+  );
   // Loaded only now, so a missing toolchain is reported without loading the whole app.
   const [{ buildApp }, { handovers }, { drNetworkHandover }, { RESTORE_LAYERS }] = await Promise.all([
     import("../../src/app"),
