@@ -330,34 +330,36 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
  * stop the trail or detection, or rewrite a boundary. The deploy identity cannot give it to a role:
  * its CreateRole requires the workload boundary (workload-boundary.ts).
  */
+/** Every IAM action that writes (by verb prefix): both boundaries deny them all. */
+export const IAM_WRITE_ACTIONS = [
+  "Add",
+  "Attach",
+  "Create",
+  "Delete",
+  "Detach",
+  "Pass",
+  "Put",
+  "Remove",
+  "Set",
+  "Tag",
+  "Untag",
+  "Update",
+  "Upload",
+  "Change",
+  "Reset",
+  "Enable",
+  "Deactivate",
+  "Resync",
+].map((verb) => `iam:${verb}*`);
+
 export function boundaryDocument(
   inputs: Pick<CiPolicyInputs, "accountId" | "environment" | "boundaryArn" | "protectedInventory">,
 ): PolicyDocument {
-  const iamWrites = [
-    "Add",
-    "Attach",
-    "Create",
-    "Delete",
-    "Detach",
-    "Pass",
-    "Put",
-    "Remove",
-    "Set",
-    "Tag",
-    "Untag",
-    "Update",
-    "Upload",
-    "Change",
-    "Reset",
-    "Enable",
-    "Deactivate",
-    "Resync",
-  ].map((verb) => `iam:${verb}*`);
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "Ceiling", Effect: "Allow", Action: ["*"], Resource: ["*"] },
-      { Sid: "DenyIamChanges", Effect: "Deny", Action: iamWrites, Resource: ["*"] },
+      { Sid: "DenyIamChanges", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: ["*"] },
       {
         Sid: "DenyAssumingCiIdentities",
         Effect: "Deny",

@@ -1,6 +1,12 @@
 import { pathPrefix, resourcePrefix } from "../config/naming";
 import { arnPatterns, type ArnScope } from "./arn-patterns";
-import { ciRolePattern, protections, type PolicyDocument, type PolicyStatement } from "./ci-policies";
+import {
+  ciRolePattern,
+  IAM_WRITE_ACTIONS,
+  protections,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "./ci-policies";
 import type { LayerInventory } from "./layer-inventory";
 import { MANAGED_POLICY_NEEDS, type ManagedPolicyNeed } from "./managed-policy-needs";
 
@@ -123,29 +129,9 @@ export function workloadBoundaryDocument(inputs: WorkloadBoundaryInputs): Policy
       inputs,
     ),
   ];
-  const iamWrites = [
-    "Add",
-    "Attach",
-    "Create",
-    "Delete",
-    "Detach",
-    "Pass",
-    "Put",
-    "Remove",
-    "Set",
-    "Tag",
-    "Untag",
-    "Update",
-    "Upload",
-    "Change",
-    "Reset",
-    "Enable",
-    "Deactivate",
-    "Resync",
-  ].map((verb) => `iam:${verb}*`);
   const account = inputs.accountId;
   const denies: PolicyStatement[] = [
-    { Sid: "DenyIamChanges", Effect: "Deny", Action: iamWrites, Resource: ["*"] },
+    { Sid: "DenyIamChanges", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: ["*"] },
     {
       Sid: "DenyAssumingCiIdentities",
       Effect: "Deny",

@@ -1,7 +1,5 @@
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { rotateWith, type RotationScheduleProps, type SecretRotation } from "./rotation-schedule";
 import { NodeFunction } from "../compute/node-function";
 import { secretRotationStatement } from "./generated-secret";
 
@@ -12,21 +10,15 @@ export const APP_SECRET_VALUE_LENGTH = 64;
 /** Characters kept out of generated values so they pass unquoted through shells and env files. */
 export const APP_SECRET_EXCLUDED_CHARACTERS = "\"'`\\$ /@";
 
-export interface AppSecretRotationProps {
+export interface AppSecretRotationProps extends RotationScheduleProps {
   /** Prefix of the function name, e.g. auth-production. */
   readonly name: string;
   /** The app secret the function rotates (key rings, see APP_SECRET_FIELDS). */
   readonly secretArn: string;
   /** Key of the secret, the function's logs and environment. */
   readonly kmsKeyArn: string;
-  /** Days between rotations. */
-  readonly rotationDays: number;
   /** Retention of the function's logs. */
   readonly logRetentionDays: number;
-  /** Turn rotation on for the secret; off where the secret cannot rotate yet (an unpromoted replica). @default true */
-  readonly schedule?: boolean;
-  /** What must exist before the first rotation, which starts as soon as rotation is configured. @default none */
-  readonly scheduleDependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -34,10 +26,7 @@ export interface AppSecretRotationProps {
  * `scope` under the ids "rotation", "secrets-manager-invokes" and "rotation-schedule" (the
  * addresses AppSecret has always had). A rotation shifts each ring by one, so it is safe at any time.
  */
-export function appSecretRotation(
-  scope: Construct,
-  props: AppSecretRotationProps,
-): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
+export function appSecretRotation(scope: Construct, props: AppSecretRotationProps): SecretRotation {
   const rotationFunction = new NodeFunction(scope, "rotation", {
     functionName: `${props.name}-app-secret-rotation`,
     description: "Rotates the auth service's signing key and session secret",
@@ -56,20 +45,5 @@ export function appSecretRotation(
     logRetentionDays: props.logRetentionDays,
     kmsKeyArn: props.kmsKeyArn,
   });
-  const permission = new LambdaPermission(scope, "secrets-manager-invokes", {
-    statementId: "SecretsManagerRotation",
-    action: "lambda:InvokeFunction",
-    functionName: rotationFunction.function.functionName,
-    principal: "secretsmanager.amazonaws.com",
-    sourceArn: props.secretArn,
-  });
-  if (props.schedule === false) return { rotationFunction };
-  const rotation = new SecretsmanagerSecretRotation(scope, "rotation-schedule", {
-    secretId: props.secretArn,
-    rotationLambdaArn: rotationFunction.function.arn,
-    rotationRules: { automaticallyAfterDays: props.rotationDays },
-    // Rotation starts immediately: the function's permissions must exist by then.
-    dependsOn: [permission, ...(props.scheduleDependsOn ?? []), rotationFunction.permissions],
-  });
-  return { rotationFunction, rotation };
+  return rotateWith(scope, rotationFunction, props);
 }

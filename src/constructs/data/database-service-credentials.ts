@@ -4,8 +4,8 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { INITIAL_VERSION_LABEL } from "./generated-secret";
-import { LAMBDA_RUNTIME_CA_BUNDLE, postgresRotation } from "./postgres-rotation";
-import { FunctionNetwork, NodeFunction } from "../compute/node-function";
+import { LAMBDA_RUNTIME_CA_BUNDLE, postgresRotation, type PostgresRotationProps } from "./postgres-rotation";
+import { NodeFunction } from "../compute/node-function";
 
 export { LAMBDA_RUNTIME_CA_BUNDLE };
 
@@ -16,35 +16,17 @@ export const CONNECTION_FIELDS = ["engine", "host", "port", "dbname", "username"
 // again as AWSCURRENT, replacing the live credentials with a version that has no password.
 export { INITIAL_VERSION_LABEL };
 
-export interface DatabaseServiceCredentialsProps {
+/** The login's secret and its rotation: what the rotation function needs, less the secret this construct creates. */
+export interface DatabaseServiceCredentialsProps extends Omit<
+  PostgresRotationProps,
+  "secretArn" | "schedule" | "scheduleDependsOn"
+> {
   /** Prefix of the secret and function names, e.g. auth-staging. */
   readonly name: string;
   /** Customer-managed key of the secrets, the function's logs and environment. */
   readonly kmsKeyArn: string;
   /** Days a deleted secret can be restored. @default 30 */
   readonly recoveryWindowDays?: number;
-  /** The RDS-managed master secret; only the rotation function reads it. */
-  readonly masterSecretArn: string;
-  /** Master secrets the login's versions may name that its rotation adopts (a replaced instance's). @default none */
-  readonly adoptableMasterSecretArns?: string[];
-  /** Database endpoint address. */
-  readonly host: string;
-  /** Database port. */
-  readonly port: number;
-  /** The database the service uses; the role gets CONNECT on it, and only named roles keep it. */
-  readonly databaseName: string;
-  /** The service's login (the rotation alternates it with <username>_clone). */
-  readonly username: string;
-  /** The only schema the service may use. */
-  readonly schema: string;
-  /** Days between rotations. */
-  readonly rotationDays: number;
-  /** Private subnets and the group that reaches PostgreSQL and the Secrets Manager endpoint. */
-  readonly network: FunctionNetwork;
-  /** Retention of the rotation function's logs. */
-  readonly logRetentionDays: number;
-  /** CA bundle the function verifies the server certificate against. @default LAMBDA_RUNTIME_CA_BUNDLE */
-  readonly caBundlePath?: string;
 }
 
 /**

@@ -1,14 +1,13 @@
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import { ITerraformDependable, Token } from "cdktf";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { rotateWith, type RotationScheduleProps, type SecretRotation } from "./rotation-schedule";
 import { secretReadStatement, secretRotationStatement } from "./generated-secret";
 import { FunctionNetwork, NodeFunction } from "../compute/node-function";
 
 /** Where Lambda's Node.js runtimes keep the Amazon CA certificates, RDS's included. */
 export const LAMBDA_RUNTIME_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 
-export interface PostgresRotationProps {
+export interface PostgresRotationProps extends RotationScheduleProps {
   /** Prefix of the function name, e.g. auth-staging. */
   readonly name: string;
   /** The secret the function rotates (alternating users). */
@@ -29,18 +28,12 @@ export interface PostgresRotationProps {
   readonly username: string;
   /** The only schema the service may use. */
   readonly schema: string;
-  /** Days between rotations. */
-  readonly rotationDays: number;
   /** Private subnets and the group that reaches PostgreSQL and the Secrets Manager endpoint. */
   readonly network: FunctionNetwork;
   /** Retention of the function's logs. */
   readonly logRetentionDays: number;
   /** CA bundle the function verifies the server certificate against. @default LAMBDA_RUNTIME_CA_BUNDLE */
   readonly caBundlePath?: string;
-  /** Turn rotation on for the secret; off where the secret cannot rotate yet (an unpromoted replica). @default true */
-  readonly schedule?: boolean;
-  /** What must exist before the first rotation, which starts as soon as rotation is configured. @default none */
-  readonly scheduleDependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -50,10 +43,7 @@ export interface PostgresRotationProps {
  * is created (the provider's rotate_immediately defaults to true), so the first version with a
  * password, and every version after it, names this function's host and master secret.
  */
-export function postgresRotation(
-  scope: Construct,
-  props: PostgresRotationProps,
-): { readonly rotationFunction: NodeFunction; readonly rotation?: SecretsmanagerSecretRotation } {
+export function postgresRotation(scope: Construct, props: PostgresRotationProps): SecretRotation {
   const adoptable = props.adoptableMasterSecretArns ?? [];
   const rotationFunction = new NodeFunction(scope, "rotation", {
     functionName: `${props.name}-db-service-rotation`,
@@ -86,20 +76,5 @@ export function postgresRotation(
     logRetentionDays: props.logRetentionDays,
     kmsKeyArn: props.kmsKeyArn,
   });
-  const invoke = new LambdaPermission(scope, "secrets-manager-invokes", {
-    statementId: "SecretsManagerRotation",
-    action: "lambda:InvokeFunction",
-    functionName: rotationFunction.function.functionName,
-    principal: "secretsmanager.amazonaws.com",
-    sourceArn: props.secretArn,
-  });
-  if (props.schedule === false) return { rotationFunction };
-  const rotation = new SecretsmanagerSecretRotation(scope, "rotation-schedule", {
-    secretId: props.secretArn,
-    rotationLambdaArn: rotationFunction.function.arn,
-    rotationRules: { automaticallyAfterDays: props.rotationDays },
-    // The first rotation starts immediately: the function's permissions and its right to be invoked must exist by then.
-    dependsOn: [invoke, ...(props.scheduleDependsOn ?? []), rotationFunction.permissions],
-  });
-  return { rotationFunction, rotation };
+  return rotateWith(scope, rotationFunction, props);
 }
