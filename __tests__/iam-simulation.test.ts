@@ -195,6 +195,68 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
       }
     });
 
+    test("cannot stop any trail from logging, the DR trail included (a teardown deletes it without stopping it)", async () => {
+      const drTrail = `arn:aws:cloudtrail:${config.aws.drRegion}:${account}:trail/${drTrailName(env)}`;
+      const inDr = { ...inRegion, "aws:RequestedRegion": config.aws.drRegion };
+      expect(await simulate(deploy, { action: "cloudtrail:StopLogging", resource: drTrail, context: inDr })).toBe(
+        "ExplicitlyDenied",
+      );
+    });
+
+    test("cannot turn the primary region's detection down (detector settings, filters, standards); only the pilot light's, in the DR region", async () => {
+      // The security stack's detector carries the environment's tag like every resource (default tags).
+      const detector = (where: string) =>
+        `arn:aws:guardduty:${where}:${account}:detector/12abc34d567e8fa901bc2d34e56789f0`;
+      const tagged = (where: string) => ({ "aws:RequestedRegion": where, "aws:ResourceTag/Environment": env });
+      const onDetector = (suffix: string) => `${detector(region)}${suffix}`;
+      for (const [action, resource] of [
+        ["guardduty:UpdateDetector", onDetector("")],
+        ["guardduty:CreateFilter", onDetector("/filter/quiet")],
+        ["guardduty:CreateIPSet", "*"],
+      ]) {
+        expect([action, await simulate(deploy, { action, resource, context: tagged(region) })]).toEqual([
+          action,
+          "ExplicitlyDenied",
+        ]);
+      }
+      expect(
+        await simulate(deploy, {
+          action: "securityhub:BatchDisableStandards",
+          resource: `arn:aws:securityhub:${region}:${account}:hub/default`,
+          context: { "aws:RequestedRegion": region },
+        }),
+      ).toBe("ExplicitlyDenied");
+      const inDr = tagged(config.aws.drRegion);
+      expect(
+        await simulate(deploy, {
+          action: "guardduty:UpdateDetector",
+          resource: detector(config.aws.drRegion),
+          context: inDr,
+        }),
+      ).toBe(config.dr.pilotLight ? "Allowed" : "ExplicitlyDenied");
+    });
+
+    test("cannot re-tag another environment's resources into its own (a tagged grant follows the tag); tags its own", async () => {
+      const key = `arn:aws:kms:${region}:${account}:key/22222222-2222-2222-2222-222222222222`;
+      const tagKey = (owner: string) =>
+        simulate(deploy, {
+          action: "kms:TagResource",
+          resource: key,
+          context: { ...inRegion, "aws:ResourceTag/Environment": owner, "aws:RequestTag/Environment": env },
+        });
+      expect(await tagKey("someone-else")).toBe("ExplicitlyDenied");
+      // Its own stay its own: the deny leaves them to the Allow statements.
+      expect(await tagKey(env)).not.toBe("ExplicitlyDenied");
+      const securityGroup = `arn:aws:ec2:${region}:${account}:security-group/sg-1`;
+      expect(
+        await simulate(deploy, {
+          action: "ec2:CreateTags",
+          resource: securityGroup,
+          context: { ...inRegion, "aws:ResourceTag/Environment": "someone-else", "aws:RequestTag/Environment": env },
+        }),
+      ).toBe("ExplicitlyDenied");
+    });
+
     test("cannot schedule deletion of the state key, though it manages its own stacks' keys (tagged for the environment)", async () => {
       // The stacks' key policies delegate to the account, so identity policies decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
       const resourcePolicy = {

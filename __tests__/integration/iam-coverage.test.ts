@@ -71,17 +71,25 @@ describe.each(configs.map((config) => [config.environment, config] as const))(
         ],
       };
       const refused: string[] = [];
-      const decide = (action: string, resource: string, context: Record<string, string>) => {
+      // The layers run in aws.region and, the pilot light's, in aws.drRegion: an action is granted
+      // when it is allowed in one of them (the pilot light's detection settings only in the DR region).
+      const decideIn = (region: string, action: string, resource: string, context: Record<string, string>) => {
         const service = action.split(":")[0];
         const regional: Record<string, string> = GLOBAL_SERVICES.includes(service)
           ? {}
-          : { "aws:RequestedRegion": config.aws.region };
+          : { "aws:RequestedRegion": region };
         return simulate(identity, {
           action,
           resource,
           context: { ...regional, ...context },
           resourcePolicy: service === "kms" ? keyPolicy : undefined,
         });
+      };
+      const decide = async (action: string, resource: string, context: Record<string, string>) => {
+        const primary = await decideIn(config.aws.region, action, resource, context);
+        return primary === "Allowed" || !config.dr.pilotLight
+          ? primary
+          : decideIn(config.aws.drRegion, action, resource, context);
       };
       const check = async (kind: string, action: string, resource: string, context: Record<string, string>) => {
         const decision = await decide(action, resource, context);

@@ -38,6 +38,11 @@ export interface CiPolicyInputs extends ArnScope {
   readonly extras: readonly (keyof typeof EXTRA_ACTIONS)[];
   /** Names (patterns) of roles this identity may create without the boundary: the CI identities, for the platform identity. @default none */
   readonly unboundedRoles?: readonly string[];
+  /**
+   * Regions where this identity's own layers run threat detection (the pilot light's, in aws.drRegion):
+   * everywhere else it may not reconfigure GuardDuty or Security Hub. Only read when detection is protected. @default none
+   */
+  readonly ownDetectionRegions?: readonly string[];
   /** Which protections apply (protections()). @default all */
   readonly protect?: Pick<
     ProtectionInputs,
@@ -58,6 +63,7 @@ export const IAM_LIMITS = {
 /** The IAM actions that change identities: never granted without the boundary. */
 const ROLE_GRANTING = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy"];
 const ROLE_WRITES = [
+  "iam:CreateRole",
   "iam:AttachRolePolicy",
   "iam:DetachRolePolicy",
   "iam:PutRolePolicy",
@@ -133,7 +139,9 @@ export function identityStatements(inputs: CiPolicyInputs): PolicyStatement[] {
       if (kind === "anyResource") statements.push({ ...base, Resource: ["*"], ...condition(regional) });
     }
   }
-  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }), {
+  statements.push(...roleStatements(inputs), ...protections({ ...inputs, ...inputs.protect }));
+  if (inputs.protect?.protectDetection !== false) statements.push(...identityOnlyProtections(inputs));
+  statements.push({
     // A role it creates may trust it (it may write trust policies), and in one account a trust policy
     // naming the caller needs no identity grant: only an explicit deny keeps the identity from
     // taking on a workload role's runtime powers (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
@@ -230,6 +238,66 @@ export type ProtectionInputs = Pick<
   readonly otherBoundaryArns?: readonly string[];
 };
 
+/** Tag writes of the services whose "tagged" statements grant control by aws:ResourceTag/Environment. */
+const TAG_WRITES = [
+  "kms:TagResource",
+  "kms:UntagResource",
+  "ec2:CreateTags",
+  "ec2:DeleteTags",
+  "guardduty:TagResource",
+  "guardduty:UntagResource",
+  "acm:AddTagsToCertificate",
+  "acm:RemoveTagsFromCertificate",
+  "backup:TagResource",
+  "backup:UntagResource",
+];
+
+/** What turns detection down without deleting it: settings, suppression filters, trusted IP lists, standards. */
+const DETECTION_SETTINGS = [
+  "guardduty:UpdateDetector",
+  "guardduty:CreateFilter",
+  "guardduty:UpdateFilter",
+  "guardduty:CreateIPSet",
+  "guardduty:UpdateIPSet",
+  "guardduty:CreateThreatIntelSet",
+  "guardduty:UpdateThreatIntelSet",
+  "securityhub:BatchDisableStandards",
+  "securityhub:UpdateStandardsControl",
+  "securityhub:CreateAutomationRule",
+  "securityhub:BatchUpdateFindings",
+];
+
+/**
+ * Denies of the deploy identity that the workload boundary has no room for (and its roles no
+ * grants to need them): no re-tagging of another environment's resources, since a "tagged" grant
+ * follows the tag (Environment=<env> put on production's key would hand staging its policy); and
+ * no detection settings outside the regions where its own layers run detection.
+ */
+function identityOnlyProtections(inputs: CiPolicyInputs): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyRetaggingOtherEnvironments",
+      Effect: "Deny",
+      Action: TAG_WRITES,
+      Resource: ["*"],
+      // Only resources that carry an Environment tag of another value: a create has no resource tag yet.
+      Condition: {
+        Null: { "aws:ResourceTag/Environment": "false" },
+        StringNotEquals: { "aws:ResourceTag/Environment": inputs.environment },
+      },
+    },
+    {
+      Sid: "DenyDetectionSettings",
+      Effect: "Deny",
+      Action: DETECTION_SETTINGS,
+      Resource: ["*"],
+      ...((inputs.ownDetectionRegions ?? []).length > 0
+        ? { Condition: { StringNotEquals: { "aws:RequestedRegion": [...(inputs.ownDetectionRegions ?? [])] } } }
+        : {}),
+    },
+  ];
+}
+
 export function protections(inputs: ProtectionInputs): PolicyStatement[] {
   const account = inputs.accountId;
   const roles = [
@@ -262,17 +330,15 @@ export function protections(inputs: ProtectionInputs): PolicyStatement[] {
       ],
       Resource: ["*"],
     });
+    // No trail stops logging, the DR trail included: a teardown deletes it without stopping it.
+    statements.push({ Sid: "DenyStopLogging", Effect: "Deny", Action: ["cloudtrail:StopLogging"], Resource: ["*"] });
     // Every trail of the account, the organisation's included, except the DR trail restore mode starts
-    // and a drill's or decommission's teardown deletes (its logs stay in the pilot light's bucket).
+    // (created with its event selectors) and a drill's or decommission's teardown deletes (its logs stay
+    // in the pilot light's bucket).
     statements.push({
       Sid: "DenyTrailTampering",
       Effect: "Deny",
-      Action: [
-        "cloudtrail:StopLogging",
-        "cloudtrail:DeleteTrail",
-        "cloudtrail:UpdateTrail",
-        "cloudtrail:PutEventSelectors",
-      ],
+      Action: ["cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"],
       NotResource: [`arn:aws:cloudtrail:*:${account}:trail/${drTrailName(inputs.environment)}`],
     });
   }

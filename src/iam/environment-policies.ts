@@ -69,6 +69,8 @@ export function environmentPolicies(config: EnvironmentConfig, file?: InventoryF
       protectedInventory: platform,
       extras: ["provider", "release"],
       protect: { otherBoundaryArns: [platformBoundary] },
+      // The pilot light's GuardDuty and Security Hub are the deploy layers'; the primary's are the platform's.
+      ownDetectionRegions: config.dr.pilotLight ? [config.aws.drRegion] : [],
     }),
     platform: identityStatements({
       ...base,
