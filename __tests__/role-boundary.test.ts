@@ -144,6 +144,12 @@ describe.each(ENVIRONMENTS)("roles the %s stacks create, under their boundary", 
       ],
       ["rewrite the boundary", "iam:CreatePolicyVersion", permissionsBoundaryArn(config), {}],
       ["assume a CI identity", "sts:AssumeRole", `arn:aws:iam::${account}:role/${ciRoleName(env, "deploy")}`, {}],
+      [
+        "grant its own key to a principal that is not an AWS service resource",
+        "kms:CreateGrant",
+        `arn:aws:kms:${region}:${account}:key/44444444-4444-4444-4444-444444444444`,
+        tagged(env, { "kms:GrantIsForAWSResource": "false" }),
+      ],
     ])("cannot %s (explicitly denied)", async (_, action, resource, context) => {
       expect(await simulate(role, { action, resource, context })).toBe("ExplicitlyDenied");
     });

@@ -132,6 +132,15 @@ export function workloadBoundaryDocument(inputs: WorkloadBoundaryInputs): Policy
   const account = inputs.accountId;
   const denies: PolicyStatement[] = [
     { Sid: "DenyIamChanges", Effect: "Deny", Action: IAM_WRITE_ACTIONS, Resource: ["*"] },
+    // AWS Backup's grants are for AWS resources; a grant to a person would outlive IAM and the boundary
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html).
+    {
+      Sid: "DenyGrantsToPeople",
+      Effect: "Deny",
+      Action: ["kms:CreateGrant"],
+      Resource: ["*"],
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "false" } },
+    },
     {
       Sid: "DenyAssumingCiIdentities",
       Effect: "Deny",
