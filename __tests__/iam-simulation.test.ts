@@ -4,6 +4,8 @@ import {
   ciRoleName,
   drTrailName,
   permissionsBoundaryArn,
+  securityAlertTopicName,
+  securityFindingRulePrefix,
   stackName,
   stateKey,
   stateKeyAlias,
@@ -234,6 +236,32 @@ describe.each(ENVIRONMENTS)("what the CI identities of %s may do", (env) => {
           context: inDr,
         }),
       ).toBe(config.dr.pilotLight ? "Allowed" : "ExplicitlyDenied");
+    });
+
+    test("cannot silence the primary region's security paging: the finding rules, the security topic, the trail's log group", async () => {
+      const cases: [string, string][] = [
+        [
+          "events:DeleteRule",
+          `arn:aws:events:${region}:${account}:rule/${securityFindingRulePrefix(env, "primary")}-guardduty`,
+        ],
+        ["sns:DeleteTopic", `arn:aws:sns:${region}:${account}:${securityAlertTopicName(env)}`],
+        ["logs:DeleteMetricFilter", `arn:aws:logs:${region}:${account}:log-group:/aws/cloudtrail/auth-${env}-trail`],
+      ];
+      for (const [action, resource] of cases) {
+        expect([action, await simulate(deploy, { action, resource, context: inRegion })]).toEqual([
+          action,
+          "ExplicitlyDenied",
+        ]);
+      }
+      // The pilot light's own finding rules stay its own.
+      const drRule = `arn:aws:events:${config.aws.drRegion}:${account}:rule/${securityFindingRulePrefix(env, "dr")}-guardduty`;
+      expect(
+        await simulate(deploy, {
+          action: "events:DeleteRule",
+          resource: drRule,
+          context: { "aws:RequestedRegion": config.aws.drRegion },
+        }),
+      ).not.toBe("ExplicitlyDenied");
     });
 
     test("cannot re-tag another environment's resources into its own (a tagged grant follows the tag); tags its own", async () => {

@@ -2,7 +2,7 @@ import { ciRolePrefixes, resourcePrefix } from "../config/naming";
 import { DATA_SOURCE_ACTIONS, EXTRA_ACTIONS, RESOURCE_ACTIONS, type ActionMapEntry } from "./action-map";
 import { arnPatterns, GLOBAL_SERVICES, type ArnScope } from "./arn-patterns";
 import type { LayerInventory } from "./layer-inventory";
-import { drTrailName } from "../config/naming";
+import { drTrailName, securityAlertTopicName, securityFindingRulePrefix } from "../config/naming";
 
 /**
  * The CI identities' policies, generated from the action map (action-map.ts) and the inventory
@@ -285,6 +285,33 @@ function identityOnlyProtections(inputs: CiPolicyInputs): PolicyStatement[] {
         Null: { "aws:ResourceTag/Environment": "false" },
         StringNotEquals: { "aws:ResourceTag/Environment": inputs.environment },
       },
+    },
+    {
+      // What pages on the primary region's findings and the trail's CIS filters is the platform's: its
+      // finding rules, its alert topic and the trail's log group (the DR site's are named apart).
+      Sid: "DenyPlatformPagingChanges",
+      Effect: "Deny",
+      Action: [
+        "events:DeleteRule",
+        "events:DisableRule",
+        "events:PutRule",
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "sns:DeleteTopic",
+        "sns:SetTopicAttributes",
+        "sns:AddPermission",
+        "sns:RemovePermission",
+        "logs:DeleteLogGroup",
+        "logs:DeleteMetricFilter",
+        "logs:PutMetricFilter",
+        "logs:PutRetentionPolicy",
+        "logs:DisassociateKmsKey",
+      ],
+      Resource: [
+        `arn:aws:events:*:${inputs.accountId}:rule/${securityFindingRulePrefix(inputs.environment, "primary")}-*`,
+        `arn:aws:sns:*:${inputs.accountId}:${securityAlertTopicName(inputs.environment)}`,
+        `arn:aws:logs:*:${inputs.accountId}:log-group:/aws/cloudtrail/*`,
+      ],
     },
     {
       Sid: "DenyDetectionSettings",
