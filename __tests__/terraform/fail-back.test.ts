@@ -20,6 +20,7 @@ import {
   PostgresDatabaseProps,
 } from "../../src/constructs/data/postgres-database";
 import { forgetResources } from "../../src/stacks/shared/forget-resources";
+import { addressesOf, deployedStateOf } from "../support/deployed-state";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`fail back tests need Terraform: ${missing}`);
@@ -66,44 +67,24 @@ function databaseStack(generation: number): TerraformJson {
   return JSON.parse(Testing.synth(stack));
 }
 
-const addresses = (json: TerraformJson) =>
-  Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) =>
-    Object.keys(blocks).map((name) => `${type}.${name}`),
-  );
-
-/** A state holding `owned` as the provider stores them: id only, at each type's schema version; the replication in the DR provider. */
-function stateOf(owned: readonly string[], schemaVersions: Record<string, number>): TerraformJson {
-  return {
-    version: 4,
-    terraform_version: "1.11.4",
-    serial: 1,
+/** A deployed generation's state; the backup replication lives in the DR provider. */
+const stateOf = (owned: readonly string[], schemaVersions: Record<string, number>) =>
+  deployedStateOf(owned, schemaVersions, {
     lineage: "fail-back-test",
-    outputs: {},
-    resources: owned.map((address) => {
-      const [type, name] = address.split(".");
-      const provider =
-        type === "aws_db_instance_automated_backups_replication"
-          ? 'provider["registry.terraform.io/hashicorp/aws"].dr'
-          : 'provider["registry.terraform.io/hashicorp/aws"]';
-      return {
-        mode: "managed",
-        type,
-        name,
-        provider,
-        instances: [{ schema_version: schemaVersions[type] ?? 0, attributes: { id: `${name}-id` } }],
-      };
-    }),
-  };
-}
+    providerOf: (type) =>
+      type === "aws_db_instance_automated_backups_replication"
+        ? 'provider["registry.terraform.io/hashicorp/aws"].dr'
+        : 'provider["registry.terraform.io/hashicorp/aws"]',
+  });
 
 (missing ? describe.skip : describe)("fail back on a deployed database, planned by Terraform", () => {
   const dir = mkdtempSync(join(tmpdir(), "fail-back-"));
   const env = offlineEnvironment(join(dir, "terraform.rc"));
   const before = databaseStack(1);
   const after = databaseStack(2);
-  const declared = new Set(addresses(after));
+  const declared = new Set(addressesOf(after));
   // What generation 1 owned that generation 2 no longer declares: the deployed instance and its own resources.
-  const replaced = addresses(before).filter((address) => !declared.has(address));
+  const replaced = addressesOf(before).filter((address) => !declared.has(address));
   let actions: Record<string, string[]> = {};
   let created: TerraformJson | undefined;
 

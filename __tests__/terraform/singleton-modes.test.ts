@@ -25,6 +25,7 @@ import { validateConfigs } from "../../src/config/rules/validate";
 import { BootstrapStack } from "../../src/stacks/bootstrap/bootstrap-stack";
 import { DrNetworkStack } from "../../src/stacks/dr/dr-network-stack";
 import { SecurityStack } from "../../src/stacks/security/security-stack";
+import { addressesOf, deployedStateOf } from "../support/deployed-state";
 
 const missing = missingToolchain();
 if (missing && process.env.CI === "true") throw new Error(`singleton mode migration tests need Terraform: ${missing}`);
@@ -34,31 +35,9 @@ const [standalone] = validateConfigs({ production: environments.production });
 const [member] = validateConfigs(organizationMemberLayout);
 const synth = (build: (config: EnvironmentConfig) => TerraformStack, config: EnvironmentConfig): TerraformJson =>
   JSON.parse(Testing.synth(build(config)));
-const addresses = (json: TerraformJson) =>
-  Object.entries<Record<string, unknown>>(json.resource ?? {}).flatMap(([type, blocks]) =>
-    Object.keys(blocks).map((name) => `${type}.${name}`),
-  );
 
-/** A state holding `owned` (type.name addresses) as the provider stores them: id only, at each type's current schema version. */
-function stateOf(owned: readonly string[], schemaVersions: Record<string, number>): TerraformJson {
-  return {
-    version: 4,
-    terraform_version: "1.11.4",
-    serial: 1,
-    lineage: "singleton-modes-test",
-    outputs: {},
-    resources: owned.map((address) => {
-      const [type, name] = address.split(".");
-      return {
-        mode: "managed",
-        type,
-        name,
-        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: schemaVersions[type] ?? 0, attributes: { id: `${name}-id` } }],
-      };
-    }),
-  };
-}
+const stateOf = (owned: readonly string[], schemaVersions: Record<string, number>) =>
+  deployedStateOf(owned, schemaVersions, { lineage: "singleton-modes-test" });
 
 const cases = [
   {
@@ -108,8 +87,8 @@ const cases = [
   describe.each(cases)("the $stack stack", ({ stack, build, singletons }) => {
     const before = synth(build, standalone);
     const after = synth(build, member);
-    const kept = new Set(addresses(after));
-    const owned = addresses(before).filter((address) => !kept.has(address));
+    const kept = new Set(addressesOf(after));
+    const owned = addressesOf(before).filter((address) => !kept.has(address));
     const work = join(dir, stack);
     let actions: Record<string, string[]> = {};
 
